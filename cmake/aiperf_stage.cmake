@@ -1,0 +1,30 @@
+# One static library per stage folder under src/aiperf/<name>/ (see docs/architecture.md).
+# Sources are globbed so that adding a file to a stage needs no CMake edit.
+function(aiperf_stage name)
+  cmake_parse_arguments(S "" "" "DEPS;EXTRA_SOURCES" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/aiperf/${name}/*.cpp)
+  list(APPEND srcs ${S_EXTRA_SOURCES})
+  if(srcs)
+    add_library(aiperf_${name} STATIC ${srcs})
+    target_include_directories(aiperf_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(aiperf_${name} PUBLIC ${S_DEPS})
+  else()
+    add_library(aiperf_${name} INTERFACE)
+    target_include_directories(aiperf_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(aiperf_${name} INTERFACE ${S_DEPS})
+  endif()
+endfunction()
+
+# One GoogleTest executable per stage: tests/unit/<name>/*.cpp -> unit_<name>.
+function(aiperf_unit_tests name)
+  cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/unit/${name}/*.cpp)
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(unit_${name} ${srcs})
+  target_link_libraries(unit_${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(unit_${name} PRIVATE
+    AIPERF_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
+  gtest_discover_tests(unit_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+endfunction()

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds everything (release preset) and runs every test: unit, integration (real binaries over
+# 127.0.0.1) and a short libFuzzer pass. This is the command .ci/run runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/aiperf-ccache}
+cmake --preset release >/dev/null
+cmake --build --preset release -j2
+ctest --preset release -j2
+if [ -x scripts/build-fuzzers.sh ]; then
+  scripts/build-fuzzers.sh --run "${AIPERF_FUZZ_SECONDS:-10}"
+fi

@@ -1,0 +1,53 @@
+#include "aiperf/cli/cli.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "aiperf/cli/tokenize_cmd.h"
+
+namespace aiperf::cli {
+
+const char* const kVersion = "0.11.0";
+
+namespace {
+void print_usage(FILE* f) {
+  std::fprintf(f,
+               "NVIDIA AIPerf v%s - AI Performance Benchmarking Tool (C++ implementation)\n\n"
+               "Usage: aiperf COMMAND [OPTIONS]\n\n"
+               "Commands:\n"
+               "  profile    Run a benchmark against an OpenAI-compatible server.\n"
+               "  tokenize   Count or list the tokens of a text with a tokenizer.\n\n"
+               "Options:\n"
+               "  --help, -h     Show this message.\n"
+               "  --version      Show the version.\n\n"
+               "Run 'aiperf COMMAND --help' for the options of a command.\n",
+               kVersion);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(stderr);
+    return 2;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "-V" || cmd == "version") {
+    std::printf("aiperf %s\n", kVersion);
+    return 0;
+  }
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    print_usage(stdout);
+    return 0;
+  }
+  if (cmd == "profile") {
+    return run_profile(std::vector<std::string>(argv + 2, argv + argc));
+  }
+  if (cmd == "tokenize") return run_tokenize(argc - 1, argv + 1);
+  std::fprintf(stderr, "aiperf: error: unknown command '%s' (commands: profile, tokenize; see aiperf --help)\n",
+               cmd.c_str());
+  return 2;
+}
+
+}  // namespace aiperf::cli

@@ -1,0 +1,44 @@
+// Time sources. Every interval in aiperf is CLOCK_MONOTONIC nanoseconds; wall-clock (epoch)
+// nanoseconds are derived from one (wall, monotonic) anchor taken at start so that exported
+// timestamps and measured intervals never disagree.
+#pragma once
+#include <cstdint>
+#include <ctime>
+
+namespace aiperf {
+
+/// CLOCK_MONOTONIC in nanoseconds. Thread-safe, vDSO, ~20 ns.
+inline int64_t mono_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+/// CLOCK_REALTIME (Unix epoch) in nanoseconds.
+inline int64_t wall_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+/// Per-thread CPU time in nanoseconds (used by the client's self-watch).
+inline int64_t thread_cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+/// A (wall, monotonic) pair taken once; converts monotonic instants to epoch ns.
+class ClockAnchor {
+ public:
+  ClockAnchor() : mono_(mono_ns()), wall_(wall_ns()) {}
+  int64_t to_wall(int64_t mono) const { return wall_ + (mono - mono_); }
+  int64_t mono() const { return mono_; }
+  int64_t wall() const { return wall_; }
+
+ private:
+  int64_t mono_;
+  int64_t wall_;
+};
+
+}  // namespace aiperf

@@ -1,0 +1,48 @@
+// Seeded random streams (spec §4.1, DESIGN §4): one root seed derives an independent stream
+// per concern, so enabling one feature never shifts another's random numbers. Our own PRNG and
+// samplers: std distributions differ between library versions.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aiperf {
+
+/// A small fast PRNG (xoshiro256**) with the samplers the project needs. Not thread-safe: one
+/// per consumer.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed);
+  uint64_t next_u64();
+  double uniform01();                        // [0, 1)
+  int64_t randrange(int64_t n);              // [0, n), n > 0, unbiased
+  double normal(double mean, double stddev);
+  double exponential(double rate);           // mean 1/rate
+  double gamma(double shape, double scale);  // Marsaglia-Tsang; mean shape*scale
+
+ private:
+  uint64_t s_[4];
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+class RngManager {
+ public:
+  /// Unseeded (nullopt) draws the root from OS entropy.
+  explicit RngManager(std::optional<uint64_t> root_seed);
+  /// child seed = first 8 bytes (big-endian) of SHA-256("<root>:<identifier>").
+  Rng derive(std::string_view identifier) const;
+  uint64_t root() const { return root_; }
+  bool seeded() const { return seeded_; }
+
+ private:
+  uint64_t root_;
+  bool seeded_;
+};
+
+/// spec §4.1: stddev <= 0 -> max(1, round(mean)); else draw until >= 0 (10000 tries, then
+/// mean) and return max(1, ceil(x)).
+int64_t sample_positive_normal_integer(Rng& rng, double mean, double stddev);
+
+}  // namespace aiperf

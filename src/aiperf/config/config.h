@@ -1,0 +1,91 @@
+// The validated, immutable run configuration (DESIGN §1). Built once from the command line by
+// config::parse_profile_args (config/cli_options.cpp); every later stage reads it and nothing
+// writes it. Field names follow AIPerf's flags; units are in the names.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aiperf::config {
+
+enum class EndpointType { kChat, kCompletions };
+enum class ArrivalPattern { kPoisson, kConstant, kGamma, kConcurrencyBurst };
+enum class ModelSelection { kRoundRobin, kRandom, kWeighted };
+enum class ExportLevel { kSummary, kRecords, kRaw };
+enum class UiType { kNone, kSimple, kDashboard };
+enum class LogLevel { kTrace, kDebug, kInfo, kNotice, kWarning, kSuccess, kError, kCritical };
+
+/// How the profiling phase issues credits (spec §1.4 "timing mode selection").
+enum class TimingMode { kConcurrency, kRequestRate };
+
+const char* to_string(EndpointType t);      // "chat", "completions"
+const char* to_string(ArrivalPattern p);    // "poisson", ...
+const char* to_string(ExportLevel l);       // "summary", "records", "raw"
+
+struct Config {
+  // ---- Endpoint
+  std::vector<std::string> models;                      // -m/--model/--model-names (>= 1)
+  ModelSelection model_selection = ModelSelection::kRoundRobin;
+  std::vector<std::string> urls{"http://localhost:8000"};  // normalized: scheme added
+  EndpointType endpoint_type = EndpointType::kChat;
+  std::optional<std::string> custom_endpoint;           // --endpoint/--custom-endpoint
+  bool streaming = false;
+  std::optional<std::string> api_key;                   // secret: never logged or exported
+  std::vector<std::pair<std::string, std::string>> headers;  // -H/--header, in order
+  /// --extra-inputs as a JSON object text (key:value items are type-coerced), merged last.
+  std::string extra_inputs_json = "{}";
+  double request_timeout_s = 21600.0;
+  bool use_legacy_max_tokens = false;
+  bool use_server_token_count = false;
+  bool tls_insecure = false;                            // --insecure: skip TLS verification
+
+  // ---- Tokenizer
+  std::optional<std::string> tokenizer;                 // default: model name (or builtin)
+  std::string tokenizer_revision = "main";
+  bool tokenizer_trust_remote_code = false;
+
+  // ---- Load generator
+  TimingMode timing_mode = TimingMode::kConcurrency;
+  std::optional<int64_t> concurrency;
+  std::optional<double> request_rate;
+  ArrivalPattern arrival_pattern = ArrivalPattern::kPoisson;
+  double arrival_smoothness = 1.0;
+  /// Stop conditions. If none is given, request_count = 10 (spec §1.4).
+  std::optional<int64_t> request_count;
+  std::optional<double> benchmark_duration_s;
+  /// Grace after the duration ends. AIPerf's code uses 0 when unset although its docs say 30 s;
+  /// we implement the documented 30 s (docs/differences.md). +inf = wait forever.
+  double benchmark_grace_period_s = 30.0;
+  std::optional<int64_t> warmup_request_count;
+  std::optional<double> warmup_duration_s;
+  std::optional<uint64_t> random_seed;
+
+  // ---- Prompt / dataset (synthetic)
+  int64_t isl_mean = 550;
+  double isl_stddev = 0.0;
+  std::optional<int64_t> osl_mean;                      // unset: no max tokens sent
+  double osl_stddev = 0.0;
+  int64_t num_dataset_entries = 100;                    // resolved (spec §1.3 order)
+
+  // ---- Goodput: (metric tag, threshold in display unit), in order given
+  std::vector<std::pair<std::string, double>> goodput;
+
+  // ---- Output
+  std::string artifact_dir = "artifacts";               // resolved, incl. descriptive subdir
+  std::optional<std::string> profile_export_prefix;
+  ExportLevel export_level = ExportLevel::kRecords;
+  UiType ui = UiType::kNone;
+  LogLevel log_level = LogLevel::kInfo;
+  int workers_max = 0;                                  // 0 = auto
+
+  // ---- Provenance
+  std::vector<std::string> argv;                        // for run_info.cli_command (redacted)
+
+  /// The tokenizer spec to load: explicit --tokenizer, else "builtin" for placeholder model
+  /// names (mock-model, test-model, ...), else the first model name.
+  std::string tokenizer_spec() const;
+};
+
+}  // namespace aiperf::config

@@ -1,0 +1,74 @@
+// A request after the record processor parsed its responses and counted its tokens: the input
+// of every per-request metric (metrics/) and of the per-record exports (export/).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aiperf/record/request_record.h"
+
+namespace aiperf::record {
+
+/// Server-reported usage (spec §2.5, from the last response with a non-empty `usage`).
+struct Usage {
+  std::optional<int64_t> prompt_tokens, completion_tokens, total_tokens, reasoning_tokens;
+  std::optional<int64_t> prompt_cache_read_tokens, prompt_cache_write_tokens,
+      prompt_cache_miss_tokens;
+  std::optional<int64_t> prompt_audio_tokens, completion_audio_tokens;
+  std::optional<int64_t> accepted_prediction_tokens, rejected_prediction_tokens;
+  std::optional<int64_t> tool_use_prompt_tokens;
+  std::optional<double> prompt_audio_seconds;
+};
+
+/// An error as exported (spec §6.5 "error"): {code, type, message}.
+struct ErrorInfo {
+  std::optional<int> code;  // HTTP status, 499 for cancellation, null for transport errors
+  std::string type;         // e.g. "Internal Server Error", "ConnectionRefusedError"
+  std::string message;
+  ErrorKind kind = ErrorKind::kNone;
+};
+
+struct ProcessedRecord {
+  // identity
+  uint64_t credit_index = 0;
+  Phase phase = Phase::kProfiling;
+  uint32_t conversation_index = 0;
+  uint32_t turn_index = 0;
+  uint16_t worker_id = 0;
+  std::string x_request_id;
+  std::string x_correlation_id;
+  std::string conversation_id;
+
+  // timing, CLOCK_MONOTONIC ns; start_wall_ns converts (wall = start_wall + (t - start))
+  int64_t scheduled_ns = 0;
+  int64_t credit_ns = 0;
+  int64_t start_ns = 0;
+  int64_t ack_ns = 0;
+  int64_t end_ns = 0;
+  int64_t start_wall_ns = 0;
+
+  /// Timestamps of the content responses (responses whose parsed data is non-null: role-only
+  /// deltas, usage-only chunks and [DONE] excluded), in arrival order.
+  std::vector<int64_t> content_ts;
+  /// Timestamp of the first content response carrying non-reasoning output (TTFO), or 0.
+  int64_t first_output_ts = 0;
+
+  // token counts (spec §2.6); nullopt = not available
+  std::optional<int64_t> input_tokens;
+  std::optional<int64_t> output_tokens;     // non-reasoning
+  std::optional<int64_t> reasoning_tokens;
+  std::optional<int64_t> requested_osl;     // the turn's max_tokens, if sent
+  std::optional<Usage> usage;
+
+  /// Valid = no error and >= 1 content response with timestamps in order (spec §2.1).
+  bool valid() const { return !error.has_value(); }
+  std::optional<ErrorInfo> error;
+
+  // For --export-level raw: the exact request body sent and the raw response messages.
+  std::string payload;
+  std::vector<std::pair<int64_t, std::string>> raw_responses;
+  int http_status = 0;
+};
+
+}  // namespace aiperf::record

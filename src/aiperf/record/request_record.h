@@ -1,0 +1,85 @@
+// What an I/O worker hands to the record processors: bytes and timestamps only (DESIGN §3).
+// JSON parsing, tokenizing and metric formulas happen later, off the I/O threads.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aiperf::record {
+
+/// Why a request failed, counted by kind (wrk's habit). kNone = success at the transport level.
+enum class ErrorKind : uint8_t {
+  kNone = 0,
+  kConnect,    // TCP/TLS connect failed or refused
+  kWrite,      // send failed
+  kRead,       // connection reset / closed before the response completed
+  kTimeout,    // --request-timeout-seconds expired
+  kStatus,     // non-2xx HTTP status (body captured in error_body)
+  kProtocol,   // malformed HTTP / chunked framing
+  kSseError,   // an SSE message with `event: error`
+  kCancelled,  // client-side cancellation (request-cancellation or shutdown)
+};
+
+const char* error_kind_name(ErrorKind k);
+
+enum class Phase : uint8_t { kWarmup = 0, kProfiling = 1 };
+
+/// One framed response message: an SSE event's joined `data` (or, for a non-SSE body, the whole
+/// body), as a [offset, offset+len) slice of RequestRecord::data, stamped with the monotonic time
+/// of the network read that completed it (spec §2.4: messages completed by one read share it).
+struct ResponseEvent {
+  int64_t ts_ns;
+  uint32_t offset;
+  uint32_t len;
+  /// For SSE: the `event:` field was "error".
+  bool is_error_event = false;
+};
+
+struct RequestRecord {
+  // --- identity (set by the scheduler when the credit is issued)
+  uint64_t credit_index = 0;  // issue order within the phase (= JSONL session_num)
+  Phase phase = Phase::kProfiling;
+  uint32_t conversation_index = 0;  // dataset conversation
+  uint32_t turn_index = 0;
+  uint32_t num_turns = 1;
+  uint32_t session_index = 0;  // session instance (x_correlation_id)
+  uint16_t worker_id = 0;
+  uint16_t url_index = 0;
+  std::string x_request_id;      // uuid4 per request (X-Request-ID header)
+  std::string x_correlation_id;  // uuid4 per session instance (X-Correlation-ID header)
+
+  // --- timing, CLOCK_MONOTONIC ns (0 = did not happen)
+  int64_t scheduled_ns = 0;   // when the schedule wanted the request sent
+  int64_t credit_ns = 0;      // when the worker received the credit
+  int64_t start_ns = 0;       // immediately before the first byte was written (or connect began)
+  int64_t sent_ns = 0;        // request fully written
+  int64_t ack_ns = 0;         // response status line + headers received
+  int64_t end_ns = 0;         // response complete, or error
+  int64_t start_wall_ns = 0;  // epoch ns paired with start_ns
+
+  // --- response
+  int http_status = 0;
+  bool sse = false;            // Content-Type was text/event-stream
+  bool connection_reused = false;
+  std::string data;            // concatenated message payloads (see ResponseEvent)
+  std::vector<ResponseEvent> events;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+
+  // --- failure
+  ErrorKind error = ErrorKind::kNone;
+  std::string error_message;   // human text; for kStatus the response body
+
+  /// Cleared for reuse from a pool (keeps capacity).
+  void reset() {
+    std::string d = std::move(data);
+    std::vector<ResponseEvent> e = std::move(events);
+    d.clear();
+    e.clear();
+    *this = RequestRecord{};
+    data = std::move(d);
+    events = std::move(e);
+  }
+};
+
+}  // namespace aiperf::record

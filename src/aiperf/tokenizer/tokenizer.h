@@ -1,0 +1,42 @@
+// Tokenizers: the builtin tiktoken o200k_base (rank file linked into the binary), tiktoken rank
+// files, and HuggingFace tokenizer.json (BPE / WordPiece / Unigram). All are immutable after
+// load and safe to use from many threads at once.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aiperf::tokenizer {
+
+using TokenId = uint32_t;
+
+class Tokenizer {
+ public:
+  virtual ~Tokenizer() = default;
+  /// Encode text. `add_special_tokens` applies the post-processor (BOS/EOS/CLS/SEP) as
+  /// HuggingFace does; special tokens written in the text are matched either way.
+  virtual std::vector<TokenId> encode(std::string_view text, bool add_special_tokens) const = 0;
+  /// Decode ids to text (special tokens kept unless `skip_special_tokens`).
+  virtual std::string decode(const std::vector<TokenId>& ids, bool skip_special_tokens) const = 0;
+  /// Number of tokens of `text` without special tokens (the ISL/OSL rule, spec §2.6).
+  virtual size_t count(std::string_view text) const { return encode(text, false).size(); }
+  /// A short name for logs and exports ("builtin", "cl100k_base", a path or hub id).
+  virtual std::string name() const = 0;
+};
+
+struct LoadOptions {
+  std::string revision = "main";
+  bool trust_remote_code = false;
+};
+
+/// Load a tokenizer from a `--tokenizer` value: "builtin", a directory, a tokenizer.json,
+/// a .tiktoken file, or a HuggingFace hub id. Throws aiperf::InputError with a one-line message
+/// naming the file and what to do.
+std::shared_ptr<const Tokenizer> load(const std::string& spec, const LoadOptions& opts = {});
+
+/// The builtin o200k_base tokenizer (process-wide singleton, loaded on first use).
+std::shared_ptr<const Tokenizer> builtin();
+
+}  // namespace aiperf::tokenizer

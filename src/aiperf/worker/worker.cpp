@@ -1,0 +1,162 @@
+#include "aiperf/worker/worker.h"
+
+#include <cstdio>
+
+#include "aiperf/common/clock.h"
+
+namespace aiperf::worker {
+
+void RecordSink::push(std::unique_ptr<record::RequestRecord> r) {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    q_.push_back(std::move(r));
+  }
+  cv_.notify_one();
+}
+
+void RecordSink::pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& out,
+                         int timeout_ms) {
+  std::unique_lock<std::mutex> lk(mu_);
+  if (q_.empty()) cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms));
+  for (auto& r : q_) out.push_back(std::move(r));
+  q_.clear();
+}
+
+void RecordSink::notify() { cv_.notify_all(); }
+
+Worker::Worker(uint16_t id, const RequestPlan& plan, RecordSink& sink, uint64_t id_seed)
+    : id_(id), plan_(plan), sink_(sink) {
+  client_ = std::make_unique<transport::HttpClient>(loop_, plan.client);
+  // splitmix64 of the seed: ids differ per worker and per run.
+  uint64_t z = id_seed + 0x9E3779B97F4A7C15ull * (id + 1);
+  for (auto& s : rng_state_) {
+    z += 0x9E3779B97F4A7C15ull;
+    uint64_t x = z;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    s = x ^ (x >> 31);
+  }
+}
+
+Worker::~Worker() { stop(); }
+
+void Worker::start() {
+  thread_ = std::thread([this] {
+    loop_.run();
+    client_->abort_all(record::ErrorKind::kCancelled);
+    cpu_ns_.store(thread_cpu_ns());
+  });
+}
+
+void Worker::stop() {
+  if (!thread_.joinable()) return;
+  loop_.post([this] { aborting_ = true; });
+  loop_.stop();
+  thread_.join();
+}
+
+std::string Worker::uuid4() {
+  // xorshift128+; ids only need to be unique, not secret.
+  auto next = [this] {
+    uint64_t s1 = rng_state_[0];
+    const uint64_t s0 = rng_state_[1];
+    rng_state_[0] = s0;
+    s1 ^= s1 << 23;
+    rng_state_[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return rng_state_[1] + s0;
+  };
+  uint64_t a = next(), b = next();
+  a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
+  b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", unsigned(a >> 32),
+                unsigned((a >> 16) & 0xFFFF), unsigned(a & 0xFFFF), unsigned(b >> 48),
+                (unsigned long long)(b & 0xFFFFFFFFFFFFull));
+  return std::string(buf, 36);
+}
+
+void Worker::submit(schedule::PhaseState* phase, const schedule::Credit& c) {
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  loop_.post([this, phase, c] {
+    if (aborting_) {
+      phase->on_dropped(c);
+      in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      return;
+    }
+    // Fire on the loop's absolute timer unless the target is (almost) now: the scheduler
+    // hands credits over ahead of time so that lateness is the timerfd wake-up only.
+    int64_t now = mono_ns();
+    if (c.scheduled_ns > now + 20'000) {
+      loop_.add_timer(c.scheduled_ns, [this, phase, c] { send(phase, c, false); });
+    } else {
+      send(phase, c, false);
+    }
+  });
+}
+
+void Worker::run_closed_loop(schedule::PhaseState* phase, int64_t sessions) {
+  loop_.post([this, phase, sessions] {
+    for (int64_t i = 0; i < sessions && !aborting_; ++i) issue_closed(phase);
+  });
+}
+
+void Worker::issue_closed(schedule::PhaseState* phase) {
+  int64_t now = mono_ns();
+  auto c = phase->try_issue(now, now);
+  if (!c) return;
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  send(phase, *c, true);
+}
+
+void Worker::abort_in_flight() {
+  loop_.post([this] {
+    aborting_ = true;
+    client_->abort_all(record::ErrorKind::kCancelled);
+  });
+}
+
+void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c, bool closed_loop) {
+  if (aborting_) {
+    phase->on_dropped(c);
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
+  auto rec = std::make_unique<record::RequestRecord>();
+  rec->credit_index = c.index;
+  rec->phase = c.phase;
+  rec->conversation_index = c.conversation;
+  rec->turn_index = c.turn;
+  rec->session_index = c.session;
+  rec->worker_id = id_;
+  rec->url_index = c.url_index;
+  rec->scheduled_ns = c.scheduled_ns;
+  rec->credit_ns = mono_ns();
+  rec->x_request_id = uuid4();
+  rec->x_correlation_id = uuid4();
+
+  // Per-request header lines live in a heap block owned by the completion callback.
+  auto headers = std::make_shared<std::string>();
+  headers->reserve(plan_.static_headers.size() + 96);
+  headers->append(plan_.static_headers);
+  headers->append("X-Request-ID: ").append(rec->x_request_id).append("\r\n");
+  headers->append("X-Correlation-ID: ").append(rec->x_correlation_id).append("\r\n");
+
+  transport::HttpRequest req;
+  req.url_index = c.url_index;
+  req.path = plan_.path;
+  req.header_lines = *headers;
+  req.body = plan_.bodies[c.conversation];
+  client_->send(req, std::move(rec),
+                [this, phase, c, closed_loop, headers](std::unique_ptr<record::RequestRecord> r) {
+                  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+                  phase->on_return(c);
+                  if (aborting_ || r->error == record::ErrorKind::kCancelled) {
+                    dropped_.fetch_add(1, std::memory_order_relaxed);
+                  } else {
+                    sink_.push(std::move(r));
+                  }
+                  if (closed_loop && !aborting_) issue_closed(phase);
+                });
+}
+
+}  // namespace aiperf::worker

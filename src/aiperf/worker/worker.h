@@ -1,0 +1,89 @@
+// I/O workers (DESIGN §1 "Workers"): one thread per worker, each running one EventLoop and one
+// HttpClient. Workers take Credits, send the prepared request, and hand each finished
+// RequestRecord to the RecordSink. Nothing here parses JSON or tokenizes (DESIGN §3).
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aiperf/record/request_record.h"
+#include "aiperf/schedule/schedule.h"
+#include "aiperf/transport/event_loop.h"
+#include "aiperf/transport/http_client.h"
+
+namespace aiperf::worker {
+
+/// Multi-producer (workers), single-consumer (record pipeline) queue of finished records.
+class RecordSink {
+ public:
+  void push(std::unique_ptr<record::RequestRecord> r);
+  /// Moves everything queued into `out`; waits up to `timeout_ms` when empty.
+  void pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& out, int timeout_ms);
+  /// Wake a waiting consumer (shutdown).
+  void notify();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<record::RequestRecord>> q_;
+};
+
+/// What every worker needs to send requests: immutable for the run, shared by all workers.
+struct RequestPlan {
+  std::string path;                     // request target (path + query)
+  std::string static_headers;           // "Name: value\r\n" lines rendered once per run
+  std::vector<std::string> bodies;      // rendered body per dataset conversation (turn 0)
+  transport::ClientOptions client;      // URLs, TLS, timeout
+};
+
+class Worker {
+ public:
+  Worker(uint16_t id, const RequestPlan& plan, RecordSink& sink, uint64_t id_seed);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();  // spawns the thread
+  /// Stops the loop and joins; in-flight requests are aborted and not reported.
+  void stop();
+
+  /// Thread-safe. Send credit `c` of `phase` at c.scheduled_ns (timerfd, absolute) or now.
+  void submit(schedule::PhaseState* phase, const schedule::Credit& c);
+  /// Thread-safe. Closed loop: start `sessions` sessions now and start a new one whenever one
+  /// finishes, while the phase allows (concurrency mode).
+  void run_closed_loop(schedule::PhaseState* phase, int64_t sessions);
+  /// Thread-safe. Abort every in-flight request; their records are dropped (spec §2.9: requests
+  /// cut off by the grace period or by Ctrl-C count neither as successes nor as errors).
+  void abort_in_flight();
+
+  size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  uint16_t id() const { return id_; }
+  /// CPU time this worker's thread used (valid after stop()).
+  int64_t cpu_ns() const { return cpu_ns_.load(); }
+  uint64_t dropped() const { return dropped_.load(); }
+
+ private:
+  void issue_closed(schedule::PhaseState* phase);
+  void send(schedule::PhaseState* phase, const schedule::Credit& c, bool closed_loop);
+  std::string uuid4();
+
+  uint16_t id_;
+  const RequestPlan& plan_;
+  RecordSink& sink_;
+  transport::EventLoop loop_;
+  std::unique_ptr<transport::HttpClient> client_;
+  std::thread thread_;
+  std::atomic<size_t> in_flight_{0};
+  std::atomic<int64_t> cpu_ns_{0};
+  std::atomic<uint64_t> dropped_{0};
+  bool aborting_ = false;  // loop thread only
+  uint64_t rng_state_[2];  // uuid generation, loop thread only
+};
+
+}  // namespace aiperf::worker

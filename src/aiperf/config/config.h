@@ -20,29 +20,38 @@ enum class LogLevel { kTrace, kDebug, kInfo, kNotice, kWarning, kSuccess, kError
 /// How the profiling phase issues credits (spec §1.4 "timing mode selection").
 enum class TimingMode { kConcurrency, kRequestRate };
 
-const char* to_string(EndpointType t);      // "chat", "completions"
-const char* to_string(ArrivalPattern p);    // "poisson", ...
-const char* to_string(ExportLevel l);       // "summary", "records", "raw"
+const char* to_string(EndpointType t);    // "chat", "completions"
+const char* to_string(ArrivalPattern p);  // "poisson", ...
+const char* to_string(ExportLevel l);     // "summary", "records", "raw"
+const char* to_string(ModelSelection s);  // "round_robin", "random", "weighted"
+const char* to_string(UiType u);          // "none", "simple", "dashboard"
+const char* to_string(LogLevel l);        // "TRACE", ..., "CRITICAL" (AIPerf's spelling)
+const char* to_string(TimingMode m);      // "concurrency", "request_rate"
+
+/// True for model names that are obviously placeholders (mock-model, test-model, fake-model,
+/// dummy-model, mock, fake, dummy, placeholder, and mock-* / fake-* / dummy-*), case-insensitive,
+/// never for names containing '/' (hub ids). Such names get the builtin tokenizer by default.
+bool is_placeholder_model_name(const std::string& model);
 
 struct Config {
   // ---- Endpoint
-  std::vector<std::string> models;                      // -m/--model/--model-names (>= 1)
+  std::vector<std::string> models;  // -m/--model/--model-names (>= 1)
   ModelSelection model_selection = ModelSelection::kRoundRobin;
   std::vector<std::string> urls{"http://localhost:8000"};  // normalized: scheme added
   EndpointType endpoint_type = EndpointType::kChat;
-  std::optional<std::string> custom_endpoint;           // --endpoint/--custom-endpoint
+  std::optional<std::string> custom_endpoint;  // --endpoint/--custom-endpoint
   bool streaming = false;
-  std::optional<std::string> api_key;                   // secret: never logged or exported
+  std::optional<std::string> api_key;                        // secret: never logged or exported
   std::vector<std::pair<std::string, std::string>> headers;  // -H/--header, in order
   /// --extra-inputs as a JSON object text (key:value items are type-coerced), merged last.
   std::string extra_inputs_json = "{}";
   double request_timeout_s = 21600.0;
   bool use_legacy_max_tokens = false;
   bool use_server_token_count = false;
-  bool tls_insecure = false;                            // --insecure: skip TLS verification
+  bool tls_insecure = false;  // --insecure: skip TLS verification
 
   // ---- Tokenizer
-  std::optional<std::string> tokenizer;                 // default: model name (or builtin)
+  std::optional<std::string> tokenizer;  // default: model name (or builtin)
   std::string tokenizer_revision = "main";
   bool tokenizer_trust_remote_code = false;
 
@@ -65,23 +74,26 @@ struct Config {
   // ---- Prompt / dataset (synthetic)
   int64_t isl_mean = 550;
   double isl_stddev = 0.0;
-  std::optional<int64_t> osl_mean;                      // unset: no max tokens sent
+  std::optional<int64_t> osl_mean;  // unset: no max tokens sent
   double osl_stddev = 0.0;
-  int64_t num_dataset_entries = 100;                    // resolved (spec §1.3 order)
+  int64_t num_dataset_entries = 100;  // resolved (spec §1.3 order)
 
   // ---- Goodput: (metric tag, threshold in display unit), in order given
   std::vector<std::pair<std::string, double>> goodput;
 
   // ---- Output
-  std::string artifact_dir = "artifacts";               // resolved, incl. descriptive subdir
+  std::string artifact_dir = "artifacts";  // resolved, incl. descriptive subdir
   std::optional<std::string> profile_export_prefix;
   ExportLevel export_level = ExportLevel::kRecords;
   UiType ui = UiType::kNone;
   LogLevel log_level = LogLevel::kInfo;
-  int workers_max = 0;                                  // 0 = auto
+  int workers_max = 0;  // 0 = auto
 
   // ---- Provenance
-  std::vector<std::string> argv;                        // for run_info.cli_command (redacted)
+  std::vector<std::string> argv;  // for run_info.cli_command (redacted)
+  /// One-line notices produced while resolving the flags (an ignored flag, a substituted
+  /// tokenizer or UI). The CLI prints each once at start-up, before anything runs.
+  std::vector<std::string> warnings;
 
   /// The tokenizer spec to load: explicit --tokenizer, else "builtin" for placeholder model
   /// names (mock-model, test-model, ...), else the first model name.

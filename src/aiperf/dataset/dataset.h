@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aiperf/common/rng.h"
@@ -39,16 +40,43 @@ struct Dataset {
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs);
 
-/// Generates text of exactly `n` tokens (re-tokenizes to n with `tok`) from the bundled corpus.
+/// Text and its exact token count with the run's tokenizer.
+struct Prompt {
+  std::string text;
+  int64_t tokens = 0;
+};
+
+/// Generates text of exactly `n` tokens (re-tokenizes to n with `tok`) from the bundled corpus
+/// (spec §4.2: the corpus is tokenized once in >= 10,000-character chunks; a prompt starts at a
+/// random corpus token and wraps around). The tokenized corpus is shared between generators of
+/// the same tokenizer. `tok` must outlive the generator.
 class PromptGenerator {
  public:
+  /// Tokenizes the corpus (in parallel chunks) unless a live generator already did for `tok`.
   PromptGenerator(const tokenizer::Tokenizer& tok, Rng rng);
   ~PromptGenerator();
+  PromptGenerator(const PromptGenerator&) = delete;
+  PromptGenerator& operator=(const PromptGenerator&) = delete;
+
+  /// generate_at(draw_start(), n_tokens).text
   std::string generate(int64_t n_tokens);
+  /// A uniform corpus start position from this generator's rng (randrange(corpus_tokens())).
+  int64_t draw_start();
+  /// Text of exactly `n_tokens` tokens starting at corpus token `start`; deterministic, no
+  /// randomness, safe to call from many threads at once. n_tokens <= 0 gives "". If no exact
+  /// text is found (a tokenizer whose decode/encode never round-trips), the closest text is
+  /// returned with its true count.
+  Prompt generate_at(int64_t start, int64_t n_tokens) const;
+  /// Number of tokens in the tokenized corpus.
+  int64_t corpus_tokens() const;
 
  private:
   struct Impl;
   Impl* impl_;
 };
+
+/// The bundled corpus text (public-domain King James Version selections, data/corpus/), linked
+/// into the binary.
+std::string_view builtin_corpus_text();
 
 }  // namespace aiperf::dataset

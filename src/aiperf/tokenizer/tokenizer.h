@@ -17,10 +17,15 @@ class Tokenizer {
   virtual ~Tokenizer() = default;
   /// Encode text. `add_special_tokens` applies the post-processor (BOS/EOS/CLS/SEP) as
   /// HuggingFace does; special tokens written in the text are matched either way.
+  /// tiktoken has no post-processor: true is `encode(text, allowed_special="all")`, false is
+  /// `encode_ordinary(text)` (special-token text is encoded as plain text).
+  /// Invalid UTF-8 is replaced by U+FFFD first. Thread-safe.
   virtual std::vector<TokenId> encode(std::string_view text, bool add_special_tokens) const = 0;
   /// Decode ids to text (special tokens kept unless `skip_special_tokens`).
   virtual std::string decode(const std::vector<TokenId>& ids, bool skip_special_tokens) const = 0;
-  /// Number of tokens of `text` without special tokens (the ISL/OSL rule, spec §2.6).
+  /// Number of tokens of `text` without special tokens (the ISL/OSL rule, spec §2.6): no
+  /// post-processor tokens; special-token text in `text` counts as that one token (for tiktoken
+  /// this is `allowed_special="all"`, as AIPerf's builtin does).
   virtual size_t count(std::string_view text) const { return encode(text, false).size(); }
   /// A short name for logs and exports ("builtin", "cl100k_base", a path or hub id).
   virtual std::string name() const = 0;
@@ -28,7 +33,11 @@ class Tokenizer {
 
 struct LoadOptions {
   std::string revision = "main";
-  bool trust_remote_code = false;
+  bool trust_remote_code = false;  // accepted; remote code is never run
+  /// Apply tokenizer_config.json's add_bos_token/add_eos_token the way transformers'
+  /// LlamaTokenizerFast does (e.g. DeepSeek-V3 then gets BOS with add_special_tokens). Off by
+  /// default: ids then equal the HuggingFace `tokenizers` library's.
+  bool transformers_bos_eos = false;
 };
 
 /// Load a tokenizer from a `--tokenizer` value: "builtin", a directory, a tokenizer.json,
@@ -38,5 +47,10 @@ std::shared_ptr<const Tokenizer> load(const std::string& spec, const LoadOptions
 
 /// The builtin o200k_base tokenizer (process-wide singleton, loaded on first use).
 std::shared_ptr<const Tokenizer> builtin();
+
+/// Encodes many texts on `threads` threads (0: all hardware threads); result i is texts[i]'s.
+std::vector<std::vector<TokenId>> encode_batch(const Tokenizer& tok,
+                                               const std::vector<std::string>& texts,
+                                               bool add_special_tokens, unsigned threads = 0);
 
 }  // namespace aiperf::tokenizer

@@ -1,7 +1,5 @@
 #include "aiperf/worker/worker.h"
 
-#include <cstdio>
-
 #include "aiperf/common/clock.h"
 
 namespace aiperf::worker {
@@ -65,14 +63,9 @@ std::string Worker::uuid4() {
     rng_state_[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
     return rng_state_[1] + s0;
   };
-  uint64_t a = next(), b = next();
-  a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
-  b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", unsigned(a >> 32),
-                unsigned((a >> 16) & 0xFFFF), unsigned(a & 0xFFFF), unsigned(b >> 48),
-                (unsigned long long)(b & 0xFFFFFFFFFFFFull));
-  return std::string(buf, 36);
+  uint64_t hi = next();
+  uint64_t lo = next();
+  return endpoint::uuid4(hi, lo);
 }
 
 void Worker::submit(schedule::PhaseState* phase, const schedule::Credit& c) {
@@ -136,16 +129,16 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c, bool c
 
   // Per-request header lines live in a heap block owned by the completion callback.
   auto headers = std::make_shared<std::string>();
-  headers->reserve(plan_.static_headers.size() + 96);
-  headers->append(plan_.static_headers);
-  headers->append("X-Request-ID: ").append(rec->x_request_id).append("\r\n");
-  headers->append("X-Correlation-ID: ").append(rec->x_correlation_id).append("\r\n");
+  headers->reserve(plan_.headers->prefix().size() + plan_.headers->suffix().size() + 128);
+  plan_.headers->append(*headers, rec->x_request_id, rec->x_correlation_id);
 
   transport::HttpRequest req;
   req.url_index = c.url_index;
-  req.path = plan_.path;
+  req.target = plan_.targets[c.url_index];
   req.header_lines = *headers;
-  req.body = plan_.bodies[c.conversation];
+  req.body = c.phase == record::Phase::kWarmup && !plan_.warmup_bodies.empty()
+                 ? plan_.warmup_bodies[c.conversation]
+                 : plan_.bodies[c.conversation];
   client_->send(req, std::move(rec),
                 [this, phase, c, closed_loop, headers](std::unique_ptr<record::RequestRecord> r) {
                   in_flight_.fetch_sub(1, std::memory_order_relaxed);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "aiperf/endpoint/endpoint.h"
 #include "aiperf/record/request_record.h"
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/transport/event_loop.h"
@@ -36,9 +37,10 @@ class RecordSink {
 
 /// What every worker needs to send requests: immutable for the run, shared by all workers.
 struct RequestPlan {
-  std::string path;                     // request target (path + query)
-  std::string static_headers;           // "Name: value\r\n" lines rendered once per run
+  std::vector<std::string> targets;     // request target (path + query) per --url
+  const endpoint::RequestHeaders* headers = nullptr;  // rendered once per run
   std::vector<std::string> bodies;      // rendered body per dataset conversation (turn 0)
+  std::vector<std::string> warmup_bodies;  // the same for the warmup phase (spec §11.12)
   transport::ClientOptions client;      // URLs, TLS, timeout
 };
 

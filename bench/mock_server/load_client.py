@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Load generator for sse_events_per_second.sh: keep N streaming chat requests in flight
+(keep-alive, one request at a time per connection), then report the server's token counter
+delta from /metrics (one SSE event per token in --fast mode) over the measuring window."""
+import argparse, json, multiprocessing, re, selectors, socket, time, urllib.request
+
+
+def tokens_total(port):
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    m = re.search(r"^vllm:generation_tokens_total\{[^}]*\} (\d+)", text, re.M)
+    return int(m.group(1))
+
+
+def worker(port, conns, tokens, stop_at):
+    body = json.dumps({"model": "bench", "messages": [{"role": "user", "content": "go"}],
+                       "stream": True, "max_tokens": tokens}).encode()
+    req = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    sel = selectors.DefaultSelector()
+    for _ in range(conns):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.setblocking(False)
+        s.sendall(req)
+        sel.register(s, selectors.EVENT_READ, bytearray())
+    while time.monotonic() < stop_at:
+        for key, _ in sel.select(timeout=0.5):
+            s, tail = key.fileobj, key.data
+            try:
+                data = s.recv(1 << 20)
+            except BlockingIOError:
+                continue
+            if not data:
+                sel.unregister(s)
+                continue
+            tail += data
+            if tail.endswith(b"\r\n0\r\n\r\n"):  # end of the chunked SSE body
+                tail.clear()
+                s.sendall(req)
+            elif len(tail) > 64:
+                del tail[:-64]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--tokens", type=int, default=2000)
+    ap.add_argument("--duration", type=float, default=5.0)
+    ap.add_argument("--procs", type=int, default=1)
+    a = ap.parse_args()
+    warmup = 1.0
+    stop_at = time.monotonic() + warmup + a.duration + 0.5
+    per = max(1, a.connections // a.procs)
+    procs = [multiprocessing.Process(target=worker, args=(a.port, per, a.tokens, stop_at))
+             for _ in range(a.procs)]
+    for p in procs:
+        p.start()
+    time.sleep(warmup)
+    t0, n0 = time.monotonic(), tokens_total(a.port)
+    time.sleep(a.duration)
+    t1, n1 = time.monotonic(), tokens_total(a.port)
+    for p in procs:
+        p.join()
+    rate = (n1 - n0) / (t1 - t0)
+    print(f"sse_events_per_second={rate:.0f} connections={per * a.procs} tokens_per_request={a.tokens} "
+          f"window_s={t1 - t0:.2f} server_workers=1")
+
+
+if __name__ == "__main__":
+    main()

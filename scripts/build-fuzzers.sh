@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds every tests/fuzz/*_fuzz.cpp as a standalone libFuzzer binary (clang 14, ASan + UBSan),
+# compiling only the sources each target needs, and optionally runs each one briefly.
+#
+#   scripts/build-fuzzers.sh                 build into build-fuzz/
+#   scripts/build-fuzzers.sh --run 20        build, then run each target for 20 s
+#   scripts/build-fuzzers.sh --out DIR       build somewhere else
+#   scripts/build-fuzzers.sh --only NAME     just this target (file name without .cpp)
+#
+# Needs: clang-14, libclang-rt-14-dev. Adding a target: drop tests/fuzz/<name>_fuzz.cpp and add
+# its library sources (and link flags, and a seed function if wanted) in the tables below.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/build-fuzz"
+RUN_SECS=0
+ONLY=""
+CXX=${FUZZ_CXX:-clang++-14}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --run) RUN_SECS="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "build-fuzzers.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+# Library sources per target, relative to the repository root, keyed by file name.
+declare -A SOURCES=(
+  [http_sse_fuzz]="src/aiperf/transport/http_response_parser.cpp src/aiperf/transport/sse_framer.cpp"
+)
+# Extra link flags per target.
+declare -A LIBS=(
+  [http_sse_fuzz]=""
+)
+
+# Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
+seed_http_sse_fuzz() {
+  local dir=$1 f i=0
+  # Mode byte 1 (close-delimited SSE head is prepended), then a split seed, then the stream.
+  for f in "$ROOT"/tests/data/sse/*/*.sse; do
+    { printf '\001\005'; cat "$f"; } >"$dir/sse_$((i++))"
+  done
+  # Mode 0: whole responses.
+  printf '\000\003HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello' >"$dir/cl"
+  printf '\000\007HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n9;x=y\r\ndata: a\n\n\r\n0\r\nT: 1\r\n\r\n' >"$dir/chunked"
+  # Mode 2: chunk framing supplied.
+  printf '\002\002b\r\ndata: x\r\n\r\n\r\n4\r\ndata\r\n3\r\n: y\r\n1\r\n\n\r\n0\r\n\r\n' >"$dir/chunks"
+}
+
+mkdir -p "$OUT"
+FLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -fno-omit-frame-pointer -I"$ROOT/src")
+shopt -s nullglob
+targets=("$ROOT"/tests/fuzz/*_fuzz.cpp)
+[[ ${#targets[@]} -gt 0 ]] || { echo "no tests/fuzz/*_fuzz.cpp" >&2; exit 1; }
+
+status=0
+for src in "${targets[@]}"; do
+  name=$(basename "$src" .cpp)
+  [[ -n "$ONLY" && "$name" != "$ONLY" ]] && continue
+  if [[ ! -v SOURCES[$name] ]]; then
+    echo "build-fuzzers.sh: no source list for $name; add it to SOURCES in $0" >&2
+    status=1
+    continue
+  fi
+  srcs=()
+  for s in ${SOURCES[$name]}; do srcs+=("$ROOT/$s"); done
+  echo "== build $name"
+  # shellcheck disable=SC2086
+  "$CXX" "${FLAGS[@]}" "$src" "${srcs[@]}" -o "$OUT/$name" ${LIBS[$name]:-}
+  if [[ "$RUN_SECS" != 0 ]]; then
+    corpus="$OUT/corpus/$name"
+    mkdir -p "$corpus"
+    if [[ -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
+      "seed_$name" "$corpus"
+    fi
+    echo "== run $name for ${RUN_SECS}s"
+    if ! (cd "$OUT" && "./$name" -max_total_time="$RUN_SECS" -print_final_stats=1 \
+          -max_len=65536 -timeout=10 -rss_limit_mb=2048 "$corpus" 2>&1 | tail -n 15); then
+      echo "== $name FAILED (crash input saved in $OUT)" >&2
+      status=1
+    fi
+  fi
+done
+exit $status

@@ -1,0 +1,330 @@
+// `aiperf profile`: config → dataset → schedule → workers → record pipeline → exports
+// (docs/architecture.md). This file wires the stages together and owns the run's threads.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "aiperf/cli/cli.h"
+#include "aiperf/cli/probe.h"
+#include "aiperf/cli/record_pipeline.h"
+#include "aiperf/cli/signals.h"
+#include "aiperf/common/clock.h"
+#include "aiperf/common/error.h"
+#include "aiperf/config/cli_options.h"
+#include "aiperf/schedule/arrival.h"
+#include "aiperf/ui/progress.h"
+#include "aiperf/worker/rate_scheduler.h"
+
+namespace aiperf::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kProbeTimeoutMs = 5000;
+constexpr int64_t kInterruptDrainNs = 5'000'000'000;  // first Ctrl-C: wait this long, then cut
+
+int default_worker_count(const config::Config& cfg) {
+  if (cfg.workers_max > 0) return cfg.workers_max;
+  unsigned n = std::max(1u, std::thread::hardware_concurrency());
+  return int(std::max(1u, n / 2));  // the other cores: record pipeline, scheduler, the server
+}
+
+void write_inputs_json(const std::string& path, const dataset::Dataset& ds,
+                       const std::vector<std::string>& bodies) {
+  std::ofstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot write " + path);
+  f << "{\n  \"data\": [";
+  for (size_t i = 0; i < ds.conversations.size(); ++i) {
+    f << (i ? ",\n" : "\n") << "    {\"session_id\": "
+      << nlohmann::json(ds.conversations[i].session_id).dump() << ", \"payloads\": ["
+      << bodies[i] << "]}";
+  }
+  f << "\n  ]\n}\n";
+}
+
+struct PhaseOutcome {
+  bool interrupted = false;
+  bool grace_expired = false;
+  int64_t start_wall_ns = 0;
+  int64_t end_wall_ns = 0;
+  int64_t wall_ns = 0;
+};
+
+class ProfileRun {
+ public:
+  explicit ProfileRun(config::Config cfg) : cfg_(std::move(cfg)), rngs_(cfg_.random_seed) {}
+  int execute();
+
+ private:
+  void prepare();
+  void check_servers();
+  PhaseOutcome run_phase(const schedule::PhaseSpec& spec, ui::Progress& progress,
+                         RecordPipeline& pipeline);
+  int finish(const PhaseOutcome& prof, const RecordPipeline& pipeline);
+
+  config::Config cfg_;
+  RngManager rngs_;
+  metrics::RunContext ctx_;
+  std::unique_ptr<endpoint::Endpoint> endpoint_;
+  std::shared_ptr<const tokenizer::Tokenizer> tokenizer_;
+  std::unique_ptr<endpoint::RequestHeaders> headers_;
+  std::shared_ptr<const nlohmann::ordered_json> extra_inputs_;
+  dataset::Dataset dataset_;
+  worker::RequestPlan plan_;
+  exporter::ArtifactPaths paths_;
+  worker::RecordSink sink_;
+  std::vector<std::unique_ptr<worker::Worker>> workers_;
+  std::unique_ptr<metrics::Aggregator> aggregator_;
+  std::unique_ptr<exporter::RecordWriters> writers_;
+  int handled_interrupts_ = 0;
+  bool stop_all_ = false;
+};
+
+void ProfileRun::prepare() {
+  ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
+  endpoint_ = endpoint::create(cfg_.endpoint_type);
+  for (size_t i = 0; i < cfg_.urls.size(); ++i) {
+    std::string err;
+    auto url = transport::parse_url(cfg_.urls[i], &err);
+    if (!url) throw ConfigError("--url: '" + cfg_.urls[i] + "' is not a valid URL: " + err);
+    plan_.targets.push_back(transport::request_target(*url, endpoint_->path(cfg_)));
+    plan_.client.urls.push_back(*url);
+  }
+  plan_.client.insecure = cfg_.tls_insecure;
+  plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
+
+  tokenizer::LoadOptions lo;
+  lo.revision = cfg_.tokenizer_revision;
+  lo.trust_remote_code = cfg_.tokenizer_trust_remote_code;
+  tokenizer_ = tokenizer::load(cfg_.tokenizer_spec(), lo);
+  dataset_ = dataset::build_synthetic(cfg_, *tokenizer_, rngs_);
+  extra_inputs_ = endpoint::parse_extra_inputs(cfg_.extra_inputs_json);
+  headers_ = std::make_unique<endpoint::RequestHeaders>(cfg_);
+  plan_.headers = headers_.get();
+  bool warmup = cfg_.warmup_request_count || cfg_.warmup_duration_s;
+  for (const auto& conv : dataset_.conversations) {
+    auto rc = endpoint::make_render_context(cfg_, conv, conv.turns[0], extra_inputs_.get());
+    plan_.bodies.push_back(endpoint_->render_body(rc));
+    if (warmup) {
+      rc.warmup = true;
+      plan_.warmup_bodies.push_back(endpoint_->render_body(rc));
+    }
+  }
+  paths_ = exporter::artifact_paths(cfg_);
+  fs::create_directories(paths_.dir);
+  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies);
+}
+
+void ProfileRun::check_servers() {
+  for (size_t i = 0; i < plan_.client.urls.size(); ++i) {
+    if (auto err = probe_tcp(plan_.client.urls[i], kProbeTimeoutMs)) {
+      throw std::runtime_error("cannot connect to " + cfg_.urls[i] + ": " + *err +
+                               " (is the server running and is --url right?)");
+    }
+  }
+}
+
+PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec, ui::Progress& progress,
+                                   RecordPipeline& pipeline) {
+  PhaseOutcome out;
+  schedule::PhaseState ps(spec, dataset_.conversations.size(), plan_.client.urls.size());
+  int64_t start = mono_ns();
+  out.start_wall_ns = wall_ns();
+  ps.start(start);
+
+  ui::ProgressCounters pc;
+  pc.phase = spec.name();
+  pc.total = spec.request_count ? uint64_t(*spec.request_count) : 0;
+  pc.duration_s = spec.duration_s.value_or(0.0);
+  pc.phase_start_ns = start;
+  bool warm = spec.phase == record::Phase::kWarmup;
+  const auto& cnt = pipeline.counters();
+  uint64_t done0 = warm ? cnt.warmup_done.load() : cnt.profiling_done.load();
+  uint64_t err0 = warm ? 0 : cnt.profiling_errors.load();
+
+  std::unique_ptr<worker::RateScheduler> rs;
+  if (spec.mode == config::TimingMode::kConcurrency) {
+    int64_t n = int64_t(workers_.size());
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t share = spec.concurrency / n + (i < spec.concurrency % n ? 1 : 0);
+      if (share > 0) workers_[i]->run_closed_loop(&ps, share);
+    }
+  } else {
+    std::vector<worker::Worker*> ws;
+    for (auto& w : workers_) ws.push_back(w.get());
+    rs = std::make_unique<worker::RateScheduler>(
+        ps, ws, schedule::make_interval_generator(spec.arrival, spec.rate, spec.smoothness, rngs_));
+    rs->start();
+  }
+
+  int64_t abort_at = std::numeric_limits<int64_t>::max();
+  if (spec.duration_s && std::isfinite(spec.grace_s)) {
+    abort_at = ps.send_deadline_ns() + int64_t(spec.grace_s * 1e9);
+  }
+  bool aborted = false;
+  for (;;) {
+    usleep(10'000);
+    int64_t now = mono_ns();
+    int sig = interrupt_count();
+    if (sig > handled_interrupts_) {
+      handled_interrupts_ = sig;
+      out.interrupted = true;
+      ps.stop_sending();
+      abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
+      std::fprintf(stderr,
+                   sig >= 2 ? "\naiperf: stopping now; writing what completed\n"
+                            : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
+                              "(Ctrl-C again to stop now)\n");
+    }
+    if (now >= ps.send_deadline_ns()) ps.stop_sending();
+    pc.completed = (warm ? cnt.warmup_done.load() : cnt.profiling_done.load()) - done0;
+    pc.errors = warm ? 0 : cnt.profiling_errors.load() - err0;
+    progress.update(pc);
+    if (ps.finished()) break;
+    if (!aborted && now >= abort_at) {
+      aborted = true;
+      if (!out.interrupted) out.grace_expired = true;
+      for (auto& w : workers_) w->abort_in_flight();
+    }
+    if (aborted && now >= abort_at + 10'000'000'000) break;  // never hang on shutdown
+  }
+  if (rs) rs->stop();
+  out.wall_ns = mono_ns() - start;
+  out.end_wall_ns = wall_ns();
+  return out;
+}
+
+int ProfileRun::execute() {
+  prepare();
+  check_servers();
+  install_interrupt_handlers();
+
+  aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
+  writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
+  record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
+  RecordPipeline pipeline(sink_, processor, dataset_, plan_.bodies, *aggregator_, writers_.get());
+  pipeline.start();
+
+  int nw = default_worker_count(cfg_);
+  uint64_t id_seed = rngs_.derive("worker.ids").next_u64();
+  for (int i = 0; i < nw; ++i) {
+    workers_.push_back(std::make_unique<worker::Worker>(uint16_t(i), plan_, sink_, id_seed));
+    workers_.back()->start();
+  }
+
+  ui::ProgressOptions po;
+  po.mode = cfg_.ui == config::UiType::kNone ? ui::ProgressMode::kNone : ui::ProgressMode::kSimple;
+  po.out = stderr;
+  ui::Progress progress(po);
+  progress.start();
+
+  PhaseOutcome prof;
+  bool profiled = false;
+  for (const auto& spec : schedule::make_phases(cfg_)) {
+    PhaseOutcome o = run_phase(spec, progress, pipeline);
+    if (spec.phase == record::Phase::kProfiling) {
+      prof = o;
+      profiled = true;
+    }
+    if (o.interrupted) break;
+  }
+  if (!profiled) prof.interrupted = true;
+  progress.finish();
+  for (auto& w : workers_) w->stop();
+  pipeline.finish();
+  return finish(prof, pipeline);
+}
+
+int ProfileRun::finish(const PhaseOutcome& prof, const RecordPipeline& pipeline) {
+  writers_->close();
+  metrics::Results results = aggregator_->finish();
+
+  exporter::ClientSelfStats self;
+  int64_t wall = std::max<int64_t>(prof.wall_ns, 1);
+  for (auto& w : workers_) {
+    self.cpu_ns += w->cpu_ns();
+    self.worker_thread_utilization.push_back(double(w->cpu_ns()) / double(wall));
+  }
+  self.cpu_ns += pipeline.counters().cpu_ns.load();
+  self.requests = results.valid_count + results.error_count;
+  exporter::ClientHealth health = exporter::assess_client_health(self, results);
+
+  exporter::SummaryInfo info;
+  info.aiperf_version = kVersion;
+  info.benchmark_id = endpoint::uuid4(rngs_.derive("benchmark.id").next_u64(),
+                                      wall_ns() ^ uint64_t(::getpid()));
+  info.was_cancelled = prof.interrupted;
+  info.start_wall_ns = prof.start_wall_ns;
+  info.end_wall_ns = prof.end_wall_ns;
+  info.client_health = health;
+  exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
+  exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
+
+  auto files = writers_->files();
+  files.insert(files.begin(), {"CSV", paths_.summary_csv});
+  files.insert(files.begin(), {"JSON", paths_.summary_json});
+  exporter::print_console(stdout, results, ctx_, &health, files);
+  std::fflush(stdout);
+
+  if (prof.grace_expired) {
+    std::fprintf(stderr,
+                 "aiperf: warning: the grace period (--benchmark-grace-period %g s) expired; "
+                 "requests still in flight were cancelled and are not in the results\n",
+                 cfg_.benchmark_grace_period_s);
+  }
+  if (prof.interrupted) {
+    std::fprintf(stderr, "aiperf: interrupted: results cover the %lld requests that completed\n",
+                 (long long)self.requests);
+    return kExitInterrupted;
+  }
+  if (results.valid_count == 0) {
+    std::string first = pipeline.first_error();
+    std::fprintf(stderr, "aiperf: error: all %lld requests failed%s%s\n",
+                 (long long)results.error_count, first.empty() ? "" : "; first error: ",
+                 first.c_str());
+    return kExitBenchmarkFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_profile(const std::vector<std::string>& args) {
+  config::Config cfg;
+  try {
+    cfg = config::parse_profile_args(args);
+  } catch (const config::HelpRequested& h) {
+    std::fputs(h.text().c_str(), stdout);
+    return kExitOk;
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  }
+  if (cfg.argv.empty()) {
+    cfg.argv = {"aiperf", "profile"};
+    cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
+  }
+  try {
+    ProfileRun run(std::move(cfg));
+    return run.execute();
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitBenchmarkFailed;
+  }
+}
+
+}  // namespace aiperf::cli

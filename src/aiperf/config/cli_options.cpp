@@ -1,0 +1,462 @@
+// `aiperf profile` argument parsing: a scan that finds each option by the table (aliases, -vv,
+// missing values, AIPerf's consume-multiple lists, nearest-name suggestions), CLI11 collecting
+// the values under each option's names, each row's apply step, then resolve(): the defaults and
+// cross-option rules of spec §1.4 that need every flag at once.
+#include "aiperf/config/cli_options.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "aiperf/common/error.h"
+#include "aiperf/config/option_table.h"
+#include "aiperf/config/value_parsers.h"
+
+namespace aiperf::config {
+namespace {
+
+using detail::OptionSpec;
+using detail::ParseState;
+using detail::ValueKind;
+
+const std::vector<OptionSpec>& table() {
+  return detail::option_table();
+}
+
+/// Table index of an option name (any alias), or -1.
+int find_option(std::string_view name) {
+  const auto& t = table();
+  for (size_t i = 0; i < t.size(); ++i) {
+    for (const auto& n : t[i].names) {
+      if (n == name) return int(i);
+    }
+  }
+  return -1;
+}
+
+bool is_negative_number(std::string_view tok) {
+  if (tok.size() < 2 || tok[0] != '-') return false;
+  return std::isdigit(static_cast<unsigned char>(tok[1])) || tok[1] == '.';
+}
+
+/// A token in option position that names (or tries to name) an option.
+bool looks_like_option(std::string_view tok) {
+  return tok.size() > 1 && tok[0] == '-' && !is_negative_number(tok);
+}
+
+/// In value position, a token that is clearly the next option rather than a value: any
+/// "--name" and known short names. "-1" or "-x" stay values.
+bool is_next_option(std::string_view tok) {
+  if (tok.size() > 2 && tok.substr(0, 2) == "--") return true;
+  return tok.size() >= 2 && tok[0] == '-' && find_option(tok) >= 0;
+}
+
+std::string value_form(const OptionSpec& s) {
+  return std::string(s.metavar);
+}
+
+struct Occurrence {
+  int index;
+  std::string typed;
+  std::string value;
+};
+
+/// Scans args into occurrences, reporting unknown options, missing values and stray arguments.
+std::vector<Occurrence> scan(const std::vector<std::string>& args) {
+  std::vector<Occurrence> out;
+  const auto& t = table();
+  std::string previous_value_option;
+  for (size_t i = 0; i < args.size();) {
+    const std::string& tok = args[i];
+    if (!looks_like_option(tok) || tok == "--") {
+      std::string msg = "unexpected argument '" + tok + "'; aiperf profile takes only options";
+      if (previous_value_option == "--goodput") {
+        msg +=
+            " (quote several goodput pairs as one value: --goodput \"request_latency:250 "
+            "time_to_first_token:50\")";
+      } else {
+        msg += " (see aiperf profile --help)";
+      }
+      throw ConfigError(msg);
+    }
+    std::string name = tok;
+    std::optional<std::string> inline_value;
+    if (tok.rfind("--", 0) == 0) {
+      if (size_t eq = tok.find('='); eq != std::string::npos) {
+        name = tok.substr(0, eq);
+        inline_value = tok.substr(eq + 1);
+      }
+    }
+    int idx = find_option(name);
+    if (idx < 0) {
+      std::string msg = "unknown option " + name;
+      // "-x" is too short for a useful guess; every short name is one edit away.
+      auto best = name.size() > 3 ? nearest(name, profile_flag_names()) : std::nullopt;
+      msg += best ? "; did you mean " + *best + "?" : std::string(" (see aiperf profile --help)");
+      throw ConfigError(msg);
+    }
+    const OptionSpec& spec = t[size_t(idx)];
+    ++i;
+    if (spec.kind == ValueKind::kFlag) {
+      if (inline_value) {
+        throw ConfigError(name + ": is a switch and takes no value (got '" + tok + "')");
+      }
+      out.push_back({idx, name, {}});
+      previous_value_option.clear();
+      continue;
+    }
+    if (!inline_value) {
+      if (i >= args.size() || is_next_option(args[i])) {
+        throw ConfigError(name + ": missing value (expected " + value_form(spec) + ")");
+      }
+      inline_value = args[i++];
+    }
+    out.push_back({idx, name, *inline_value});
+    if (spec.consume_multiple) {
+      while (i < args.size() && !looks_like_option(args[i])) out.push_back({idx, name, args[i++]});
+    }
+    previous_value_option = spec.names.front();
+  }
+  return out;
+}
+
+/// Registers the table with CLI11 and lets it collect the values of the canonical tokens.
+/// Returns, per table row, the values given (flags: one empty string per occurrence).
+std::vector<std::vector<std::string>> collect(const std::vector<Occurrence>& occ) {
+  const auto& t = table();
+  CLI::App app{"aiperf profile", "profile"};
+  app.set_help_flag();  // --help is a table row; HelpRequested is raised before this point
+  std::vector<CLI::Option*> opts;
+  for (const auto& s : t) {
+    std::string names;
+    for (const auto& n : s.names) {
+      if (n.size() > 2 && n[0] == '-' && n[1] != '-') continue;  // "-vv": CLI11 needs 1 char
+      names += (names.empty() ? "" : ",") + n;
+    }
+    CLI::Option* o =
+        s.kind == ValueKind::kFlag ? app.add_flag(names, s.help) : app.add_option(names, s.help);
+    o->group(s.group);
+    if (s.kind == ValueKind::kValue) {
+      o->type_name(s.metavar)->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    }
+    opts.push_back(o);
+  }
+  std::vector<std::string> tokens;
+  for (const auto& o : occ) {
+    const std::string& primary = t[size_t(o.index)].names.front();
+    if (t[size_t(o.index)].kind == ValueKind::kFlag) {
+      tokens.push_back(primary);
+    } else if (o.value.empty()) {
+      tokens.push_back(primary);  // CLI11 reads "--x=" as a missing value; "--x" "" is empty
+      tokens.emplace_back();
+    } else {
+      tokens.push_back(primary + "=" + o.value);  // "=" keeps values like "-1" from parsing
+    }
+  }
+  std::reverse(tokens.begin(), tokens.end());  // CLI11 consumes from the back
+  try {
+    app.parse(tokens);
+  } catch (const CLI::ParseError& e) {
+    throw ConfigError(std::string("invalid arguments: ") + e.what());
+  }
+  std::vector<std::vector<std::string>> values(t.size());
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].kind == ValueKind::kFlag) {
+      values[i].assign(opts[i]->count(), std::string());
+    } else {
+      values[i] = opts[i]->results();
+    }
+  }
+  return values;
+}
+
+std::string typed_name(const ParseState& st, std::string_view primary) {
+  for (const auto& [p, typed] : st.typed) {
+    if (p == primary) return typed;
+  }
+  return std::string(primary);
+}
+
+/// Timing mode, concurrency and arrival pattern (spec §1.4 "timing mode selection").
+void resolve_timing(ParseState& st) {
+  Config& c = st.cfg;
+  if (c.request_rate) {
+    c.timing_mode = TimingMode::kRequestRate;
+    if (st.arrival_pattern) {
+      c.arrival_pattern = *st.arrival_pattern;
+      if (c.arrival_pattern == ArrivalPattern::kConcurrencyBurst) {
+        c.arrival_pattern = ArrivalPattern::kPoisson;
+        c.warnings.push_back(
+            typed_name(st, "--arrival-pattern") +
+            " concurrency_burst: rate runs use poisson arrivals for it (as AIPerf does)");
+      }
+    } else if (st.arrival_smoothness) {
+      c.arrival_pattern = ArrivalPattern::kGamma;  // AIPerf: smoothness alone selects gamma
+    } else {
+      c.arrival_pattern = ArrivalPattern::kPoisson;
+    }
+  } else {
+    c.timing_mode = TimingMode::kConcurrency;
+    c.arrival_pattern = st.arrival_pattern.value_or(ArrivalPattern::kPoisson);
+    if (!c.concurrency) c.concurrency = 1;  // AIPerf's ConcurrencyPhase default
+  }
+  if (st.arrival_smoothness) {
+    if (c.timing_mode != TimingMode::kRequestRate || c.arrival_pattern != ArrivalPattern::kGamma) {
+      throw ConfigError(
+          "--arrival-smoothness is only supported with --arrival-pattern gamma. Pass "
+          "--request-rate with --arrival-pattern gamma, or drop " +
+          typed_name(st, "--arrival-smoothness") + ".");
+    }
+    c.arrival_smoothness = *st.arrival_smoothness;
+  }
+  if (st.arrival_pattern && c.timing_mode == TimingMode::kConcurrency) {
+    c.warnings.push_back(typed_name(st, "--arrival-pattern") +
+                         " has no effect without --request-rate (concurrency mode); ignored");
+  }
+}
+
+/// Stop conditions, grace, warmup and dataset size (spec §1.3, §1.4, §3.9).
+void resolve_stop(ParseState& st) {
+  Config& c = st.cfg;
+  const bool count_given = c.request_count.has_value();
+  if (!c.request_count && !c.benchmark_duration_s) c.request_count = 10;
+  if (st.grace_period_s && !c.benchmark_duration_s) {
+    throw ConfigError(
+        "--benchmark-grace-period requires --benchmark-duration to be set. Pass "
+        "--benchmark-duration, or drop --benchmark-grace-period.");
+  }
+  c.benchmark_grace_period_s = st.grace_period_s.value_or(30.0);
+  if (c.warmup_request_count && c.warmup_duration_s) {
+    c.warnings.push_back(typed_name(st, "--warmup-duration") +
+                         " is ignored: " + typed_name(st, "--warmup-request-count") +
+                         " ends the warmup (AIPerf's precedence)");
+    c.warmup_duration_s.reset();
+  }
+
+  // Dataset size (spec §1.3): explicit entries, else explicit request count, else 100.
+  if (st.num_dataset_entries) {
+    c.num_dataset_entries = *st.num_dataset_entries;
+  } else if (count_given) {
+    c.num_dataset_entries = *c.request_count;
+  } else {
+    c.num_dataset_entries = 100;
+  }
+}
+
+/// Defaults that depend on other flags, and the cross-option rules (spec §1.4, §3.9, §6.1).
+void resolve(ParseState& st, const ParseEnv& env) {
+  Config& c = st.cfg;
+  if (c.models.empty()) {
+    throw ConfigError(
+        "--model: at least one model name is required (e.g. --model Qwen/Qwen3-0.6B)");
+  }
+  c.extra_inputs_json = st.extra_inputs.dump();
+  resolve_timing(st);
+  resolve_stop(st);
+
+  // Logging and UI.
+  if (st.extra_verbose) {
+    c.log_level = LogLevel::kTrace;
+  } else if (st.verbose) {
+    c.log_level = LogLevel::kDebug;
+  }
+  if (st.ui) {
+    c.ui = *st.ui;
+    if (c.ui == UiType::kDashboard) {
+      c.ui = UiType::kSimple;
+      c.warnings.push_back(typed_name(st, "--ui-type") +
+                           " dashboard: this build has no dashboard yet; using simple");
+    }
+  } else {
+    c.ui = env.stdout_is_tty ? UiType::kSimple : UiType::kNone;
+  }
+
+  // Tokenizer default (spec §1.3).
+  if (!c.tokenizer && is_placeholder_model_name(c.models.front())) {
+    c.warnings.push_back("model '" + c.models.front() +
+                         "' looks like a placeholder; using the builtin tokenizer (pass "
+                         "--tokenizer to choose another)");
+  }
+
+  // Artifact directory (spec §6.1).
+  if (!st.artifact_dir_given) c.artifact_dir = "artifacts/" + artifact_subdir_name(c);
+}
+
+std::string wrap(std::string_view text, size_t indent, size_t width) {
+  std::string out;
+  std::string line(indent, ' ');
+  size_t line_len = indent;
+  std::istringstream words{std::string(text)};
+  std::string w;
+  bool first = true;
+  while (words >> w) {
+    if (!first && line_len + 1 + w.size() > width) {
+      out += line + "\n";
+      line = std::string(indent, ' ');
+      line_len = indent;
+      first = true;
+    }
+    if (!first) {
+      line += ' ';
+      ++line_len;
+    }
+    line += w;
+    line_len += w.size();
+    first = false;
+  }
+  if (!first) out += line + "\n";
+  return out;
+}
+
+/// Control characters from user values become visible escapes, so an error stays one line.
+std::string one_line(std::string_view msg) {
+  std::string out;
+  for (unsigned char ch : msg) {
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += char(ch);
+    }
+  }
+  return out;
+}
+
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : 9;
+    if (n == 9 || (n == 1 && c < 0xc2) || i + n >= s.size() + (n ? 0 : 1)) return false;
+    uint32_t cp = n == 0 ? c : c & (0x3f >> n);
+    for (size_t k = 1; k <= n; ++k) {
+      unsigned char cc = s[i + k];
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env) {
+  // Values end up in JSON request bodies and exports, which must be UTF-8.
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!valid_utf8(args[i])) {
+      throw ConfigError("argument " + std::to_string(i + 1) +
+                        " after 'profile' is not valid UTF-8; pass text in UTF-8");
+    }
+  }
+  std::vector<Occurrence> occ = scan(args);
+  std::vector<std::vector<std::string>> values = collect(occ);
+
+  ParseState st;
+  const auto& t = table();
+  for (const auto& o : occ) {
+    const std::string& primary = t[size_t(o.index)].names.front();
+    auto it = std::find_if(st.typed.begin(), st.typed.end(),
+                           [&](const auto& p) { return p.first == primary; });
+    if (it == st.typed.end())
+      st.typed.emplace_back(primary, o.typed);
+    else
+      it->second = o.typed;
+  }
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (values[i].empty()) continue;
+    const std::string flag = typed_name(st, t[i].names.front());
+    if (!t[i].repeatable && values[i].size() > 1) {
+      throw ConfigError(flag + ": given more than once ('" + values[i][0] + "' and '" +
+                        values[i][1] + "'); pass it once");
+    }
+    t[i].apply(st, flag, values[i]);
+  }
+  resolve(st, env);
+  st.cfg.argv = {"aiperf", "profile"};
+  st.cfg.argv.insert(st.cfg.argv.end(), args.begin(), args.end());
+  return std::move(st.cfg);
+}
+
+}  // namespace
+
+Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& env) {
+  for (const auto& a : args) {
+    if (a == "-h" || a == "--help") throw HelpRequested(profile_help_text());
+  }
+  try {
+    return parse_checked(args, env);
+  } catch (const ConfigError& e) {
+    throw ConfigError(one_line(e.what()));
+  }
+}
+
+Config parse_profile_args(const std::vector<std::string>& args) {
+  ParseEnv env;
+  env.stdout_is_tty = ::isatty(STDOUT_FILENO) == 1;
+  return parse_profile_args(args, env);
+}
+
+std::vector<std::string> profile_flag_names() {
+  std::vector<std::string> out;
+  for (const auto& s : table()) out.insert(out.end(), s.names.begin(), s.names.end());
+  return out;
+}
+
+std::string profile_help_text() {
+  constexpr size_t kWidth = 88;
+  std::string out =
+      "Usage: aiperf profile [OPTIONS]\n\n"
+      "Benchmark an OpenAI-compatible inference server (chat or completions).\n";
+  for (auto group : detail::kHelpGroups) {
+    std::string body;
+    for (const auto& s : table()) {
+      if (group != s.group) continue;
+      // Short names first, then long names in AIPerf's order.
+      std::vector<std::string> names;
+      for (const auto& n : s.names) {
+        if (n.rfind("--", 0) != 0) names.push_back(n);
+      }
+      for (const auto& n : s.names) {
+        if (n.rfind("--", 0) == 0) names.push_back(n);
+      }
+      std::string head = "  ";
+      for (size_t i = 0; i < names.size(); ++i) head += (i ? ", " : "") + names[i];
+      if (s.kind == ValueKind::kValue) head += " " + std::string(s.metavar);
+      body += head + "\n";
+      std::string text = s.help;
+      if (*s.default_text) text += " [default: " + std::string(s.default_text) + "]";
+      body += wrap(text, 6, kWidth);
+    }
+    if (!body.empty()) out += "\n" + std::string(group) + ":\n" + body;
+  }
+  return out;
+}
+
+std::string artifact_subdir_name(const Config& cfg) {
+  std::string model = cfg.models.empty() ? std::string("model") : cfg.models.front();
+  std::replace(model.begin(), model.end(), '/', '_');
+  if (cfg.models.size() > 1) model += "_multi";
+  std::string name = model + "-openai-" + to_string(cfg.endpoint_type);
+  // AIPerf looks the rate up under a missing attribute, so rate phases are named by their
+  // concurrency cap only (spec §6.1); we keep the names scripts already depend on.
+  if (cfg.concurrency) name += "-concurrency" + std::to_string(*cfg.concurrency);
+  return name;
+}
+
+}  // namespace aiperf::config

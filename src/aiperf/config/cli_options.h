@@ -1,0 +1,59 @@
+// `aiperf profile` command line -> validated Config (spec §1). Every option is declared once, in
+// one table (cli_options.cpp): names and aliases, value form, default, help text, help group and
+// the code that applies it. Parsing starts nothing and touches no file or socket.
+#pragma once
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "aiperf/config/config.h"
+
+namespace aiperf::config {
+
+/// Thrown by parse_profile_args when -h/--help is among the arguments (it wins over every
+/// other argument and error). what() is the full help text; print it to stdout, exit 0.
+class HelpRequested : public std::exception {
+ public:
+  explicit HelpRequested(std::string text) : text_(std::move(text)) {}
+  const char* what() const noexcept override { return text_.c_str(); }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+/// Facts about the process that parsing depends on; injectable for tests.
+struct ParseEnv {
+  bool stdout_is_tty = false;  // picks the default --ui: simple on a TTY, none otherwise
+};
+
+/// Parses the arguments that follow the `profile` word. Returns a fully resolved Config
+/// (timing mode, stop condition, dataset size, grace period, UI, log level, artifact directory,
+/// warnings). Throws aiperf::ConfigError with one line naming the flag and the fix, or
+/// HelpRequested. The one-argument form reads isatty(STDOUT_FILENO).
+Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& env);
+Config parse_profile_args(const std::vector<std::string>& args);
+
+/// The `aiperf profile --help` text: every option grouped as in AIPerf's docs, with aliases,
+/// value form and default.
+std::string profile_help_text();
+
+/// Every flag name and alias `profile` accepts, in table order (for completion and tests).
+std::vector<std::string> profile_flag_names();
+
+/// The descriptive artifact sub-directory name of spec §6.1 for a resolved config, e.g.
+/// "Qwen_Qwen3-0.6B-openai-chat-concurrency10" (no "artifacts/" prefix).
+std::string artifact_subdir_name(const Config& cfg);
+
+/// The config as exported in profile_export_aiperf.json `input_config` (shaped like AIPerf's
+/// canonical config: models, endpoint, datasets, phases, ...), with the API key, credential
+/// headers and URL passwords replaced by "<redacted>".
+nlohmann::json redacted_config_json(const Config& cfg);
+
+/// The command line as one shell-quoted string with the same secrets redacted (the value of
+/// --api-key, credential -H/--header values, URL passwords). For run_info.cli_command.
+std::string redacted_command_line(const std::vector<std::string>& argv);
+
+}  // namespace aiperf::config

@@ -1,0 +1,195 @@
+// The exported (redacted) forms of a Config: `input_config` JSON and run_info.cli_command
+// (spec §6.3; DESIGN §4: secrets never appear in logs or artifacts).
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+#include "aiperf/config/cli_options.h"
+#include "aiperf/config/value_parsers.h"
+
+namespace aiperf::config {
+namespace {
+
+constexpr const char* kRedacted = "<redacted>";
+
+/// Replaces the password of "scheme://user:password@host" forms anywhere in `text`.
+std::string redact_url_passwords(std::string text) {
+  size_t pos = 0;
+  while ((pos = text.find("://", pos)) != std::string::npos) {
+    size_t auth = pos + 3;
+    size_t end = text.find_first_of("/?# ", auth);
+    if (end == std::string::npos) end = text.size();
+    size_t at = text.rfind('@', end);
+    if (at != std::string::npos && at >= auth) {
+      size_t colon = text.find(':', auth);
+      if (colon != std::string::npos && colon < at) {
+        text.replace(colon + 1, at - colon - 1, kRedacted);
+        end = text.find_first_of("/?# ", auth);
+        if (end == std::string::npos) end = text.size();
+      }
+    }
+    pos = end;
+  }
+  return text;
+}
+
+/// One -H value with credential values replaced; values that do not parse are kept as typed
+/// unless they mention a credential-looking name.
+std::string redact_header_arg(const std::string& value) {
+  size_t first = value.find_first_not_of(" \t");
+  if (first != std::string::npos && value[first] == '{') {
+    nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
+    if (j.is_object()) {
+      for (auto& [k, v] : j.items()) {
+        if (is_credential_header(k)) v = kRedacted;
+      }
+      return j.dump();
+    }
+    return kRedacted;  // malformed JSON could still hold a secret
+  }
+  size_t colon = value.find(':');
+  if (colon == std::string::npos) return value;
+  if (is_credential_header(value.substr(0, colon))) return value.substr(0, colon + 1) + kRedacted;
+  return value;
+}
+
+std::string shell_quote(const std::string& s) {
+  if (s.empty()) return "''";
+  bool safe = true;
+  for (unsigned char c : s) {
+    if (!(std::isalnum(c) || std::string_view("_@%+=:,./-").find(char(c)) != std::string::npos)) {
+      safe = false;
+      break;
+    }
+  }
+  if (safe) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+nlohmann::json seconds(double s) {
+  if (std::isinf(s)) return "inf";
+  return s;
+}
+
+const char* phase_type(const Config& c) {
+  if (c.timing_mode == TimingMode::kConcurrency) return "concurrency";
+  return to_string(c.arrival_pattern);
+}
+
+}  // namespace
+
+nlohmann::json redacted_config_json(const Config& c) {
+  using nlohmann::json;
+  json models = {{"strategy", to_string(c.model_selection)}, {"items", json::array()}};
+  for (const auto& m : c.models) models["items"].push_back({{"name", m}});
+
+  json urls = json::array();
+  for (const auto& u : c.urls) urls.push_back(redact_url_passwords(u));
+  json headers = json::object();
+  for (const auto& [k, v] : c.headers) headers[k] = is_credential_header(k) ? kRedacted : v;
+  json endpoint = {
+      {"urls", urls},
+      {"type", to_string(c.endpoint_type)},
+      {"streaming", c.streaming},
+      {"timeout", c.request_timeout_s},
+      {"headers", headers},
+      {"extra", json::parse(c.extra_inputs_json, nullptr, false)},
+      {"use_legacy_max_tokens", c.use_legacy_max_tokens},
+      {"use_server_token_count", c.use_server_token_count},
+      {"tls_insecure", c.tls_insecure},
+  };
+  if (endpoint["extra"].is_discarded()) endpoint["extra"] = json::object();
+  if (c.custom_endpoint) endpoint["path"] = *c.custom_endpoint;
+  if (c.api_key) endpoint["api_key"] = kRedacted;
+
+  json prompts = {{"isl", {{"mean", c.isl_mean}, {"stddev", c.isl_stddev}}}};
+  if (c.osl_mean) prompts["osl"] = {{"mean", *c.osl_mean}, {"stddev", c.osl_stddev}};
+  json dataset = {{"name", "main"},
+                  {"type", "synthetic"},
+                  {"entries", c.num_dataset_entries},
+                  {"prompts", prompts}};
+
+  auto load = [&](json& phase) {
+    phase["type"] = phase_type(c);
+    if (c.concurrency) phase["concurrency"] = *c.concurrency;
+    if (c.timing_mode == TimingMode::kRequestRate) {
+      phase["rate"] = *c.request_rate;
+      if (c.arrival_pattern == ArrivalPattern::kGamma) phase["smoothness"] = c.arrival_smoothness;
+    }
+  };
+  json phases = json::array();
+  if (c.warmup_request_count || c.warmup_duration_s) {
+    json warmup = {{"name", "warmup"}};
+    load(warmup);
+    if (c.warmup_request_count) warmup["requests"] = *c.warmup_request_count;
+    if (c.warmup_duration_s) warmup["duration"] = *c.warmup_duration_s;
+    phases.push_back(warmup);
+  }
+  json profiling = {{"name", "profiling"}};
+  load(profiling);
+  if (c.request_count) profiling["requests"] = *c.request_count;
+  if (c.benchmark_duration_s) {
+    profiling["duration"] = *c.benchmark_duration_s;
+    profiling["grace_period"] = seconds(c.benchmark_grace_period_s);
+  }
+  phases.push_back(profiling);
+
+  json out = {
+      {"models", models},
+      {"endpoint", endpoint},
+      {"tokenizer",
+       {{"name", c.tokenizer_spec()},
+        {"revision", c.tokenizer_revision},
+        {"trust_remote_code", c.tokenizer_trust_remote_code}}},
+      {"datasets", json::array({dataset})},
+      {"phases", phases},
+      {"artifacts", {{"dir", c.artifact_dir}, {"export_level", to_string(c.export_level)}}},
+      {"runtime", {{"ui", to_string(c.ui)}}},
+      {"logging", {{"level", to_string(c.log_level)}}},
+      {"random_seed", c.random_seed ? json(*c.random_seed) : json(nullptr)},
+  };
+  if (c.profile_export_prefix) out["artifacts"]["prefix"] = *c.profile_export_prefix;
+  if (c.workers_max > 0) out["runtime"]["workers_max"] = c.workers_max;
+  if (!c.goodput.empty()) {
+    json slos = json::object();
+    for (const auto& [tag, v] : c.goodput) slos[tag] = v;
+    out["slos"] = slos;
+  }
+  return out;
+}
+
+std::string redacted_command_line(const std::vector<std::string>& argv) {
+  std::string out;
+  enum class Next { kPlain, kSecret, kHeader } next = Next::kPlain;
+  for (const auto& raw : argv) {
+    std::string tok = raw;
+    const bool option =
+        tok.size() > 1 && tok[0] == '-' && !std::isdigit(static_cast<unsigned char>(tok[1]));
+    if (next == Next::kSecret) {
+      tok = kRedacted;
+      next = Next::kPlain;
+    } else if (next == Next::kHeader && !option) {
+      tok = redact_header_arg(tok);  // -H takes several values in a row
+    } else if (tok == "--api-key") {
+      next = Next::kSecret;
+    } else if (tok.rfind("--api-key=", 0) == 0) {
+      tok = std::string("--api-key=") + kRedacted;
+    } else if (tok == "-H" || tok == "--header") {
+      next = Next::kHeader;
+    } else if (tok.rfind("--header=", 0) == 0) {
+      tok = "--header=" + redact_header_arg(tok.substr(9));
+      next = Next::kHeader;
+    } else if (option) {
+      next = Next::kPlain;
+    }
+    tok = redact_url_passwords(tok);
+    if (!out.empty()) out += ' ';
+    out += shell_quote(tok);
+  }
+  return out;
+}
+
+}  // namespace aiperf::config

@@ -1,0 +1,61 @@
+// The one table of `aiperf profile` options (DESIGN §8 "declare options once"). Private to the
+// config stage: cli_options.cpp parses with it, renders --help from it and registers it with
+// CLI11. Each row carries everything about one option, including the code that applies it.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "aiperf/config/config.h"
+
+namespace aiperf::config::detail {
+
+/// What the user gave explicitly; defaults that depend on other flags are resolved after
+/// every row has been applied (resolve() in cli_options.cpp).
+struct ParseState {
+  Config cfg;
+  nlohmann::json extra_inputs = nlohmann::json::object();
+  std::optional<ArrivalPattern> arrival_pattern;
+  std::optional<double> arrival_smoothness;
+  std::optional<double> grace_period_s;
+  std::optional<int64_t> num_dataset_entries;
+  std::optional<UiType> ui;
+  bool log_level_given = false;
+  bool verbose = false;
+  bool extra_verbose = false;
+  bool artifact_dir_given = false;
+  /// Name as typed (alias or primary) of each option the user gave, keyed by primary name;
+  /// cross-option messages name what the user wrote.
+  std::vector<std::pair<std::string, std::string>> typed;
+};
+
+enum class ValueKind { kFlag, kValue };
+
+/// Applies one option: `flag` is the name as typed, `values` every value given for it in order
+/// (empty for a flag). Throws ConfigError naming `flag`.
+using ApplyFn = void (*)(ParseState& st, std::string_view flag,
+                         const std::vector<std::string>& values);
+
+struct OptionSpec {
+  std::vector<std::string> names;  // primary long name first, then AIPerf's aliases
+  ValueKind kind;
+  const char* metavar;       // value form shown in help ("<int>", "chat|completions")
+  const char* default_text;  // shown as "[default: ...]"; "" shows nothing
+  const char* group;         // help group, one of kHelpGroups
+  const char* help;          // own words; one paragraph
+  bool repeatable;           // may be given several times (lists)
+  bool consume_multiple;     // also takes the following non-option tokens (AIPerf's -u a b)
+  ApplyFn apply;
+};
+
+/// Help groups in AIPerf's documentation order (groups without options here are omitted).
+extern const std::vector<std::string_view> kHelpGroups;
+
+/// Every option, in help order within each group.
+const std::vector<OptionSpec>& option_table();
+
+}  // namespace aiperf::config::detail

@@ -1,0 +1,118 @@
+// Endpoint base, registry, extra inputs and render-context helpers.
+#include "aiperf/endpoint/endpoint.h"
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "aiperf/common/error.h"
+#include "aiperf/endpoint/builtin.h"
+
+namespace aiperf::endpoint {
+
+Endpoint::~Endpoint() = default;
+
+std::string_view Endpoint::path(const config::Config& cfg) const {
+  if (cfg.custom_endpoint) return *cfg.custom_endpoint;
+  const EndpointInfo& i = info();
+  if (cfg.streaming && !i.streaming_path.empty()) return i.streaming_path;
+  return i.endpoint_path;
+}
+
+void ParsedResponse::clear() {
+  kind = DataKind::kNone;
+  content.clear();
+  reasoning.clear();
+  tool_call_text.clear();
+  finish_reason.clear();
+  has_usage = false;
+  usage = record::Usage{};
+  has_error = false;
+  error.code.reset();
+  error.type.clear();
+  error.message.clear();
+}
+
+// ---- registry ---------------------------------------------------------------------------------
+
+namespace {
+
+struct Registry {
+  std::mutex mu;
+  std::vector<EndpointEntry> entries;
+  Registry() {
+    // Built-in endpoints: one line each (CLI name, description, factory).
+    entries.push_back({"chat", "OpenAI Chat Completions (/v1/chat/completions)", &make_chat});
+    entries.push_back({"completions", "OpenAI Completions (/v1/completions)", &make_completions});
+  }
+};
+
+Registry& reg() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+const std::vector<EndpointEntry>& registry() { return reg().entries; }
+
+bool register_endpoint(std::string name, std::string description, EndpointFactory factory) {
+  Registry& r = reg();
+  std::lock_guard lock(r.mu);
+  for (const auto& e : r.entries)
+    if (e.name == name) return false;
+  r.entries.push_back({std::move(name), std::move(description), factory});
+  return true;
+}
+
+std::unique_ptr<Endpoint> create(std::string_view name) {
+  Registry& r = reg();
+  std::lock_guard lock(r.mu);
+  for (const auto& e : r.entries)
+    if (e.name == name) return e.factory();
+  return nullptr;
+}
+
+std::unique_ptr<Endpoint> create(config::EndpointType type) {
+  switch (type) {
+    case config::EndpointType::kChat: return create("chat");
+    case config::EndpointType::kCompletions: return create("completions");
+  }
+  return nullptr;
+}
+
+// ---- bodies -----------------------------------------------------------------------------------
+
+std::shared_ptr<const nlohmann::ordered_json> parse_extra_inputs(std::string_view json_text) {
+  auto j = std::make_shared<nlohmann::ordered_json>();
+  if (json_text.empty()) {
+    *j = nlohmann::ordered_json::object();
+    return j;
+  }
+  try {
+    *j = nlohmann::ordered_json::parse(json_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(std::string("--extra-inputs: not valid JSON (") + e.what() + ")");
+  }
+  if (!j->is_object())
+    throw ConfigError("--extra-inputs: expected a JSON object or key:value pairs");
+  return j;
+}
+
+RenderContext make_render_context(const config::Config& cfg, const dataset::Conversation& conv,
+                                  const dataset::Turn& turn,
+                                  const nlohmann::ordered_json* extra_inputs,
+                                  std::span<const dataset::Turn> history, bool warmup) {
+  RenderContext ctx;
+  ctx.conversation = &conv;
+  ctx.history = history;
+  ctx.turn = &turn;
+  if (!cfg.models.empty()) ctx.default_model = cfg.models.front();
+  ctx.streaming = cfg.streaming;
+  ctx.use_legacy_max_tokens = cfg.use_legacy_max_tokens;
+  ctx.use_server_token_count = cfg.use_server_token_count;
+  ctx.warmup = warmup;
+  ctx.extra_inputs = extra_inputs;
+  return ctx;
+}
+
+}  // namespace aiperf::endpoint

@@ -1,0 +1,208 @@
+// Export stage (spec §6): artifact names, profile_export_aiperf.json / .csv, the per-record
+// profile_export.jsonl and profile_export_raw.jsonl writers, and the console report.
+//
+// Call order (one run):
+//   ArtifactPaths paths = artifact_paths(cfg);
+//   RecordWriters writers(cfg, ctx, paths);                 // per --export-level
+//   for each record: const auto& v = agg.add(rec); writers.write(rec, v);
+//   writers.close();
+//   Results results = agg.finish();
+//   write_summary_json(paths.summary_json, results, ctx, cfg, info);
+//   write_summary_csv(paths.summary_csv, results, ctx);
+//   print_console(stdout, results, ctx, &health, files);
+//
+// Threading: writers are single-threaded (one thread calls write()). Rendering functions are
+// pure. File errors throw std::runtime_error naming the path.
+// Secrets: input_config and run_info.cli_command come from config::redacted_config_json and
+// config::redacted_command_line; raw request headers redact credentials the same way.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aiperf/config/config.h"
+#include "aiperf/metrics/metrics.h"
+#include "aiperf/record/processed_record.h"
+
+namespace aiperf::exporter {
+
+inline constexpr const char* kRedacted = "<redacted>";
+inline constexpr const char* kSchemaVersion = "1.3";
+
+// ------------------------------------------------------------------ file names (spec §6.2)
+struct ArtifactPaths {
+  std::string dir;
+  std::string summary_json;   // profile_export_aiperf.json | P.json
+  std::string summary_csv;    // profile_export_aiperf.csv  | P.csv
+  std::string records_jsonl;  // profile_export.jsonl       | P.jsonl
+  std::string raw_jsonl;      // profile_export_raw.jsonl   | P_raw.jsonl
+};
+/// Paths inside cfg.artifact_dir (already resolved), honouring --profile-export-prefix (known
+/// suffixes such as ".json", "_raw.jsonl" are stripped from the prefix first).
+ArtifactPaths artifact_paths(const config::Config& cfg);
+ArtifactPaths artifact_paths(const std::string& dir, const std::optional<std::string>& prefix);
+
+// ------------------------------------------------------------------ client self-watch
+/// Raw self-measurements of the client, gathered by the run (cli/transport).
+struct ClientSelfStats {
+  int64_t cpu_ns = 0;    // CPU time of all aiperf threads during profiling
+  int64_t requests = 0;  // requests completed (valid + error) during profiling
+  /// Per worker (I/O) thread: CPU time / wall time of the profiling phase, 0..1.
+  std::vector<double> worker_thread_utilization;
+};
+
+/// What the JSON ("client_health") and the console say about the client itself.
+struct ClientHealth {
+  double cpu_us_per_request = 0;
+  double worker_thread_cpu_utilization = 0;  // busiest worker thread, 0..1
+  std::optional<double> send_lateness_p50_ms, send_lateness_p99_ms, send_lateness_max_ms;
+  bool client_bottleneck = false;
+  std::string reason;  // why it was (or was not) the bottleneck; one line
+};
+
+/// A worker thread this busy cannot react to its sockets in time.
+inline constexpr double kBottleneckThreadUtilization = 0.85;
+/// Sends this late (p99) mean the schedule was not kept.
+inline constexpr double kBottleneckLatenessP99Ms = 5.0;
+
+/// Fills ClientHealth from the self-measurements and the send_lateness distribution in
+/// `results`, and decides whether the client was the bottleneck (either threshold above).
+ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::Results& results);
+
+// ------------------------------------------------------------------ summary JSON (spec §6.3)
+struct SummaryInfo {
+  std::string aiperf_version;
+  std::string benchmark_id;
+  bool was_cancelled = false;
+  /// Profiling phase wall-clock span (epoch ns); 0 = use the records' min start/max response.
+  int64_t start_wall_ns = 0;
+  int64_t end_wall_ns = 0;
+  std::optional<ClientHealth> client_health;
+};
+
+/// Metrics the summary files carry: have a value, not EXPERIMENTAL, not INTERNAL (unless
+/// AIPERF_DEV_SHOW_INTERNAL_METRICS).
+bool exported_in_summary(const metrics::MetricInfo& m, const metrics::RunContext& ctx);
+
+/// Python `datetime.fromtimestamp(ns / 1e9).isoformat()`: local time, no offset,
+/// microseconds only when non-zero.
+std::string iso_local_time(int64_t epoch_ns);
+
+std::string render_summary_json(const metrics::Results& results, const metrics::RunContext& ctx,
+                                const config::Config& cfg, const SummaryInfo& info);
+void write_summary_json(const std::string& path, const metrics::Results& results,
+                        const metrics::RunContext& ctx, const config::Config& cfg,
+                        const SummaryInfo& info);
+
+// ------------------------------------------------------------------ summary CSV (spec §6.4)
+std::string render_summary_csv(const metrics::Results& results, const metrics::RunContext& ctx);
+void write_summary_csv(const std::string& path, const metrics::Results& results,
+                       const metrics::RunContext& ctx);
+
+// ------------------------------------------------------------------ per-record JSONL (§6.5)
+/// One line per profiling record, written as records arrive (1 MiB stdio buffer).
+class JsonlWriter {
+ public:
+  JsonlWriter(const std::string& path, const metrics::RunContext& ctx);
+  ~JsonlWriter();
+  JsonlWriter(const JsonlWriter&) = delete;
+  JsonlWriter& operator=(const JsonlWriter&) = delete;
+
+  /// Writes `rec` (warmup records and records with neither metrics nor error are skipped).
+  void write(const record::ProcessedRecord& rec, const metrics::RecordValues& values);
+  void flush();
+  void close();
+  int64_t lines_written() const { return lines_; }
+
+  /// The line for `rec` without the trailing newline (used by write; exposed for tests).
+  static std::string render_line(const record::ProcessedRecord& rec,
+                                 const metrics::RecordValues& values,
+                                 const metrics::RunContext& ctx);
+
+ private:
+  std::FILE* f_ = nullptr;
+  std::string path_;
+  const metrics::RunContext& ctx_;
+  int64_t lines_ = 0;
+};
+
+/// profile_export_raw.jsonl (--export-level raw, spec §6.7).
+class RawJsonlWriter {
+ public:
+  RawJsonlWriter(const std::string& path, const config::Config& cfg);
+  ~RawJsonlWriter();
+  RawJsonlWriter(const RawJsonlWriter&) = delete;
+  RawJsonlWriter& operator=(const RawJsonlWriter&) = delete;
+
+  void write(const record::ProcessedRecord& rec);
+  void flush();
+  void close();
+
+  static std::string render_line(const record::ProcessedRecord& rec, const config::Config& cfg);
+
+ private:
+  std::FILE* f_ = nullptr;
+  std::string path_;
+  const config::Config& cfg_;
+};
+
+/// The per-record writers that --export-level asks for: records → profile_export.jsonl,
+/// raw → that plus profile_export_raw.jsonl, summary → none. Creates the artifact directory.
+class RecordWriters {
+ public:
+  RecordWriters(const config::Config& cfg, const metrics::RunContext& ctx,
+                const ArtifactPaths& paths);
+  void write(const record::ProcessedRecord& rec, const metrics::RecordValues& values);
+  void flush();
+  void close();
+  /// (label, path) of the files written, for the console's closing lines.
+  std::vector<std::pair<std::string, std::string>> files() const;
+
+ private:
+  std::optional<JsonlWriter> jsonl_;
+  std::optional<RawJsonlWriter> raw_;
+  std::string jsonl_path_, raw_path_;
+};
+
+// ------------------------------------------------------------------ console (spec §6.8)
+/// `NVIDIA AIPerf | LLM Metrics` (group kDefault) or `... | LLM Metrics: Usage` etc.; empty
+/// string when the group has no rows.
+std::string render_metrics_table(const metrics::Results& results, const metrics::RunContext& ctx,
+                                 metrics::ConsoleGroup group = metrics::ConsoleGroup::kDefault);
+/// `NVIDIA AIPerf | Error Summary`; empty when there were no errors.
+std::string render_error_summary(const metrics::Results& results);
+/// Panels shown only when the counts are > 0; empty otherwise.
+std::string render_osl_mismatch_warning(const metrics::Results& results,
+                                        const metrics::RunContext& ctx);
+std::string render_usage_discrepancy_warning(const metrics::Results& results,
+                                             const metrics::RunContext& ctx);
+/// aiperf-C++ extension: the client-side metrics table and the client health lines.
+std::string render_client_section(const metrics::Results& results, const ClientHealth* health);
+
+/// Everything, in AIPerf's order: error summary, main table(s), usage-discrepancy warning,
+/// OSL-mismatch warning, then the Client section and `files` (label, path) lines.
+std::string render_console(const metrics::Results& results, const metrics::RunContext& ctx,
+                           const ClientHealth* health,
+                           const std::vector<std::pair<std::string, std::string>>& files = {});
+void print_console(std::FILE* out, const metrics::Results& results, const metrics::RunContext& ctx,
+                   const ClientHealth* health,
+                   const std::vector<std::pair<std::string, std::string>>& files = {});
+
+/// A box-drawn table like Rich's default (heavy head). Exposed for the UI and tests.
+struct TextTable {
+  enum class Justify { kLeft, kRight };
+  struct Column {
+    std::string header;
+    Justify justify = Justify::kRight;
+  };
+  std::string title;
+  std::vector<Column> columns;
+  std::vector<std::vector<std::string>> rows;  // cells may contain '\n'
+  std::string render() const;
+};
+
+}  // namespace aiperf::exporter

@@ -1,0 +1,281 @@
+// profile_export.jsonl (spec §6.5) and profile_export_raw.jsonl (spec §6.7): one JSON object
+// per profiling record, written as records arrive through a large stdio buffer.
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "aiperf/config/value_parsers.h"
+#include "aiperf/export/export.h"
+#include "aiperf/export/json_writer.h"
+#include "aiperf/export/util.h"
+
+namespace aiperf::exporter {
+namespace {
+
+constexpr size_t kBufferBytes = 1 << 20;
+
+std::FILE* open_for_write(const std::string& path) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  std::setvbuf(f, nullptr, _IOFBF, kBufferBytes);
+  return f;
+}
+
+void put_line(std::FILE* f, const std::string& path, const std::string& line) {
+  if (std::fwrite(line.data(), 1, line.size(), f) != line.size() || std::fputc('\n', f) == EOF) {
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  }
+}
+
+bool close_file(std::FILE*& f) {
+  if (f == nullptr) return true;
+  const bool ok = std::fclose(f) == 0;
+  f = nullptr;
+  return ok;
+}
+
+/// Wall-clock epoch ns of monotonic instant `t` of this record (spec §6.5 conversion).
+int64_t wall_of(const record::ProcessedRecord& r, int64_t t) {
+  return r.start_wall_ns + (t - r.start_ns);
+}
+
+void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
+  w.key("metadata").begin_object();
+  w.key("session_num").value(r.credit_index);
+  w.key("x_request_id").value(r.x_request_id);
+  w.key("x_correlation_id").value(r.x_correlation_id);
+  w.key("conversation_id").value(r.conversation_id);
+  w.key("turn_index").value(r.turn_index);
+  w.key("credit_issued_ns");
+  r.credit_ns > 0 ? w.value(wall_of(r, r.credit_ns)) : w.null();
+  w.key("request_start_ns").value(r.start_wall_ns);
+  w.key("request_ack_ns");
+  r.ack_ns > 0 ? w.value(wall_of(r, r.ack_ns)) : w.null();
+  const int64_t end = !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns;
+  w.key("request_end_ns").value(wall_of(r, end));
+  w.key("worker_id").value("worker_" + std::to_string(r.worker_id));
+  w.key("record_processor_id").value("record_processor_0");
+  w.key("benchmark_phase").value(r.phase == record::Phase::kProfiling ? "profiling" : "warmup");
+  w.key("was_cancelled").value(r.error && r.error->kind == record::ErrorKind::kCancelled);
+  w.key("cancellation_time_ns").null();
+  w.key("agent_depth").value(0);
+  w.key("parent_correlation_id").null();
+  w.end_object();
+}
+
+void write_error(detail::JsonWriter& w, const record::ProcessedRecord& r) {
+  w.key("error");
+  if (!r.error) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.key("code");
+  r.error->code ? w.value(*r.error->code) : w.null();
+  w.key("type");
+  r.error->type.empty() ? w.null() : w.value(r.error->type);
+  w.key("message").value(r.error->message);
+  w.end_object();
+}
+
+bool in_record_export(const metrics::MetricInfo& m, const metrics::RunContext& ctx) {
+  if (m.has(metrics::kNoIndividualRecords) || m.has(metrics::kExperimental)) return false;
+  if (m.has(metrics::kInternal) && !(ctx.dev_mode && ctx.show_internal)) return false;
+  return true;
+}
+
+void write_display_value(detail::JsonWriter& w, const metrics::MetricInfo& m, double v) {
+  const double d = m.to_display(v);
+  if (m.integer) {
+    w.value(static_cast<int64_t>(std::llround(d)));
+  } else {
+    w.value(d);
+  }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------ JsonlWriter
+
+JsonlWriter::JsonlWriter(const std::string& path, const metrics::RunContext& ctx)
+    : f_(open_for_write(path)), path_(path), ctx_(ctx) {}
+
+JsonlWriter::~JsonlWriter() {
+  close_file(f_);
+}
+
+std::string JsonlWriter::render_line(const record::ProcessedRecord& rec,
+                                     const metrics::RecordValues& values,
+                                     const metrics::RunContext& ctx) {
+  std::string out;
+  out.reserve(1024 + 24 * values.inter_chunk_ns.size());
+  detail::JsonWriter w(out);
+  w.begin_object();
+  write_metadata(w, rec);
+  w.key("metrics").begin_object();
+  bool any = false;
+  for (const auto& [id, v] : values.scalars) {
+    const auto& m = metrics::metric_info(id);
+    if (!in_record_export(m, ctx) || !std::isfinite(v)) continue;
+    w.key(m.tag).begin_object().key("value");
+    write_display_value(w, m, v);
+    w.key("unit").value(m.display_unit).end_object();
+    any = true;
+  }
+  const auto& icl = metrics::metric_info(metrics::MetricId::kInterChunkLatency);
+  if (!values.inter_chunk_ns.empty() && in_record_export(icl, ctx)) {
+    w.key(icl.tag).begin_object().key("value").begin_array();
+    for (double v : values.inter_chunk_ns) w.value(icl.to_display(v));
+    w.end_array().key("unit").value(icl.display_unit).end_object();
+    any = true;
+  }
+  w.end_object();
+  if (!any && !rec.error) return {};
+  write_error(w, rec);
+  w.end_object();
+  return out;
+}
+
+void JsonlWriter::write(const record::ProcessedRecord& rec, const metrics::RecordValues& values) {
+  if (f_ == nullptr || rec.phase != record::Phase::kProfiling) return;
+  const std::string line = render_line(rec, values, ctx_);
+  if (line.empty()) return;
+  put_line(f_, path_, line);
+  ++lines_;
+}
+
+void JsonlWriter::flush() {
+  if (f_ != nullptr) std::fflush(f_);
+}
+
+void JsonlWriter::close() {
+  if (!close_file(f_))
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+// --------------------------------------------------------------------------- RawJsonlWriter
+
+namespace {
+
+void write_request_headers(detail::JsonWriter& w, const config::Config& cfg) {
+  w.key("request_headers").begin_object();
+  w.key("Content-Type").value("application/json");
+  w.key("Accept").value(cfg.streaming ? "text/event-stream" : "application/json");
+  if (cfg.api_key) w.key("Authorization").value(kRedacted);
+  for (const auto& [k, v] : cfg.headers) {
+    w.key(k).value(config::is_credential_header(k) ? std::string_view(kRedacted) : v);
+  }
+  w.end_object();
+}
+
+}  // namespace
+
+RawJsonlWriter::RawJsonlWriter(const std::string& path, const config::Config& cfg)
+    : f_(open_for_write(path)), path_(path), cfg_(cfg) {}
+
+RawJsonlWriter::~RawJsonlWriter() {
+  close_file(f_);
+}
+
+std::string RawJsonlWriter::render_line(const record::ProcessedRecord& rec,
+                                        const config::Config& cfg) {
+  std::string out;
+  detail::JsonWriter w(out);
+  w.begin_object();
+  write_metadata(w, rec);
+  w.key("start_perf_ns").value(rec.start_ns);
+  w.key("payload");
+  if (!rec.payload.empty() && nlohmann::json::accept(rec.payload)) {
+    // The exact body sent, unless it spans lines (then compacted to keep one line per record).
+    if (rec.payload.find_first_of("\r\n") == std::string::npos) {
+      w.raw(rec.payload);
+    } else {
+      w.raw(nlohmann::json::parse(rec.payload)
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+  } else {
+    w.value(rec.payload);
+  }
+  write_request_headers(w, cfg);
+  w.key("status");
+  rec.http_status ? w.value(rec.http_status) : w.null();
+  w.key("response_headers").null();
+  w.key("responses").begin_array();
+  for (const auto& [ts, text] : rec.raw_responses) {
+    w.begin_object().key("perf_ns").value(ts);
+    if (cfg.streaming) {
+      w.key("packets").begin_array().begin_object();
+      w.key("name").value("data").key("value").value(text);
+      w.end_object().end_array();
+    } else {
+      w.key("text").value(text).key("content_type").value("application/json");
+    }
+    w.end_object();
+  }
+  w.end_array();
+  write_error(w, rec);
+  w.end_object();
+  return out;
+}
+
+void RawJsonlWriter::write(const record::ProcessedRecord& rec) {
+  if (f_ == nullptr || rec.phase != record::Phase::kProfiling) return;
+  put_line(f_, path_, render_line(rec, cfg_));
+}
+
+void RawJsonlWriter::flush() {
+  if (f_ != nullptr) std::fflush(f_);
+}
+
+void RawJsonlWriter::close() {
+  if (!close_file(f_))
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+// ---------------------------------------------------------------------------- RecordWriters
+
+RecordWriters::RecordWriters(const config::Config& cfg, const metrics::RunContext& ctx,
+                             const ArtifactPaths& paths) {
+  std::error_code ec;
+  std::filesystem::create_directories(paths.dir, ec);
+  if (cfg.export_level == config::ExportLevel::kRecords ||
+      cfg.export_level == config::ExportLevel::kRaw) {
+    jsonl_.emplace(paths.records_jsonl, ctx);
+    jsonl_path_ = paths.records_jsonl;
+  }
+  if (cfg.export_level == config::ExportLevel::kRaw) {
+    raw_.emplace(paths.raw_jsonl, cfg);
+    raw_path_ = paths.raw_jsonl;
+  }
+}
+
+void RecordWriters::write(const record::ProcessedRecord& rec, const metrics::RecordValues& values) {
+  if (jsonl_) jsonl_->write(rec, values);
+  if (raw_) raw_->write(rec);
+}
+
+void RecordWriters::flush() {
+  if (jsonl_) jsonl_->flush();
+  if (raw_) raw_->flush();
+}
+
+void RecordWriters::close() {
+  if (jsonl_) jsonl_->close();
+  if (raw_) raw_->close();
+}
+
+std::vector<std::pair<std::string, std::string>> RecordWriters::files() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (jsonl_) out.emplace_back("JSONL Export", jsonl_path_);
+  if (raw_) out.emplace_back("Raw JSONL Export", raw_path_);
+  return out;
+}
+
+}  // namespace aiperf::exporter

@@ -1,0 +1,235 @@
+// profile_export_aiperf.json (spec §6.3): AIPerf's declared keys first in their order, then the
+// remaining metric tags in processing order, then our "client_health" extension. Null/unset
+// fields and non-finite numbers are omitted.
+#include <cmath>
+#include <ctime>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "aiperf/config/cli_options.h"
+#include "aiperf/export/export.h"
+#include "aiperf/export/util.h"
+
+namespace aiperf::exporter {
+namespace {
+
+using metrics::MetricResult;
+using nlohmann::ordered_json;
+
+// The declared fields of AIPerf's JSON model, in order. Metric tags among them are emitted
+// here when they have a value; the others are the run's own fields.
+constexpr std::string_view kDeclaredOrder[] = {"schema_version",
+                                               "aiperf_version",
+                                               "benchmark_id",
+                                               "request_throughput",
+                                               "request_latency",
+                                               "request_count",
+                                               "time_to_first_token",
+                                               "time_to_second_token",
+                                               "inter_token_latency",
+                                               "output_token_throughput",
+                                               "output_token_throughput_per_user",
+                                               "output_sequence_length",
+                                               "input_sequence_length",
+                                               "goodput",
+                                               "good_request_count",
+                                               "output_token_count",
+                                               "reasoning_token_count",
+                                               "min_request_timestamp",
+                                               "max_response_timestamp",
+                                               "inter_chunk_latency",
+                                               "total_output_tokens",
+                                               "total_reasoning_tokens",
+                                               "benchmark_duration",
+                                               "total_isl",
+                                               "total_osl",
+                                               "error_request_count",
+                                               "error_isl",
+                                               "total_error_isl",
+                                               "telemetry_data",
+                                               "input_config",
+                                               "run_info",
+                                               "was_cancelled",
+                                               "error_summary",
+                                               "start_time",
+                                               "end_time",
+                                               "branch_stats"};
+
+void put_number(ordered_json& obj, const char* key, double v) {
+  if (std::isfinite(v)) obj[key] = v;
+}
+
+ordered_json metric_block(const MetricResult& r) {
+  ordered_json b;
+  b["unit"] = std::string(r.unit());
+  if (!r.distribution) {
+    // AIPerf's JsonMetricResult.avg is a float field: counters export as 2.0, not 2.
+    put_number(b, "avg", r.value);
+    return b;
+  }
+  const auto& s = r.stats;
+  put_number(b, "avg", s.avg);
+  for (size_t i = 0; i < s.p.size(); ++i) put_number(b, metrics::kPercentileKeys[i].data(), s.p[i]);
+  put_number(b, "min", s.min);
+  put_number(b, "max", s.max);
+  put_number(b, "std", s.std);
+  b["count"] = s.count;
+  put_number(b, "sum", s.sum);
+  return b;
+}
+
+ordered_json error_summary_json(const metrics::Results& results) {
+  ordered_json list = ordered_json::array();
+  for (const auto& e : results.error_summary) {
+    ordered_json details;
+    if (e.code) details["code"] = *e.code;
+    if (!e.type.empty()) details["type"] = e.type;
+    details["message"] = e.message;
+    list.push_back({{"error_details", details}, {"count", e.count}});
+  }
+  return list;
+}
+
+ordered_json client_health_json(const ClientHealth& h) {
+  ordered_json j;
+  put_number(j, "cpu_us_per_request", h.cpu_us_per_request);
+  put_number(j, "worker_thread_cpu_utilization", h.worker_thread_cpu_utilization);
+  if (h.send_lateness_p50_ms) put_number(j, "send_lateness_p50_ms", *h.send_lateness_p50_ms);
+  if (h.send_lateness_p99_ms) put_number(j, "send_lateness_p99_ms", *h.send_lateness_p99_ms);
+  if (h.send_lateness_max_ms) put_number(j, "send_lateness_max_ms", *h.send_lateness_max_ms);
+  j["client_bottleneck"] = h.client_bottleneck;
+  j["reason"] = h.reason;
+  return j;
+}
+
+ordered_json run_info_json(const config::Config& cfg, const SummaryInfo& info) {
+  ordered_json j;
+  if (!info.benchmark_id.empty()) j["benchmark_id"] = info.benchmark_id;
+  if (cfg.random_seed) j["random_seed"] = *cfg.random_seed;
+  if (!cfg.argv.empty()) j["cli_command"] = config::redacted_command_line(cfg.argv);
+  return j;
+}
+
+}  // namespace
+
+bool exported_in_summary(const metrics::MetricInfo& m, const metrics::RunContext& ctx) {
+  if (m.has(metrics::kExperimental)) return false;
+  if (m.has(metrics::kInternal) && !ctx.show_internal) return false;
+  return true;
+}
+
+std::string iso_local_time(int64_t epoch_ns) {
+  // Python rounds the float timestamp to the nearest microsecond (half-even); our input is
+  // exact ns, so round half to even on the microsecond.
+  int64_t us = epoch_ns / 1000;
+  const int64_t rem = epoch_ns % 1000;
+  if (rem > 500 || (rem == 500 && (us % 2) != 0)) ++us;
+  time_t secs = static_cast<time_t>(us / 1'000'000);
+  int64_t frac = us % 1'000'000;
+  if (frac < 0) {
+    frac += 1'000'000;
+    --secs;
+  }
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string out(buf);
+  if (frac != 0) {
+    char f[16];
+    std::snprintf(f, sizeof f, ".%06lld", static_cast<long long>(frac));
+    out += f;
+  }
+  return out;
+}
+
+std::string render_summary_json(const metrics::Results& results, const metrics::RunContext& ctx,
+                                const config::Config& cfg, const SummaryInfo& info) {
+  ordered_json j;
+  auto metric_ok = [&](const MetricResult& r) { return exported_in_summary(*r.info, ctx); };
+  const int64_t start_ns = info.start_wall_ns ? info.start_wall_ns : results.min_request_wall_ns;
+  const int64_t end_ns = info.end_wall_ns ? info.end_wall_ns : results.max_response_wall_ns;
+
+  for (std::string_view key : kDeclaredOrder) {
+    const std::string k(key);
+    if (key == "schema_version") {
+      j[k] = kSchemaVersion;
+    } else if (key == "aiperf_version") {
+      if (!info.aiperf_version.empty()) j[k] = info.aiperf_version;
+    } else if (key == "benchmark_id") {
+      if (!info.benchmark_id.empty()) j[k] = info.benchmark_id;
+    } else if (key == "telemetry_data" || key == "branch_stats") {
+      // not produced by this program (no GPU telemetry, no DAG runs): omitted like null
+    } else if (key == "input_config") {
+      j[k] = ordered_json::parse(config::redacted_config_json(cfg).dump());
+    } else if (key == "run_info") {
+      j[k] = run_info_json(cfg, info);
+    } else if (key == "was_cancelled") {
+      j[k] = info.was_cancelled;
+    } else if (key == "error_summary") {
+      j[k] = error_summary_json(results);
+    } else if (key == "start_time") {
+      if (start_ns) j[k] = iso_local_time(start_ns);
+    } else if (key == "end_time") {
+      if (end_ns) j[k] = iso_local_time(end_ns);
+    } else if (const MetricResult* r = results.find(key); r && metric_ok(*r)) {
+      j[k] = metric_block(*r);
+    }
+  }
+  for (const auto& r : results.metrics) {
+    const std::string tag(r.tag());
+    if (!metric_ok(r) || j.contains(tag)) continue;
+    j[tag] = metric_block(r);
+  }
+  if (info.client_health) j["client_health"] = client_health_json(*info.client_health);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void write_summary_json(const std::string& path, const metrics::Results& results,
+                        const metrics::RunContext& ctx, const config::Config& cfg,
+                        const SummaryInfo& info) {
+  detail::write_file(path, render_summary_json(results, ctx, cfg, info));
+}
+
+ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::Results& results) {
+  ClientHealth h;
+  if (stats.requests > 0) {
+    h.cpu_us_per_request =
+        static_cast<double>(stats.cpu_ns) / 1e3 / static_cast<double>(stats.requests);
+  }
+  for (double u : stats.worker_thread_utilization) {
+    h.worker_thread_cpu_utilization = std::max(h.worker_thread_cpu_utilization, u);
+  }
+  if (const auto* late = results.find(metrics::MetricId::kSendLateness)) {
+    h.send_lateness_p50_ms = late->stats.p[4];
+    h.send_lateness_p99_ms = late->stats.p[8];
+    h.send_lateness_max_ms = late->stats.max;
+  }
+  char buf[256];
+  if (h.worker_thread_cpu_utilization >= kBottleneckThreadUtilization) {
+    h.client_bottleneck = true;
+    std::snprintf(buf, sizeof buf,
+                  "busiest worker thread used %.0f%% of a CPU core (limit %.0f%%): responses may "
+                  "have been read late; add --workers-max or CPU cores",
+                  h.worker_thread_cpu_utilization * 100, kBottleneckThreadUtilization * 100);
+    h.reason = buf;
+  } else if (h.send_lateness_p99_ms && *h.send_lateness_p99_ms >= kBottleneckLatenessP99Ms) {
+    h.client_bottleneck = true;
+    std::snprintf(buf, sizeof buf,
+                  "send lateness p99 %.2f ms (limit %.2f ms): requests left later than scheduled, "
+                  "so the offered load was lower than asked",
+                  *h.send_lateness_p99_ms, kBottleneckLatenessP99Ms);
+    h.reason = buf;
+  } else {
+    std::snprintf(
+        buf, sizeof buf,
+        "busiest worker thread %.0f%% CPU, send lateness p99 %s: the client kept up",
+        h.worker_thread_cpu_utilization * 100,
+        h.send_lateness_p99_ms ? (detail::fixed2(*h.send_lateness_p99_ms) + " ms").c_str() : "n/a");
+    h.reason = buf;
+  }
+  return h;
+}
+
+}  // namespace aiperf::exporter

@@ -1,0 +1,102 @@
+// Run context: which metrics apply to this run (spec §2.1 applicability filter), the
+// environment thresholds, and --goodput validation (spec §2.7).
+#include <cctype>
+#include <cstdlib>
+#include <string>
+
+#include "aiperf/common/error.h"
+#include "aiperf/metrics/metrics.h"
+
+namespace aiperf::metrics {
+namespace {
+
+double env_double(const char* name, double fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const double d = std::strtod(v, &end);
+  return (end != v) ? d : fallback;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+bool env_flag(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return false;
+  std::string s(v);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "1" || s == "true" || s == "yes" || s == "on";
+}
+
+void RunContext::finalize() {
+  uint32_t disallowed = kProducesVideoOnly;  // chat/completions never produce video
+  if (!produces_tokens) disallowed |= kProducesTokensOnly;
+  if (!tokenizes_input) disallowed |= kTokenizesInputOnly;
+  if (!supports_audio) disallowed |= kSupportsAudioOnly;
+  if (!supports_images) disallowed |= kSupportsImageOnly;
+  if (!supports_videos) disallowed |= kSupportsVideoOnly;
+  if (!streaming) disallowed |= kStreamingOnly;
+  if (use_server_token_count) disallowed |= kUsageDiffOnly;
+  if (!show_experimental) disallowed |= kExperimental;
+  if (goodput.empty()) disallowed |= kGoodputFlag;
+  for (const auto& m : catalog()) applicable[index_of(m.id)] = (m.flags & disallowed) == 0;
+}
+
+std::vector<GoodputSlo> parse_goodput(const std::vector<std::pair<std::string, double>>& pairs,
+                                      const RunContext& ctx) {
+  std::vector<GoodputSlo> out;
+  std::vector<std::string> not_applicable;
+  for (const auto& [tag, value] : pairs) {
+    const MetricInfo* m = find_metric(tag);
+    if (m == nullptr) throw ConfigError("Unknown metric tag(s) in --goodput: " + tag + ".");
+    // An SLO is judged per request, so it must be a record metric computed for valid records.
+    if (!ctx.is_applicable(m->id) || m->kind != Kind::kRecord || m->has(kErrorOnly) ||
+        m->id == MetricId::kInterChunkLatency) {
+      not_applicable.push_back(tag);
+      continue;
+    }
+    out.push_back({m->id, m->from_display(value), m->has(kLargerIsBetter)});
+  }
+  if (!not_applicable.empty()) {
+    throw ConfigError("Invalid --goodput: metric(s) " + join(not_applicable) +
+                      " are not applicable to the current endpoint/configuration.");
+  }
+  return out;
+}
+
+RunContext make_run_context(const config::Config& cfg) {
+  RunContext ctx;
+  ctx.streaming = cfg.streaming;
+  ctx.produces_tokens = true;  // chat and completions (spec §5.4)
+  ctx.tokenizes_input = true;
+  const bool chat = cfg.endpoint_type == config::EndpointType::kChat;
+  ctx.supports_audio = chat;
+  ctx.supports_images = chat;
+  ctx.supports_videos = chat;
+  ctx.use_server_token_count = cfg.use_server_token_count;
+  ctx.dev_mode = env_flag("AIPERF_DEV_MODE");
+  ctx.show_experimental = ctx.dev_mode || env_flag("AIPERF_DEV_SHOW_EXPERIMENTAL_METRICS");
+  ctx.show_internal = env_flag("AIPERF_DEV_SHOW_INTERNAL_METRICS");
+  ctx.osl_mismatch_pct_threshold =
+      env_double("AIPERF_METRICS_OSL_MISMATCH_PCT_THRESHOLD", ctx.osl_mismatch_pct_threshold);
+  ctx.osl_mismatch_max_token_threshold = env_double(
+      "AIPERF_METRICS_OSL_MISMATCH_MAX_TOKEN_THRESHOLD", ctx.osl_mismatch_max_token_threshold);
+  ctx.usage_pct_diff_threshold =
+      env_double("AIPERF_METRICS_USAGE_PCT_DIFF_THRESHOLD", ctx.usage_pct_diff_threshold);
+  ctx.metrics_title = "LLM Metrics";
+  ctx.finalize();
+  ctx.goodput = parse_goodput(cfg.goodput, ctx);
+  ctx.finalize();
+  return ctx;
+}
+
+}  // namespace aiperf::metrics

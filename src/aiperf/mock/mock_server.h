@@ -1,0 +1,118 @@
+// aiperf-mock-server: an OpenAI-compatible server that answers chat, completions, embeddings,
+// models, health and Prometheus metrics with a configurable latency model, injects faults on
+// request, and logs ground truth (what it sent and when) for the client's tests (spec §10.1,
+// docs/mock-server.md). One epoll event loop per worker thread; tokens are released on absolute
+// per-connection timer deadlines, never by sleeping threads.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace aiperf::mock {
+
+/// A fault selector: a percentage of requests (seeded, deterministic) and/or every Nth request
+/// (1-based: N, 2N, ...). Either one selects; both zero means off.
+struct FaultSelector {
+  double rate_pct = 0.0;
+  uint64_t every = 0;
+  bool enabled() const { return rate_pct > 0.0 || every > 0; }
+};
+
+enum class SseLineEnding { kLf, kCrLf, kCr };
+
+/// Every option of the command line (docs/mock-server.md lists them with defaults). Units are in
+/// the names. Immutable once the server starts.
+struct MockOptions {
+  std::string host = "127.0.0.1";
+  int port = 8000;  // 0 = pick a free port (see MockServer::port())
+  int workers = 0;  // event-loop threads; 0 = number of online cores
+  std::vector<std::string> model_names = {"mock-model"};
+
+  // Latency model (spec §10.1). --fast zeroes every latency.
+  bool fast = false;
+  double ttft_ms = 20.0;
+  double itl_ms = 5.0;
+  double ttft_per_isl_token_ms = 0.0;
+  double ttft_concurrency_quad_ms = 0.0;
+  double itl_per_osl_token_ms = 0.0;
+  double itl_concurrency_lin_ms = 0.0;
+  double ttft_jitter_cv = 0.0;
+  double itl_jitter_cv = 0.0;
+  double embedding_base_latency_ms = 10.0;
+  double embedding_per_input_latency_ms = 2.0;
+  uint64_t random_seed = 0;
+
+  // Tokens.
+  std::string tokenizer = "builtin";
+  bool no_tokenizer = false;  // count whitespace-separated words instead
+
+  // Ground truth.
+  std::string record_requests;  // JSONL path; empty = off
+
+  // Access and readiness.
+  std::string api_key;
+  std::string auth_header_name = "Authorization";
+  double models_ready_delay_s = 0.0;
+  double inference_ready_delay_s = 0.0;
+  bool disable_models_endpoint = false;
+  size_t max_body_bytes = 64u << 20;
+  size_t max_header_bytes = 64u << 10;
+
+  // Faults.
+  FaultSelector error;
+  int error_status = 500;
+  FaultSelector reset;
+  int64_t reset_after_tokens = -1;  // -1 = half of the output
+  FaultSelector stall;
+  double stall_seconds = 5.0;
+  int64_t stall_after_tokens = -1;  // -1 = half of the output
+  FaultSelector malformed;
+  SseLineEnding sse_line_ending = SseLineEnding::kLf;
+  bool sse_keepalive_comments = false;
+  bool sse_no_space = false;
+  bool sse_multiline_data = false;
+  int sse_events_per_write = 1;
+  int tokens_per_chunk = 1;
+  double slow_headers_ms = 0.0;
+  bool close_after_response = false;
+
+  // TLS.
+  bool tls = false;  // self-signed certificate generated at start unless cert/key are given
+  std::string tls_cert;
+  std::string tls_key;
+
+  bool quiet = false;  // no per-start log lines beyond "listening on ..."
+};
+
+/// Parse argv (options also read from MOCK_SERVER_<OPTION> environment variables). Throws
+/// aiperf::ConfigError naming the flag on a bad value. `exit_code` is set (and the function
+/// returns default options) when --help or --version was handled.
+MockOptions parse_options(int argc, char** argv, int* exit_code);
+
+class MockServer {
+ public:
+  /// Validates options, loads the tokenizer, prepares TLS. Throws std::runtime_error.
+  explicit MockServer(MockOptions opts);
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  /// Bind the listening sockets and start the worker threads. Throws on bind failure.
+  void start();
+  /// The bound port (after start()).
+  int port() const;
+  /// "http://host:port" or "https://host:port".
+  std::string url() const;
+  /// Stop the workers, join them, flush the record file. Idempotent; called by the destructor.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The program: parse options, start, print "listening on URL", wait for SIGINT/SIGTERM, stop.
+int main(int argc, char** argv);
+
+}  // namespace aiperf::mock

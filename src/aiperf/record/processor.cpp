@@ -1,0 +1,281 @@
+// RecordProcessor: parse responses, count tokens, decide validity (see processor.h).
+#include "aiperf/record/processor.h"
+
+namespace aiperf::record {
+
+namespace {
+
+/// Per-thread scratch: buffers keep their capacity between records, so the steady state does
+/// not allocate for parsing or text concatenation.
+struct Scratch {
+  endpoint::ParsedResponse parsed;
+  std::string output;
+  std::string reasoning;
+  std::string joined_input;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+std::string host_port(std::string_view url) {
+  size_t p = url.find("://");
+  bool https = p != std::string_view::npos && url.substr(0, p) == "https";
+  std::string_view rest = p == std::string_view::npos ? url : url.substr(p + 3);
+  size_t end = rest.find_first_of("/?#");
+  std::string_view hp = end == std::string_view::npos ? rest : rest.substr(0, end);
+  std::string out(hp);
+  const bool has_port = !hp.empty() && (hp.front() == '['
+                                            ? hp.find("]:") != std::string_view::npos
+                                            : hp.find(':') != std::string_view::npos);
+  if (!has_port && !hp.empty()) out += https ? ":443" : ":80";
+  return out;
+}
+
+ErrorInfo invalid_result(std::string_view note) {
+  ErrorInfo e;
+  e.type = "InvalidInferenceResultError";
+  e.message = "Invalid inference result: ";
+  e.message += note;
+  return e;
+}
+
+}  // namespace
+
+std::string http_reason_phrase(int status) {
+  // Python http.HTTPStatus phrases (what uvicorn/aiohttp servers send and aiohttp reports).
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Request Entity Too Large";
+    case 414: return "Request-URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Requested Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 421: return "Misdirected Request";
+    case 422: return "Unprocessable Entity";
+    case 423: return "Locked";
+    case 424: return "Failed Dependency";
+    case 425: return "Too Early";
+    case 426: return "Upgrade Required";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 451: return "Unavailable For Legal Reasons";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    case 507: return "Insufficient Storage";
+    case 508: return "Loop Detected";
+    case 511: return "Network Authentication Required";
+    default: return "HTTP " + std::to_string(status);
+  }
+}
+
+ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_url) {
+  ErrorInfo e;
+  e.kind = raw.error;
+  const std::string& msg = raw.error_message;
+  auto or_default = [&msg](const char* d) { return msg.empty() ? std::string(d) : msg; };
+  switch (raw.error) {
+    case ErrorKind::kNone:
+      break;
+    case ErrorKind::kStatus:
+      e.code = raw.http_status;
+      e.type = http_reason_phrase(raw.http_status);
+      e.message = msg;
+      break;
+    case ErrorKind::kSseError:
+      e.code = 502;
+      e.type = "SSEResponseError";
+      e.message = msg;
+      break;
+    case ErrorKind::kCancelled:
+      e.code = 499;
+      e.type = "RequestCancellationError";
+      e.message = or_default("Request was cancelled");
+      break;
+    case ErrorKind::kTimeout:
+      e.type = "TimeoutError";
+      e.message = or_default("Request timed out");
+      break;
+    case ErrorKind::kConnect:
+      e.type = "ClientConnectorError";
+      e.message = "Cannot connect to host ";
+      e.message += base_url.empty() ? std::string("?") : host_port(base_url);
+      e.message += " ssl:default";
+      if (!msg.empty()) e.message += " [" + msg + "]";
+      break;
+    case ErrorKind::kRead:
+      e.type = "ServerDisconnectedError";
+      e.message = or_default("Server disconnected");
+      break;
+    case ErrorKind::kWrite:
+      e.type = "ClientOSError";
+      e.message = or_default("Failed to send the request");
+      break;
+    case ErrorKind::kProtocol:
+      e.type = "ClientPayloadError";
+      e.message = or_default("Response payload is not completed");
+      break;
+  }
+  return e;
+}
+
+ErrorInfo map_response_error(const endpoint::ResponseError& re, int http_status) {
+  ErrorInfo e;
+  e.kind = ErrorKind::kNone;
+  e.code = re.code ? re.code : (http_status ? std::optional<int>(http_status) : std::nullopt);
+  e.type = re.type.empty() ? std::string("ServerError") : re.type;
+  e.message = re.message;
+  return e;
+}
+
+RecordProcessor::RecordProcessor(const config::Config& cfg, const endpoint::Endpoint& ep,
+                                 const tokenizer::Tokenizer* tok)
+    : cfg_(cfg),
+      ep_(ep),
+      tok_(tok),
+      tokenize_(ep.info().produces_tokens || ep.info().tokenizes_input),
+      server_tc_(cfg.use_server_token_count),
+      keep_raw_(cfg.export_level == config::ExportLevel::kRaw) {}
+
+int64_t RecordProcessor::count_input_tokens(const dataset::Conversation& conv,
+                                            std::span<const dataset::Turn> history,
+                                            const dataset::Turn& turn) const {
+  const bool has_sys = conv.system_message && !conv.system_message->empty();
+  if (!has_sys && history.empty() && turn.input_tokens > 0) return turn.input_tokens;
+  if (!tok_) return 0;
+  std::string& j = scratch().joined_input;
+  j.clear();
+  if (has_sys) j += *conv.system_message;
+  auto add = [&j](const std::string& text) {
+    if (!j.empty()) j += ' ';
+    j += text;
+  };
+  for (const dataset::Turn& t : history) add(t.text);
+  add(turn.text);
+  return static_cast<int64_t>(tok_->count(j));
+}
+
+ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
+                                         const dataset::Conversation& conv,
+                                         const dataset::Turn& turn, std::string_view payload_sent,
+                                         const RequestContext& ctx) const {
+  ProcessedRecord r;
+  r.credit_index = raw.credit_index;
+  r.phase = raw.phase;
+  r.conversation_index = raw.conversation_index;
+  r.turn_index = raw.turn_index;
+  r.worker_id = raw.worker_id;
+  r.x_request_id = ctx.x_request_id;
+  r.x_correlation_id = ctx.x_correlation_id;
+  r.conversation_id = conv.session_id;
+  r.scheduled_ns = raw.scheduled_ns;
+  r.credit_ns = raw.credit_ns;
+  r.start_ns = raw.start_ns;
+  r.ack_ns = raw.ack_ns;
+  r.end_ns = raw.end_ns;
+  r.start_wall_ns = raw.start_wall_ns;
+  r.http_status = raw.http_status;
+  if (turn.max_tokens) r.requested_osl = *turn.max_tokens;
+  if (keep_raw_) {
+    r.payload.assign(payload_sent);
+    r.raw_responses.reserve(raw.events.size());
+  }
+
+  Scratch& s = scratch();
+  s.output.clear();
+  s.reasoning.clear();
+  if (ctx.assistant_reply) ctx.assistant_reply->clear();
+
+  std::optional<ErrorInfo> error;
+  if (raw.error != ErrorKind::kNone) {
+    const std::string& url =
+        cfg_.urls.empty() ? std::string() : cfg_.urls[raw.url_index % cfg_.urls.size()];
+    error = map_transport_error(raw, url);
+  }
+
+  const bool parse = !error.has_value();
+  if (parse) r.content_ts.reserve(raw.events.size());
+  for (const ResponseEvent& ev : raw.events) {
+    if (static_cast<size_t>(ev.offset) + ev.len > raw.data.size()) continue;  // defensive
+    std::string_view payload(raw.data.data() + ev.offset, ev.len);
+    if (keep_raw_) r.raw_responses.emplace_back(ev.ts_ns, std::string(payload));
+    if (!parse) continue;
+    if (ev.is_error_event) {
+      // `event: error` not already turned into a transport error: same mapping (spec §5.2).
+      if (!error) {
+        ErrorInfo e;
+        e.kind = ErrorKind::kSseError;
+        e.code = 502;
+        e.type = "SSEResponseError";
+        e.message = raw.error_message.empty() ? std::string(payload) : raw.error_message;
+        error = std::move(e);
+      }
+      continue;
+    }
+    endpoint::ParsedResponse& p = s.parsed;
+    if (!ep_.parse(payload, p)) continue;
+    if (p.has_error && !error) error = map_response_error(p.error, raw.http_status);
+    if (p.has_usage) r.usage = p.usage;  // the last non-empty usage wins
+    if (!p.has_data()) continue;
+    r.content_ts.push_back(ev.ts_ns);
+    std::string_view out = p.output_text();
+    if (!out.empty() && r.first_output_ts == 0) r.first_output_ts = ev.ts_ns;
+    s.output.append(out);
+    if (p.kind == endpoint::DataKind::kReasoning) s.reasoning.append(p.reasoning);
+  }
+
+  // Validity (spec §2.1): content, 0 <= start < end, content timestamps within [start, end].
+  if (!error) {
+    if (r.content_ts.empty()) {
+      error = invalid_result("no responses with actual content were received");
+    } else if (raw.start_ns < 0 || raw.start_ns >= raw.end_ns) {
+      error = invalid_result("request start is not before its end");
+    } else if (r.content_ts.front() < raw.start_ns || r.content_ts.back() > raw.end_ns) {
+      error = invalid_result("response timestamps are outside the request's time range");
+    }
+  }
+
+  // Token counts (spec §2.6).
+  if (server_tc_) {
+    if (r.usage) {
+      r.input_tokens = r.usage->prompt_tokens;
+      if (!error) {
+        r.reasoning_tokens = r.usage->reasoning_tokens;
+        if (r.usage->completion_tokens) {
+          int64_t out = *r.usage->completion_tokens - r.usage->reasoning_tokens.value_or(0);
+          r.output_tokens = out < 0 ? 0 : out;
+        }
+      }
+    }
+  } else if (tokenize_ && tok_) {
+    r.input_tokens = count_input_tokens(conv, ctx.history, turn);
+    if (!error) {
+      r.output_tokens = static_cast<int64_t>(tok_->count(s.output));
+      if (!s.reasoning.empty()) r.reasoning_tokens = static_cast<int64_t>(tok_->count(s.reasoning));
+    }
+  }
+
+  if (ctx.assistant_reply && !error)
+    ctx.assistant_reply->assign(s.output.empty() ? s.reasoning : s.output);
+  r.error = std::move(error);
+  return r;
+}
+
+}  // namespace aiperf::record

@@ -1,0 +1,82 @@
+// Record processing (DESIGN §1 warm path): a RequestRecord (bytes + timestamps from an I/O
+// thread) becomes a ProcessedRecord — responses parsed by the endpoint, content responses and
+// their timestamps, output / reasoning / input token counts (spec §2.6), server usage (§2.5),
+// validity (§2.1) and the exported error (§3.11, §6.5).
+//
+// Thread-safety: a RecordProcessor is immutable after construction; process() may run on any
+// number of threads at once (per-call scratch is thread-local). The Config, Endpoint and
+// Tokenizer passed to the constructor must outlive it.
+#pragma once
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "aiperf/config/config.h"
+#include "aiperf/dataset/dataset.h"
+#include "aiperf/endpoint/endpoint.h"
+#include "aiperf/record/processed_record.h"
+#include "aiperf/record/request_record.h"
+#include "aiperf/tokenizer/tokenizer.h"
+
+namespace aiperf::record {
+
+/// The rest of what process() needs to know about a request, beyond the raw record.
+struct RequestContext {
+  /// Earlier turns of the session sent with this request (multi-turn history, incl. assistant
+  /// replies), in order; they count towards the input tokens (spec §2.6).
+  std::span<const dataset::Turn> history;
+  std::string_view x_request_id;      // the X-Request-ID sent
+  std::string_view x_correlation_id;  // the X-Correlation-ID sent
+  /// When set, receives the assistant reply text (non-reasoning output; the reasoning text when
+  /// there is no other output) for the next turn of a multi-turn session.
+  std::string* assistant_reply = nullptr;
+};
+
+class RecordProcessor {
+ public:
+  /// `tok` may be null only when the endpoint neither produces tokens nor tokenizes input, or
+  /// with --use-server-token-count.
+  RecordProcessor(const config::Config& cfg, const endpoint::Endpoint& ep,
+                  const tokenizer::Tokenizer* tok);
+
+  /// Processes one finished request. `payload_sent` is the exact request body (kept only at
+  /// --export-level raw).
+  ProcessedRecord process(const RequestRecord& raw, const dataset::Conversation& conv,
+                          const dataset::Turn& turn, std::string_view payload_sent) const {
+    return process(raw, conv, turn, payload_sent, RequestContext{});
+  }
+  ProcessedRecord process(const RequestRecord& raw, const dataset::Conversation& conv,
+                          const dataset::Turn& turn, std::string_view payload_sent,
+                          const RequestContext& ctx) const;
+
+  /// ISL by spec §2.6: tokens of system message + each turn's text, joined by single spaces.
+  /// Uses turn.input_tokens when the prompt is that single turn's text and the count is known.
+  int64_t count_input_tokens(const dataset::Conversation& conv,
+                             std::span<const dataset::Turn> history,
+                             const dataset::Turn& turn) const;
+
+ private:
+  const config::Config& cfg_;
+  const endpoint::Endpoint& ep_;
+  const tokenizer::Tokenizer* tok_;
+  bool tokenize_;   // the endpoint produces tokens or tokenizes input
+  bool server_tc_;  // --use-server-token-count
+  bool keep_raw_;   // --export-level raw
+};
+
+/// The exported error for a transport-level failure (spec §3.11; names as AIPerf/aiohttp
+/// report them): kStatus → {status, reason phrase, body}; kSseError → {502, "SSEResponseError",
+/// message}; kCancelled → {499, "RequestCancellationError", ...}; kTimeout → {null,
+/// "TimeoutError", ...}; kConnect → {null, "ClientConnectorError", "Cannot connect to host ..."};
+/// `base_url` (the --url used) names the host for kConnect.
+/// kRead → "ServerDisconnectedError"; kWrite → "ClientOSError"; kProtocol → "ClientPayloadError".
+ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_url = {});
+
+/// An error object received inside a 2xx response (vLLM-style `{"error": {...}}`): code =
+/// error.code (else HTTP status), type = error.type (else "ServerError"), message.
+ErrorInfo map_response_error(const endpoint::ResponseError& e, int http_status);
+
+/// The standard reason phrase of an HTTP status ("Internal Server Error"), or "HTTP <n>".
+std::string http_reason_phrase(int status);
+
+}  // namespace aiperf::record

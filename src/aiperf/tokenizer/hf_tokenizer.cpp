@@ -1,0 +1,325 @@
+// HfTokenizer: the tokenizer.json pipeline. Order as in the Rust library: added tokens are cut out
+// of the raw text first (non-normalized ones), each remaining part is normalized and cut again by
+// the normalized added tokens, then pre-tokenized, tokenized by the model, and post-processed.
+#include "aiperf/tokenizer/hf_tokenizer.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "aiperf/common/error.h"
+#include "aiperf/tokenizer/flat_map.h"
+#include "aiperf/tokenizer/hf_fast_json.h"
+#include "aiperf/tokenizer/hf_json.h"
+#include "aiperf/tokenizer/utf8.h"
+
+namespace aiperf::tokenizer {
+namespace {
+
+using hf::Json;
+using hf::kNoId;
+using hf::Pieces;
+
+struct AddedToken {
+  std::string content;
+  TokenId id = 0;
+  bool special = false;
+  bool lstrip = false;
+  bool rstrip = false;
+  bool single_word = false;
+  bool normalized = false;
+};
+
+bool is_word_byte_char(char32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c >= 0x80;
+}
+
+class HfTokenizer final : public Tokenizer {
+ public:
+  HfTokenizer(std::string name, const Json& j, hf::ModelTables* tables, const Json* config,
+              const LoadOptions& opts)
+      : name_(std::move(name)) {
+    normalizer_ = hf::make_normalizer(j.value("normalizer", Json()), "normalizer");
+    pre_ = hf::make_pre_tokenizer(j.value("pre_tokenizer", Json()), "pre_tokenizer");
+    bool byte_level = pre_ && pre_->byte_level();
+    model_ = hf::make_model(hf::field(j, "model", ""), "model", byte_level, tables);
+    post_ = hf::make_post_processor(j.value("post_processor", Json()), "post_processor");
+    decoder_ = hf::make_decoder(j.value("decoder", Json()), "decoder");
+    load_added(j);
+    if (config && opts.transformers_bos_eos) apply_config_bos_eos(*config);
+  }
+
+  std::vector<TokenId> encode(std::string_view text, bool add_special_tokens) const override {
+    std::vector<TokenId> ids;
+    if (detail::valid_utf8_prefix(text) == text.size()) {
+      encode_valid(text, ids);
+    } else {
+      std::string fixed = detail::utf8_lossy(text);
+      encode_valid(fixed, ids);
+    }
+    if (add_special_tokens && post_) post_->process(ids);
+    return ids;
+  }
+
+  std::string decode(const std::vector<TokenId>& ids, bool skip_special_tokens) const override {
+    std::vector<std::string> tokens;
+    tokens.reserve(ids.size());
+    std::string tok;
+    for (TokenId id : ids) {
+      auto it = added_by_id_.find(id);
+      if (it != added_by_id_.end()) {
+        const AddedToken& a = added_[it->second];
+        if (skip_special_tokens && a.special) continue;
+        tokens.push_back(a.content);
+        continue;
+      }
+      if (model_->id_to_token(id, tok)) tokens.push_back(tok);
+    }
+    if (decoder_) {
+      decoder_->decode_chain(tokens);
+      std::string out;
+      for (const auto& t : tokens) out += t;
+      return out;
+    }
+    std::string out;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (i) out.push_back(' ');
+      out += tokens[i];
+    }
+    return out;
+  }
+
+  std::string name() const override { return name_; }
+
+ private:
+  void load_added(const Json& j) {
+    const Json* list = hf::opt(j, "added_tokens");
+    if (!list) return;
+    size_t raw_bytes = 0, norm_bytes = 0;
+    for (size_t i = 0; i < list->size(); ++i) {
+      const Json& t = (*list)[i];
+      std::string path = "added_tokens[" + std::to_string(i) + "]";
+      AddedToken a;
+      a.content = hf::str_field(t, "content", path);
+      const Json& id = hf::field(t, "id", path);
+      if (!id.is_number_unsigned()) hf::fail(path + ".id", "expected a non-negative integer");
+      a.id = id.get<TokenId>();
+      a.special = hf::bool_or(t, "special", false);
+      a.lstrip = hf::bool_or(t, "lstrip", false);
+      a.rstrip = hf::bool_or(t, "rstrip", false);
+      a.single_word = hf::bool_or(t, "single_word", false);
+      a.normalized = hf::bool_or(t, "normalized", !a.special);
+      if (a.content.empty()) continue;
+      if (a.normalized && normalizer_) normalizer_->normalize(a.content);
+      (a.normalized ? norm_bytes : raw_bytes) += a.content.size();
+      added_by_id_[a.id] = added_.size();
+      added_.push_back(std::move(a));
+    }
+    raw_trie_.reserve(raw_bytes);
+    norm_trie_.reserve(norm_bytes);
+    for (size_t k = 0; k < added_.size(); ++k)
+      (added_[k].normalized ? norm_trie_ : raw_trie_)
+          .insert(added_[k].content, static_cast<uint32_t>(k));
+  }
+
+  // transformers' LlamaTokenizerFast rebuilds the post-processor from add_bos_token/add_eos_token.
+  void apply_config_bos_eos(const Json& cfg) {
+    std::string cls = hf::str_or(cfg, "tokenizer_class", "");
+    bool llama = cls.find("Llama") != std::string::npos || cls.find("Gemma") != std::string::npos;
+    if (!llama || (!cfg.contains("add_bos_token") && !cfg.contains("add_eos_token"))) return;
+    auto token_id = [&](const char* key) -> TokenId {
+      const Json* v = hf::opt(cfg, key);
+      if (!v) return kNoId;
+      std::string content = v->is_string() ? v->get<std::string>() : hf::str_or(*v, "content", "");
+      for (const auto& a : added_)
+        if (a.content == content) return a.id;
+      return model_->token_to_id(content);
+    };
+    std::vector<TokenId> prefix, suffix;
+    if (hf::bool_or(cfg, "add_bos_token", false) && token_id("bos_token") != kNoId)
+      prefix.push_back(token_id("bos_token"));
+    if (hf::bool_or(cfg, "add_eos_token", false) && token_id("eos_token") != kNoId)
+      suffix.push_back(token_id("eos_token"));
+    post_ = hf::make_wrap_processor(std::move(prefix), std::move(suffix));
+  }
+
+  // Cuts added tokens out of `s` (leftmost-longest). Text parts are passed to on_text(a, b),
+  // matched tokens to on_token(id).
+  template <class OnText, class OnToken>
+  void split_added(const detail::ByteTrie& trie, std::string_view s, OnText&& on_text,
+                   OnToken&& on_token) const {
+    if (trie.empty()) {
+      on_text(0, s.size());
+      return;
+    }
+    size_t seg = 0, pos = 0;
+    while (pos < s.size()) {
+      if (!trie.may_start(static_cast<unsigned char>(s[pos]))) {
+        ++pos;
+        continue;
+      }
+      size_t len = 0;
+      uint32_t which = 0;
+      trie.prefixes(s.data() + pos, s.size() - pos, [&](size_t l, uint32_t v) {
+        len = l;
+        which = v;
+      });
+      if (len == 0) {
+        ++pos;
+        continue;
+      }
+      const AddedToken& a = added_[which];
+      size_t start = pos, stop = pos + len;
+      if (a.single_word) {
+        bool left_ok = start == 0 || !is_word_byte_char(last_char(s.substr(0, start)));
+        size_t k = stop;
+        bool right_ok = stop == s.size() || !is_word_byte_char(detail::next_cp(s, k));
+        if (!left_ok || !right_ok) {
+          pos = stop;
+          continue;
+        }
+      }
+      if (a.lstrip) {
+        while (start > seg) {
+          size_t st = start - 1;
+          while (st > seg && (static_cast<unsigned char>(s[st]) & 0xC0) == 0x80) --st;
+          size_t k = st;
+          if (!hf::is_whitespace(detail::next_cp(s, k))) break;
+          start = st;
+        }
+      }
+      if (a.rstrip) {
+        while (stop < s.size()) {
+          size_t k = stop;
+          if (!hf::is_whitespace(detail::next_cp(s, k))) break;
+          stop = k;
+        }
+      }
+      if (start > seg) on_text(seg, start);
+      on_token(a.id);
+      seg = pos = stop;
+    }
+    if (seg < s.size()) on_text(seg, s.size());
+  }
+
+  static char32_t last_char(std::string_view s) {
+    size_t st = s.size() - 1;
+    while (st > 0 && (static_cast<unsigned char>(s[st]) & 0xC0) == 0x80) --st;
+    return detail::next_cp(s, st);
+  }
+
+  void encode_valid(std::string_view text, std::vector<TokenId>& ids) const {
+    if (text.empty()) return;
+    Pieces p;
+    p.buf.reserve(text.size() * 2 + 16);
+    p.buf.assign(text);
+    auto push_token = [&](TokenId id) {
+      Pieces::Span sp;
+      sp.id = id;
+      p.spans.push_back(sp);
+    };
+    std::string norm;
+    split_added(
+        raw_trie_, text,
+        [&](size_t a, size_t b) {
+          bool origin = a == 0;
+          size_t base;
+          std::string_view part;
+          if (normalizer_) {
+            norm.assign(text.substr(a, b - a));
+            normalizer_->normalize(norm);
+            base = p.buf.size();
+            p.buf += norm;
+            part = norm;
+          } else {
+            base = a;
+            part = text.substr(a, b - a);
+          }
+          split_added(
+              norm_trie_, part,
+              [&](size_t x, size_t y) {
+                Pieces::Span sp;
+                sp.off = static_cast<uint32_t>(base + x);
+                sp.len = static_cast<uint32_t>(y - x);
+                sp.origin = origin && x == 0;
+                if (sp.len) p.spans.push_back(sp);
+              },
+              push_token);
+        },
+        push_token);
+    if (pre_) pre_->pre_tokenize(p);
+    ids.reserve(ids.size() + text.size() / 3 + 4);
+    for (const auto& sp : p.spans) {
+      if (sp.id != kNoId)
+        ids.push_back(sp.id);
+      else
+        model_->tokenize(p.view(sp), ids);
+    }
+  }
+
+  std::string name_;
+  std::unique_ptr<hf::Normalizer> normalizer_;
+  std::unique_ptr<hf::PreTokenizer> pre_;
+  std::unique_ptr<hf::Model> model_;
+  std::unique_ptr<hf::PostProcessor> post_;
+  std::unique_ptr<hf::Decoder> decoder_;
+  std::vector<AddedToken> added_;
+  std::unordered_map<TokenId, size_t> added_by_id_;
+  detail::ByteTrie raw_trie_, norm_trie_;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError("cannot read '" + path + "'; check the path and its permissions");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::shared_ptr<const Tokenizer> load_hf_tokenizer(const std::string& json_path,
+                                                   const LoadOptions& opts) {
+  namespace fs = std::filesystem;
+  std::string text = read_text(json_path);
+  Json j;
+  hf::ModelTables tables;
+  if (!hf::extract_model_tables(text, tables)) tables = hf::ModelTables{};
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw InputError("tokenizer file '" + json_path + "' is not valid JSON (byte " +
+                     std::to_string(e.byte) +
+                     "); the file may be truncated: download tokenizer.json again");
+  }
+  text.clear();
+  text.shrink_to_fit();
+  if (!j.is_object() || !j.contains("model"))
+    throw InputError("tokenizer file '" + json_path +
+                     "' has no \"model\"; pass a HuggingFace tokenizer.json");
+  Json config;
+  fs::path cfg_path = fs::path(json_path).parent_path() / "tokenizer_config.json";
+  std::error_code ec;
+  if (fs::exists(cfg_path, ec)) {
+    try {
+      config = Json::parse(read_text(cfg_path.string()));
+    } catch (const Json::parse_error&) {
+      throw InputError("tokenizer config '" + cfg_path.string() +
+                       "' is not valid JSON; fix or remove it");
+    }
+  }
+  try {
+    return std::make_shared<HfTokenizer>(json_path, j, &tables,
+                                         config.is_object() ? &config : nullptr, opts);
+  } catch (const hf::SpecError& e) {
+    throw InputError("tokenizer file '" + json_path + "' field '" + e.field + "': " + e.message +
+                     "; use a tokenizer.json written by HuggingFace tokenizers");
+  } catch (const Json::exception& e) {
+    throw InputError("tokenizer file '" + json_path + "': unexpected JSON shape (" + e.what() +
+                     "); use a tokenizer.json written by HuggingFace tokenizers");
+  }
+}
+
+}  // namespace aiperf::tokenizer

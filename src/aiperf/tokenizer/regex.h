@@ -1,0 +1,45 @@
+// PCRE2 (UTF + UCP, JIT-compiled) for the pre-tokenizer patterns. A compiled Regex is immutable
+// and shared by all threads; each thread keeps its own match data and JIT stack.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aiperf::tokenizer::detail {
+
+class Regex {
+ public:
+  /// Compiles `pattern` (Oniguruma / fancy-regex syntax as used by tokenizer.json and tiktoken).
+  /// Throws std::runtime_error with PCRE2's message on a bad pattern.
+  explicit Regex(const std::string& pattern);
+  ~Regex();
+  Regex(const Regex&) = delete;
+  Regex& operator=(const Regex&) = delete;
+
+  /// Appends the [start, end) byte ranges of all non-overlapping matches in `subject` (which must
+  /// be valid UTF-8) to `out`, as pairs. Empty matches are skipped.
+  void find_all(std::string_view subject, std::vector<std::pair<size_t, size_t>>& out) const;
+
+  /// Calls fn(start, end) for every non-empty match, left to right.
+  template <class F>
+  void for_each(std::string_view subject, F&& fn) const {
+    size_t pos = 0;
+    size_t s, e;
+    while (next(subject, pos, s, e)) {
+      fn(s, e);
+    }
+  }
+
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  // Finds the next non-empty match at or after `pos`; sets pos past it.
+  bool next(std::string_view subject, size_t& pos, size_t& s, size_t& e) const;
+  std::string pattern_;
+  void* code_ = nullptr;  // pcre2_code_8*
+  bool jit_ = false;
+};
+
+}  // namespace aiperf::tokenizer::detail

@@ -1,0 +1,357 @@
+#include "aiperf/tokenizer/tiktoken.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <queue>
+#include <sstream>
+
+#include "aiperf/common/error.h"
+#include "aiperf/tokenizer/flat_map.h"
+#include "aiperf/tokenizer/regex.h"
+#include "aiperf/tokenizer/utf8.h"
+
+namespace aiperf::tokenizer {
+namespace {
+
+using detail::BytesMap;
+
+constexpr uint32_t kNoRank = UINT32_MAX;
+std::atomic<size_t> g_heap_threshold{256};
+
+constexpr const char* kPatO200k =
+    R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+constexpr const char* kPatCl100k =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+constexpr const char* kPatR50k = R"('(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+
+class TiktokenTokenizer final : public Tokenizer {
+ public:
+  TiktokenTokenizer(std::string name, TiktokenSpec spec)
+      : name_(std::move(name)), regex_(spec.pattern), specials_(std::move(spec.specials)) {}
+
+  // Parses the rank file. Throws InputError naming `source` on a malformed line.
+  void parse_ranks(std::string_view data, const std::string& source) {
+    size_t lines = static_cast<size_t>(std::count(data.begin(), data.end(), '\n')) + 1;
+    ranks_.reserve(lines);
+    std::vector<std::pair<uint32_t, uint32_t>> entries;  // rank -> (offset, len) into bytes_
+    entries.reserve(lines);
+    std::vector<uint32_t> rank_of;
+    rank_of.reserve(lines);
+    bytes_.reserve(data.size());
+    std::string tok;
+    size_t pos = 0, line_no = 0;
+    uint32_t max_rank = 0;
+    while (pos < data.size()) {
+      size_t eol = data.find('\n', pos);
+      if (eol == std::string_view::npos) eol = data.size();
+      std::string_view line = data.substr(pos, eol - pos);
+      pos = eol + 1;
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.empty()) continue;
+      size_t sp = line.find(' ');
+      uint32_t rank = 0;
+      bool ok = sp != std::string_view::npos && sp + 1 < line.size() &&
+                detail::base64_decode(line.substr(0, sp), tok);
+      if (ok) {
+        for (char c : line.substr(sp + 1)) {
+          if (c < '0' || c > '9' || rank > 400000000u) {
+            ok = false;
+            break;
+          }
+          rank = rank * 10 + static_cast<uint32_t>(c - '0');
+        }
+      }
+      if (!ok)
+        throw InputError("tiktoken file '" + source + "' line " + std::to_string(line_no) +
+                         ": expected 'base64 rank'; pass a valid .tiktoken rank file");
+      ranks_.set(tok, rank);
+      entries.emplace_back(static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(tok.size()));
+      rank_of.push_back(rank);
+      bytes_.append(tok);
+      max_rank = std::max(max_rank, rank);
+    }
+    if (entries.empty())
+      throw InputError("tiktoken file '" + source + "' has no ranks; pass a valid .tiktoken file");
+    for (auto& [text, id] : specials_) max_rank = std::max(max_rank, id);
+    decode_.assign(static_cast<size_t>(max_rank) + 1, {0, kAbsent});
+    for (size_t i = 0; i < entries.size(); ++i) decode_[rank_of[i]] = entries[i];
+    for (size_t i = 0; i < specials_.size(); ++i) {
+      decode_[specials_[i].second] = {static_cast<uint32_t>(bytes_.size()),
+                                      static_cast<uint32_t>(specials_[i].first.size())};
+      bytes_.append(specials_[i].first);
+      special_ids_.push_back(specials_[i].second);
+    }
+  }
+
+  std::vector<TokenId> encode(std::string_view text, bool add_special_tokens) const override {
+    std::vector<TokenId> out;
+    out.reserve(text.size() / 3 + 4);
+    with_valid(text, [&](std::string_view t) {
+      if (add_special_tokens)
+        encode_with_specials(t, [&](uint32_t id) { out.push_back(id); });
+      else
+        encode_ordinary(t, [&](uint32_t id) { out.push_back(id); });
+    });
+    return out;
+  }
+
+  size_t count(std::string_view text) const override {
+    size_t n = 0;
+    with_valid(text, [&](std::string_view t) { encode_with_specials(t, [&](uint32_t) { ++n; }); });
+    return n;
+  }
+
+  std::string decode(const std::vector<TokenId>& ids, bool skip_special_tokens) const override {
+    std::string bytes;
+    for (TokenId id : ids) {
+      if (id >= decode_.size() || decode_[id].second == kAbsent) continue;
+      if (skip_special_tokens &&
+          std::find(special_ids_.begin(), special_ids_.end(), id) != special_ids_.end())
+        continue;
+      bytes.append(bytes_, decode_[id].first, decode_[id].second);
+    }
+    return detail::utf8_lossy(bytes);
+  }
+
+  std::string name() const override { return name_; }
+
+ private:
+  static constexpr uint32_t kAbsent = UINT32_MAX;
+
+  template <class F>
+  static void with_valid(std::string_view text, F&& f) {
+    if (detail::valid_utf8_prefix(text) == text.size()) {
+      f(text);
+    } else {
+      std::string fixed = detail::utf8_lossy(text);
+      f(std::string_view(fixed));
+    }
+  }
+
+  template <class Sink>
+  void encode_ordinary(std::string_view text, Sink&& sink) const {
+    regex_.for_each(text, [&](size_t s, size_t e) {
+      std::string_view piece = text.substr(s, e - s);
+      uint32_t r = ranks_.find(piece);
+      if (r != BytesMap::kMissing)
+        sink(r);
+      else
+        byte_pair_encode(piece, sink);
+    });
+  }
+
+  template <class Sink>
+  void encode_with_specials(std::string_view text, Sink&& sink) const {
+    size_t start = 0;
+    while (true) {
+      size_t best = std::string_view::npos, best_len = 0;
+      uint32_t best_id = 0;
+      for (const auto& [tok, id] : specials_) {
+        size_t p = text.find(tok, start);
+        if (p == std::string_view::npos) continue;
+        if (p < best || (p == best && tok.size() > best_len)) {
+          best = p;
+          best_len = tok.size();
+          best_id = id;
+        }
+      }
+      size_t end = best == std::string_view::npos ? text.size() : best;
+      encode_ordinary(text.substr(start, end - start), sink);
+      if (best == std::string_view::npos) break;
+      sink(best_id);
+      start = best + best_len;
+    }
+  }
+
+  uint32_t rank_of(std::string_view piece, size_t a, size_t b) const {
+    return ranks_.find(piece.substr(a, b - a));
+  }
+
+  // tiktoken's byte-pair merge: repeatedly merge the adjacent pair whose concatenation has the
+  // lowest rank (leftmost on ties). Small pieces use the quadratic scan; long ones a heap.
+  template <class Sink>
+  void byte_pair_encode(std::string_view piece, Sink&& sink) const {
+    size_t n = piece.size();
+    if (n == 1) {
+      uint32_t r = ranks_.find(piece);
+      if (r != BytesMap::kMissing) sink(r);
+      return;
+    }
+    if (n > g_heap_threshold.load(std::memory_order_relaxed)) return byte_pair_encode_long(piece, sink);
+    struct Part {
+      uint32_t start;
+      uint32_t rank;
+    };
+    Part parts[258];
+    size_t np = 0;
+    uint32_t min_rank = kNoRank;
+    size_t min_i = 0;
+    for (size_t i = 0; i + 1 < n; ++i) {
+      uint32_t r = rank_of(piece, i, i + 2);
+      if (r < min_rank) {
+        min_rank = r;
+        min_i = i;
+      }
+      parts[np++] = {static_cast<uint32_t>(i), r};
+    }
+    parts[np++] = {static_cast<uint32_t>(n - 1), kNoRank};
+    parts[np++] = {static_cast<uint32_t>(n), kNoRank};
+    auto get_rank = [&](size_t i) {
+      return i + 3 < np ? rank_of(piece, parts[i].start, parts[i + 3].start) : kNoRank;
+    };
+    while (min_rank != kNoRank) {
+      size_t i = min_i;
+      if (i > 0) parts[i - 1].rank = get_rank(i - 1);
+      parts[i].rank = get_rank(i);
+      std::copy(parts + i + 2, parts + np, parts + i + 1);
+      --np;
+      min_rank = kNoRank;
+      for (size_t k = 0; k + 1 < np; ++k) {
+        if (parts[k].rank < min_rank) {
+          min_rank = parts[k].rank;
+          min_i = k;
+        }
+      }
+    }
+    for (size_t k = 0; k + 1 < np; ++k) {
+      uint32_t r = rank_of(piece, parts[k].start, parts[k + 1].start);
+      if (r != BytesMap::kMissing) sink(r);
+    }
+  }
+
+  template <class Sink>
+  void byte_pair_encode_long(std::string_view piece, Sink&& sink) const {
+    size_t n = piece.size();
+    // Parts are identified by their start byte; next_[s] is the start of the following part
+    // (n for the last). rank_[s] is the rank of merging part s with its successor.
+    std::vector<uint32_t> next(n + 1), prev(n + 1), rank(n + 1, kNoRank);
+    std::vector<bool> alive(n + 1, true);
+    for (size_t i = 0; i <= n; ++i) {
+      next[i] = static_cast<uint32_t>(i + 1);
+      prev[i] = static_cast<uint32_t>(i == 0 ? 0 : i - 1);
+    }
+    using Entry = std::pair<uint32_t, uint32_t>;  // (rank, start): min-heap
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+    auto pair_rank = [&](uint32_t s) -> uint32_t {
+      if (s >= n) return kNoRank;
+      uint32_t m = next[s];
+      if (m >= n) return kNoRank;
+      return rank_of(piece, s, next[m]);
+    };
+    for (uint32_t s = 0; s + 1 < n; ++s) {
+      rank[s] = pair_rank(s);
+      if (rank[s] != kNoRank) heap.emplace(rank[s], s);
+    }
+    while (!heap.empty()) {
+      auto [r, s] = heap.top();
+      heap.pop();
+      if (!alive[s] || rank[s] != r) continue;
+      uint32_t m = next[s];  // absorbed part
+      alive[m] = false;
+      next[s] = next[m];
+      if (next[m] <= n) prev[next[m]] = s;
+      rank[s] = pair_rank(s);
+      if (rank[s] != kNoRank) heap.emplace(rank[s], s);
+      if (s > 0) {
+        uint32_t p = prev[s];
+        rank[p] = pair_rank(p);
+        if (rank[p] != kNoRank) heap.emplace(rank[p], p);
+      }
+    }
+    for (uint32_t s = 0; s < n; s = next[s]) {
+      uint32_t r = rank_of(piece, s, next[s]);
+      if (r != BytesMap::kMissing) sink(r);
+    }
+  }
+
+  std::string name_;
+  detail::Regex regex_;
+  std::vector<std::pair<std::string, TokenId>> specials_;
+  std::vector<TokenId> special_ids_;
+  BytesMap ranks_;
+  std::string bytes_;                                  // all token bytes, back to back
+  std::vector<std::pair<uint32_t, uint32_t>> decode_;  // id -> (offset, len) in bytes_
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError("cannot read '" + path + "'; check the path and its permissions");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+void set_tiktoken_heap_threshold_for_tests(size_t n) { g_heap_threshold = std::min<size_t>(n, 256); }
+
+bool known_tiktoken_spec(std::string_view encoding, TiktokenSpec& spec) {
+  if (encoding == "o200k_base") {
+    spec.pattern = kPatO200k;
+    spec.specials = {{"<|endoftext|>", 199999}, {"<|endofprompt|>", 200018}};
+  } else if (encoding == "cl100k_base") {
+    spec.pattern = kPatCl100k;
+    spec.specials = {{"<|endoftext|>", 100257},
+                     {"<|fim_prefix|>", 100258},
+                     {"<|fim_middle|>", 100259},
+                     {"<|fim_suffix|>", 100260},
+                     {"<|endofprompt|>", 100276}};
+  } else if (encoding == "p50k_base") {
+    spec.pattern = kPatR50k;
+    spec.specials = {{"<|endoftext|>", 50256}};
+  } else if (encoding == "r50k_base" || encoding == "gpt2") {
+    spec.pattern = kPatR50k;
+    spec.specials = {{"<|endoftext|>", 50256}};
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const Tokenizer> make_tiktoken(std::string_view rank_data, const std::string& name,
+                                               const std::string& source, TiktokenSpec spec) {
+  std::shared_ptr<TiktokenTokenizer> tok;
+  try {
+    tok = std::make_shared<TiktokenTokenizer>(name, std::move(spec));
+  } catch (const std::runtime_error& e) {
+    throw InputError("tiktoken '" + source + "': pattern does not compile (" + e.what() +
+                     "); fix pat_str");
+  }
+  tok->parse_ranks(rank_data, source);
+  return tok;
+}
+
+std::shared_ptr<const Tokenizer> load_tiktoken_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  std::string stem = p.stem().string();
+  TiktokenSpec spec;
+  fs::path meta = p.parent_path() / (stem + ".meta.json");
+  if (fs::exists(meta)) {
+    try {
+      auto j = nlohmann::json::parse(read_file(meta.string()));
+      spec.pattern = j.at("pat_str").get<std::string>();
+      if (j.contains("special_tokens")) {
+        const auto& sp = j.at("special_tokens");
+        for (auto it = sp.begin(); it != sp.end(); ++it)
+          spec.specials.emplace_back(it.key(), it.value().get<TokenId>());
+      }
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError("tiktoken meta file '" + meta.string() +
+                       "': expected {\"pat_str\": ..., \"special_tokens\": {...}} (" + e.what() +
+                       ")");
+    }
+  } else if (!known_tiktoken_spec(stem, spec)) {
+    throw InputError("tiktoken file '" + path + "': unknown encoding '" + stem +
+                     "'; name it o200k_base/cl100k_base/p50k_base/r50k_base.tiktoken or put " +
+                     stem + ".meta.json with pat_str and special_tokens beside it");
+  }
+  std::string data = read_file(path);
+  return make_tiktoken(data, stem, path, std::move(spec));
+}
+
+}  // namespace aiperf::tokenizer

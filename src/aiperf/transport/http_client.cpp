@@ -1,0 +1,314 @@
+#include "aiperf/transport/http_client.h"
+
+#include <netdb.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <climits>
+#include <csignal>
+#include <cstdio>
+#include <stdexcept>
+
+#include "aiperf/common/clock.h"
+#include "aiperf/transport/http_client_impl.h"
+
+namespace aiperf::transport {
+
+using record::ErrorKind;
+using record::RequestRecord;
+
+namespace {
+
+/// Clears everything a previous use left in the response part of the record.
+void clear_response(RequestRecord& r) {
+  r.start_ns = r.sent_ns = r.ack_ns = r.end_ns = r.start_wall_ns = 0;
+  r.http_status = 0;
+  r.sse = false;
+  r.connection_reused = false;
+  r.data.clear();
+  r.events.clear();
+  r.bytes_sent = r.bytes_received = 0;
+  r.error = ErrorKind::kNone;
+  r.error_message.clear();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// setup
+
+HttpClient::Impl::Impl(EventLoop& l, ClientOptions o) : loop(l), opt(std::move(o)) {
+  std::signal(SIGPIPE, SIG_IGN);
+  bool any_tls = false;
+  urls.resize(opt.urls.size());
+  for (size_t i = 0; i < opt.urls.size(); ++i) {
+    UrlPool& u = urls[i];
+    u.url = opt.urls[i];
+    u.host_header = u.url.host_header();
+    any_tls |= u.url.tls();
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    std::string port = std::to_string(u.url.port);
+    int rc = getaddrinfo(u.url.host.c_str(), port.c_str(), &hints, &res);
+    if (rc != 0 || !res) {
+      u.resolve_error = "cannot resolve host '" + u.url.host + "': " + gai_strerror(rc);
+      continue;
+    }
+    const addrinfo* pick = res;
+    for (const addrinfo* a = res; a; a = a->ai_next)
+      if (a->ai_family == AF_INET) {
+        pick = a;  // IPv4 first, as AIPerf does
+        break;
+      }
+    std::memcpy(&u.addr, pick->ai_addr, pick->ai_addrlen);
+    u.addr_len = socklen_t(pick->ai_addrlen);
+    freeaddrinfo(res);
+  }
+  if (any_tls) {
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) throw std::runtime_error("TLS: cannot create context: " + ssl_error_text());
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                              SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    static const unsigned char kAlpn[] = "\x08http/1.1";
+    SSL_CTX_set_alpn_protos(ctx, kAlpn, sizeof kAlpn - 1);
+    if (opt.insecure) {
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    } else {
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+      SSL_CTX_set_default_verify_paths(ctx);
+      if (!opt.ca_file.empty() &&
+          SSL_CTX_load_verify_locations(ctx, opt.ca_file.c_str(), nullptr) != 1)
+        throw std::runtime_error("TLS: cannot load CA file '" + opt.ca_file +
+                                 "': " + ssl_error_text());
+    }
+  }
+}
+
+HttpClient::Impl::~Impl() {
+  if (deferred_timer) loop.cancel_timer(deferred_timer);
+  if (timeout_armed) loop.cancel_timer(timeout_timer);
+  for (auto& c : conns)
+    if (c->fd >= 0) {
+      loop.remove(c->fd);
+      if (c->ssl) SSL_free(c->ssl);
+      ::close(c->fd);
+    }
+  if (ctx) SSL_CTX_free(ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// requests
+
+PendingRequest* HttpClient::Impl::alloc_request() {
+  if (free_reqs.empty()) {
+    reqs.push_back(std::make_unique<PendingRequest>());
+    return reqs.back().get();
+  }
+  PendingRequest* r = free_reqs.back();
+  free_reqs.pop_back();
+  return r;
+}
+
+void HttpClient::Impl::recycle(PendingRequest* r) {
+  r->rec.reset();
+  r->done = nullptr;
+  r->conn = nullptr;
+  r->req = HttpRequest{};
+  (hold_recycling ? held : free_reqs).push_back(r);
+}
+
+void HttpClient::Impl::link(PendingRequest* r) {
+  r->prev = tail;
+  r->next = nullptr;
+  (tail ? tail->next : head) = r;
+  tail = r;
+  r->linked = true;
+}
+
+void HttpClient::Impl::unlink(PendingRequest* r) {
+  if (!r->linked) return;
+  (r->prev ? r->prev->next : head) = r->next;
+  (r->next ? r->next->prev : tail) = r->prev;
+  r->prev = r->next = nullptr;
+  r->linked = false;
+}
+
+void HttpClient::Impl::arm_timeout() {
+  if (timeout_armed || !head || head->deadline_ns == INT64_MAX) return;
+  timeout_armed = true;
+  timeout_timer = loop.add_timer(head->deadline_ns, [this] { on_timeout(); });
+}
+
+void HttpClient::Impl::on_timeout() {
+  timeout_armed = false;
+  int64_t now = mono_ns();
+  // Deadlines are in send order (one timeout for all), so the due requests are at the head.
+  while (head && head->deadline_ns <= now) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "request timed out after %.3f s",
+             double(opt.request_timeout_ns) / 1e9);
+    fail(head, ErrorKind::kTimeout, msg);
+  }
+  arm_timeout();
+}
+
+void HttpClient::Impl::complete(PendingRequest* r) {
+  unlink(r);
+  if (r->conn) detach(r->conn);
+  if (!in_send) {
+    run_done(r);
+    return;
+  }
+  deferred.push_back(r);
+  if (!deferred_timer)
+    deferred_timer = loop.add_timer(0, [this] {
+      deferred_timer = 0;
+      std::vector<PendingRequest*> batch;
+      batch.swap(deferred);
+      for (PendingRequest* d : batch) run_done(d);
+    });
+}
+
+void HttpClient::Impl::run_done(PendingRequest* r) {
+  HttpClient::Done done = std::move(r->done);
+  std::unique_ptr<RequestRecord> rec = std::move(r->rec);
+  recycle(r);
+  --in_flight;
+  if (done) done(std::move(rec));
+}
+
+void HttpClient::Impl::fail(PendingRequest* r, ErrorKind kind, std::string msg) {
+  if (r->conn) close_conn(r->conn);
+  RequestRecord& rec = *r->rec;
+  rec.error = kind;
+  rec.error_message = std::move(msg);
+  rec.end_ns = mono_ns();
+  complete(r);
+}
+
+bool HttpClient::Impl::stale_connection_failure(PendingRequest* r) const {
+  return r->on_pooled && !r->resent && r->conn && r->conn->parser.nothing_received();
+}
+
+void HttpClient::Impl::resend(PendingRequest* r) {
+  close_conn(r->conn);
+  r->resent = true;
+  ++stats.resends;
+  RequestRecord& rec = *r->rec;
+  int64_t start = rec.start_ns, start_wall = rec.start_wall_ns;
+  clear_response(rec);
+  rec.start_ns = start;
+  rec.start_wall_ns = start_wall;
+  start_attempt(r, /*allow_pool=*/false);
+}
+
+void HttpClient::Impl::start_attempt(PendingRequest* r, bool allow_pool) {
+  RequestRecord& rec = *r->rec;
+  ClientConn* c = allow_pool ? pop_idle(r->req.url_index) : nullptr;
+  if (c) {
+    ++stats.reuses;
+    r->on_pooled = true;
+    rec.connection_reused = true;
+    c->req = r;
+    c->state = ConnState::kActive;
+    r->conn = c;
+    if (!rec.start_ns) {
+      rec.start_wall_ns = wall_ns();
+      rec.start_ns = mono_ns();
+    }
+    begin_request(c);
+    return;
+  }
+  r->on_pooled = false;
+  rec.connection_reused = false;
+  if (!rec.start_ns) {
+    rec.start_wall_ns = wall_ns();
+    rec.start_ns = mono_ns();
+  }
+  open_conn(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// public
+
+HttpClient::HttpClient(EventLoop& loop, ClientOptions options)
+    : impl_(std::make_unique<Impl>(loop, std::move(options))) {}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec, Done done) {
+  Impl& I = *impl_;
+  PendingRequest* r = I.alloc_request();
+  r->req = req;
+  r->rec = std::move(rec);
+  r->done = std::move(done);
+  r->resent = false;
+  r->on_pooled = false;
+  r->conn = nullptr;
+  RequestRecord& R = *r->rec;
+  clear_response(R);
+  if (R.data.capacity() == 0) R.data.reserve(4096);
+  if (R.events.capacity() == 0) R.events.reserve(64);
+  ++I.in_flight;
+  I.in_send = true;
+  int64_t now = mono_ns();
+  r->deadline_ns = I.opt.request_timeout_ns > 0 ? now + I.opt.request_timeout_ns : INT64_MAX;
+  I.link(r);
+  if (req.url_index >= I.urls.size()) {
+    I.fail(r, ErrorKind::kConnect, "no URL with index " + std::to_string(req.url_index));
+    I.in_send = false;
+    return;
+  }
+  // PendingRequest line and headers, rendered into the request's reused buffer.
+  std::string& h = r->head;
+  h.clear();
+  h.append(req.method).append(" ").append(req.target.empty() ? "/" : req.target);
+  h.append(" HTTP/1.1\r\nHost: ").append(I.urls[req.url_index].host_header).append("\r\n");
+  h.append(req.header_lines);
+  if (!req.body.empty() || (req.method != "GET" && req.method != "HEAD")) {
+    char num[24];
+    auto res = std::to_chars(num, num + sizeof num, req.body.size());
+    h.append("Content-Length: ").append(num, res.ptr).append("\r\n");
+  }
+  h.append("Connection: keep-alive\r\n\r\n");
+  I.arm_timeout();
+  I.start_attempt(r, /*allow_pool=*/true);
+  I.in_send = false;
+}
+
+size_t HttpClient::in_flight() const {
+  return impl_->in_flight;
+}
+
+void HttpClient::abort_all(record::ErrorKind why) {
+  Impl& I = *impl_;
+  std::vector<PendingRequest*> victims;
+  for (PendingRequest* r = I.head; r; r = r->next) victims.push_back(r);
+  I.hold_recycling = true;  // a Done that sends again must not get a victim's object
+  for (PendingRequest* r : victims)
+    if (r->linked) I.fail(r, why, "request aborted by the client");
+  I.hold_recycling = false;
+  for (PendingRequest* r : I.held) I.free_reqs.push_back(r);
+  I.held.clear();
+}
+
+void HttpClient::close_idle() {
+  for (auto& u : impl_->urls)
+    while (!u.idle.empty()) impl_->close_conn(u.idle.back());
+}
+
+const HttpClient::Stats& HttpClient::stats() const {
+  return impl_->stats;
+}
+
+size_t HttpClient::idle_connections() const {
+  size_t n = 0;
+  for (auto& u : impl_->urls) n += u.idle.size();
+  return n;
+}
+
+}  // namespace aiperf::transport

@@ -1,0 +1,102 @@
+// HTTP/1.1 client on one EventLoop (DESIGN §3): keep-alive connection pool per base URL,
+// non-blocking connect, TLS (OpenSSL 3) on the same loop, chunked and SSE framing, an absolute
+// per-request deadline, typed errors. Each finished request is handed back as its
+// RequestRecord, holding bytes and timestamps only.
+//
+// Threading: an HttpClient belongs to the thread that runs its EventLoop. Every member is
+// called on that thread; completion callbacks run on it too.
+//
+// Timestamps (CLOCK_MONOTONIC ns) written to the record:
+//   start_ns / start_wall_ns  before connect() when the request needs a new connection (AIPerf
+//                             counts connect and TLS time in the request), else immediately
+//                             before the first write on the reused connection;
+//   sent_ns                   the last request byte was handed to the kernel (or to TLS);
+//   ack_ns                    the read that completed the response status line and headers;
+//   events[i].ts_ns           the read that completed SSE event i (non-SSE: the body end);
+//   end_ns                    the read that completed the body, or the moment of failure.
+// When a kept-alive connection turns out closed by the server before any response byte arrived
+// (EOF/RST on read, or a failed write), the request is re-sent once on a fresh connection; its
+// start_ns stays the original one and connection_reused becomes false.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiperf/record/request_record.h"
+#include "aiperf/transport/event_loop.h"
+#include "aiperf/transport/url.h"
+
+namespace aiperf::transport {
+
+struct ClientOptions {
+  std::vector<Url> urls;                           // indexed by HttpRequest::url_index
+  bool insecure = false;                           // skip TLS certificate and host verification
+  int64_t request_timeout_ns = 21600'000'000'000;  // per request, from send(); <= 0: none
+  size_t max_idle_per_url = 4096;                  // idle keep-alive connections kept per URL
+  std::string ca_file;                             // extra PEM CA bundle ("" = system store only)
+  /// Cap on a captured error body (non-2xx) in bytes.
+  size_t max_error_body = 64 * 1024;
+};
+
+struct HttpRequest {
+  uint16_t url_index = 0;
+  std::string_view method = "POST";
+  std::string_view target;  // request target: path and query (see request_target())
+  /// Pre-rendered header lines, each "Name: value\r\n" (auth, content type, accept,
+  /// X-Request-ID, ...). The client adds Host, Content-Length and Connection: keep-alive.
+  std::string_view header_lines;
+  std::string_view body;
+  // The bytes behind the views must stay valid until the request's Done callback has run.
+};
+
+class HttpClient {
+ public:
+  using Done = std::function<void(std::unique_ptr<record::RequestRecord>)>;
+
+  /// Resolves every URL's host now (blocking getaddrinfo, IPv4 first) and sets up TLS when any
+  /// URL is https. Throws std::runtime_error when the TLS context cannot be created. A host
+  /// that does not resolve is not fatal here: its requests fail with ErrorKind::kConnect.
+  /// Ignores SIGPIPE for the process (writes to a closed socket must be errors, not signals).
+  HttpClient(EventLoop& loop, ClientOptions options);
+  /// Closes every connection; in-flight requests are dropped without their callbacks (call
+  /// abort_all() first to get them back).
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Starts `req`. `rec` carries the identity fields set by the caller; its response fields
+  /// and buffers are cleared (capacity kept) and filled in. `done` runs exactly once, on the
+  /// loop thread, never from inside send() itself.
+  void send(const HttpRequest& req, std::unique_ptr<record::RequestRecord> rec, Done done);
+
+  /// Requests started and not yet completed.
+  size_t in_flight() const;
+
+  /// Completes every in-flight request now with error `why` (e.g. kCancelled at shutdown);
+  /// their connections are closed. Idle pooled connections are kept.
+  void abort_all(record::ErrorKind why);
+
+  /// Closes idle pooled connections (all URLs).
+  void close_idle();
+
+  /// Counters for tests and self-watch.
+  struct Stats {
+    uint64_t connects = 0;        // TCP connections opened
+    uint64_t reuses = 0;          // requests sent on a pooled connection
+    uint64_t resends = 0;         // requests re-sent after a stale kept-alive connection
+    uint64_t tls_handshakes = 0;  // completed TLS handshakes
+  };
+  const Stats& stats() const;
+  size_t idle_connections() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aiperf::transport

@@ -1,0 +1,133 @@
+#include "aiperf/transport/sse_framer.h"
+
+#include <cstring>
+
+namespace aiperf::transport {
+
+namespace {
+
+bool ends_json_object(std::string_view v) {
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return !v.empty() && v.back() == '}';
+}
+
+}  // namespace
+
+void SseFramer::reset() {
+  line_.clear();
+  comment_.clear();
+  error_comment_.clear();
+  ev_start_ = 0;
+  pending_cr_ = false;
+  has_data_ = false;
+  has_comment_ = false;
+  is_error_ = false;
+  json_open_ = false;
+  saw_error_ = false;
+}
+
+void SseFramer::process_line(std::string_view line, record::RequestRecord& rec) {
+  if (json_open_ && line.substr(0, 5) != "data:") {
+    rec.data.append("\\n", 2);
+    rec.data.append(line);
+    json_open_ = !ends_json_object(line);
+    return;
+  }
+  if (line.front() == ':') {
+    if (!has_comment_) {
+      std::string_view c = line.substr(1);
+      if (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+      comment_.assign(c);
+      has_comment_ = true;
+    }
+    return;
+  }
+  size_t colon = line.find(':');
+  std::string_view name = line.substr(0, colon);
+  std::string_view value;
+  if (colon != std::string_view::npos) {
+    value = line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  }
+  if (name == "data") {
+    if (has_data_) {
+      rec.data.push_back('\n');
+    } else {
+      ev_start_ = rec.data.size();
+    }
+    rec.data.append(value);
+    has_data_ = true;
+    json_open_ = !value.empty() && value.front() == '{' && !ends_json_object(value);
+  } else if (name == "event") {
+    is_error_ = value == "error";
+  }
+}
+
+void SseFramer::dispatch(int64_t ts_ns, record::RequestRecord& rec) {
+  if (has_data_ || is_error_) {
+    if (!has_data_) ev_start_ = rec.data.size();
+    rec.events.push_back(record::ResponseEvent{ts_ns, uint32_t(ev_start_),
+                                               uint32_t(rec.data.size() - ev_start_), is_error_});
+    if (is_error_ && !saw_error_) {
+      saw_error_ = true;
+      error_comment_ = comment_;
+    }
+  }
+  has_data_ = false;
+  is_error_ = false;
+  json_open_ = false;
+  if (has_comment_) {
+    comment_.clear();
+    has_comment_ = false;
+  }
+}
+
+void SseFramer::feed(const char* p, size_t len, int64_t ts_ns, record::RequestRecord& rec) {
+  size_t i = 0;
+  if (pending_cr_ && len > 0) {
+    pending_cr_ = false;
+    if (p[0] == '\n') i = 1;
+  }
+  while (i < len) {
+    const char* start = p + i;
+    size_t rem = len - i;
+    const char* nl = static_cast<const char*>(std::memchr(start, '\n', rem));
+    size_t lim = nl ? size_t(nl - start) : rem;
+    const char* cr = static_cast<const char*>(std::memchr(start, '\r', lim));
+    if (!cr && !nl) {
+      line_.append(start, rem);
+      break;
+    }
+    size_t end = cr ? size_t(cr - start) : lim;
+    std::string_view line(start, end);
+    if (!line_.empty()) {
+      line_.append(start, end);
+      line = line_;
+    }
+    if (line.empty()) {
+      dispatch(ts_ns, rec);
+    } else {
+      process_line(line, rec);
+    }
+    line_.clear();
+    i += end + 1;
+    if (cr) {
+      if (i < len) {
+        if (p[i] == '\n') ++i;
+      } else {
+        pending_cr_ = true;
+      }
+    }
+  }
+}
+
+void SseFramer::finish(int64_t ts_ns, record::RequestRecord& rec) {
+  if (!line_.empty()) {
+    process_line(line_, rec);
+    line_.clear();
+  }
+  dispatch(ts_ns, rec);
+  pending_cr_ = false;
+}
+
+}  // namespace aiperf::transport

@@ -1,0 +1,573 @@
+// `aiperf profile` flags: aliases, defaults, every validation rule, help text, artifact naming.
+#include "aiperf/config/cli_options.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "aiperf/common/error.h"
+
+namespace aiperf::config {
+namespace {
+
+using Args = std::vector<std::string>;
+
+Config parse(Args args, bool tty = false) {
+  ParseEnv env;
+  env.stdout_is_tty = tty;
+  return parse_profile_args(args, env);
+}
+
+/// Parses `args`, expecting a ConfigError; returns its message.
+std::string error_of(Args args) {
+  try {
+    parse(std::move(args));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a ConfigError";
+  return {};
+}
+
+bool has_warning(const Config& c, const std::string& needle) {
+  for (const auto& w : c.warnings) {
+    if (w.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+#define EXPECT_ERROR(args, text) EXPECT_EQ(error_of(args), text)
+#define EXPECT_ERROR_HAS(args, text) \
+  EXPECT_NE(error_of(args).find(text), std::string::npos) << error_of(args)
+
+TEST(ProfileDefaults, OnlyModel) {
+  Config c = parse({"-m", "Qwen/Qwen3-0.6B"});
+  EXPECT_EQ(c.models, (std::vector<std::string>{"Qwen/Qwen3-0.6B"}));
+  EXPECT_EQ(c.model_selection, ModelSelection::kRoundRobin);
+  EXPECT_EQ(c.urls, (std::vector<std::string>{"http://localhost:8000"}));
+  EXPECT_EQ(c.endpoint_type, EndpointType::kChat);
+  EXPECT_FALSE(c.custom_endpoint);
+  EXPECT_FALSE(c.streaming);
+  EXPECT_FALSE(c.api_key);
+  EXPECT_TRUE(c.headers.empty());
+  EXPECT_EQ(c.extra_inputs_json, "{}");
+  EXPECT_EQ(c.request_timeout_s, 21600.0);
+  EXPECT_EQ(c.timing_mode, TimingMode::kConcurrency);
+  EXPECT_EQ(c.concurrency, 1);
+  EXPECT_FALSE(c.request_rate);
+  EXPECT_EQ(c.request_count, 10);
+  EXPECT_FALSE(c.benchmark_duration_s);
+  EXPECT_EQ(c.benchmark_grace_period_s, 30.0);
+  EXPECT_FALSE(c.warmup_request_count);
+  EXPECT_FALSE(c.warmup_duration_s);
+  EXPECT_FALSE(c.random_seed);
+  EXPECT_EQ(c.isl_mean, 550);
+  EXPECT_EQ(c.isl_stddev, 0.0);
+  EXPECT_FALSE(c.osl_mean);
+  EXPECT_EQ(c.num_dataset_entries, 100);
+  EXPECT_TRUE(c.goodput.empty());
+  EXPECT_EQ(c.artifact_dir, "artifacts/Qwen_Qwen3-0.6B-openai-chat-concurrency1");
+  EXPECT_FALSE(c.profile_export_prefix);
+  EXPECT_EQ(c.export_level, ExportLevel::kRecords);
+  EXPECT_EQ(c.ui, UiType::kNone);
+  EXPECT_EQ(c.log_level, LogLevel::kInfo);
+  EXPECT_EQ(c.workers_max, 0);
+  EXPECT_EQ(c.tokenizer_spec(), "Qwen/Qwen3-0.6B");
+  EXPECT_EQ(c.tokenizer_revision, "main");
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.argv, (std::vector<std::string>{"aiperf", "profile", "-m", "Qwen/Qwen3-0.6B"}));
+}
+
+TEST(ProfileDefaults, UiFollowsTerminal) {
+  EXPECT_EQ(parse({"-m", "x"}, /*tty=*/true).ui, UiType::kSimple);
+  EXPECT_EQ(parse({"-m", "x"}, /*tty=*/false).ui, UiType::kNone);
+  EXPECT_EQ(parse({"-m", "x", "--ui", "simple"}, false).ui, UiType::kSimple);
+  EXPECT_EQ(parse({"-m", "x", "--ui", "none"}, true).ui, UiType::kNone);
+}
+
+// Every alias of every option reaches the same field.
+struct AliasCase {
+  Args args;
+  std::function<bool(const Config&)> check;
+};
+
+TEST(ProfileAliases, EveryNameWorks) {
+  const std::vector<AliasCase> cases = {
+      {{"--model", "a"}, [](const Config& c) { return c.models[0] == "a"; }},
+      {{"--model-names", "a"}, [](const Config& c) { return c.models[0] == "a"; }},
+      {{"-m", "a"}, [](const Config& c) { return c.models[0] == "a"; }},
+      {{"-m", "a", "--endpoint", "/x"}, [](const Config& c) { return c.custom_endpoint == "/x"; }},
+      {{"-m", "a", "--custom-endpoint", ""},
+       [](const Config& c) { return c.custom_endpoint == ""; }},
+      {{"-m", "a", "-u", "h:1"}, [](const Config& c) { return c.urls[0] == "http://h:1"; }},
+      {{"-m", "a", "--url", "h:1"}, [](const Config& c) { return c.urls[0] == "http://h:1"; }},
+      {{"-m", "a", "-H", "A:b"}, [](const Config& c) { return c.headers[0].first == "A"; }},
+      {{"-m", "a", "--header", "A:b"}, [](const Config& c) { return c.headers[0].second == "b"; }},
+      {{"-m", "a", "--arrival-pattern", "constant", "--request-rate", "2"},
+       [](const Config& c) { return c.arrival_pattern == ArrivalPattern::kConstant; }},
+      {{"-m", "a", "--request-rate-mode", "constant", "--request-rate", "2"},
+       [](const Config& c) { return c.arrival_pattern == ArrivalPattern::kConstant; }},
+      {{"-m", "a", "--request-rate", "2", "--arrival-pattern", "gamma", "--arrival-smoothness",
+        "2"},
+       [](const Config& c) { return c.arrival_smoothness == 2.0; }},
+      {{"-m", "a", "--request-rate", "2", "--arrival-pattern", "gamma", "--vllm-burstiness", "3"},
+       [](const Config& c) { return c.arrival_smoothness == 3.0; }},
+      {{"-m", "a", "--request-count", "7"}, [](const Config& c) { return c.request_count == 7; }},
+      {{"-m", "a", "--num-requests", "7"}, [](const Config& c) { return c.request_count == 7; }},
+      {{"-m", "a", "--warmup-request-count", "3"},
+       [](const Config& c) { return c.warmup_request_count == 3; }},
+      {{"-m", "a", "--num-warmup-requests", "3"},
+       [](const Config& c) { return c.warmup_request_count == 3; }},
+      {{"-m", "a", "--isl", "9"}, [](const Config& c) { return c.isl_mean == 9; }},
+      {{"-m", "a", "--synthetic-input-tokens-mean", "9"},
+       [](const Config& c) { return c.isl_mean == 9; }},
+      {{"-m", "a", "--prompt-input-tokens-mean", "9"},
+       [](const Config& c) { return c.isl_mean == 9; }},
+      {{"-m", "a", "--isl-stddev", "2.5"}, [](const Config& c) { return c.isl_stddev == 2.5; }},
+      {{"-m", "a", "--synthetic-input-tokens-stddev", "2.5"},
+       [](const Config& c) { return c.isl_stddev == 2.5; }},
+      {{"-m", "a", "--prompt-input-tokens-stddev", "2.5"},
+       [](const Config& c) { return c.isl_stddev == 2.5; }},
+      {{"-m", "a", "--osl", "8"}, [](const Config& c) { return c.osl_mean == 8; }},
+      {{"-m", "a", "--output-tokens-mean", "8"}, [](const Config& c) { return c.osl_mean == 8; }},
+      {{"-m", "a", "--prompt-output-tokens-mean", "8"},
+       [](const Config& c) { return c.osl_mean == 8; }},
+      {{"-m", "a", "--osl-stddev", "1"}, [](const Config& c) { return c.osl_stddev == 1.0; }},
+      {{"-m", "a", "--output-tokens-stddev", "1"},
+       [](const Config& c) { return c.osl_stddev == 1.0; }},
+      {{"-m", "a", "--prompt-output-tokens-stddev", "1"},
+       [](const Config& c) { return c.osl_stddev == 1.0; }},
+      {{"-m", "a", "--num-dataset-entries", "5"},
+       [](const Config& c) { return c.num_dataset_entries == 5; }},
+      {{"-m", "a", "--num-prompts", "5"},
+       [](const Config& c) { return c.num_dataset_entries == 5; }},
+      {{"-m", "a", "--artifact-dir", "out"},
+       [](const Config& c) { return c.artifact_dir == "out"; }},
+      {{"-m", "a", "--output-artifact-dir", "out"},
+       [](const Config& c) { return c.artifact_dir == "out"; }},
+      {{"-m", "a", "--profile-export-prefix", "p"},
+       [](const Config& c) { return c.profile_export_prefix == "p"; }},
+      {{"-m", "a", "--profile-export-file", "p"},
+       [](const Config& c) { return c.profile_export_prefix == "p"; }},
+      {{"-m", "a", "--export-level", "raw"},
+       [](const Config& c) { return c.export_level == ExportLevel::kRaw; }},
+      {{"-m", "a", "--profile-export-level", "summary"},
+       [](const Config& c) { return c.export_level == ExportLevel::kSummary; }},
+      {{"-m", "a", "--ui", "simple"}, [](const Config& c) { return c.ui == UiType::kSimple; }},
+      {{"-m", "a", "--ui-type", "simple"}, [](const Config& c) { return c.ui == UiType::kSimple; }},
+      {{"-m", "a", "-v"}, [](const Config& c) { return c.log_level == LogLevel::kDebug; }},
+      {{"-m", "a", "--verbose"}, [](const Config& c) { return c.log_level == LogLevel::kDebug; }},
+      {{"-m", "a", "-vv"}, [](const Config& c) { return c.log_level == LogLevel::kTrace; }},
+      {{"-m", "a", "--extra-verbose"},
+       [](const Config& c) { return c.log_level == LogLevel::kTrace; }},
+      {{"-m", "a", "--workers-max", "3"}, [](const Config& c) { return c.workers_max == 3; }},
+      {{"-m", "a", "--max-workers", "3"}, [](const Config& c) { return c.workers_max == 3; }},
+      {{"-m", "a", "--streaming"}, [](const Config& c) { return c.streaming; }},
+      {{"-m", "a", "--api-key", "k"}, [](const Config& c) { return c.api_key == "k"; }},
+      {{"-m", "a", "--use-legacy-max-tokens"},
+       [](const Config& c) { return c.use_legacy_max_tokens; }},
+      {{"-m", "a", "--use-server-token-count"},
+       [](const Config& c) { return c.use_server_token_count; }},
+      {{"-m", "a", "--insecure"}, [](const Config& c) { return c.tls_insecure; }},
+      {{"-m", "a", "--tokenizer", "t"}, [](const Config& c) { return c.tokenizer_spec() == "t"; }},
+      {{"-m", "a", "--tokenizer-revision", "v1"},
+       [](const Config& c) { return c.tokenizer_revision == "v1"; }},
+      {{"-m", "a", "--tokenizer-trust-remote-code"},
+       [](const Config& c) { return c.tokenizer_trust_remote_code; }},
+      {{"-m", "a", "--endpoint-type", "completions"},
+       [](const Config& c) { return c.endpoint_type == EndpointType::kCompletions; }},
+      {{"-m", "a", "--model-selection-strategy", "random"},
+       [](const Config& c) { return c.model_selection == ModelSelection::kRandom; }},
+      {{"-m", "a", "--request-timeout-seconds", "1.5"},
+       [](const Config& c) { return c.request_timeout_s == 1.5; }},
+      {{"-m", "a", "--random-seed", "42"}, [](const Config& c) { return c.random_seed == 42u; }},
+      {{"-m", "a", "--benchmark-duration", "5"},
+       [](const Config& c) { return c.benchmark_duration_s == 5.0; }},
+      {{"-m", "a", "--benchmark-duration", "5", "--benchmark-grace-period", "2"},
+       [](const Config& c) { return c.benchmark_grace_period_s == 2.0; }},
+      {{"-m", "a", "--warmup-duration", "2"},
+       [](const Config& c) { return c.warmup_duration_s == 2.0; }},
+      {{"-m", "a", "--log-level", "warning"},
+       [](const Config& c) { return c.log_level == LogLevel::kWarning; }},
+      {{"-m", "a", "--goodput", "request_latency:250"},
+       [](const Config& c) { return c.goodput.size() == 1; }},
+      {{"-m", "a", "--concurrency", "4"}, [](const Config& c) { return c.concurrency == 4; }},
+      {{"-m", "a", "--request-rate", "4"}, [](const Config& c) { return c.request_rate == 4.0; }},
+      {{"-m", "a", "--extra-inputs", "k:1"},
+       [](const Config& c) { return c.extra_inputs_json == "{\"k\":1}"; }},
+  };
+  for (const auto& tc : cases) {
+    std::string joined;
+    for (const auto& a : tc.args) joined += a + " ";
+    Config c = parse(tc.args);
+    EXPECT_TRUE(tc.check(c)) << joined;
+  }
+  // Every name in the table is covered above (or is --help).
+  for (const auto& name : profile_flag_names()) {
+    if (name == "--help" || name == "-h") continue;
+    bool covered = false;
+    for (const auto& tc : cases) {
+      for (const auto& a : tc.args) covered |= a == name;
+    }
+    EXPECT_TRUE(covered) << name;
+  }
+}
+
+TEST(ProfileParse, InlineValuesAndNegativeNumbers) {
+  EXPECT_EQ(parse({"-m", "a", "--concurrency=5"}).concurrency, 5);
+  EXPECT_EQ(parse({"--model=a,b"}).models.size(), 2u);
+  // A value may start with '-' when it is not an option name.
+  EXPECT_EQ(parse({"-m", "a", "--api-key", "-abc"}).api_key, "-abc");
+  // "-1" is taken as the value, then rejected by the range check.
+  EXPECT_ERROR(Args({"-m", "a", "--random-seed", "-1"}), "--random-seed: must be >= 0 (got -1)");
+}
+
+TEST(ProfileModels, CommaAndRepeat) {
+  Config c = parse({"-m", "a, b", "--model", "c"});
+  EXPECT_EQ(c.models, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(c.artifact_dir, "artifacts/a_multi-openai-chat-concurrency1");
+}
+
+TEST(ProfileModels, Required) {
+  EXPECT_ERROR_HAS(Args({}), "--model: at least one model name is required");
+  EXPECT_ERROR_HAS(Args({"--streaming"}), "--model");
+  EXPECT_ERROR_HAS(Args({"-m", "a,,b"}), "-m: empty item");
+}
+
+TEST(ProfileModels, SelectionStrategy) {
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--model-selection-strategy", "weighted"}),
+                   "--model-selection-strategy: 'weighted'");
+  EXPECT_ERROR(Args({"-m", "a", "--model-selection-strategy", "rr"}),
+               "--model-selection-strategy: invalid choice 'rr' (choose from: round_robin, "
+               "random)");
+}
+
+TEST(ProfileEndpoint, OnlyChatAndCompletions) {
+  for (const char* other : {"embeddings", "responses", "rankings", "template", "raw"}) {
+    EXPECT_ERROR(Args({"-m", "a", "--endpoint-type", other}),
+                 std::string("--endpoint-type: invalid choice '") + other +
+                     "' (choose from: chat, completions)");
+  }
+}
+
+TEST(ProfileUrls, NormalizeAndList) {
+  Config c =
+      parse({"-m", "a", "-u", "localhost:8000", "HTTPS://h.example/base", "--url", "a:1,b:2"});
+  EXPECT_EQ(c.urls, (std::vector<std::string>{"http://localhost:8000", "https://h.example/base",
+                                              "http://a:1", "http://b:2"}));
+  EXPECT_EQ(parse({"-m", "a", "-u", "[::1]:9000"}).urls[0], "http://[::1]:9000");
+}
+
+TEST(ProfileUrls, Invalid) {
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-u", "http://a b"}), "-u: invalid URL");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-u", "http://a b"}), "whitespace");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--url", "ftp://h"}), "scheme 'ftp'");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--url", "ftp:h"}), "scheme 'ftp'");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--url", "http://"}), "missing host");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--url", "http://:80"}), "missing host");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--url", "h:0"}), "port '0' must be a number in 1..65535");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--url", "h:65536"}), "port '65536'");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--url", "h:x"}), "port 'x'");
+  EXPECT_EQ(parse({"-m", "a", "--url", "h:65535"}).urls[0], "http://h:65535");
+}
+
+TEST(ProfileHeaders, PairsAndJson) {
+  Config c = parse({"-m", "a", "-H", "X-A: 1, 2", "B:c", "--header", "{\"C\": \"d\"}"});
+  ASSERT_EQ(c.headers.size(), 3u);
+  EXPECT_EQ(c.headers[0], (std::pair<std::string, std::string>{"X-A", "1, 2"}));
+  EXPECT_EQ(c.headers[1], (std::pair<std::string, std::string>{"B", "c"}));
+  EXPECT_EQ(c.headers[2], (std::pair<std::string, std::string>{"C", "d"}));
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-H", "nocolon"}), "-H: 'nocolon' must be Name:Value");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-H", "{\"C\": 1}"}), "must be a JSON string");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-H", "{bad"}), "not a valid JSON object");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-H", "Bad Name:x"}), "invalid character");
+}
+
+TEST(ProfileExtraInputs, CoercionJsonAndMerge) {
+  Config c = parse({"-m", "a", "--extra-inputs", "t:0.7,n:5,b:true,z:null,s:abc,o:007", "neg:-3",
+                    "--extra-inputs", "{\"n\": 6, \"obj\": {\"k\": [1]}}"});
+  auto j = nlohmann::json::parse(c.extra_inputs_json);
+  EXPECT_EQ(j["t"], 0.7);
+  EXPECT_EQ(j["n"], 6);  // later wins
+  EXPECT_EQ(j["b"], true);
+  EXPECT_TRUE(j["z"].is_null());
+  EXPECT_EQ(j["s"], "abc");
+  EXPECT_EQ(j["o"], "007");
+  EXPECT_EQ(j["neg"], -3);
+  EXPECT_EQ(j["obj"]["k"][0], 1);
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--extra-inputs", "novalue"}), "--extra-inputs: item");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--extra-inputs", "{\"a\":"}), "not a valid JSON object");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--extra-inputs", ":1"}), "empty key");
+}
+
+TEST(ProfileNumbers, Ranges) {
+  EXPECT_ERROR(Args({"-m", "a", "--concurrency", "0"}), "--concurrency: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--concurrency", "abc"}),
+               "--concurrency: expected an integer >= 1 (got 'abc')");
+  EXPECT_ERROR(Args({"-m", "a", "--concurrency", "2.5"}),
+               "--concurrency: expected an integer >= 1 (got '2.5')");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--concurrency", "1,2"}), "parameter sweep");
+  EXPECT_EQ(parse({"-m", "a", "--concurrency", "4,"}).concurrency, 4);
+  EXPECT_ERROR(Args({"-m", "a", "--request-rate", "0"}), "--request-rate: must be > 0 (got 0)");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--request-rate", "inf"}), "finite");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--request-rate", "nan"}), "expected a number > 0");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--request-rate", "0x10"}), "expected a number > 0");
+  EXPECT_ERROR(Args({"-m", "a", "--request-timeout-seconds", "0"}),
+               "--request-timeout-seconds: must be > 0 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--request-count", "0"}), "--request-count: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--num-requests", "0"}), "--num-requests: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--benchmark-duration", "0"}),
+               "--benchmark-duration: must be > 0 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--warmup-request-count", "0"}),
+               "--warmup-request-count: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--warmup-duration", "0"}),
+               "--warmup-duration: must be > 0 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--isl", "0"}), "--isl: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--isl-stddev", "-1"}), "--isl-stddev: must be >= 0 (got -1)");
+  EXPECT_ERROR(Args({"-m", "a", "--osl", "0"}), "--osl: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--osl-stddev", "-0.5"}), "--osl-stddev: must be >= 0 (got -0.5)");
+  EXPECT_ERROR(Args({"-m", "a", "--num-dataset-entries", "0"}),
+               "--num-dataset-entries: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--workers-max", "0"}), "--workers-max: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--random-seed", "x"}),
+               "--random-seed: expected an integer >= 0 (got 'x')");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--concurrency", "99999999999999999999"}), "out of range");
+  EXPECT_ERROR(Args({"-m", "a", "--request-rate", "2", "--arrival-pattern", "gamma",
+                     "--arrival-smoothness", "0"}),
+               "--arrival-smoothness: must be > 0 (got 0)");
+}
+
+TEST(ProfileTiming, ConcurrencyMode) {
+  Config c = parse({"-m", "a", "--concurrency", "10"});
+  EXPECT_EQ(c.timing_mode, TimingMode::kConcurrency);
+  EXPECT_EQ(c.concurrency, 10);
+  EXPECT_EQ(c.artifact_dir, "artifacts/a-openai-chat-concurrency10");
+}
+
+TEST(ProfileTiming, RateMode) {
+  Config c = parse({"-m", "a", "--request-rate", "5"});
+  EXPECT_EQ(c.timing_mode, TimingMode::kRequestRate);
+  EXPECT_EQ(c.request_rate, 5.0);
+  EXPECT_EQ(c.arrival_pattern, ArrivalPattern::kPoisson);
+  EXPECT_FALSE(c.concurrency);                           // no cap
+  EXPECT_EQ(c.artifact_dir, "artifacts/a-openai-chat");  // AIPerf's naming: no rate part
+  Config capped = parse(
+      {"-m", "a", "--request-rate", "5", "--concurrency", "3", "--endpoint-type", "completions"});
+  EXPECT_EQ(capped.concurrency, 3);
+  EXPECT_EQ(capped.artifact_dir, "artifacts/a-openai-completions-concurrency3");
+}
+
+TEST(ProfileTiming, ArrivalPatterns) {
+  EXPECT_EQ(
+      parse({"-m", "a", "--request-rate", "1", "--arrival-pattern", "constant"}).arrival_pattern,
+      ArrivalPattern::kConstant);
+  Config burst =
+      parse({"-m", "a", "--request-rate", "1", "--arrival-pattern", "concurrency_burst"});
+  EXPECT_EQ(burst.arrival_pattern, ArrivalPattern::kPoisson);
+  EXPECT_TRUE(has_warning(burst, "concurrency_burst"));
+  Config ignored = parse({"-m", "a", "--arrival-pattern", "gamma"});
+  EXPECT_EQ(ignored.timing_mode, TimingMode::kConcurrency);
+  EXPECT_TRUE(has_warning(ignored, "--arrival-pattern has no effect without --request-rate"));
+  EXPECT_ERROR(Args({"-m", "a", "--arrival-pattern", "uniform"}),
+               "--arrival-pattern: invalid choice 'uniform' (choose from: constant, poisson, "
+               "gamma, concurrency_burst)");
+}
+
+TEST(ProfileTiming, SmoothnessOnlyWithGamma) {
+  const std::string msg = "--arrival-smoothness is only supported with --arrival-pattern gamma.";
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--request-rate", "1", "--arrival-pattern", "poisson",
+                         "--arrival-smoothness", "2"}),
+                   msg);
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--arrival-smoothness", "2"}), msg);
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--vllm-burstiness", "2", "--concurrency", "2"}), msg);
+  Config g = parse({"-m", "a", "--request-rate", "1", "--vllm-burstiness", "0.5"});
+  EXPECT_EQ(g.arrival_pattern, ArrivalPattern::kGamma);  // smoothness alone selects gamma
+  EXPECT_EQ(g.arrival_smoothness, 0.5);
+  EXPECT_EQ(
+      parse({"-m", "a", "--request-rate", "1", "--arrival-pattern", "gamma"}).arrival_smoothness,
+      1.0);
+}
+
+TEST(ProfileStop, DefaultsAndDuration) {
+  Config d = parse({"-m", "a", "--benchmark-duration", "60"});
+  EXPECT_FALSE(d.request_count);
+  EXPECT_EQ(d.benchmark_duration_s, 60.0);
+  EXPECT_EQ(d.benchmark_grace_period_s, 30.0);
+  EXPECT_EQ(d.num_dataset_entries, 100);
+  Config both = parse({"-m", "a", "--benchmark-duration", "60", "--request-count", "5"});
+  EXPECT_EQ(both.request_count, 5);
+  EXPECT_EQ(both.benchmark_duration_s, 60.0);
+}
+
+TEST(ProfileStop, GracePeriod) {
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--benchmark-grace-period", "5"}),
+                   "--benchmark-grace-period requires --benchmark-duration to be set.");
+  EXPECT_EQ(parse({"-m", "a", "--benchmark-duration", "1", "--benchmark-grace-period", "0"})
+                .benchmark_grace_period_s,
+            0.0);
+  EXPECT_TRUE(
+      std::isinf(parse({"-m", "a", "--benchmark-duration", "1", "--benchmark-grace-period", "inf"})
+                     .benchmark_grace_period_s));
+  EXPECT_ERROR(Args({"-m", "a", "--benchmark-duration", "1", "--benchmark-grace-period", "-1"}),
+               "--benchmark-grace-period: must be >= 0 (got -1)");
+}
+
+TEST(ProfileStop, WarmupCountWinsOverDuration) {
+  Config c = parse({"-m", "a", "--warmup-request-count", "4", "--warmup-duration", "9"});
+  EXPECT_EQ(c.warmup_request_count, 4);
+  EXPECT_FALSE(c.warmup_duration_s);
+  EXPECT_TRUE(has_warning(c, "--warmup-duration is ignored"));
+}
+
+TEST(ProfileDataset, EntriesResolution) {
+  EXPECT_EQ(parse({"-m", "a"}).num_dataset_entries, 100);
+  EXPECT_EQ(parse({"-m", "a", "--request-count", "37"}).num_dataset_entries, 37);
+  EXPECT_EQ(
+      parse({"-m", "a", "--request-count", "37", "--num-dataset-entries", "3"}).num_dataset_entries,
+      3);
+}
+
+TEST(ProfileGoodput, Syntax) {
+  Config c = parse({"-m", "a", "--goodput", "request_latency:250  time_to_first_token:50.5"});
+  ASSERT_EQ(c.goodput.size(), 2u);
+  EXPECT_EQ(c.goodput[0], (std::pair<std::string, double>{"request_latency", 250.0}));
+  EXPECT_EQ(c.goodput[1], (std::pair<std::string, double>{"time_to_first_token", 50.5}));
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--goodput", "request_latency"}), "is not tag:value");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--goodput", "request_latency:fast"}),
+                   "--goodput: value for 'request_latency' must be a number");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--goodput", ":3"}), "empty metric tag");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--goodput", " "}), "--goodput: empty value");
+  // Unquoted second pair: a stray argument, with a hint to quote.
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--goodput", "request_latency:1", "time_to_first_token:2"}),
+                   "quote several goodput pairs");
+}
+
+TEST(ProfileOutput, ArtifactDirAndChoices) {
+  EXPECT_EQ(parse({"-m", "org/m", "--artifact-dir", "/tmp/x"}).artifact_dir, "/tmp/x");
+  EXPECT_ERROR(Args({"-m", "a", "--export-level", "all"}),
+               "--export-level: invalid choice 'all' (choose from: summary, records, raw)");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--artifact-dir", ""}), "--artifact-dir: empty directory");
+}
+
+TEST(ProfileUi, DashboardMapsToSimple) {
+  Config c = parse({"-m", "a", "--ui", "dashboard"});
+  EXPECT_EQ(c.ui, UiType::kSimple);
+  EXPECT_TRUE(has_warning(c, "dashboard"));
+  EXPECT_ERROR(Args({"-m", "a", "--ui", "fancy"}),
+               "--ui: invalid choice 'fancy' (choose from: none, simple, dashboard)");
+}
+
+TEST(ProfileService, LogLevels) {
+  EXPECT_EQ(parse({"-m", "a", "--log-level", "debug"}).log_level, LogLevel::kDebug);
+  EXPECT_EQ(parse({"-m", "a", "--log-level", "Critical"}).log_level, LogLevel::kCritical);
+  EXPECT_EQ(parse({"-m", "a", "--log-level", "ERROR", "-v"}).log_level, LogLevel::kDebug);
+  EXPECT_EQ(parse({"-m", "a", "-v", "-vv"}).log_level, LogLevel::kTrace);
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--log-level", "loud"}),
+                   "--log-level: invalid choice 'loud' (choose from: TRACE, DEBUG, INFO, NOTICE, "
+                   "WARNING, SUCCESS, ERROR, CRITICAL)");
+}
+
+TEST(ProfileTokenizer, PlaceholderModels) {
+  Config c = parse({"-m", "mock-model"});
+  EXPECT_EQ(c.tokenizer_spec(), "builtin");
+  EXPECT_TRUE(has_warning(c, "builtin tokenizer"));
+  Config t = parse({"-m", "Test-Model"});
+  EXPECT_EQ(t.tokenizer_spec(), "builtin");
+  Config explicit_tok = parse({"-m", "fake-model", "--tokenizer", "gpt2"});
+  EXPECT_EQ(explicit_tok.tokenizer_spec(), "gpt2");
+  EXPECT_TRUE(explicit_tok.warnings.empty());
+  EXPECT_EQ(parse({"-m", "org/mock-model"}).tokenizer_spec(), "org/mock-model");
+  EXPECT_EQ(parse({"-m", "mockingbird"}).tokenizer_spec(), "mockingbird");
+  EXPECT_TRUE(is_placeholder_model_name("dummy-llm"));
+  EXPECT_FALSE(is_placeholder_model_name("llama"));
+}
+
+TEST(ProfileErrors, UnknownFlagSuggestsNearest) {
+  EXPECT_ERROR(Args({"-m", "a", "--concurency", "4"}),
+               "unknown option --concurency; did you mean --concurrency?");
+  EXPECT_ERROR(Args({"-m", "a", "--request_rate=4"}),
+               "unknown option --request_rate; did you mean --request-rate?");
+  EXPECT_ERROR(Args({"-m", "a", "--streming"}),
+               "unknown option --streming; did you mean --streaming?");
+  EXPECT_ERROR(Args({"-m", "a", "--zzzzzzzzzzzzzzzz"}),
+               "unknown option --zzzzzzzzzzzzzzzz (see aiperf profile --help)");
+  EXPECT_ERROR(Args({"-m", "a", "-x"}), "unknown option -x (see aiperf profile --help)");
+  EXPECT_ERROR(Args({"-m", "a", "-concurrency", "2"}),
+               "unknown option -concurrency; did you mean --concurrency?");
+  EXPECT_ERROR(Args({"-m", "a", "-vvv"}), "unknown option -vvv; did you mean -vv?");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--"}), "unexpected argument '--'");
+}
+
+TEST(ProfileErrors, MissingValueSwitchValueRepeatStray) {
+  EXPECT_ERROR(Args({"-m", "a", "--concurrency"}), "--concurrency: missing value (expected <int>)");
+  EXPECT_ERROR(Args({"-m", "a", "--concurrency", "--streaming"}),
+               "--concurrency: missing value (expected <int>)");
+  EXPECT_ERROR(Args({"-m", "-v"}), "-m: missing value (expected <name>[,<name>...])");
+  EXPECT_ERROR(Args({"-m", "a", "--streaming=yes"}),
+               "--streaming: is a switch and takes no value (got '--streaming=yes')");
+  EXPECT_ERROR(Args({"-m", "a", "--concurrency", "1", "--concurrency", "2"}),
+               "--concurrency: given more than once ('1' and '2'); pass it once");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--concurrency", "1", "2"}), "unexpected argument '2'");
+  // A switch may be repeated.
+  EXPECT_TRUE(parse({"-m", "a", "--streaming", "--streaming"}).streaming);
+}
+
+TEST(ProfileErrors, NonUtf8AndControlCharacters) {
+  EXPECT_ERROR(Args({"-m", "a", "--extra-inputs", "k:\xff"}),
+               "argument 4 after 'profile' is not valid UTF-8; pass text in UTF-8");
+  EXPECT_ERROR_HAS(Args({"-m", "\xc3"}), "argument 2");
+  EXPECT_ERROR_HAS(Args({"-m", "\xed\xa0\x80"}), "argument 2");  // surrogate
+  EXPECT_EQ(parse({"-m", "caf\xc3\xa9-\xf0\x9f\x98\x80"}).models[0],
+            "caf\xc3\xa9-\xf0\x9f\x98\x80");
+  EXPECT_ERROR(Args({"-m", "a", "\nx"}),
+               "unexpected argument '\\nx'; aiperf profile takes only options (see aiperf "
+               "profile --help)");
+}
+
+TEST(ProfileErrors, OneLineEach) {
+  for (const Args& a : {Args{}, Args{"-m", "a", "--concurency"}, Args{"-m", "a", "-u", "ftp://x"},
+                        Args{"-m", "a", "--benchmark-grace-period", "1"}}) {
+    std::string e = error_of(a);
+    EXPECT_FALSE(e.empty());
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  }
+}
+
+TEST(ProfileHelp, ListsEveryFlagGroupAndDefault) {
+  std::string help;
+  try {
+    parse({"--concurency", "--help"});  // help wins over errors
+    FAIL() << "expected HelpRequested";
+  } catch (const HelpRequested& h) {
+    help = h.text();
+  }
+  EXPECT_EQ(help, profile_help_text());
+  for (const auto& name : profile_flag_names()) {
+    // Whole-word match: the name followed by ',', ' ' or a newline.
+    bool found = help.find(name + ",") != std::string::npos ||
+                 help.find(name + " ") != std::string::npos ||
+                 help.find(name + "\n") != std::string::npos;
+    EXPECT_TRUE(found) << name;
+  }
+  for (const char* group :
+       {"Endpoint:", "Tokenizer:", "Input:", "Goodput:", "Conversation Input:",
+        "Input Sequence Length (ISL):", "Output Sequence Length (OSL):", "Load Generator:",
+        "Warmup:", "Output:", "UI:", "Service:", "Workers:"}) {
+    EXPECT_NE(help.find(std::string("\n") + group + "\n"), std::string::npos) << group;
+  }
+  EXPECT_LT(help.find("Endpoint:"), help.find("Tokenizer:"));
+  EXPECT_LT(help.find("Load Generator:"), help.find("Warmup:"));
+  EXPECT_NE(help.find("-m, --model-names, --model"), std::string::npos);
+  EXPECT_NE(help.find("-vv, --extra-verbose"), std::string::npos);
+  EXPECT_NE(help.find("[default: 550]"), std::string::npos);
+  EXPECT_NE(help.find("[default: http://localhost:8000]"), std::string::npos);
+  EXPECT_NE(help.find("[default: 21600]"), std::string::npos);
+  EXPECT_NE(help.find("--insecure"), std::string::npos);
+  EXPECT_THROW(parse({"-h"}), HelpRequested);
+}
+
+}  // namespace
+}  // namespace aiperf::config

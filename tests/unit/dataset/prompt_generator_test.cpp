@@ -1,0 +1,122 @@
+// PromptGenerator: exact token counts, determinism and the bundled corpus.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "aiperf/dataset/dataset.h"
+#include "fake_tokenizer.h"
+
+namespace aiperf::dataset {
+namespace {
+
+TEST(Corpus, IsLinkedInAndIsPlainEnglish) {
+  std::string_view text = builtin_corpus_text();
+  EXPECT_GT(text.size(), 500'000u);
+  EXPECT_LE(text.size(), 1'100'000u);
+  EXPECT_EQ(text.substr(0, 32), "In the beginning God created the");
+  for (unsigned char c : text) ASSERT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7f)) << int(c);
+}
+
+TEST(FakeTokenizer, SlicesDoNotAlwaysRoundTrip) {
+  // Guards the premise of the exactness tests below.
+  testing::HalvingTokenizer tok;
+  auto ids = tok.encode("the beginning", false);
+  ASSERT_EQ(ids.size(), 3u);  // [the][ begin][ning]
+  std::vector<tokenizer::TokenId> first2(ids.begin(), ids.begin() + 2);
+  EXPECT_EQ(tok.decode(first2, false), "the begin");
+  EXPECT_EQ(tok.encode("the begin", false).size(), 3u);  // [the][ beg][in]
+}
+
+TEST(PromptGenerator, ExactTokenCountsAtManyLengthsAndStarts) {
+  testing::HalvingTokenizer tok;
+  PromptGenerator gen(tok, Rng(1));
+  ASSERT_GT(gen.corpus_tokens(), 100'000);
+  for (int64_t n : {1, 2, 3, 4, 5, 7, 16, 100, 549, 550, 1000, 4096}) {
+    for (int64_t start : {int64_t(0), int64_t(1), int64_t(2), int64_t(12345),
+                          gen.corpus_tokens() - 1, gen.corpus_tokens() - n / 2 - 1}) {
+      Prompt p = gen.generate_at(start, n);
+      ASSERT_EQ(p.tokens, n) << "n=" << n << " start=" << start;
+      ASSERT_EQ(int64_t(tok.encode(p.text, false).size()), n) << "n=" << n << " start=" << start;
+    }
+  }
+}
+
+TEST(PromptGenerator, RandomStartsAreExactAndVaried) {
+  testing::HalvingTokenizer tok;
+  PromptGenerator gen(tok, Rng(2));
+  std::set<std::string> texts;
+  for (int i = 0; i < 300; ++i) {
+    int64_t n = 1 + i % 97;
+    std::string t = gen.generate(n);
+    ASSERT_EQ(int64_t(tok.encode(t, false).size()), n) << t;
+    texts.insert(t);
+  }
+  EXPECT_GT(texts.size(), 290u);
+}
+
+TEST(PromptGenerator, WrapsAroundTheCorpusEnd) {
+  testing::HalvingTokenizer tok;
+  PromptGenerator gen(tok, Rng(3));
+  // Longer than the whole corpus: wraps (more than once).
+  int64_t n = gen.corpus_tokens() + 1000;
+  Prompt p = gen.generate_at(gen.corpus_tokens() - 10, n);
+  EXPECT_EQ(p.tokens, n);
+  EXPECT_EQ(int64_t(tok.encode(p.text, false).size()), n);
+  EXPECT_NE(p.text.find("In the beginning God"), std::string::npos);
+}
+
+TEST(PromptGenerator, DeterministicForASeed) {
+  testing::HalvingTokenizer tok;
+  PromptGenerator a(tok, Rng(77)), b(tok, Rng(77)), c(tok, Rng(78));
+  int same_ac = 0;
+  for (int i = 0; i < 50; ++i) {
+    std::string x = a.generate(64), y = b.generate(64), z = c.generate(64);
+    EXPECT_EQ(x, y);
+    same_ac += x == z;
+  }
+  EXPECT_LT(same_ac, 2);
+  EXPECT_EQ(a.generate_at(500, 40).text, c.generate_at(500, 40).text);
+}
+
+TEST(PromptGenerator, ZeroOrNegativeLengthIsEmpty) {
+  testing::HalvingTokenizer tok;
+  PromptGenerator gen(tok, Rng(4));
+  EXPECT_EQ(gen.generate(0), "");
+  EXPECT_EQ(gen.generate_at(5, -3).tokens, 0);
+}
+
+TEST(PromptGenerator, ConcurrentGenerateAtMatchesSerial) {
+  testing::HalvingTokenizer tok;
+  PromptGenerator gen(tok, Rng(5));
+  std::vector<std::string> serial, parallel(64);
+  for (int i = 0; i < 64; ++i) serial.push_back(gen.generate_at(i * 1009, 50 + i).text);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; ++t) {
+    ts.emplace_back([&, t] {
+      for (int i = t; i < 64; i += 4) parallel[size_t(i)] = gen.generate_at(i * 1009, 50 + i).text;
+    });
+  }
+  for (auto& th : ts) th.join();
+  EXPECT_EQ(serial, parallel);
+}
+
+/// A tokenizer whose decode never round-trips (every decode adds a token): generate_at must
+/// give up gracefully and report the true count of what it returns.
+class NeverExactTokenizer : public testing::HalvingTokenizer {
+ public:
+  std::string decode(const std::vector<tokenizer::TokenId>& ids, bool skip) const override {
+    return HalvingTokenizer::decode(ids, skip) + " x";
+  }
+};
+
+TEST(PromptGenerator, ReportsTheTrueCountWhenExactIsImpossible) {
+  NeverExactTokenizer tok;
+  PromptGenerator gen(tok, Rng(6));
+  Prompt p = gen.generate_at(100, 10);
+  EXPECT_NE(p.tokens, 10);
+  EXPECT_EQ(int64_t(tok.encode(p.text, false).size()), p.tokens);
+}
+
+}  // namespace
+}  // namespace aiperf::dataset

@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "aiperf/common/error.h"
+#include "aiperf/tokenizer/tiktoken.h"
+#include "aiperf/tokenizer/tokenizer.h"
+#include "fixture_cases.h"
+
+namespace aiperf::tokenizer {
+namespace {
+
+using testing::read_cases;
+
+void check_all(const Tokenizer& tok, const std::string& fixture) {
+  auto cases = read_cases(fixture);
+  ASSERT_GT(cases.size(), 50u);
+  for (const auto& c : cases) {
+    EXPECT_EQ(tok.encode(c.text, false), c.ids_no_special) << fixture << " case " << c.id;
+    EXPECT_EQ(tok.encode(c.text, true), c.ids) << fixture << " case " << c.id;
+    EXPECT_EQ(tok.count(c.text), c.ids.size()) << fixture << " case " << c.id;
+    EXPECT_EQ(tok.decode(c.ids, false), c.decoded) << fixture << " case " << c.id;
+  }
+}
+
+TEST(Tiktoken, BuiltinMatchesO200kFixtures) { check_all(*builtin(), "o200k_base"); }
+
+TEST(Tiktoken, LoadBuiltinIsTheSingleton) {
+  EXPECT_EQ(load("builtin").get(), builtin().get());
+  EXPECT_EQ(builtin()->name(), "builtin");
+}
+
+TEST(Tiktoken, Cl100kFileMatchesFixtures) {
+  auto tok = load(testing::data_dir("cl100k_base") + "/cl100k_base.tiktoken");
+  EXPECT_EQ(tok->name(), "cl100k_base");
+  check_all(*tok, "cl100k_base");
+}
+
+TEST(Tiktoken, SpecialTokensOnlyWhenAllowed) {
+  auto tok = builtin();
+  EXPECT_EQ(tok->encode("<|endoftext|>", true), std::vector<TokenId>{199999});
+  EXPECT_GT(tok->encode("<|endoftext|>", false).size(), 1u);
+  EXPECT_EQ(tok->decode({199999}, false), "<|endoftext|>");
+  EXPECT_EQ(tok->decode({199999}, true), "");
+}
+
+TEST(Tiktoken, HeapMergeEqualsQuadraticMerge) {
+  // Every piece longer than 2 bytes takes the heap path here; ids must not change.
+  set_tiktoken_heap_threshold_for_tests(2);
+  check_all(*builtin(), "o200k_base");
+  set_tiktoken_heap_threshold_for_tests(256);
+}
+
+TEST(Tiktoken, LongPieceRoundTrips) {
+  auto tok = builtin();
+  std::string word(3000, 'a');
+  auto ids = tok->encode(word, false);
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(tok->decode(ids, false), word);
+  EXPECT_LT(ids.size(), 3000u / 4);
+}
+
+TEST(Tiktoken, InvalidUtf8IsReplacedNotRejected) {
+  auto tok = builtin();
+  std::string bad = "ab\xff\xfe" "cd";
+  EXPECT_EQ(tok->encode(bad, false), tok->encode("ab\xEF\xBF\xBD\xEF\xBF\xBD" "cd", false));
+}
+
+TEST(Tiktoken, CountFromManyThreads) {
+  auto tok = builtin();
+  auto cases = read_cases("o200k_base");
+  std::vector<std::thread> threads;
+  std::atomic<int> bad{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int rep = 0; rep < 5; ++rep)
+        for (const auto& c : cases)
+          if (tok->count(c.text) != c.ids.size()) ++bad;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
+TEST(Tiktoken, UnknownEncodingNameIsAnInputError) {
+  std::string path = ::testing::TempDir() + "/mystery_enc.tiktoken";
+  std::ofstream(path) << "IQ== 0\n";
+  try {
+    load(path);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("mystery_enc"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Tiktoken, MalformedRankLineNamesTheLine) {
+  std::string path = ::testing::TempDir() + "/cl100k_base.tiktoken";
+  std::ofstream(path) << "IQ== 0\nnot-base64!! x\n";
+  try {
+    load(path);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace aiperf::tokenizer

@@ -2,13 +2,20 @@
 """Load generator for sse_events_per_second.sh: keep N streaming chat requests in flight
 (keep-alive, one request at a time per connection), then report the server's token counter
 delta from /metrics (one SSE event per token in --fast mode) over the measuring window."""
-import argparse, json, multiprocessing, re, selectors, socket, time, urllib.request
+import argparse, json, os, multiprocessing, re, selectors, socket, time, urllib.request
 
 
 def tokens_total(port):
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
     m = re.search(r"^vllm:generation_tokens_total\{[^}]*\} (\d+)", text, re.M)
     return int(m.group(1))
+
+
+def cpu_seconds(pid):
+    if not pid:
+        return 0.0
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def worker(port, conns, tokens, stop_at):
@@ -47,6 +54,7 @@ def main():
     ap.add_argument("--tokens", type=int, default=2000)
     ap.add_argument("--duration", type=float, default=5.0)
     ap.add_argument("--procs", type=int, default=1)
+    ap.add_argument("--server-pid", type=int, default=0)
     a = ap.parse_args()
     warmup = 1.0
     stop_at = time.monotonic() + warmup + a.duration + 0.5
@@ -56,14 +64,14 @@ def main():
     for p in procs:
         p.start()
     time.sleep(warmup)
-    t0, n0 = time.monotonic(), tokens_total(a.port)
+    t0, n0, c0 = time.monotonic(), tokens_total(a.port), cpu_seconds(a.server_pid)
     time.sleep(a.duration)
-    t1, n1 = time.monotonic(), tokens_total(a.port)
+    t1, n1, c1 = time.monotonic(), tokens_total(a.port), cpu_seconds(a.server_pid)
     for p in procs:
         p.join()
     rate = (n1 - n0) / (t1 - t0)
     print(f"sse_events_per_second={rate:.0f} connections={per * a.procs} tokens_per_request={a.tokens} "
-          f"window_s={t1 - t0:.2f} server_workers=1")
+          f"window_s={t1 - t0:.2f} server_workers=1 server_cpu={(c1 - c0) / (t1 - t0) * 100:.0f}%")
 
 
 if __name__ == "__main__":

@@ -30,4 +30,4 @@ server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 taskset -c "$CLIENT_CPUS" python3 "$here/load_client.py" --port "$port" --connections "$CONNECTIONS" \
-  --tokens "$TOKENS" --duration "$DURATION" --procs "$CLIENT_PROCS"
+  --tokens "$TOKENS" --duration "$DURATION" --procs "$CLIENT_PROCS" --server-pid "$server"

@@ -12,8 +12,9 @@ using aiperf::tokenizer::TokenId;
 
 int main(int argc, char** argv) {
   std::string dir = argc > 1 ? argv[1] : "/work/shared/fixtures/tokenizers";
-  const char* names[] = {"gpt2",           "qwen3",       "deepseek_v3", "mistral_7b_v0.1",
-                         "bert_base_uncased", "t5_small", "o200k_base",  "cl100k_base"};
+  const char* names[] = {
+      "gpt2",     "qwen3",      "deepseek_v3", "mistral_7b_v0.1", "bert_base_uncased",
+      "t5_small", "o200k_base", "cl100k_base"};
   int bad_total = 0;
   for (const char* name : names) {
     std::string n = name;
@@ -41,8 +42,8 @@ int main(int argc, char** argv) {
       }
       if (!a || !b || !c) {
         ++bad_total;
-        std::printf("  %s case %d:%s%s%s\n", name, j["id"].get<int>(), a ? "" : " ids", b ? "" : " ids_no_special",
-                    c ? "" : " decoded");
+        std::printf("  %s case %d:%s%s%s\n", name, j["id"].get<int>(), a ? "" : " ids",
+                    b ? "" : " ids_no_special", c ? "" : " decoded");
       }
     }
     std::printf("%-18s ids %d/%d  ids_no_special %d/%d  decoded %d/%d  decoded_skip %d/%d\n", name,

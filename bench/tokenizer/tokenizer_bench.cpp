@@ -46,10 +46,10 @@ int main(int argc, char** argv) {
       ++passes;
     } while (secs(s, Clock::now()) < budget);
     double el = secs(s, Clock::now());
-    std::printf("%-6s %zu texts, %zu bytes, %zu tokens/pass: %.1f MB/s, %.2f Mtok/s, %.2f us/text\n",
-                mode == 0 ? "encode" : "count", texts.size(), bytes, tokens,
-                bytes * passes / el / 1e6, tokens * passes / el / 1e6,
-                el / (passes * texts.size()) * 1e6);
+    std::printf(
+        "%-6s %zu texts, %zu bytes, %zu tokens/pass: %.1f MB/s, %.2f Mtok/s, %.2f us/text\n",
+        mode == 0 ? "encode" : "count", texts.size(), bytes, tokens, bytes * passes / el / 1e6,
+        tokens * passes / el / 1e6, el / (passes * texts.size()) * 1e6);
     if (sink == 0) std::printf("(no tokens)\n");
   }
   return 0;

@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -136,5 +137,12 @@ int main(int argc, char** argv) {
   std::printf("client CPU: %.2f us/event, %.1f us/request; wall %.1f ms\n",
               double(cpu) / 1e3 / double(measured_events), double(cpu) / 1e3 / reqs,
               double(wall) / 1e6);
+  // Peak RSS of the whole process (the in-process server thread's share is small).
+  if (FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f))
+      if (std::strncmp(line, "VmHWM:", 6) == 0) std::printf("peak RSS %s", line + 6);
+    std::fclose(f);
+  }
   return errors ? 1 : 0;
 }

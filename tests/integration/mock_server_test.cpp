@@ -53,7 +53,8 @@ Stream parse_stream(const std::string& body) {
     json j = json::parse(d);
     if (!j["choices"].empty()) {
       const json& c = j["choices"][0];
-      std::string piece = c.contains("delta") ? c["delta"].value("content", "") : c.value("text", "");
+      std::string piece =
+          c.contains("delta") ? c["delta"].value("content", "") : c.value("text", "");
       if (!piece.empty()) {
         ++s.content_chunks;
         s.content += piece;
@@ -120,8 +121,9 @@ TEST(MockServer, StreamingChatMatchesGroundTruth) {
   int64_t start = g["request_complete_mono_ns"];
   int64_t first = g["first_token_mono_ns"];
   int64_t last = g["last_token_mono_ns"];
-  EXPECT_GE(first - start, 30'000'000);        // never early
+  EXPECT_GE(first - start, 30'000'000);  // never early
   EXPECT_GE(last - start, 30'000'000 + 16 * 4'000'000);
+  EXPECT_GE(last - first, 16 * 4'000'000);  // mean ITL never below --itl
   EXPECT_LE(int64_t(g["arrival_mono_ns"]), start);
   EXPECT_GE(int64_t(g["completion_mono_ns"]), last);
   int64_t prev = 0;
@@ -133,13 +135,15 @@ TEST(MockServer, StreamingChatMatchesGroundTruth) {
 
 TEST(MockServer, NonStreamingCompletionsAndChat) {
   MockServerProcess m({"--fast"});
-  CurlResult r = curl(post_args(m, "/v1/completions", R"({"model":"m","prompt":"hello world","max_tokens":5})"));
+  CurlResult r = curl(
+      post_args(m, "/v1/completions", R"({"model":"m","prompt":"hello world","max_tokens":5})"));
   ASSERT_EQ(r.http_status, 200);
   json j = json::parse(r.body);
   EXPECT_EQ(j["usage"]["completion_tokens"], 5);
   EXPECT_EQ(j["object"], "text_completion");
-  r = curl(post_args(m, "/v1/chat/completions",
-                     R"({"model":"m","messages":[{"role":"user","content":"hi"}],"max_tokens":3})"));
+  r = curl(
+      post_args(m, "/v1/chat/completions",
+                R"({"model":"m","messages":[{"role":"user","content":"hi"}],"max_tokens":3})"));
   j = json::parse(r.body);
   EXPECT_EQ(j["choices"][0]["message"]["role"], "assistant");
   EXPECT_EQ(j["usage"]["completion_tokens"], 3);
@@ -182,7 +186,8 @@ TEST(MockServer, ReasoningModelsStreamReasoningFirst) {
 TEST(MockServer, ErrorInjection) {
   {
     MockServerProcess m({"--error-rate", "100"});
-    CurlResult r = curl(post_args(m, "/v1/chat/completions", R"({"messages":[{"role":"user","content":"x"}]})"));
+    CurlResult r = curl(
+        post_args(m, "/v1/chat/completions", R"({"messages":[{"role":"user","content":"x"}]})"));
     EXPECT_EQ(r.http_status, 500);
     EXPECT_EQ(json::parse(r.body)["error"]["message"], "Simulated error");
   }
@@ -190,7 +195,8 @@ TEST(MockServer, ErrorInjection) {
     MockServerProcess m({"--error-every", "2", "--error-status", "429", "--fast"});
     std::vector<int> codes;
     for (int i = 0; i < 4; ++i)
-      codes.push_back(curl(post_args(m, "/v1/completions", R"({"prompt":"x","max_tokens":1})")).http_status);
+      codes.push_back(
+          curl(post_args(m, "/v1/completions", R"({"prompt":"x","max_tokens":1})")).http_status);
     EXPECT_EQ(codes, (std::vector<int>{200, 429, 200, 429}));
   }
 }
@@ -215,7 +221,8 @@ TEST(MockServer, OversizedBodyIs413) {
 }
 
 TEST(MockServer, ReadinessDelays) {
-  MockServerProcess m({"--models-ready-delay-seconds", "1.5", "--inference-ready-delay-seconds", "1.5", "--fast"});
+  MockServerProcess m(
+      {"--models-ready-delay-seconds", "1.5", "--inference-ready-delay-seconds", "1.5", "--fast"});
   EXPECT_EQ(curl({m.url() + "/v1/models"}).http_status, 503);
   EXPECT_EQ(curl(post_args(m, "/v1/completions", R"({"prompt":"x"})")).http_status, 503);
   std::this_thread::sleep_for(std::chrono::milliseconds(1700));
@@ -239,8 +246,8 @@ TEST(MockServer, ResetMidStream) {
 }
 
 TEST(MockServer, StallMidStream) {
-  MockServerProcess m({"--fault-stall-every", "1", "--fault-stall-seconds", "0.4", "--ttft", "1",
-                       "--itl", "1"});
+  MockServerProcess m(
+      {"--fault-stall-every", "1", "--fault-stall-seconds", "0.4", "--ttft", "1", "--itl", "1"});
   auto t0 = std::chrono::steady_clock::now();
   CurlResult r = curl(post_args(m, "/v1/chat/completions", kChat17));
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -320,11 +327,13 @@ TEST(MockServer, PipelinedChunkedAndSplitRequests) {
   std::string body = R"({"prompt":"x y","max_tokens":2})";
   char hex[16];
   std::snprintf(hex, sizeof hex, "%zx", body.size() - 5);
-  std::string chunked = "POST /v1/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                        std::string(hex) + "\r\n" + body.substr(0, body.size() - 5) + "\r\n5\r\n" +
-                        body.substr(body.size() - 5) + "\r\n0\r\n\r\n";
-  std::string plain = "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string chunked =
+      "POST /v1/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      std::string(hex) + "\r\n" + body.substr(0, body.size() - 5) + "\r\n5\r\n" +
+      body.substr(body.size() - 5) + "\r\n0\r\n\r\n";
+  std::string plain =
+      "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   std::string get = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   // All three in one write (pipelined), then the same bytes 7 at a time.
   for (size_t piece : {size_t(0), size_t(7)}) {
@@ -339,15 +348,19 @@ TEST(MockServer, ExpectContinueAndHttp10Streaming) {
   MockServerProcess m({"--fast"});
   std::string body = R"({"prompt":"x","max_tokens":3,"stream":true})";
   // Head first, body 200 ms later: the server must ask for the body with 100 Continue.
-  std::string head = "POST /v1/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-                     "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+  std::string head =
+      "POST /v1/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
   ASSERT_GT(head.size(), body.size());
   RawResult r = raw_exchange(m.port(), head + body, 3000, head.size(), 200);
   EXPECT_EQ(r.data.rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u) << r.data;
   EXPECT_NE(r.data.find("Transfer-Encoding: chunked"), std::string::npos);
   EXPECT_NE(r.data.find("0\r\n\r\n"), std::string::npos);
-  RawResult r10 = raw_exchange(m.port(), "POST /v1/completions HTTP/1.0\r\nContent-Length: " +
-                                             std::to_string(body.size()) + "\r\n\r\n" + body, 3000);
+  RawResult r10 = raw_exchange(m.port(),
+                               "POST /v1/completions HTTP/1.0\r\nContent-Length: " +
+                                   std::to_string(body.size()) + "\r\n\r\n" + body,
+                               3000);
   EXPECT_EQ(r10.data.find("Transfer-Encoding"), std::string::npos);
   EXPECT_NE(r10.data.find("data: [DONE]"), std::string::npos);
   EXPECT_TRUE(r10.peer_closed);
@@ -355,13 +368,14 @@ TEST(MockServer, ExpectContinueAndHttp10Streaming) {
 
 TEST(MockServer, GarbageBytesGetAnErrorAndTheServerLives) {
   MockServerProcess m({"--fast"});
-  for (const std::string& junk : {std::string("\x16\x03\x01\x02\x00\r\n\r\n", 9), std::string("GET\r\n\r\n"),
-                                  std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
-                                  std::string(100000, 'A')}) {
+  for (const std::string& junk :
+       {std::string("\x16\x03\x01\x02\x00\r\n\r\n", 9), std::string("GET\r\n\r\n"),
+        std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), std::string(100000, 'A')}) {
     RawResult r = raw_exchange(m.port(), junk, 2000);
     EXPECT_TRUE(r.peer_closed);
     if (!r.data.empty()) {
-      EXPECT_EQ(r.data.rfind("HTTP/1.1 4", 0) == 0 || r.data.rfind("HTTP/1.1 5", 0) == 0, true) << r.data;
+      EXPECT_EQ(r.data.rfind("HTTP/1.1 4", 0) == 0 || r.data.rfind("HTTP/1.1 5", 0) == 0, true)
+          << r.data;
     }
   }
   EXPECT_EQ(curl({m.url() + "/health"}).http_status, 200);
@@ -387,19 +401,23 @@ TEST(MockServer, MetricsCountWhatWasServed) {
   for (int i = 0; i < 3; ++i) curl(post_args(m, "/v1/chat/completions", kChat17));
   CurlResult r = curl({m.url() + "/metrics"});
   ASSERT_EQ(r.http_status, 200);
-  EXPECT_NE(r.body.find("vllm:generation_tokens_total{model_name=\"mock-model\"} 51"), std::string::npos)
+  EXPECT_NE(r.body.find("vllm:generation_tokens_total{model_name=\"mock-model\"} 51"),
+            std::string::npos)
       << r.body;
-  EXPECT_NE(r.body.find("vllm:request_success_total{model_name=\"mock-model\"} 3"), std::string::npos);
+  EXPECT_NE(r.body.find("vllm:request_success_total{model_name=\"mock-model\"} 3"),
+            std::string::npos);
   EXPECT_NE(r.body.find("vllm:e2e_request_latency_seconds_count{model_name=\"mock-model\"} 3"),
             std::string::npos);
-  EXPECT_NE(r.body.find("vllm:num_requests_running{model_name=\"mock-model\"} 0"), std::string::npos);
+  EXPECT_NE(r.body.find("vllm:num_requests_running{model_name=\"mock-model\"} 0"),
+            std::string::npos);
 }
 
 TEST(MockServer, SigtermExitsCleanly) {
   std::string gt = make_temp_dir() + "/gt.jsonl";
   MockServerProcess m({"--fast", "--record-requests", gt});
   curl(post_args(m, "/v1/completions", R"({"prompt":"x","max_tokens":1})"));
-  EXPECT_NE(m.log().find("listening on http://127.0.0.1:" + std::to_string(m.port())), std::string::npos);
+  EXPECT_NE(m.log().find("listening on http://127.0.0.1:" + std::to_string(m.port())),
+            std::string::npos);
   EXPECT_EQ(m.stop(), 0);
   EXPECT_EQ(jsonl(gt).size(), 1u);
 }

@@ -10,8 +10,8 @@
 
 #include <poll.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -84,7 +84,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     auto redirect = [](const std::string& path, int target) {
-      int fd = ::open(path.empty() ? "/dev/null" : path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int fd =
+          ::open(path.empty() ? "/dev/null" : path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (fd >= 0) {
         ::dup2(fd, target);
         ::close(fd);
@@ -178,9 +179,9 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s) {
 
 CurlResult curl(const std::vector<std::string>& args, int timeout_s) {
   std::string dir = make_temp_dir("aiperf-curl");
-  std::vector<std::string> argv = {"curl", "-sS", "-N", "--max-time", std::to_string(timeout_s),
-                                   "-D", dir + "/head", "-o", dir + "/body", "-w",
-                                   "%{http_code}"};
+  std::vector<std::string> argv = {
+      "curl", "-sS",         "-N", "--max-time",  std::to_string(timeout_s), "-D", dir + "/head",
+      "-o",   dir + "/body", "-w", "%{http_code}"};
   argv.insert(argv.end(), args.begin(), args.end());
   CommandResult c = run_command(argv, timeout_s + 10);
   CurlResult r;
@@ -286,10 +287,16 @@ MockServerProcess::MockServerProcess(const std::vector<std::string>& extra_args,
   throw std::runtime_error("aiperf-mock-server did not listen: " + log());
 }
 
-MockServerProcess::~MockServerProcess() { stop(); }
+MockServerProcess::~MockServerProcess() {
+  stop();
+}
 
-std::string MockServerProcess::log() const { return read_file(dir_ + "/log"); }
+std::string MockServerProcess::log() const {
+  return read_file(dir_ + "/log");
+}
 
-int MockServerProcess::stop() { return proc_.terminate(SIGTERM, 5000); }
+int MockServerProcess::stop() {
+  return proc_.terminate(SIGTERM, 5000);
+}
 
 }  // namespace aiperf::testing

@@ -68,7 +68,7 @@ struct CurlResult {
 CurlResult curl(const std::vector<std::string>& args, int timeout_s = 30);
 
 struct RawResult {
-  std::string data;         // every byte received
+  std::string data;          // every byte received
   bool peer_closed = false;  // the server closed (EOF or reset) before the timeout
   bool reset = false;        // ECONNRESET seen
 };

@@ -97,6 +97,10 @@ const char* to_string(TimingMode m) {
       return "concurrency";
     case TimingMode::kRequestRate:
       return "request_rate";
+    case TimingMode::kFixedSchedule:
+      return "fixed_schedule";
+    case TimingMode::kUserCentric:
+      return "user_centric";
   }
   return "?";
 }

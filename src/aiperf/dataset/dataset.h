@@ -27,6 +27,7 @@ struct Turn {
 struct Conversation {
   std::string session_id;  // "session_000000"... with a seed, UUID4 otherwise (spec §4.1)
   std::optional<std::string> system_message;
+  std::optional<std::string> user_context_message;  // sent as a user message after the system
   std::vector<Turn> turns;
 };
 

@@ -38,8 +38,8 @@ class ChatEndpoint final : public Endpoint {
       messages.push_back(Json{{"role", "system"}, {"content", **sys}});
     }
     auto add_turn = [&messages](const dataset::Turn& t) {
-      messages.push_back(Json{{"role", t.role.empty() ? std::string("user") : t.role},
-                              {"content", t.text}});
+      messages.push_back(
+          Json{{"role", t.role.empty() ? std::string("user") : t.role}, {"content", t.text}});
     };
     for (const dataset::Turn& t : ctx.history) add_turn(t);
     add_turn(*ctx.turn);
@@ -63,6 +63,8 @@ class ChatEndpoint final : public Endpoint {
 
 }  // namespace
 
-std::unique_ptr<Endpoint> make_chat() { return std::make_unique<ChatEndpoint>(); }
+std::unique_ptr<Endpoint> make_chat() {
+  return std::make_unique<ChatEndpoint>();
+}
 
 }  // namespace aiperf::endpoint

@@ -50,6 +50,8 @@ class CompletionsEndpoint final : public Endpoint {
 
 }  // namespace
 
-std::unique_ptr<Endpoint> make_completions() { return std::make_unique<CompletionsEndpoint>(); }
+std::unique_ptr<Endpoint> make_completions() {
+  return std::make_unique<CompletionsEndpoint>();
+}
 
 }  // namespace aiperf::endpoint

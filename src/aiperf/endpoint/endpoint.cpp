@@ -53,7 +53,9 @@ Registry& reg() {
 
 }  // namespace
 
-const std::vector<EndpointEntry>& registry() { return reg().entries; }
+const std::vector<EndpointEntry>& registry() {
+  return reg().entries;
+}
 
 bool register_endpoint(std::string name, std::string description, EndpointFactory factory) {
   Registry& r = reg();
@@ -66,16 +68,21 @@ bool register_endpoint(std::string name, std::string description, EndpointFactor
 
 std::unique_ptr<Endpoint> create(std::string_view name) {
   Registry& r = reg();
-  std::lock_guard lock(r.mu);
-  for (const auto& e : r.entries)
-    if (e.name == name) return e.factory();
-  return nullptr;
+  EndpointFactory factory = nullptr;
+  {
+    std::lock_guard lock(r.mu);
+    for (const auto& e : r.entries)
+      if (e.name == name) factory = e.factory;
+  }
+  return factory ? factory() : nullptr;  // outside the lock: a factory may call create()
 }
 
 std::unique_ptr<Endpoint> create(config::EndpointType type) {
   switch (type) {
-    case config::EndpointType::kChat: return create("chat");
-    case config::EndpointType::kCompletions: return create("completions");
+    case config::EndpointType::kChat:
+      return create("chat");
+    case config::EndpointType::kCompletions:
+      return create("completions");
   }
   return nullptr;
 }

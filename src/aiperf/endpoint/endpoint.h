@@ -124,7 +124,8 @@ struct EndpointEntry {
 /// registry.cpp, one line each: a table in the same object file as this function, so a static
 /// link can never drop an endpoint whose file nothing else references.
 const std::vector<EndpointEntry>& registry();
-/// Adds an endpoint at run time (plugins, tests). Returns false if the name is taken.
+/// Adds an endpoint at run time (plugins, tests). Returns false if the name is taken. Call it
+/// before other threads use the registry (registry() returns the table unlocked).
 bool register_endpoint(std::string name, std::string description, EndpointFactory factory);
 /// nullptr when the name is unknown.
 std::unique_ptr<Endpoint> create(std::string_view name);
@@ -142,8 +143,7 @@ std::shared_ptr<const nlohmann::ordered_json> parse_extra_inputs(std::string_vie
 RenderContext make_render_context(const config::Config& cfg, const dataset::Conversation& conv,
                                   const dataset::Turn& turn,
                                   const nlohmann::ordered_json* extra_inputs,
-                                  std::span<const dataset::Turn> history = {},
-                                  bool warmup = false);
+                                  std::span<const dataset::Turn> history = {}, bool warmup = false);
 
 // ---- URL (spec §5.1) --------------------------------------------------------------------------
 
@@ -169,8 +169,7 @@ class RequestHeaders {
   RequestHeaders(const config::Config& cfg, std::string_view version = kAiperfVersion);
 
   /// Appends all header lines ("Name: value\r\n" each) to `out`. Thread-safe (const).
-  void append(std::string& out, std::string_view request_id,
-              std::string_view correlation_id) const;
+  void append(std::string& out, std::string_view request_id, std::string_view correlation_id) const;
 
   /// The header lines with secrets redacted (Authorization and credential-like -H headers),
   /// per-request ids shown as given: for raw exports and logs.

@@ -61,7 +61,9 @@ std::string_view key_of(od::field& f) {
   return {p, static_cast<size_t>(q - p)};
 }
 
-bool type_of(od::value& v, od::json_type& t) { return !v.type().get(t); }
+bool type_of(od::value& v, od::json_type& t) {
+  return !v.type().get(t);
+}
 
 bool get_str(od::value& v, std::string_view& s) {
   od::json_type t;
@@ -99,32 +101,36 @@ enum UKey : uint8_t {
   kNumUKeys
 };
 
-constexpr std::array<std::string_view, kNumUKeys> kUKeyNames = {
-    "prompt_tokens",           "input_tokens",
-    "promptTokenCount",        "inputTokens",
-    "input_token_count",       "completion_tokens",
-    "output_tokens",           "candidatesTokenCount",
-    "outputTokens",            "generated_token_count",
-    "total_tokens",            "totalTokenCount",
-    "totalTokens",             "thoughtsTokenCount",
-    "cache_read_input_tokens", "prompt_cache_hit_tokens",
-    "cachedContentTokenCount", "cacheReadInputTokens",
-    "cached_tokens",           "cache_creation_input_tokens",
-    "cacheWriteInputTokens",   "prompt_cache_miss_tokens",
-    "toolUsePromptTokenCount", "prompt_audio_seconds"};
+constexpr std::array<std::string_view, kNumUKeys> kUKeyNames = {"prompt_tokens",
+                                                                "input_tokens",
+                                                                "promptTokenCount",
+                                                                "inputTokens",
+                                                                "input_token_count",
+                                                                "completion_tokens",
+                                                                "output_tokens",
+                                                                "candidatesTokenCount",
+                                                                "outputTokens",
+                                                                "generated_token_count",
+                                                                "total_tokens",
+                                                                "totalTokenCount",
+                                                                "totalTokens",
+                                                                "thoughtsTokenCount",
+                                                                "cache_read_input_tokens",
+                                                                "prompt_cache_hit_tokens",
+                                                                "cachedContentTokenCount",
+                                                                "cacheReadInputTokens",
+                                                                "cached_tokens",
+                                                                "cache_creation_input_tokens",
+                                                                "cacheWriteInputTokens",
+                                                                "prompt_cache_miss_tokens",
+                                                                "toolUsePromptTokenCount",
+                                                                "prompt_audio_seconds"};
 
 // Details dicts, in lookup order: prompt side first two, completion side last two.
 constexpr std::array<std::string_view, 4> kDetailsNames = {
     "prompt_tokens_details", "input_tokens_details", "completion_tokens_details",
     "output_tokens_details"};
-enum DField : uint8_t {
-  kCached,
-  kAudio,
-  kReasoning,
-  kAccepted,
-  kRejected,
-  kNumDFields
-};
+enum DField : uint8_t { kCached, kAudio, kReasoning, kAccepted, kRejected, kNumDFields };
 constexpr std::array<std::string_view, kNumDFields> kDFieldNames = {
     "cached_tokens", "audio_tokens", "reasoning_tokens", "accepted_prediction_tokens",
     "rejected_prediction_tokens"};
@@ -253,9 +259,9 @@ void resolve_usage(const Slots& top, const Slots& env, record::Usage& u) {
   MergedUsage m{top, env};
   u.prompt_tokens = as_int(m.first_present(
       {kPromptTokens, kInputTokens, kPromptTokenCount, kInputTokensCamel, kInputTokenCount}));
-  u.completion_tokens = as_int(m.first_present({kCompletionTokens, kOutputTokens,
-                                                kCandidatesTokenCount, kOutputTokensCamel,
-                                                kGeneratedTokenCount}));
+  u.completion_tokens =
+      as_int(m.first_present({kCompletionTokens, kOutputTokens, kCandidatesTokenCount,
+                              kOutputTokensCamel, kGeneratedTokenCount}));
   u.total_tokens = as_int(m.first_present({kTotalTokens, kTotalTokenCount, kTotalTokensCamel}));
   // A nested value that is null falls through to the top-level synonyms (`is not None`).
   const Slot* r = m.first_in_details({2, 3}, kReasoning);
@@ -263,11 +269,10 @@ void resolve_usage(const Slots& top, const Slots& env, record::Usage& u) {
       (r && r->numeric) ? as_int(r) : as_int(m.first_present({kThoughtsTokenCount}));
   const Slot* c = m.first_in_details({0, 1}, kCached);
   u.prompt_cache_read_tokens =
-      (c && c->numeric)
-          ? as_int(c)
-          : as_int(m.first_present({kCacheReadInputTokens, kPromptCacheHitTokens,
-                                    kCachedContentTokenCount, kCacheReadInputTokensCamel,
-                                    kCachedTokensTop}));
+      (c && c->numeric) ? as_int(c)
+                        : as_int(m.first_present({kCacheReadInputTokens, kPromptCacheHitTokens,
+                                                  kCachedContentTokenCount,
+                                                  kCacheReadInputTokensCamel, kCachedTokensTop}));
   u.prompt_cache_write_tokens =
       as_int(m.first_present({kCacheCreationInputTokens, kCacheWriteInputTokensCamel}));
   u.prompt_cache_miss_tokens = as_int(m.first_present({kPromptCacheMissTokens}));

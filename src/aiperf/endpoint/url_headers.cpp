@@ -35,9 +35,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 /// Header names whose values are secrets (DESIGN §4): redacted in exports and logs.
 bool is_sensitive(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"authorization", "proxy-authorization",
-                                                "x-api-key",     "api-key",
-                                                "cookie",        "set-cookie"};
+  static constexpr std::string_view kNames[] = {
+      "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"};
   for (auto n : kNames)
     if (iequals(name, n)) return true;
   std::string lower(name);

@@ -12,7 +12,8 @@
 //   print_console(stdout, results, ctx, &health, files);
 //
 // Threading: writers are single-threaded (one thread calls write()). Rendering functions are
-// pure. File errors throw std::runtime_error naming the path.
+// pure. File errors throw std::runtime_error naming the path. Writers keep references to the
+// RunContext / Config they were built with: those must outlive them.
 // Secrets: input_config and run_info.cli_command come from config::redacted_config_json and
 // config::redacted_command_line; raw request headers redact credentials the same way.
 #pragma once

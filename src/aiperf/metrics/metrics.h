@@ -207,7 +207,8 @@ struct RunContext {
   double osl_mismatch_max_token_threshold = 50.0;  // ..._MAX_TOKEN_THRESHOLD
   double usage_pct_diff_threshold = 10.0;          // AIPERF_METRICS_USAGE_PCT_DIFF_THRESHOLD
   std::string metrics_title = "LLM Metrics";       // console title suffix (endpoint metadata)
-  /// Computed by make_run_context / finalize(): applicable[index_of(id)].
+  /// Computed by make_run_context / finalize(): applicable[index_of(id)]. All false until then,
+  /// so a hand-built context must call finalize().
   std::array<bool, kNumMetrics> applicable{};
 
   bool is_applicable(MetricId id) const { return applicable[index_of(id)]; }

@@ -294,9 +294,9 @@ void Connection::begin_record(std::string_view endpoint) {
   rec_.method = req.method;
   rec_.arrival_ns = arrival_ns_;
   rec_.request_complete_ns = mono_ns();
-  static constexpr std::string_view kInteresting[] = {
-      "x-request-id", "x-correlation-id", "x-session-id", "x-conversation-id", "traceparent",
-      "user-agent"};
+  static constexpr std::string_view kInteresting[] = {"x-request-id", "x-correlation-id",
+                                                      "x-session-id", "x-conversation-id",
+                                                      "traceparent",  "user-agent"};
   for (std::string_view h : kInteresting) {
     std::string_view v = req.header(h);
     if (!v.empty()) rec_.headers.emplace_back(std::string(h), std::string(v));

@@ -74,9 +74,9 @@ class Connection final : public transport::IoHandler {
 
   // I/O
   void handle_readable();
-  ssize_t io_read(char* buf, size_t n);        // >0 bytes, 0 EOF, -1 would block, -2 error
+  ssize_t io_read(char* buf, size_t n);         // >0 bytes, 0 EOF, -1 would block, -2 error
   ssize_t io_write(const char* buf, size_t n);  // >0 bytes, -1 would block, -2 error
-  bool flush();  // false if the connection closed
+  bool flush();                                 // false if the connection closed
   void close_now(bool reset);
   void after_event();  // common tail of on_io / timers: continue work, maybe delete this
   void arm_timer(int64_t deadline_ns, TimerKind kind);
@@ -104,9 +104,9 @@ class Connection final : public transport::IoHandler {
   SSL* ssl_;
   bool handshaking_ = false;
   bool closed_ = false;
-  bool busy_ = false;            // a request is being answered
-  bool response_ending_ = false; // all response bytes queued; completes when flushed
-  bool close_after_ = false;     // close once the current response is flushed
+  bool busy_ = false;             // a request is being answered
+  bool response_ending_ = false;  // all response bytes queued; completes when flushed
+  bool close_after_ = false;      // close once the current response is flushed
   bool want_write_ = false;
   bool force_close_ = false;         // answer "Connection: close" (parse errors, HTTP/1.0 streams)
   bool inference_endpoint_ = false;  // faults such as --slow-headers-ms apply

@@ -48,7 +48,8 @@ Latency compute_latency(const LatencyParams& p, int64_t isl, int64_t osl, int64_
                         uint64_t hash) {
   MockRng rng(hash);
   double c = double(std::max<int64_t>(0, inflight));
-  double ttft = p.ttft_ms + p.ttft_per_isl_token_ms * double(isl) + p.ttft_concurrency_quad_ms * c * c;
+  double ttft =
+      p.ttft_ms + p.ttft_per_isl_token_ms * double(isl) + p.ttft_concurrency_quad_ms * c * c;
   double itl = p.itl_ms + p.itl_per_osl_token_ms * double(osl) + p.itl_concurrency_lin_ms * c;
   ttft *= rng.lognormal_mean1(p.ttft_jitter_cv);
   itl *= rng.lognormal_mean1(p.itl_jitter_cv);

@@ -13,7 +13,7 @@ struct LengthRequest {
   std::optional<int64_t> max_tokens;  // max_completion_tokens, else max_tokens
   std::optional<int64_t> min_tokens;
   bool ignore_eos = false;
-  bool reasoning_model = false;        // model name contains "gpt-oss" or "qwen"
+  bool reasoning_model = false;       // model name contains "gpt-oss" or "qwen"
   std::string_view reasoning_effort;  // "low" | "medium" | "high" | "" (medium)
 };
 
@@ -54,7 +54,9 @@ Latency compute_latency(const LatencyParams& p, int64_t isl, int64_t osl, int64_
                         uint64_t hash);
 
 /// Absolute release time of token k (0-based): start + ttft + k·itl. Deadlines are computed from
-/// the start, not from the previous write, so late timers never accumulate drift.
+/// one base, not from the previous write, so late timers never accumulate drift. The server
+/// rebases `start` once, at the first token's actual write (start = first_write − ttft), so
+/// (last − first) ≥ (n−1)·itl: the mean ITL a client measures is never below itl.
 inline int64_t token_deadline_ns(int64_t start_ns, const Latency& l, int64_t k) {
   return start_ns + l.ttft_ns + k * l.itl_ns;
 }

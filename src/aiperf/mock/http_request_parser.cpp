@@ -6,7 +6,9 @@ namespace aiperf::mock {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -218,14 +220,16 @@ HttpRequestParser::Status HttpRequestParser::after_headers() {
       // The final coding must be chunked; we do not decode others.
       std::string_view val = trim_ows(v);
       size_t comma = val.rfind(',');
-      std::string_view last = trim_ows(comma == std::string_view::npos ? val : val.substr(comma + 1));
+      std::string_view last =
+          trim_ows(comma == std::string_view::npos ? val : val.substr(comma + 1));
       if (!iequals(last, "chunked")) return fail(501, "unsupported transfer-encoding");
       if (has_token(val, "gzip") || has_token(val, "deflate") || has_token(val, "compress"))
         return fail(501, "unsupported transfer-encoding");
       chunked = true;
     } else if (iequals(k, "content-length")) {
       std::string_view val = trim_ows(v);
-      if (val.empty() || val.size() > 19) return fail(val.empty() ? 400 : 413, "bad content-length");
+      if (val.empty() || val.size() > 19)
+        return fail(val.empty() ? 400 : 413, "bad content-length");
       uint64_t n = 0;
       for (char c : val) {
         if (c < '0' || c > '9') return fail(400, "bad content-length");
@@ -279,7 +283,8 @@ HttpRequestParser::Status HttpRequestParser::parse_chunked() {
           state_ = State::kTrailers;
           break;
         }
-        if (n > limits_.max_body_bytes - req_.body.size()) return fail(413, "request body too large");
+        if (n > limits_.max_body_bytes - req_.body.size())
+          return fail(413, "request body too large");
         body_remaining_ = size_t(n);
         state_ = State::kChunkData;
         break;

@@ -16,9 +16,9 @@
 namespace aiperf::mock {
 
 struct HttpRequestLimits {
-  size_t max_header_bytes = 64 * 1024;          // request line + headers -> 431 beyond
-  size_t max_body_bytes = 64 * 1024 * 1024;     // decoded body -> 413 beyond
-  size_t max_headers = 128;                     // header lines -> 431 beyond
+  size_t max_header_bytes = 64 * 1024;       // request line + headers -> 431 beyond
+  size_t max_body_bytes = 64 * 1024 * 1024;  // decoded body -> 413 beyond
+  size_t max_headers = 128;                  // header lines -> 431 beyond
 };
 
 /// One parsed request. Header names are kept as sent; lookups are case-insensitive.
@@ -64,7 +64,16 @@ class HttpRequestParser {
   std::string_view error_reason() const { return error_reason_; }
 
  private:
-  enum class State { kHead, kBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailers, kDone, kError };
+  enum class State {
+    kHead,
+    kBody,
+    kChunkSize,
+    kChunkData,
+    kChunkDataEnd,
+    kTrailers,
+    kDone,
+    kError
+  };
   Status fail(int status, const char* reason);
   Status parse_head();
   bool parse_request_line(std::string_view line);

@@ -73,7 +73,8 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   g.reasoning = plan.reasoning_tokens;
   g.total = plan.reasoning_tokens + plan.output_tokens;
   g.start_ns = recording_ ? rec_.request_complete_ns : mono_ns();
-  g.lat = o.fast ? Latency{} : compute_latency(c.latency, isl, g.total, inflight, splitmix64(h ^ seq));
+  g.lat =
+      o.fast ? Latency{} : compute_latency(c.latency, isl, g.total, inflight, splitmix64(h ^ seq));
   g.word_offset = h % c.text->vocabulary_size();
   g.finish_reason = (req.max_tokens && plan.output_tokens >= *req.max_tokens) ? "length" : "stop";
   g.ident.chat = kind == ApiKind::kChat;
@@ -152,7 +153,8 @@ void Connection::pump() {
       reset_after = true;
     }
     // Release the write when the first token of its last event is due.
-    int64_t last_event_first = g.next + ((std::max(end - g.next, int64_t(1)) - 1) / per_chunk) * per_chunk;
+    int64_t last_event_first =
+        g.next + ((std::max(end - g.next, int64_t(1)) - 1) / per_chunk) * per_chunk;
     int64_t due = token_deadline_ns(g.start_ns, g.lat, last_event_first);
     if (due > mono_ns()) {
       arm_timer(due, TimerKind::kPump);
@@ -176,8 +178,11 @@ void Connection::emit_group(int64_t end, bool reset_after) {
     int64_t kind_end = t < g.reasoning ? g.reasoning : g.total;
     int64_t chunk_end = std::min({t + per_chunk, end, kind_end});
     if (g.malformed_at >= t && g.malformed_at < chunk_end) {
-      json.assign("{\"id\":\"").append(g.ident.id).append(
-          "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
+      json.assign("{\"id\":\"")
+          .append(g.ident.id)
+          .append(
+              "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{"
+              "\"content\":\"");
       c.framer.append_event(&sse_, json);
       g.malformed_at = -1;
     }
@@ -207,6 +212,9 @@ void Connection::emit_group(int64_t end, bool reset_after) {
   const int64_t n = end - g.next;
   if (n > 0) {
     if (g.next == 0) {
+      // Later deadlines count from the first token's actual write, so a late first token does not
+      // shorten the following gaps: the mean ITL is never below --itl, and there is no drift.
+      g.start_ns = now - g.lat.ttft_ns;
       c.metrics.time_to_first_token.observe_ns(now - arrival_ns_);
     } else {
       int64_t gap = (now - g.prev_token_ns) / n;
@@ -260,9 +268,9 @@ void Connection::finish_non_stream() {
   std::string content, reasoning;
   for (int64_t k = 0; k < g.total; ++k)
     (k < g.reasoning ? reasoning : content).append(c.text->piece(g.word_offset + uint64_t(k)));
-  std::string body = g.ident.chat
-                         ? chat_completion_body(g.ident, content, reasoning, g.finish_reason, g.usage)
-                         : text_completion_body(g.ident, content, g.finish_reason, g.usage);
+  std::string body =
+      g.ident.chat ? chat_completion_body(g.ident, content, reasoning, g.finish_reason, g.usage)
+                   : text_completion_body(g.ident, content, g.finish_reason, g.usage);
   if (g.malformed_at >= 0) body.resize(body.size() / 2);
   int64_t now = mono_ns();
   c.metrics.time_to_first_token.observe_ns(now - arrival_ns_);

@@ -25,7 +25,9 @@ inline uint64_t fnv1a64(std::string_view s, uint64_t h = 0xcbf29ce484222325ULL) 
 }
 
 /// Uniform [0, 1) from a 64-bit hash.
-inline double unit_from_hash(uint64_t h) { return double(h >> 11) * 0x1.0p-53; }
+inline double unit_from_hash(uint64_t h) {
+  return double(h >> 11) * 0x1.0p-53;
+}
 
 class MockRng {
  public:

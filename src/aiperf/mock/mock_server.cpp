@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -50,15 +51,15 @@ LatencyParams latency_of(const MockOptions& o) {
 }
 }  // namespace
 
-ServerContext::ServerContext(const MockOptions& o)
-    : opts(o), framer(o), latency(latency_of(o)) {
+ServerContext::ServerContext(const MockOptions& o) : opts(o), framer(o), latency(latency_of(o)) {
   if (opts.model_names.empty()) throw ConfigError("--model-names: at least one model name");
   text = std::make_unique<TokenText>(load_tokenizer(opts));
   ClockAnchor anchor;
   start_mono_ns = anchor.mono();
   start_wall_ns = anchor.wall();
   if (!opts.record_requests.empty())
-    recorder = std::make_unique<RequestRecorder>(opts.record_requests, start_mono_ns, start_wall_ns);
+    recorder =
+        std::make_unique<RequestRecorder>(opts.record_requests, start_mono_ns, start_wall_ns);
   if (opts.tls || !opts.tls_cert.empty() || !opts.tls_key.empty())
     ssl_ctx = make_server_tls_context(opts.tls_cert, opts.tls_key);
   models_body = "{\"object\":\"list\",\"data\":[";
@@ -78,8 +79,8 @@ ServerContext::~ServerContext() {
 bool ServerContext::selected(const FaultSelector& s, uint64_t seq, uint64_t salt) const {
   if (s.every > 0 && seq % s.every == 0) return true;
   if (s.rate_pct <= 0.0) return false;
-  double u = unit_from_hash(splitmix64(opts.random_seed ^ (salt * 0x9e3779b97f4a7c15ULL) ^
-                                       splitmix64(seq)));
+  double u = unit_from_hash(
+      splitmix64(opts.random_seed ^ (salt * 0x9e3779b97f4a7c15ULL) ^ splitmix64(seq)));
   return u * 100.0 < s.rate_pct;
 }
 
@@ -193,11 +194,19 @@ MockServer::MockServer(MockOptions opts) : impl_(std::make_unique<Impl>()) {
   impl_->ctx = std::make_unique<ServerContext>(impl_->opts);
 }
 
-MockServer::~MockServer() { stop(); }
+MockServer::~MockServer() {
+  stop();
+}
 
 void MockServer::start() {
   if (impl_->started) return;
   ::signal(SIGPIPE, SIG_IGN);
+  // One fd per connection: 10k+ concurrent streams need more than the usual soft limit of 1024.
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+  }
   int n = impl_->opts.workers > 0 ? impl_->opts.workers : int(::sysconf(_SC_NPROCESSORS_ONLN));
   if (n < 1) n = 1;
   int first = open_listener(impl_->opts.host, impl_->opts.port);
@@ -210,7 +219,9 @@ void MockServer::start() {
   impl_->started = true;
 }
 
-int MockServer::port() const { return impl_->port; }
+int MockServer::port() const {
+  return impl_->port;
+}
 
 std::string MockServer::url() const {
   std::string host = impl_->opts.host;

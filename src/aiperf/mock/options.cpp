@@ -46,24 +46,28 @@ CLI::Option* flag(CLI::App& app, const std::string& names, bool& value, const st
 
 MockOptions parse_options(int argc, char** argv, int* exit_code) {
   MockOptions o;
-  CLI::App app{"aiperf-mock-server: an OpenAI-compatible mock inference server (docs/mock-server.md)",
-               "aiperf-mock-server"};
+  CLI::App app{
+      "aiperf-mock-server: an OpenAI-compatible mock inference server (docs/mock-server.md)",
+      "aiperf-mock-server"};
   app.set_version_flag("--version", "aiperf-mock-server 0.11.0");
   const char* kServer = "Server";
   opt(app, "--host", o.host, "Address to bind", kServer);
-  opt(app, "-p,--port", o.port, "Port to bind (0 = a free port)", kServer)->check(CLI::Range(0, 65535));
+  opt(app, "-p,--port", o.port, "Port to bind (0 = a free port)", kServer)
+      ->check(CLI::Range(0, 65535));
   opt(app, "-w,--workers", o.workers, "Event-loop threads (0 = one per online core)", kServer)
       ->check(CLI::Range(0, 1024));
   opt(app, "--model-names", o.model_names, "Models listed by /v1/models (any name is served)",
       kServer)
       ->delimiter(',');
   opt(app, "--max-body-bytes", o.max_body_bytes, "Largest request body; larger -> 413", kServer);
-  opt(app, "--max-header-bytes", o.max_header_bytes, "Largest request head; larger -> 431", kServer);
+  opt(app, "--max-header-bytes", o.max_header_bytes, "Largest request head; larger -> 431",
+      kServer);
   flag(app, "-q,--quiet", o.quiet, "Print only the listening line", kServer);
 
   const char* kLatency = "Latency model";
   flag(app, "-f,--fast", o.fast, "Zero latency (throughput tests)", kLatency);
-  opt(app, "-t,--ttft", o.ttft_ms, "Time to first token, ms", kLatency)->check(CLI::Range(0.0, 1e9));
+  opt(app, "-t,--ttft", o.ttft_ms, "Time to first token, ms", kLatency)
+      ->check(CLI::Range(0.0, 1e9));
   opt(app, "--itl", o.itl_ms, "Inter-token latency, ms", kLatency)->check(CLI::Range(0.0, 1e9));
   opt(app, "--ttft-per-isl-token-ms", o.ttft_per_isl_token_ms, "Extra TTFT per prompt token, ms",
       kLatency);
@@ -101,7 +105,8 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
   flag(app, "--disable-models-endpoint", o.disable_models_endpoint, "/v1/models answers 404",
        kAccess);
   flag(app, "--tls", o.tls, "Serve HTTPS with a self-signed certificate made at start", kAccess);
-  opt(app, "--tls-cert", o.tls_cert, "PEM certificate chain (HTTPS)", kAccess)->check(CLI::ExistingFile);
+  opt(app, "--tls-cert", o.tls_cert, "PEM certificate chain (HTTPS)", kAccess)
+      ->check(CLI::ExistingFile);
   opt(app, "--tls-key", o.tls_key, "PEM private key (HTTPS)", kAccess)->check(CLI::ExistingFile);
 
   const char* kFaults = "Faults (rates in %, 'every' selects requests N, 2N, ...)";

@@ -244,10 +244,12 @@ simdjson::error_code read_object(ApiKind kind, od::object obj, InferenceRequest*
 std::string parse_inference_request(ApiKind kind, std::string& body, InferenceRequest* out) {
   *out = InferenceRequest{};
   size_t len = body.size();
-  if (body.capacity() < len + simdjson::SIMDJSON_PADDING) body.reserve(len + simdjson::SIMDJSON_PADDING);
+  if (body.capacity() < len + simdjson::SIMDJSON_PADDING)
+    body.reserve(len + simdjson::SIMDJSON_PADDING);
   thread_local od::parser parser;
   od::document doc;
-  auto err = parser.iterate(simdjson::padded_string_view(body.data(), len, body.capacity())).get(doc);
+  auto err =
+      parser.iterate(simdjson::padded_string_view(body.data(), len, body.capacity())).get(doc);
   if (err) return std::string("request body is not valid JSON: ") + simdjson::error_message(err);
   od::object obj;
   if (doc.get_object().get(obj)) return "request body must be a JSON object";
@@ -256,9 +258,12 @@ std::string parse_inference_request(ApiKind kind, std::string& body, InferenceRe
     return std::string("request body is not valid JSON: ") + simdjson::error_message(e);
   if (!has_input) {
     switch (kind) {
-      case ApiKind::kChat: return "'messages' is a required property";
-      case ApiKind::kCompletions: return "'prompt' is a required property";
-      case ApiKind::kEmbeddings: return "'input' is a required property";
+      case ApiKind::kChat:
+        return "'messages' is a required property";
+      case ApiKind::kCompletions:
+        return "'prompt' is a required property";
+      case ApiKind::kEmbeddings:
+        return "'input' is a required property";
     }
   }
   return {};

@@ -12,7 +12,7 @@ enum class ApiKind { kChat, kCompletions, kEmbeddings };
 
 struct InferenceRequest {
   std::string model;
-  std::string prompt_text;       // chat: message texts joined by one space (spec §2.6)
+  std::string prompt_text;        // chat: message texts joined by one space (spec §2.6)
   int64_t prompt_token_ids = -1;  // completions with token-id prompts: their count, else -1
   bool stream = false;
   bool include_usage = false;
@@ -20,7 +20,7 @@ struct InferenceRequest {
   std::optional<int64_t> min_tokens;
   bool ignore_eos = false;
   std::string reasoning_effort;
-  std::vector<std::string> inputs;  // embeddings: one text per input (token arrays -> "")
+  std::vector<std::string> inputs;       // embeddings: one text per input (token arrays -> "")
   std::vector<int64_t> input_token_ids;  // embeddings: token count of token-array inputs, else -1
 };
 

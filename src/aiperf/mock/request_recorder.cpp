@@ -15,7 +15,8 @@ RequestRecorder::RequestRecorder(const std::string& path, int64_t anchor_mono_ns
     : anchor_mono_ns_(anchor_mono_ns), anchor_wall_ns_(anchor_wall_ns) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0)
-    throw std::runtime_error("--record-requests: cannot open " + path + ": " + std::strerror(errno));
+    throw std::runtime_error("--record-requests: cannot open " + path + ": " +
+                             std::strerror(errno));
 }
 
 RequestRecorder::~RequestRecorder() {
@@ -32,10 +33,12 @@ std::string RequestRecorder::to_json(const RequestRecord& r) const {
   j["status"] = r.status;
   j["outcome"] = r.outcome;
   j["isl"] = r.isl;
-  j["requested_max_tokens"] = r.requested_max_tokens >= 0 ? nlohmann::ordered_json(r.requested_max_tokens)
-                                                         : nlohmann::ordered_json(nullptr);
-  j["requested_min_tokens"] = r.requested_min_tokens >= 0 ? nlohmann::ordered_json(r.requested_min_tokens)
-                                                         : nlohmann::ordered_json(nullptr);
+  j["requested_max_tokens"] = r.requested_max_tokens >= 0
+                                  ? nlohmann::ordered_json(r.requested_max_tokens)
+                                  : nlohmann::ordered_json(nullptr);
+  j["requested_min_tokens"] = r.requested_min_tokens >= 0
+                                  ? nlohmann::ordered_json(r.requested_min_tokens)
+                                  : nlohmann::ordered_json(nullptr);
   j["ignore_eos"] = r.ignore_eos;
   j["planned_output_tokens"] = r.planned_output_tokens;
   j["output_tokens"] = r.output_tokens;
@@ -45,9 +48,11 @@ std::string RequestRecorder::to_json(const RequestRecord& r) const {
   for (const auto& [k, v] : r.headers) h[k] = v;
   j["headers"] = h;
   auto ts = [&](const char* name, int64_t mono) {
-    j[std::string(name) + "_mono_ns"] = mono ? nlohmann::ordered_json(mono) : nlohmann::ordered_json(nullptr);
+    j[std::string(name) + "_mono_ns"] =
+        mono ? nlohmann::ordered_json(mono) : nlohmann::ordered_json(nullptr);
     j[std::string(name) + "_wall_ns"] =
-        mono ? nlohmann::ordered_json(anchor_wall_ns_ + (mono - anchor_mono_ns_)) : nlohmann::ordered_json(nullptr);
+        mono ? nlohmann::ordered_json(anchor_wall_ns_ + (mono - anchor_mono_ns_))
+             : nlohmann::ordered_json(nullptr);
   };
   ts("arrival", r.arrival_ns);
   ts("request_complete", r.request_complete_ns);

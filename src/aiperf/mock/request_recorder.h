@@ -27,12 +27,12 @@ struct RequestRecord {
   std::vector<std::string> faults;
   std::vector<std::pair<std::string, std::string>> headers;  // headers of interest
   // CLOCK_MONOTONIC ns (0 = did not happen).
-  int64_t arrival_ns = 0;          // first byte of the request read
-  int64_t request_complete_ns = 0; // last byte of the request parsed
+  int64_t arrival_ns = 0;           // first byte of the request read
+  int64_t request_complete_ns = 0;  // last byte of the request parsed
   int64_t headers_sent_ns = 0;
   int64_t first_token_ns = 0;
   int64_t last_token_ns = 0;
-  int64_t completion_ns = 0;       // last byte of the response handed to the kernel
+  int64_t completion_ns = 0;              // last byte of the response handed to the kernel
   std::vector<int64_t> token_offsets_ns;  // per content/reasoning token, from arrival
 };
 

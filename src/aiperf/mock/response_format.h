@@ -12,8 +12,8 @@ namespace aiperf::mock {
 
 /// Per-request constant parts of every chunk.
 struct ChunkIdentity {
-  bool chat = true;     // chat.completion.chunk vs text_completion
-  std::string id;       // "chatcmpl-..." / "cmpl-..."
+  bool chat = true;        // chat.completion.chunk vs text_completion
+  std::string id;          // "chatcmpl-..." / "cmpl-..."
   std::string model_json;  // the model name as a JSON string literal, quotes included
   int64_t created_s = 0;
 };
@@ -31,8 +31,8 @@ void append_json_quoted(std::string* out, std::string_view s);
 
 /// One token chunk's JSON. `role` puts "role":"assistant" in the delta (chat only); `reasoning`
 /// sends `text` as delta.reasoning_content; `finish_reason` empty = null.
-void append_chunk_json(std::string* out, const ChunkIdentity& id, std::string_view text,
-                       bool role, bool reasoning, std::string_view finish_reason);
+void append_chunk_json(std::string* out, const ChunkIdentity& id, std::string_view text, bool role,
+                       bool reasoning, std::string_view finish_reason);
 /// The include_usage chunk: empty choices plus usage.
 void append_usage_chunk_json(std::string* out, const ChunkIdentity& id, const UsageCounts& u);
 void append_usage_json(std::string* out, const UsageCounts& u);

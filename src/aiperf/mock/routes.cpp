@@ -19,7 +19,8 @@ constexpr int kEmbeddingDims = 768;
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
@@ -57,7 +58,7 @@ void inference(Connection& c, ApiKind kind) {
   int64_t isl = 0;
   for (size_t i = 0; i < req.inputs.size(); ++i)
     isl += req.input_token_ids[i] >= 0 ? req.input_token_ids[i]
-                                        : int64_t(ctx.text->count(req.inputs[i]));
+                                       : int64_t(ctx.text->count(req.inputs[i]));
   if (RequestRecord* r = c.record()) {
     r->seq = seq;
     r->model = model;
@@ -73,7 +74,8 @@ void inference(Connection& c, ApiKind kind) {
   std::string body = "{\"object\":\"list\",\"data\":[";
   for (size_t i = 0; i < req.inputs.size(); ++i) {
     if (i) body += ',';
-    fmt::format_to(std::back_inserter(body), "{{\"object\":\"embedding\",\"index\":{},\"embedding\":", i);
+    fmt::format_to(std::back_inserter(body),
+                   "{{\"object\":\"embedding\",\"index\":{},\"embedding\":", i);
     std::string key = req.inputs[i].empty() ? fmt::format("#{}", i) : req.inputs[i];
     append_embedding_json(&body, key, kEmbeddingDims, o.random_seed);
     body += '}';
@@ -88,9 +90,15 @@ void inference(Connection& c, ApiKind kind) {
   c.respond_at(start + int64_t(ms * 1e6), 200, "application/json", std::move(body));
 }
 
-void chat(Connection& c) { inference(c, ApiKind::kChat); }
-void completions(Connection& c) { inference(c, ApiKind::kCompletions); }
-void embeddings(Connection& c) { inference(c, ApiKind::kEmbeddings); }
+void chat(Connection& c) {
+  inference(c, ApiKind::kChat);
+}
+void completions(Connection& c) {
+  inference(c, ApiKind::kCompletions);
+}
+void embeddings(Connection& c) {
+  inference(c, ApiKind::kEmbeddings);
+}
 
 void models(Connection& c) {
   if (c.ctx().opts.disable_models_endpoint) {
@@ -104,7 +112,9 @@ void models(Connection& c) {
   c.respond(200, "application/json", c.ctx().models_body);
 }
 
-void health(Connection& c) { c.respond(200, "application/json", "{\"status\":\"healthy\"}"); }
+void health(Connection& c) {
+  c.respond(200, "application/json", "{\"status\":\"healthy\"}");
+}
 
 void root(Connection& c) {
   c.respond(200, "application/json", "{\"message\":\"aiperf-mock-server\",\"status\":\"ok\"}");

@@ -17,7 +17,8 @@ class AtomicHistogram {
   explicit AtomicHistogram(std::vector<double> bounds_s);
   void observe_ns(int64_t ns);
   /// Appends "# HELP/# TYPE" and the _bucket/_sum/_count lines.
-  void render(std::string* out, const char* name, const char* help, const std::string& labels) const;
+  void render(std::string* out, const char* name, const char* help,
+              const std::string& labels) const;
   uint64_t count() const { return count_.load(std::memory_order_relaxed); }
 
  private:

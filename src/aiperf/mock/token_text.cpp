@@ -10,23 +10,23 @@ namespace {
 // Common lowercase English words; with a leading space each is one o200k_base token (checked at
 // start-up against the loaded tokenizer, so another tokenizer simply drops the ones it splits).
 constexpr const char* kWords[] = {
-    "the",    "of",     "and",     "to",      "in",    "is",      "was",    "for",    "on",
-    "that",   "with",   "as",      "by",      "at",    "from",    "his",    "her",    "he",
-    "she",    "it",     "they",    "we",      "you",   "are",     "be",     "this",   "which",
-    "or",     "an",     "had",     "not",     "but",   "have",    "were",   "their",  "one",
-    "all",    "also",   "has",     "more",    "its",   "after",   "first",  "new",    "other",
-    "who",    "two",    "when",    "time",    "been",  "into",    "them",   "some",   "than",
-    "years",  "most",   "there",   "would",   "only",  "can",     "over",   "out",    "year",
-    "about",  "up",     "may",     "many",    "these", "such",    "what",   "people", "work",
-    "made",   "him",    "part",    "state",   "city",  "world",   "between", "under", "three",
-    "during", "later",  "both",    "while",   "where", "because", "used",   "well",   "through",
-    "before", "then",   "being",   "since",   "each",  "until",   "however", "around", "same",
-    "within", "number", "called",  "will",    "high",  "small",   "large",  "long",   "life",
-    "great",  "name",   "known",   "form",    "music", "water",   "light",  "power",  "house",
-    "young",  "early",  "game",    "team",    "family", "school", "war",    "place",  "land",
-    "home",   "book",   "film",    "sound",   "word",  "line",    "point",  "story",  "head",
-    "hand",   "night",  "fire",    "field",   "river", "voice",   "paper",  "market", "moment",
-    "order",  "plan",   "road",    "room",    "table", "view",    "way",    "week",   "window",
+    "the",    "of",     "and",    "to",    "in",     "is",      "was",     "for",    "on",
+    "that",   "with",   "as",     "by",    "at",     "from",    "his",     "her",    "he",
+    "she",    "it",     "they",   "we",    "you",    "are",     "be",      "this",   "which",
+    "or",     "an",     "had",    "not",   "but",    "have",    "were",    "their",  "one",
+    "all",    "also",   "has",    "more",  "its",    "after",   "first",   "new",    "other",
+    "who",    "two",    "when",   "time",  "been",   "into",    "them",    "some",   "than",
+    "years",  "most",   "there",  "would", "only",   "can",     "over",    "out",    "year",
+    "about",  "up",     "may",    "many",  "these",  "such",    "what",    "people", "work",
+    "made",   "him",    "part",   "state", "city",   "world",   "between", "under",  "three",
+    "during", "later",  "both",   "while", "where",  "because", "used",    "well",   "through",
+    "before", "then",   "being",  "since", "each",   "until",   "however", "around", "same",
+    "within", "number", "called", "will",  "high",   "small",   "large",   "long",   "life",
+    "great",  "name",   "known",  "form",  "music",  "water",   "light",   "power",  "house",
+    "young",  "early",  "game",   "team",  "family", "school",  "war",     "place",  "land",
+    "home",   "book",   "film",   "sound", "word",   "line",    "point",   "story",  "head",
+    "hand",   "night",  "fire",   "field", "river",  "voice",   "paper",   "market", "moment",
+    "order",  "plan",   "road",   "room",  "table",  "view",    "way",     "week",   "window",
 };
 }  // namespace
 
@@ -59,14 +59,17 @@ TokenText::TokenText(std::shared_ptr<const tokenizer::Tokenizer> tok) : tok_(std
     }
   }
   if (pieces_.empty())
-    throw std::runtime_error("tokenizer '" + tokenizer_name() +
-                             "' splits every output word; use --tokenizer builtin or --no-tokenizer");
+    throw std::runtime_error(
+        "tokenizer '" + tokenizer_name() +
+        "' splits every output word; use --tokenizer builtin or --no-tokenizer");
 }
 
 size_t TokenText::count(std::string_view text) const {
   return tok_ ? tok_->count(text) : count_words(text);
 }
 
-std::string TokenText::tokenizer_name() const { return tok_ ? tok_->name() : "words"; }
+std::string TokenText::tokenizer_name() const {
+  return tok_ ? tok_->name() : "words";
+}
 
 }  // namespace aiperf::mock

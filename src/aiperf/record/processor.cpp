@@ -26,9 +26,8 @@ std::string host_port(std::string_view url) {
   size_t end = rest.find_first_of("/?#");
   std::string_view hp = end == std::string_view::npos ? rest : rest.substr(0, end);
   std::string out(hp);
-  const bool has_port = !hp.empty() && (hp.front() == '['
-                                            ? hp.find("]:") != std::string_view::npos
-                                            : hp.find(':') != std::string_view::npos);
+  const bool has_port = !hp.empty() && (hp.front() == '[' ? hp.find("]:") != std::string_view::npos
+                                                          : hp.find(':') != std::string_view::npos);
   if (!has_port && !hp.empty()) out += https ? ":443" : ":80";
   return out;
 }
@@ -46,43 +45,80 @@ ErrorInfo invalid_result(std::string_view note) {
 std::string http_reason_phrase(int status) {
   // Python http.HTTPStatus phrases (what uvicorn/aiohttp servers send and aiohttp reports).
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 402: return "Payment Required";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Request Entity Too Large";
-    case 414: return "Request-URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Requested Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 421: return "Misdirected Request";
-    case 422: return "Unprocessable Entity";
-    case 423: return "Locked";
-    case 424: return "Failed Dependency";
-    case 425: return "Too Early";
-    case 426: return "Upgrade Required";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 451: return "Unavailable For Legal Reasons";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    case 507: return "Insufficient Storage";
-    case 508: return "Loop Detected";
-    case 511: return "Network Authentication Required";
-    default: return "HTTP " + std::to_string(status);
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 402:
+      return "Payment Required";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Request Entity Too Large";
+    case 414:
+      return "Request-URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Requested Range Not Satisfiable";
+    case 417:
+      return "Expectation Failed";
+    case 421:
+      return "Misdirected Request";
+    case 422:
+      return "Unprocessable Entity";
+    case 423:
+      return "Locked";
+    case 424:
+      return "Failed Dependency";
+    case 425:
+      return "Too Early";
+    case 426:
+      return "Upgrade Required";
+    case 428:
+      return "Precondition Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 451:
+      return "Unavailable For Legal Reasons";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    case 507:
+      return "Insufficient Storage";
+    case 508:
+      return "Loop Detected";
+    case 511:
+      return "Network Authentication Required";
+    default:
+      return "HTTP " + std::to_string(status);
   }
 }
 
@@ -182,8 +218,9 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
   r.conversation_index = raw.conversation_index;
   r.turn_index = raw.turn_index;
   r.worker_id = raw.worker_id;
-  r.x_request_id = ctx.x_request_id;
-  r.x_correlation_id = ctx.x_correlation_id;
+  r.x_request_id = ctx.x_request_id.empty() ? std::string_view(raw.x_request_id) : ctx.x_request_id;
+  r.x_correlation_id =
+      ctx.x_correlation_id.empty() ? std::string_view(raw.x_correlation_id) : ctx.x_correlation_id;
   r.conversation_id = conv.session_id;
   r.scheduled_ns = raw.scheduled_ns;
   r.credit_ns = raw.credit_ns;

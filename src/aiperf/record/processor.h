@@ -25,8 +25,8 @@ struct RequestContext {
   /// Earlier turns of the session sent with this request (multi-turn history, incl. assistant
   /// replies), in order; they count towards the input tokens (spec §2.6).
   std::span<const dataset::Turn> history;
-  std::string_view x_request_id;      // the X-Request-ID sent
-  std::string_view x_correlation_id;  // the X-Correlation-ID sent
+  std::string_view x_request_id;      // the X-Request-ID sent (empty: raw.x_request_id)
+  std::string_view x_correlation_id;  // the X-Correlation-ID sent (empty: raw's)
   /// When set, receives the assistant reply text (non-reasoning output; the reasoning text when
   /// there is no other output) for the next turn of a multi-turn session.
   std::string* assistant_reply = nullptr;

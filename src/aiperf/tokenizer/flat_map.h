@@ -30,6 +30,16 @@ inline uint64_t hash_bytes(const char* p, size_t n) {
   return h;
 }
 
+// Equality of two byte ranges of the same length; short keys (most tokens) avoid a libc call.
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n <= 16) {
+    for (size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  return std::memcmp(a, b, n) == 0;
+}
+
 inline uint64_t mix64(uint64_t x) {
   x ^= x >> 33;
   x *= 0xFF51AFD7ED558CCDull;
@@ -88,7 +98,7 @@ class BytesMap {
       const Slot& s = slots_[i];
       if (s.len == kEmpty) return kMissing;
       if (s.tag == tag && s.len == key.size() &&
-          std::memcmp(arena_.data() + s.off, key.data(), key.size()) == 0)
+          same_bytes(arena_.data() + s.off, key.data(), key.size()))
         return s.value;
       i = (i + 1) & mask_;
     }

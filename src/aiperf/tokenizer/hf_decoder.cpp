@@ -62,7 +62,8 @@ class MetaspaceDecoder final : public Decoder {
 
 class WordPieceDecoder final : public Decoder {
  public:
-  WordPieceDecoder(std::string prefix, bool cleanup) : prefix_(std::move(prefix)), cleanup_(cleanup) {}
+  WordPieceDecoder(std::string prefix, bool cleanup)
+      : prefix_(std::move(prefix)), cleanup_(cleanup) {}
   void decode_chain(std::vector<std::string>& tokens) const override {
     for (size_t i = 0; i < tokens.size(); ++i) {
       std::string& t = tokens[i];
@@ -70,7 +71,7 @@ class WordPieceDecoder final : public Decoder {
         if (t.compare(0, prefix_.size(), prefix_) == 0)
           t.erase(0, prefix_.size());
         else
-          t.insert(0, " ");
+          t = " " + t;
       }
       if (cleanup_) cleanup(t);
     }
@@ -275,7 +276,8 @@ std::unique_ptr<Decoder> make_decoder(const Json& j, const std::string& path) {
     return std::make_unique<MetaspaceDecoder>(str_or(j, "replacement", "\xE2\x96\x81"), prepend);
   }
   if (type == "WordPiece")
-    return std::make_unique<WordPieceDecoder>(str_or(j, "prefix", "##"), bool_or(j, "cleanup", true));
+    return std::make_unique<WordPieceDecoder>(str_or(j, "prefix", "##"),
+                                              bool_or(j, "cleanup", true));
   if (type == "BPEDecoder") return std::make_unique<BpeDecoder>(str_or(j, "suffix", "</w>"));
   if (type == "ByteFallback") return std::make_unique<ByteFallbackDecoder>();
   if (type == "Fuse") return std::make_unique<FuseDecoder>();

@@ -108,7 +108,8 @@ class BpeModel final : public Model {
     for (size_t i = 0; i < tables->merges.size(); ++i) {
       const auto& [a, b] = tables->merges[i];
       std::string_view sb = b;
-      if (!prefix_.empty() && sb.substr(0, prefix_.size()) == prefix_) sb.remove_prefix(prefix_.size());
+      if (!prefix_.empty() && sb.substr(0, prefix_.size()) == prefix_)
+        sb.remove_prefix(prefix_.size());
       TokenId ia, ib, im;
       if (byte_level_) {
         // A merge of tokens outside the byte alphabet can never apply to byte-level input.
@@ -165,7 +166,7 @@ class BpeModel final : public Model {
   }
 
  private:
-  static constexpr size_t kSmall = 256;
+  static constexpr size_t kSmall = 16;
 
   void initial_symbols(std::string_view word, std::vector<TokenId>& out) const {
     if (byte_level_ && prefix_.empty() && suffix_.empty()) {
@@ -242,8 +243,10 @@ class BpeModel final : public Model {
         made[k] = made[k + 1];
       }
       --n;
-      if (bi + 1 < n) look(bi);
-      else rank[bi] = UINT32_MAX;
+      if (bi + 1 < n)
+        look(bi);
+      else
+        rank[bi] = UINT32_MAX;
       if (bi > 0) look(bi - 1);
     }
   }
@@ -311,7 +314,8 @@ class WordPieceModel final : public Model {
     }
     std::string unk = str_or(j, "unk_token", "[UNK]");
     unk_id_ = vocab_.find(unk);
-    if (unk_id_ == BytesMap::kMissing) fail(path + ".unk_token", "'" + unk + "' is not in the vocab");
+    if (unk_id_ == BytesMap::kMissing)
+      fail(path + ".unk_token", "'" + unk + "' is not in the vocab");
   }
 
   void tokenize(std::string_view word, std::vector<TokenId>& out) const override {
@@ -498,6 +502,45 @@ class UnigramModel final : public Model {
   bool byte_fallback_ = false;
 };
 
+// ---------------------------------------------------------------------------------------------
+class WordLevelModel final : public Model {
+ public:
+  WordLevelModel(const Json& j, const std::string& path, ModelTables* tables) {
+    ModelTables local;
+    if (!tables) tables = &local;
+    if (!tables->has_vocab) read_vocab(j, path, tables->vocab);
+    vocab_.reserve(tables->vocab.size());
+    for (const auto& [tok, id] : tables->vocab) {
+      vocab_.set(tok, id);
+      if (id >= id_to_token_.size()) id_to_token_.resize(static_cast<size_t>(id) + 1);
+      id_to_token_[id] = tok;
+    }
+    std::string unk = str_or(j, "unk_token", "");
+    unk_id_ = unk.empty() ? kNoId : vocab_.find(unk);
+  }
+  void tokenize(std::string_view word, std::vector<TokenId>& out) const override {
+    TokenId id = vocab_.find(word);
+    if (id != BytesMap::kMissing)
+      out.push_back(id);
+    else if (unk_id_ != BytesMap::kMissing && unk_id_ != kNoId)
+      out.push_back(unk_id_);
+  }
+  bool id_to_token(TokenId id, std::string& out) const override {
+    if (id >= id_to_token_.size()) return false;
+    out = id_to_token_[id];
+    return true;
+  }
+  TokenId token_to_id(std::string_view token) const override {
+    TokenId id = vocab_.find(token);
+    return id == BytesMap::kMissing ? kNoId : id;
+  }
+
+ private:
+  BytesMap vocab_;
+  std::vector<std::string> id_to_token_;
+  TokenId unk_id_ = kNoId;
+};
+
 }  // namespace
 
 std::unique_ptr<Model> make_model(const Json& j, const std::string& path, bool byte_level,
@@ -518,7 +561,9 @@ std::unique_ptr<Model> make_model(const Json& j, const std::string& path, bool b
   if (type == "BPE") return std::make_unique<BpeModel>(j, path, byte_level, tables);
   if (type == "WordPiece") return std::make_unique<WordPieceModel>(j, path, tables);
   if (type == "Unigram") return std::make_unique<UnigramModel>(j, path);
-  fail(path + ".type", "unsupported model '" + type + "' (supported: BPE, WordPiece, Unigram)");
+  if (type == "WordLevel") return std::make_unique<WordLevelModel>(j, path, tables);
+  fail(path + ".type",
+       "unsupported model '" + type + "' (supported: BPE, WordPiece, Unigram, WordLevel)");
 }
 
 }  // namespace aiperf::tokenizer::hf

@@ -308,8 +308,8 @@ class PrecompiledNormalizer final : public Normalizer {
 
 bool is_whitespace(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 bool is_punctuation(char32_t c) {
@@ -369,7 +369,8 @@ std::unique_ptr<Normalizer> make_normalizer(const Json& j, const std::string& pa
     const Json& pat = field(j, "pattern", path);
     std::string content = str_field(j, "content", path);
     if (pat.contains("String"))
-      return std::make_unique<ReplaceNormalizer>(pat["String"].get<std::string>(), nullptr, content);
+      return std::make_unique<ReplaceNormalizer>(pat["String"].get<std::string>(), nullptr,
+                                                 content);
     if (pat.contains("Regex")) {
       try {
         return std::make_unique<ReplaceNormalizer>(

@@ -43,59 +43,55 @@ void split_by(const Span& sp, const Ranges& matches, Behavior behavior, bool inv
   }
   if (prev != sp.len) parts.push_back({prev, sp.len, invert});
 
-  std::vector<Part> res;
-  res.reserve(parts.size());
+  auto emit = [&](size_t a, size_t b) {
+    if (b <= a) return;
+    Span s;
+    s.off = sp.off + static_cast<uint32_t>(a);
+    s.len = static_cast<uint32_t>(b - a);
+    s.origin = sp.origin && a == 0;
+    out.push_back(s);
+  };
+  const size_t n = parts.size();
   switch (behavior) {
     case Behavior::kRemoved:
       for (const Part& p : parts)
-        if (!p.m) res.push_back(p);
+        if (!p.m) emit(p.a, p.b);
       break;
     case Behavior::kIsolated:
-      res = parts;
+      for (const Part& p : parts) emit(p.a, p.b);
       break;
-    case Behavior::kContiguous: {
-      bool prev_m = false;
-      for (const Part& p : parts) {
-        if (p.m == prev_m && !res.empty())
-          res.back().b = p.b;
-        else
-          res.push_back(p);
-        prev_m = p.m;
-      }
-      break;
-    }
+    case Behavior::kContiguous:
     case Behavior::kMergedWithPrevious: {
-      bool prev_m = false;
+      // A part joins the pending piece when (Contiguous) it has the same flag as the previous
+      // part, or (MergedWithPrevious) it is a match that follows a non-match.
+      size_t a = 0, b = 0;
+      bool pending = false, prev_m = false;
       for (const Part& p : parts) {
-        if (p.m && !prev_m && !res.empty())
-          res.back().b = p.b;
-        else
-          res.push_back(p);
+        bool join = behavior == Behavior::kContiguous ? p.m == prev_m : (p.m && !prev_m);
+        if (join && pending) {
+          b = p.b;
+        } else {
+          if (pending) emit(a, b);
+          a = p.a;
+          b = p.b;
+          pending = true;
+        }
         prev_m = p.m;
       }
+      if (pending) emit(a, b);
       break;
     }
     case Behavior::kMergedWithNext: {
-      bool prev_m = false;
-      for (size_t k = parts.size(); k-- > 0;) {
-        const Part& p = parts[k];
-        if (p.m && !prev_m && !res.empty())
-          res.back().a = p.a;
-        else
-          res.push_back(p);
-        prev_m = p.m;
+      // A match joins the following part when that part is not a match.
+      size_t a = 0;
+      bool open = false;
+      for (size_t k = 0; k < n; ++k) {
+        if (!open) a = parts[k].a;
+        open = parts[k].m && k + 1 < n && !parts[k + 1].m;
+        if (!open) emit(a, parts[k].b);
       }
-      std::reverse(res.begin(), res.end());
       break;
     }
-  }
-  for (const Part& p : res) {
-    if (p.b <= p.a) continue;
-    Span s;
-    s.off = sp.off + static_cast<uint32_t>(p.a);
-    s.len = static_cast<uint32_t>(p.b - p.a);
-    s.origin = sp.origin && p.a == 0;
-    out.push_back(s);
   }
 }
 
@@ -251,7 +247,8 @@ class MetaspacePre final : public PreTokenizer {
 
 // Whitespace: \w+|[^\w\s]+ (Rust regex, Unicode \w), keeping the matches.
 bool is_word_char(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  if (c < 0x80)
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
   if (c == 0x200C || c == 0x200D) return true;
   switch (utf8proc_category(static_cast<int32_t>(c))) {
     case UTF8PROC_CATEGORY_LU:
@@ -404,8 +401,8 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const Json& j, const std::strin
     return std::make_unique<PredicateSplit>(is_punctuation,
                                             parse_behavior(j, path, Behavior::kIsolated));
   if (type == "Digits")
-    return std::make_unique<PredicateSplit>(
-        is_numeric, bool_or(j, "individual_digits", false) ? Behavior::kIsolated
+    return std::make_unique<PredicateSplit>(is_numeric, bool_or(j, "individual_digits", false)
+                                                            ? Behavior::kIsolated
                                                             : Behavior::kContiguous);
   if (type == "CharDelimiterSplit")
     return std::make_unique<CharDelimiterPre>(str_field(j, "delimiter", path));

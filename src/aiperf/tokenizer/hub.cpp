@@ -10,8 +10,27 @@
 namespace aiperf::tokenizer {
 namespace fs = std::filesystem;
 
+namespace {
+
+bool env_true(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v) return false;
+  std::string s = v;
+  return s == "1" || s == "true" || s == "TRUE" || s == "True" || s == "yes" || s == "on";
+}
+
+bool looks_like_commit(const std::string& rev) {
+  if (rev.size() != 40) return false;
+  for (char c : rev)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace
+
 std::string hub_cache_dir() {
   if (const char* c = std::getenv("HF_HUB_CACHE"); c && *c) return c;
+  if (const char* c = std::getenv("HUGGINGFACE_HUB_CACHE"); c && *c) return c;
   if (const char* h = std::getenv("HF_HOME"); h && *h) return (fs::path(h) / "hub").string();
   const char* xdg = std::getenv("XDG_CACHE_HOME");
   if (xdg && *xdg) return (fs::path(xdg) / "huggingface" / "hub").string();
@@ -19,8 +38,7 @@ std::string hub_cache_dir() {
   return (fs::path(home ? home : ".") / ".cache" / "huggingface" / "hub").string();
 }
 
-std::shared_ptr<const Tokenizer> load_from_hub(const std::string& id, const LoadOptions& opts) {
-  std::string cache = hub_cache_dir();
+std::string hub_repo_folder(const std::string& id) {
   std::string folder = "models--";
   for (char c : id) {
     if (c == '/')
@@ -28,16 +46,37 @@ std::shared_ptr<const Tokenizer> load_from_hub(const std::string& id, const Load
     else
       folder += c;
   }
-  fs::path repo = fs::path(cache) / folder;
-  std::string commit = opts.revision;
-  std::ifstream ref(repo / "refs" / opts.revision);
-  if (ref) std::getline(ref, commit);
+  return folder;
+}
+
+std::string find_cached_snapshot(const std::string& id, const std::string& revision) {
+  fs::path repo = fs::path(hub_cache_dir()) / hub_repo_folder(id);
+  std::string commit;
+  if (looks_like_commit(revision)) {
+    commit = revision;
+  } else {
+    std::ifstream ref(repo / "refs" / revision);
+    if (!ref || !std::getline(ref, commit)) return "";
+    while (!commit.empty() &&
+           (commit.back() == '\n' || commit.back() == '\r' || commit.back() == ' '))
+      commit.pop_back();
+  }
   fs::path snap = repo / "snapshots" / commit;
   std::error_code ec;
-  if (fs::exists(snap / "tokenizer.json", ec))
-    return load_hf_tokenizer((snap / "tokenizer.json").string(), opts);
-  throw InputError("tokenizer '" + id + "': not a local file/directory and not in the HuggingFace cache at " +
-                   cache + "; pass --tokenizer builtin or a local tokenizer.json (or its directory)");
+  if (fs::exists(snap / "tokenizer.json", ec)) return snap.string();
+  return "";
+}
+
+std::shared_ptr<const Tokenizer> load_from_hub(const std::string& id, const LoadOptions& opts) {
+  std::string snap = find_cached_snapshot(id, opts.revision);
+  if (snap.empty() && !env_true("HF_HUB_OFFLINE") && !env_true("TRANSFORMERS_OFFLINE"))
+    snap = download_to_cache(id, opts.revision);
+  if (snap.empty())
+    throw InputError("tokenizer '" + id +
+                     "': not a local file/directory and not in the HuggingFace cache at " +
+                     hub_cache_dir() +
+                     "; pass --tokenizer builtin or a local tokenizer.json (or its directory)");
+  return load_hf_tokenizer((fs::path(snap) / "tokenizer.json").string(), opts);
 }
 
 }  // namespace aiperf::tokenizer

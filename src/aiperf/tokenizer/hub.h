@@ -1,5 +1,6 @@
-// HuggingFace hub ids: resolution through the huggingface_hub cache layout
-// (HF_HOME / HF_HUB_CACHE: models--org--name/{blobs,refs,snapshots/<commit>}).
+// HuggingFace hub ids: the huggingface_hub cache layout (HF_HOME / HF_HUB_CACHE:
+// models--org--name/{blobs,refs,snapshots/<commit>}), shared with Python tools both ways, and
+// downloads from HF_ENDPOINT (default https://huggingface.co) with HF_TOKEN.
 #pragma once
 #include <memory>
 #include <string>
@@ -8,11 +9,24 @@
 
 namespace aiperf::tokenizer {
 
-/// The hub cache directory: $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.
+/// The hub cache directory: $HF_HUB_CACHE, else $HF_HOME/hub, else
+/// $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub.
 std::string hub_cache_dir();
 
-/// Loads hub model `id` (e.g. "Qwen/Qwen3-0.6B") from the local cache. Throws InputError when
-/// it is not cached.
+/// "org/name" -> "models--org--name".
+std::string hub_repo_folder(const std::string& id);
+
+/// The cached snapshot directory of `id` at `revision` (a branch/tag name under refs/, or a
+/// commit hash) when it holds tokenizer.json; "" otherwise.
+std::string find_cached_snapshot(const std::string& id, const std::string& revision);
+
+/// Downloads tokenizer.json, tokenizer_config.json and special_tokens_map.json of `id` at
+/// `revision` into the cache and returns the snapshot directory. Throws InputError on a
+/// failure (401/403: set HF_TOKEN; 404: check the id; network errors).
+std::string download_to_cache(const std::string& id, const std::string& revision);
+
+/// Loads hub model `id` from the cache, downloading it first unless HF_HUB_OFFLINE is set.
+/// Throws InputError when that is impossible.
 std::shared_ptr<const Tokenizer> load_from_hub(const std::string& id, const LoadOptions& opts);
 
 }  // namespace aiperf::tokenizer

@@ -50,7 +50,9 @@ Regex::Regex(const std::string& pattern) : pattern_(pattern) {
   code_ = code;
 }
 
-Regex::~Regex() { pcre2_code_free(static_cast<pcre2_code*>(code_)); }
+Regex::~Regex() {
+  pcre2_code_free(static_cast<pcre2_code*>(code_));
+}
 
 bool Regex::next(std::string_view subject, size_t& pos, size_t& s, size_t& e) const {
   Scratch& sc = scratch();

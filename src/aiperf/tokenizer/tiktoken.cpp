@@ -25,7 +25,8 @@ constexpr const char* kPatO200k =
     R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 constexpr const char* kPatCl100k =
     R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-constexpr const char* kPatR50k = R"('(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+constexpr const char* kPatR50k =
+    R"('(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
 class TiktokenTokenizer final : public Tokenizer {
  public:
@@ -73,6 +74,14 @@ class TiktokenTokenizer final : public Tokenizer {
       rank_of.push_back(rank);
       bytes_.append(tok);
       max_rank = std::max(max_rank, rank);
+    }
+    // Two-byte pieces are the most frequent lookups of the merge loop: a direct table.
+    pair_rank_.assign(65536, kNoRank);
+    char two[2];
+    for (int x = 0; x < 65536; ++x) {
+      two[0] = static_cast<char>(x >> 8);
+      two[1] = static_cast<char>(x & 0xFF);
+      pair_rank_[x] = ranks_.find(std::string_view(two, 2));
     }
     if (entries.empty())
       throw InputError("tiktoken file '" + source + "' has no ranks; pass a valid .tiktoken file");
@@ -168,6 +177,9 @@ class TiktokenTokenizer final : public Tokenizer {
   }
 
   uint32_t rank_of(std::string_view piece, size_t a, size_t b) const {
+    if (b - a == 2)
+      return pair_rank_[(static_cast<unsigned char>(piece[a]) << 8) |
+                        static_cast<unsigned char>(piece[a + 1])];
     return ranks_.find(piece.substr(a, b - a));
   }
 
@@ -181,7 +193,8 @@ class TiktokenTokenizer final : public Tokenizer {
       if (r != BytesMap::kMissing) sink(r);
       return;
     }
-    if (n > g_heap_threshold.load(std::memory_order_relaxed)) return byte_pair_encode_long(piece, sink);
+    if (n > g_heap_threshold.load(std::memory_order_relaxed))
+      return byte_pair_encode_long(piece, sink);
     struct Part {
       uint32_t start;
       uint32_t rank;
@@ -273,7 +286,8 @@ class TiktokenTokenizer final : public Tokenizer {
   std::vector<std::pair<std::string, TokenId>> specials_;
   std::vector<TokenId> special_ids_;
   BytesMap ranks_;
-  std::string bytes_;                                  // all token bytes, back to back
+  std::vector<uint32_t> pair_rank_;  // (byte0 << 8 | byte1) -> rank of that 2-byte token
+  std::string bytes_;                // all token bytes, back to back
   std::vector<std::pair<uint32_t, uint32_t>> decode_;  // id -> (offset, len) in bytes_
 };
 
@@ -287,7 +301,9 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-void set_tiktoken_heap_threshold_for_tests(size_t n) { g_heap_threshold = std::min<size_t>(n, 256); }
+void set_tiktoken_heap_threshold_for_tests(size_t n) {
+  g_heap_threshold = std::min<size_t>(n, 256);
+}
 
 bool known_tiktoken_spec(std::string_view encoding, TiktokenSpec& spec) {
   if (encoding == "o200k_base") {

@@ -11,7 +11,7 @@
 namespace aiperf::tokenizer {
 
 struct TiktokenSpec {
-  std::string pattern;                                     // pre-tokenizer regex (pat_str)
+  std::string pattern;                                    // pre-tokenizer regex (pat_str)
   std::vector<std::pair<std::string, TokenId>> specials;  // special token text -> id
 };
 

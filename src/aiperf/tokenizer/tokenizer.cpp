@@ -20,11 +20,13 @@ namespace fs = std::filesystem;
 namespace {
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::shared_ptr<const Tokenizer> load_dir(const fs::path& dir) {
-  if (fs::exists(dir / "tokenizer.json")) return load_hf_tokenizer((dir / "tokenizer.json").string());
+std::shared_ptr<const Tokenizer> load_dir(const fs::path& dir, const LoadOptions& opts) {
+  if (fs::exists(dir / "tokenizer.json"))
+    return load_hf_tokenizer((dir / "tokenizer.json").string(), opts);
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.is_regular_file() && entry.path().extension() == ".tiktoken")
       return load_tiktoken_file(entry.path().string());
@@ -53,7 +55,7 @@ std::shared_ptr<const Tokenizer> load(const std::string& spec, const LoadOptions
   if (spec == "builtin" || spec == "o200k_base") return builtin();
   std::error_code ec;
   fs::path p(spec);
-  if (fs::is_directory(p, ec)) return load_dir(p);
+  if (fs::is_directory(p, ec)) return load_dir(p, opts);
   if (fs::is_regular_file(p, ec)) {
     if (ends_with(spec, ".tiktoken")) return load_tiktoken_file(spec);
     if (ends_with(spec, ".model"))

@@ -135,8 +135,12 @@ bool base64_decode(std::string_view in, std::string& out) {
   return true;
 }
 
-char32_t byte_to_unicode(uint8_t b) { return byte_tables().to_cp[b]; }
+char32_t byte_to_unicode(uint8_t b) {
+  return byte_tables().to_cp[b];
+}
 
-int unicode_to_byte(char32_t cp) { return cp < 512 ? byte_tables().from_cp[cp] : -1; }
+int unicode_to_byte(char32_t cp) {
+  return cp < 512 ? byte_tables().from_cp[cp] : -1;
+}
 
 }  // namespace aiperf::tokenizer::detail

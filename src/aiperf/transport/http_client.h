@@ -36,7 +36,7 @@ struct ClientOptions {
   std::vector<Url> urls;                           // indexed by HttpRequest::url_index
   bool insecure = false;                           // skip TLS certificate and host verification
   int64_t request_timeout_ns = 21600'000'000'000;  // per request, from send(); <= 0: none
-  size_t max_idle_per_url = 4096;                  // idle keep-alive connections kept per URL
+  size_t max_idle_per_url = 65536;                 // idle keep-alive connections kept per URL
   std::string ca_file;                             // extra PEM CA bundle ("" = system store only)
   /// Cap on a captured error body (non-2xx) in bytes.
   size_t max_error_body = 64 * 1024;

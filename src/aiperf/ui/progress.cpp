@@ -67,8 +67,8 @@ std::string Progress::render_bar(const ProgressCounters& c, int64_t now_ns, int 
 
   std::string line = c.phase;
   if (frac >= 0) {
-    const int bar = std::max(
-        10, width - static_cast<int>(line.size()) - static_cast<int>(tail.size()) - 3);
+    const int bar =
+        std::max(10, width - static_cast<int>(line.size()) - static_cast<int>(tail.size()) - 3);
     const int filled = static_cast<int>(std::floor(frac * bar));
     line += " [";
     line.append(static_cast<size_t>(filled), '#');
@@ -85,10 +85,10 @@ std::string Progress::render_plain(const ProgressCounters& c, int64_t now_ns) {
   std::string line;
   append(line, {c.phase, ": ", std::to_string(c.completed)});
   if (c.total > 0)
-    append(line, {"/", std::to_string(c.total), " requests (",
-                  fmt("%.1f", 100.0 * static_cast<double>(c.completed) /
-                                  static_cast<double>(c.total)),
-                  "%)"});
+    append(line,
+           {"/", std::to_string(c.total), " requests (",
+            fmt("%.1f", 100.0 * static_cast<double>(c.completed) / static_cast<double>(c.total)),
+            "%)"});
   else
     line += " requests";
   append(line, {", elapsed ", fmt("%.1f", el), "s"});
@@ -110,7 +110,9 @@ Progress::Progress(ProgressOptions opts) : opts_(opts) {
   }
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::start() {
   if (opts_.mode == ProgressMode::kNone || thread_.joinable()) return;

@@ -26,8 +26,8 @@ struct ProgressCounters {
   std::string phase = "profiling";  // "warmup", "profiling"
   uint64_t completed = 0;           // finished requests (successes + errors)
   uint64_t errors = 0;
-  uint64_t total = 0;         // expected requests (--request-count); 0 = unknown
-  double duration_s = 0.0;    // --benchmark-duration; 0 = none
+  uint64_t total = 0;          // expected requests (--request-count); 0 = unknown
+  double duration_s = 0.0;     // --benchmark-duration; 0 = none
   int64_t phase_start_ns = 0;  // CLOCK_MONOTONIC ns when the phase started; 0 = at start()
 };
 
@@ -36,8 +36,8 @@ struct ProgressOptions {
   FILE* out = stdout;
   /// -1 = detect with isatty(fileno(out)); 0/1 force.
   int tty = -1;
-  int width = 0;  // TTY line width in columns (bar sized to fit); 0 = terminal width
-  double tty_interval_s = 0.25;   // redraw period on a TTY
+  int width = 0;                 // TTY line width in columns (bar sized to fit); 0 = terminal width
+  double tty_interval_s = 0.25;  // redraw period on a TTY
   double plain_interval_s = 10.0;  // period of plain lines when not a TTY
 };
 

@@ -24,8 +24,12 @@ struct Fixture {
   Fixture() { turn.text = "hello"; }
 };
 
-std::string chat(const RenderContext& c) { return create("chat")->render_body(c); }
-std::string completions(const RenderContext& c) { return create("completions")->render_body(c); }
+std::string chat(const RenderContext& c) {
+  return create("chat")->render_body(c);
+}
+std::string completions(const RenderContext& c) {
+  return create("completions")->render_body(c);
+}
 
 TEST(ChatBody, NonStreamingWithMaxCompletionTokens) {
   Fixture f;
@@ -37,7 +41,8 @@ TEST(ChatBody, NonStreamingWithMaxCompletionTokens) {
 
 TEST(ChatBody, NoMaxTokensKeyWhenUnset) {
   Fixture f;
-  EXPECT_EQ(chat(f.ctx()), R"({"messages":[{"role":"user","content":"hello"}],"model":"m","stream":false})");
+  EXPECT_EQ(chat(f.ctx()),
+            R"({"messages":[{"role":"user","content":"hello"}],"model":"m","stream":false})");
 }
 
 TEST(ChatBody, LegacyMaxTokens) {
@@ -45,7 +50,9 @@ TEST(ChatBody, LegacyMaxTokens) {
   f.turn.max_tokens = 7;
   auto c = f.ctx();
   c.use_legacy_max_tokens = true;
-  EXPECT_EQ(chat(c), R"({"messages":[{"role":"user","content":"hello"}],"model":"m","stream":false,"max_tokens":7})");
+  EXPECT_EQ(
+      chat(c),
+      R"({"messages":[{"role":"user","content":"hello"}],"model":"m","stream":false,"max_tokens":7})");
 }
 
 TEST(ChatBody, MaxCompletionTokensZeroIsStillSent) {
@@ -120,16 +127,19 @@ TEST(ChatBody, HistoryWithAssistantReplies) {
   hist[1].text = "a1";
   auto c = f.ctx();
   c.history = hist;
-  EXPECT_EQ(chat(c), R"({"messages":[{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},)"
-                     R"({"role":"user","content":"hello"}],"model":"m","stream":false})");
+  EXPECT_EQ(chat(c),
+            R"({"messages":[{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},)"
+            R"({"role":"user","content":"hello"}],"model":"m","stream":false})");
 }
 
 TEST(ChatBody, WarmupPrefixes) {
   Fixture f;
   auto c = f.ctx();
   c.warmup = true;
-  EXPECT_EQ(chat(c), R"({"messages":[{"role":"system","content":"warmup"},{"role":"user","content":"hello"}],)"
-                     R"("model":"m","stream":false})");
+  EXPECT_EQ(
+      chat(c),
+      R"({"messages":[{"role":"system","content":"warmup"},{"role":"user","content":"hello"}],)"
+      R"("model":"m","stream":false})");
   f.conv.system_message = "sys";
   EXPECT_NE(chat(c).find(R"({"role":"system","content":"warmup\nsys"})"), std::string::npos);
 }
@@ -137,13 +147,17 @@ TEST(ChatBody, WarmupPrefixes) {
 TEST(ChatBody, EscapingAndUtf8) {
   Fixture f;
   f.turn.text = "a\"b\nc \xC3\xA9 \\";
-  EXPECT_NE(chat(f.ctx()).find(R"("content":"a\"b\nc )" "\xC3\xA9" R"( \\")"), std::string::npos);
+  EXPECT_NE(chat(f.ctx()).find(R"("content":"a\"b\nc )"
+                               "\xC3\xA9"
+                               R"( \\")"),
+            std::string::npos);
 }
 
 TEST(CompletionsBody, Basic) {
   Fixture f;
   f.turn.max_tokens = 50;
-  EXPECT_EQ(completions(f.ctx()), R"({"prompt":["hello"],"model":"m","stream":false,"max_tokens":50})");
+  EXPECT_EQ(completions(f.ctx()),
+            R"({"prompt":["hello"],"model":"m","stream":false,"max_tokens":50})");
 }
 
 TEST(CompletionsBody, MaxTokensOnlyIfTruthy) {

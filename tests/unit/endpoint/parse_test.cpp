@@ -61,9 +61,15 @@ void expect_4cc50a(const StreamSummary& s) {
   EXPECT_FALSE(s.error);
 }
 
-TEST(ChatParseFixtures, OpenAiRecordedBasic) { expect_4cc50a(run_file("4cc50a6135d25457.sse")); }
-TEST(ChatParseFixtures, CrlfFraming) { expect_4cc50a(run_file("openai_4cc50a_crlf.sse")); }
-TEST(ChatParseFixtures, DataWithoutSpace) { expect_4cc50a(run_file("openai_4cc50a_data_nospace.sse")); }
+TEST(ChatParseFixtures, OpenAiRecordedBasic) {
+  expect_4cc50a(run_file("4cc50a6135d25457.sse"));
+}
+TEST(ChatParseFixtures, CrlfFraming) {
+  expect_4cc50a(run_file("openai_4cc50a_crlf.sse"));
+}
+TEST(ChatParseFixtures, DataWithoutSpace) {
+  expect_4cc50a(run_file("openai_4cc50a_data_nospace.sse"));
+}
 TEST(ChatParseFixtures, KeepAliveComments) {
   expect_4cc50a(run_file("openai_4cc50a_keepalive_comments.sse"));
 }
@@ -94,7 +100,7 @@ TEST(ChatParseFixtures, LongStream) {
   auto s = run_file("d615580118391ee1.sse");
   EXPECT_EQ(s.events, 181);
   EXPECT_EQ(s.content, 177);
-  EXPECT_EQ(s.output.size(), 608u);
+  EXPECT_EQ(s.output.size(), 615u);  // bytes (608 characters)
   EXPECT_EQ(s.last_usage.completion_tokens, 177);
 }
 
@@ -132,9 +138,7 @@ TEST(ChatParseFixtures, TgiSnapshotsReserialized) {
     auto s = run(*create("chat"), payloads);
     EXPECT_EQ(s.output, expect) << name;
     EXPECT_TRUE(s.usage) << name;
-    EXPECT_EQ(s.last_usage.total_tokens,
-              j.back()["usage"]["total_tokens"].get<int64_t>())
-        << name;
+    EXPECT_EQ(s.last_usage.total_tokens, j.back()["usage"]["total_tokens"].get<int64_t>()) << name;
   }
 }
 
@@ -149,7 +153,8 @@ TEST(ChatParse, NothingForDoneEmptyAndNonJson) {
   EXPECT_FALSE(ep->parse("", p));
   EXPECT_FALSE(ep->parse("  \n", p));
   EXPECT_FALSE(ep->parse("hello world", p));
-  EXPECT_FALSE(ep->parse("{\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"con", p));
+  EXPECT_FALSE(
+      ep->parse("{\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"con", p));
   EXPECT_FALSE(ep->parse("[1,2]", p));
 }
 
@@ -226,7 +231,8 @@ TEST(ChatParse, ToolCallsWithProse) {
 TEST(ChatParse, EscapesDecoded) {
   ParsedResponse p;
   ASSERT_TRUE(create("chat")->parse(
-      R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"a\n\u00e9\"\\"}}]})", p));
+      R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"a\n\u00e9\"\\"}}]})",
+      p));
   EXPECT_EQ(p.content, "a\n\xC3\xA9\"\\");
 }
 
@@ -253,7 +259,8 @@ TEST(ChatParse, ErrorShapes) {
   EXPECT_FALSE(p.error.code);
   ASSERT_TRUE(ep->parse(R"({"error":{"message":"too long","http_status_code":422}})", p));  // TGI
   EXPECT_EQ(p.error.code, 422);
-  ASSERT_TRUE(ep->parse(R"({"object":"error","message":"bad","type":"BadRequestError","code":400})", p));
+  ASSERT_TRUE(
+      ep->parse(R"({"object":"error","message":"bad","type":"BadRequestError","code":400})", p));
   EXPECT_EQ(p.error.code, 400);
   EXPECT_EQ(p.error.type, "BadRequestError");
   EXPECT_FALSE(ep->parse(R"({"error":null,"object":"x"})", p));
@@ -262,15 +269,19 @@ TEST(ChatParse, ErrorShapes) {
 TEST(CompletionsParse, TextAndObjects) {
   auto ep = create("completions");
   ParsedResponse p;
-  ASSERT_TRUE(ep->parse(R"({"object":"text_completion","choices":[{"text":" hi","index":0,"finish_reason":""}]})", p));
+  ASSERT_TRUE(ep->parse(
+      R"({"object":"text_completion","choices":[{"text":" hi","index":0,"finish_reason":""}]})",
+      p));
   EXPECT_EQ(p.kind, DataKind::kText);
   EXPECT_EQ(p.content, " hi");
   ASSERT_TRUE(ep->parse(R"({"choices":[{"text":"x"}],"object":"completion"})", p));
   EXPECT_EQ(p.content, "x");
   EXPECT_FALSE(ep->parse(R"({"object":"text_completion","choices":[{"text":""}]})", p));
-  EXPECT_FALSE(ep->parse(R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"x"}}]})", p));
+  EXPECT_FALSE(
+      ep->parse(R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"x"}}]})", p));
   // and chat ignores completions
-  EXPECT_FALSE(create("chat")->parse(R"({"object":"text_completion","choices":[{"text":"x"}]})", p));
+  EXPECT_FALSE(
+      create("chat")->parse(R"({"object":"text_completion","choices":[{"text":"x"}]})", p));
 }
 
 record::Usage usage_of(const std::string& usage_json) {
@@ -285,20 +296,23 @@ TEST(UsageLookup, Synonyms) {
   EXPECT_EQ(u.prompt_tokens, 10);
   EXPECT_EQ(u.completion_tokens, 20);
   EXPECT_FALSE(u.total_tokens);
-  u = usage_of(R"({"promptTokenCount":1,"candidatesTokenCount":2,"totalTokenCount":3,"thoughtsTokenCount":4,"cachedContentTokenCount":5,"toolUsePromptTokenCount":6})");
+  u = usage_of(
+      R"({"promptTokenCount":1,"candidatesTokenCount":2,"totalTokenCount":3,"thoughtsTokenCount":4,"cachedContentTokenCount":5,"toolUsePromptTokenCount":6})");
   EXPECT_EQ(u.prompt_tokens, 1);
   EXPECT_EQ(u.completion_tokens, 2);
   EXPECT_EQ(u.total_tokens, 3);
   EXPECT_EQ(u.reasoning_tokens, 4);
   EXPECT_EQ(u.prompt_cache_read_tokens, 5);
   EXPECT_EQ(u.tool_use_prompt_tokens, 6);
-  u = usage_of(R"({"inputTokens":7,"outputTokens":8,"totalTokens":15,"cacheReadInputTokens":2,"cacheWriteInputTokens":3})");
+  u = usage_of(
+      R"({"inputTokens":7,"outputTokens":8,"totalTokens":15,"cacheReadInputTokens":2,"cacheWriteInputTokens":3})");
   EXPECT_EQ(u.prompt_tokens, 7);
   EXPECT_EQ(u.completion_tokens, 8);
   EXPECT_EQ(u.total_tokens, 15);
   EXPECT_EQ(u.prompt_cache_read_tokens, 2);
   EXPECT_EQ(u.prompt_cache_write_tokens, 3);
-  u = usage_of(R"({"input_token_count":9,"generated_token_count":10,"prompt_cache_miss_tokens":4,"prompt_cache_hit_tokens":6})");
+  u = usage_of(
+      R"({"input_token_count":9,"generated_token_count":10,"prompt_cache_miss_tokens":4,"prompt_cache_hit_tokens":6})");
   EXPECT_EQ(u.prompt_tokens, 9);
   EXPECT_EQ(u.completion_tokens, 10);
   EXPECT_EQ(u.prompt_cache_miss_tokens, 4);
@@ -323,15 +337,18 @@ TEST(UsageLookup, Details) {
   EXPECT_EQ(u.accepted_prediction_tokens, 5);
   EXPECT_EQ(u.rejected_prediction_tokens, 6);
   // null details values fall through to the top-level synonyms; output_tokens_details is second
-  u = usage_of(R"({"completion_tokens_details":{"reasoning_tokens":null},"thoughtsTokenCount":7,"prompt_tokens_details":null,"cached_tokens":8})");
+  u = usage_of(
+      R"({"completion_tokens_details":{"reasoning_tokens":null},"thoughtsTokenCount":7,"prompt_tokens_details":null,"cached_tokens":8})");
   EXPECT_EQ(u.reasoning_tokens, 7);
   EXPECT_EQ(u.prompt_cache_read_tokens, 8);
-  u = usage_of(R"({"completion_tokens_details":null,"output_tokens_details":{"reasoning_tokens":12}})");
+  u = usage_of(
+      R"({"completion_tokens_details":null,"output_tokens_details":{"reasoning_tokens":12}})");
   EXPECT_EQ(u.reasoning_tokens, 12);
 }
 
 TEST(UsageLookup, EnvelopesAndAudioSeconds) {
-  auto u = usage_of(R"({"usageMetadata":{"promptTokenCount":11,"candidatesTokenCount":12},"candidatesTokenCount":1})");
+  auto u = usage_of(
+      R"({"usageMetadata":{"promptTokenCount":11,"candidatesTokenCount":12},"candidatesTokenCount":1})");
   EXPECT_EQ(u.prompt_tokens, 11);
   EXPECT_EQ(u.completion_tokens, 1);  // the top-level key wins over the envelope (setdefault)
   u = usage_of(R"({"tokens":{"input_tokens":21,"output_tokens":22}})");
@@ -346,12 +363,38 @@ TEST(UsageLookup, EnvelopesAndAudioSeconds) {
 TEST(ParsedResponseReuse, NoLeakBetweenCalls) {
   auto ep = create("chat");
   ParsedResponse p;
-  ASSERT_TRUE(ep->parse(R"({"object":"chat.completion.chunk","choices":[{"delta":{"tool_calls":[{"function":{"name":"f"}}]}}],"usage":{"prompt_tokens":1}})", p));
-  ASSERT_TRUE(ep->parse(R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"x"}}]})", p));
+  ASSERT_TRUE(ep->parse(
+      R"({"object":"chat.completion.chunk","choices":[{"delta":{"tool_calls":[{"function":{"name":"f"}}]}}],"usage":{"prompt_tokens":1}})",
+      p));
+  ASSERT_TRUE(
+      ep->parse(R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"x"}}]})", p));
   EXPECT_EQ(p.kind, DataKind::kText);
   EXPECT_TRUE(p.tool_call_text.empty());
   EXPECT_FALSE(p.has_usage);
   EXPECT_FALSE(p.usage.prompt_tokens);
+}
+
+// Truncated or corrupted messages (a server crash mid-write) must never crash the parser nor
+// report content that is not there in full.
+TEST(ChatParse, EveryPrefixOfRecordedChunksIsSafe) {
+  auto ep = create("chat");
+  ParsedResponse p;
+  for (const char* name : {"2018feb66ae13fcf.sse", "4cc50a6135d25457.sse"}) {
+    for (auto& e : test::split_sse(test::read_data_file(name))) {
+      ParsedResponse full;
+      bool full_ok = ep->parse(e.data, full);
+      for (size_t n = 0; n < e.data.size(); ++n) {
+        std::string cut = e.data.substr(0, n);
+        if (ep->parse(cut, p) && p.has_data() && full_ok) {
+          // a prefix may only ever yield a prefix of the real text
+          EXPECT_EQ(full.output_text().substr(0, p.output_text().size()), p.output_text());
+        }
+        std::string flipped = e.data;
+        flipped[n] = static_cast<char>(flipped[n] ^ 0x55);
+        (void)ep->parse(flipped, p);
+      }
+    }
+  }
 }
 
 // Not a pass/fail timing test: prints the warm-path cost per event for the record.

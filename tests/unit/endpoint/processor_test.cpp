@@ -13,8 +13,8 @@ namespace {
 constexpr const char* kRole =
     R"({"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})";
 std::string chunk(const std::string& content) {
-  return R"({"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":")" + content +
-         R"("}}]})";
+  return R"({"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":")" +
+         content + R"("}}]})";
 }
 std::string reasoning_chunk(const std::string& r) {
   return R"({"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"reasoning_content":")" +
@@ -51,8 +51,12 @@ RequestRecord stream(std::vector<std::pair<int64_t, std::string>> evs) {
 
 TEST(RecordProcessor, StreamingContentResponsesAndTokens) {
   Env e;
-  auto raw = stream({{110, kRole}, {120, chunk("Hello")}, {130, chunk(" world")}, {140, kFinish},
-                     {150, kUsage}, {150, "[DONE]"}});
+  auto raw = stream({{110, kRole},
+                     {120, chunk("Hello")},
+                     {130, chunk(" world")},
+                     {140, kFinish},
+                     {150, kUsage},
+                     {150, "[DONE]"}});
   raw.credit_index = 7;
   raw.turn_index = 0;
   RequestContext ctx;
@@ -79,10 +83,23 @@ TEST(RecordProcessor, StreamingContentResponsesAndTokens) {
   EXPECT_EQ(e.tok.calls(), 2);  // output once, input once
 }
 
+TEST(RecordProcessor, IdsFallBackToTheRawRecord) {
+  Env e;
+  auto raw = stream({{120, chunk("x")}});
+  raw.x_request_id = "raw-rid";
+  raw.x_correlation_id = "raw-cid";
+  auto r = e.run(raw);
+  EXPECT_EQ(r.x_request_id, "raw-rid");
+  EXPECT_EQ(r.x_correlation_id, "raw-cid");
+}
+
 TEST(RecordProcessor, ReasoningThenOutput) {
   Env e;
-  auto raw = stream({{110, kRole}, {115, reasoning_chunk("abc")}, {118, reasoning_chunk("de")},
-                     {125, chunk("XY")}, {150, "[DONE]"}});
+  auto raw = stream({{110, kRole},
+                     {115, reasoning_chunk("abc")},
+                     {118, reasoning_chunk("de")},
+                     {125, chunk("XY")},
+                     {150, "[DONE]"}});
   std::string reply;
   RequestContext ctx;
   ctx.assistant_reply = &reply;
@@ -97,8 +114,9 @@ TEST(RecordProcessor, ReasoningThenOutput) {
 
 TEST(RecordProcessor, ToolCallTextCountedProseExcluded) {
   Env e;
-  auto raw = stream({{120, R"({"object":"chat.completion","choices":[{"message":{"content":"Sure thing",)"
-                           R"("tool_calls":[{"function":{"name":"fn","arguments":"{}"}}]}}]})"}});
+  auto raw =
+      stream({{120, R"({"object":"chat.completion","choices":[{"message":{"content":"Sure thing",)"
+                    R"("tool_calls":[{"function":{"name":"fn","arguments":"{}"}}]}}]})"}});
   e.cfg.streaming = false;
   auto r = e.run(raw);
   ASSERT_TRUE(r.valid());
@@ -194,7 +212,7 @@ TEST(RecordProcessor, RecordedFixtureEndToEnd) {
   auto r = e.run(raw);
   ASSERT_TRUE(r.valid());
   EXPECT_EQ(r.content_ts.size(), 177u);
-  EXPECT_EQ(r.output_tokens, 608);  // bytes of the concatenated text
+  EXPECT_EQ(r.output_tokens, 615);  // bytes of the concatenated text
   EXPECT_EQ(r.usage->completion_tokens, 177);
 }
 
@@ -217,15 +235,18 @@ TEST(RecordProcessor, ServerTokenCount) {
   // clamped at 0
   auto r3 = e.run(stream(
       {{120, chunk("x")},
-       {150, R"({"object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"completion_tokens_details":{"reasoning_tokens":5}}})"}}));
+       {150,
+        R"({"object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"completion_tokens_details":{"reasoning_tokens":5}}})"}}));
   EXPECT_EQ(r3.output_tokens, 0);
 }
 
 TEST(RecordProcessor, LastNonEmptyUsageWins) {
   Env e;
   auto raw = stream(
-      {{120, R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"a"}}],"usage":{"completion_tokens":1}})"},
-       {130, R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"b"}}],"usage":{"completion_tokens":2}})"},
+      {{120,
+        R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"a"}}],"usage":{"completion_tokens":1}})"},
+       {130,
+        R"({"object":"chat.completion.chunk","choices":[{"delta":{"content":"b"}}],"usage":{"completion_tokens":2}})"},
        {140, R"({"object":"chat.completion.chunk","choices":[],"usage":{}})"}});
   auto r = e.run(raw);
   EXPECT_EQ(r.usage->completion_tokens, 2);
@@ -269,8 +290,9 @@ TEST(RecordProcessor, RawExportKeepsPayloadAndResponses) {
 TEST(RecordProcessor, CompletionsEndpoint) {
   Env e;
   e.ep = endpoint::create("completions");
-  auto raw = stream({{120, R"({"object":"text_completion","choices":[{"text":"abc"}]})"},
-                     {130, R"({"object":"text_completion","choices":[{"text":"","finish_reason":"length"}]})"}});
+  auto raw = stream(
+      {{120, R"({"object":"text_completion","choices":[{"text":"abc"}]})"},
+       {130, R"({"object":"text_completion","choices":[{"text":"","finish_reason":"length"}]})"}});
   auto r = e.run(raw);
   ASSERT_TRUE(r.valid());
   EXPECT_EQ(r.content_ts, (std::vector<int64_t>{120}));

@@ -97,10 +97,10 @@ TEST(Registry, BuiltinsAndRegistration) {
   EXPECT_TRUE(c->info().produces_tokens);
   EXPECT_EQ(create(config::EndpointType::kCompletions)->info().name, "completions");
   EXPECT_EQ(create("nope"), nullptr);
-  EXPECT_FALSE(register_endpoint("chat", "dup", +[]() -> std::unique_ptr<Endpoint> { return nullptr; }));
-  EXPECT_TRUE(register_endpoint("test-null", "test", +[]() -> std::unique_ptr<Endpoint> {
-    return create("completions");
-  }));
+  EXPECT_FALSE(register_endpoint(
+      "chat", "dup", +[]() -> std::unique_ptr<Endpoint> { return nullptr; }));
+  EXPECT_TRUE(register_endpoint(
+      "test-null", "test", +[]() -> std::unique_ptr<Endpoint> { return create("completions"); }));
   EXPECT_EQ(create("test-null")->info().name, "completions");
 }
 

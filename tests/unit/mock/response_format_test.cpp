@@ -148,10 +148,12 @@ TEST(ServerMetrics, PrometheusTextWithVllmNames) {
   std::string t = m.render("mock-model");
   EXPECT_NE(t.find("# TYPE vllm:num_requests_running gauge"), std::string::npos);
   EXPECT_NE(t.find("vllm:prompt_tokens_total{model_name=\"mock-model\"} 5"), std::string::npos);
-  EXPECT_NE(t.find("vllm:time_to_first_token_seconds_bucket{model_name=\"mock-model\",le=\"0.04\"} 1"),
-            std::string::npos);
-  EXPECT_NE(t.find("vllm:time_to_first_token_seconds_bucket{model_name=\"mock-model\",le=\"+Inf\"} 2"),
-            std::string::npos);
+  EXPECT_NE(
+      t.find("vllm:time_to_first_token_seconds_bucket{model_name=\"mock-model\",le=\"0.04\"} 1"),
+      std::string::npos);
+  EXPECT_NE(
+      t.find("vllm:time_to_first_token_seconds_bucket{model_name=\"mock-model\",le=\"+Inf\"} 2"),
+      std::string::npos);
   EXPECT_NE(t.find("vllm:time_to_first_token_seconds_count{model_name=\"mock-model\"} 2"),
             std::string::npos);
   EXPECT_NE(t.find("# TYPE vllm:e2e_request_latency_seconds histogram"), std::string::npos);

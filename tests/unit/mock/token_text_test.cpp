@@ -30,7 +30,8 @@ TEST(TokenText, ConcatenatedOutputRetokenizesToTheEmittedCount) {
 TEST(TokenText, CountsPromptsWithTheTokenizerOrWords) {
   auto tok = tokenizer::builtin();
   TokenText with(tok);
-  EXPECT_EQ(with.count("Tell me a story about a benchmark."), tok->count("Tell me a story about a benchmark."));
+  EXPECT_EQ(with.count("Tell me a story about a benchmark."),
+            tok->count("Tell me a story about a benchmark."));
   TokenText without(nullptr);
   EXPECT_EQ(without.count("  Tell me\ta story\n"), 4u);
   EXPECT_EQ(without.tokenizer_name(), "words");

@@ -25,7 +25,9 @@ void check_all(const Tokenizer& tok, const std::string& fixture) {
   }
 }
 
-TEST(Tiktoken, BuiltinMatchesO200kFixtures) { check_all(*builtin(), "o200k_base"); }
+TEST(Tiktoken, BuiltinMatchesO200kFixtures) {
+  check_all(*builtin(), "o200k_base");
+}
 
 TEST(Tiktoken, LoadBuiltinIsTheSingleton) {
   EXPECT_EQ(load("builtin").get(), builtin().get());
@@ -64,8 +66,12 @@ TEST(Tiktoken, LongPieceRoundTrips) {
 
 TEST(Tiktoken, InvalidUtf8IsReplacedNotRejected) {
   auto tok = builtin();
-  std::string bad = "ab\xff\xfe" "cd";
-  EXPECT_EQ(tok->encode(bad, false), tok->encode("ab\xEF\xBF\xBD\xEF\xBF\xBD" "cd", false));
+  std::string bad =
+      "ab\xff\xfe"
+      "cd";
+  EXPECT_EQ(tok->encode(bad, false), tok->encode("ab\xEF\xBF\xBD\xEF\xBF\xBD"
+                                                 "cd",
+                                                 false));
 }
 
 TEST(Tiktoken, CountFromManyThreads) {

@@ -122,6 +122,18 @@ TEST(HttpClient, KeepAliveReusesOneConnection) {
   EXPECT_EQ(reqs[0].substr(reqs[0].size() - 7), "{\"a\":1}");
 }
 
+TEST(HttpClient, Ipv6Loopback) {
+  TestServer* self = nullptr;
+  TestServer srv([&](Stream& s, int n) { serve_json(self, "{}")(s, n); }, nullptr, /*ipv6=*/true);
+  self = &srv;
+  if (!srv.listening()) GTEST_SKIP() << "no IPv6 loopback here";
+  Harness h(srv.url());
+  expect_ok(*h.one());
+  auto reqs = srv.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_NE(reqs[0].find("Host: [::1]:" + std::to_string(srv.port()) + "\r\n"), std::string::npos);
+}
+
 TEST(HttpClient, ManyConcurrentRequestsThenPooledReuse) {
   TestServer srv(serve_json(nullptr, "{}"));
   Harness h(srv.url());

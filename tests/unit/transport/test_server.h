@@ -74,20 +74,33 @@ class TestServer {
   /// `handler(stream, connection_number)`; connection numbers start at 0.
   using Handler = std::function<void(Stream&, int)>;
 
-  explicit TestServer(Handler h, SSL_CTX* tls = nullptr) : handler_(std::move(h)), tls_(tls) {
-    lfd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  /// Listens on 127.0.0.1, or on [::1] when `ipv6` (check listening() where IPv6 may be off).
+  explicit TestServer(Handler h, SSL_CTX* tls = nullptr, bool ipv6 = false)
+      : handler_(std::move(h)), tls_(tls), ipv6_(ipv6) {
+    lfd_ = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(lfd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(lfd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(lfd_, 512);
-    socklen_t len = sizeof a;
-    getsockname(lfd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    sockaddr_storage ss{};
+    socklen_t len;
+    if (ipv6) {
+      auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+      a->sin6_family = AF_INET6;
+      a->sin6_addr = in6addr_loopback;
+      len = sizeof *a;
+    } else {
+      auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+      a->sin_family = AF_INET;
+      a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      len = sizeof *a;
+    }
+    listening_ =
+        ::bind(lfd_, reinterpret_cast<sockaddr*>(&ss), len) == 0 && ::listen(lfd_, 512) == 0;
+    getsockname(lfd_, reinterpret_cast<sockaddr*>(&ss), &len);
+    port_ = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
+                       : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
     acceptor_ = std::thread([this] { accept_loop(); });
   }
+  bool listening() const { return listening_; }
   ~TestServer() {
     ::shutdown(lfd_, SHUT_RDWR);
     acceptor_.join();
@@ -102,7 +115,7 @@ class TestServer {
   uint16_t port() const { return port_; }
   int connections() const { return conns_.load(); }
   std::string url(const char* scheme = "http") const {
-    return std::string(scheme) + "://127.0.0.1:" + std::to_string(port_);
+    return std::string(scheme) + (ipv6_ ? "://[::1]:" : "://127.0.0.1:") + std::to_string(port_);
   }
   /// Every request read through note_request(), in order.
   std::vector<std::string> requests() {
@@ -147,6 +160,8 @@ class TestServer {
 
   Handler handler_;
   SSL_CTX* tls_;
+  bool ipv6_;
+  bool listening_ = false;
   int lfd_ = -1;
   uint16_t port_ = 0;
   std::atomic<int> conns_{0};

@@ -1,0 +1,108 @@
+// The per-record JSON writer, the export-level switch and the run context from a Config.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "aiperf/common/error.h"
+#include "aiperf/export/export.h"
+#include "aiperf/export/json_writer.h"
+#include "test_util.h"
+
+namespace aiperf::exporter {
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+TEST(JsonWriter, NumbersLikePythonRepr) {
+  std::string out;
+  detail::JsonWriter w(out);
+  w.begin_array().value(50.0).value(0.5).value(1e-05).value(1e16).value(int64_t{-3});
+  w.value(std::nan("")).end_array();
+  EXPECT_EQ(out, "[50.0,0.5,1e-05,1e+16,-3,null]");
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(out)[2].get<double>(), 1e-05);
+}
+
+TEST(JsonWriter, EscapesAndRepairsUtf8) {
+  std::string out;
+  detail::append_json_string(out, std::string("a\"b\\c\n\t\x01 é \xff end"));
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\t\\u0001 é \xEF\xBF\xBD end\"");
+  EXPECT_TRUE(nlohmann::json::accept(out));
+}
+
+TEST(RecordWriters, ExportLevels) {
+  const auto ctx = metrics::test::context(false);
+  const std::string base = ::testing::TempDir() + "/aiperf_levels";
+  std::filesystem::remove_all(base);
+  auto rec = metrics::test::make_record(0, {100}, 3, 5);
+  rec.payload = R"({"model":"m"})";
+  const auto values = metrics::test::compute(rec, ctx);
+  for (auto level :
+       {config::ExportLevel::kSummary, config::ExportLevel::kRecords, config::ExportLevel::kRaw}) {
+    config::Config cfg;
+    cfg.export_level = level;
+    const std::string dir = base + "/" + config::to_string(level);
+    const ArtifactPaths paths = artifact_paths(dir, std::nullopt);
+    RecordWriters w(cfg, ctx, paths);
+    w.write(rec, values);
+    w.close();
+    const bool records = level != config::ExportLevel::kSummary;
+    const bool raw = level == config::ExportLevel::kRaw;
+    EXPECT_EQ(std::filesystem::exists(paths.records_jsonl), records) << dir;
+    EXPECT_EQ(std::filesystem::exists(paths.raw_jsonl), raw) << dir;
+    EXPECT_EQ(w.files().size(), size_t(records) + size_t(raw));
+    if (raw) {
+      EXPECT_NE(read_all(paths.raw_jsonl).find(R"("payload":{"model":"m"})"), std::string::npos);
+    }
+  }
+}
+
+TEST(SummaryFiles, WrittenIntoNewDirectory) {
+  const auto ctx = metrics::test::context(false);
+  metrics::Aggregator agg(ctx);
+  agg.add(metrics::test::make_record(0, {1'000'000}, 3, 5));
+  const auto res = agg.finish();
+  const std::string dir = ::testing::TempDir() + "/aiperf_summary/nested";
+  std::filesystem::remove_all(::testing::TempDir() + "/aiperf_summary");
+  const auto paths = artifact_paths(dir, std::nullopt);
+  config::Config cfg;
+  write_summary_json(paths.summary_json, res, ctx, cfg, SummaryInfo{});
+  write_summary_csv(paths.summary_csv, res, ctx);
+  const auto j = nlohmann::json::parse(read_all(paths.summary_json));
+  EXPECT_DOUBLE_EQ(j["request_latency"]["avg"].get<double>(), 1.0);
+  EXPECT_NE(read_all(paths.summary_csv).find("Request Latency (ms),1.00,"), std::string::npos);
+}
+
+TEST(RunContextFromConfig, FlagsEnvAndGoodput) {
+  config::Config cfg;
+  cfg.endpoint_type = config::EndpointType::kCompletions;
+  cfg.streaming = true;
+  cfg.goodput = {{"time_to_first_token", 300.0}};
+  setenv("AIPERF_METRICS_OSL_MISMATCH_PCT_THRESHOLD", "7.5", 1);
+  const auto ctx = metrics::make_run_context(cfg);
+  unsetenv("AIPERF_METRICS_OSL_MISMATCH_PCT_THRESHOLD");
+  EXPECT_DOUBLE_EQ(ctx.osl_mismatch_pct_threshold, 7.5);
+  EXPECT_TRUE(ctx.is_applicable(metrics::MetricId::kTimeToFirstToken));
+  EXPECT_TRUE(ctx.is_applicable(metrics::MetricId::kGoodput));
+  EXPECT_FALSE(ctx.is_applicable(metrics::MetricId::kUsagePromptAudioTokens));  // completions
+  EXPECT_FALSE(ctx.is_applicable(metrics::MetricId::kStreamSetupLatency));      // experimental
+  ASSERT_EQ(ctx.goodput.size(), 1u);
+  EXPECT_DOUBLE_EQ(ctx.goodput[0].threshold, 3e8);
+
+  cfg.streaming = false;  // TTFT no longer applies: the CLI reports it before the run
+  EXPECT_THROW(metrics::make_run_context(cfg), ConfigError);
+  cfg.goodput = {{"not_a_metric", 1.0}};
+  EXPECT_THROW(metrics::make_run_context(cfg), ConfigError);
+}
+
+}  // namespace
+}  // namespace aiperf::exporter

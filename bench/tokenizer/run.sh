@@ -3,7 +3,9 @@
 # encode/count speed per tokenizer on a corpus (default: the fixtures' corpus.jsonl), and, when
 # the npm packages are installed, the same corpus through the official HF tokenizers Node binding
 # (Rust core) and npm tiktoken (WASM build of the tiktoken Rust core).
-#   bench/tokenizer/run.sh [CORPUS.jsonl] [SECONDS=2]
+#   bench/tokenizer/run.sh [CORPUS.jsonl | prose] [SECONDS=2]
+# "prose" builds a corpus of the 148 paragraphs over 200 chars of the shared AIPerf spec (English
+# prose with tables and code; 135 KB).
 # Env: BUILD_DIR (default build-tok), FIX (fixtures dir), NODE_MODULES (dir holding tokenizers/
 #      and tiktoken/ from `npm install tokenizers@0.23.2 tiktoken@1.0.22`).
 set -euo pipefail
@@ -12,6 +14,16 @@ B=${BUILD_DIR:-$ROOT/build-tok}
 FIX=${FIX:-/work/shared/fixtures/tokenizers}
 CORPUS=${1:-$FIX/corpus.jsonl}
 SECS=${2:-2}
+if [ "$CORPUS" = prose ]; then
+  CORPUS=$B/prose.jsonl
+  python3 - "${SPEC:-/work/shared/reference/aiperf-spec.md}" "$CORPUS" <<'PY'
+import json, sys
+paras = [p for p in open(sys.argv[1], encoding="utf-8").read().split("\n\n") if len(p) > 200]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for p in paras:
+        f.write(json.dumps({"text": p}, ensure_ascii=False) + "\n")
+PY
+fi
 cmake --build "$B" --target aiperf_tokenizer aiperf_common -j2 >/dev/null
 LIBS=("$B/src/libaiperf_tokenizer.a" -lpcre2-8 -lutf8proc -pthread)
 for prog in check_fixtures tokenizer_bench; do

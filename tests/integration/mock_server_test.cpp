@@ -412,6 +412,29 @@ TEST(MockServer, MetricsCountWhatWasServed) {
             std::string::npos);
 }
 
+TEST(MockServer, PortInUseIsAnError) {
+  MockServerProcess m({"--fast"});
+  CommandResult r =
+      run_command({MOCK_BIN, "--host", "127.0.0.1", "--port", std::to_string(m.port())}, 10);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("in use"), std::string::npos) << r.err;
+}
+
+TEST(MockServer, HalfClosedClientStillGetsItsAnswer) {
+  MockServerProcess m({"--fast"});
+  // nc-style client: request, then shutdown(SHUT_WR); the answer must still come.
+  CommandResult r = run_command(
+      {"python3", "-c",
+       "import socket,sys; s=socket.create_connection(('127.0.0.1'," + std::to_string(m.port()) +
+           ")); s.sendall(b'GET /health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'); "
+           "s.shutdown(socket.SHUT_WR); d=b''\nwhile True:\n c=s.recv(4096)\n if not c: break\n "
+           "d+=c\n"
+           "sys.stdout.write(d.decode())"},
+      10);
+  EXPECT_NE(r.out.find("200 OK"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("healthy"), std::string::npos);
+}
+
 TEST(MockServer, SigtermExitsCleanly) {
   std::string gt = make_temp_dir() + "/gt.jsonl";
   MockServerProcess m({"--fast", "--record-requests", gt});

@@ -19,8 +19,12 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/schedule/arrival.h"
+#include "aiperf/schedule/fixed_schedule.h"
+#include "aiperf/schedule/user_centric.h"
 #include "aiperf/ui/progress.h"
+#include "aiperf/worker/open_loop_drivers.h"
 #include "aiperf/worker/rate_scheduler.h"
+#include "aiperf/worker/session_router.h"
 
 namespace aiperf::cli {
 
@@ -80,10 +84,15 @@ class ProfileRun {
   dataset::Dataset dataset_;
   worker::RequestPlan plan_;
   exporter::ArtifactPaths paths_;
+  worker::SessionRouter router_;
+  // Phase states outlive their phase (declared before the workers, which refer to them until
+  // they are destroyed): late records and timers may still use them.
+  std::vector<std::unique_ptr<schedule::PhaseState>> phase_states_;
   worker::RecordSink sink_;
   std::vector<std::unique_ptr<worker::Worker>> workers_;
   std::unique_ptr<metrics::Aggregator> aggregator_;
   std::unique_ptr<exporter::RecordWriters> writers_;
+  std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
   int handled_interrupts_ = 0;
   bool stop_all_ = false;
 };
@@ -118,6 +127,14 @@ void ProfileRun::prepare() {
       plan_.warmup_bodies.push_back(endpoint_->render_body(rc));
     }
   }
+  if (cfg_.timing_mode == config::TimingMode::kFixedSchedule) {
+    auto specs = schedule::make_phases(cfg_);
+    fixed_ = schedule::build_fixed_schedule(dataset_, specs.back().auto_offset,
+                                            specs.back().start_offset_ms);
+  }
+  if (cfg_.timing_mode == config::TimingMode::kUserCentric && !cfg_.num_users) {
+    throw ConfigError("--user-centric-rate requires --num-users");
+  }
   paths_ = exporter::artifact_paths(cfg_);
   fs::create_directories(paths_.dir);
   write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies);
@@ -132,10 +149,23 @@ void ProfileRun::check_servers() {
   }
 }
 
-PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec, ui::Progress& progress,
+PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progress& progress,
                                    RecordPipeline& pipeline) {
+  using config::TimingMode;
   PhaseOutcome out;
-  schedule::PhaseState ps(spec, dataset_.conversations.size(), plan_.client.urls.size());
+  schedule::PhaseSpec spec = spec_in;
+  if (spec.mode == TimingMode::kFixedSchedule && fixed_) {
+    // The trace is the stop condition; --request-count still applies (spec §3.3, §3.6).
+    int64_t total = int64_t(fixed_->total_turns);
+    spec.request_count = spec.request_count ? std::min(*spec.request_count, total) : total;
+    spec.num_sessions = int64_t(fixed_->entries.size());
+  }
+  schedule::ConversationSampler sampler(
+      dataset_.conversations.size(),
+      cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
+  phase_states_.push_back(std::make_unique<schedule::PhaseState>(
+      spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), std::move(sampler)));
+  schedule::PhaseState& ps = *phase_states_.back();
   int64_t start = mono_ns();
   out.start_wall_ns = wall_ns();
   ps.start(start);
@@ -150,19 +180,50 @@ PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec, ui::Progress
   uint64_t done0 = warm ? cnt.warmup_done.load() : cnt.profiling_done.load();
   uint64_t err0 = warm ? 0 : cnt.profiling_errors.load();
 
+  std::vector<worker::Worker*> ws;
+  for (auto& w : workers_) ws.push_back(w.get());
   std::unique_ptr<worker::RateScheduler> rs;
-  if (spec.mode == config::TimingMode::kConcurrency) {
-    int64_t n = int64_t(workers_.size());
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t share = spec.concurrency / n + (i < spec.concurrency % n ? 1 : 0);
-      if (share > 0) workers_[i]->run_closed_loop(&ps, share);
+  std::unique_ptr<worker::FixedScheduleDriver> fsd;
+  std::unique_ptr<worker::UserCentricDriver> ucd;
+  std::unique_ptr<worker::TurnScheduler> turns;  // later turns of sessions (not rate mode)
+  worker::TurnScheduler* next_turns = nullptr;
+  switch (spec.mode) {
+    case TimingMode::kConcurrency: {
+      turns = std::make_unique<worker::DirectTurnScheduler>(
+          ps, ws, [](const worker::TurnDone& t, int64_t) { return t.returned_ns + t.delay_ns; });
+      next_turns = turns.get();
+      router_.attach(spec.phase, &ps, next_turns);
+      int64_t n = int64_t(workers_.size());
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t share = spec.concurrency / n + (i < spec.concurrency % n ? 1 : 0);
+        if (share > 0) workers_[i]->run_closed_loop(&ps, share);
+      }
+      break;
     }
-  } else {
-    std::vector<worker::Worker*> ws;
-    for (auto& w : workers_) ws.push_back(w.get());
-    rs = std::make_unique<worker::RateScheduler>(
-        ps, ws, schedule::make_interval_generator(spec.arrival, spec.rate, spec.smoothness, rngs_));
-    rs->start();
+    case TimingMode::kRequestRate:
+      rs = std::make_unique<worker::RateScheduler>(
+          ps, ws,
+          schedule::make_interval_generator(spec.arrival, spec.rate, spec.smoothness, rngs_));
+      router_.attach(spec.phase, &ps, rs.get());
+      rs->start();
+      break;
+    case TimingMode::kFixedSchedule:
+      turns = worker::make_fixed_schedule_turns(ps, ws, fixed_->zero_ms);
+      router_.attach(spec.phase, &ps, turns.get());
+      fsd = std::make_unique<worker::FixedScheduleDriver>(ps, ws, *fixed_);
+      fsd->start();
+      break;
+    case TimingMode::kUserCentric: {
+      double total = 0;
+      for (const auto& c : dataset_.conversations) total += double(c.turns.size());
+      double avg = dataset_.conversations.empty() ? 1.0 : total / double(dataset_.conversations.size());
+      auto plan = schedule::plan_user_centric(spec.num_users, spec.rate, avg);
+      turns = worker::make_user_centric_turns(ps, ws, plan.turn_gap_ns);
+      router_.attach(spec.phase, &ps, turns.get());
+      ucd = std::make_unique<worker::UserCentricDriver>(ps, ws, std::move(plan));
+      ucd->start();
+      break;
+    }
   }
 
   int64_t abort_at = std::numeric_limits<int64_t>::max();
@@ -196,7 +257,10 @@ PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec, ui::Progress
     }
     if (aborted && now >= abort_at + 10'000'000'000) break;  // never hang on shutdown
   }
+  router_.detach(spec.phase);  // before the schedulers go
   if (rs) rs->stop();
+  if (fsd) fsd->stop();
+  if (ucd) ucd->stop();
   out.wall_ns = mono_ns() - start;
   out.end_wall_ns = wall_ns();
   return out;
@@ -211,6 +275,13 @@ int ProfileRun::execute() {
   writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
   record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
   RecordPipeline pipeline(sink_, processor, dataset_, plan_.bodies, *aggregator_, writers_.get());
+  RecordPipeline::Sessions sessions;
+  sessions.cfg = &cfg_;
+  sessions.endpoint = endpoint_.get();
+  sessions.extra_inputs = extra_inputs_.get();
+  sessions.router = &router_;
+  if (cfg_.input_file) sessions.delay_cap_s = cfg_.inter_turn_delay_cap_s;
+  pipeline.enable_sessions(sessions);
   pipeline.start();
 
   int nw = default_worker_count(cfg_);

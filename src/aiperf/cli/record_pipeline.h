@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
 #include "aiperf/record/processor.h"
+#include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
 
 namespace aiperf::cli {
@@ -32,6 +35,17 @@ class RecordPipeline {
                  const dataset::Dataset& dataset, const std::vector<std::string>& bodies,
                  metrics::Aggregator& aggregator, exporter::RecordWriters* writers);
   ~RecordPipeline();
+  /// Multi-turn sessions (before start()): after a non-final turn's record is processed, the
+  /// reply joins the session history, the next turn's body is rendered here (off the I/O
+  /// threads, DESIGN §3) and handed to `router`. All pointers must outlive the pipeline.
+  struct Sessions {
+    const config::Config* cfg = nullptr;
+    const endpoint::Endpoint* endpoint = nullptr;
+    const nlohmann::ordered_json* extra_inputs = nullptr;
+    worker::SessionRouter* router = nullptr;
+    std::optional<double> delay_cap_s;  // --inter-turn-delay-cap-seconds (file datasets)
+  };
+  void enable_sessions(const Sessions& s) { sessions_cfg_ = s; }
   void start();
   /// Processes everything still queued, then joins.
   void finish();
@@ -42,6 +56,12 @@ class RecordPipeline {
  private:
   void run();
   void handle(const record::RequestRecord& raw);
+  struct SessionState {
+    std::vector<dataset::Turn> history;  // earlier user turns and assistant replies
+    std::shared_ptr<const std::string> body;  // the body of the turn in flight (turn >= 1)
+  };
+  void continue_session(const record::RequestRecord& raw, const dataset::Conversation& conv,
+                        const record::ProcessedRecord& rec, SessionState& st, std::string& reply);
 
   worker::RecordSink& sink_;
   const record::RecordProcessor& processor_;
@@ -52,6 +72,8 @@ class RecordPipeline {
   std::thread thread_;
   std::atomic<bool> done_{false};
   PipelineCounters counters_;
+  std::optional<Sessions> sessions_cfg_;
+  std::unordered_map<uint64_t, SessionState> sessions_;  // (phase, session) → state
   mutable std::mutex err_mu_;
   std::string first_error_;
 };

@@ -87,6 +87,10 @@ int run_tokenize(int argc, char** argv) {
     std::fprintf(stderr, "aiperf tokenize: error: give TEXT or --input-file, not both\n");
     return kExitUsage;
   }
+  if (trust_remote_code)
+    std::fprintf(stderr,
+                 "aiperf tokenize: note: --tokenizer-trust-remote-code is accepted but no remote "
+                 "code is run; the tokenizer is read from tokenizer.json\n");
   try {
     tokenizer::LoadOptions opts;
     opts.revision = revision;

@@ -17,6 +17,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/option_table.h"
 #include "aiperf/config/value_parsers.h"
+#include "aiperf/config/workload.h"
 
 namespace aiperf::config {
 namespace {
@@ -183,9 +184,193 @@ std::string typed_name(const ParseState& st, std::string_view primary) {
   return std::string(primary);
 }
 
-/// Timing mode, concurrency and arrival pattern (spec §1.4 "timing mode selection").
+/// Dataset source (synthetic, --input-file, --public-dataset) and the flags that only make sense
+/// with one of them (spec §1.4).
+void resolve_dataset_source(ParseState& st) {
+  Config& c = st.cfg;
+  if (c.input_file && c.public_dataset) {
+    throw ConfigError(typed_name(st, "--input-file") + " and " +
+                      typed_name(st, "--public-dataset") +
+                      " cannot be used together; pass one dataset source");
+  }
+  if (c.custom_dataset_type && !c.input_file) {
+    throw ConfigError(typed_name(st, "--custom-dataset-type") +
+                      " requires --input-file (the file to read in that format)");
+  }
+  if (c.input_file || c.public_dataset) {
+    // --isl-block-size stays allowed with files: it sets the hash_ids block size (AIPerf's
+    // CLI rejects it, its YAML accepts it; docs/datasets.md).
+    std::string flags;
+    for (const char* f : {"--prompt-prefix-pool-size", "--prompt-prefix-length",
+                          "--shared-system-prompt-length", "--user-context-prompt-length",
+                          "--prompt-input-tokens-mean", "--prompt-input-tokens-stddev",
+                          "--seq-dist"}) {
+      if (st.given(f)) flags += (flags.empty() ? "" : ", ") + typed_name(st, f);
+    }
+    if (!flags.empty()) {
+      throw ConfigError(flags +
+                        " is only supported with synthetic datasets; use a synthetic dataset "
+                        "(no --input-file) or drop " +
+                        flags + ".");
+    }
+  }
+  if (c.input_file && !c.custom_dataset_type) {
+    c.custom_dataset_type = detect_custom_dataset_type(*c.input_file);
+  }
+  const bool pool = c.num_prefix_prompts > 0 || c.prefix_prompt_length > 0;
+  const bool shared = c.shared_system_prompt_length || c.user_context_prompt_length;
+  if (pool && shared) {
+    throw ConfigError(
+        "pool_size/length and shared_system_length/user_context_length are mutually exclusive: "
+        "pass --prefix-prompt-pool-size/--prefix-prompt-length, or "
+        "--shared-system-prompt-length/--user-context-prompt-length, not both");
+  }
+  if ((c.num_prefix_prompts > 0) != (c.prefix_prompt_length > 0)) {
+    throw ConfigError(
+        "--prefix-prompt-pool-size and --prefix-prompt-length must be given together (both > 0)");
+  }
+}
+
+/// Fixed schedule: explicit flag, or auto-promotion of a timestamped trace (spec §1.4), and
+/// its offsets (spec §3.6).
+bool resolve_fixed_schedule(ParseState& st) {
+  Config& c = st.cfg;
+  if (st.fixed_schedule_flag && st.no_fixed_schedule_flag) {
+    throw ConfigError("--fixed-schedule and --no-fixed-schedule cannot be used together");
+  }
+  bool fixed = st.fixed_schedule_flag;
+  if (!fixed && !st.no_fixed_schedule_flag && c.input_file && c.custom_dataset_type &&
+      is_trace_type(*c.custom_dataset_type) &&
+      first_record_has_timestamp(*c.input_file, *c.custom_dataset_type)) {
+    std::string bad;
+    for (const char* f : {"--request-rate", "--user-centric-rate", "--num-users",
+                          "--arrival-smoothness"}) {
+      if (st.given(f)) bad += (bad.empty() ? "" : ", ") + typed_name(st, f);
+    }
+    if (!bad.empty()) {
+      throw ConfigError(
+          "Trace dataset has per-record timestamps and would be auto-promoted to "
+          "fixed_schedule, but the following flags are incompatible with fixed_schedule mode: "
+          "[" + bad + "]. Drop the conflicting flags, or pass --no-fixed-schedule to use them.");
+    }
+    fixed = true;
+    c.warnings.push_back(std::string(to_string(*c.custom_dataset_type)) +
+                         " file has timestamps: replaying them (fixed schedule); pass "
+                         "--no-fixed-schedule to use --concurrency or --request-rate instead");
+  }
+  if (st.fixed_schedule_flag || st.no_fixed_schedule_flag || fixed) c.fixed_schedule = fixed;
+  const bool offsets = st.given("--fixed-schedule-auto-offset") ||
+                       st.given("--fixed-schedule-start-offset") ||
+                       st.given("--fixed-schedule-end-offset");
+  if (offsets && !fixed) {
+    throw ConfigError(
+        "--fixed-schedule-{auto,start,end}-offset requires --fixed-schedule. Pass "
+        "--fixed-schedule with a trace file to enable offsets, or drop these flags.");
+  }
+  if (!fixed) return false;
+  if (c.request_rate || c.user_centric_rate) {
+    throw ConfigError(std::string(c.request_rate ? typed_name(st, "--request-rate")
+                                                 : typed_name(st, "--user-centric-rate")) +
+                      " cannot be used with --fixed-schedule (the trace timestamps set the "
+                      "send times); drop it, or pass --no-fixed-schedule");
+  }
+  if (c.fixed_schedule_auto_offset && c.fixed_schedule_start_offset_ms) {
+    throw ConfigError(
+        "auto_offset cannot be True when start_offset is set: drop "
+        "--fixed-schedule-auto-offset or --fixed-schedule-start-offset");
+  }
+  if (c.fixed_schedule_start_offset_ms && c.fixed_schedule_end_offset_ms &&
+      *c.fixed_schedule_start_offset_ms > *c.fixed_schedule_end_offset_ms) {
+    throw ConfigError("start_offset must be <= end_offset (--fixed-schedule-start-offset " +
+                      std::to_string(*c.fixed_schedule_start_offset_ms) +
+                      " > --fixed-schedule-end-offset " +
+                      std::to_string(*c.fixed_schedule_end_offset_ms) + ")");
+  }
+  // AIPerf's effective default: auto offset on unless a start offset is given.
+  if (!c.fixed_schedule_auto_offset) {
+    c.fixed_schedule_auto_offset = !c.fixed_schedule_start_offset_ms.has_value();
+  }
+  if (!c.input_file && !c.public_dataset) {
+    throw ConfigError(
+        "--fixed-schedule needs a dataset with timestamps: pass --input-file with a trace "
+        "(mooncake_trace, bailian_trace, burst_gpt_trace) or a single_turn/multi_turn file with "
+        "\"timestamp\" fields");
+  }
+  if (c.public_dataset) {
+    throw ConfigError("--fixed-schedule needs timestamps, which --public-dataset " +
+                      *c.public_dataset + " does not have; pass --input-file with a trace");
+  }
+  if (c.dataset_sampling_strategy &&
+      *c.dataset_sampling_strategy != SamplingStrategy::kSequential) {
+    throw ConfigError(std::string("fixed_schedule requires sequential sampling, but dataset '") +
+                      *c.input_file + "' uses '" + to_string(*c.dataset_sampling_strategy) +
+                      "' sampling; drop --dataset-sampling-strategy");
+  }
+  return true;
+}
+
+/// User-centric rate (spec §1.4, §3.7).
+void resolve_user_centric(ParseState& st) {
+  Config& c = st.cfg;
+  if (c.num_users && !c.user_centric_rate) {
+    throw ConfigError(
+        "--num-users requires --user-centric-rate. Pass --user-centric-rate to enable "
+        "user-centric mode, or drop --num-users.");
+  }
+  if (!c.user_centric_rate) return;
+  if (!c.num_users) {
+    throw ConfigError(
+        "--user-centric-rate requires --num-users (the number of simulated users sharing the "
+        "rate)");
+  }
+  if (c.input_file) {
+    if (c.custom_dataset_type != CustomDatasetType::kMultiTurn) {
+      throw ConfigError(std::string("user_centric timing requires a multi_turn dataset, but '") +
+                        *c.input_file + "' is " + to_string(*c.custom_dataset_type) +
+                        "; use --custom-dataset-type multi_turn or --request-rate");
+    }
+  } else if (c.session_turns_mean < 2) {
+    throw ConfigError(
+        "User-centric rate mode requires --session-turns-mean >= 2. For single-turn workloads, "
+        "use --request-rate instead.");
+  }
+  const int64_t users = *c.num_users;
+  if (c.num_sessions && *c.num_sessions < users) {
+    throw ConfigError("--num-sessions (" + std::to_string(*c.num_sessions) +
+                      ") must be >= --num-users (" + std::to_string(users) +
+                      "). Each user needs at least one session.");
+  }
+  if (c.request_count && *c.request_count < users) {
+    throw ConfigError("--request-count (" + std::to_string(*c.request_count) +
+                      ") must be >= --num-users (" + std::to_string(users) +
+                      "). Each user sends at least one request.");
+  }
+}
+
+/// Timing mode, concurrency and arrival pattern (spec §1.4 "timing mode selection": fixed
+/// schedule, then user-centric, then request rate, else concurrency).
 void resolve_timing(ParseState& st) {
   Config& c = st.cfg;
+  const bool fixed = resolve_fixed_schedule(st);
+  resolve_user_centric(st);
+  if (fixed) {
+    c.timing_mode = TimingMode::kFixedSchedule;
+  } else if (c.user_centric_rate) {
+    c.timing_mode = TimingMode::kUserCentric;
+  }
+  if (fixed || c.user_centric_rate) {
+    if (st.arrival_smoothness) {
+      throw ConfigError(
+          "--arrival-smoothness is only supported with --arrival-pattern gamma. Pass "
+          "--request-rate with --arrival-pattern gamma, or drop " +
+          typed_name(st, "--arrival-smoothness") + ".");
+    }
+    if (st.arrival_pattern) {
+      c.warnings.push_back(typed_name(st, "--arrival-pattern") + " has no effect in " +
+                           to_string(c.timing_mode) + " mode; ignored");
+    }
+    return;  // --concurrency, if given, is a ceiling
+  }
   if (c.request_rate) {
     c.timing_mode = TimingMode::kRequestRate;
     if (st.arrival_pattern) {
@@ -225,7 +410,10 @@ void resolve_timing(ParseState& st) {
 void resolve_stop(ParseState& st) {
   Config& c = st.cfg;
   const bool count_given = c.request_count.has_value();
-  if (!c.request_count && !c.benchmark_duration_s) c.request_count = 10;
+  if (!c.request_count && !c.benchmark_duration_s && !c.num_sessions &&
+      c.timing_mode != TimingMode::kFixedSchedule) {
+    c.request_count = 10;  // fixed schedule: the trace itself is the stop condition
+  }
   if (st.grace_period_s && !c.benchmark_duration_s) {
     throw ConfigError(
         "--benchmark-grace-period requires --benchmark-duration to be set. Pass "
@@ -239,9 +427,12 @@ void resolve_stop(ParseState& st) {
     c.warmup_duration_s.reset();
   }
 
-  // Dataset size (spec §1.3): explicit entries, else explicit request count, else 100.
+  // Dataset size (spec §1.3): explicit entries, else explicit --num-conversations, else
+  // explicit request count, else 100.
   if (st.num_dataset_entries) {
     c.num_dataset_entries = *st.num_dataset_entries;
+  } else if (st.num_conversations) {
+    c.num_dataset_entries = *st.num_conversations;
   } else if (count_given) {
     c.num_dataset_entries = *c.request_count;
   } else {
@@ -257,6 +448,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
         "--model: at least one model name is required (e.g. --model Qwen/Qwen3-0.6B)");
   }
   c.extra_inputs_json = st.extra_inputs.dump();
+  resolve_dataset_source(st);
   resolve_timing(st);
   resolve_stop(st);
 

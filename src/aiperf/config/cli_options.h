@@ -1,6 +1,7 @@
 // `aiperf profile` command line -> validated Config (spec §1). Every option is declared once, in
 // one table (cli_options.cpp): names and aliases, value form, default, help text, help group and
-// the code that applies it. Parsing starts nothing and touches no file or socket.
+// the code that applies it. Parsing starts nothing and opens no socket; it reads only the first
+// record of --input-file (format detection and trace auto-promotion, spec §1.4).
 #pragma once
 #include <exception>
 #include <string>

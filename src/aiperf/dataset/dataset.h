@@ -14,6 +14,16 @@
 
 namespace aiperf::dataset {
 
+/// A media reference of a turn from a dataset file (spec §4.5): a data URL, an http(s) URL or a
+/// local path, as written in the file. `name` is the item name ("image_url", or the file's
+/// `{name, contents}` name, or a random_pool file stem).
+struct MediaItem {
+  enum class Kind : uint8_t { kImage, kAudio, kVideo };
+  Kind kind = Kind::kImage;
+  std::string name;
+  std::string content;
+};
+
 struct Turn {
   std::string role = "user";
   std::string text;                     // the prompt text of this turn
@@ -22,6 +32,15 @@ struct Turn {
   std::string model;                    // model assigned to this turn
   std::optional<int64_t> delay_ms;      // delay before this turn (turns >= 2)
   std::optional<int64_t> timestamp_ms;  // absolute schedule time (trace replay)
+  // ---- from dataset files (issue 5); empty when not given
+  /// The turn's text items when there are several (`texts`, `--prompt-batch-size`); `text` is
+  /// then their join with " " (what ISL counts). Empty when the turn has one text.
+  std::vector<std::string> texts;
+  std::vector<MediaItem> media;
+  std::string extra_json;     // per-record `extra` object, shallow-merged into the body
+  std::string messages_json;  // mooncake `messages`: an OpenAI message array sent as is
+  std::string tools_json;     // mooncake `tools` array (only with messages_json)
+  std::string payload_json;   // mooncake `payload`: the whole request body, sent verbatim
 };
 
 struct Conversation {
@@ -29,11 +48,42 @@ struct Conversation {
   std::optional<std::string> system_message;
   std::optional<std::string> user_context_message;  // sent as a user message after the system
   std::vector<Turn> turns;
+  /// true: AIPerf's deltas_without_responses context mode (each request carries the whole
+  /// history with the server's earlier answers, spec §3.8). false:
+  /// message_array_with_responses (each turn is sent as it is: single_turn sessions, bailian
+  /// rows, mooncake messages/payload rows).
+  bool accumulate_history = true;
 };
 
 struct Dataset {
   std::vector<Conversation> conversations;
+  /// One-line notices from loading (rows skipped by --synthesis-max-isl or unparsable BurstGPT
+  /// rows with their count, unknown fields ignored, ...). The CLI prints each once.
+  std::vector<std::string> warnings;
+  int64_t skipped_records = 0;  // records left out, each counted in `warnings` too
+  /// The loader's preferred sampling (random_pool: shuffle); the engine uses
+  /// Config::dataset_sampling_strategy when given, else sequential (AIPerf's effective rule).
+  config::SamplingStrategy preferred_sampling = config::SamplingStrategy::kSequential;
 };
+
+/// The single entry point: synthetic (spec §4.2-4.4), --input-file (§4.5) or --public-dataset
+/// (§4.6), chosen from `cfg`. Throws aiperf::InputError (one line: file:line, field, expected
+/// form) for bad files and ConfigError for impossible settings, before any request is sent.
+Dataset load_dataset(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                     const RngManager& rngs);
+
+/// --input-file datasets (spec §4.5, §3.6 offsets, §8.4 synthesis).
+Dataset load_custom(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                    const RngManager& rngs);
+
+/// --public-dataset (spec §4.6): downloads into the cache once (see public_cache_dir) and reads
+/// it from there afterwards.
+Dataset load_public(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                    const RngManager& rngs);
+
+/// Cache directory of public datasets: $AIPERF_DATASET_CACHE, else $XDG_CACHE_HOME/aiperf/
+/// datasets, else ~/.cache/aiperf/datasets.
+std::string public_cache_dir();
 
 /// Synthetic prompts (spec §4.2-4.3): ISL ~ positive-normal(isl_mean, isl_stddev) built to the
 /// exact token count with `tok`; OSL likewise when --osl is given; models assigned round-robin or

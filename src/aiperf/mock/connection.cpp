@@ -42,7 +42,7 @@ void Connection::start() {
     handshaking_ = true;
     handshake();
   }
-  if (!closed_ && !handshaking_) handle_readable();
+  if (!closed_ && !handshaking_) handle_readable(false);
   --in_callback_;
   after_event();
 }
@@ -65,7 +65,8 @@ void Connection::on_io(uint32_t events) {
           }
         }
       }
-      if (!closed_ && (ssl_ || (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))) handle_readable();
+      if (!closed_ && (ssl_ || (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))))
+        handle_readable((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
     }
   }
   --in_callback_;
@@ -148,7 +149,7 @@ bool Connection::flush() {
   return true;
 }
 
-void Connection::handle_readable() {
+void Connection::handle_readable(bool hangup) {
   std::string& scratch = worker_->read_scratch;
   if (scratch.size() < kReadChunk) scratch.resize(kReadChunk);
   const size_t cap_total = ctx().opts.max_body_bytes + ctx().opts.max_header_bytes + (1u << 20);
@@ -161,11 +162,17 @@ void Connection::handle_readable() {
         close_now(false);
         return;
       }
-      if (!ssl_ && size_t(n) < kReadChunk) return;  // drained; the next edge reports more
+      // Drained; the next edge reports more (unless the peer hung up: read on to the EOF).
+      if (!ssl_ && !hangup && size_t(n) < kReadChunk) return;
       continue;
     }
     if (n == -1) return;
-    // EOF or error: the client is gone (half-closed clients are not supported).
+    if (n == 0 && !busy_ && parser_.buffered() > 0) {
+      // Half-close after a request: answer what was sent, then close.
+      peer_eof_ = true;
+      return;
+    }
+    // EOF or error while answering (or idle): the client is gone.
     if (busy_ && recording_ && rec_.outcome == "ok") rec_.outcome = "client_closed";
     close_now(false);
     return;
@@ -249,6 +256,7 @@ void Connection::process_input() {
     auto st = parser_.parse();
     switch (st) {
       case HttpRequestParser::Status::kNeedMore:
+        if (peer_eof_) close_now(false);  // the rest of the request will never come
         return;
       case HttpRequestParser::Status::kHeadersDone:
         out_ += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -279,7 +287,7 @@ void Connection::dispatch() {
   gen_ = Generation{};
   force_close_ = false;
   inference_endpoint_ = false;
-  close_after_ = !req.keep_alive || ctx().opts.close_after_response;
+  close_after_ = !req.keep_alive || ctx().opts.close_after_response || peer_eof_;
   if (arrival_ns_ == 0) arrival_ns_ = mono_ns();
   route_request(*this);
 }

@@ -73,7 +73,7 @@ class Connection final : public transport::IoHandler {
   };
 
   // I/O
-  void handle_readable();
+  void handle_readable(bool hangup);
   ssize_t io_read(char* buf, size_t n);         // >0 bytes, 0 EOF, -1 would block, -2 error
   ssize_t io_write(const char* buf, size_t n);  // >0 bytes, -1 would block, -2 error
   bool flush();                                 // false if the connection closed
@@ -108,6 +108,7 @@ class Connection final : public transport::IoHandler {
   bool response_ending_ = false;  // all response bytes queued; completes when flushed
   bool close_after_ = false;      // close once the current response is flushed
   bool want_write_ = false;
+  bool peer_eof_ = false;            // the client half-closed after sending a request
   bool force_close_ = false;         // answer "Connection: close" (parse errors, HTTP/1.0 streams)
   bool inference_endpoint_ = false;  // faults such as --slow-headers-ms apply
   int in_callback_ = 0;

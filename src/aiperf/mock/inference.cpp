@@ -207,8 +207,10 @@ void Connection::emit_group(int64_t end, bool reset_after) {
   } else {
     out_ += sse_;
   }
-  if (!flush()) return;
+  // Stamped before the write: the ground truth must never be later than the moment a client
+  // can see the bytes (a client on another core may read them before write() returns).
   const int64_t now = mono_ns();
+  if (!flush()) return;
   const int64_t n = end - g.next;
   if (n > 0) {
     if (g.next == 0) {

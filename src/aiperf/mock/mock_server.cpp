@@ -152,6 +152,35 @@ struct MockServer::Impl {
 };
 
 namespace {
+// SO_REUSEPORT would let a second server share a port that another one (same user) already
+// listens on; probe with a plain bind first so that "address in use" is reported instead.
+void check_port_free(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  std::string port_s = std::to_string(port);
+  if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), port_s.c_str(), &hints, &res) != 0)
+    return;
+  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    int rc = ::bind(fd, ai->ai_addr, ai->ai_addrlen);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0 && err == EADDRINUSE) {
+      ::freeaddrinfo(res);
+      throw std::runtime_error(
+          fmt::format("cannot listen on {}:{}: {}", host, port, std::strerror(err)));
+    }
+    if (rc == 0) break;
+  }
+  ::freeaddrinfo(res);
+}
+
 int open_listener(const std::string& host, int port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -209,6 +238,7 @@ void MockServer::start() {
   }
   int n = impl_->opts.workers > 0 ? impl_->opts.workers : int(::sysconf(_SC_NPROCESSORS_ONLN));
   if (n < 1) n = 1;
+  if (impl_->opts.port != 0) check_port_free(impl_->opts.host, impl_->opts.port);
   int first = open_listener(impl_->opts.host, impl_->opts.port);
   impl_->port = bound_port(first);
   impl_->workers.push_back(std::make_unique<Worker>(impl_->ctx.get(), first));

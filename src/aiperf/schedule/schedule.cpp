@@ -1,14 +1,17 @@
 #include "aiperf/schedule/schedule.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace aiperf::schedule {
 
 std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
+  using config::TimingMode;
   PhaseSpec prof;
   prof.phase = record::Phase::kProfiling;
   prof.mode = cfg.timing_mode;
   prof.request_count = cfg.request_count;
+  prof.num_sessions = cfg.num_sessions;
   prof.duration_s = cfg.benchmark_duration_s;
   prof.grace_s = cfg.benchmark_grace_period_s;
   prof.concurrency_set = cfg.concurrency.has_value();
@@ -16,14 +19,35 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
   prof.rate = cfg.request_rate.value_or(0.0);
   prof.arrival = cfg.arrival_pattern;
   prof.smoothness = cfg.arrival_smoothness;
-  if (!prof.request_count && !prof.duration_s) prof.request_count = 10;  // spec §1.4
+  if (prof.mode == TimingMode::kUserCentric) {
+    prof.rate = cfg.user_centric_rate.value_or(0.0);
+    prof.num_users = cfg.num_users.value_or(0);
+  }
+  if (prof.mode == TimingMode::kFixedSchedule) {
+    // Effective auto-offset default is on unless a start offset is given (spec §1.3).
+    prof.auto_offset = cfg.fixed_schedule_auto_offset.value_or(
+        !cfg.fixed_schedule_start_offset_ms.has_value());
+    prof.start_offset_ms = cfg.fixed_schedule_start_offset_ms;
+  }
+  if (cfg.input_file) prof.delay_cap_s = cfg.inter_turn_delay_cap_s;
+  if (!prof.request_count && !prof.duration_s && !prof.num_sessions &&
+      prof.mode != TimingMode::kFixedSchedule) {
+    prof.request_count = 10;  // spec §1.4
+  }
 
   std::vector<PhaseSpec> phases;
   if (cfg.warmup_request_count || cfg.warmup_duration_s) {
     PhaseSpec w = prof;
     w.phase = record::Phase::kWarmup;
+    // Warmup is always request-rate style (spec §3.1).
+    if (w.mode == TimingMode::kFixedSchedule || w.mode == TimingMode::kUserCentric) {
+      w.mode = cfg.request_rate ? TimingMode::kRequestRate : TimingMode::kConcurrency;
+      w.rate = cfg.request_rate.value_or(0.0);
+      w.num_users = 0;
+    }
     // Precedence request-count > duration (spec §1.4).
     w.request_count = cfg.warmup_request_count;
+    w.num_sessions = std::nullopt;
     w.duration_s = cfg.warmup_request_count ? std::nullopt : cfg.warmup_duration_s;
     w.grace_s = std::numeric_limits<double>::infinity();
     phases.push_back(w);
@@ -32,8 +56,54 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
   return phases;
 }
 
+int64_t turn_delay_ns(const PhaseSpec& spec, std::optional<int64_t> delay_ms) {
+  if (!delay_ms || *delay_ms <= 0) return 0;
+  double ms = double(*delay_ms);
+  if (spec.delay_cap_s) ms = std::min(ms, *spec.delay_cap_s * 1000.0);
+  return int64_t(std::llround(ms * 1e6));
+}
+
+// ---- ConversationSampler ----------------------------------------------------------------------
+
+ConversationSampler::ConversationSampler(size_t n, config::SamplingStrategy strategy,
+                                         const RngManager& rngs)
+    : n_(n == 0 ? 1 : n), strategy_(strategy) {
+  if (strategy_ == config::SamplingStrategy::kRandom) rng_.emplace(rngs.derive(kRandomSamplerStream));
+  if (strategy_ == config::SamplingStrategy::kShuffle) {
+    rng_.emplace(rngs.derive(kShuffleSamplerStream));
+    order_.resize(n_);
+  }
+}
+
+uint32_t ConversationSampler::next() {
+  switch (strategy_) {
+    case config::SamplingStrategy::kRandom:
+      return uint32_t(rng_->randrange(int64_t(n_)));
+    case config::SamplingStrategy::kShuffle: {
+      size_t pos = size_t(next_++ % n_);
+      if (pos == 0) {
+        for (size_t i = 0; i < n_; ++i) order_[i] = uint32_t(i);
+        rng_->shuffle(order_.begin(), order_.end());
+      }
+      return order_[pos];
+    }
+    case config::SamplingStrategy::kSequential:
+    default:
+      return uint32_t(next_++ % n_);
+  }
+}
+
+// ---- PhaseState -------------------------------------------------------------------------------
+
 PhaseState::PhaseState(const PhaseSpec& spec, size_t num_conversations, size_t num_urls)
     : spec_(spec), num_urls_(num_urls == 0 ? 1 : num_urls), sampler_(num_conversations) {}
+
+PhaseState::PhaseState(const PhaseSpec& spec, std::vector<uint32_t> turns, size_t num_urls,
+                       ConversationSampler sampler)
+    : spec_(spec),
+      turns_(std::move(turns)),
+      num_urls_(num_urls == 0 ? 1 : num_urls),
+      sampler_(std::move(sampler)) {}
 
 void PhaseState::start(int64_t now_ns) {
   start_ns_ = now_ns;
@@ -42,40 +112,124 @@ void PhaseState::start(int64_t now_ns) {
   }
 }
 
+uint32_t PhaseState::sample_conversation() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return sampler_.next();
+}
+
 bool PhaseState::slot_available() const {
   return active_sessions_.load(std::memory_order_acquire) < spec_.concurrency;
 }
 
-std::optional<Credit> PhaseState::try_issue(int64_t now_ns, int64_t scheduled_ns) {
-  if (sending_done()) return std::nullopt;
-  if (now_ns >= send_deadline_ns_) {
-    stop_sending();
-    return std::nullopt;
-  }
-  std::lock_guard<std::mutex> lk(mu_);
-  if (sending_done()) return std::nullopt;
+// Spec §3.3. Lifecycle, request count, session count, duration.
+bool PhaseState::any_turn_allowed_locked(int64_t now_ns) const {
+  if (sending_done() || now_ns >= send_deadline_ns_) return false;
   uint64_t n = sent_.load(std::memory_order_relaxed);
-  if (spec_.request_count && int64_t(n) >= *spec_.request_count) {
-    stop_sending();
-    return std::nullopt;
+  if (spec_.request_count && int64_t(n) >= *spec_.request_count) return false;
+  if (spec_.num_sessions && int64_t(sessions_.load(std::memory_order_relaxed)) >=
+                                *spec_.num_sessions &&
+      n >= total_session_turns_) {
+    return false;
   }
+  return true;
+}
+
+bool PhaseState::new_session_allowed_locked(int64_t now_ns) const {
+  if (!any_turn_allowed_locked(now_ns)) return false;
+  return !spec_.num_sessions ||
+         int64_t(sessions_.load(std::memory_order_relaxed)) < *spec_.num_sessions;
+}
+
+bool PhaseState::can_start_new_session(int64_t now_ns) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return new_session_allowed_locked(now_ns);
+}
+
+bool PhaseState::can_send_any_turn(int64_t now_ns) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return any_turn_allowed_locked(now_ns);
+}
+
+Credit PhaseState::issue_locked(uint32_t conversation, uint32_t turn, uint32_t num_turns,
+                                int64_t scheduled_ns) {
+  uint64_t n = sent_.load(std::memory_order_relaxed);
   Credit c;
   c.index = n;
   c.phase = spec_.phase;
-  c.conversation = sampler_.next();
-  c.turn = 0;
-  c.session = uint32_t(n);
-  c.url_index = uint16_t(next_url_++ % num_urls_);  // round robin per conversation (spec §5.1)
+  c.conversation = conversation;
+  c.turn = turn;
+  c.num_turns = num_turns;
   c.scheduled_ns = scheduled_ns;
-  active_sessions_.fetch_add(1, std::memory_order_acq_rel);
   sent_.store(n + 1, std::memory_order_release);
-  if (spec_.request_count && int64_t(n + 1) >= *spec_.request_count) stop_sending();
+  // The credit that reaches a target is the final one (spec §3.3).
+  bool final_credit =
+      (spec_.request_count && int64_t(n + 1) >= *spec_.request_count) ||
+      (spec_.num_sessions &&
+       int64_t(sessions_.load(std::memory_order_relaxed)) >= *spec_.num_sessions &&
+       n + 1 >= total_session_turns_);
+  if (final_credit) stop_sending();
   return c;
 }
 
-void PhaseState::on_return(const Credit&) {
-  active_sessions_.fetch_sub(1, std::memory_order_acq_rel);
+std::optional<Credit> PhaseState::try_issue(int64_t now_ns, int64_t scheduled_ns) {
+  if (sending_done()) return std::nullopt;
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!new_session_allowed_locked(now_ns)) {
+    if (!any_turn_allowed_locked(now_ns)) stop_sending();
+    return std::nullopt;
+  }
+  uint32_t conv = sampler_.next();
+  uint32_t turns = conversation_turns(conv);
+  uint64_t s = sessions_.load(std::memory_order_relaxed);
+  sessions_.store(s + 1, std::memory_order_release);
+  total_session_turns_ += turns;
+  active_sessions_.fetch_add(1, std::memory_order_acq_rel);
+  Credit c = issue_locked(conv, 0, turns, scheduled_ns);
+  c.session = uint32_t(s);
+  c.url_index = uint16_t(next_url_++ % num_urls_);  // round robin per session (spec §5.1)
+  return c;
+}
+
+std::optional<Credit> PhaseState::try_issue_session(uint32_t conversation, uint32_t num_turns,
+                                                    int64_t now_ns, int64_t scheduled_ns) {
+  if (sending_done()) return std::nullopt;
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!new_session_allowed_locked(now_ns)) {
+    if (!any_turn_allowed_locked(now_ns)) stop_sending();
+    return std::nullopt;
+  }
+  uint32_t all = conversation_turns(conversation);
+  uint32_t turns = num_turns == 0 ? all : std::min(num_turns, all);
+  uint64_t s = sessions_.load(std::memory_order_relaxed);
+  sessions_.store(s + 1, std::memory_order_release);
+  total_session_turns_ += turns;
+  active_sessions_.fetch_add(1, std::memory_order_acq_rel);
+  Credit c = issue_locked(conversation, 0, turns, scheduled_ns);
+  c.session = uint32_t(s);
+  c.url_index = uint16_t(next_url_++ % num_urls_);
+  return c;
+}
+
+std::optional<Credit> PhaseState::try_issue_next(const Credit& prev, int64_t now_ns,
+                                                 int64_t scheduled_ns) {
+  if (prev.final_turn() || sending_done()) return std::nullopt;
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!any_turn_allowed_locked(now_ns)) {
+    stop_sending();
+    return std::nullopt;
+  }
+  Credit c = issue_locked(prev.conversation, prev.turn + 1, prev.num_turns, scheduled_ns);
+  c.session = prev.session;
+  c.url_index = prev.url_index;
+  c.x_correlation_id = prev.x_correlation_id;
+  return c;
+}
+
+void PhaseState::on_return(const Credit& c, bool session_ends) {
+  if (c.final_turn() || session_ends) active_sessions_.fetch_sub(1, std::memory_order_acq_rel);
   returned_.fetch_add(1, std::memory_order_acq_rel);
 }
+
+void PhaseState::end_session() { active_sessions_.fetch_sub(1, std::memory_order_acq_rel); }
 
 }  // namespace aiperf::schedule

@@ -1,6 +1,10 @@
 // Phases, credits and stop conditions (spec §3.1-3.4, §3.9): the pure logic of "who may send
 // what, when", unit-testable without sockets (MLPerf LoadGen's habit). The worker threads
-// (worker/) and the rate scheduler thread call into PhaseState, which is thread-safe.
+// (worker/), the schedulers and the record pipeline call into PhaseState, which is thread-safe.
+//
+// Sessions (spec §3.2-3.3): a session is one run of a dataset conversation; its first turn takes
+// a session slot (--concurrency counts sessions), every turn is one credit, and the slot is
+// released when the final turn returns or the session is abandoned (a later turn refused).
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -17,51 +21,84 @@
 
 namespace aiperf::schedule {
 
-/// Permission to send one request (one turn of one conversation) at `scheduled_ns`.
+/// Permission to send one request (one turn of one session) at `scheduled_ns`.
 struct Credit {
   uint64_t index = 0;            // issue order within the phase (JSONL session_num)
   record::Phase phase = record::Phase::kProfiling;
   uint32_t conversation = 0;     // dataset conversation index
   uint32_t turn = 0;
-  uint32_t session = 0;          // session instance (its x_correlation_id)
-  uint16_t url_index = 0;
+  uint32_t num_turns = 1;        // turns this session sends (user-centric may truncate)
+  uint32_t session = 0;          // session number within the phase
+  uint16_t url_index = 0;        // chosen on the first turn, kept by later turns
   int64_t scheduled_ns = 0;      // CLOCK_MONOTONIC target send time
+  /// The session's X-Correlation-ID. Empty on a first turn: the worker draws a UUID4 (or the
+  /// user-centric driver sets the user id); later turns carry the first turn's value.
+  std::string x_correlation_id;
+  /// Body of a later turn rendered with the session history (record pipeline); null: the
+  /// pre-rendered turn-0 body of `conversation`.
+  std::shared_ptr<const std::string> body;
+
+  bool final_turn() const { return turn + 1 >= num_turns; }
 };
 
 struct PhaseSpec {
   record::Phase phase = record::Phase::kProfiling;
   config::TimingMode mode = config::TimingMode::kConcurrency;
-  std::optional<int64_t> request_count;     // stop after this many credits
+  std::optional<int64_t> request_count;     // stop after this many credits (every turn counts)
+  std::optional<int64_t> num_sessions;      // stop after this many sessions' turns (spec §3.3)
   std::optional<double> duration_s;         // stop issuing after this long
   double grace_s = 0.0;                     // wait for in-flight after duration (inf allowed)
-  int64_t concurrency = 1;                  // session slots (a ceiling in rate mode)
-  bool concurrency_set = false;             // rate mode: is there a ceiling at all
-  double rate = 0.0;                        // requests/s (rate mode)
+  int64_t concurrency = 1;                  // session slots (a ceiling in the open-loop modes)
+  bool concurrency_set = false;             // open loop: is there a ceiling at all
+  double rate = 0.0;                        // requests/s (rate and user-centric modes)
   config::ArrivalPattern arrival = config::ArrivalPattern::kPoisson;
   double smoothness = 1.0;
+  int64_t num_users = 0;                    // user-centric
+  // Fixed schedule (spec §3.6): the dataset is already filtered by the offsets.
+  bool auto_offset = true;
+  std::optional<int64_t> start_offset_ms;
+  /// Clamp of dataset turn delays (--inter-turn-delay-cap-seconds, file datasets only).
+  std::optional<double> delay_cap_s;
   const char* name() const { return phase == record::Phase::kWarmup ? "warmup" : "profiling"; }
+  bool open_loop() const { return mode != config::TimingMode::kConcurrency; }
 };
 
 /// The phases of a run in order: warmup (if --warmup-request-count/--warmup-duration), then
-/// profiling. Warmup inherits the profiling timing; its grace is unbounded (spec §3.9).
+/// profiling. Warmup inherits the profiling timing (fixed schedule and user-centric warm up with
+/// a concurrency loop, as AIPerf's warmup is always request-rate style); its grace is unbounded
+/// (spec §3.9). Without any stop condition the profiling phase sends 10 requests (spec §1.4),
+/// except in fixed-schedule mode whose stop condition is the trace itself.
 std::vector<PhaseSpec> make_phases(const config::Config& cfg);
 
-/// Picks the dataset conversation for each new session (spec §4.9; sequential by default).
+/// Picks the dataset conversation for each new session (spec §4.9): sequential (wraps around),
+/// random (uniform with replacement, stream dataset.sampler.random) or shuffle (a permutation,
+/// reshuffled when exhausted, stream dataset.sampler.shuffle). Not thread-safe.
 class ConversationSampler {
  public:
-  explicit ConversationSampler(size_t n) : n_(n) {}
-  uint32_t next() { return uint32_t(next_++ % n_); }
+  explicit ConversationSampler(size_t n) : n_(n == 0 ? 1 : n) {}
+  ConversationSampler(size_t n, config::SamplingStrategy strategy, const RngManager& rngs);
+  uint32_t next();
 
  private:
   size_t n_;
+  config::SamplingStrategy strategy_ = config::SamplingStrategy::kSequential;
   uint64_t next_ = 0;
+  std::optional<Rng> rng_;
+  std::vector<uint32_t> order_;
 };
+
+inline constexpr std::string_view kRandomSamplerStream = "dataset.sampler.random";
+inline constexpr std::string_view kShuffleSamplerStream = "dataset.sampler.shuffle";
 
 /// Shared, thread-safe state of one running phase: credit counting against the stop
 /// conditions, session slots, and completion tracking.
 class PhaseState {
  public:
+  /// Every conversation has one turn; sequential sampling.
   PhaseState(const PhaseSpec& spec, size_t num_conversations, size_t num_urls);
+  /// `turns[i]` = number of turns of conversation i; `sampler` picks conversations.
+  PhaseState(const PhaseSpec& spec, std::vector<uint32_t> turns, size_t num_urls,
+             ConversationSampler sampler);
 
   const PhaseSpec& spec() const { return spec_; }
   void start(int64_t now_ns);
@@ -69,39 +106,82 @@ class PhaseState {
   /// Monotonic ns after which no credit may be issued (INT64_MAX without a duration).
   int64_t send_deadline_ns() const { return send_deadline_ns_; }
 
-  /// Issue the next credit for a new session if the stop conditions allow it, taking a session
-  /// slot. Returns nullopt (and marks sending done) once the phase may not send more. In rate
-  /// mode `need_slot` false skips the slot check (no --concurrency ceiling).
+  /// First turn of a new session on a sampled conversation, if the stop conditions allow a new
+  /// session; takes a session slot (the caller checked slot_available() where there is a
+  /// ceiling). nullopt: no new session now; sending_done() tells whether nothing more may be
+  /// sent at all (then it has been marked).
   std::optional<Credit> try_issue(int64_t now_ns, int64_t scheduled_ns);
-  /// True when a session slot is free (rate mode with a ceiling checks before issuing).
-  bool slot_available() const;
+  /// The same for a given conversation (fixed schedule, user-centric), sending `num_turns`
+  /// turns (0 = all of the conversation's turns).
+  std::optional<Credit> try_issue_session(uint32_t conversation, uint32_t num_turns,
+                                          int64_t now_ns, int64_t scheduled_ns);
+  /// The next turn of the session whose turn `prev` returned. Keeps the session slot. nullopt:
+  /// refused by a stop condition; the caller must then end_session().
+  std::optional<Credit> try_issue_next(const Credit& prev, int64_t now_ns, int64_t scheduled_ns);
 
-  /// A credit's request finished (success or error). Releases its session slot.
-  void on_return(const Credit& c);
-  /// A credit was dropped without a request (shutdown): releases its slot, counts as returned.
-  void on_dropped(const Credit& c) { on_return(c); }
+  /// The sampler's next conversation (user-centric users pick theirs when created).
+  uint32_t sample_conversation();
+  /// True when a session slot is free (open-loop modes with a ceiling check before issuing).
+  bool slot_available() const;
+  int64_t active_sessions() const { return active_sessions_.load(std::memory_order_acquire); }
+  /// Stop conditions without side effects (spec §3.3).
+  bool can_start_new_session(int64_t now_ns) const;
+  bool can_send_any_turn(int64_t now_ns) const;
+
+  /// A credit's request finished (success or error). Releases the session slot when it was the
+  /// session's final turn, or when `session_ends` (the session will not continue: its record
+  /// was dropped).
+  void on_return(const Credit& c, bool session_ends = false);
+  /// A credit was dropped without a request (shutdown): counts as returned, ends its session.
+  void on_dropped(const Credit& c) { on_return(c, true); }
+  /// A session stops before its final turn (its next turn was refused): releases its slot.
+  void end_session();
 
   /// Stop issuing (duration elapsed, Ctrl-C, fatal error).
   void stop_sending() { sending_done_.store(true, std::memory_order_release); }
   bool sending_done() const { return sending_done_.load(std::memory_order_acquire); }
   uint64_t sent() const { return sent_.load(std::memory_order_acquire); }
   uint64_t returned() const { return returned_.load(std::memory_order_acquire); }
+  uint64_t sessions_started() const { return sessions_.load(std::memory_order_acquire); }
   int64_t in_flight() const { return int64_t(sent()) - int64_t(returned()); }
   /// Sending is done and every issued credit came back.
   bool finished() const { return sending_done() && returned() == sent(); }
+  uint32_t conversation_turns(uint32_t conversation) const {
+    return turns_.empty() ? 1 : turns_[conversation % turns_.size()];
+  }
 
  private:
+  bool new_session_allowed_locked(int64_t now_ns) const;
+  bool any_turn_allowed_locked(int64_t now_ns) const;
+  Credit issue_locked(uint32_t conversation, uint32_t turn, uint32_t num_turns,
+                      int64_t scheduled_ns);
+
   PhaseSpec spec_;
+  std::vector<uint32_t> turns_;  // turns per conversation (empty: all single-turn)
   size_t num_urls_;
   int64_t start_ns_ = 0;
   int64_t send_deadline_ns_ = std::numeric_limits<int64_t>::max();
-  std::mutex mu_;  // guards sampler_ and the issue decision (cheap, uncontended mostly)
+  mutable std::mutex mu_;  // guards sampler_ and the issue decisions
   ConversationSampler sampler_;
   uint64_t next_url_ = 0;
+  uint64_t total_session_turns_ = 0;  // Σ num_turns of started sessions (guarded by mu_)
   std::atomic<uint64_t> sent_{0};
+  std::atomic<uint64_t> sessions_{0};
   std::atomic<uint64_t> returned_{0};
   std::atomic<int64_t> active_sessions_{0};
   std::atomic<bool> sending_done_{false};
 };
+
+/// Turns per conversation of a dataset (for PhaseState).
+template <class Dataset>
+std::vector<uint32_t> turn_counts(const Dataset& ds) {
+  std::vector<uint32_t> t;
+  t.reserve(ds.conversations.size());
+  for (const auto& c : ds.conversations) t.push_back(uint32_t(c.turns.empty() ? 1 : c.turns.size()));
+  return t;
+}
+
+/// A dataset turn delay in ns, clamped by the phase's delay cap (negative delays count as 0).
+int64_t turn_delay_ns(const PhaseSpec& spec, std::optional<int64_t> delay_ms);
 
 }  // namespace aiperf::schedule

@@ -48,8 +48,15 @@ class HfTokenizer final : public Tokenizer {
     post_ = hf::make_post_processor(j.value("post_processor", Json()), "post_processor");
     decoder_ = hf::make_decoder(j.value("decoder", Json()), "decoder");
     load_added(j);
-    if (config && opts.transformers_bos_eos) apply_config_bos_eos(*config);
+    if (config) {
+      bos_ = config_token_id(*config, "bos_token");
+      eos_ = config_token_id(*config, "eos_token");
+      if (opts.transformers_bos_eos) apply_config_bos_eos(*config);
+    }
   }
+
+  TokenId bos_token_id() const override { return bos_; }
+  TokenId eos_token_id() const override { return eos_; }
 
   std::vector<TokenId> encode(std::string_view text, bool add_special_tokens) const override {
     std::vector<TokenId> ids;
@@ -124,24 +131,25 @@ class HfTokenizer final : public Tokenizer {
           .insert(added_[k].content, static_cast<uint32_t>(k));
   }
 
+  // The id of a config entry such as "bos_token": a string or {"content": ...}; kNoId if absent.
+  TokenId config_token_id(const Json& cfg, const char* key) const {
+    const Json* v = hf::opt(cfg, key);
+    if (!v) return kNoId;
+    std::string content = v->is_string() ? v->get<std::string>() : hf::str_or(*v, "content", "");
+    if (content.empty()) return kNoId;
+    for (const auto& a : added_)
+      if (a.content == content) return a.id;
+    return model_->token_to_id(content);
+  }
+
   // transformers' LlamaTokenizerFast rebuilds the post-processor from add_bos_token/add_eos_token.
   void apply_config_bos_eos(const Json& cfg) {
     std::string cls = hf::str_or(cfg, "tokenizer_class", "");
     bool llama = cls.find("Llama") != std::string::npos || cls.find("Gemma") != std::string::npos;
     if (!llama || (!cfg.contains("add_bos_token") && !cfg.contains("add_eos_token"))) return;
-    auto token_id = [&](const char* key) -> TokenId {
-      const Json* v = hf::opt(cfg, key);
-      if (!v) return kNoId;
-      std::string content = v->is_string() ? v->get<std::string>() : hf::str_or(*v, "content", "");
-      for (const auto& a : added_)
-        if (a.content == content) return a.id;
-      return model_->token_to_id(content);
-    };
     std::vector<TokenId> prefix, suffix;
-    if (hf::bool_or(cfg, "add_bos_token", false) && token_id("bos_token") != kNoId)
-      prefix.push_back(token_id("bos_token"));
-    if (hf::bool_or(cfg, "add_eos_token", false) && token_id("eos_token") != kNoId)
-      suffix.push_back(token_id("eos_token"));
+    if (hf::bool_or(cfg, "add_bos_token", false) && bos_ != kNoId) prefix.push_back(bos_);
+    if (hf::bool_or(cfg, "add_eos_token", false) && eos_ != kNoId) suffix.push_back(eos_);
     post_ = hf::make_wrap_processor(std::move(prefix), std::move(suffix));
   }
 
@@ -267,6 +275,7 @@ class HfTokenizer final : public Tokenizer {
   std::unique_ptr<hf::Decoder> decoder_;
   std::vector<AddedToken> added_;
   std::unordered_map<TokenId, size_t> added_by_id_;
+  TokenId bos_ = kNoId, eos_ = kNoId;
   detail::ByteTrie raw_trie_, norm_trie_;
 };
 
@@ -299,20 +308,25 @@ std::shared_ptr<const Tokenizer> load_hf_tokenizer(const std::string& json_path,
   if (!j.is_object() || !j.contains("model"))
     throw InputError("tokenizer file '" + json_path +
                      "' has no \"model\"; pass a HuggingFace tokenizer.json");
-  Json config;
-  fs::path cfg_path = fs::path(json_path).parent_path() / "tokenizer_config.json";
-  std::error_code ec;
-  if (fs::exists(cfg_path, ec)) {
+  // tokenizer_config.json, with special_tokens_map.json filling the keys it lacks.
+  Json config = Json::object();
+  for (const char* name : {"tokenizer_config.json", "special_tokens_map.json"}) {
+    fs::path path = fs::path(json_path).parent_path() / name;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) continue;
+    Json part;
     try {
-      config = Json::parse(read_text(cfg_path.string()));
+      part = Json::parse(read_text(path.string()));
     } catch (const Json::parse_error&) {
-      throw InputError("tokenizer config '" + cfg_path.string() +
+      throw InputError("tokenizer config '" + path.string() +
                        "' is not valid JSON; fix or remove it");
     }
+    if (!part.is_object()) continue;
+    for (auto it = part.begin(); it != part.end(); ++it)
+      if (!config.contains(it.key())) config[it.key()] = it.value();
   }
   try {
-    return std::make_shared<HfTokenizer>(json_path, j, &tables,
-                                         config.is_object() ? &config : nullptr, opts);
+    return std::make_shared<HfTokenizer>(json_path, j, &tables, &config, opts);
   } catch (const hf::SpecError& e) {
     throw InputError("tokenizer file '" + json_path + "' field '" + e.field + "': " + e.message +
                      "; use a tokenizer.json written by HuggingFace tokenizers");

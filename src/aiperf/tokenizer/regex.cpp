@@ -61,9 +61,16 @@ bool Regex::next(std::string_view subject, size_t& pos, size_t& s, size_t& e) co
   while (pos < subject.size()) {
     int rc = jit_ ? pcre2_jit_match(code, subj, subject.size(), pos, 0, sc.md, sc.mc)
                   : pcre2_match(code, subj, subject.size(), pos, PCRE2_NO_UTF_CHECK, sc.md, sc.mc);
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && jit_)  // e.g. JIT stack exhausted: interpret
+      rc = pcre2_match(code, subj, subject.size(), pos, PCRE2_NO_UTF_CHECK, sc.md, sc.mc);
+    if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (rc < 0) {
-      if (rc == PCRE2_ERROR_NOMATCH) return false;
-      throw std::runtime_error("regex match failed (code " + std::to_string(rc) + ")");
+      // Resource limits on pathological input: never throw on the hot path; the rest of the
+      // subject becomes one piece (the model still tokenizes it exactly, only the split differs).
+      s = pos;
+      e = subject.size();
+      pos = e;
+      return true;
     }
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(sc.md);
     s = ov[0];

@@ -18,6 +18,7 @@ class Regex {
   Regex(const Regex&) = delete;
   Regex& operator=(const Regex&) = delete;
 
+  /// Never throws: if PCRE2 hits a resource limit, the rest of the subject is one match.
   /// Appends the [start, end) byte ranges of all non-overlapping matches in `subject` (which must
   /// be valid UTF-8) to `out`, as pairs. Empty matches are skipped.
   void find_all(std::string_view subject, std::vector<std::pair<size_t, size_t>>& out) const;

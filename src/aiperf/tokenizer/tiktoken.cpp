@@ -127,6 +127,11 @@ class TiktokenTokenizer final : public Tokenizer {
   }
 
   std::string name() const override { return name_; }
+  TokenId eos_token_id() const override {
+    for (const auto& [text, id] : specials_)
+      if (text == "<|endoftext|>") return id;
+    return kNoToken;
+  }
 
  private:
   static constexpr uint32_t kAbsent = UINT32_MAX;

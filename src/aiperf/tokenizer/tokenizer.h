@@ -29,6 +29,12 @@ class Tokenizer {
   virtual size_t count(std::string_view text) const { return encode(text, false).size(); }
   /// A short name for logs and exports ("builtin", "cl100k_base", a path or hub id).
   virtual std::string name() const = 0;
+  /// BOS / EOS ids as transformers reports them (tokenizer_config.json or
+  /// special_tokens_map.json `bos_token` / `eos_token`); tiktoken: no BOS, EOS = <|endoftext|>.
+  /// kNoToken when the tokenizer has none.
+  static constexpr TokenId kNoToken = UINT32_MAX;
+  virtual TokenId bos_token_id() const { return kNoToken; }
+  virtual TokenId eos_token_id() const { return kNoToken; }
 };
 
 struct LoadOptions {

@@ -10,13 +10,21 @@ namespace aiperf::worker {
 
 namespace {
 constexpr int64_t kLeadNs = 2'000'000;  // hand credits to workers 2 ms before their target
+}  // namespace
 
-void sleep_until(int64_t mono_target_ns) {
-  timespec ts{time_t(mono_target_ns / 1'000'000'000), long(mono_target_ns % 1'000'000'000)};
+void sleep_until_mono(int64_t target_ns) {
+  timespec ts{time_t(target_ns / 1'000'000'000), long(target_ns % 1'000'000'000)};
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
   }
 }
-}  // namespace
+
+Worker* pick_least_loaded(const std::vector<Worker*>& workers, size_t* rr) {
+  Worker* best = workers[(*rr)++ % workers.size()];
+  for (Worker* w : workers) {
+    if (w->in_flight() < best->in_flight()) best = w;
+  }
+  return best;
+}
 
 RateScheduler::RateScheduler(schedule::PhaseState& phase, std::vector<Worker*> workers,
                              std::unique_ptr<schedule::IntervalGenerator> intervals)
@@ -33,16 +41,17 @@ void RateScheduler::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+Worker* RateScheduler::least_loaded() { return pick_least_loaded(workers_, &rr_); }
+
 void RateScheduler::run() {
   const auto& spec = phase_.spec();
   int64_t next = phase_.start_ns() + intervals_->next_ns();
-  size_t rr = 0;
   while (!stop_.load(std::memory_order_relaxed) && !phase_.sending_done()) {
     int64_t now = mono_ns();
     if (next < now) next = now;  // never burst to catch up
     // Wake early (at most 1 ms slices so stop() stays responsive) and hand over ahead of time.
     if (next - kLeadNs > now) {
-      sleep_until(std::min(next - kLeadNs, now + 1'000'000));
+      sleep_until_mono(std::min(next - kLeadNs, now + 1'000'000));
       continue;
     }
     if (next >= phase_.send_deadline_ns()) {
@@ -50,19 +59,38 @@ void RateScheduler::run() {
       break;
     }
     int64_t target = next;
-    next += intervals_->next_ns();
-    if (spec.concurrency_set && !phase_.slot_available()) {
-      skipped_.fetch_add(1, std::memory_order_relaxed);  // a tick with no free slot is skipped
-      continue;
+    next += intervals_->next_ns();  // scheduled before issuing
+
+    // Continuations first (they hold their slots), then new sessions (spec §3.4).
+    auto t = continuations_.pop_ready(target);
+    bool can_new = !t && phase_.can_start_new_session(target);
+    bool can_any = t || can_new || phase_.can_send_any_turn(target);
+    switch (schedule::decide_tick(t.has_value(), can_new,
+                                  spec.concurrency_set && !phase_.slot_available(), can_any)) {
+      case schedule::TickAction::kContinuation: {
+        auto c = phase_.try_issue_next(t->prev, target, target);
+        if (!c) {
+          phase_.end_session();
+          break;
+        }
+        c->body = std::move(t->body);
+        workers_[t->worker_id % workers_.size()]->submit(&phase_, std::move(*c));
+        break;
+      }
+      case schedule::TickAction::kNewSession:
+        if (auto c = phase_.try_issue(target, target)) {
+          least_loaded()->submit(&phase_, std::move(*c));
+        }
+        break;
+      case schedule::TickAction::kSkipNoSlot:
+        skipped_.fetch_add(1, std::memory_order_relaxed);  // no catch-up later
+        break;
+      case schedule::TickAction::kWait:
+        break;  // the tick passes; queued turns become ready later
+      case schedule::TickAction::kStop:
+        phase_.stop_sending();
+        return;
     }
-    auto c = phase_.try_issue(target, target);
-    if (!c) break;
-    // Least-loaded worker, round robin among ties.
-    Worker* best = workers_[rr++ % workers_.size()];
-    for (Worker* w : workers_) {
-      if (w->in_flight() < best->in_flight()) best = w;
-    }
-    best->submit(&phase_, *c);
   }
 }
 

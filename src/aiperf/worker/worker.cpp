@@ -68,9 +68,9 @@ std::string Worker::uuid4() {
   return endpoint::uuid4(hi, lo);
 }
 
-void Worker::submit(schedule::PhaseState* phase, const schedule::Credit& c) {
+void Worker::submit(schedule::PhaseState* phase, schedule::Credit c) {
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  loop_.post([this, phase, c] {
+  loop_.post([this, phase, c = std::move(c)] {
     if (aborting_) {
       phase->on_dropped(c);
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
@@ -80,9 +80,9 @@ void Worker::submit(schedule::PhaseState* phase, const schedule::Credit& c) {
     // hands credits over ahead of time so that lateness is the timerfd wake-up only.
     int64_t now = mono_ns();
     if (c.scheduled_ns > now + 20'000) {
-      loop_.add_timer(c.scheduled_ns, [this, phase, c] { send(phase, c, false); });
+      loop_.add_timer(c.scheduled_ns, [this, phase, c] { send(phase, c); });
     } else {
-      send(phase, c, false);
+      send(phase, c);
     }
   });
 }
@@ -98,7 +98,7 @@ void Worker::issue_closed(schedule::PhaseState* phase) {
   auto c = phase->try_issue(now, now);
   if (!c) return;
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  send(phase, *c, true);
+  send(phase, *c);
 }
 
 void Worker::abort_in_flight() {
@@ -108,7 +108,7 @@ void Worker::abort_in_flight() {
   });
 }
 
-void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c, bool closed_loop) {
+void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
   if (aborting_) {
     phase->on_dropped(c);
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
@@ -119,13 +119,14 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c, bool c
   rec->phase = c.phase;
   rec->conversation_index = c.conversation;
   rec->turn_index = c.turn;
+  rec->num_turns = c.num_turns;
   rec->session_index = c.session;
   rec->worker_id = id_;
   rec->url_index = c.url_index;
   rec->scheduled_ns = c.scheduled_ns;
   rec->credit_ns = mono_ns();
   rec->x_request_id = uuid4();
-  rec->x_correlation_id = uuid4();
+  rec->x_correlation_id = c.x_correlation_id.empty() ? uuid4() : c.x_correlation_id;
 
   // Per-request header lines live in a heap block owned by the completion callback.
   auto headers = std::make_shared<std::string>();
@@ -136,19 +137,29 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c, bool c
   req.url_index = c.url_index;
   req.target = plan_.targets[c.url_index];
   req.header_lines = *headers;
-  req.body = c.phase == record::Phase::kWarmup && !plan_.warmup_bodies.empty()
-                 ? plan_.warmup_bodies[c.conversation]
-                 : plan_.bodies[c.conversation];
+  if (c.body) {
+    req.body = *c.body;  // a later turn, rendered with the session history
+  } else {
+    req.body = c.phase == record::Phase::kWarmup && !plan_.warmup_bodies.empty()
+                   ? plan_.warmup_bodies[c.conversation]
+                   : plan_.bodies[c.conversation];
+  }
+  // `c` (captured by value) keeps a later turn's body alive until the request is done.
   client_->send(req, std::move(rec),
-                [this, phase, c, closed_loop, headers](std::unique_ptr<record::RequestRecord> r) {
+                [this, phase, c, headers](std::unique_ptr<record::RequestRecord> r) {
                   in_flight_.fetch_sub(1, std::memory_order_relaxed);
-                  phase->on_return(c);
-                  if (aborting_ || r->error == record::ErrorKind::kCancelled) {
-                    dropped_.fetch_add(1, std::memory_order_relaxed);
-                  } else {
+                  bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
+                  // A dropped record never reaches the pipeline: its session cannot continue.
+                  phase->on_return(c, !forward);
+                  if (forward) {
                     sink_.push(std::move(r));
+                  } else {
+                    dropped_.fetch_add(1, std::memory_order_relaxed);
                   }
-                  if (closed_loop && !aborting_) issue_closed(phase);
+                  if (!aborting_ && c.final_turn() &&
+                      phase->spec().mode == config::TimingMode::kConcurrency) {
+                    issue_closed(phase);  // closed loop: a session ended, start the next
+                  }
                 });
 }
 

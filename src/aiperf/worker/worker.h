@@ -40,6 +40,7 @@ struct RequestPlan {
   std::vector<std::string> targets;     // request target (path + query) per --url
   const endpoint::RequestHeaders* headers = nullptr;  // rendered once per run
   std::vector<std::string> bodies;      // rendered body per dataset conversation (turn 0)
+  // Later turns of multi-turn sessions carry their own body in the Credit (record pipeline).
   std::vector<std::string> warmup_bodies;  // the same for the warmup phase (spec §11.12)
   transport::ClientOptions client;      // URLs, TLS, timeout
 };
@@ -56,9 +57,10 @@ class Worker {
   void stop();
 
   /// Thread-safe. Send credit `c` of `phase` at c.scheduled_ns (timerfd, absolute) or now.
-  void submit(schedule::PhaseState* phase, const schedule::Credit& c);
+  /// In concurrency mode a session that ends on this worker starts the next one (closed loop).
+  void submit(schedule::PhaseState* phase, schedule::Credit c);
   /// Thread-safe. Closed loop: start `sessions` sessions now and start a new one whenever one
-  /// finishes, while the phase allows (concurrency mode).
+  /// finishes (its final turn returns), while the phase allows (concurrency mode).
   void run_closed_loop(schedule::PhaseState* phase, int64_t sessions);
   /// Thread-safe. Abort every in-flight request; their records are dropped (spec §2.9: requests
   /// cut off by the grace period or by Ctrl-C count neither as successes nor as errors).
@@ -72,7 +74,7 @@ class Worker {
 
  private:
   void issue_closed(schedule::PhaseState* phase);
-  void send(schedule::PhaseState* phase, const schedule::Credit& c, bool closed_loop);
+  void send(schedule::PhaseState* phase, const schedule::Credit& c);
   std::string uuid4();
 
   uint16_t id_;

@@ -15,6 +15,10 @@ namespace {
 
 using Args = std::vector<std::string>;
 
+const std::string kData = AIPERF_TEST_DATA_DIR;
+const std::string kSingleTurn = kData + "/traces/single_turn_basic.jsonl";
+const std::string kMooncake = kData + "/traces/arxiv_mooncake_trace_first20.jsonl";
+
 Config parse(Args args, bool tty = false) {
   ParseEnv env;
   env.stdout_is_tty = tty;
@@ -198,6 +202,92 @@ TEST(ProfileAliases, EveryNameWorks) {
       {{"-m", "a", "--request-rate", "4"}, [](const Config& c) { return c.request_rate == 4.0; }},
       {{"-m", "a", "--extra-inputs", "k:1"},
        [](const Config& c) { return c.extra_inputs_json == "{\"k\":1}"; }},
+      // ---- workloads (issue 5)
+      {{"-m", "a", "--input-file", kSingleTurn},
+       [](const Config& c) { return c.input_file == kSingleTurn; }},
+      {{"-m", "a", "--input-file", kMooncake, "--custom-dataset-type", "mooncake_trace",
+        "--no-fixed-schedule"},
+       [](const Config& c) {
+         return c.custom_dataset_type == CustomDatasetType::kMooncakeTrace &&
+                c.fixed_schedule == false && c.timing_mode == TimingMode::kConcurrency;
+       }},
+      {{"-m", "a", "--public-dataset", "sharegpt"},
+       [](const Config& c) { return c.public_dataset == "sharegpt"; }},
+      {{"-m", "a", "--dataset-sampling-strategy", "shuffle"},
+       [](const Config& c) { return c.dataset_sampling_strategy == SamplingStrategy::kShuffle; }},
+      {{"-m", "a", "--input-file", kMooncake, "--fixed-schedule", "--fixed-schedule-auto-offset",
+        "--fixed-schedule-end-offset", "9"},
+       [](const Config& c) {
+         return c.timing_mode == TimingMode::kFixedSchedule && c.fixed_schedule_auto_offset == true &&
+                c.fixed_schedule_end_offset_ms == 9;
+       }},
+      {{"-m", "a", "--input-file", kMooncake, "--fixed-schedule-start-offset", "5"},
+       [](const Config& c) {
+         return c.fixed_schedule_start_offset_ms == 5 && c.fixed_schedule_auto_offset == false;
+       }},
+      {{"-m", "a", "--conversation-num", "4"}, [](const Config& c) { return c.num_sessions == 4; }},
+      {{"-m", "a", "--num-conversations", "4"},
+       [](const Config& c) { return c.num_sessions == 4; }},
+      {{"-m", "a", "--num-sessions", "4"}, [](const Config& c) { return c.num_sessions == 4; }},
+      {{"-m", "a", "--conversation-turn-mean", "3"},
+       [](const Config& c) { return c.session_turns_mean == 3.0; }},
+      {{"-m", "a", "--session-turns-mean", "3"},
+       [](const Config& c) { return c.session_turns_mean == 3.0; }},
+      {{"-m", "a", "--conversation-turn-stddev", "2"},
+       [](const Config& c) { return c.session_turns_stddev == 2.0; }},
+      {{"-m", "a", "--session-turns-stddev", "2"},
+       [](const Config& c) { return c.session_turns_stddev == 2.0; }},
+      {{"-m", "a", "--conversation-turn-delay-mean", "5"},
+       [](const Config& c) { return c.session_turn_delay_mean_ms == 5.0; }},
+      {{"-m", "a", "--session-turn-delay-mean", "5"},
+       [](const Config& c) { return c.session_turn_delay_mean_ms == 5.0; }},
+      {{"-m", "a", "--conversation-turn-delay-stddev", "5"},
+       [](const Config& c) { return c.session_turn_delay_stddev_ms == 5.0; }},
+      {{"-m", "a", "--session-turn-delay-stddev", "5"},
+       [](const Config& c) { return c.session_turn_delay_stddev_ms == 5.0; }},
+      {{"-m", "a", "--conversation-turn-delay-ratio", "0.5"},
+       [](const Config& c) { return c.session_turn_delay_ratio == 0.5; }},
+      {{"-m", "a", "--session-delay-ratio", "0.5"},
+       [](const Config& c) { return c.session_turn_delay_ratio == 0.5; }},
+      {{"-m", "a", "--inter-turn-delay-cap-seconds", "2"},
+       [](const Config& c) { return c.inter_turn_delay_cap_s == 2.0; }},
+      {{"-m", "a", "--prompt-prefix-pool-size", "3", "--prompt-prefix-length", "7"},
+       [](const Config& c) { return c.num_prefix_prompts == 3 && c.prefix_prompt_length == 7; }},
+      {{"-m", "a", "--prefix-prompt-pool-size", "3", "--prefix-prompt-length", "7"},
+       [](const Config& c) { return c.num_prefix_prompts == 3 && c.prefix_prompt_length == 7; }},
+      {{"-m", "a", "--num-prefix-prompts", "3", "--prefix-prompt-length", "7"},
+       [](const Config& c) { return c.num_prefix_prompts == 3; }},
+      {{"-m", "a", "--shared-system-prompt-length", "8"},
+       [](const Config& c) { return c.shared_system_prompt_length == 8; }},
+      {{"-m", "a", "--user-context-prompt-length", "9"},
+       [](const Config& c) { return c.user_context_prompt_length == 9; }},
+      {{"-m", "a", "--isl-block-size", "16"}, [](const Config& c) { return c.isl_block_size == 16; }},
+      {{"-m", "a", "--prompt-input-tokens-block-size", "16"},
+       [](const Config& c) { return c.isl_block_size == 16; }},
+      {{"-m", "a", "--synthetic-input-tokens-block-size", "16"},
+       [](const Config& c) { return c.isl_block_size == 16; }},
+      {{"-m", "a", "--seq-dist", "128,64:100"}, [](const Config& c) { return c.seq_dist.has_value(); }},
+      {{"-m", "a", "--sequence-distribution", "128,64:100"},
+       [](const Config& c) { return c.seq_dist == "128,64:100"; }},
+      {{"-m", "a", "--synthesis-speedup-ratio", "2"},
+       [](const Config& c) { return c.synthesis_speedup_ratio == 2.0; }},
+      {{"-m", "a", "--synthesis-prefix-len-multiplier", "2"},
+       [](const Config& c) { return c.synthesis_prefix_len_multiplier == 2.0; }},
+      {{"-m", "a", "--synthesis-prefix-root-multiplier", "2"},
+       [](const Config& c) { return c.synthesis_prefix_root_multiplier == 2; }},
+      {{"-m", "a", "--synthesis-prompt-len-multiplier", "2"},
+       [](const Config& c) { return c.synthesis_prompt_len_multiplier == 2.0; }},
+      {{"-m", "a", "--synthesis-output-len-multiplier", "2"},
+       [](const Config& c) { return c.synthesis_output_len_multiplier == 2.0; }},
+      {{"-m", "a", "--synthesis-max-isl", "100"},
+       [](const Config& c) { return c.synthesis_max_isl == 100; }},
+      {{"-m", "a", "--synthesis-max-osl", "100"},
+       [](const Config& c) { return c.synthesis_max_osl == 100; }},
+      {{"-m", "a", "--user-centric-rate", "2", "--num-users", "3", "--session-turns-mean", "2"},
+       [](const Config& c) {
+         return c.timing_mode == TimingMode::kUserCentric && c.user_centric_rate == 2.0 &&
+                c.num_users == 3;
+       }},
   };
   for (const auto& tc : cases) {
     std::string joined;
@@ -553,7 +643,8 @@ TEST(ProfileHelp, ListsEveryFlagGroupAndDefault) {
     EXPECT_TRUE(found) << name;
   }
   for (const char* group :
-       {"Endpoint:", "Tokenizer:", "Input:", "Goodput:", "Conversation Input:",
+       {"Endpoint:", "Tokenizer:", "Input:", "Fixed Schedule:", "Goodput:", "Conversation Input:",
+        "Prefix Prompt:", "Synthesis:", "User-Centric Rate:",
         "Input Sequence Length (ISL):", "Output Sequence Length (OSL):", "Load Generator:",
         "Warmup:", "Output:", "UI:", "Service:", "Workers:"}) {
     EXPECT_NE(help.find(std::string("\n") + group + "\n"), std::string::npos) << group;

@@ -189,3 +189,20 @@ TEST(Load, HfCountFromManyThreads) {
 
 }  // namespace
 }  // namespace aiperf::tokenizer
+
+namespace aiperf::tokenizer {
+namespace {
+
+TEST(Load, BosEosFromConfig) {
+  auto mistral = load(testing::data_dir("mistral_7b_v0.1"));
+  EXPECT_EQ(mistral->bos_token_id(), 1u);
+  EXPECT_EQ(mistral->eos_token_id(), 2u);
+  auto t5 = load(testing::data_dir("t5_small"));
+  EXPECT_EQ(t5->bos_token_id(), Tokenizer::kNoToken);
+  EXPECT_EQ(t5->eos_token_id(), 1u);
+  EXPECT_EQ(builtin()->bos_token_id(), Tokenizer::kNoToken);
+  EXPECT_EQ(builtin()->eos_token_id(), 199999u);
+}
+
+}  // namespace
+}  // namespace aiperf::tokenizer

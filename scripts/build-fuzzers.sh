@@ -30,10 +30,18 @@ done
 # Library sources per target, relative to the repository root, keyed by file name.
 declare -A SOURCES=(
   [http_sse_fuzz]="src/aiperf/transport/http_response_parser.cpp src/aiperf/transport/sse_framer.cpp"
+  [mooncake_trace_fuzz]="src/aiperf/dataset/custom/mooncake_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
+  [bailian_trace_fuzz]="src/aiperf/dataset/custom/bailian_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
+  [single_turn_fuzz]="src/aiperf/dataset/custom/single_turn.cpp src/aiperf/dataset/custom/multi_turn.cpp src/aiperf/dataset/custom/jsonl.cpp"
+  [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
   [http_sse_fuzz]=""
+  [mooncake_trace_fuzz]="-lsimdjson"
+  [bailian_trace_fuzz]="-lsimdjson"
+  [single_turn_fuzz]="-lsimdjson"
+  [burst_gpt_trace_fuzz]="-lsimdjson"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -48,6 +56,30 @@ seed_http_sse_fuzz() {
   printf '\000\007HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n9;x=y\r\ndata: a\n\n\r\n0\r\nT: 1\r\n\r\n' >"$dir/chunked"
   # Mode 2: chunk framing supplied.
   printf '\002\002b\r\ndata: x\r\n\r\n\r\n4\r\ndata\r\n3\r\n: y\r\n1\r\n\n\r\n0\r\n\r\n' >"$dir/chunks"
+}
+
+# Dataset formats: every line of the trace samples is a starting input.
+seed_jsonl_lines() {
+  local dir=$1 prefix=$2 i=0 f line
+  shift 2
+  for f in "$@"; do
+    while IFS= read -r line; do printf '%s%s' "$prefix" "$line" >"$dir/l_$((i++))"; done <"$f"
+  done
+}
+seed_mooncake_trace_fuzz() {
+  seed_jsonl_lines "$1" "" "$ROOT"/tests/data/traces/mooncake_trace_modes.jsonl \
+    "$ROOT"/tests/data/traces/arxiv_mooncake_trace_first20.jsonl
+}
+seed_bailian_trace_fuzz() {
+  seed_jsonl_lines "$1" "" "$ROOT"/tests/data/traces/bailian_trace_doc_example.jsonl \
+    "$ROOT"/tests/data/traces/qwen_thinking_first_row_as_quoted.jsonl
+}
+seed_single_turn_fuzz() {
+  seed_jsonl_lines "$1" $'\x00' "$ROOT"/tests/data/traces/single_turn_*.jsonl
+  seed_jsonl_lines "$1" $'\x02' "$ROOT"/tests/data/traces/multi_turn_*.jsonl
+}
+seed_burst_gpt_trace_fuzz() {
+  cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"
 }
 
 mkdir -p "$OUT"

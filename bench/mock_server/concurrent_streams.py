@@ -43,7 +43,10 @@ def main():
             last_probe = time.monotonic()
         for key, _ in sel.select(timeout=0.1):
             s, buf = key.fileobj, key.data
-            data = s.recv(1 << 16)
+            try:
+                data = s.recv(1 << 16)
+            except ConnectionError:  # e.g. a --fault-reset-* server
+                data = b""
             if data:
                 buf += data
                 continue

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "aiperf/cli/analyze_trace.h"
+#include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
 
 namespace aiperf::cli {
@@ -17,8 +19,10 @@ void print_usage(FILE* f) {
                "NVIDIA AIPerf v%s - AI Performance Benchmarking Tool (C++ implementation)\n\n"
                "Usage: aiperf COMMAND [OPTIONS]\n\n"
                "Commands:\n"
-               "  profile    Run a benchmark against an OpenAI-compatible server.\n"
-               "  tokenize   Count or list the tokens of a text with a tokenizer.\n\n"
+               "  analyze-trace Statistics of a mooncake-style trace (lengths, prefix reuse).\n"
+               "  profile       Run a benchmark against an OpenAI-compatible server.\n"
+               "  synthesize    Rewrite a trace with the --synthesis-* transforms.\n"
+               "  tokenize      Count or list the tokens of a text with a tokenizer.\n\n"
                "Options:\n"
                "  --help, -h     Show this message.\n"
                "  --version      Show the version.\n\n"
@@ -45,7 +49,13 @@ int main(int argc, char** argv) {
     return run_profile(std::vector<std::string>(argv + 2, argv + argc));
   }
   if (cmd == "tokenize") return run_tokenize(argc - 1, argv + 1);
-  std::fprintf(stderr, "aiperf: error: unknown command '%s' (commands: profile, tokenize; see aiperf --help)\n",
+  if (cmd == "analyze-trace") {
+    return run_analyze_trace(std::vector<std::string>(argv + 2, argv + argc));
+  }
+  if (cmd == "synthesize") return run_synthesize(std::vector<std::string>(argv + 2, argv + argc));
+  std::fprintf(stderr,
+               "aiperf: error: unknown command '%s' (commands: analyze-trace, profile, synthesize, "
+               "tokenize; see aiperf --help)\n",
                cmd.c_str());
   return 2;
 }

@@ -41,15 +41,23 @@ int default_worker_count(const config::Config& cfg) {
   return int(std::max(1u, n / 2));  // the other cores: record pipeline, scheduler, the server
 }
 
+/// inputs.json: every turn's payload as formatted before the run (spec §6.1). Later turns of a
+/// session are written as the turn alone; the history with the server's answers is only known
+/// during the run.
 void write_inputs_json(const std::string& path, const dataset::Dataset& ds,
-                       const std::vector<std::string>& bodies) {
+                       const std::vector<std::string>& bodies, const config::Config& cfg,
+                       const endpoint::Endpoint& ep, const nlohmann::ordered_json* extra) {
   std::ofstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error("cannot write " + path);
   f << "{\n  \"data\": [";
   for (size_t i = 0; i < ds.conversations.size(); ++i) {
-    f << (i ? ",\n" : "\n") << "    {\"session_id\": "
-      << nlohmann::json(ds.conversations[i].session_id).dump() << ", \"payloads\": ["
-      << bodies[i] << "]}";
+    const dataset::Conversation& conv = ds.conversations[i];
+    f << (i ? ",\n" : "\n") << "    {\"session_id\": " << nlohmann::json(conv.session_id).dump()
+      << ", \"payloads\": [" << bodies[i];
+    for (size_t k = 1; k < conv.turns.size(); ++k) {
+      f << ", " << ep.render_body(endpoint::make_render_context(cfg, conv, conv.turns[k], extra));
+    }
+    f << "]}";
   }
   f << "\n  ]\n}\n";
 }
@@ -114,7 +122,9 @@ void ProfileRun::prepare() {
   lo.revision = cfg_.tokenizer_revision;
   lo.trust_remote_code = cfg_.tokenizer_trust_remote_code;
   tokenizer_ = tokenizer::load(cfg_.tokenizer_spec(), lo);
-  dataset_ = dataset::build_synthetic(cfg_, *tokenizer_, rngs_);
+  dataset_ = dataset::load_dataset(cfg_, *tokenizer_, rngs_);
+  for (const auto& w : cfg_.warnings) std::fprintf(stderr, "aiperf: warning: %s\n", w.c_str());
+  for (const auto& w : dataset_.warnings) std::fprintf(stderr, "aiperf: warning: %s\n", w.c_str());
   extra_inputs_ = endpoint::parse_extra_inputs(cfg_.extra_inputs_json);
   headers_ = std::make_unique<endpoint::RequestHeaders>(cfg_);
   plan_.headers = headers_.get();
@@ -137,7 +147,8 @@ void ProfileRun::prepare() {
   }
   paths_ = exporter::artifact_paths(cfg_);
   fs::create_directories(paths_.dir);
-  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies);
+  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
+                    *endpoint_, extra_inputs_.get());
 }
 
 void ProfileRun::check_servers() {
@@ -216,7 +227,8 @@ PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progr
     case TimingMode::kUserCentric: {
       double total = 0;
       for (const auto& c : dataset_.conversations) total += double(c.turns.size());
-      double avg = dataset_.conversations.empty() ? 1.0 : total / double(dataset_.conversations.size());
+      double avg =
+          dataset_.conversations.empty() ? 1.0 : total / double(dataset_.conversations.size());
       auto plan = schedule::plan_user_centric(spec.num_users, spec.rate, avg);
       turns = worker::make_user_centric_turns(ps, ws, plan.turn_gap_ns);
       router_.attach(spec.phase, &ps, turns.get());
@@ -240,10 +252,10 @@ PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progr
       out.interrupted = true;
       ps.stop_sending();
       abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
-      std::fprintf(stderr,
-                   sig >= 2 ? "\naiperf: stopping now; writing what completed\n"
-                            : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
-                              "(Ctrl-C again to stop now)\n");
+      std::fprintf(stderr, sig >= 2
+                               ? "\naiperf: stopping now; writing what completed\n"
+                               : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
+                                 "(Ctrl-C again to stop now)\n");
     }
     if (now >= ps.send_deadline_ns()) ps.stop_sending();
     pc.completed = (warm ? cnt.warmup_done.load() : cnt.profiling_done.load()) - done0;
@@ -330,8 +342,8 @@ int ProfileRun::finish(const PhaseOutcome& prof, const RecordPipeline& pipeline)
 
   exporter::SummaryInfo info;
   info.aiperf_version = kVersion;
-  info.benchmark_id = endpoint::uuid4(rngs_.derive("benchmark.id").next_u64(),
-                                      wall_ns() ^ uint64_t(::getpid()));
+  info.benchmark_id =
+      endpoint::uuid4(rngs_.derive("benchmark.id").next_u64(), wall_ns() ^ uint64_t(::getpid()));
   info.was_cancelled = prof.interrupted;
   info.start_wall_ns = prof.start_wall_ns;
   info.end_wall_ns = prof.end_wall_ns;
@@ -359,8 +371,8 @@ int ProfileRun::finish(const PhaseOutcome& prof, const RecordPipeline& pipeline)
   if (results.valid_count == 0) {
     std::string first = pipeline.first_error();
     std::fprintf(stderr, "aiperf: error: all %lld requests failed%s%s\n",
-                 (long long)results.error_count, first.empty() ? "" : "; first error: ",
-                 first.c_str());
+                 (long long)results.error_count,
+                 first.empty() ? "" : "; first error: ", first.c_str());
     return kExitBenchmarkFailed;
   }
   return kExitOk;

@@ -15,7 +15,9 @@ RecordPipeline::RecordPipeline(worker::RecordSink& sink, const record::RecordPro
       aggregator_(aggregator),
       writers_(writers) {}
 
-RecordPipeline::~RecordPipeline() { finish(); }
+RecordPipeline::~RecordPipeline() {
+  finish();
+}
 
 void RecordPipeline::start() {
   thread_ = std::thread([this] { run(); });
@@ -35,21 +37,39 @@ std::string RecordPipeline::first_error() const {
 
 void RecordPipeline::run() {
   std::vector<std::unique_ptr<record::RequestRecord>> batch;
+  std::vector<TurnStep> steps;
   for (;;) {
     bool last = done_.load();
     batch.clear();
     sink_.pop_all(batch, 50);
-    for (auto& r : batch) handle(*r);
+    // Two passes: first every session's next turn (light: the answer's text and a body), then
+    // the full processing (token counts of whole histories), so that no session waits for the
+    // tokenizing of the records queued before it. A batch never holds two turns of one session.
+    steps.resize(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) steps[i] = begin_turn(*batch[i]);
+    for (size_t i = 0; i < batch.size(); ++i) handle(*batch[i], steps[i]);
     if (last && batch.empty()) break;
   }
   if (writers_) writers_->flush();
   counters_.cpu_ns.store(thread_cpu_ns());
 }
 
-void RecordPipeline::handle(const record::RequestRecord& raw) {
-  const bool multi = raw.num_turns > 1 && sessions_cfg_.has_value();
+RecordPipeline::TurnStep RecordPipeline::begin_turn(const record::RequestRecord& raw) {
+  TurnStep step;
+  if (raw.num_turns <= 1 || !sessions_cfg_) return step;
+  const dataset::Conversation& conv = dataset_.conversations[raw.conversation_index];
+  step.key = (uint64_t(raw.phase) << 32) | raw.session_index;
+  step.st = &sessions_[step.key];               // node-based: the pointer survives other inserts
+  step.sent_body = step.st->body;               // what this turn sent
+  step.sent_history = step.st->history.size();  // the history it carried
+  const bool last = raw.turn_index + 1 >= raw.num_turns || raw.turn_index + 1 >= conv.turns.size();
+  step.ended = last || !advance_session(raw, conv, *step.st);
+  return step;
+}
+
+void RecordPipeline::handle(const record::RequestRecord& raw, TurnStep& step) {
   const bool warm = raw.phase == record::Phase::kWarmup;
-  if (warm && !multi) {
+  if (warm && !step.st) {
     counters_.warmup_done.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -58,17 +78,20 @@ void RecordPipeline::handle(const record::RequestRecord& raw) {
   record::RequestContext ctx;
   ctx.x_request_id = raw.x_request_id;
   ctx.x_correlation_id = raw.x_correlation_id;
-  SessionState* st = nullptr;
-  std::string reply;
-  if (multi) {
-    st = &sessions_[(uint64_t(raw.phase) << 32) | raw.session_index];
-    ctx.history = st->history;
-    ctx.assistant_reply = &reply;
+  if (!step.st) {
+    account(processor_.process(raw, conv, turn, bodies_[raw.conversation_index], ctx), warm);
+    return;
   }
-  std::string_view payload = st && st->body ? std::string_view(*st->body)
+  ctx.history = std::span<const dataset::Turn>(step.st->history).first(step.sent_history);
+  std::string_view payload = step.sent_body ? std::string_view(*step.sent_body)
                                             : std::string_view(bodies_[raw.conversation_index]);
   record::ProcessedRecord rec = processor_.process(raw, conv, turn, payload, ctx);
-  if (multi) continue_session(raw, conv, rec, *st, reply);
+  if (step.ended) sessions_.erase(step.key);
+  step = TurnStep{};
+  account(std::move(rec), warm);
+}
+
+void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm) {
   if (warm) {
     counters_.warmup_done.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -87,31 +110,48 @@ void RecordPipeline::handle(const record::RequestRecord& raw) {
   counters_.profiling_done.fetch_add(1, std::memory_order_release);
 }
 
-void RecordPipeline::continue_session(const record::RequestRecord& raw,
-                                      const dataset::Conversation& conv,
-                                      const record::ProcessedRecord& rec, SessionState& st,
-                                      std::string& reply) {
-  const uint64_t key = (uint64_t(raw.phase) << 32) | raw.session_index;
-  const uint32_t next = raw.turn_index + 1;
-  if (next >= raw.num_turns || next >= conv.turns.size()) {
-    sessions_.erase(key);  // the final turn: the session is over
-    return;
+bool RecordPipeline::extract_reply(const record::RequestRecord& raw, std::string& reply) {
+  // The same rules as record::RecordProcessor (spec §2.6, §3.8): the non-reasoning output, else
+  // the reasoning text; none when the request failed or carried no content.
+  reply.clear();
+  if (raw.error != record::ErrorKind::kNone) return false;
+  std::string reasoning;
+  bool content = false;
+  for (const record::ResponseEvent& ev : raw.events) {
+    if (size_t(ev.offset) + ev.len > raw.data.size()) continue;
+    if (ev.is_error_event) return false;
+    if (!sessions_cfg_->endpoint->parse(std::string_view(raw.data.data() + ev.offset, ev.len),
+                                        parsed_)) {
+      continue;
+    }
+    if (parsed_.has_error) return false;
+    if (!parsed_.has_data()) continue;
+    content = true;
+    reply.append(parsed_.output_text());
+    if (parsed_.kind == endpoint::DataKind::kReasoning) reasoning.append(parsed_.reasoning);
   }
-  // History (spec §3.8, deltas mode): this user turn, then the assistant reply when there was
-  // one (a failed turn adds no reply).
-  st.history.push_back(conv.turns[raw.turn_index]);
-  if (!rec.error) {
-    dataset::Turn a;
-    a.role = "assistant";
-    a.text = std::move(reply);
-    st.history.push_back(std::move(a));
-  }
-  const Sessions& sc = *sessions_cfg_;
-  const dataset::Turn& nt = conv.turns[next];
-  auto rc = endpoint::make_render_context(*sc.cfg, conv, nt, sc.extra_inputs, st.history,
-                                          raw.phase == record::Phase::kWarmup);
-  st.body = std::make_shared<const std::string>(sc.endpoint->render_body(rc));
+  if (!content) return false;
+  if (reply.empty()) reply = std::move(reasoning);
+  return true;
+}
 
+bool RecordPipeline::advance_session(const record::RequestRecord& raw,
+                                     const dataset::Conversation& conv, SessionState& st) {
+  const Sessions& sc = *sessions_cfg_;
+  // History (spec §3.8, deltas mode): this user turn, then the assistant reply when there was
+  // one (a failed turn adds no reply). message_array_with_responses conversations send each
+  // turn as it is.
+  if (conv.accumulate_history) {
+    st.history.push_back(conv.turns[raw.turn_index]);
+    std::string reply;
+    if (extract_reply(raw, reply)) {
+      dataset::Turn a;
+      a.role = "assistant";
+      a.text = std::move(reply);
+      st.history.push_back(std::move(a));
+    }
+  }
+  const dataset::Turn& nt = conv.turns[raw.turn_index + 1];
   worker::TurnDone t;
   t.prev.index = raw.credit_index;
   t.prev.phase = raw.phase;
@@ -123,6 +163,19 @@ void RecordPipeline::continue_session(const record::RequestRecord& raw,
   t.prev.scheduled_ns = raw.scheduled_ns;
   t.prev.x_correlation_id = raw.x_correlation_id;
   t.worker_id = raw.worker_id;
+  try {
+    auto rc = endpoint::make_render_context(*sc.cfg, conv, nt, sc.extra_inputs, st.history,
+                                            raw.phase == record::Phase::kWarmup);
+    st.body = std::make_shared<const std::string>(sc.endpoint->render_body(rc));
+  } catch (const std::exception& e) {
+    // Not expected for a body the endpoint could render at turn 0; never take the run down.
+    {
+      std::lock_guard<std::mutex> lk(err_mu_);
+      if (first_error_.empty()) first_error_ = std::string("rendering a later turn: ") + e.what();
+    }
+    sc.router->end_session(t.prev);
+    return false;
+  }
   t.returned_ns = raw.end_ns > 0 ? raw.end_ns : mono_ns();
   schedule::PhaseSpec cap;
   cap.delay_cap_s = sc.delay_cap_s;
@@ -130,6 +183,7 @@ void RecordPipeline::continue_session(const record::RequestRecord& raw,
   t.next_timestamp_ms = nt.timestamp_ms;
   t.body = st.body;
   sc.router->next_turn(std::move(t));
+  return true;
 }
 
 }  // namespace aiperf::cli

@@ -7,9 +7,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "aiperf/dataset/dataset.h"
@@ -55,13 +55,27 @@ class RecordPipeline {
 
  private:
   void run();
-  void handle(const record::RequestRecord& raw);
+  void account(record::ProcessedRecord&& rec, bool warm);  // aggregate, export, count
   struct SessionState {
-    std::vector<dataset::Turn> history;  // earlier user turns and assistant replies
+    std::vector<dataset::Turn> history;       // earlier user turns and assistant replies
     std::shared_ptr<const std::string> body;  // the body of the turn in flight (turn >= 1)
   };
-  void continue_session(const record::RequestRecord& raw, const dataset::Conversation& conv,
-                        const record::ProcessedRecord& rec, SessionState& st, std::string& reply);
+  /// A session turn between the two passes over a batch (see run()).
+  struct TurnStep {
+    SessionState* st = nullptr;  // null: not a session turn
+    std::shared_ptr<const std::string> sent_body;
+    size_t sent_history = 0;
+    bool ended = false;
+    uint64_t key = 0;
+  };
+  TurnStep begin_turn(const record::RequestRecord& raw);
+  void handle(const record::RequestRecord& raw, TurnStep& step);
+  /// Extends the history with the returned turn and its reply, renders the next turn and hands
+  /// it to the router. False when the session cannot continue.
+  bool advance_session(const record::RequestRecord& raw, const dataset::Conversation& conv,
+                       SessionState& st);
+  /// The assistant reply of a returned turn; false when the turn failed.
+  bool extract_reply(const record::RequestRecord& raw, std::string& reply);
 
   worker::RecordSink& sink_;
   const record::RecordProcessor& processor_;
@@ -73,6 +87,7 @@ class RecordPipeline {
   std::atomic<bool> done_{false};
   PipelineCounters counters_;
   std::optional<Sessions> sessions_cfg_;
+  endpoint::ParsedResponse parsed_;                      // scratch of extract_reply()
   std::unordered_map<uint64_t, SessionState> sessions_;  // (phase, session) → state
   mutable std::mutex err_mu_;
   std::string first_error_;

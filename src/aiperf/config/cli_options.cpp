@@ -201,10 +201,10 @@ void resolve_dataset_source(ParseState& st) {
     // --isl-block-size stays allowed with files: it sets the hash_ids block size (AIPerf's
     // CLI rejects it, its YAML accepts it; docs/datasets.md).
     std::string flags;
-    for (const char* f : {"--prompt-prefix-pool-size", "--prompt-prefix-length",
-                          "--shared-system-prompt-length", "--user-context-prompt-length",
-                          "--prompt-input-tokens-mean", "--prompt-input-tokens-stddev",
-                          "--seq-dist"}) {
+    for (const char* f :
+         {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--shared-system-prompt-length",
+          "--user-context-prompt-length", "--prompt-input-tokens-mean",
+          "--prompt-input-tokens-stddev", "--seq-dist"}) {
       if (st.given(f)) flags += (flags.empty() ? "" : ", ") + typed_name(st, f);
     }
     if (!flags.empty()) {
@@ -243,15 +243,16 @@ bool resolve_fixed_schedule(ParseState& st) {
       is_trace_type(*c.custom_dataset_type) &&
       first_record_has_timestamp(*c.input_file, *c.custom_dataset_type)) {
     std::string bad;
-    for (const char* f : {"--request-rate", "--user-centric-rate", "--num-users",
-                          "--arrival-smoothness"}) {
+    for (const char* f :
+         {"--request-rate", "--user-centric-rate", "--num-users", "--arrival-smoothness"}) {
       if (st.given(f)) bad += (bad.empty() ? "" : ", ") + typed_name(st, f);
     }
     if (!bad.empty()) {
       throw ConfigError(
           "Trace dataset has per-record timestamps and would be auto-promoted to "
           "fixed_schedule, but the following flags are incompatible with fixed_schedule mode: "
-          "[" + bad + "]. Drop the conflicting flags, or pass --no-fixed-schedule to use them.");
+          "[" +
+          bad + "]. Drop the conflicting flags, or pass --no-fixed-schedule to use them.");
     }
     fixed = true;
     c.warnings.push_back(std::string(to_string(*c.custom_dataset_type)) +

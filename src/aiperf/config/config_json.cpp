@@ -7,6 +7,7 @@
 
 #include "aiperf/config/cli_options.h"
 #include "aiperf/config/value_parsers.h"
+#include "aiperf/config/workload.h"
 
 namespace aiperf::config {
 namespace {
@@ -76,6 +77,8 @@ nlohmann::json seconds(double s) {
 
 const char* phase_type(const Config& c) {
   if (c.timing_mode == TimingMode::kConcurrency) return "concurrency";
+  if (c.timing_mode == TimingMode::kFixedSchedule) return "fixed_schedule";
+  if (c.timing_mode == TimingMode::kUserCentric) return "user_centric";
   return to_string(c.arrival_pattern);
 }
 
@@ -111,6 +114,34 @@ nlohmann::json redacted_config_json(const Config& c) {
                   {"type", "synthetic"},
                   {"entries", c.num_dataset_entries},
                   {"prompts", prompts}};
+  if (c.input_file) {
+    dataset = {{"name", "main"}, {"type", "file"}, {"path", *c.input_file}};
+    if (c.custom_dataset_type) dataset["format"] = to_string(*c.custom_dataset_type);
+    if (c.osl_mean) dataset["prompts"] = {{"osl", prompts["osl"]}};
+  } else if (c.public_dataset) {
+    dataset = {{"name", "main"}, {"type", "public"}, {"dataset", *c.public_dataset}};
+  } else {
+    if (c.session_turns_mean != 1.0 || c.session_turns_stddev != 0.0) {
+      dataset["turns"] = {{"mean", c.session_turns_mean}, {"stddev", c.session_turns_stddev}};
+    }
+    if (c.session_turn_delay_mean_ms > 0) {
+      dataset["turn_delay"] = {{"mean", c.session_turn_delay_mean_ms},
+                               {"stddev", c.session_turn_delay_stddev_ms},
+                               {"ratio", c.session_turn_delay_ratio}};
+    }
+    if (c.seq_dist) dataset["sequence_distribution"] = *c.seq_dist;
+    if (c.num_prefix_prompts > 0) {
+      dataset["prefix_prompts"] = {{"pool_size", c.num_prefix_prompts},
+                                   {"length", c.prefix_prompt_length}};
+    }
+    if (c.shared_system_prompt_length) {
+      dataset["prefix_prompts"]["shared_system_length"] = *c.shared_system_prompt_length;
+    }
+    if (c.user_context_prompt_length) {
+      dataset["prefix_prompts"]["user_context_length"] = *c.user_context_prompt_length;
+    }
+  }
+  if (c.dataset_sampling_strategy) dataset["sampling"] = to_string(*c.dataset_sampling_strategy);
 
   auto load = [&](json& phase) {
     phase["type"] = phase_type(c);
@@ -118,6 +149,17 @@ nlohmann::json redacted_config_json(const Config& c) {
     if (c.timing_mode == TimingMode::kRequestRate) {
       phase["rate"] = *c.request_rate;
       if (c.arrival_pattern == ArrivalPattern::kGamma) phase["smoothness"] = c.arrival_smoothness;
+    }
+    if (c.timing_mode == TimingMode::kUserCentric) {
+      phase["rate"] = *c.user_centric_rate;
+      phase["users"] = *c.num_users;
+    }
+    if (c.timing_mode == TimingMode::kFixedSchedule) {
+      phase["auto_offset"] = c.fixed_schedule_auto_offset.value_or(true);
+      if (c.fixed_schedule_start_offset_ms) {
+        phase["start_offset"] = *c.fixed_schedule_start_offset_ms;
+      }
+      if (c.fixed_schedule_end_offset_ms) phase["end_offset"] = *c.fixed_schedule_end_offset_ms;
     }
   };
   json phases = json::array();
@@ -131,6 +173,7 @@ nlohmann::json redacted_config_json(const Config& c) {
   json profiling = {{"name", "profiling"}};
   load(profiling);
   if (c.request_count) profiling["requests"] = *c.request_count;
+  if (c.num_sessions) profiling["sessions"] = *c.num_sessions;
   if (c.benchmark_duration_s) {
     profiling["duration"] = *c.benchmark_duration_s;
     profiling["grace_period"] = seconds(c.benchmark_grace_period_s);

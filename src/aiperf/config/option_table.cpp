@@ -620,12 +620,30 @@ const std::vector<OptionSpec>& option_table() {
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
-         static const std::vector<std::string_view> kKnown = {
-             "exgentic_v2", "exgentic", "aimo", "mmstar", "mmvu", "vision_arena",
-             "llava_onevision", "aimo_aime", "aimo_numina_cot", "aimo_numina_1_5", "spec_bench",
-             "spec_al_gsm8k", "spec_al_math500", "spec_al_humaneval", "spec_al_mbpp",
-             "spec_al_mtbench", "instruct_coder", "blazedit_5k", "blazedit_10k", "librispeech",
-             "voxpopuli", "gigaspeech", "ami", "spgispeech"};
+         static const std::vector<std::string_view> kKnown = {"exgentic_v2",
+                                                              "exgentic",
+                                                              "aimo",
+                                                              "mmstar",
+                                                              "mmvu",
+                                                              "vision_arena",
+                                                              "llava_onevision",
+                                                              "aimo_aime",
+                                                              "aimo_numina_cot",
+                                                              "aimo_numina_1_5",
+                                                              "spec_bench",
+                                                              "spec_al_gsm8k",
+                                                              "spec_al_math500",
+                                                              "spec_al_humaneval",
+                                                              "spec_al_mbpp",
+                                                              "spec_al_mtbench",
+                                                              "instruct_coder",
+                                                              "blazedit_5k",
+                                                              "blazedit_10k",
+                                                              "librispeech",
+                                                              "voxpopuli",
+                                                              "gigaspeech",
+                                                              "ami",
+                                                              "spgispeech"};
          for (auto k : kKnown) {
            if (one(values) == k) {
              throw ConfigError(std::string(flag) + ": '" + one(values) +

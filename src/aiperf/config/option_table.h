@@ -28,8 +28,8 @@ struct ParseState {
   bool verbose = false;
   bool extra_verbose = false;
   bool artifact_dir_given = false;
-  bool fixed_schedule_flag = false;     // --fixed-schedule
-  bool no_fixed_schedule_flag = false;  // --no-fixed-schedule
+  bool fixed_schedule_flag = false;          // --fixed-schedule
+  bool no_fixed_schedule_flag = false;       // --no-fixed-schedule
   std::optional<int64_t> num_conversations;  // --conversation-num/--num-sessions as given
   /// Name as typed (alias or primary) of each option the user gave, keyed by primary name;
   /// cross-option messages name what the user wrote.

@@ -42,8 +42,9 @@ void value_with_std(std::string_view flag, std::string_view text, std::string_vi
                     int64_t& value, double& stddev) {
   size_t bar = text.find('|');
   double v = number(flag, text.substr(0, bar), what);
-  if (v != std::floor(v)) fail(flag, std::string(what) + " must be an integer (got " +
-                                         std::string(trim(text.substr(0, bar))) + ")");
+  if (v != std::floor(v))
+    fail(flag, std::string(what) + " must be an integer (got " +
+                   std::string(trim(text.substr(0, bar))) + ")");
   value = int64_t(v);
   stddev = bar == std::string_view::npos ? 0.0 : number(flag, text.substr(bar + 1), "stddev");
 }
@@ -126,7 +127,8 @@ std::vector<SeqDistPair> parse_bracket(std::string_view flag, std::string_view t
     size_t close = body.find(')', open);
     if (close == std::string_view::npos) fail(flag, "missing ')'");
     size_t colon = body.find(':', close);
-    if (colon == std::string_view::npos || !trim(body.substr(close + 1, colon - close - 1)).empty()) {
+    if (colon == std::string_view::npos ||
+        !trim(body.substr(close + 1, colon - close - 1)).empty()) {
       fail(flag, "expected ':PROB' after '(ISL,OSL)'");
     }
     size_t end = body.find(',', colon);
@@ -161,8 +163,11 @@ std::optional<std::string> first_line(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw ConfigError("--input-file: cannot open '" + path + "'");
   std::string line;
+  bool first = true;
   while (std::getline(f, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (first && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM
+    first = false;
     if (!trim(line).empty()) return line;
   }
   return std::nullopt;
@@ -262,8 +267,11 @@ bool first_record_has_timestamp(const std::string& path, CustomDatasetType type)
   if (!f) throw ConfigError("--input-file: cannot open '" + path + "'");
   std::string line;
   bool header_seen = false;
+  bool first = true;
   while (std::getline(f, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (first && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM
+    first = false;
     auto t = trim(line);
     if (t.empty()) continue;
     if (type == CustomDatasetType::kBurstGptTrace) {

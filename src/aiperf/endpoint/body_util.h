@@ -2,8 +2,12 @@
 // keys keep AIPerf's insertion order; Python dict.update keeps an existing key's position).
 #pragma once
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "aiperf/common/error.h"
 #include "aiperf/endpoint/endpoint.h"
 
 namespace aiperf::endpoint::detail {
@@ -32,6 +36,43 @@ inline void ensure_include_usage(Json& payload, const RenderContext& ctx) {
 /// than thrown on.
 inline std::string dump_compact(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+/// Parses JSON text carried by a dataset turn (`what` names the field in the error). The dataset
+/// loaders validate these, so a failure here means a turn built elsewhere is malformed.
+inline Json parse_turn_json(std::string_view text, std::string_view what) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
+    throw InputError("turn " + std::string(what) + " is not valid JSON: " + e.what());
+  }
+}
+
+/// The turn's per-record `extra` object (spec §4.5), merged after --extra-inputs (dict update).
+inline void merge_turn_extra(Json& payload, const dataset::Turn& turn) {
+  if (turn.extra_json.empty()) return;
+  Json extra = parse_turn_json(turn.extra_json, "extra");
+  if (!extra.is_object()) throw InputError("turn extra must be a JSON object");
+  merge_extra(payload, &extra);
+}
+
+/// A raw-payload turn (mooncake `payload`, spec §5.4 "raw"): the body is exactly that object,
+/// compact, keys in file order; nothing is added (no model, extras, warmup or stream options).
+inline std::optional<std::string> raw_payload_body(const RenderContext& ctx) {
+  if (!ctx.turn || ctx.turn->payload_json.empty()) return std::nullopt;
+  return dump_compact(parse_turn_json(ctx.turn->payload_json, "payload"));
+}
+
+/// The turn's text items in order: `texts` when it has several, else the single `text` (which
+/// may be empty). AIPerf's `[c for t in turn.texts for c in t.contents]`.
+inline std::vector<std::string_view> text_items(const dataset::Turn& t) {
+  std::vector<std::string_view> out;
+  if (!t.texts.empty()) {
+    out.assign(t.texts.begin(), t.texts.end());
+  } else {
+    out.emplace_back(t.text);
+  }
+  return out;
 }
 
 inline std::string_view model_of(const RenderContext& ctx) {

@@ -1,5 +1,9 @@
 // OpenAI Chat Completions (spec §5.4 "chat").
 #include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "aiperf/common/error.h"
 
 #include "aiperf/endpoint/body_util.h"
 #include "aiperf/endpoint/builtin.h"
@@ -20,6 +24,82 @@ constexpr EndpointInfo kChatInfo{
     .service_kind = "openai",
 };
 
+/// `{"type":"input_audio","input_audio":{"data":b64,"format":fmt}}` from the dataset's
+/// "<fmt>,<b64>" form or a "data:audio/<fmt>;base64,<b64>" URL.
+detail::Json audio_part(const std::string& content) {
+  using detail::Json;
+  const size_t comma = content.find(',');
+  if (comma == std::string::npos) {
+    throw InputError("audio content must be '<format>,<base64>' or a data:audio/ URL (got '" +
+                     content.substr(0, 40) + "')");
+  }
+  std::string format;
+  constexpr std::string_view kDataAudio = "data:audio/";
+  if (std::string_view(content).starts_with(kDataAudio)) {
+    std::string_view header = std::string_view(content).substr(0, comma).substr(kDataAudio.size());
+    format = std::string(header.substr(0, header.find(';')));
+    if (format.empty()) format = "wav";
+  } else {
+    format = content.substr(0, comma);
+  }
+  return Json{{"type", "input_audio"},
+              {"input_audio", Json{{"data", content.substr(comma + 1)}, {"format", format}}}};
+}
+
+/// The `content` of a synthesized message (spec §5.4): a plain string for exactly one text and
+/// no media, else a list of parts (texts, images, audios, videos; empty items skipped). An
+/// empty part list degrades to "" (servers reject `content: []`).
+detail::Json turn_content(const dataset::Turn& t) {
+  using detail::Json;
+  const std::vector<std::string_view> texts = detail::text_items(t);
+  if (texts.size() == 1 && t.media.empty()) return std::string(texts[0]);
+  Json parts = Json::array();
+  for (std::string_view text : texts) {
+    if (!text.empty()) parts.push_back(Json{{"type", "text"}, {"text", std::string(text)}});
+  }
+  using Kind = dataset::MediaItem::Kind;
+  for (Kind kind : {Kind::kImage, Kind::kAudio, Kind::kVideo}) {
+    for (const dataset::MediaItem& m : t.media) {
+      if (m.kind != kind || m.content.empty()) continue;
+      switch (kind) {
+        case Kind::kImage:
+          parts.push_back(Json{{"type", "image_url"}, {"image_url", Json{{"url", m.content}}}});
+          break;
+        case Kind::kAudio:
+          parts.push_back(audio_part(m.content));
+          break;
+        case Kind::kVideo:
+          parts.push_back(Json{{"type", "video_url"}, {"video_url", Json{{"url", m.content}}}});
+          break;
+      }
+    }
+  }
+  if (parts.empty()) return std::string();
+  return parts;
+}
+
+/// Appends the messages of one turn: its raw messages verbatim, else one role/content message.
+void render_turn(const dataset::Turn& t, detail::Json& out) {
+  using detail::Json;
+  if (!t.messages_json.empty()) {
+    Json raw = detail::parse_turn_json(t.messages_json, "messages");
+    if (!raw.is_array()) throw InputError("turn messages must be a JSON array");
+    for (Json& m : raw) out.push_back(std::move(m));
+    return;
+  }
+  out.push_back(
+      Json{{"role", t.role.empty() ? std::string("user") : t.role}, {"content", turn_content(t)}});
+}
+
+/// The tools of the most recent turn that has them (the current turn first).
+const std::string* latest_tools(const RenderContext& ctx) {
+  if (!ctx.turn->tools_json.empty()) return &ctx.turn->tools_json;
+  for (auto it = ctx.history.rbegin(); it != ctx.history.rend(); ++it) {
+    if (!it->tools_json.empty()) return &it->tools_json;
+  }
+  return nullptr;
+}
+
 class ChatEndpoint final : public Endpoint {
  public:
   const EndpointInfo& info() const override { return kChatInfo; }
@@ -27,31 +107,56 @@ class ChatEndpoint final : public Endpoint {
   std::string render_body(const RenderContext& ctx) const override {
     using detail::Json;
     if (!ctx.turn) throw std::invalid_argument("chat: render_body needs a turn");
+    if (auto raw = detail::raw_payload_body(ctx)) return *std::move(raw);
+
+    // The turns' own messages (history, then the current turn), before the shared ones.
+    Json rendered = Json::array();
+    for (const dataset::Turn& t : ctx.history) render_turn(t, rendered);
+    render_turn(*ctx.turn, rendered);
+
     Json messages = Json::array();
-    const std::optional<std::string>* sys =
-        ctx.conversation ? &ctx.conversation->system_message : nullptr;
-    if (ctx.warmup) {
-      // Warmup: "warmup" system message, or prefix an existing one with "warmup\n".
-      std::string content = (sys && *sys) ? "warmup\n" + **sys : std::string("warmup");
-      messages.push_back(Json{{"role", "system"}, {"content", content}});
-    } else if (sys && *sys) {
-      messages.push_back(Json{{"role", "system"}, {"content", **sys}});
+    const dataset::Conversation* conv = ctx.conversation;
+    const bool first_is_system = !rendered.empty() && rendered[0].is_object() &&
+                                 rendered[0].contains("role") && rendered[0]["role"] == "system";
+    size_t first = 0;
+    if (first_is_system) {
+      // Raw messages that open with a system message keep it; the conversation's system
+      // message is not added. Warmup prefixes that message instead.
+      Json sys = rendered[0];
+      if (ctx.warmup) {
+        auto it = sys.find("content");
+        if (it != sys.end() && it->is_string()) {
+          const std::string& text = it->get_ref<const std::string&>();
+          *it = text.empty() ? std::string("warmup") : "warmup\n" + text;
+        }
+      }
+      messages.push_back(std::move(sys));
+      first = 1;
+    } else {
+      const bool has_sys = conv && conv->system_message && !conv->system_message->empty();
+      if (ctx.warmup) {
+        // Warmup: "warmup" system message, or prefix an existing one with "warmup\n".
+        std::string content = has_sys ? "warmup\n" + *conv->system_message : "warmup";
+        messages.push_back(Json{{"role", "system"}, {"content", std::move(content)}});
+      } else if (has_sys) {
+        messages.push_back(Json{{"role", "system"}, {"content", *conv->system_message}});
+      }
     }
-    auto add_turn = [&messages](const dataset::Turn& t) {
-      messages.push_back(
-          Json{{"role", t.role.empty() ? std::string("user") : t.role}, {"content", t.text}});
-    };
-    for (const dataset::Turn& t : ctx.history) add_turn(t);
-    add_turn(*ctx.turn);
+    if (conv && conv->user_context_message && !conv->user_context_message->empty())
+      messages.push_back(Json{{"role", "user"}, {"content", *conv->user_context_message}});
+    for (size_t i = first; i < rendered.size(); ++i) messages.push_back(std::move(rendered[i]));
 
     Json payload = Json::object();
     payload["messages"] = std::move(messages);
     payload["model"] = std::string(detail::model_of(ctx));
     payload["stream"] = ctx.streaming;
+    if (const std::string* tools = latest_tools(ctx))
+      payload["tools"] = detail::parse_turn_json(*tools, "tools");
     if (ctx.turn->max_tokens)
       payload[ctx.use_legacy_max_tokens ? "max_tokens" : "max_completion_tokens"] =
           *ctx.turn->max_tokens;
     detail::merge_extra(payload, ctx.extra_inputs);
+    detail::merge_turn_extra(payload, *ctx.turn);
     detail::ensure_include_usage(payload, ctx);
     return detail::dump_compact(payload);
   }

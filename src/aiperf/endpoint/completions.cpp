@@ -26,12 +26,15 @@ class CompletionsEndpoint final : public Endpoint {
   std::string render_body(const RenderContext& ctx) const override {
     using detail::Json;
     if (!ctx.turn) throw std::invalid_argument("completions: render_body needs a turn");
+    if (auto raw = detail::raw_payload_body(ctx)) return *std::move(raw);
     if (!ctx.history.empty())
       throw ConfigError(
           "--endpoint-type completions supports single-turn conversations only; use chat");
     Json prompt = Json::array();
-    if (!ctx.turn->text.empty())
-      prompt.push_back(ctx.warmup ? "warmup\n" + ctx.turn->text : ctx.turn->text);
+    for (std::string_view text : detail::text_items(*ctx.turn)) {
+      if (text.empty()) continue;
+      prompt.push_back(ctx.warmup ? "warmup\n" + std::string(text) : std::string(text));
+    }
     Json payload = Json::object();
     payload["prompt"] = std::move(prompt);
     payload["model"] = std::string(detail::model_of(ctx));
@@ -39,6 +42,7 @@ class CompletionsEndpoint final : public Endpoint {
     if (ctx.turn->max_tokens && *ctx.turn->max_tokens != 0)
       payload["max_tokens"] = *ctx.turn->max_tokens;
     detail::merge_extra(payload, ctx.extra_inputs);
+    detail::merge_turn_extra(payload, *ctx.turn);
     detail::ensure_include_usage(payload, ctx);
     return detail::dump_compact(payload);
   }

@@ -76,9 +76,11 @@ struct ParsedResponse {
 
 /// Everything render_body() needs for one request. Pointers are borrowed for the call only.
 struct RenderContext {
-  const dataset::Conversation* conversation = nullptr;  // its system_message, if any
+  /// Its system_message and user_context_message, if any.
+  const dataset::Conversation* conversation = nullptr;
   /// Earlier messages of this session in order, including captured assistant replies
-  /// (role "assistant"); empty for a first turn. The current turn is `turn`, not in here.
+  /// (role "assistant"); empty for a first turn and for conversations that do not accumulate
+  /// history (Conversation::accumulate_history false). The current turn is `turn`, not here.
   std::span<const dataset::Turn> history;
   const dataset::Turn* turn = nullptr;  // required
   /// Used when turn->model is empty (the first configured model).

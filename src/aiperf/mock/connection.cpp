@@ -80,7 +80,10 @@ void Connection::after_event() {
     process_input();
     --in_callback_;
   }
-  if (closed_) delete this;
+  if (closed_ && !retired_) {
+    retired_ = true;
+    worker_->retire(this);  // deleted later: an event for it may still be in this epoll batch
+  }
 }
 
 bool Connection::handshake() {

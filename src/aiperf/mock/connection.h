@@ -1,7 +1,7 @@
 // One accepted client connection, owned by its Worker's loop thread. Reads and parses requests
 // (keep-alive, pipelined one at a time), routes them, and writes responses; a streaming response
-// is a small state machine driven by one timer at a time (absolute deadlines). A connection
-// deletes itself at the end of the event or timer callback in which it closed.
+// is a small state machine driven by one timer at a time (absolute deadlines). A connection that
+// closed hands itself to Worker::retire() at the end of that event or timer callback.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -23,7 +23,7 @@ class Connection final : public transport::IoHandler {
  public:
   Connection(Worker* w, int fd, SSL* ssl);
   ~Connection() override;
-  /// Register with the loop (and start the TLS handshake). May delete `this` on failure.
+  /// Register with the loop (and start the TLS handshake). May close (and retire) at once.
   void start();
   void on_io(uint32_t events) override;
   /// Server shutdown: close without deleting (the Worker deletes). In-flight requests are
@@ -78,7 +78,7 @@ class Connection final : public transport::IoHandler {
   ssize_t io_write(const char* buf, size_t n);  // >0 bytes, -1 would block, -2 error
   bool flush();                                 // false if the connection closed
   void close_now(bool reset);
-  void after_event();  // common tail of on_io / timers: continue work, maybe delete this
+  void after_event();  // common tail of on_io / timers: continue work, maybe retire
   void arm_timer(int64_t deadline_ns, TimerKind kind);
   void on_timer();
   bool handshake();
@@ -108,8 +108,9 @@ class Connection final : public transport::IoHandler {
   bool response_ending_ = false;  // all response bytes queued; completes when flushed
   bool close_after_ = false;      // close once the current response is flushed
   bool want_write_ = false;
-  bool peer_eof_ = false;            // the client half-closed after sending a request
-  bool force_close_ = false;         // answer "Connection: close" (parse errors, HTTP/1.0 streams)
+  bool retired_ = false;      // handed to Worker::retire (closed; deleted two loop wake-ups later)
+  bool peer_eof_ = false;     // the client half-closed after sending a request
+  bool force_close_ = false;  // answer "Connection: close" (parse errors, HTTP/1.0 streams)
   bool inference_endpoint_ = false;  // faults such as --slow-headers-ms apply
   int in_callback_ = 0;
   HttpRequestParser parser_;

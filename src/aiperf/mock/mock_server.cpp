@@ -105,7 +105,28 @@ Worker::~Worker() {
     c->abandon();
     delete c;
   }
+  for (Connection* c : graveyard_) delete c;
+  for (Connection* c : limbo_) delete c;
   if (listen_fd_ >= 0) ::close(listen_fd_);
+}
+
+void Worker::retire(Connection* c) {
+  graveyard_.push_back(c);
+  if (!reap_posted_) {
+    reap_posted_ = true;
+    loop.post([this] { reap(); });
+  }
+}
+
+void Worker::reap() {
+  reap_posted_ = false;
+  for (Connection* c : limbo_) delete c;
+  limbo_.swap(graveyard_);
+  graveyard_.clear();
+  if (!limbo_.empty()) {
+    reap_posted_ = true;
+    loop.post([this] { reap(); });
+  }
 }
 
 void Worker::on_io(uint32_t) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 #include "aiperf/mock/generation_plan.h"
 #include "aiperf/mock/mock_server.h"
@@ -53,6 +54,10 @@ class Worker final : public transport::IoHandler {
   void on_io(uint32_t events) override;  // accept
   void start_thread();
   void stop_and_join();
+  /// A closed connection hands itself over for deletion. The delete happens two wake-ups later:
+  /// an event for it may still wait in the loop's current epoll batch (epoll reports a batch at
+  /// once), and a posted function can run inside that same batch, but the one it posts cannot.
+  void retire(Connection* c);
 
   ServerContext* ctx;
   transport::EventLoop loop;
@@ -61,8 +66,13 @@ class Worker final : public transport::IoHandler {
   std::unordered_set<Connection*> connections;  // open ones, for shutdown
 
  private:
+  void reap();
+
   int listen_fd_;
   std::thread thread_;
+  std::vector<Connection*> graveyard_;  // closed in this batch
+  std::vector<Connection*> limbo_;      // closed in an earlier batch, deleted by the next reap
+  bool reap_posted_ = false;
 };
 
 }  // namespace aiperf::mock

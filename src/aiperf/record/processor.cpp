@@ -194,17 +194,33 @@ int64_t RecordProcessor::count_input_tokens(const dataset::Conversation& conv,
                                             std::span<const dataset::Turn> history,
                                             const dataset::Turn& turn) const {
   const bool has_sys = conv.system_message && !conv.system_message->empty();
-  if (!has_sys && history.empty() && turn.input_tokens > 0) return turn.input_tokens;
+  const bool has_ctx = conv.user_context_message && !conv.user_context_message->empty();
+  // Raw messages / a raw payload carry no text items of their own (spec §2.6).
+  auto is_raw = [](const dataset::Turn& t) {
+    return !t.messages_json.empty() || !t.payload_json.empty();
+  };
+  if (!has_sys && !has_ctx && history.empty() && !is_raw(turn) && turn.input_tokens > 0)
+    return turn.input_tokens;
   if (!tok_) return 0;
   std::string& j = scratch().joined_input;
   j.clear();
-  if (has_sys) j += *conv.system_message;
-  auto add = [&j](const std::string& text) {
-    if (!j.empty()) j += ' ';
+  bool any = false;
+  auto add = [&j, &any](std::string_view text) {
+    if (any) j += ' ';
     j += text;
+    any = true;
   };
-  for (const dataset::Turn& t : history) add(t.text);
-  add(turn.text);
+  if (has_sys) add(*conv.system_message);
+  if (has_ctx) add(*conv.user_context_message);
+  auto add_turn = [&](const dataset::Turn& t) {
+    if (!t.texts.empty()) {
+      for (const std::string& text : t.texts) add(text);
+    } else if (!is_raw(t) && !(t.text.empty() && !t.media.empty())) {
+      add(t.text);  // one text item (a media-only turn has none)
+    }
+  };
+  for (const dataset::Turn& t : history) add_turn(t);
+  add_turn(turn);
   return static_cast<int64_t>(tok_->count(j));
 }
 

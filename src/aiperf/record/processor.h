@@ -49,8 +49,11 @@ class RecordProcessor {
                           const dataset::Turn& turn, std::string_view payload_sent,
                           const RequestContext& ctx) const;
 
-  /// ISL by spec §2.6: tokens of system message + each turn's text, joined by single spaces.
-  /// Uses turn.input_tokens when the prompt is that single turn's text and the count is known.
+  /// ISL by spec §2.6: tokens of the system message, the user-context message and every text
+  /// item of each turn (history, then `turn`), joined by single spaces. Media are not counted;
+  /// a raw-messages / raw-payload turn counts only its `texts` (usually none). Uses
+  /// turn.input_tokens when the prompt is that single (non-raw) turn's text and the count is
+  /// known.
   int64_t count_input_tokens(const dataset::Conversation& conv,
                              std::span<const dataset::Turn> history,
                              const dataset::Turn& turn) const;

@@ -16,7 +16,7 @@ struct FixedScheduleEntry {
 };
 
 struct FixedSchedule {
-  double zero_ms = 0.0;  // trace time that maps to phase start
+  double zero_ms = 0.0;                     // trace time that maps to phase start
   std::vector<FixedScheduleEntry> entries;  // one per conversation, by first timestamp (stable)
   uint64_t total_turns = 0;
 };

@@ -58,7 +58,8 @@ enum class TickAction {
 inline TickAction decide_tick(bool continuation_ready, bool can_start_new_session,
                               bool ceiling_blocks, bool can_send_any_turn) {
   if (continuation_ready) return TickAction::kContinuation;
-  if (can_start_new_session) return ceiling_blocks ? TickAction::kSkipNoSlot : TickAction::kNewSession;
+  if (can_start_new_session)
+    return ceiling_blocks ? TickAction::kSkipNoSlot : TickAction::kNewSession;
   return can_send_any_turn ? TickAction::kWait : TickAction::kStop;
 }
 

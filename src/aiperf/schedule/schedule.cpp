@@ -25,8 +25,8 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
   }
   if (prof.mode == TimingMode::kFixedSchedule) {
     // Effective auto-offset default is on unless a start offset is given (spec §1.3).
-    prof.auto_offset = cfg.fixed_schedule_auto_offset.value_or(
-        !cfg.fixed_schedule_start_offset_ms.has_value());
+    prof.auto_offset =
+        cfg.fixed_schedule_auto_offset.value_or(!cfg.fixed_schedule_start_offset_ms.has_value());
     prof.start_offset_ms = cfg.fixed_schedule_start_offset_ms;
   }
   if (cfg.input_file) prof.delay_cap_s = cfg.inter_turn_delay_cap_s;
@@ -68,7 +68,8 @@ int64_t turn_delay_ns(const PhaseSpec& spec, std::optional<int64_t> delay_ms) {
 ConversationSampler::ConversationSampler(size_t n, config::SamplingStrategy strategy,
                                          const RngManager& rngs)
     : n_(n == 0 ? 1 : n), strategy_(strategy) {
-  if (strategy_ == config::SamplingStrategy::kRandom) rng_.emplace(rngs.derive(kRandomSamplerStream));
+  if (strategy_ == config::SamplingStrategy::kRandom)
+    rng_.emplace(rngs.derive(kRandomSamplerStream));
   if (strategy_ == config::SamplingStrategy::kShuffle) {
     rng_.emplace(rngs.derive(kShuffleSamplerStream));
     order_.resize(n_);
@@ -126,8 +127,8 @@ bool PhaseState::any_turn_allowed_locked(int64_t now_ns) const {
   if (sending_done() || now_ns >= send_deadline_ns_) return false;
   uint64_t n = sent_.load(std::memory_order_relaxed);
   if (spec_.request_count && int64_t(n) >= *spec_.request_count) return false;
-  if (spec_.num_sessions && int64_t(sessions_.load(std::memory_order_relaxed)) >=
-                                *spec_.num_sessions &&
+  if (spec_.num_sessions &&
+      int64_t(sessions_.load(std::memory_order_relaxed)) >= *spec_.num_sessions &&
       n >= total_session_turns_) {
     return false;
   }
@@ -162,11 +163,10 @@ Credit PhaseState::issue_locked(uint32_t conversation, uint32_t turn, uint32_t n
   c.scheduled_ns = scheduled_ns;
   sent_.store(n + 1, std::memory_order_release);
   // The credit that reaches a target is the final one (spec §3.3).
-  bool final_credit =
-      (spec_.request_count && int64_t(n + 1) >= *spec_.request_count) ||
-      (spec_.num_sessions &&
-       int64_t(sessions_.load(std::memory_order_relaxed)) >= *spec_.num_sessions &&
-       n + 1 >= total_session_turns_);
+  bool final_credit = (spec_.request_count && int64_t(n + 1) >= *spec_.request_count) ||
+                      (spec_.num_sessions &&
+                       int64_t(sessions_.load(std::memory_order_relaxed)) >= *spec_.num_sessions &&
+                       n + 1 >= total_session_turns_);
   if (final_credit) stop_sending();
   return c;
 }
@@ -218,6 +218,8 @@ std::optional<Credit> PhaseState::try_issue_next(const Credit& prev, int64_t now
     stop_sending();
     return std::nullopt;
   }
+  // Due after the duration: refused, but other sessions' earlier turns may still go.
+  if (scheduled_ns >= send_deadline_ns_) return std::nullopt;
   Credit c = issue_locked(prev.conversation, prev.turn + 1, prev.num_turns, scheduled_ns);
   c.session = prev.session;
   c.url_index = prev.url_index;
@@ -230,6 +232,16 @@ void PhaseState::on_return(const Credit& c, bool session_ends) {
   returned_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-void PhaseState::end_session() { active_sessions_.fetch_sub(1, std::memory_order_acq_rel); }
+void PhaseState::end_session(uint32_t unsent_turns) {
+  active_sessions_.fetch_sub(1, std::memory_order_acq_rel);
+  if (unsent_turns == 0) return;
+  std::lock_guard<std::mutex> lk(mu_);
+  total_session_turns_ -= std::min<uint64_t>(unsent_turns, total_session_turns_);
+  if (spec_.num_sessions &&
+      int64_t(sessions_.load(std::memory_order_relaxed)) >= *spec_.num_sessions &&
+      sent_.load(std::memory_order_relaxed) >= total_session_turns_) {
+    stop_sending();  // the started sessions have nothing left to send
+  }
+}
 
 }  // namespace aiperf::schedule

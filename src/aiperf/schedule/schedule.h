@@ -23,14 +23,14 @@ namespace aiperf::schedule {
 
 /// Permission to send one request (one turn of one session) at `scheduled_ns`.
 struct Credit {
-  uint64_t index = 0;            // issue order within the phase (JSONL session_num)
+  uint64_t index = 0;  // issue order within the phase (JSONL session_num)
   record::Phase phase = record::Phase::kProfiling;
-  uint32_t conversation = 0;     // dataset conversation index
+  uint32_t conversation = 0;  // dataset conversation index
   uint32_t turn = 0;
-  uint32_t num_turns = 1;        // turns this session sends (user-centric may truncate)
-  uint32_t session = 0;          // session number within the phase
-  uint16_t url_index = 0;        // chosen on the first turn, kept by later turns
-  int64_t scheduled_ns = 0;      // CLOCK_MONOTONIC target send time
+  uint32_t num_turns = 1;    // turns this session sends (user-centric may truncate)
+  uint32_t session = 0;      // session number within the phase
+  uint16_t url_index = 0;    // chosen on the first turn, kept by later turns
+  int64_t scheduled_ns = 0;  // CLOCK_MONOTONIC target send time
   /// The session's X-Correlation-ID. Empty on a first turn: the worker draws a UUID4 (or the
   /// user-centric driver sets the user id); later turns carry the first turn's value.
   std::string x_correlation_id;
@@ -44,16 +44,16 @@ struct Credit {
 struct PhaseSpec {
   record::Phase phase = record::Phase::kProfiling;
   config::TimingMode mode = config::TimingMode::kConcurrency;
-  std::optional<int64_t> request_count;     // stop after this many credits (every turn counts)
-  std::optional<int64_t> num_sessions;      // stop after this many sessions' turns (spec §3.3)
-  std::optional<double> duration_s;         // stop issuing after this long
-  double grace_s = 0.0;                     // wait for in-flight after duration (inf allowed)
-  int64_t concurrency = 1;                  // session slots (a ceiling in the open-loop modes)
-  bool concurrency_set = false;             // open loop: is there a ceiling at all
-  double rate = 0.0;                        // requests/s (rate and user-centric modes)
+  std::optional<int64_t> request_count;  // stop after this many credits (every turn counts)
+  std::optional<int64_t> num_sessions;   // stop after this many sessions' turns (spec §3.3)
+  std::optional<double> duration_s;      // stop issuing after this long
+  double grace_s = 0.0;                  // wait for in-flight after duration (inf allowed)
+  int64_t concurrency = 1;               // session slots (a ceiling in the open-loop modes)
+  bool concurrency_set = false;          // open loop: is there a ceiling at all
+  double rate = 0.0;                     // requests/s (rate and user-centric modes)
   config::ArrivalPattern arrival = config::ArrivalPattern::kPoisson;
   double smoothness = 1.0;
-  int64_t num_users = 0;                    // user-centric
+  int64_t num_users = 0;  // user-centric
   // Fixed schedule (spec §3.6): the dataset is already filtered by the offsets.
   bool auto_offset = true;
   std::optional<int64_t> start_offset_ms;
@@ -113,10 +113,12 @@ class PhaseState {
   std::optional<Credit> try_issue(int64_t now_ns, int64_t scheduled_ns);
   /// The same for a given conversation (fixed schedule, user-centric), sending `num_turns`
   /// turns (0 = all of the conversation's turns).
-  std::optional<Credit> try_issue_session(uint32_t conversation, uint32_t num_turns,
-                                          int64_t now_ns, int64_t scheduled_ns);
-  /// The next turn of the session whose turn `prev` returned. Keeps the session slot. nullopt:
-  /// refused by a stop condition; the caller must then end_session().
+  std::optional<Credit> try_issue_session(uint32_t conversation, uint32_t num_turns, int64_t now_ns,
+                                          int64_t scheduled_ns);
+  /// The next turn of the session whose turn `prev` returned, due at `scheduled_ns` (may be
+  /// later than `now_ns`). Keeps the session slot. nullopt: refused by a stop condition (a
+  /// turn due after the duration is refused without ending the phase); the caller must then
+  /// end_session().
   std::optional<Credit> try_issue_next(const Credit& prev, int64_t now_ns, int64_t scheduled_ns);
 
   /// The sampler's next conversation (user-centric users pick theirs when created).
@@ -134,8 +136,14 @@ class PhaseState {
   void on_return(const Credit& c, bool session_ends = false);
   /// A credit was dropped without a request (shutdown): counts as returned, ends its session.
   void on_dropped(const Credit& c) { on_return(c, true); }
-  /// A session stops before its final turn (its next turn was refused): releases its slot.
-  void end_session();
+  /// A session stops before its final turn (its next turn was refused or could not be
+  /// built): releases its slot; its `unsent_turns` no longer count towards --num-sessions'
+  /// target, so the phase can still finish.
+  void end_session(uint32_t unsent_turns = 0);
+  /// Unsent turns of the session after `c` (for end_session()).
+  static uint32_t turns_after(const Credit& c) {
+    return c.num_turns > c.turn + 1 ? c.num_turns - c.turn - 1 : 0;
+  }
 
   /// Stop issuing (duration elapsed, Ctrl-C, fatal error).
   void stop_sending() { sending_done_.store(true, std::memory_order_release); }
@@ -177,7 +185,8 @@ template <class Dataset>
 std::vector<uint32_t> turn_counts(const Dataset& ds) {
   std::vector<uint32_t> t;
   t.reserve(ds.conversations.size());
-  for (const auto& c : ds.conversations) t.push_back(uint32_t(c.turns.empty() ? 1 : c.turns.size()));
+  for (const auto& c : ds.conversations)
+    t.push_back(uint32_t(c.turns.empty() ? 1 : c.turns.size()));
   return t;
 }
 

@@ -8,15 +8,15 @@
 namespace aiperf::schedule {
 
 struct InitialUser {
-  uint64_t user_id = 0;   // 1-based; X-Correlation-ID is its decimal string
-  uint32_t max_turns = 0; // 0 = all turns of its conversation (the fresh user)
-  int64_t order = 0;      // first send at phase start + order * stagger
+  uint64_t user_id = 0;    // 1-based; X-Correlation-ID is its decimal string
+  uint32_t max_turns = 0;  // 0 = all turns of its conversation (the fresh user)
+  int64_t order = 0;       // first send at phase start + order * stagger
 };
 
 struct UserCentricPlan {
   int64_t turn_gap_ns = 0;
   int64_t stagger_ns = 0;
-  int64_t session_turns = 0;  // round(average turns)
+  int64_t session_turns = 0;       // round(average turns)
   std::vector<InitialUser> users;  // in user-id order; the fresh user (order 0) last
   uint64_t next_user_id = 1;       // the id of the first user spawned later
 };

@@ -83,6 +83,13 @@ struct ModelTables;
 /// `tables` (may be null): vocab/merges already extracted by the fast scanner; consumed.
 std::unique_ptr<Model> make_model(const Json& j, const std::string& path, bool byte_level,
                                   ModelTables* tables);
+std::unique_ptr<Model> make_bpe_model(const Json& j, const std::string& path, bool byte_level,
+                                      ModelTables* tables);
+/// "<0xAB>": the byte-fallback token of byte b.
+std::string byte_token(unsigned char b);
+/// Reads model.vocab ({token: id}) into `out`.
+void read_vocab(const Json& j, const std::string& path,
+                std::vector<std::pair<std::string, uint32_t>>& out);
 std::unique_ptr<Decoder> make_decoder(const Json& j, const std::string& path);
 std::unique_ptr<PostProcessor> make_post_processor(const Json& j, const std::string& path);
 /// A post-processor that puts `prefix` before and `suffix` after the ids.

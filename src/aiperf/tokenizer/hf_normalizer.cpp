@@ -331,7 +331,11 @@ bool is_punctuation(char32_t c) {
 }
 
 std::string nfc(std::string_view s) {
-  return is_ascii_only(s) ? std::string(s) : utf8proc_apply(s, UTF8PROC_COMPOSE);
+  // Code points below U+0300 are NFC-stable and never compose with a neighbour that is also
+  // below U+0300; their UTF-8 lead bytes are all below 0xCC.
+  for (unsigned char c : s)
+    if (c >= 0xCC) return utf8proc_apply(s, UTF8PROC_COMPOSE);
+  return std::string(s);
 }
 std::string nfd(std::string_view s) {
   return is_ascii_only(s) ? std::string(s) : utf8proc_apply(s, UTF8PROC_DECOMPOSE);

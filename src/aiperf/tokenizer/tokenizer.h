@@ -1,6 +1,7 @@
 // Tokenizers: the builtin tiktoken o200k_base (rank file linked into the binary), tiktoken rank
-// files, and HuggingFace tokenizer.json (BPE / WordPiece / Unigram). All are immutable after
-// load and safe to use from many threads at once.
+// files, and HuggingFace tokenizer.json (BPE / WordPiece / Unigram / WordLevel) with the same ids
+// as the HF `tokenizers` library and tiktoken. All are immutable after load and safe to use from
+// many threads at once.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -47,8 +48,9 @@ struct LoadOptions {
 };
 
 /// Load a tokenizer from a `--tokenizer` value: "builtin", a directory, a tokenizer.json,
-/// a .tiktoken file, or a HuggingFace hub id. Throws aiperf::InputError with a one-line message
-/// naming the file and what to do.
+/// a .tiktoken file, or a HuggingFace hub id (read from the huggingface_hub cache; downloaded
+/// into it first unless HF_HUB_OFFLINE is set). Throws aiperf::InputError with a one-line
+/// message naming the file (and field) and what to do. See docs/tokenizers.md.
 std::shared_ptr<const Tokenizer> load(const std::string& spec, const LoadOptions& opts = {});
 
 /// The builtin o200k_base tokenizer (process-wide singleton, loaded on first use).

@@ -9,9 +9,9 @@
 namespace aiperf::worker {
 
 namespace {
-constexpr int64_t kLeadNs = 2'000'000;      // hand credits over 2 ms before their target
-constexpr int64_t kSliceNs = 1'000'000;     // sleep at most this long (stop() stays responsive)
-constexpr int64_t kSlotPollNs = 100'000;    // waiting for a session slot under a ceiling
+constexpr int64_t kLeadNs = 2'000'000;    // hand credits over 2 ms before their target
+constexpr int64_t kSliceNs = 1'000'000;   // sleep at most this long (stop() stays responsive)
+constexpr int64_t kSlotPollNs = 100'000;  // waiting for a session slot under a ceiling
 
 /// Sleeps towards `target - lead`; true when it is time to hand the credit over.
 bool due(int64_t target_ns) {
@@ -30,7 +30,9 @@ FixedScheduleDriver::FixedScheduleDriver(schedule::PhaseState& phase, std::vecto
                                          schedule::FixedSchedule schedule)
     : phase_(phase), workers_(std::move(workers)), schedule_(std::move(schedule)) {}
 
-FixedScheduleDriver::~FixedScheduleDriver() { stop(); }
+FixedScheduleDriver::~FixedScheduleDriver() {
+  stop();
+}
 
 void FixedScheduleDriver::start() {
   thread_ = std::thread([this] { run(); });
@@ -86,7 +88,9 @@ UserCentricDriver::UserCentricDriver(schedule::PhaseState& phase, std::vector<Wo
                                      schedule::UserCentricPlan plan)
     : phase_(phase), workers_(std::move(workers)), plan_(std::move(plan)) {}
 
-UserCentricDriver::~UserCentricDriver() { stop(); }
+UserCentricDriver::~UserCentricDriver() {
+  stop();
+}
 
 void UserCentricDriver::start() {
   thread_ = std::thread([this] { run(); });

@@ -30,7 +30,9 @@ RateScheduler::RateScheduler(schedule::PhaseState& phase, std::vector<Worker*> w
                              std::unique_ptr<schedule::IntervalGenerator> intervals)
     : phase_(phase), workers_(std::move(workers)), intervals_(std::move(intervals)) {}
 
-RateScheduler::~RateScheduler() { stop(); }
+RateScheduler::~RateScheduler() {
+  stop();
+}
 
 void RateScheduler::start() {
   thread_ = std::thread([this] { run(); });
@@ -41,7 +43,9 @@ void RateScheduler::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-Worker* RateScheduler::least_loaded() { return pick_least_loaded(workers_, &rr_); }
+Worker* RateScheduler::least_loaded() {
+  return pick_least_loaded(workers_, &rr_);
+}
 
 void RateScheduler::run() {
   const auto& spec = phase_.spec();
@@ -70,7 +74,7 @@ void RateScheduler::run() {
       case schedule::TickAction::kContinuation: {
         auto c = phase_.try_issue_next(t->prev, target, target);
         if (!c) {
-          phase_.end_session();
+          phase_.end_session(schedule::PhaseState::turns_after(t->prev));
           break;
         }
         c->body = std::move(t->body);

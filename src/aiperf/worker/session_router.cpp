@@ -12,11 +12,9 @@ DirectTurnScheduler::DirectTurnScheduler(schedule::PhaseState& phase, std::vecto
 void DirectTurnScheduler::next_turn(TurnDone&& t) {
   int64_t now = mono_ns();
   int64_t at = when_(t, now);
-  // The stop conditions apply at the time the turn is due (a turn due after the duration is
-  // never sent).
-  auto c = phase_.try_issue_next(t.prev, std::max(now, at), at);
+  auto c = phase_.try_issue_next(t.prev, now, at);
   if (!c) {
-    phase_.end_session();
+    phase_.end_session(schedule::PhaseState::turns_after(t.prev));
     return;
   }
   c->body = std::move(t.body);
@@ -32,6 +30,12 @@ void SessionRouter::attach(record::Phase phase, schedule::PhaseState* state,
 void SessionRouter::detach(record::Phase phase) {
   std::lock_guard<std::mutex> lk(mu_);
   slots_[size_t(phase) & 1] = {};
+}
+
+void SessionRouter::end_session(const schedule::Credit& prev) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Slot& s = slots_[size_t(prev.phase) & 1];
+  if (s.state) s.state->end_session(schedule::PhaseState::turns_after(prev));
 }
 
 void SessionRouter::next_turn(TurnDone&& t) {

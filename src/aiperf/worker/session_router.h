@@ -25,10 +25,10 @@ class Worker;
 
 /// A non-final turn came back and the next turn's body is ready.
 struct TurnDone {
-  schedule::Credit prev;     // the returned turn (x_correlation_id set; body not needed)
-  uint16_t worker_id = 0;    // the worker that sent it (the next turn goes there too)
-  int64_t returned_ns = 0;   // CLOCK_MONOTONIC end of the returned request
-  int64_t delay_ns = 0;      // dataset delay before the next turn (capped), 0 if none
+  schedule::Credit prev;    // the returned turn (x_correlation_id set; body not needed)
+  uint16_t worker_id = 0;   // the worker that sent it (the next turn goes there too)
+  int64_t returned_ns = 0;  // CLOCK_MONOTONIC end of the returned request
+  int64_t delay_ns = 0;     // dataset delay before the next turn (capped), 0 if none
   std::optional<int64_t> next_timestamp_ms;  // the next turn's trace timestamp, if any
   std::shared_ptr<const std::string> body;   // the next turn's request body
 };
@@ -62,6 +62,8 @@ class SessionRouter {
   void detach(record::Phase phase);
   /// Hands `t` to its phase's scheduler; does nothing once the phase is detached (it is over).
   void next_turn(TurnDone&& t);
+  /// The session of `prev` (a non-final turn) cannot continue (its next body failed to render).
+  void end_session(const schedule::Credit& prev);
 
  private:
   struct Slot {

@@ -12,15 +12,16 @@ void RecordSink::push(std::unique_ptr<record::RequestRecord> r) {
   cv_.notify_one();
 }
 
-void RecordSink::pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& out,
-                         int timeout_ms) {
+void RecordSink::pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& out, int timeout_ms) {
   std::unique_lock<std::mutex> lk(mu_);
   if (q_.empty()) cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms));
   for (auto& r : q_) out.push_back(std::move(r));
   q_.clear();
 }
 
-void RecordSink::notify() { cv_.notify_all(); }
+void RecordSink::notify() {
+  cv_.notify_all();
+}
 
 Worker::Worker(uint16_t id, const RequestPlan& plan, RecordSink& sink, uint64_t id_seed)
     : id_(id), plan_(plan), sink_(sink) {
@@ -36,7 +37,9 @@ Worker::Worker(uint16_t id, const RequestPlan& plan, RecordSink& sink, uint64_t 
   }
 }
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+  stop();
+}
 
 void Worker::start() {
   thread_ = std::thread([this] {

@@ -37,12 +37,12 @@ class RecordSink {
 
 /// What every worker needs to send requests: immutable for the run, shared by all workers.
 struct RequestPlan {
-  std::vector<std::string> targets;     // request target (path + query) per --url
+  std::vector<std::string> targets;                   // request target (path + query) per --url
   const endpoint::RequestHeaders* headers = nullptr;  // rendered once per run
-  std::vector<std::string> bodies;      // rendered body per dataset conversation (turn 0)
+  std::vector<std::string> bodies;  // rendered body per dataset conversation (turn 0)
   // Later turns of multi-turn sessions carry their own body in the Credit (record pipeline).
   std::vector<std::string> warmup_bodies;  // the same for the warmup phase (spec §11.12)
-  transport::ClientOptions client;      // URLs, TLS, timeout
+  transport::ClientOptions client;         // URLs, TLS, timeout
 };
 
 class Worker {

@@ -218,8 +218,8 @@ TEST(ProfileAliases, EveryNameWorks) {
       {{"-m", "a", "--input-file", kMooncake, "--fixed-schedule", "--fixed-schedule-auto-offset",
         "--fixed-schedule-end-offset", "9"},
        [](const Config& c) {
-         return c.timing_mode == TimingMode::kFixedSchedule && c.fixed_schedule_auto_offset == true &&
-                c.fixed_schedule_end_offset_ms == 9;
+         return c.timing_mode == TimingMode::kFixedSchedule &&
+                c.fixed_schedule_auto_offset == true && c.fixed_schedule_end_offset_ms == 9;
        }},
       {{"-m", "a", "--input-file", kMooncake, "--fixed-schedule-start-offset", "5"},
        [](const Config& c) {
@@ -261,12 +261,14 @@ TEST(ProfileAliases, EveryNameWorks) {
        [](const Config& c) { return c.shared_system_prompt_length == 8; }},
       {{"-m", "a", "--user-context-prompt-length", "9"},
        [](const Config& c) { return c.user_context_prompt_length == 9; }},
-      {{"-m", "a", "--isl-block-size", "16"}, [](const Config& c) { return c.isl_block_size == 16; }},
+      {{"-m", "a", "--isl-block-size", "16"},
+       [](const Config& c) { return c.isl_block_size == 16; }},
       {{"-m", "a", "--prompt-input-tokens-block-size", "16"},
        [](const Config& c) { return c.isl_block_size == 16; }},
       {{"-m", "a", "--synthetic-input-tokens-block-size", "16"},
        [](const Config& c) { return c.isl_block_size == 16; }},
-      {{"-m", "a", "--seq-dist", "128,64:100"}, [](const Config& c) { return c.seq_dist.has_value(); }},
+      {{"-m", "a", "--seq-dist", "128,64:100"},
+       [](const Config& c) { return c.seq_dist.has_value(); }},
       {{"-m", "a", "--sequence-distribution", "128,64:100"},
        [](const Config& c) { return c.seq_dist == "128,64:100"; }},
       {{"-m", "a", "--synthesis-speedup-ratio", "2"},
@@ -644,9 +646,9 @@ TEST(ProfileHelp, ListsEveryFlagGroupAndDefault) {
   }
   for (const char* group :
        {"Endpoint:", "Tokenizer:", "Input:", "Fixed Schedule:", "Goodput:", "Conversation Input:",
-        "Prefix Prompt:", "Synthesis:", "User-Centric Rate:",
-        "Input Sequence Length (ISL):", "Output Sequence Length (OSL):", "Load Generator:",
-        "Warmup:", "Output:", "UI:", "Service:", "Workers:"}) {
+        "Prefix Prompt:", "Synthesis:", "User-Centric Rate:", "Input Sequence Length (ISL):",
+        "Output Sequence Length (OSL):", "Load Generator:", "Warmup:", "Output:", "UI:", "Service:",
+        "Workers:"}) {
     EXPECT_NE(help.find(std::string("\n") + group + "\n"), std::string::npos) << group;
   }
   EXPECT_LT(help.find("Endpoint:"), help.find("Tokenizer:"));

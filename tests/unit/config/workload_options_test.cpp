@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -37,7 +39,7 @@ std::string error_of(Args args) {
   EXPECT_NE(error_of(args).find(text), std::string::npos) << error_of(args)
 
 std::string temp_file(const std::string& name, const std::string& body) {
-  auto p = std::filesystem::temp_directory_path() / ("aiperf_cfg_" + name);
+  auto p = std::filesystem::temp_directory_path() / ("aiperf_cfg_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(p, std::ios::binary) << body;
   return p.string();
 }
@@ -74,6 +76,11 @@ TEST(Workload, TraceWithoutTimestampsIsNotPromoted) {
   Config c = parse({"-m", "a", "--input-file", f});
   EXPECT_EQ(c.custom_dataset_type, CustomDatasetType::kMooncakeTrace);
   EXPECT_EQ(c.timing_mode, TimingMode::kConcurrency);
+  // CRLF and a UTF-8 BOM are fine.
+  auto bom = temp_file("bom.jsonl", "\xEF\xBB\xBF{\"timestamp\": 5, \"input_length\": 10}\r\n");
+  Config b = parse({"-m", "a", "--input-file", bom});
+  EXPECT_EQ(b.custom_dataset_type, CustomDatasetType::kMooncakeTrace);
+  EXPECT_EQ(b.timing_mode, TimingMode::kFixedSchedule);
   // A null timestamp is "no timestamp".
   auto g = temp_file("nullts.jsonl", "\n{\"timestamp\": null, \"input_length\": 10}\n");
   EXPECT_EQ(parse({"-m", "a", "--input-file", g}).timing_mode, TimingMode::kConcurrency);
@@ -82,8 +89,8 @@ TEST(Workload, TraceWithoutTimestampsIsNotPromoted) {
   EXPECT_EQ(s.custom_dataset_type, CustomDatasetType::kSingleTurn);
   EXPECT_EQ(s.timing_mode, TimingMode::kConcurrency);
   // ... but --fixed-schedule replays them.
-  Config fs = parse({"-m", "a", "--input-file", kData + "single_turn_timestamps.jsonl",
-                     "--fixed-schedule"});
+  Config fs = parse(
+      {"-m", "a", "--input-file", kData + "single_turn_timestamps.jsonl", "--fixed-schedule"});
   EXPECT_EQ(fs.timing_mode, TimingMode::kFixedSchedule);
 }
 
@@ -113,13 +120,13 @@ TEST(Workload, FixedScheduleRules) {
   EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", trace, "--fixed-schedule-start-offset", "9",
                          "--fixed-schedule-end-offset", "5"}),
                    "start_offset must be <= end_offset");
-  EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", trace, "--dataset-sampling-strategy",
-                         "random"}),
-                   "requires sequential sampling, but dataset");
+  EXPECT_ERROR_HAS(
+      Args({"-m", "a", "--input-file", trace, "--dataset-sampling-strategy", "random"}),
+      "requires sequential sampling, but dataset");
   EXPECT_ERROR_HAS(Args({"-m", "a", "--fixed-schedule"}), "--fixed-schedule needs a dataset");
-  EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", trace, "--fixed-schedule", "--request-rate",
-                         "3"}),
-                   "cannot be used with --fixed-schedule");
+  EXPECT_ERROR_HAS(
+      Args({"-m", "a", "--input-file", trace, "--fixed-schedule", "--request-rate", "3"}),
+      "cannot be used with --fixed-schedule");
   EXPECT_ERROR_HAS(Args({"-m", "a", "--fixed-schedule", "--no-fixed-schedule"}),
                    "cannot be used together");
   // Concurrency is a ceiling in fixed-schedule mode, kept as given.
@@ -141,8 +148,8 @@ TEST(Workload, UserCentricRules) {
   EXPECT_ERROR_HAS(Args({"-m", "a", "--user-centric-rate", "3", "--num-users", "5",
                          "--session-turns-mean", "2", "--request-count", "4"}),
                    "--request-count (4) must be >= --num-users (5)");
-  EXPECT_ERROR_HAS(Args({"-m", "a", "--user-centric-rate", "3", "--num-users", "2",
-                         "--input-file", kData + "single_turn_basic.jsonl"}),
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--user-centric-rate", "3", "--num-users", "2", "--input-file",
+                         kData + "single_turn_basic.jsonl"}),
                    "requires a multi_turn dataset");
   Config c = parse({"-m", "a", "--user-centric-rate", "3", "--num-users", "2", "--input-file",
                     kData + "multi_turn_basic.jsonl"});
@@ -158,9 +165,9 @@ TEST(Workload, DatasetSourceRules) {
                          "100", "--seq-dist", "1,1:100"}),
                    "--isl, --seq-dist is only supported with synthetic datasets; use a synthetic "
                    "dataset (no --input-file)");
-  EXPECT_ERROR_HAS(Args({"-m", "a", "--public-dataset", "sharegpt", "--shared-system-prompt-length",
-                         "5"}),
-                   "is only supported with synthetic datasets");
+  EXPECT_ERROR_HAS(
+      Args({"-m", "a", "--public-dataset", "sharegpt", "--shared-system-prompt-length", "5"}),
+      "is only supported with synthetic datasets");
   // --osl is allowed with files (a per-record fallback); --isl-block-size too.
   Config c = parse({"-m", "a", "--input-file", kData + "single_turn_basic.jsonl", "--osl", "7",
                     "--isl-block-size", "64"});
@@ -190,9 +197,9 @@ TEST(Workload, EntryCountResolution) {
   EXPECT_EQ(parse({"-m", "a", "--num-sessions", "7"}).request_count, std::nullopt);
   EXPECT_EQ(parse({"-m", "a", "--num-sessions", "7", "--request-count", "3"}).num_dataset_entries,
             7);
-  EXPECT_EQ(parse({"-m", "a", "--num-sessions", "7", "--num-dataset-entries", "2"})
-                .num_dataset_entries,
-            2);
+  EXPECT_EQ(
+      parse({"-m", "a", "--num-sessions", "7", "--num-dataset-entries", "2"}).num_dataset_entries,
+      2);
 }
 
 TEST(SeqDist, ThreeSyntaxes) {
@@ -210,9 +217,8 @@ TEST(SeqDist, ThreeSyntaxes) {
   EXPECT_EQ(c[1].isl, 512);
   EXPECT_EQ(c[1].isl_stddev, 3);
   auto d = parse_seq_dist(
-      "--seq-dist",
-      R"({"pairs":[{"isl":256,"osl":128,"prob":40,"isl_stddev":10,"osl_stddev":5},)"
-      R"({"isl":512,"osl":256,"prob":60}]})");
+      "--seq-dist", R"({"pairs":[{"isl":256,"osl":128,"prob":40,"isl_stddev":10,"osl_stddev":5},)"
+                    R"({"isl":512,"osl":256,"prob":60}]})");
   ASSERT_EQ(d.size(), 2u);
   EXPECT_EQ(d[0].osl_stddev, 5);
   EXPECT_EQ(d[1].prob_percent, 60);
@@ -235,6 +241,32 @@ TEST(SeqDist, Errors) {
   EXPECT_NE(err("{\"pairs\":[{\"isl\":1}]}").find("\"osl\""), std::string::npos);
   EXPECT_NE(err("128,64:150;1,1:-50").find("[0, 100]"), std::string::npos);
   EXPECT_NE(error_of({"-m", "a", "--seq-dist", "1,1:50"}).find("--seq-dist: "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace aiperf::config
+
+namespace aiperf::config {
+namespace {
+
+TEST(Workload, ExportedConfigShowsDatasetAndPhase) {
+  Config c = parse({"-m", "a", "--input-file", kData + "arxiv_mooncake_trace_first20.jsonl",
+                    "--fixed-schedule-end-offset", "100", "--num-sessions", "5"});
+  auto j = redacted_config_json(c);
+  EXPECT_EQ(j["datasets"][0]["type"], "file");
+  EXPECT_EQ(j["datasets"][0]["format"], "mooncake_trace");
+  const auto& prof = j["phases"].back();
+  EXPECT_EQ(prof["type"], "fixed_schedule");
+  EXPECT_EQ(prof["auto_offset"], true);
+  EXPECT_EQ(prof["end_offset"], 100);
+  EXPECT_EQ(prof["sessions"], 5);
+  Config u = parse({"-m", "a", "--user-centric-rate", "2", "--num-users", "3",
+                    "--session-turns-mean", "4", "--seq-dist", "10,5:100"});
+  auto k = redacted_config_json(u);
+  EXPECT_EQ(k["phases"].back()["type"], "user_centric");
+  EXPECT_EQ(k["phases"].back()["users"], 3);
+  EXPECT_EQ(k["datasets"][0]["turns"]["mean"], 4.0);
+  EXPECT_EQ(k["datasets"][0]["sequence_distribution"], "10,5:100");
 }
 
 }  // namespace

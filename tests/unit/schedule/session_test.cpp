@@ -96,6 +96,20 @@ TEST(PhaseStateSessions, SlotHeldUntilFinalTurnReturns) {
   EXPECT_TRUE(ps.slot_available());
 }
 
+TEST(PhaseStateSessions, AbandonedSessionDoesNotHoldUpSessionTarget) {
+  auto psp = make_state(spec_with(std::nullopt, 2), {3, 3});
+  PhaseState& ps = *psp;
+  auto a0 = ps.try_issue(0, 0);
+  auto b0 = ps.try_issue(0, 0);
+  auto a1 = ps.try_issue_next(*a0, 0, 0);
+  auto a2 = ps.try_issue_next(*a1, 0, 0);
+  ASSERT_TRUE(a2);
+  EXPECT_FALSE(ps.sending_done());  // b still has 2 turns to send
+  EXPECT_EQ(PhaseState::turns_after(*b0), 2u);
+  ps.end_session(PhaseState::turns_after(*b0));  // b cannot continue
+  EXPECT_TRUE(ps.sending_done());
+}
+
 TEST(PhaseStateSessions, DurationRefusesTurnsDueAfterDeadline) {
   PhaseSpec s = spec_with(std::nullopt, std::nullopt);
   s.duration_s = 1.0;
@@ -104,6 +118,10 @@ TEST(PhaseStateSessions, DurationRefusesTurnsDueAfterDeadline) {
   auto c0 = ps.try_issue(0, 0);
   ASSERT_TRUE(c0);
   EXPECT_TRUE(ps.try_issue_next(*c0, 999'999'999, 999'999'999));
+  // Due after the deadline: refused, but the phase goes on for turns due before it.
+  EXPECT_FALSE(ps.try_issue_next(*c0, 500'000'000, 1'200'000'000));
+  EXPECT_FALSE(ps.sending_done());
+  EXPECT_TRUE(ps.try_issue(600'000'000, 600'000'000));
   EXPECT_FALSE(ps.try_issue_next(*c0, 1'000'000'000, 1'000'000'000));
   EXPECT_TRUE(ps.sending_done());
 }

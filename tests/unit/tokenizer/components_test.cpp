@@ -74,3 +74,21 @@ TEST(Components, AddedTokenLstripRstrip) {
 
 }  // namespace
 }  // namespace aiperf::tokenizer
+
+namespace aiperf::tokenizer {
+namespace {
+
+TEST(Components, WordMemoIsPerModel) {
+  // Both models see the word "ab" on this thread; each must get its own ids.
+  auto tiny = from_json("memo", R"({"added_tokens":[],"normalizer":null,"pre_tokenizer":null,)"
+                                R"("post_processor":null,"decoder":null,"model":{"type":"BPE",)"
+                                R"("vocab":{"a":0,"b":1,"ab":2},"merges":["a b"]}})");
+  auto gpt2 = load(std::string(AIPERF_TEST_DATA_DIR) + "/tokenizers/gpt2");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(tiny->encode("ab", false), std::vector<TokenId>{2});
+    EXPECT_EQ(gpt2->encode("ab", false), std::vector<TokenId>{397});
+  }
+}
+
+}  // namespace
+}  // namespace aiperf::tokenizer

@@ -4,13 +4,16 @@
 // many threads build it.
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "aiperf/common/error.h"
+#include "aiperf/config/workload.h"
 #include "aiperf/dataset/dataset.h"
 
 namespace aiperf::dataset {
@@ -96,13 +99,49 @@ void build_texts(const PromptGenerator& gen, std::vector<TextJob>& jobs) {
 
 }  // namespace
 
+namespace {
+
+/// --seq-dist sampler (spec §4.4): one uniform draw picks the pair by cumulative probability;
+/// a pair with a stddev draws its lengths with the positive-normal rule.
+class SeqDist {
+ public:
+  explicit SeqDist(std::vector<config::SeqDistPair> pairs) : pairs_(std::move(pairs)) {
+    double acc = 0;
+    for (const auto& p : pairs_) cumulative_.push_back(acc += p.prob_percent / 100.0);
+  }
+  std::pair<int64_t, int64_t> sample(Rng& rng) const {
+    const double r = rng.uniform01();
+    size_t i =
+        size_t(std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin());
+    i = std::min(i, pairs_.size() - 1);
+    const auto& p = pairs_[i];
+    int64_t isl =
+        p.isl_stddev > 0 ? sample_positive_normal_integer(rng, double(p.isl), p.isl_stddev) : p.isl;
+    int64_t osl =
+        p.osl_stddev > 0 ? sample_positive_normal_integer(rng, double(p.osl), p.osl_stddev) : p.osl;
+    return {isl, osl};
+  }
+
+ private:
+  std::vector<config::SeqDistPair> pairs_;
+  std::vector<double> cumulative_;
+};
+
+}  // namespace
+
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs) {
   validate(cfg);
   Rng length_rng = rngs.derive("dataset.prompt.length");
   Rng model_rng = rngs.derive("composer.turn.model_selection");
   Rng max_tokens_rng = rngs.derive("composer.turn.max_tokens");
+  Rng turn_count_rng = rngs.derive("composer.conversation.turn_count");
+  Rng turn_delay_rng = rngs.derive("composer.conversation.turn_delay");
+  Rng seq_dist_rng = rngs.derive("models.sequence.distribution");
+  Rng prefix_rng = rngs.derive("dataset.prompt.prefix");
   PromptGenerator gen(tok, rngs.derive("dataset.prompt.corpus"));
+  std::optional<SeqDist> seq_dist;
+  if (cfg.seq_dist) seq_dist.emplace(config::parse_seq_dist("--seq-dist", *cfg.seq_dist));
 
   Dataset ds;
   const size_t n_conv = size_t(cfg.num_dataset_entries);
@@ -111,21 +150,34 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
   for (size_t c = 0; c < n_conv; ++c) {
     Conversation& conv = ds.conversations[c];
     conv.session_id = session_id(rngs, c);
-    // Single-turn for now: --session-turns-mean/-stddev would draw this from
-    // "composer.conversation.turn_count", and turns >= 2 a delay from ".turn_delay".
-    const int64_t num_turns = 1;
+    // Turn count and delays on their own streams: single-turn runs draw nothing here beyond
+    // the (unused) count, so enabling multi-turn never shifts prompt lengths.
+    const int64_t num_turns = sample_positive_normal_integer(
+        turn_count_rng, std::max(1.0, cfg.session_turns_mean), cfg.session_turns_stddev);
     conv.turns.resize(size_t(num_turns));
-    for (Turn& turn : conv.turns) {
-      turn.input_tokens =
-          sample_positive_normal_integer(length_rng, double(cfg.isl_mean), cfg.isl_stddev);
+    for (size_t ti = 0; ti < conv.turns.size(); ++ti) {
+      Turn& turn = conv.turns[ti];
+      if (seq_dist) {
+        auto [isl, osl] = seq_dist->sample(seq_dist_rng);
+        turn.input_tokens = isl;
+        turn.max_tokens = osl;
+      } else {
+        turn.input_tokens =
+            sample_positive_normal_integer(length_rng, double(cfg.isl_mean), cfg.isl_stddev);
+      }
       const size_t n_models = cfg.models.size();
       size_t m = cfg.model_selection == config::ModelSelection::kRandom
                      ? size_t(model_rng.randrange(int64_t(n_models)))
                      : size_t(turn_counter % n_models);
       turn.model = cfg.models[m];
-      if (cfg.osl_mean) {
+      if (cfg.osl_mean && !seq_dist) {
         turn.max_tokens =
             sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
+      }
+      if (ti > 0 && cfg.session_turn_delay_mean_ms > 0) {
+        const int64_t d = sample_positive_normal_integer(
+            turn_delay_rng, cfg.session_turn_delay_mean_ms, cfg.session_turn_delay_stddev_ms);
+        turn.delay_ms = int64_t(std::llround(double(d) * cfg.session_turn_delay_ratio));
       }
       ++turn_counter;
     }
@@ -138,6 +190,35 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
     for (auto& turn : conv.turns) jobs.push_back({&turn, gen.draw_start(), turn.input_tokens});
   }
   build_texts(gen, jobs);
+
+  // Prefix pool (spec §4.2): P prompts of L tokens; each first turn gets "<prefix> <prompt>".
+  if (cfg.num_prefix_prompts > 0 && cfg.prefix_prompt_length > 0) {
+    PromptGenerator prefix_gen(tok, rngs.derive("dataset.prompt.prefix.corpus"));
+    std::vector<std::string> pool;
+    for (int64_t i = 0; i < cfg.num_prefix_prompts; ++i) {
+      pool.push_back(prefix_gen.generate(cfg.prefix_prompt_length));
+    }
+    for (auto& conv : ds.conversations) {
+      Turn& first = conv.turns.front();
+      const std::string& prefix = pool[size_t(prefix_rng.randrange(int64_t(pool.size())))];
+      first.text = prefix + " " + first.text;
+      first.input_tokens = int64_t(tok.count(first.text));
+    }
+  }
+  // Shared system prompt and per-conversation user context (spec §4.2).
+  if (cfg.shared_system_prompt_length || cfg.user_context_prompt_length) {
+    PromptGenerator ctx_gen(tok, rngs.derive("dataset.prompt.context.corpus"));
+    std::optional<std::string> system;
+    if (cfg.shared_system_prompt_length) {
+      system = ctx_gen.generate(*cfg.shared_system_prompt_length);
+    }
+    for (auto& conv : ds.conversations) {
+      if (system) conv.system_message = *system;
+      if (cfg.user_context_prompt_length) {
+        conv.user_context_message = ctx_gen.generate(*cfg.user_context_prompt_length);
+      }
+    }
+  }
   return ds;
 }
 

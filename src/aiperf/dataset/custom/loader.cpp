@@ -1,0 +1,559 @@
+// --input-file datasets (spec §4.5): the record parsers' output becomes conversations; trace
+// prompts are rebuilt (hash_ids blocks or corpus text of the given length); then the common
+// rules: --osl fallback, models, delay cap, fixed-schedule offsets (spec §3.6), synthesis
+// (spec §8.4). Every left-out record is counted in Dataset::warnings.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "aiperf/common/error.h"
+#include "aiperf/config/workload.h"
+#include "aiperf/dataset/custom/hash_prompts.h"
+#include "aiperf/dataset/custom/parallel.h"
+#include "aiperf/dataset/custom/records.h"
+#include "aiperf/dataset/custom/synthesis.h"
+
+namespace aiperf::dataset {
+
+using namespace custom;
+
+namespace {
+
+std::string generated_session_id(const RngManager& rngs, size_t index) {
+  if (!rngs.seeded()) return random_uuid4();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "session_%06zu", index);
+  return buf;
+}
+
+int64_t ms(double v) {
+  return int64_t(std::llround(v));
+}
+
+struct Loader {
+  const config::Config& cfg;
+  const tokenizer::Tokenizer& tok;
+  const RngManager& rngs;
+  const std::string path;
+  PromptGenerator gen;
+  Rng max_tokens_rng;
+  Rng model_rng;
+  uint64_t turn_counter = 0;
+  std::map<std::string, int64_t> unknown;
+  int64_t zero_output = 0;
+  Dataset ds;
+
+  Loader(const config::Config& c, const tokenizer::Tokenizer& t, const RngManager& r)
+      : cfg(c),
+        tok(t),
+        rngs(r),
+        path(*c.input_file),
+        gen(t, r.derive("dataset.prompt.corpus")),
+        max_tokens_rng(r.derive("composer.turn.max_tokens")),
+        model_rng(r.derive("composer.turn.model_selection")) {}
+
+  bool replaying() const { return cfg.timing_mode == config::TimingMode::kFixedSchedule; }
+
+  void warn_skipped(int64_t n, const std::string& why) {
+    if (n <= 0) return;
+    ds.skipped_records += n;
+    ds.warnings.push_back(path + ": " + std::to_string(n) + " record(s) left out: " + why);
+  }
+
+  /// Text from text items, token count, max tokens, model.
+  void finish_turn(Turn& t, std::optional<int64_t> output_length, bool count_tokens = true) {
+    if (t.text.empty() && !t.texts.empty()) {
+      if (t.texts.size() == 1) {
+        t.text = std::move(t.texts[0]);
+        t.texts.clear();
+      } else {
+        for (size_t i = 0; i < t.texts.size(); ++i) {
+          if (i) t.text += ' ';
+          t.text += t.texts[i];
+        }
+      }
+    }
+    if (count_tokens) t.input_tokens = int64_t(tok.count(t.text));
+    if (output_length && *output_length > 0) {
+      t.max_tokens = *output_length;
+    } else {
+      if (output_length) ++zero_output;
+      if (cfg.osl_mean) {
+        t.max_tokens =
+            sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
+      }
+    }
+    const size_t n_models = cfg.models.empty() ? 0 : cfg.models.size();
+    if (n_models > 0) {
+      size_t m = cfg.model_selection == config::ModelSelection::kRandom
+                     ? size_t(model_rng.randrange(int64_t(n_models)))
+                     : size_t(turn_counter % n_models);
+      t.model = cfg.models[m];
+    }
+    ++turn_counter;
+  }
+
+  Turn turn_from(TurnRecord& r) {
+    Turn t;
+    if (!r.role.empty()) t.role = r.role;
+    t.texts = std::move(r.texts);
+    t.media = std::move(r.media);
+    t.extra_json = std::move(r.extra_json);
+    if (r.timestamp_ms) t.timestamp_ms = ms(*r.timestamp_ms);
+    if (r.delay_ms) t.delay_ms = ms(*r.delay_ms);
+    finish_turn(t, r.output_length);
+    return t;
+  }
+
+  Conversation& conversation_for(const std::optional<std::string>& sid,
+                                 std::unordered_map<std::string, size_t>& index) {
+    if (sid) {
+      auto [it, fresh] = index.try_emplace(*sid, ds.conversations.size());
+      if (!fresh) return ds.conversations[it->second];
+    }
+    ds.conversations.emplace_back();
+    Conversation& c = ds.conversations.back();
+    c.session_id = sid ? *sid : generated_session_id(rngs, ds.conversations.size() - 1);
+    return c;
+  }
+
+  /// Later turns of a conversation may not go back in time.
+  static void check_order(const Conversation& c, const Turn& t, const SourcePos& pos) {
+    for (auto it = c.turns.rbegin(); it != c.turns.rend(); ++it) {
+      if (it->timestamp_ms && t.timestamp_ms && *t.timestamp_ms < *it->timestamp_ms) {
+        fail(pos, "timestamp",
+             "expected a time >= the previous turn's of session '" + c.session_id + "' (" +
+                 std::to_string(*it->timestamp_ms) + " ms; got " + std::to_string(*t.timestamp_ms) +
+                 " ms)");
+      }
+      if (it->timestamp_ms) break;
+    }
+  }
+
+  void load_single_turn() {
+    std::unordered_map<std::string, size_t> index;
+    TurnRecord r;
+    for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
+      parse_turn_object(line, pos, TurnShape::kSingleTurn, r, &unknown);
+      std::optional<std::string> sid = r.session_id;
+      Conversation& c = conversation_for(sid, index);
+      c.accumulate_history = false;  // AIPerf: message_array_with_responses
+      Turn t = turn_from(r);
+      check_order(c, t, pos);
+      c.turns.push_back(std::move(t));
+    });
+  }
+
+  void load_multi_turn() {
+    std::unordered_map<std::string, size_t> index;
+    MultiTurnRecord rec;
+    for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
+      parse_multi_turn_line(line, pos, rec, &unknown);
+      Conversation& c = conversation_for(rec.session_id, index);
+      for (size_t i = 0; i < rec.turns.size(); ++i) {
+        TurnRecord& tr = rec.turns[i];
+        // A leading text-only system turn becomes the system message.
+        if (i == 0 && c.turns.empty() && !c.system_message && tr.role == "system" &&
+            tr.media.empty() && !tr.texts.empty()) {
+          std::string sys;
+          for (size_t k = 0; k < tr.texts.size(); ++k) {
+            if (k) sys += ' ';
+            sys += tr.texts[k];
+          }
+          c.system_message = std::move(sys);
+          continue;
+        }
+        Turn t = turn_from(tr);
+        check_order(c, t, pos);
+        c.turns.push_back(std::move(t));
+      }
+    });
+    std::erase_if(ds.conversations, [&](const Conversation& c) {
+      if (!c.turns.empty()) return false;
+      throw InputError(path + ": session '" + c.session_id +
+                       "' has only a system turn; add at least one user turn");
+    });
+  }
+
+  void load_random_pool() {
+    Rng rng = rngs.derive("dataset.loader.random_pool");
+    ds.conversations = build_random_pool(path, cfg.num_dataset_entries, rng, &unknown);
+    for (size_t i = 0; i < ds.conversations.size(); ++i) {
+      auto& c = ds.conversations[i];
+      c.session_id = generated_session_id(rngs, i);
+      for (auto& t : c.turns) finish_turn(t, std::nullopt);
+    }
+    ds.preferred_sampling = config::SamplingStrategy::kShuffle;
+  }
+
+  /// Shared by the traces: for replay (fixed schedule) timestamps in file order must not
+  /// decrease. Other modes only use the rows' lengths, so order does not matter there (AIPerf's
+  /// own mooncake example file mixes them).
+  struct OrderCheck {
+    bool enabled = true;
+    std::optional<double> last;
+    void operator()(const TraceRow& r, const SourcePos& pos) {
+      if (!enabled || !r.timestamp_ms) return;
+      if (last && *r.timestamp_ms < *last) {
+        fail(pos, "timestamp",
+             "expected timestamps in non-decreasing order (got " + num_text(*r.timestamp_ms) +
+                 " ms after " + num_text(*last) + " ms)");
+      }
+      last = r.timestamp_ms;
+    }
+  };
+
+  /// Drops rows over --synthesis-max-isl (counted), then rewrites them (spec §8.4).
+  void filter_and_synthesize(std::vector<TraceRow>& rows, int64_t block) {
+    if (cfg.synthesis_max_isl) {
+      const int64_t max_isl = *cfg.synthesis_max_isl;
+      size_t before = rows.size();
+      std::erase_if(rows,
+                    [&](const TraceRow& r) { return r.input_length && *r.input_length > max_isl; });
+      warn_skipped(int64_t(before - rows.size()),
+                   "input_length above --synthesis-max-isl " + std::to_string(max_isl));
+    }
+    Rng rng = rngs.derive("dataset.synthesis.synthesizer");
+    synthesize(rows, block, SynthesisParams::from(cfg), rng);
+  }
+
+  /// Turns trace rows into conversations one at a time (the block cache and the session index
+  /// live here), so traces without synthesis never hold more than one parsed row.
+  struct RowSink {
+    std::unordered_map<std::string, size_t> index;
+    std::unordered_map<size_t, bool> raw_kind;  // conversation -> has raw rows
+    bool by_chat = false;
+  };
+
+  /// A trace prompt built after the whole file is read: hash-id blocks are generated on
+  /// several threads, corpus prompts from a start drawn in file order.
+  struct PromptJob {
+    size_t conv = 0, turn = 0;
+    int64_t start = 0;
+    int64_t input_length = 0;
+    std::vector<int64_t> ids;
+  };
+  std::unique_ptr<HashPromptBuilder> hashes;
+  std::vector<PromptJob> prompt_jobs;
+
+  RowSink make_sink(int64_t block, bool by_chat) {
+    if (!hashes) {
+      hashes = std::make_unique<HashPromptBuilder>(
+          tok, gen, rngs.derive_seed("dataset.prompt.hash_block"), block);
+    }
+    return RowSink{{}, {}, by_chat};
+  }
+
+  void finish_prompts() {
+    if (prompt_jobs.empty()) return;
+    if (hashes) hashes->generate_pending();
+    parallel_for(prompt_jobs.size(), [&](size_t i) {
+      const PromptJob& j = prompt_jobs[i];
+      Turn& t = ds.conversations[j.conv].turns[j.turn];
+      Prompt p = j.ids.empty() ? gen.generate_at(j.start, j.input_length)
+                               : hashes->assemble(j.ids, j.input_length);
+      t.text = std::move(p.text);
+      t.input_tokens = p.tokens;
+    });
+    prompt_jobs.clear();
+  }
+
+  void add_row(RowSink& sink, TraceRow& r) {
+    const SourcePos pos{path, r.line};
+    std::optional<std::string> sid = r.session_id;
+    if (sink.by_chat) sid = std::to_string(r.chat_id);  // root id, set by the bailian grouping
+    Conversation& c = conversation_for(sid, sink.index);
+    const size_t ci = size_t(&c - ds.conversations.data());
+    const bool raw = !r.messages_json.empty() || !r.payload_json.empty();
+    auto [it, fresh] = sink.raw_kind.try_emplace(ci, raw);
+    if (!fresh && it->second != raw) {
+      fail(pos, raw ? "messages" : "input_length",
+           "session '" + c.session_id +
+               "' mixes messages/payload rows with input_length/text_input rows; use one "
+               "kind per session");
+    }
+    Turn t;
+    if (r.timestamp_ms) t.timestamp_ms = ms(*r.timestamp_ms);
+    if (r.delay_ms) t.delay_ms = ms(*r.delay_ms);
+    t.extra_json = std::move(r.extra_json);
+    bool counted = false;
+    if (r.input_length) {  // text later, in finish_prompts()
+      PromptJob job;
+      job.conv = ci;
+      job.turn = c.turns.size();
+      job.input_length = *r.input_length;
+      if (!r.hash_ids.empty()) {
+        hashes->plan(r.hash_ids, *r.input_length, pos);
+        job.ids = r.hash_ids;
+      } else {
+        job.start = gen.draw_start();
+      }
+      prompt_jobs.push_back(std::move(job));
+      t.input_tokens = *r.input_length;
+      counted = true;
+    } else if (!r.text_input.empty()) {
+      t.text = std::move(r.text_input);
+    } else if (!r.messages_json.empty()) {
+      // The text counted as ISL: the string contents of the messages.
+      auto msgs = nlohmann::json::parse(r.messages_json);
+      for (const auto& m : msgs) {
+        if (m.contains("content") && m["content"].is_string()) {
+          if (!t.text.empty()) t.text += ' ';
+          t.text += m["content"].get_ref<const std::string&>();
+        }
+      }
+      t.messages_json = std::move(r.messages_json);
+      t.tools_json = std::move(r.tools_json);
+      c.accumulate_history = r.message_mode_delta;
+    } else if (!r.payload_json.empty()) {
+      t.payload_json = std::move(r.payload_json);
+      c.accumulate_history = false;
+    }
+    if (sink.by_chat) c.accumulate_history = false;  // bailian rows carry their whole history
+    finish_turn(t, r.output_length, !counted);
+    check_order(c, t, pos);
+    c.turns.push_back(std::move(t));
+  }
+
+  void rows_to_conversations(std::vector<TraceRow>& rows, int64_t block, bool by_chat) {
+    RowSink sink = make_sink(block, by_chat);
+    for (auto& r : rows) add_row(sink, r);
+  }
+
+  /// --synthesis-max-isl / --synthesis-max-osl for the streaming path (no rewrite active).
+  /// Returns false when the row is left out.
+  bool cap_row(TraceRow& r, int64_t& over_isl) {
+    if (cfg.synthesis_max_isl && r.input_length && *r.input_length > *cfg.synthesis_max_isl) {
+      ++over_isl;
+      return false;
+    }
+    if (cfg.synthesis_max_osl && r.output_length && *r.output_length > *cfg.synthesis_max_osl) {
+      r.output_length = *cfg.synthesis_max_osl;
+    }
+    return true;
+  }
+
+  void warn_over_isl(int64_t n) {
+    if (cfg.synthesis_max_isl) {
+      warn_skipped(
+          n, "input_length above --synthesis-max-isl " + std::to_string(*cfg.synthesis_max_isl));
+    }
+  }
+
+  void load_mooncake() {
+    const int64_t block = cfg.isl_block_size.value_or(512);
+    TraceRow row;
+    OrderCheck order{replaying(), std::nullopt};
+    if (!SynthesisParams::from(cfg).active()) {  // stream: one parsed row at a time
+      RowSink sink = make_sink(block, false);
+      int64_t over = 0;
+      for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
+        parse_mooncake_line(line, pos, row, &unknown);
+        order(row, pos);
+        if (cap_row(row, over)) add_row(sink, row);
+      });
+      warn_over_isl(over);
+      return;
+    }
+    std::vector<TraceRow> rows;  // the rewrite needs every row's hash ids
+    for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
+      parse_mooncake_line(line, pos, row, &unknown);
+      order(row, pos);
+      rows.push_back(row);
+    });
+    filter_and_synthesize(rows, block);
+    rows_to_conversations(rows, block, false);
+  }
+
+  void load_bailian() {
+    std::vector<TraceRow> rows;
+    TraceRow row;
+    OrderCheck order{replaying(), std::nullopt};
+    std::unordered_map<int64_t, int64_t> parent;
+    for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
+      parse_bailian_line(line, pos, row, &unknown);
+      order(row, pos);
+      if (!parent.emplace(row.chat_id, row.parent_chat_id).second) {
+        fail(pos, "chat_id", "duplicate chat_id " + std::to_string(row.chat_id));
+      }
+      rows.push_back(row);
+    });
+    // Session = root of the parent chain (cycle-safe: stop at a repeat or an unknown parent).
+    for (auto& r : rows) {
+      int64_t cur = r.chat_id;
+      for (size_t steps = 0; steps <= parent.size(); ++steps) {
+        auto it = parent.find(cur);
+        if (it == parent.end() || it->second < 0 || it->second == cur ||
+            !parent.count(it->second)) {
+          break;
+        }
+        cur = it->second;
+      }
+      r.chat_id = cur;  // now the root id
+    }
+    // Turns of a session in `turn` order (stable: file order among equal turns).
+    std::unordered_map<int64_t, size_t> first_seen;
+    for (size_t i = 0; i < rows.size(); ++i) first_seen.try_emplace(rows[i].chat_id, i);
+    std::stable_sort(rows.begin(), rows.end(), [&](const TraceRow& a, const TraceRow& b) {
+      size_t fa = first_seen[a.chat_id], fb = first_seen[b.chat_id];
+      return fa != fb ? fa < fb : a.turn < b.turn;
+    });
+    const int64_t block = cfg.isl_block_size.value_or(16);
+    filter_and_synthesize(rows, block);
+    rows_to_conversations(rows, block, true);
+  }
+
+  void load_burst_gpt() {
+    LineReader reader(path);
+    std::string_view line;
+    std::optional<BurstGptColumns> cols;
+    std::vector<BurstGptRow> rows;
+    std::map<std::string, int64_t> bad;
+    std::optional<double> last;
+    while (reader.next(line)) {
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      SourcePos pos{path, reader.line_number()};
+      if (!cols) {
+        cols = parse_burst_gpt_header(line, pos);
+        continue;
+      }
+      BurstGptRow r;
+      r.line = pos.line;
+      std::string why;
+      if (!parse_burst_gpt_row(line, pos, *cols, r, &why)) {
+        ++bad[why];
+        continue;
+      }
+      if (replaying() && last && r.timestamp_ms < *last) {
+        fail(pos, "Timestamp",
+             "expected timestamps in non-decreasing order (got " + num_text(r.timestamp_ms / 1000) +
+                 " s after " + num_text(*last / 1000) + " s)");
+      }
+      last = r.timestamp_ms;
+      rows.push_back(r);
+    }
+    if (!cols) throw InputError(path + ": empty file (expected a BurstGPT CSV header)");
+    for (const auto& [field, n] : bad) {
+      warn_skipped(n, "unparsable '" + field + "' value (AIPerf skips such rows)");
+    }
+    // Reuse the trace path: rows become input_length-only traces (no hash ids).
+    const int64_t block = cfg.isl_block_size.value_or(512);
+    const bool rewrite = SynthesisParams::from(cfg).active();
+    std::vector<TraceRow> trows;
+    std::optional<RowSink> sink;
+    if (!rewrite) sink.emplace(make_sink(block, false));
+    int64_t empty_prompt = 0, over = 0;
+    for (const auto& r : rows) {
+      if (r.request_tokens <= 0) {
+        ++empty_prompt;
+        continue;
+      }
+      TraceRow t;
+      t.line = r.line;
+      t.timestamp_ms = r.timestamp_ms;
+      t.input_length = r.request_tokens;
+      t.output_length = r.response_tokens;
+      if (rewrite) {
+        trows.push_back(std::move(t));
+      } else if (cap_row(t, over)) {
+        add_row(*sink, t);
+      }
+    }
+    warn_skipped(empty_prompt, "'Request tokens' is 0 (nothing to send)");
+    warn_over_isl(over);
+    if (rewrite) {
+      filter_and_synthesize(trows, block);
+      rows_to_conversations(trows, block, false);
+    }
+  }
+
+  /// Delay cap, fixed-schedule offsets and checks (spec §3.6).
+  void schedule_rules() {
+    if (cfg.inter_turn_delay_cap_s) {
+      const int64_t cap = int64_t(*cfg.inter_turn_delay_cap_s * 1000.0);
+      for (auto& c : ds.conversations) {
+        for (auto& t : c.turns) {
+          if (t.delay_ms && *t.delay_ms > cap) t.delay_ms = cap;
+        }
+      }
+    }
+    if (cfg.timing_mode != config::TimingMode::kFixedSchedule) return;
+    for (const auto& c : ds.conversations) {
+      if (!c.turns.front().timestamp_ms) {
+        throw InputError(path + ": First turn of " + c.session_id +
+                         " missing timestamp_ms: fixed schedule needs a timestamp on the first "
+                         "turn of every session (or pass --no-fixed-schedule)");
+      }
+    }
+    const auto lo = cfg.fixed_schedule_start_offset_ms;
+    const auto hi = cfg.fixed_schedule_end_offset_ms;
+    if (lo || hi) {
+      size_t before = ds.conversations.size();
+      std::erase_if(ds.conversations, [&](const Conversation& c) {
+        int64_t ts = *c.turns.front().timestamp_ms;
+        return (lo && ts < *lo) || (hi && ts > *hi);
+      });
+      warn_skipped(int64_t(before - ds.conversations.size()),
+                   "timestamp outside --fixed-schedule-start-offset/--fixed-schedule-end-offset");
+    }
+    if (ds.conversations.empty()) {
+      throw InputError(path + ": no records left to replay (check the fixed-schedule offsets)");
+    }
+  }
+
+  Dataset run() {
+    using config::CustomDatasetType;
+    CustomDatasetType type = cfg.custom_dataset_type ? *cfg.custom_dataset_type
+                                                     : config::detect_custom_dataset_type(path);
+    switch (type) {
+      case CustomDatasetType::kSingleTurn:
+        load_single_turn();
+        break;
+      case CustomDatasetType::kMultiTurn:
+        load_multi_turn();
+        break;
+      case CustomDatasetType::kRandomPool:
+        load_random_pool();
+        break;
+      case CustomDatasetType::kMooncakeTrace:
+        load_mooncake();
+        break;
+      case CustomDatasetType::kBailianTrace:
+        load_bailian();
+        break;
+      case CustomDatasetType::kBurstGptTrace:
+        load_burst_gpt();
+        break;
+    }
+    if (ds.conversations.empty()) {
+      throw InputError(path + ": no records (expected at least one " + config::to_string(type) +
+                       " record)");
+    }
+    if (zero_output > 0) {
+      ds.warnings.push_back(path + ": " + std::to_string(zero_output) +
+                            " record(s) with output length 0: no max tokens sent for them" +
+                            (cfg.osl_mean ? " (--osl used instead)" : ""));
+    }
+    for (const auto& [key, n] : unknown) {
+      ds.warnings.push_back(path + ": unknown field '" + key + "' ignored (" + std::to_string(n) +
+                            " record(s))");
+    }
+    finish_prompts();
+    schedule_rules();
+    return std::move(ds);
+  }
+};
+
+}  // namespace
+
+Dataset load_custom(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                    const RngManager& rngs) {
+  if (!cfg.input_file) throw ConfigError("load_custom: no --input-file");
+  Loader l(cfg, tok, rngs);
+  return l.run();
+}
+
+}  // namespace aiperf::dataset

@@ -30,6 +30,7 @@ done
 # Library sources per target, relative to the repository root, keyed by file name.
 declare -A SOURCES=(
   [http_sse_fuzz]="src/aiperf/transport/http_response_parser.cpp src/aiperf/transport/sse_framer.cpp"
+  [mock_request_parser_fuzz]="src/aiperf/mock/http_request_parser.cpp"
   [mooncake_trace_fuzz]="src/aiperf/dataset/custom/mooncake_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [bailian_trace_fuzz]="src/aiperf/dataset/custom/bailian_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [single_turn_fuzz]="src/aiperf/dataset/custom/single_turn.cpp src/aiperf/dataset/custom/multi_turn.cpp src/aiperf/dataset/custom/jsonl.cpp"
@@ -38,6 +39,7 @@ declare -A SOURCES=(
 # Extra link flags per target.
 declare -A LIBS=(
   [http_sse_fuzz]=""
+  [mock_request_parser_fuzz]=""
   [mooncake_trace_fuzz]="-lsimdjson"
   [bailian_trace_fuzz]="-lsimdjson"
   [single_turn_fuzz]="-lsimdjson"

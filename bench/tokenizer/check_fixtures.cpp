@@ -1,4 +1,5 @@
-// Compares every fixture case (ids, ids_no_special, decoded) for the shared fixture tokenizers.
+// Compares every fixture case (ids, ids_no_special, decoded) for the shared fixture tokenizers
+// (and for mistral_7b_v0.1 loaded from its SentencePiece tokenizer.model too).
 // Usage: check_fixtures [FIXTURES_DIR]   (default /work/shared/fixtures/tokenizers)
 #include <cstdio>
 #include <fstream>
@@ -12,15 +13,22 @@ using aiperf::tokenizer::TokenId;
 
 int main(int argc, char** argv) {
   std::string dir = argc > 1 ? argv[1] : "/work/shared/fixtures/tokenizers";
-  const char* names[] = {
-      "gpt2",     "qwen3",      "deepseek_v3", "mistral_7b_v0.1", "bert_base_uncased",
-      "t5_small", "o200k_base", "cl100k_base"};
+  const char* names[] = {"gpt2",
+                         "qwen3",
+                         "deepseek_v3",
+                         "mistral_7b_v0.1",
+                         "bert_base_uncased",
+                         "t5_small",
+                         "o200k_base",
+                         "cl100k_base",
+                         "mistral_7b_v0.1/tokenizer.model"};
   int bad_total = 0;
   for (const char* name : names) {
     std::string n = name;
     std::string spec = n == "o200k_base"    ? "builtin"
                        : n == "cl100k_base" ? dir + "/cl100k_base/cl100k_base.tiktoken"
                                             : dir + "/" + n;
+    if (n.find('/') != std::string::npos) n = n.substr(0, n.find('/'));  // a file in a fixture
     auto tok = aiperf::tokenizer::load(spec);
     std::ifstream f(dir + "/" + n + "/cases.jsonl");
     std::string line;

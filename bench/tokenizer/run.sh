@@ -25,14 +25,14 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 PY
 fi
 cmake --build "$B" --target aiperf_tokenizer aiperf_common -j2 >/dev/null
-LIBS=("$B/src/libaiperf_tokenizer.a" -lpcre2-8 -lutf8proc -pthread)
+LIBS=("$B/src/libaiperf_tokenizer.a" -lpcre2-8 -lutf8proc -lsentencepiece -pthread)
 for prog in check_fixtures tokenizer_bench; do
   g++ -std=c++20 -O2 -I"$ROOT/src" "$ROOT/bench/tokenizer/$prog.cpp" "${LIBS[@]}" -o "$B/$prog"
 done
 echo "== exactness (all 187 cases per tokenizer)"
 "$B/check_fixtures" "$FIX" || true
 echo "== speed on $CORPUS (single thread)"
-for t in builtin cl100k_base gpt2 qwen3 deepseek_v3 mistral_7b_v0.1 bert_base_uncased t5_small; do
+for t in builtin cl100k_base gpt2 qwen3 deepseek_v3 mistral_7b_v0.1 mistral_7b_v0.1/tokenizer.model bert_base_uncased t5_small; do
   case $t in
     builtin) spec=builtin ;;
     cl100k_base) spec=$FIX/cl100k_base/cl100k_base.tiktoken ;;

@@ -36,7 +36,9 @@ std::vector<json> read_jsonl(const std::string& path) {
   return out;
 }
 
-json read_json(const std::string& path) { return json::parse(read_file(path)); }
+json read_json(const std::string& path) {
+  return json::parse(read_file(path));
+}
 
 struct ProfileRun {
   CommandResult result;
@@ -62,14 +64,16 @@ std::map<std::string, json> ground_truth_by_request_id(const std::string& path) 
   return m;
 }
 
-double metric(const json& rec, const char* tag) { return rec["metrics"][tag]["value"]; }
+double metric(const json& rec, const char* tag) {
+  return rec["metrics"][tag]["value"];
+}
 
 TEST(Profile, StreamingChatMatchesGroundTruth) {
   std::string gt = make_temp_dir("gt") + "/gt.jsonl";
   MockServerProcess mock({"--ttft", "30", "--itl", "4", "--record-requests", gt});
   ProfileRun run = profile({"--model", "mock-model", "--url", mock.url(), "--endpoint-type", "chat",
-                     "--streaming", "--concurrency", "4", "--request-count", "40", "--isl", "64",
-                     "--osl", "16", "--tokenizer", "builtin", "--random-seed", "5"});
+                            "--streaming", "--concurrency", "4", "--request-count", "40", "--isl",
+                            "64", "--osl", "16", "--tokenizer", "builtin", "--random-seed", "5"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   mock.stop();
   auto truth = ground_truth_by_request_id(gt);
@@ -95,8 +99,8 @@ TEST(Profile, StreamingChatMatchesGroundTruth) {
     EXPECT_GE(lat_ns, server_last);
     EXPECT_LE(lat_ns, server_last + kDeliverySlackNs);
     // ITL from the client within the slack of the server's own token spacing.
-    double server_itl = (g["last_token_wall_ns"].get<double>() -
-                         g["first_token_wall_ns"].get<double>()) / 15.0;
+    double server_itl =
+        (g["last_token_wall_ns"].get<double>() - g["first_token_wall_ns"].get<double>()) / 15.0;
     EXPECT_NEAR(metric(rec, "inter_token_latency") * 1e6, server_itl, 2 * kDeliverySlackNs / 15);
   }
   json s = run.summary();
@@ -109,8 +113,9 @@ TEST(Profile, StreamingChatMatchesGroundTruth) {
 TEST(Profile, NonStreamingCompletions) {
   std::string gt = make_temp_dir("gt") + "/gt.jsonl";
   MockServerProcess mock({"--ttft", "5", "--itl", "1", "--record-requests", gt});
-  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--endpoint-type", "completions",
-                     "--concurrency", "2", "--request-count", "12", "--isl", "32", "--osl", "8"});
+  ProfileRun run =
+      profile({"-m", "mock-model", "-u", mock.url(), "--endpoint-type", "completions",
+               "--concurrency", "2", "--request-count", "12", "--isl", "32", "--osl", "8"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   mock.stop();
   auto truth = ground_truth_by_request_id(gt);
@@ -133,8 +138,8 @@ TEST(Profile, PoissonRateWithDurationSendsWhatTheServerSaw) {
   std::string gt = make_temp_dir("gt") + "/gt.jsonl";
   MockServerProcess mock({"--fast", "--record-requests", gt});
   ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--request-rate", "100",
-                     "--arrival-pattern", "poisson", "--benchmark-duration", "2", "--isl", "16",
-                     "--osl", "4", "--random-seed", "11"});
+                            "--arrival-pattern", "poisson", "--benchmark-duration", "2", "--isl",
+                            "16", "--osl", "4", "--random-seed", "11"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   mock.stop();
   json s = run.summary();
@@ -147,10 +152,10 @@ TEST(Profile, PoissonRateWithDurationSendsWhatTheServerSaw) {
 
 TEST(Profile, InjectedErrorsAreCountedExactly) {
   std::string gt = make_temp_dir("gt") + "/gt.jsonl";
-  MockServerProcess mock({"--fast", "--error-rate", "30", "--random-seed", "3",
-                          "--record-requests", gt});
-  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency", "3",
-                     "--request-count", "60", "--isl", "16", "--osl", "4"});
+  MockServerProcess mock(
+      {"--fast", "--error-rate", "30", "--random-seed", "3", "--record-requests", gt});
+  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency",
+                            "3", "--request-count", "60", "--isl", "16", "--osl", "4"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   mock.stop();
   int server_errors = 0, server_ok = 0;
@@ -176,7 +181,8 @@ TEST(Profile, DeadServerFailsFastWithAMessage) {
   int port = free_port();
   auto t0 = std::chrono::steady_clock::now();
   ProfileRun run = profile({"-m", "mock-model", "-u", "http://127.0.0.1:" + std::to_string(port),
-                     "--request-count", "5"}, 30);
+                            "--request-count", "5"},
+                           30);
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(run.result.exit_code, 1);
   EXPECT_LT(s, 10);
@@ -219,8 +225,8 @@ TEST(Profile, CtrlCWritesWhatCompleted) {
   MockServerProcess mock({"--ttft", "20", "--itl", "5"});
   std::string dir = make_temp_dir("aiperf-int");
   ChildProcess p({AIPERF_BIN, "profile", "-m", "mock-model", "-u", mock.url(), "--streaming",
-                  "--request-rate", "20", "--benchmark-duration", "60", "--osl", "8", "--isl",
-                  "16", "--ui", "none", "--artifact-dir", dir},
+                  "--request-rate", "20", "--benchmark-duration", "60", "--osl", "8", "--isl", "16",
+                  "--ui", "none", "--artifact-dir", dir},
                  dir + "/out.txt", dir + "/err.txt");
   // Interrupt once the server has completed a few requests (its Prometheus counter says so).
   for (int i = 0; i < 300; ++i) {
@@ -241,8 +247,8 @@ TEST(Profile, CtrlCWritesWhatCompleted) {
 
 TEST(Profile, ServerClosingKeptAliveConnectionsCostsNoRequest) {
   MockServerProcess mock({"--fast", "--close-after-response"});
-  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency", "4",
-                     "--request-count", "60", "--isl", "16", "--osl", "4"});
+  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency",
+                            "4", "--request-count", "60", "--isl", "16", "--osl", "4"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   json s = run.summary();
   EXPECT_EQ(s["request_count"]["avg"].get<int>(), 60);
@@ -251,15 +257,16 @@ TEST(Profile, ServerClosingKeptAliveConnectionsCostsNoRequest) {
 
 TEST(Profile, SseVariantsGiveTheSameTokens) {
   const std::vector<std::vector<std::string>> variants = {
-      {"--sse-line-ending", "crlf"}, {"--sse-line-ending", "cr"}, {"--sse-keepalive-comments"},
-      {"--sse-no-space"},            {"--tokens-per-chunk", "3"}, {"--sse-events-per-write", "4"},
+      {"--sse-line-ending", "crlf"}, {"--sse-line-ending", "cr"},
+      {"--sse-keepalive-comments"},  {"--sse-no-space"},
+      {"--tokens-per-chunk", "3"},   {"--sse-events-per-write", "4"},
   };
   for (const auto& v : variants) {
     std::vector<std::string> margs = {"--fast"};
     margs.insert(margs.end(), v.begin(), v.end());
     MockServerProcess mock(margs);
-    ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency", "2",
-                       "--request-count", "6", "--isl", "16", "--osl", "12"});
+    ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency",
+                              "2", "--request-count", "6", "--isl", "16", "--osl", "12"});
     ASSERT_EQ(run.result.exit_code, 0) << v[0] << run.result.err;
     json s = run.summary();
     EXPECT_EQ(s["output_sequence_length"]["avg"].get<double>(), 12) << v[0];
@@ -270,7 +277,7 @@ TEST(Profile, SseVariantsGiveTheSameTokens) {
 TEST(Profile, TlsWithSelfSignedCertificate) {
   MockServerProcess mock({"--fast", "--tls"});
   ProfileRun ok = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--insecure",
-                    "--request-count", "5", "--isl", "16", "--osl", "4"});
+                           "--request-count", "5", "--isl", "16", "--osl", "4"});
   ASSERT_EQ(ok.result.exit_code, 0) << ok.result.err;
   EXPECT_EQ(ok.summary()["request_count"]["avg"].get<int>(), 5);
   ProfileRun bad = profile({"-m", "mock-model", "-u", mock.url(), "--request-count", "3"});
@@ -280,8 +287,9 @@ TEST(Profile, TlsWithSelfSignedCertificate) {
 TEST(Profile, WarmupRecordsAreSentButNotReported) {
   std::string gt = make_temp_dir("gt") + "/gt.jsonl";
   MockServerProcess mock({"--fast", "--record-requests", gt});
-  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--warmup-request-count", "5",
-                     "--request-count", "20", "--isl", "16", "--osl", "4", "--export-level", "raw"});
+  ProfileRun run =
+      profile({"-m", "mock-model", "-u", mock.url(), "--warmup-request-count", "5",
+               "--request-count", "20", "--isl", "16", "--osl", "4", "--export-level", "raw"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   mock.stop();
   EXPECT_EQ(read_jsonl(gt).size(), 25u);
@@ -295,8 +303,8 @@ TEST(Profile, SeveralUrlsShareTheLoad) {
   std::string g1 = make_temp_dir("gt") + "/a.jsonl", g2 = make_temp_dir("gt") + "/b.jsonl";
   MockServerProcess a({"--fast", "--record-requests", g1});
   MockServerProcess b({"--fast", "--record-requests", g2});
-  ProfileRun run = profile({"-m", "mock-model", "-u", a.url(), "-u", b.url(), "--request-count", "20",
-                     "--isl", "16", "--osl", "4"});
+  ProfileRun run = profile({"-m", "mock-model", "-u", a.url(), "-u", b.url(), "--request-count",
+                            "20", "--isl", "16", "--osl", "4"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   a.stop();
   b.stop();
@@ -307,7 +315,7 @@ TEST(Profile, SeveralUrlsShareTheLoad) {
 TEST(Profile, ApiKeyIsSentAndNeverExported) {
   MockServerProcess mock({"--fast", "--api-key", "s3cret-key"});
   ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--api-key", "s3cret-key",
-                     "--request-count", "4", "--isl", "16", "--osl", "4"});
+                            "--request-count", "4", "--isl", "16", "--osl", "4"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   for (const char* f : {"profile_export_aiperf.json", "profile_export.jsonl", "inputs.json"}) {
     EXPECT_EQ(read_file(run.dir + "/" + f).find("s3cret-key"), std::string::npos) << f;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "aiperf/cli/cli.h"
@@ -17,6 +19,7 @@
 #include "aiperf/cli/signals.h"
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
+#include "aiperf/common/log.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/schedule/arrival.h"
 #include "aiperf/schedule/fixed_schedule.h"
@@ -105,8 +108,34 @@ class ProfileRun {
   bool stop_all_ = false;
 };
 
+LogSeverity log_severity(config::LogLevel l) {
+  switch (l) {
+    case config::LogLevel::kTrace:
+      return LogSeverity::kTrace;
+    case config::LogLevel::kDebug:
+      return LogSeverity::kDebug;
+    case config::LogLevel::kWarning:
+      return LogSeverity::kWarning;
+    case config::LogLevel::kError:
+      return LogSeverity::kError;
+    case config::LogLevel::kCritical:
+      return LogSeverity::kCritical;
+    default:
+      return LogSeverity::kInfo;  // INFO, NOTICE, SUCCESS
+  }
+}
+
 void ProfileRun::prepare() {
   ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
+  paths_ = exporter::artifact_paths(cfg_);
+  fs::create_directories(paths_.dir);
+  setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
+                log_severity(cfg_.log_level));
+  spdlog::info("aiperf {} profile: {}", kVersion, config::redacted_command_line(cfg_.argv));
+  spdlog::info("endpoint {} streaming={} timing={} urls={} models={}",
+               config::to_string(cfg_.endpoint_type), cfg_.streaming,
+               config::to_string(cfg_.timing_mode), cfg_.urls.size(), fmt::join(cfg_.models, ","));
+  int64_t t0 = mono_ns();
   endpoint_ = endpoint::create(cfg_.endpoint_type);
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {
     std::string err;
@@ -122,9 +151,15 @@ void ProfileRun::prepare() {
   lo.revision = cfg_.tokenizer_revision;
   lo.trust_remote_code = cfg_.tokenizer_trust_remote_code;
   tokenizer_ = tokenizer::load(cfg_.tokenizer_spec(), lo);
+  spdlog::info("tokenizer {} loaded in {:.1f} ms", tokenizer_->name(), (mono_ns() - t0) / 1e6);
+  t0 = mono_ns();
   dataset_ = dataset::load_dataset(cfg_, *tokenizer_, rngs_);
-  for (const auto& w : cfg_.warnings) std::fprintf(stderr, "aiperf: warning: %s\n", w.c_str());
-  for (const auto& w : dataset_.warnings) std::fprintf(stderr, "aiperf: warning: %s\n", w.c_str());
+  size_t turns = 0;
+  for (const auto& c : dataset_.conversations) turns += c.turns.size();
+  spdlog::info("dataset: {} conversations, {} turns, built in {:.1f} ms",
+               dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
+  for (const auto& w : cfg_.warnings) spdlog::warn("{}", w);
+  for (const auto& w : dataset_.warnings) spdlog::warn("{}", w);
   extra_inputs_ = endpoint::parse_extra_inputs(cfg_.extra_inputs_json);
   headers_ = std::make_unique<endpoint::RequestHeaders>(cfg_);
   plan_.headers = headers_.get();
@@ -145,8 +180,6 @@ void ProfileRun::prepare() {
   if (cfg_.timing_mode == config::TimingMode::kUserCentric && !cfg_.num_users) {
     throw ConfigError("--user-centric-rate requires --num-users");
   }
-  paths_ = exporter::artifact_paths(cfg_);
-  fs::create_directories(paths_.dir);
   write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
                     *endpoint_, extra_inputs_.get());
 }
@@ -275,6 +308,9 @@ PhaseOutcome ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progr
   if (ucd) ucd->stop();
   out.wall_ns = mono_ns() - start;
   out.end_wall_ns = wall_ns();
+  spdlog::info("phase {} ended after {:.3f} s{}{}", spec.name(), out.wall_ns / 1e9,
+               out.interrupted ? " (interrupted)" : "",
+               out.grace_expired ? " (grace period expired)" : "");
   return out;
 }
 
@@ -302,6 +338,7 @@ int ProfileRun::execute() {
     workers_.push_back(std::make_unique<worker::Worker>(uint16_t(i), plan_, sink_, id_seed));
     workers_.back()->start();
   }
+  spdlog::info("{} I/O worker thread(s) started", nw);
 
   ui::ProgressOptions po;
   po.mode = cfg_.ui == config::UiType::kNone ? ui::ProgressMode::kNone : ui::ProgressMode::kSimple;
@@ -357,25 +394,27 @@ int ProfileRun::finish(const PhaseOutcome& prof, const RecordPipeline& pipeline)
   exporter::print_console(stdout, results, ctx_, &health, files);
   std::fflush(stdout);
 
+  spdlog::info("results: {} valid, {} errors; client: {}", results.valid_count, results.error_count,
+               health.reason);
+  for (const auto& [label, path] : files) spdlog::info("{}: {}", label, path);
   if (prof.grace_expired) {
-    std::fprintf(stderr,
-                 "aiperf: warning: the grace period (--benchmark-grace-period %g s) expired; "
-                 "requests still in flight were cancelled and are not in the results\n",
-                 cfg_.benchmark_grace_period_s);
+    spdlog::warn(
+        "the grace period (--benchmark-grace-period {} s) expired; requests still in flight were "
+        "cancelled and are not in the results",
+        cfg_.benchmark_grace_period_s);
   }
+  int rc = kExitOk;
   if (prof.interrupted) {
-    std::fprintf(stderr, "aiperf: interrupted: results cover the %lld requests that completed\n",
-                 (long long)self.requests);
-    return kExitInterrupted;
-  }
-  if (results.valid_count == 0) {
+    spdlog::warn("interrupted: results cover the {} requests that completed", self.requests);
+    rc = kExitInterrupted;
+  } else if (results.valid_count == 0) {
     std::string first = pipeline.first_error();
-    std::fprintf(stderr, "aiperf: error: all %lld requests failed%s%s\n",
-                 (long long)results.error_count,
-                 first.empty() ? "" : "; first error: ", first.c_str());
-    return kExitBenchmarkFailed;
+    spdlog::error("all {} requests failed{}{}", results.error_count,
+                  first.empty() ? "" : "; first error: ", first);
+    rc = kExitBenchmarkFailed;
   }
-  return kExitOk;
+  shutdown_logging();
+  return rc;
 }
 
 }  // namespace

@@ -6,7 +6,9 @@ namespace aiperf::cli {
 
 namespace {
 volatile std::sig_atomic_t g_interrupts = 0;
-extern "C" void on_interrupt(int) { g_interrupts = g_interrupts + 1; }
+extern "C" void on_interrupt(int) {
+  g_interrupts = g_interrupts + 1;
+}
 }  // namespace
 
 void install_interrupt_handlers() {
@@ -19,6 +21,8 @@ void install_interrupt_handlers() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-int interrupt_count() { return g_interrupts; }
+int interrupt_count() {
+  return g_interrupts;
+}
 
 }  // namespace aiperf::cli

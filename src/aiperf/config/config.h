@@ -20,7 +20,13 @@ enum class LogLevel { kTrace, kDebug, kInfo, kNotice, kWarning, kSuccess, kError
 /// How the profiling phase issues credits (spec §1.4 "timing mode selection").
 enum class TimingMode { kConcurrency, kRequestRate, kFixedSchedule, kUserCentric };
 enum class CustomDatasetType {
-  kSingleTurn, kMultiTurn, kMooncakeTrace, kBailianTrace, kBurstGptTrace, kRandomPool };
+  kSingleTurn,
+  kMultiTurn,
+  kMooncakeTrace,
+  kBailianTrace,
+  kBurstGptTrace,
+  kRandomPool
+};
 enum class SamplingStrategy { kSequential, kRandom, kShuffle };
 
 const char* to_string(EndpointType t);    // "chat", "completions"
@@ -86,12 +92,12 @@ struct Config {
   std::optional<CustomDatasetType> custom_dataset_type;       // --custom-dataset-type
   std::optional<std::string> public_dataset;                  // --public-dataset
   std::optional<SamplingStrategy> dataset_sampling_strategy;  // effective default sequential
-  std::optional<bool> fixed_schedule;         // --fixed-schedule / --no-fixed-schedule; unset=auto
+  std::optional<bool> fixed_schedule;  // --fixed-schedule / --no-fixed-schedule; unset=auto
   std::optional<bool> fixed_schedule_auto_offset;
   std::optional<int64_t> fixed_schedule_start_offset_ms;
   std::optional<int64_t> fixed_schedule_end_offset_ms;
-  std::optional<int64_t> isl_block_size;      // hash_ids block size (loader default otherwise)
-  std::optional<int64_t> num_sessions;        // --conversation-num/--num-sessions (stop cond.)
+  std::optional<int64_t> isl_block_size;  // hash_ids block size (loader default otherwise)
+  std::optional<int64_t> num_sessions;    // --conversation-num/--num-sessions (stop cond.)
   double session_turns_mean = 1.0;
   double session_turns_stddev = 0.0;
   double session_turn_delay_mean_ms = 0.0;
@@ -102,9 +108,9 @@ struct Config {
   std::optional<int64_t> user_context_prompt_length;
   int64_t num_prefix_prompts = 0;
   int64_t prefix_prompt_length = 0;
-  std::optional<std::string> seq_dist;        // --seq-dist, raw text (dataset parses it)
-  std::optional<double> user_centric_rate;    // --user-centric-rate (QPS)
-  std::optional<int64_t> num_users;           // --num-users
+  std::optional<std::string> seq_dist;      // --seq-dist, raw text (dataset parses it)
+  std::optional<double> user_centric_rate;  // --user-centric-rate (QPS)
+  std::optional<int64_t> num_users;         // --num-users
   double synthesis_speedup_ratio = 1.0;
   double synthesis_prefix_len_multiplier = 1.0;
   int64_t synthesis_prefix_root_multiplier = 1;

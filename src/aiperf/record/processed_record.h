@@ -56,9 +56,9 @@ struct ProcessedRecord {
 
   // token counts (spec §2.6); nullopt = not available
   std::optional<int64_t> input_tokens;
-  std::optional<int64_t> output_tokens;     // non-reasoning
+  std::optional<int64_t> output_tokens;  // non-reasoning
   std::optional<int64_t> reasoning_tokens;
-  std::optional<int64_t> requested_osl;     // the turn's max_tokens, if sent
+  std::optional<int64_t> requested_osl;  // the turn's max_tokens, if sent
   std::optional<Usage> usage;
 
   /// Valid = no error and >= 1 content response with timestamps in order (spec §2.1).

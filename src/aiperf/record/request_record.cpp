@@ -4,15 +4,24 @@ namespace aiperf::record {
 
 const char* error_kind_name(ErrorKind k) {
   switch (k) {
-    case ErrorKind::kNone: return "none";
-    case ErrorKind::kConnect: return "connect";
-    case ErrorKind::kWrite: return "write";
-    case ErrorKind::kRead: return "read";
-    case ErrorKind::kTimeout: return "timeout";
-    case ErrorKind::kStatus: return "status";
-    case ErrorKind::kProtocol: return "protocol";
-    case ErrorKind::kSseError: return "sse_error";
-    case ErrorKind::kCancelled: return "cancelled";
+    case ErrorKind::kNone:
+      return "none";
+    case ErrorKind::kConnect:
+      return "connect";
+    case ErrorKind::kWrite:
+      return "write";
+    case ErrorKind::kRead:
+      return "read";
+    case ErrorKind::kTimeout:
+      return "timeout";
+    case ErrorKind::kStatus:
+      return "status";
+    case ErrorKind::kProtocol:
+      return "protocol";
+    case ErrorKind::kSseError:
+      return "sse_error";
+    case ErrorKind::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -59,16 +59,16 @@ struct RequestRecord {
 
   // --- response
   int http_status = 0;
-  bool sse = false;            // Content-Type was text/event-stream
+  bool sse = false;  // Content-Type was text/event-stream
   bool connection_reused = false;
-  std::string data;            // concatenated message payloads (see ResponseEvent)
+  std::string data;  // concatenated message payloads (see ResponseEvent)
   std::vector<ResponseEvent> events;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
 
   // --- failure
   ErrorKind error = ErrorKind::kNone;
-  std::string error_message;   // human text; for kStatus the response body
+  std::string error_message;  // human text; for kStatus the response body
 
   /// Cleared for reuse from a pool (keeps capacity).
   void reset() {

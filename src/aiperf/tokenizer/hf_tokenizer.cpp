@@ -40,11 +40,17 @@ class HfTokenizer final : public Tokenizer {
  public:
   HfTokenizer(std::string name, const Json& j, hf::ModelTables* tables, const Json* config,
               const LoadOptions& opts)
+      : HfTokenizer(std::move(name), j, nullptr, tables, config, opts) {}
+
+  // `model` null: built from j["model"].
+  HfTokenizer(std::string name, const Json& j, std::unique_ptr<hf::Model> model,
+              hf::ModelTables* tables, const Json* config, const LoadOptions& opts)
       : name_(std::move(name)) {
     normalizer_ = hf::make_normalizer(j.value("normalizer", Json()), "normalizer");
     pre_ = hf::make_pre_tokenizer(j.value("pre_tokenizer", Json()), "pre_tokenizer");
     bool byte_level = pre_ && pre_->byte_level();
-    model_ = hf::make_model(hf::field(j, "model", ""), "model", byte_level, tables);
+    model_ = model ? std::move(model)
+                   : hf::make_model(hf::field(j, "model", ""), "model", byte_level, tables);
     post_ = hf::make_post_processor(j.value("post_processor", Json()), "post_processor");
     decoder_ = hf::make_decoder(j.value("decoder", Json()), "decoder");
     load_added(j);
@@ -308,10 +314,23 @@ std::shared_ptr<const Tokenizer> load_hf_tokenizer(const std::string& json_path,
   if (!j.is_object() || !j.contains("model"))
     throw InputError("tokenizer file '" + json_path +
                      "' has no \"model\"; pass a HuggingFace tokenizer.json");
-  // tokenizer_config.json, with special_tokens_map.json filling the keys it lacks.
+  Json config = read_tokenizer_config(fs::path(json_path).parent_path().string());
+  try {
+    return std::make_shared<HfTokenizer>(json_path, j, &tables, &config, opts);
+  } catch (const hf::SpecError& e) {
+    throw InputError("tokenizer file '" + json_path + "' field '" + e.field + "': " + e.message +
+                     "; use a tokenizer.json written by HuggingFace tokenizers");
+  } catch (const Json::exception& e) {
+    throw InputError("tokenizer file '" + json_path + "': unexpected JSON shape (" + e.what() +
+                     "); use a tokenizer.json written by HuggingFace tokenizers");
+  }
+}
+
+Json read_tokenizer_config(const std::string& dir) {
+  namespace fs = std::filesystem;
   Json config = Json::object();
   for (const char* name : {"tokenizer_config.json", "special_tokens_map.json"}) {
-    fs::path path = fs::path(json_path).parent_path() / name;
+    fs::path path = fs::path(dir) / name;
     std::error_code ec;
     if (!fs::exists(path, ec)) continue;
     Json part;
@@ -325,15 +344,14 @@ std::shared_ptr<const Tokenizer> load_hf_tokenizer(const std::string& json_path,
     for (auto it = part.begin(); it != part.end(); ++it)
       if (!config.contains(it.key())) config[it.key()] = it.value();
   }
-  try {
-    return std::make_shared<HfTokenizer>(json_path, j, &tables, &config, opts);
-  } catch (const hf::SpecError& e) {
-    throw InputError("tokenizer file '" + json_path + "' field '" + e.field + "': " + e.message +
-                     "; use a tokenizer.json written by HuggingFace tokenizers");
-  } catch (const Json::exception& e) {
-    throw InputError("tokenizer file '" + json_path + "': unexpected JSON shape (" + e.what() +
-                     "); use a tokenizer.json written by HuggingFace tokenizers");
-  }
+  return config;
+}
+
+std::shared_ptr<const Tokenizer> make_hf_tokenizer(std::string name, const Json& spec,
+                                                   std::unique_ptr<hf::Model> model,
+                                                   const Json& config) {
+  return std::make_shared<HfTokenizer>(std::move(name), spec, std::move(model), nullptr, &config,
+                                       LoadOptions{});
 }
 
 }  // namespace aiperf::tokenizer

@@ -8,6 +8,9 @@
 #include <queue>
 #include <sstream>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "aiperf/common/error.h"
 #include "aiperf/tokenizer/flat_map.h"
 #include "aiperf/tokenizer/regex.h"
@@ -15,8 +18,6 @@
 
 namespace aiperf::tokenizer {
 namespace {
-
-using detail::BytesMap;
 
 constexpr uint32_t kNoRank = UINT32_MAX;
 std::atomic<size_t> g_heap_threshold{256};
@@ -33,30 +34,35 @@ class TiktokenTokenizer final : public Tokenizer {
   TiktokenTokenizer(std::string name, TiktokenSpec spec)
       : name_(std::move(name)), regex_(spec.pattern), specials_(std::move(spec.specials)) {}
 
-  // Parses the rank file. Throws InputError naming `source` on a malformed line.
-  void parse_ranks(std::string_view data, const std::string& source) {
-    size_t lines = static_cast<size_t>(std::count(data.begin(), data.end(), '\n')) + 1;
-    ranks_.reserve(lines);
-    std::vector<std::pair<uint32_t, uint32_t>> entries;  // rank -> (offset, len) into bytes_
-    entries.reserve(lines);
-    std::vector<uint32_t> rank_of;
-    rank_of.reserve(lines);
-    bytes_.reserve(data.size());
+  // Parses the rank file. Throws InputError naming `source` on a malformed line. With
+  // `release_input` the pages of `data` already parsed are handed back to the kernel as parsing
+  // goes (madvise MADV_DONTNEED: for the rank file linked into the binary, clean file-backed
+  // pages that would otherwise stay in the resident set).
+  void parse_ranks(std::string_view data, const std::string& source, bool release_input) {
+    // Upper bounds, reserved but only touched as filled (a valid line is >= 4 bytes, base64
+    // decodes 4 characters to at most 3 bytes).
+    bytes_.reserve(data.size() / 4 * 3 + 3);
+    off_.reserve(data.size() / 4 + 2);
+    off_.push_back(0);
+    std::vector<std::pair<uint32_t, std::string>> unordered;  // ranks not ascending (rare)
     std::string tok;
     size_t pos = 0, line_no = 0;
-    uint32_t max_rank = 0;
+    uintptr_t released = page_ceil(data.data());  // pages before this one are handed back
+    bool ascending = true;
     while (pos < data.size()) {
       size_t eol = data.find('\n', pos);
       if (eol == std::string_view::npos) eol = data.size();
       std::string_view line = data.substr(pos, eol - pos);
       pos = eol + 1;
       ++line_no;
+      if (release_input)
+        released = release_pages(released, data.data() + std::min(pos, data.size()), false);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.empty()) continue;
       size_t sp = line.find(' ');
       uint32_t rank = 0;
       bool ok = sp != std::string_view::npos && sp + 1 < line.size() &&
-                detail::base64_decode(line.substr(0, sp), tok);
+                detail::base64_decode(line.substr(0, sp), tok) && !tok.empty();
       if (ok) {
         for (char c : line.substr(sp + 1)) {
           if (c < '0' || c > '9' || rank > 400000000u) {
@@ -69,33 +75,39 @@ class TiktokenTokenizer final : public Tokenizer {
       if (!ok)
         throw InputError("tiktoken file '" + source + "' line " + std::to_string(line_no) +
                          ": expected 'base64 rank'; pass a valid .tiktoken rank file");
-      ranks_.set(tok, rank);
-      entries.emplace_back(static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(tok.size()));
-      rank_of.push_back(rank);
+      if (ascending && rank + 1 < off_.size()) {  // out of order: collect and sort at the end
+        ascending = false;
+        for (uint32_t r = 0; r + 1 < off_.size(); ++r)
+          if (off_[r + 1] > off_[r])
+            unordered.emplace_back(r, bytes_.substr(off_[r], off_[r + 1] - off_[r]));
+      }
+      if (!ascending) {
+        unordered.emplace_back(rank, tok);
+        continue;
+      }
+      off_.resize(static_cast<size_t>(rank) + 1, static_cast<uint32_t>(bytes_.size()));  // gaps
       bytes_.append(tok);
-      max_rank = std::max(max_rank, rank);
+      off_.push_back(static_cast<uint32_t>(bytes_.size()));
     }
-    // Two-byte pieces are the most frequent lookups of the merge loop: a direct table.
-    pair_rank_.assign(65536, kNoRank);
-    char two[2];
-    for (int x = 0; x < 65536; ++x) {
-      two[0] = static_cast<char>(x >> 8);
-      two[1] = static_cast<char>(x & 0xFF);
-      pair_rank_[x] = ranks_.find(std::string_view(two, 2));
+    if (release_input) release_pages(released, data.data() + data.size(), true);
+    if (!ascending) {
+      std::stable_sort(unordered.begin(), unordered.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      bytes_.clear();
+      off_.assign(1, 0);
+      for (size_t i = 0; i < unordered.size(); ++i) {
+        if (i + 1 < unordered.size() && unordered[i + 1].first == unordered[i].first) continue;
+        off_.resize(static_cast<size_t>(unordered[i].first) + 1,
+                    static_cast<uint32_t>(bytes_.size()));
+        bytes_.append(unordered[i].second);
+        off_.push_back(static_cast<uint32_t>(bytes_.size()));
+      }
     }
-    if (entries.empty())
+    if (bytes_.empty())
       throw InputError("tiktoken file '" + source + "' has no ranks; pass a valid .tiktoken file");
-    for (auto& [text, id] : specials_) max_rank = std::max(max_rank, id);
-    decode_.assign(static_cast<size_t>(max_rank) + 1, {0, kAbsent});
-    for (size_t i = 0; i < entries.size(); ++i) decode_[rank_of[i]] = entries[i];
-    for (size_t i = 0; i < specials_.size(); ++i) {
-      decode_[specials_[i].second] = {static_cast<uint32_t>(bytes_.size()),
-                                      static_cast<uint32_t>(specials_[i].first.size())};
-      bytes_.append(specials_[i].first);
-      special_ids_.push_back(specials_[i].second);
-    }
+    build_index();
+    for (auto& [text, id] : specials_) min_special_ = std::min(min_special_, id);
   }
-
   std::vector<TokenId> encode(std::string_view text, bool add_special_tokens) const override {
     std::vector<TokenId> out;
     out.reserve(text.size() / 3 + 4);
@@ -117,11 +129,15 @@ class TiktokenTokenizer final : public Tokenizer {
   std::string decode(const std::vector<TokenId>& ids, bool skip_special_tokens) const override {
     std::string bytes;
     for (TokenId id : ids) {
-      if (id >= decode_.size() || decode_[id].second == kAbsent) continue;
-      if (skip_special_tokens &&
-          std::find(special_ids_.begin(), special_ids_.end(), id) != special_ids_.end())
-        continue;
-      bytes.append(bytes_, decode_[id].first, decode_[id].second);
+      if (id >= min_special_) {
+        auto it = std::find_if(specials_.begin(), specials_.end(),
+                               [&](const auto& s) { return s.second == id; });
+        if (it != specials_.end()) {
+          if (!skip_special_tokens) bytes.append(it->first);
+          continue;
+        }
+      }
+      if (id + 1 < off_.size()) bytes.append(bytes_, off_[id], off_[id + 1] - off_[id]);
     }
     return detail::utf8_lossy(bytes);
   }
@@ -134,7 +150,87 @@ class TiktokenTokenizer final : public Tokenizer {
   }
 
  private:
-  static constexpr uint32_t kAbsent = UINT32_MAX;
+  static constexpr size_t kReleaseChunk = 256 * 1024;
+  // Index slots per token: about 0.6 load, so that misses (most lookups of the merge loop)
+  // end after one or two probes.
+  static constexpr double kSlotsPerToken = 1.6;
+
+  // An index slot carries the token's place in bytes_ so that a hit reads the bytes directly.
+  struct Slot {
+    uint32_t rank = kNoRank;  // kNoRank: empty
+    uint32_t off = 0;         // bytes_[off, off + len)
+    uint32_t meta = 0;        // hash tag (high 24 bits) | min(len, 255)
+  };
+  static uint32_t slot_meta(uint64_t h, size_t len) {
+    return (static_cast<uint32_t>(h) & 0xFFFFFF00u) |
+           static_cast<uint32_t>(std::min<size_t>(len, 255));
+  }
+
+  static size_t page_size() {
+    static const size_t n = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    return n;
+  }
+
+  static uintptr_t page_ceil(const char* p) {
+    return (reinterpret_cast<uintptr_t>(p) + page_size() - 1) & ~(page_size() - 1);
+  }
+
+  // Drops the whole pages in [from, e) from the resident set once they make a chunk (or
+  // always with `last`); returns the new start. They are re-read from the file if touched
+  // again, so this is only for read-only file-backed data.
+  static uintptr_t release_pages(uintptr_t from, const char* e, bool last) {
+    uintptr_t z = reinterpret_cast<uintptr_t>(e) & ~(page_size() - 1);
+    if (z <= from || (!last && z - from < kReleaseChunk)) return from;
+    madvise(reinterpret_cast<void*>(from), z - from, MADV_DONTNEED);
+    return z;
+  }
+
+  size_t slot_of(uint64_t h) const {
+    return static_cast<size_t>((static_cast<unsigned __int128>(h) * slots_.size()) >> 64);
+  }
+
+  // The hash index over bytes_ (later ranks win for duplicate bytes, as tiktoken's dict), and
+  // the direct table of two-byte tokens.
+  void build_index() {
+    size_t n = 0;
+    for (size_t r = 0; r + 1 < off_.size(); ++r) n += off_[r + 1] > off_[r];
+    slots_.assign(static_cast<size_t>(static_cast<double>(n) * kSlotsPerToken) + 16, Slot{});
+    pair_rank_.assign(65536, kNoRank);
+    for (uint32_t r = 0; r + 1 < off_.size(); ++r) {
+      uint32_t a = off_[r], len = off_[r + 1] - a;
+      if (len == 0) continue;
+      if (len == 2)
+        pair_rank_[(static_cast<unsigned char>(bytes_[a]) << 8) |
+                   static_cast<unsigned char>(bytes_[a + 1])] = r;
+      uint64_t h = detail::hash_bytes(bytes_.data() + a, len);
+      uint32_t meta = slot_meta(h, len);
+      for (size_t i = slot_of(h);; i = i + 1 == slots_.size() ? 0 : i + 1) {
+        Slot& s = slots_[i];
+        if (s.rank == kNoRank) {
+          s = {r, a, meta};
+          break;
+        }
+        if (s.meta == meta && off_[s.rank + 1] - off_[s.rank] == len &&
+            std::memcmp(bytes_.data() + s.off, bytes_.data() + a, len) == 0) {
+          s.rank = r;
+          s.off = a;
+          break;
+        }
+      }
+    }
+  }
+
+  uint32_t find_rank(std::string_view key) const {
+    uint64_t h = detail::hash_bytes(key.data(), key.size());
+    uint32_t meta = slot_meta(h, key.size());
+    for (size_t i = slot_of(h);; i = i + 1 == slots_.size() ? 0 : i + 1) {
+      const Slot& s = slots_[i];
+      if (s.rank == kNoRank) return kNoRank;
+      if (s.meta == meta && (key.size() < 255 || off_[s.rank + 1] - off_[s.rank] == key.size()) &&
+          detail::same_bytes(bytes_.data() + s.off, key.data(), key.size()))
+        return s.rank;
+    }
+  }
 
   template <class F>
   static void with_valid(std::string_view text, F&& f) {
@@ -150,8 +246,8 @@ class TiktokenTokenizer final : public Tokenizer {
   void encode_ordinary(std::string_view text, Sink&& sink) const {
     regex_.for_each(text, [&](size_t s, size_t e) {
       std::string_view piece = text.substr(s, e - s);
-      uint32_t r = ranks_.find(piece);
-      if (r != BytesMap::kMissing)
+      uint32_t r = find_rank(piece);
+      if (r != kNoRank)
         sink(r);
       else
         byte_pair_encode(piece, sink);
@@ -185,7 +281,7 @@ class TiktokenTokenizer final : public Tokenizer {
     if (b - a == 2)
       return pair_rank_[(static_cast<unsigned char>(piece[a]) << 8) |
                         static_cast<unsigned char>(piece[a + 1])];
-    return ranks_.find(piece.substr(a, b - a));
+    return find_rank(piece.substr(a, b - a));
   }
 
   // tiktoken's byte-pair merge: repeatedly merge the adjacent pair whose concatenation has the
@@ -194,8 +290,8 @@ class TiktokenTokenizer final : public Tokenizer {
   void byte_pair_encode(std::string_view piece, Sink&& sink) const {
     size_t n = piece.size();
     if (n == 1) {
-      uint32_t r = ranks_.find(piece);
-      if (r != BytesMap::kMissing) sink(r);
+      uint32_t r = find_rank(piece);
+      if (r != kNoRank) sink(r);
       return;
     }
     if (n > g_heap_threshold.load(std::memory_order_relaxed))
@@ -237,7 +333,7 @@ class TiktokenTokenizer final : public Tokenizer {
     }
     for (size_t k = 0; k + 1 < np; ++k) {
       uint32_t r = rank_of(piece, parts[k].start, parts[k + 1].start);
-      if (r != BytesMap::kMissing) sink(r);
+      if (r != kNoRank) sink(r);
     }
   }
 
@@ -282,18 +378,20 @@ class TiktokenTokenizer final : public Tokenizer {
     }
     for (uint32_t s = 0; s < n; s = next[s]) {
       uint32_t r = rank_of(piece, s, next[s]);
-      if (r != BytesMap::kMissing) sink(r);
+      if (r != kNoRank) sink(r);
     }
   }
 
   std::string name_;
   detail::Regex regex_;
   std::vector<std::pair<std::string, TokenId>> specials_;
-  std::vector<TokenId> special_ids_;
-  BytesMap ranks_;
+  TokenId min_special_ = kNoRank;
+  // The ranks: bytes_ holds every token's bytes back to back in rank order, rank r is
+  // bytes_[off_[r], off_[r + 1]) (empty: no such rank). slots_ indexes them by hash.
+  std::string bytes_;
+  std::vector<uint32_t> off_;
+  std::vector<Slot> slots_;
   std::vector<uint32_t> pair_rank_;  // (byte0 << 8 | byte1) -> rank of that 2-byte token
-  std::string bytes_;                // all token bytes, back to back
-  std::vector<std::pair<uint32_t, uint32_t>> decode_;  // id -> (offset, len) in bytes_
 };
 
 std::string read_file(const std::string& path) {
@@ -334,7 +432,8 @@ bool known_tiktoken_spec(std::string_view encoding, TiktokenSpec& spec) {
 }
 
 std::shared_ptr<const Tokenizer> make_tiktoken(std::string_view rank_data, const std::string& name,
-                                               const std::string& source, TiktokenSpec spec) {
+                                               const std::string& source, TiktokenSpec spec,
+                                               bool release_input) {
   std::shared_ptr<TiktokenTokenizer> tok;
   try {
     tok = std::make_shared<TiktokenTokenizer>(name, std::move(spec));
@@ -342,7 +441,7 @@ std::shared_ptr<const Tokenizer> make_tiktoken(std::string_view rank_data, const
     throw InputError("tiktoken '" + source + "': pattern does not compile (" + e.what() +
                      "); fix pat_str");
   }
-  tok->parse_ranks(rank_data, source);
+  tok->parse_ranks(rank_data, source, release_input);
   return tok;
 }
 

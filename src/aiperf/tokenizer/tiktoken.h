@@ -22,8 +22,11 @@ bool known_tiktoken_spec(std::string_view encoding, TiktokenSpec& spec);
 /// Builds a tiktoken tokenizer from rank-file bytes. `source` names the file in errors.
 /// encode(text, true) allows all special tokens (tiktoken `allowed_special="all"`);
 /// encode(text, false) is `encode_ordinary`; count() allows special tokens (spec §2.6).
+/// `release_input`: `rank_data` is read-only file-backed memory (the rank file linked into the
+/// binary); its pages are dropped from the resident set as they are parsed.
 std::shared_ptr<const Tokenizer> make_tiktoken(std::string_view rank_data, const std::string& name,
-                                               const std::string& source, TiktokenSpec spec);
+                                               const std::string& source, TiktokenSpec spec,
+                                               bool release_input = false);
 
 /// Loads a `.tiktoken` file; the encoding is known by the file's stem, or described by a
 /// `<stem>.meta.json` ({"pat_str": ..., "special_tokens": {...}}) beside it.

@@ -9,6 +9,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/tokenizer/hf_tokenizer.h"
 #include "aiperf/tokenizer/hub.h"
+#include "aiperf/tokenizer/sentencepiece.h"
 #include "aiperf/tokenizer/tiktoken.h"
 
 extern "C" const unsigned char aiperf_o200k_data[];
@@ -31,12 +32,11 @@ std::shared_ptr<const Tokenizer> load_dir(const fs::path& dir, const LoadOptions
     if (entry.is_regular_file() && entry.path().extension() == ".tiktoken")
       return load_tiktoken_file(entry.path().string());
   }
-  if (fs::exists(dir / "tokenizer.model"))
-    throw InputError("tokenizer directory '" + dir.string() +
-                     "' has only tokenizer.model (SentencePiece); add the model's tokenizer.json");
+  for (const char* name : {"tokenizer.model", "spiece.model"})
+    if (fs::exists(dir / name)) return load_sentencepiece((dir / name).string(), opts);
   throw InputError("tokenizer directory '" + dir.string() +
-                   "' has no tokenizer.json or .tiktoken file; pass a directory that has one, or "
-                   "--tokenizer builtin");
+                   "' has no tokenizer.json, .tiktoken file or tokenizer.model; pass a directory "
+                   "that has one, or --tokenizer builtin");
 }
 
 }  // namespace
@@ -46,7 +46,8 @@ std::shared_ptr<const Tokenizer> builtin() {
     TiktokenSpec spec;
     known_tiktoken_spec("o200k_base", spec);
     std::string_view data(reinterpret_cast<const char*>(aiperf_o200k_data), aiperf_o200k_size);
-    return make_tiktoken(data, "builtin", "builtin o200k_base", std::move(spec));
+    return make_tiktoken(data, "builtin", "builtin o200k_base", std::move(spec),
+                         /*release_input=*/true);
   }();
   return tok;
 }
@@ -58,10 +59,7 @@ std::shared_ptr<const Tokenizer> load(const std::string& spec, const LoadOptions
   if (fs::is_directory(p, ec)) return load_dir(p, opts);
   if (fs::is_regular_file(p, ec)) {
     if (ends_with(spec, ".tiktoken")) return load_tiktoken_file(spec);
-    if (ends_with(spec, ".model"))
-      throw InputError("tokenizer '" + spec +
-                       "': SentencePiece .model files are not supported; pass the model's "
-                       "tokenizer.json (or its directory)");
+    if (ends_with(spec, ".model")) return load_sentencepiece(spec, opts);
     return load_hf_tokenizer(spec, opts);
   }
   return load_from_hub(spec, opts);

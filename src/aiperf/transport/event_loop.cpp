@@ -76,6 +76,7 @@ void EventLoop::add(int fd, uint32_t events, IoHandler* handler) {
   ev.events = events | EPOLLET;
   ev.data.ptr = handler;
   if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) < 0) sys_fail("epoll_ctl(ADD)");
+  handlers_[fd] = handler;
 }
 
 void EventLoop::modify(int fd, uint32_t events, IoHandler* handler) {
@@ -83,9 +84,18 @@ void EventLoop::modify(int fd, uint32_t events, IoHandler* handler) {
   ev.events = events | EPOLLET;
   ev.data.ptr = handler;
   if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) < 0) sys_fail("epoll_ctl(MOD)");
+  handlers_[fd] = handler;
 }
 
-void EventLoop::remove(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
+void EventLoop::remove(int fd) {
+  epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+  auto it = handlers_.find(fd);
+  if (it == handlers_.end()) return;
+  // Events of this fd already fetched in the current batch must not reach the handler: it may
+  // be deleted, or reused for another fd, by the time they would be dispatched.
+  if (dispatching_) removed_in_batch_.push_back(it->second);
+  handlers_.erase(it);
+}
 
 EventLoop::TimerId EventLoop::add_timer(int64_t deadline_ns, std::function<void()> fn) {
   TimerId id = next_timer_id_++;
@@ -157,7 +167,18 @@ void EventLoop::stop() {
 void EventLoop::run_once(int timeout_ms) {
   epoll_event evs[256];
   int n = epoll_wait(epfd_, evs, 256, timeout_ms);
-  for (int i = 0; i < n; ++i) static_cast<IoHandler*>(evs[i].data.ptr)->on_io(evs[i].events);
+  dispatching_ = true;
+  removed_in_batch_.clear();
+  for (int i = 0; i < n; ++i) {
+    auto* h = static_cast<IoHandler*>(evs[i].data.ptr);
+    if (!removed_in_batch_.empty() && std::find(removed_in_batch_.begin(), removed_in_batch_.end(),
+                                                h) != removed_in_batch_.end()) {
+      continue;
+    }
+    h->on_io(evs[i].events);
+  }
+  dispatching_ = false;
+  removed_in_batch_.clear();
   // A timer whose deadline passed while handlers ran fires now rather than after another wait.
   if (!heap_.empty() && heap_.front().deadline_ns <= mono_ns()) fire_timers();
 }

@@ -26,7 +26,9 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
 
   /// Register `fd` with edge-triggered interest in `events`. The handler must outlive the
-  /// registration. Loop thread only.
+  /// registration. Loop thread only. After remove(fd), no further event of the batch being
+  /// dispatched reaches that fd's handler, so a handler may be closed, reused for another fd or
+  /// deleted from inside any callback.
   void add(int fd, uint32_t events, IoHandler* handler);
   void modify(int fd, uint32_t events, IoHandler* handler);
   void remove(int fd);
@@ -67,7 +69,10 @@ class EventLoop {
   int timerfd_ = -1;
   int wakefd_ = -1;
   volatile bool stop_ = false;
-  std::vector<Timer> heap_;  // min-heap by deadline
+  std::vector<Timer> heap_;                       // min-heap by deadline
+  std::unordered_map<int, IoHandler*> handlers_;  // fd -> handler, for remove()
+  std::vector<IoHandler*> removed_in_batch_;      // handlers removed while dispatching
+  bool dispatching_ = false;
   std::unordered_map<TimerId, std::function<void()>> timer_fns_;
   TimerId next_timer_id_ = 1;
   int64_t armed_ns_ = -1;

@@ -2,8 +2,8 @@
 // the §1.4 messages, dataset-source rules, --seq-dist grammar and format detection.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 #include <filesystem>
 #include <fstream>
@@ -39,7 +39,8 @@ std::string error_of(Args args) {
   EXPECT_NE(error_of(args).find(text), std::string::npos) << error_of(args)
 
 std::string temp_file(const std::string& name, const std::string& body) {
-  auto p = std::filesystem::temp_directory_path() / ("aiperf_cfg_" + std::to_string(::getpid()) + "_" + name);
+  auto p = std::filesystem::temp_directory_path() /
+           ("aiperf_cfg_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(p, std::ios::binary) << body;
   return p.string();
 }

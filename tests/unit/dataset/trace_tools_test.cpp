@@ -13,7 +13,8 @@ namespace aiperf::dataset {
 namespace {
 
 std::string temp_file(const std::string& name, const std::string& body) {
-  auto p = std::filesystem::temp_directory_path() / ("aiperf_tt_" + std::to_string(::getpid()) + "_" + name);
+  auto p = std::filesystem::temp_directory_path() /
+           ("aiperf_tt_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(p, std::ios::binary) << body;
   return p.string();
 }
@@ -53,7 +54,8 @@ TEST(Synthesize, PrefixPromptOutputAndSpeedup) {
       "{\"timestamp\":100,\"input_length\":10,\"output_length\":10,\"hash_ids\":[1,2,3]}\n"
       "{\"timestamp\":301,\"input_length\":12,\"output_length\":3,\"hash_ids\":[1,2,5]}\n"
       "{\"timestamp\":400,\"input_length\":99,\"output_length\":3}\n");
-  auto out = std::filesystem::temp_directory_path() / ("aiperf_tt_out_" + std::to_string(::getpid()) + ".jsonl");
+  auto out = std::filesystem::temp_directory_path() /
+             ("aiperf_tt_out_" + std::to_string(::getpid()) + ".jsonl");
   config::Config c;
   c.isl_block_size = 4;
   c.synthesis_prefix_len_multiplier = 2;

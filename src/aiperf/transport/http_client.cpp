@@ -253,8 +253,8 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
   clear_response(R);
   // Small first reservations: at 10k concurrent streams every touched page counts, and the
   // buffers double as events arrive (a pooled record keeps its capacity).
-  if (R.data.capacity() == 0) R.data.reserve(1024);
-  if (R.events.capacity() == 0) R.events.reserve(16);
+  if (R.data.capacity() == 0) R.data.reserve(256);
+  if (R.events.capacity() == 0) R.events.reserve(4);
   ++I.in_flight;
   I.in_send = true;
   int64_t now = mono_ns();

@@ -1,5 +1,7 @@
 #include "aiperf/mock/response_format.h"
 
+#include "aiperf/common/http_status.h"
+
 #include <fmt/format.h>
 
 namespace aiperf::mock {
@@ -174,46 +176,8 @@ std::string error_body(int status, std::string_view message, std::string_view ty
 }
 
 std::string_view status_reason(int status) {
-  switch (status) {
-    case 100:
-      return "Continue";
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 413:
-      return "Payload Too Large";
-    case 422:
-      return "Unprocessable Entity";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return "Status";
-  }
+  std::string_view p = http_status_phrase(status);
+  return p.empty() ? std::string_view("Status") : p;
 }
 
 }  // namespace aiperf::mock

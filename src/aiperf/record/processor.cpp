@@ -1,6 +1,8 @@
 // RecordProcessor: parse responses, count tokens, decide validity (see processor.h).
 #include "aiperf/record/processor.h"
 
+#include "aiperf/common/http_status.h"
+
 namespace aiperf::record {
 
 namespace {
@@ -43,83 +45,8 @@ ErrorInfo invalid_result(std::string_view note) {
 }  // namespace
 
 std::string http_reason_phrase(int status) {
-  // Python http.HTTPStatus phrases (what uvicorn/aiohttp servers send and aiohttp reports).
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 402:
-      return "Payment Required";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 406:
-      return "Not Acceptable";
-    case 408:
-      return "Request Timeout";
-    case 409:
-      return "Conflict";
-    case 410:
-      return "Gone";
-    case 411:
-      return "Length Required";
-    case 412:
-      return "Precondition Failed";
-    case 413:
-      return "Request Entity Too Large";
-    case 414:
-      return "Request-URI Too Long";
-    case 415:
-      return "Unsupported Media Type";
-    case 416:
-      return "Requested Range Not Satisfiable";
-    case 417:
-      return "Expectation Failed";
-    case 421:
-      return "Misdirected Request";
-    case 422:
-      return "Unprocessable Entity";
-    case 423:
-      return "Locked";
-    case 424:
-      return "Failed Dependency";
-    case 425:
-      return "Too Early";
-    case 426:
-      return "Upgrade Required";
-    case 428:
-      return "Precondition Required";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 451:
-      return "Unavailable For Legal Reasons";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    case 505:
-      return "HTTP Version Not Supported";
-    case 507:
-      return "Insufficient Storage";
-    case 508:
-      return "Loop Detected";
-    case 511:
-      return "Network Authentication Required";
-    default:
-      return "HTTP " + std::to_string(status);
-  }
+  std::string_view p = http_status_phrase(status);
+  return p.empty() ? "HTTP " + std::to_string(status) : std::string(p);
 }
 
 ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_url) {

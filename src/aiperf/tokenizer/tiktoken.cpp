@@ -153,7 +153,7 @@ class TiktokenTokenizer final : public Tokenizer {
   static constexpr size_t kReleaseChunk = 256 * 1024;
   // Index slots per token: about 0.6 load, so that misses (most lookups of the merge loop)
   // end after one or two probes.
-  static constexpr double kSlotsPerToken = 1.6;
+  static constexpr double kSlotsPerToken = 2.6;
 
   // An index slot carries the token's place in bytes_ so that a hit reads the bytes directly.
   struct Slot {

@@ -322,5 +322,49 @@ TEST(Profile, ApiKeyIsSentAndNeverExported) {
   }
 }
 
+TEST(Profile, MidStreamFaultsAreTypedErrorsAndTheRunGoesOn) {
+  std::string gt = make_temp_dir("gt") + "/gt.jsonl";
+  MockServerProcess mock({"--ttft", "2", "--itl", "1", "--fault-reset-every", "4",
+                          "--fault-malformed-every", "5", "--record-requests", gt});
+  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency",
+                            "2", "--request-count", "40", "--isl", "16", "--osl", "8"});
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  mock.stop();
+  int resets = 0, malformed = 0, faulty = 0, total = 0;
+  for (auto& g : read_jsonl(gt)) {
+    ++total;
+    bool reset = g["outcome"] == "reset", bad_json = false;
+    for (auto& f : g["faults"]) bad_json |= f.get<std::string>() == "malformed";
+    resets += reset;
+    malformed += bad_json;
+    faulty += reset || bad_json;
+  }
+  ASSERT_GT(resets, 0);
+  ASSERT_GT(malformed, 0);
+  json s = run.summary();
+  // Every request the server saw is in the results, each fault as one error.
+  EXPECT_EQ(s["request_count"]["avg"].get<int>() + s["error_request_count"]["avg"].get<int>(),
+            total);
+  EXPECT_EQ(s["error_request_count"]["avg"].get<int>(), faulty);
+}
+
+TEST(Profile, StalledStreamHitsTheRequestTimeout) {
+  MockServerProcess mock({"--ttft", "2", "--itl", "1", "--fault-stall-every", "3",
+                          "--fault-stall-seconds", "30"});
+  auto t0 = std::chrono::steady_clock::now();
+  ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency",
+                            "3", "--request-count", "9", "--isl", "16", "--osl", "8",
+                            "--request-timeout-seconds", "1"});
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_LT(secs, 20);  // the 30 s stalls were cut at 1 s each
+  json s = run.summary();
+  EXPECT_EQ(s["error_request_count"]["avg"].get<int>(), 3);
+  EXPECT_EQ(s["request_count"]["avg"].get<int>(), 6);
+  EXPECT_NE(s["error_summary"][0]["error_details"]["type"].get<std::string>().find("Timeout"),
+            std::string::npos)
+      << s["error_summary"].dump();
+}
+
 }  // namespace
 }  // namespace aiperf::testing

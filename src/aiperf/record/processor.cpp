@@ -3,6 +3,10 @@
 
 #include "aiperf/common/http_status.h"
 
+#include <cctype>
+
+#include <simdjson.h>
+
 namespace aiperf::record {
 
 namespace {
@@ -39,6 +43,27 @@ ErrorInfo invalid_result(std::string_view note) {
   e.type = "InvalidInferenceResultError";
   e.message = "Invalid inference result: ";
   e.message += note;
+  return e;
+}
+
+bool is_malformed_message(std::string_view payload) {
+  while (!payload.empty() && std::isspace(static_cast<unsigned char>(payload.front())))
+    payload.remove_prefix(1);
+  while (!payload.empty() && std::isspace(static_cast<unsigned char>(payload.back())))
+    payload.remove_suffix(1);
+  if (payload.empty() || payload == "[DONE]") return false;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  return parser.parse(payload.data(), payload.size()).get(doc) != simdjson::SUCCESS;
+}
+
+ErrorInfo malformed_message_error(std::string_view payload) {
+  ErrorInfo e;
+  e.kind = ErrorKind::kProtocol;
+  e.type = "InvalidResponseError";
+  constexpr size_t kShown = 120;
+  e.message = "a response message is not valid JSON: " + std::string(payload.substr(0, kShown)) +
+              (payload.size() > kShown ? "..." : "");
   return e;
 }
 
@@ -210,7 +235,12 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
       continue;
     }
     endpoint::ParsedResponse& p = s.parsed;
-    if (!ep_.parse(payload, p)) continue;
+    if (!ep_.parse(payload, p)) {
+      // Nothing for [DONE], empty data and well-formed objects of another type (spec §5.2); but
+      // a message that is not JSON at all would silently lose tokens, so it fails the request.
+      if (!error && is_malformed_message(payload)) error = malformed_message_error(payload);
+      continue;
+    }
     if (p.has_error && !error) error = map_response_error(p.error, raw.http_status);
     if (p.has_usage) r.usage = p.usage;  // the last non-empty usage wins
     if (!p.has_data()) continue;

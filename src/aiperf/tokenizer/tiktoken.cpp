@@ -151,17 +151,17 @@ class TiktokenTokenizer final : public Tokenizer {
 
  private:
   static constexpr size_t kReleaseChunk = 256 * 1024;
-  // Index slots per token: about 0.6 load, so that misses (most lookups of the merge loop)
-  // end after one or two probes.
-  static constexpr double kSlotsPerToken = 2.6;
-
-  // An index slot carries the token's place in bytes_ so that a hit reads the bytes directly.
-  struct Slot {
-    uint32_t rank = kNoRank;  // kNoRank: empty
-    uint32_t off = 0;         // bytes_[off, off + len)
-    uint32_t meta = 0;        // hash tag (high 24 bits) | min(len, 255)
+  // The index: open addressing with linear probing over a power-of-two table of at least
+  // kMinSlotsPerToken slots per token. Probing reads only tags_ (4 bytes a slot, so a miss,
+  // the usual outcome in the merge loop, costs about one cache line); a tag match reads
+  // entries_ and then the token bytes.
+  static constexpr double kMinSlotsPerToken = 1.25;
+  struct Entry {
+    uint32_t rank;
+    uint32_t off;  // bytes_[off, off + len)
   };
-  static uint32_t slot_meta(uint64_t h, size_t len) {
+  // Never 0 (0 marks an empty slot): the low byte is min(len, 255) and len >= 1.
+  static uint32_t slot_tag(uint64_t h, size_t len) {
     return (static_cast<uint32_t>(h) & 0xFFFFFF00u) |
            static_cast<uint32_t>(std::min<size_t>(len, 255));
   }
@@ -185,16 +185,17 @@ class TiktokenTokenizer final : public Tokenizer {
     return z;
   }
 
-  size_t slot_of(uint64_t h) const {
-    return static_cast<size_t>((static_cast<unsigned __int128>(h) * slots_.size()) >> 64);
-  }
-
   // The hash index over bytes_ (later ranks win for duplicate bytes, as tiktoken's dict), and
   // the direct table of two-byte tokens.
   void build_index() {
     size_t n = 0;
     for (size_t r = 0; r + 1 < off_.size(); ++r) n += off_[r + 1] > off_[r];
-    slots_.assign(static_cast<size_t>(static_cast<double>(n) * kSlotsPerToken) + 16, Slot{});
+    size_t cap = 16;
+    while (static_cast<double>(cap) < static_cast<double>(n) * kMinSlotsPerToken) cap <<= 1;
+    mask_ = cap - 1;
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(cap));
+    tags_.assign(cap, 0);
+    entries_.assign(cap, Entry{kNoRank, 0});
     pair_rank_.assign(65536, kNoRank);
     for (uint32_t r = 0; r + 1 < off_.size(); ++r) {
       uint32_t a = off_[r], len = off_[r + 1] - a;
@@ -203,17 +204,17 @@ class TiktokenTokenizer final : public Tokenizer {
         pair_rank_[(static_cast<unsigned char>(bytes_[a]) << 8) |
                    static_cast<unsigned char>(bytes_[a + 1])] = r;
       uint64_t h = detail::hash_bytes(bytes_.data() + a, len);
-      uint32_t meta = slot_meta(h, len);
-      for (size_t i = slot_of(h);; i = i + 1 == slots_.size() ? 0 : i + 1) {
-        Slot& s = slots_[i];
-        if (s.rank == kNoRank) {
-          s = {r, a, meta};
+      uint32_t tag = slot_tag(h, len);
+      for (size_t i = h >> shift_;; i = (i + 1) & mask_) {
+        if (tags_[i] == 0) {
+          tags_[i] = tag;
+          entries_[i] = {r, a};
           break;
         }
-        if (s.meta == meta && off_[s.rank + 1] - off_[s.rank] == len &&
-            std::memcmp(bytes_.data() + s.off, bytes_.data() + a, len) == 0) {
-          s.rank = r;
-          s.off = a;
+        Entry& e = entries_[i];
+        if (tags_[i] == tag && off_[e.rank + 1] - off_[e.rank] == len &&
+            std::memcmp(bytes_.data() + e.off, bytes_.data() + a, len) == 0) {
+          e = {r, a};
           break;
         }
       }
@@ -222,13 +223,15 @@ class TiktokenTokenizer final : public Tokenizer {
 
   uint32_t find_rank(std::string_view key) const {
     uint64_t h = detail::hash_bytes(key.data(), key.size());
-    uint32_t meta = slot_meta(h, key.size());
-    for (size_t i = slot_of(h);; i = i + 1 == slots_.size() ? 0 : i + 1) {
-      const Slot& s = slots_[i];
-      if (s.rank == kNoRank) return kNoRank;
-      if (s.meta == meta && (key.size() < 255 || off_[s.rank + 1] - off_[s.rank] == key.size()) &&
-          detail::same_bytes(bytes_.data() + s.off, key.data(), key.size()))
-        return s.rank;
+    uint32_t tag = slot_tag(h, key.size());
+    for (size_t i = h >> shift_;; i = (i + 1) & mask_) {
+      uint32_t t = tags_[i];
+      if (t == 0) return kNoRank;
+      if (t != tag) continue;
+      const Entry& e = entries_[i];
+      if ((key.size() < 255 || off_[e.rank + 1] - off_[e.rank] == key.size()) &&
+          detail::same_bytes(bytes_.data() + e.off, key.data(), key.size()))
+        return e.rank;
     }
   }
 
@@ -387,10 +390,13 @@ class TiktokenTokenizer final : public Tokenizer {
   std::vector<std::pair<std::string, TokenId>> specials_;
   TokenId min_special_ = kNoRank;
   // The ranks: bytes_ holds every token's bytes back to back in rank order, rank r is
-  // bytes_[off_[r], off_[r + 1]) (empty: no such rank). slots_ indexes them by hash.
+  // bytes_[off_[r], off_[r + 1]) (empty: no such rank). tags_/entries_ index them by hash.
   std::string bytes_;
   std::vector<uint32_t> off_;
-  std::vector<Slot> slots_;
+  std::vector<uint32_t> tags_;  // 0: empty slot
+  std::vector<Entry> entries_;
+  size_t mask_ = 0;
+  unsigned shift_ = 64;
   std::vector<uint32_t> pair_rank_;  // (byte0 << 8 | byte1) -> rank of that 2-byte token
 };
 

@@ -117,13 +117,11 @@ bool RecordPipeline::extract_reply(const record::RequestRecord& raw, std::string
   if (raw.error != record::ErrorKind::kNone) return false;
   std::string reasoning;
   bool content = false;
+  record::EventPayloads payloads(raw);
   for (const record::ResponseEvent& ev : raw.events) {
-    if (size_t(ev.offset) + ev.len > raw.data.size()) continue;
+    std::string_view payload = payloads.next();
     if (ev.is_error_event) return false;
-    if (!sessions_cfg_->endpoint->parse(std::string_view(raw.data.data() + ev.offset, ev.len),
-                                        parsed_)) {
-      continue;
-    }
+    if (!sessions_cfg_->endpoint->parse(payload, parsed_)) continue;
     if (parsed_.has_error) return false;
     if (!parsed_.has_data()) continue;
     content = true;

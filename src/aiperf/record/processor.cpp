@@ -217,9 +217,9 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
 
   const bool parse = !error.has_value();
   if (parse) r.content_ts.reserve(raw.events.size());
+  EventPayloads payloads(raw);
   for (const ResponseEvent& ev : raw.events) {
-    if (static_cast<size_t>(ev.offset) + ev.len > raw.data.size()) continue;  // defensive
-    std::string_view payload(raw.data.data() + ev.offset, ev.len);
+    std::string_view payload = payloads.next();
     if (keep_raw_) r.raw_responses.emplace_back(ev.ts_ns, std::string(payload));
     if (!parse) continue;
     if (ev.is_error_event) {

@@ -1,8 +1,10 @@
 // What an I/O worker hands to the record processors: bytes and timestamps only (DESIGN §3).
 // JSON parsing, tokenizing and metric formulas happen later, off the I/O threads.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aiperf::record {
@@ -25,14 +27,20 @@ const char* error_kind_name(ErrorKind k);
 enum class Phase : uint8_t { kWarmup = 0, kProfiling = 1 };
 
 /// One framed response message: an SSE event's joined `data` (or, for a non-SSE body, the whole
-/// body), as a [offset, offset+len) slice of RequestRecord::data, stamped with the monotonic time
-/// of the network read that completed it (spec §2.4: messages completed by one read share it).
+/// body), stamped with the monotonic time of the network read that completed it (spec §2.4:
+/// messages completed by one read share it).
+///
+/// Storage is front-coded to keep in-flight memory small (10k streams each holding every chunk
+/// until the record processor runs): the message is the first `shared` bytes of the previous
+/// message followed by RequestRecord::data[offset, offset+len). Consecutive OpenAI chunks share
+/// ~120 of their ~190 bytes. Read messages in order with EventPayloads, never by slicing `data`.
 struct ResponseEvent {
   int64_t ts_ns;
   uint32_t offset;
   uint32_t len;
-  /// For SSE: the `event:` field was "error".
+  /// For SSE: the `event:` field was "error". Error events are never front-coded.
   bool is_error_event = false;
+  uint32_t shared = 0;
 };
 
 struct RequestRecord {
@@ -80,6 +88,34 @@ struct RequestRecord {
     data = std::move(d);
     events = std::move(e);
   }
+};
+
+/// Reconstructs the messages of a record in order (see ResponseEvent). Not thread-safe; the
+/// returned view is valid until the next call.
+class EventPayloads {
+ public:
+  explicit EventPayloads(const RequestRecord& r) : r_(r) {}
+  size_t size() const { return r_.events.size(); }
+  /// Message i; calls must go i = 0, 1, 2, ... (the previous message is the shared prefix).
+  std::string_view next() {
+    const ResponseEvent& ev = r_.events[i_++];
+    size_t off = ev.offset, len = ev.len;
+    if (off > r_.data.size()) off = r_.data.size();
+    if (len > r_.data.size() - off) len = r_.data.size() - off;
+    std::string_view tail(r_.data.data() + off, len);
+    if (ev.shared == 0) {
+      cur_.assign(tail);
+    } else {
+      cur_.resize(std::min<size_t>(ev.shared, cur_.size()));
+      cur_.append(tail);
+    }
+    return cur_;
+  }
+
+ private:
+  const RequestRecord& r_;
+  size_t i_ = 0;
+  std::string cur_;
 };
 
 }  // namespace aiperf::record

@@ -41,7 +41,7 @@ class TiktokenTokenizer final : public Tokenizer {
   void parse_ranks(std::string_view data, const std::string& source, bool release_input) {
     // Upper bounds, reserved but only touched as filled (a valid line is >= 4 bytes, base64
     // decodes 4 characters to at most 3 bytes).
-    bytes_.reserve(data.size() / 4 * 3 + 3);
+    bytes_.reserve(data.size() / 4 * 3 + 3 + (data.size() / 4 + 2) * kRankBytes);
     off_.reserve(data.size() / 4 + 2);
     off_.push_back(0);
     std::vector<std::pair<uint32_t, std::string>> unordered;  // ranks not ascending (rare)
@@ -78,16 +78,14 @@ class TiktokenTokenizer final : public Tokenizer {
       if (ascending && rank + 1 < off_.size()) {  // out of order: collect and sort at the end
         ascending = false;
         for (uint32_t r = 0; r + 1 < off_.size(); ++r)
-          if (off_[r + 1] > off_[r])
-            unordered.emplace_back(r, bytes_.substr(off_[r], off_[r + 1] - off_[r]));
+          if (off_[r + 1] > off_[r]) unordered.emplace_back(r, std::string(token_bytes(r)));
       }
       if (!ascending) {
         unordered.emplace_back(rank, tok);
         continue;
       }
       off_.resize(static_cast<size_t>(rank) + 1, static_cast<uint32_t>(bytes_.size()));  // gaps
-      bytes_.append(tok);
-      off_.push_back(static_cast<uint32_t>(bytes_.size()));
+      append_token(rank, tok);
     }
     if (release_input) release_pages(released, data.data() + data.size(), true);
     if (!ascending) {
@@ -99,8 +97,7 @@ class TiktokenTokenizer final : public Tokenizer {
         if (i + 1 < unordered.size() && unordered[i + 1].first == unordered[i].first) continue;
         off_.resize(static_cast<size_t>(unordered[i].first) + 1,
                     static_cast<uint32_t>(bytes_.size()));
-        bytes_.append(unordered[i].second);
-        off_.push_back(static_cast<uint32_t>(bytes_.size()));
+        append_token(unordered[i].first, unordered[i].second);
       }
     }
     if (bytes_.empty())
@@ -137,7 +134,7 @@ class TiktokenTokenizer final : public Tokenizer {
           continue;
         }
       }
-      if (id + 1 < off_.size()) bytes.append(bytes_, off_[id], off_[id + 1] - off_[id]);
+      if (id + 1 < off_.size()) bytes.append(token_bytes(id));
     }
     return detail::utf8_lossy(bytes);
   }
@@ -151,19 +148,39 @@ class TiktokenTokenizer final : public Tokenizer {
 
  private:
   static constexpr size_t kReleaseChunk = 256 * 1024;
-  // The index: open addressing with linear probing over a power-of-two table of at least
-  // kMinSlotsPerToken slots per token. Probing reads only tags_ (4 bytes a slot, so a miss,
-  // the usual outcome in the merge loop, costs about one cache line); a tag match reads
-  // entries_ and then the token bytes.
-  static constexpr double kMinSlotsPerToken = 1.25;
-  struct Entry {
-    uint32_t rank;
-    uint32_t off;  // bytes_[off, off + len)
+  // bytes_ holds, in rank order, each token as its rank (4 bytes, native order) followed by
+  // its bytes, so that an index hit finds the rank beside the bytes it compares.
+  static constexpr uint32_t kRankBytes = 4;
+  // The index: open addressing with linear probing over kSlotsPerToken slots per token (load
+  // about 0.45: a miss, the usual outcome in the merge loop, ends after one or two probes).
+  static constexpr double kSlotsPerToken = 2.2;
+  struct Slot {
+    uint32_t off = 0;  // the token's bytes in bytes_ (its rank is the 4 bytes before)
+    uint32_t tag = 0;  // 0: empty; else hash (high 24 bits) | min(len, 255) (len >= 1)
   };
-  // Never 0 (0 marks an empty slot): the low byte is min(len, 255) and len >= 1.
   static uint32_t slot_tag(uint64_t h, size_t len) {
     return (static_cast<uint32_t>(h) & 0xFFFFFF00u) |
            static_cast<uint32_t>(std::min<size_t>(len, 255));
+  }
+
+  void append_token(uint32_t rank, std::string_view tok) {
+    char r[kRankBytes];
+    std::memcpy(r, &rank, kRankBytes);
+    bytes_.append(r, kRankBytes);
+    bytes_.append(tok);
+    off_.push_back(static_cast<uint32_t>(bytes_.size()));
+  }
+
+  // The bytes of rank r (empty when there is no such rank).
+  std::string_view token_bytes(uint32_t r) const {
+    if (off_[r + 1] == off_[r]) return {};
+    return {bytes_.data() + off_[r] + kRankBytes, off_[r + 1] - off_[r] - kRankBytes};
+  }
+
+  uint32_t rank_at(uint32_t off) const {
+    uint32_t r;
+    std::memcpy(&r, bytes_.data() + off - kRankBytes, kRankBytes);
+    return r;
   }
 
   static size_t page_size() {
@@ -185,36 +202,30 @@ class TiktokenTokenizer final : public Tokenizer {
     return z;
   }
 
+  size_t slot_of(uint64_t h) const {
+    return static_cast<size_t>((static_cast<unsigned __int128>(h) * slots_.size()) >> 64);
+  }
+
   // The hash index over bytes_ (later ranks win for duplicate bytes, as tiktoken's dict), and
   // the direct table of two-byte tokens.
   void build_index() {
     size_t n = 0;
     for (size_t r = 0; r + 1 < off_.size(); ++r) n += off_[r + 1] > off_[r];
-    size_t cap = 16;
-    while (static_cast<double>(cap) < static_cast<double>(n) * kMinSlotsPerToken) cap <<= 1;
-    mask_ = cap - 1;
-    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(cap));
-    tags_.assign(cap, 0);
-    entries_.assign(cap, Entry{kNoRank, 0});
+    slots_.assign(static_cast<size_t>(static_cast<double>(n) * kSlotsPerToken) + 16, Slot{});
     pair_rank_.assign(65536, kNoRank);
     for (uint32_t r = 0; r + 1 < off_.size(); ++r) {
-      uint32_t a = off_[r], len = off_[r + 1] - a;
-      if (len == 0) continue;
-      if (len == 2)
-        pair_rank_[(static_cast<unsigned char>(bytes_[a]) << 8) |
-                   static_cast<unsigned char>(bytes_[a + 1])] = r;
-      uint64_t h = detail::hash_bytes(bytes_.data() + a, len);
-      uint32_t tag = slot_tag(h, len);
-      for (size_t i = h >> shift_;; i = (i + 1) & mask_) {
-        if (tags_[i] == 0) {
-          tags_[i] = tag;
-          entries_[i] = {r, a};
-          break;
-        }
-        Entry& e = entries_[i];
-        if (tags_[i] == tag && off_[e.rank + 1] - off_[e.rank] == len &&
-            std::memcmp(bytes_.data() + e.off, bytes_.data() + a, len) == 0) {
-          e = {r, a};
+      std::string_view tok = token_bytes(r);
+      if (tok.empty()) continue;
+      if (tok.size() == 2)
+        pair_rank_[(static_cast<unsigned char>(tok[0]) << 8) | static_cast<unsigned char>(tok[1])] =
+            r;
+      uint64_t h = detail::hash_bytes(tok.data(), tok.size());
+      uint32_t tag = slot_tag(h, tok.size());
+      auto off = static_cast<uint32_t>(tok.data() - bytes_.data());
+      for (size_t i = slot_of(h);; i = i + 1 == slots_.size() ? 0 : i + 1) {
+        Slot& s = slots_[i];
+        if (s.tag == 0 || (s.tag == tag && token_bytes(rank_at(s.off)) == tok)) {
+          s = {off, tag};
           break;
         }
       }
@@ -224,14 +235,16 @@ class TiktokenTokenizer final : public Tokenizer {
   uint32_t find_rank(std::string_view key) const {
     uint64_t h = detail::hash_bytes(key.data(), key.size());
     uint32_t tag = slot_tag(h, key.size());
-    for (size_t i = h >> shift_;; i = (i + 1) & mask_) {
-      uint32_t t = tags_[i];
-      if (t == 0) return kNoRank;
-      if (t != tag) continue;
-      const Entry& e = entries_[i];
-      if ((key.size() < 255 || off_[e.rank + 1] - off_[e.rank] == key.size()) &&
-          detail::same_bytes(bytes_.data() + e.off, key.data(), key.size()))
-        return e.rank;
+    for (size_t i = slot_of(h);; i = i + 1 == slots_.size() ? 0 : i + 1) {
+      const Slot s = slots_[i];
+      if (s.tag == 0) return kNoRank;
+      if (s.tag != tag) continue;
+      if (key.size() < 255) {  // the tag holds the exact length
+        if (detail::same_bytes(bytes_.data() + s.off, key.data(), key.size()))
+          return rank_at(s.off);
+      } else if (token_bytes(rank_at(s.off)) == key) {
+        return rank_at(s.off);
+      }
     }
   }
 
@@ -389,14 +402,11 @@ class TiktokenTokenizer final : public Tokenizer {
   detail::Regex regex_;
   std::vector<std::pair<std::string, TokenId>> specials_;
   TokenId min_special_ = kNoRank;
-  // The ranks: bytes_ holds every token's bytes back to back in rank order, rank r is
-  // bytes_[off_[r], off_[r + 1]) (empty: no such rank). tags_/entries_ index them by hash.
+  // The ranks: bytes_ holds every token (rank, bytes) back to back in rank order; rank r is
+  // bytes_[off_[r], off_[r + 1]) (empty: no such rank). slots_ indexes them by hash.
   std::string bytes_;
   std::vector<uint32_t> off_;
-  std::vector<uint32_t> tags_;  // 0: empty slot
-  std::vector<Entry> entries_;
-  size_t mask_ = 0;
-  unsigned shift_ = 64;
+  std::vector<Slot> slots_;
   std::vector<uint32_t> pair_rank_;  // (byte0 << 8 | byte1) -> rank of that 2-byte token
 };
 

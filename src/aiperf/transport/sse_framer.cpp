@@ -1,5 +1,6 @@
 #include "aiperf/transport/sse_framer.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace aiperf::transport {
@@ -24,6 +25,7 @@ void SseFramer::reset() {
   is_error_ = false;
   json_open_ = false;
   saw_error_ = false;
+  prev_.clear();
 }
 
 void SseFramer::process_line(std::string_view line, record::RequestRecord& rec) {
@@ -66,8 +68,24 @@ void SseFramer::process_line(std::string_view line, record::RequestRecord& rec) 
 void SseFramer::dispatch(int64_t ts_ns, record::RequestRecord& rec) {
   if (has_data_ || is_error_) {
     if (!has_data_) ev_start_ = rec.data.size();
-    rec.events.push_back(record::ResponseEvent{ts_ns, uint32_t(ev_start_),
-                                               uint32_t(rec.data.size() - ev_start_), is_error_});
+    uint32_t shared = 0;
+    if (!is_error_) {
+      // Front-code against the previous message (record::ResponseEvent): keep only the bytes
+      // after the prefix they share.
+      std::string_view full(rec.data.data() + ev_start_, rec.data.size() - ev_start_);
+      size_t n = std::min(full.size(), prev_.size());
+      size_t k = 0;
+      while (k < n && full[k] == prev_[k]) ++k;
+      prev_.assign(full);
+      if (k >= kMinShared) {
+        shared = uint32_t(k);
+        rec.data.erase(ev_start_, k);
+      }
+    } else {
+      prev_.clear();
+    }
+    rec.events.push_back(record::ResponseEvent{
+        ts_ns, uint32_t(ev_start_), uint32_t(rec.data.size() - ev_start_), is_error_, shared});
     if (is_error_ && !saw_error_) {
       saw_error_ = true;
       error_comment_ = comment_;

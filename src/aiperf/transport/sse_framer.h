@@ -51,6 +51,8 @@ class SseFramer {
 
   std::string line_;     // a line split across reads (empty otherwise)
   std::string comment_;  // first comment of the current event
+  std::string prev_;     // the previous message in full (front coding, record::ResponseEvent)
+  static constexpr size_t kMinShared = 16;  // shorter shared prefixes are not worth coding
   std::string error_comment_;
   size_t ev_start_ = 0;      // offset in rec.data where the current event's data starts
   bool pending_cr_ = false;  // the previous read ended with CR

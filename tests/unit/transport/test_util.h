@@ -41,8 +41,9 @@ struct Ev {
 
 inline std::vector<Ev> events_of(const record::RequestRecord& rec) {
   std::vector<Ev> out;
+  record::EventPayloads payloads(rec);
   for (auto& e : rec.events)
-    out.push_back({rec.data.substr(e.offset, e.len), e.is_error_event, e.ts_ns});
+    out.push_back({std::string(payloads.next()), e.is_error_event, e.ts_ns});
   return out;
 }
 

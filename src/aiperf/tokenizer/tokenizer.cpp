@@ -62,6 +62,17 @@ std::shared_ptr<const Tokenizer> load(const std::string& spec, const LoadOptions
     if (ends_with(spec, ".model")) return load_sentencepiece(spec, opts);
     return load_hf_tokenizer(spec, opts);
   }
+  // A HuggingFace id is "name" or "org/name": never absolute, never relative with dots or a
+  // home directory, never ending in a tokenizer file name. Those are local paths that are missing.
+  bool looks_like_path = spec.empty() || spec.front() == '/' || spec.front() == '~' ||
+                         spec.rfind("./", 0) == 0 || spec.rfind("../", 0) == 0 ||
+                         ends_with(spec, ".json") || ends_with(spec, ".tiktoken") ||
+                         ends_with(spec, ".model");
+  if (looks_like_path) {
+    throw InputError("tokenizer '" + spec +
+                     "': no such file or directory (pass a tokenizer.json, a .tiktoken or "
+                     ".model file, a directory holding one, a HuggingFace id, or builtin)");
+  }
   return load_from_hub(spec, opts);
 }
 

@@ -42,6 +42,15 @@ TEST(SentencePiece, MistralModelGivesTheTokenizerJsonIds) {
   EXPECT_EQ(tok->eos_token_id(), 2u);
 }
 
+TEST(SentencePiece, EncodeBatchOnThreadsEqualsOneByOne) {
+  auto tok = load(kModel);
+  std::vector<std::string> texts;
+  for (const auto& c : read_cases("mistral_7b_v0.1")) texts.push_back(c.text);
+  auto batch = encode_batch(*tok, texts, true, 4);
+  ASSERT_EQ(batch.size(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(batch[i], tok->encode(texts[i], true)) << i;
+}
+
 TEST(SentencePiece, DirectoryWithOnlyTokenizerModel) {
   auto dir = temp_dir("only_model");
   fs::copy_file(kModel, dir / "tokenizer.model");

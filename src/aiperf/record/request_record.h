@@ -30,16 +30,18 @@ enum class Phase : uint8_t { kWarmup = 0, kProfiling = 1 };
 /// body), stamped with the monotonic time of the network read that completed it (spec §2.4:
 /// messages completed by one read share it).
 ///
-/// Storage is front-coded to keep in-flight memory small (10k streams each holding every chunk
-/// until the record processor runs): the message is the first `shared` bytes of the previous
-/// message followed by RequestRecord::data[offset, offset+len). Consecutive OpenAI chunks share
-/// ~120 of their ~190 bytes. Read messages in order with EventPayloads, never by slicing `data`.
+/// Storage is front- and back-coded to keep in-flight memory small (10k streams each holding
+/// every chunk until the record processor runs): the message is the first `shared` bytes of the
+/// previous message, then RequestRecord::data[offset, offset+len), then the last `shared_suffix`
+/// bytes of the previous message. Consecutive OpenAI chunks differ only in their few content
+/// bytes. Read messages in order with EventPayloads, never by slicing `data`.
 struct ResponseEvent {
   int64_t ts_ns;
   uint32_t offset;
   uint32_t len;
-  /// For SSE: the `event:` field was "error". Error events are never front-coded.
+  /// For SSE: the `event:` field was "error". Error events are never coded.
   bool is_error_event = false;
+  uint16_t shared_suffix = 0;
   uint32_t shared = 0;
 };
 
@@ -103,12 +105,16 @@ class EventPayloads {
     if (off > r_.data.size()) off = r_.data.size();
     if (len > r_.data.size() - off) len = r_.data.size() - off;
     std::string_view tail(r_.data.data() + off, len);
-    if (ev.shared == 0) {
+    if (ev.shared == 0 && ev.shared_suffix == 0) {
       cur_.assign(tail);
-    } else {
-      cur_.resize(std::min<size_t>(ev.shared, cur_.size()));
-      cur_.append(tail);
+      return cur_;
     }
+    size_t pre = std::min<size_t>(ev.shared, cur_.size());
+    size_t suf = std::min<size_t>(ev.shared_suffix, cur_.size() - pre);
+    prev_.assign(cur_, cur_.size() - suf, suf);
+    cur_.resize(pre);
+    cur_.append(tail);
+    cur_.append(prev_);
     return cur_;
   }
 
@@ -116,6 +122,7 @@ class EventPayloads {
   const RequestRecord& r_;
   size_t i_ = 0;
   std::string cur_;
+  std::string prev_;  // scratch: the shared suffix
 };
 
 }  // namespace aiperf::record

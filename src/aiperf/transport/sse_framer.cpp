@@ -69,23 +69,32 @@ void SseFramer::dispatch(int64_t ts_ns, record::RequestRecord& rec) {
   if (has_data_ || is_error_) {
     if (!has_data_) ev_start_ = rec.data.size();
     uint32_t shared = 0;
+    uint16_t shared_suffix = 0;
     if (!is_error_) {
-      // Front-code against the previous message (record::ResponseEvent): keep only the bytes
-      // after the prefix they share.
+      // Front- and back-code against the previous message (record::ResponseEvent): keep only
+      // the bytes between the prefix and the suffix they share.
       std::string_view full(rec.data.data() + ev_start_, rec.data.size() - ev_start_);
       size_t n = std::min(full.size(), prev_.size());
       size_t k = 0;
       while (k < n && full[k] == prev_[k]) ++k;
+      size_t m = 0;
+      size_t max_suffix = std::min<size_t>(n - k, 0xFFFF);
+      while (m < max_suffix && full[full.size() - 1 - m] == prev_[prev_.size() - 1 - m]) ++m;
       prev_.assign(full);
-      if (k >= kMinShared) {
-        shared = uint32_t(k);
+      if (k < kMinShared) k = 0;
+      if (m < kMinShared) m = 0;
+      if (k + m > 0) {
+        rec.data.erase(rec.data.size() - m, m);
         rec.data.erase(ev_start_, k);
+        shared = uint32_t(k);
+        shared_suffix = uint16_t(m);
       }
     } else {
       prev_.clear();
     }
-    rec.events.push_back(record::ResponseEvent{
-        ts_ns, uint32_t(ev_start_), uint32_t(rec.data.size() - ev_start_), is_error_, shared});
+    rec.events.push_back(record::ResponseEvent{ts_ns, uint32_t(ev_start_),
+                                               uint32_t(rec.data.size() - ev_start_), is_error_,
+                                               shared_suffix, shared});
     if (is_error_ && !saw_error_) {
       saw_error_ = true;
       error_comment_ = comment_;

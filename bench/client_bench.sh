@@ -64,9 +64,12 @@ for rate in 2000 10000; do
   stop_mock
 done
 
-echo "== 4. peak RSS at 10k concurrent streams"
+echo "== 4. peak RSS at 10k concurrent streams (one I/O worker; 2 s to first token, then 100 ms/token)"
 start_mock --ttft 2000 --itl 100
-profile rss --endpoint-type chat --streaming --concurrency 10000 --request-count 10000 --isl 16 --osl 20
-read -r wall user sys rss <"$T/rss.time"
-echo "aiperf peak RSS: $((rss / 1024)) MB (10000 streams, $(json rss 'int(s["request_count"]["avg"])') completed)"
+for osl in 1 20; do
+  profile rss$osl --endpoint-type chat --streaming --concurrency 10000 --request-count 10000 \
+    --num-dataset-entries 100 --isl 16 --osl $osl
+  read -r wall user sys rss <"$T/rss$osl.time"
+  echo "  $osl-token answers: aiperf peak RSS $((rss / 1024)) MB ($(json rss$osl 'int(s["request_count"]["avg"])') streams completed)"
+done
 stop_mock

@@ -349,8 +349,8 @@ TEST(Profile, MidStreamFaultsAreTypedErrorsAndTheRunGoesOn) {
 }
 
 TEST(Profile, StalledStreamHitsTheRequestTimeout) {
-  MockServerProcess mock({"--ttft", "2", "--itl", "1", "--fault-stall-every", "3",
-                          "--fault-stall-seconds", "30"});
+  MockServerProcess mock(
+      {"--ttft", "2", "--itl", "1", "--fault-stall-every", "3", "--fault-stall-seconds", "30"});
   auto t0 = std::chrono::steady_clock::now();
   ProfileRun run = profile({"-m", "mock-model", "-u", mock.url(), "--streaming", "--concurrency",
                             "3", "--request-count", "9", "--isl", "16", "--osl", "8",

@@ -135,6 +135,11 @@ void ProfileRun::prepare() {
   spdlog::info("endpoint {} streaming={} timing={} urls={} models={}",
                config::to_string(cfg_.endpoint_type), cfg_.streaming,
                config::to_string(cfg_.timing_mode), cfg_.urls.size(), fmt::join(cfg_.models, ","));
+  if (cfg_.tokenizer_trust_remote_code) {
+    spdlog::warn(
+        "--tokenizer-trust-remote-code is accepted for compatibility, but no repository code is "
+        "ever run: the tokenizer is loaded from its tokenizer.json (or tokenizer.model)");
+  }
   int64_t t0 = mono_ns();
   endpoint_ = endpoint::create(cfg_.endpoint_type);
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {

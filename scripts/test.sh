@@ -7,7 +7,9 @@ bash scripts/install-deps.sh
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/aiperf-ccache}
 cmake --preset release >/dev/null
 cmake --build --preset release -j2
-ctest --preset release -j2
+# A short libFuzzer pass over every parser of outside input (clang, ASan+UBSan), then the tests:
+# ctest's summary is the last thing printed.
 if [ -x scripts/build-fuzzers.sh ]; then
   scripts/build-fuzzers.sh --run "${AIPERF_FUZZ_SECONDS:-10}"
 fi
+ctest --preset release -j2

@@ -158,7 +158,7 @@ void EventLoop::drain_posted() {
 }
 
 void EventLoop::stop() {
-  stop_ = true;
+  stop_.store(true, std::memory_order_release);
   uint64_t one = 1;
   ssize_t r = ::write(wakefd_, &one, sizeof one);
   (void)r;
@@ -184,7 +184,7 @@ void EventLoop::run_once(int timeout_ms) {
 }
 
 void EventLoop::run() {
-  while (!stop_) run_once(-1);
+  while (!stop_.load(std::memory_order_acquire)) run_once(-1);
   drain_posted();
 }
 

@@ -2,6 +2,7 @@
 // only by the thread that runs it; other threads talk to it through post(), which is the one
 // thread-safe entry point.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -46,7 +47,7 @@ class EventLoop {
   /// Run until stop(). stop() is thread-safe.
   void run();
   void stop();
-  bool stopping() const { return stop_; }
+  bool stopping() const { return stop_.load(std::memory_order_acquire); }
 
   /// Process ready events once, waiting at most `timeout_ms` (-1 = forever). Loop thread only.
   void run_once(int timeout_ms);
@@ -68,7 +69,7 @@ class EventLoop {
   int epfd_ = -1;
   int timerfd_ = -1;
   int wakefd_ = -1;
-  volatile bool stop_ = false;
+  std::atomic<bool> stop_{false};  // written by stop() from any thread
   std::vector<Timer> heap_;                       // min-heap by deadline
   std::unordered_map<int, IoHandler*> handlers_;  // fd -> handler, for remove()
   std::vector<IoHandler*> removed_in_batch_;      // handlers removed while dispatching

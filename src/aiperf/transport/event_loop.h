@@ -69,7 +69,7 @@ class EventLoop {
   int epfd_ = -1;
   int timerfd_ = -1;
   int wakefd_ = -1;
-  std::atomic<bool> stop_{false};  // written by stop() from any thread
+  std::atomic<bool> stop_{false};                 // written by stop() from any thread
   std::vector<Timer> heap_;                       // min-heap by deadline
   std::unordered_map<int, IoHandler*> handlers_;  // fd -> handler, for remove()
   std::vector<IoHandler*> removed_in_batch_;      // handlers removed while dispatching

@@ -1,6 +1,6 @@
 // Compares every fixture case (ids, ids_no_special, decoded) for the shared fixture tokenizers
 // (and for mistral_7b_v0.1 loaded from its SentencePiece tokenizer.model too).
-// Usage: check_fixtures [FIXTURES_DIR]   (default /work/shared/fixtures/tokenizers)
+// Usage: check_fixtures [FIXTURES_DIR]   (default ../shared/fixtures/tokenizers, run from the repository root)
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,7 +12,7 @@
 using aiperf::tokenizer::TokenId;
 
 int main(int argc, char** argv) {
-  std::string dir = argc > 1 ? argv[1] : "/work/shared/fixtures/tokenizers";
+  std::string dir = argc > 1 ? argv[1] : "../shared/fixtures/tokenizers";
   const char* names[] = {"gpt2",
                          "qwen3",
                          "deepseek_v3",

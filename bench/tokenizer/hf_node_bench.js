@@ -5,7 +5,7 @@
 const fs = require('fs');
 const { Tokenizer } = require('tokenizers');
 const dir = process.argv[2];
-const corpus = process.argv[3] || '/work/shared/fixtures/tokenizers/corpus.jsonl';
+const corpus = process.argv[3] || require('path').join(__dirname, '../../../shared/fixtures/tokenizers/corpus.jsonl');
 const budget = Number(process.argv[4] || 2);
 const texts = fs.readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text);
 const bytes = texts.reduce((a, t) => a + Buffer.byteLength(t), 0);

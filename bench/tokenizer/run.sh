@@ -11,12 +11,12 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${BUILD_DIR:-$ROOT/build-tok}
-FIX=${FIX:-/work/shared/fixtures/tokenizers}
+FIX=${FIX:-$ROOT/../shared/fixtures/tokenizers}
 CORPUS=${1:-$FIX/corpus.jsonl}
 SECS=${2:-2}
 if [ "$CORPUS" = prose ]; then
   CORPUS=$B/prose.jsonl
-  python3 - "${SPEC:-/work/shared/reference/aiperf-spec.md}" "$CORPUS" <<'PY'
+  python3 - "${SPEC:-$ROOT/../shared/reference/aiperf-spec.md}" "$CORPUS" <<'PY'
 import json, sys
 paras = [p for p in open(sys.argv[1], encoding="utf-8").read().split("\n\n") if len(p) > 200]
 with open(sys.argv[2], "w", encoding="utf-8") as f:

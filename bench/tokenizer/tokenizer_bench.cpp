@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s TOKENIZER [CORPUS.jsonl] [SECONDS]\n", argv[0]);
     return 2;
   }
-  std::string corpus = argc > 2 ? argv[2] : "/work/shared/fixtures/tokenizers/corpus.jsonl";
+  std::string corpus = argc > 2 ? argv[2] : "../shared/fixtures/tokenizers/corpus.jsonl";
   double budget = argc > 3 ? std::stod(argv[3]) : 2.0;
   std::vector<std::string> texts;
   size_t bytes = 0;

@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 AIPERF=${1:?path to the aiperf binary}
 SEEDS=${2:-1 2 3}
-FIX=${FIX:-/work/shared/fixtures/tokenizers}
+FIX=${FIX:-$here/../../../../shared/fixtures/tokenizers}
 export NODE_PATH=${NODE_MODULES:?set NODE_MODULES}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for seed in $SEEDS; do

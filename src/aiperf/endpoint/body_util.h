@@ -56,6 +56,15 @@ inline void merge_turn_extra(Json& payload, const dataset::Turn& turn) {
   merge_extra(payload, &extra);
 }
 
+/// The common tail of every body: --extra-inputs, then the record's own extra, then the usage
+/// option (spec §5.4 merge order), written compactly.
+inline std::string finish_body(Json& payload, const RenderContext& ctx) {
+  merge_extra(payload, ctx.extra_inputs);
+  merge_turn_extra(payload, *ctx.turn);
+  ensure_include_usage(payload, ctx);
+  return dump_compact(payload);
+}
+
 /// A raw-payload turn (mooncake `payload`, spec §5.4 "raw"): the body is exactly that object,
 /// compact, keys in file order; nothing is added (no model, extras, warmup or stream options).
 inline std::optional<std::string> raw_payload_body(const RenderContext& ctx) {

@@ -155,10 +155,7 @@ class ChatEndpoint final : public Endpoint {
     if (ctx.turn->max_tokens)
       payload[ctx.use_legacy_max_tokens ? "max_tokens" : "max_completion_tokens"] =
           *ctx.turn->max_tokens;
-    detail::merge_extra(payload, ctx.extra_inputs);
-    detail::merge_turn_extra(payload, *ctx.turn);
-    detail::ensure_include_usage(payload, ctx);
-    return detail::dump_compact(payload);
+    return detail::finish_body(payload, ctx);
   }
 
   bool parse(std::string_view payload, ParsedResponse& out) const override {

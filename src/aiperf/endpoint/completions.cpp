@@ -41,10 +41,7 @@ class CompletionsEndpoint final : public Endpoint {
     payload["stream"] = ctx.streaming;
     if (ctx.turn->max_tokens && *ctx.turn->max_tokens != 0)
       payload["max_tokens"] = *ctx.turn->max_tokens;
-    detail::merge_extra(payload, ctx.extra_inputs);
-    detail::merge_turn_extra(payload, *ctx.turn);
-    detail::ensure_include_usage(payload, ctx);
-    return detail::dump_compact(payload);
+    return detail::finish_body(payload, ctx);
   }
 
   bool parse(std::string_view payload, ParsedResponse& out) const override {

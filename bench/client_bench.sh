@@ -6,6 +6,7 @@
 #   3. send lateness p50/p99/max at 2k and 10k req/s (constant arrivals)
 #   4. peak RSS of aiperf holding 10k concurrent streams
 # Usage: bench/client_bench.sh [build-dir]   (default build/release)
+#        SECTIONS="1 4" bench/client_bench.sh ...   runs only those sections
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-build/release}
@@ -31,6 +32,7 @@ profile() {  # name, args... ; runs aiperf pinned to core 1 and records /usr/bin
     --random-seed 1 --workers-max 1 --artifact-dir "$T/$name" "$@" >"$T/$name.log" 2>&1 ||
     { echo "aiperf failed ($name):"; tail -5 "$T/$name.log"; exit 1; }
 }
+want() { [[ " ${SECTIONS:-1 2 3 4} " == *" $1 "* ]]; }
 json() { python3 - "$T/$1" "$2" <<'PY'
 import json, sys, glob
 s = json.load(open(glob.glob(sys.argv[1] + "/**/profile_export_aiperf.json", recursive=True)[0]))
@@ -38,8 +40,11 @@ print(eval(sys.argv[2], {"s": s}))
 PY
 }
 
-echo "== 1. streaming: concurrency 1000, 100 events per response"
+if want 1 || want 2; then
 start_mock --fast
+fi
+if want 1; then
+echo "== 1. streaming: concurrency 1000, 100 events per response"
 profile stream --endpoint-type chat --streaming --concurrency 1000 --request-count 20000 --isl 16 --osl 100
 read -r wall user sys rss <"$T/stream.time"
 n=$(json stream 's["request_count"]["avg"]')
@@ -48,14 +53,19 @@ cpu=($user+$sys)*1e6; n=$n
 print(f'requests={n:.0f} wall_s={$wall} client_cpu_s={($user+$sys):.2f}')
 print(f'client CPU per request: {cpu/n:.1f} us   per streamed event (100/request): {cpu/(n*100):.2f} us')"
 
+fi
+if want 2; then
 echo "== 2. non-streaming: concurrency 256"
 profile nonstream --endpoint-type completions --concurrency 256 --request-count 100000 --isl 16 --osl 1
 echo "requests/s: $(json nonstream 'round(s["request_throughput"]["avg"])')"
 read -r wall user sys rss <"$T/nonstream.time"
 python3 -c "print(f'client CPU per request: {($user+$sys)*1e6/100000:.1f} us')"
+fi
+if want 1 || want 2; then
 stop_mock
+fi
 
-for rate in 2000 10000; do
+want 3 && for rate in 2000 10000; do
   echo "== 3. send lateness at $rate req/s (constant arrivals, 10 s)"
   start_mock --fast
   profile rate$rate --endpoint-type completions --request-rate $rate --arrival-pattern constant \
@@ -64,6 +74,7 @@ for rate in 2000 10000; do
   stop_mock
 done
 
+if want 4; then
 echo "== 4. peak RSS at 10k concurrent streams (one I/O worker; 2 s to first token, then 100 ms/token)"
 start_mock --ttft 2000 --itl 100
 for osl in 1 20; do
@@ -73,3 +84,4 @@ for osl in 1 20; do
   echo "  $osl-token answers: aiperf peak RSS $((rss / 1024)) MB ($(json rss$osl 'int(s["request_count"]["avg"])') streams completed)"
 done
 stop_mock
+fi

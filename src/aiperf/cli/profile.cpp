@@ -172,6 +172,13 @@ void ProfileRun::prepare() {
   for (const auto& conv : dataset_.conversations) {
     auto rc = endpoint::make_render_context(cfg_, conv, conv.turns[0], extra_inputs_.get());
     plan_.bodies.push_back(endpoint_->render_body(rc));
+    if (cfg_.streaming) {
+      // Room for one SSE event per token plus the role, usage and [DONE] messages.
+      int64_t most = 0;
+      for (const auto& t : conv.turns) most = std::max(most, t.max_tokens.value_or(0));
+      plan_.expected_events.push_back(most > 0 ? uint32_t(std::min<int64_t>(most, 1 << 16) + 4)
+                                               : 0);
+    }
     if (warmup) {
       rc.warmup = true;
       plan_.warmup_bodies.push_back(endpoint_->render_body(rc));

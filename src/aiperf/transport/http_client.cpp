@@ -258,7 +258,7 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
   // Small first reservations: at 10k concurrent streams every touched page counts, and the
   // buffers double as events arrive (a pooled record keeps its capacity).
   if (R.data.capacity() == 0) R.data.reserve(256);
-  if (R.events.capacity() == 0) R.events.reserve(4);
+  R.events.reserve(std::max<size_t>(req.expected_events, 4));
   ++I.in_flight;
   I.in_send = true;
   int64_t now = mono_ns();
@@ -275,6 +275,7 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
   h.append(req.method).append(" ").append(req.target.empty() ? "/" : req.target);
   h.append(" HTTP/1.1\r\nHost: ").append(I.urls[req.url_index].host_header).append("\r\n");
   h.append(req.header_lines);
+  r->req.header_lines = {};  // only valid during this call
   if (!req.body.empty() || (req.method != "GET" && req.method != "HEAD")) {
     char num[24];
     auto res = std::to_chars(num, num + sizeof num, req.body.size());

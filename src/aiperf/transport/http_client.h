@@ -50,7 +50,11 @@ struct HttpRequest {
   /// X-Request-ID, ...). The client adds Host, Content-Length and Connection: keep-alive.
   std::string_view header_lines;
   std::string_view body;
-  // The bytes behind the views must stay valid until the request's Done callback has run.
+  /// Capacity hint for the record's event list (e.g. max_tokens + a few for a stream); 0: a
+  /// small default that grows as events arrive.
+  uint32_t expected_events = 0;
+  // The bytes behind `target` and `body` must stay valid until the request's Done callback has
+  // run; `header_lines` only during send() (it is copied into the request head).
 };
 
 class HttpClient {

@@ -30,6 +30,9 @@ void ClientConn::on_head(const ResponseHead& h) {
   rec.sse = ok && h.event_stream;
   mode = !ok ? BodyMode::kErrorBody : rec.sse ? BodyMode::kSse : BodyMode::kPlain;
   if (mode == BodyMode::kSse) framer.reset();
+  // A request whose answer has begun is never re-sent: its rendered head is not needed any
+  // more. Freeing it keeps thousands of long streams small (a few hundred bytes each).
+  if (write_done) std::string().swap(req->head);
 }
 
 void ClientConn::on_body(const char* p, size_t n) {

@@ -25,11 +25,20 @@ void SseFramer::reset() {
   is_error_ = false;
   json_open_ = false;
   saw_error_ = false;
+  pending_ = false;
   prev_.clear();
 }
 
-void SseFramer::process_line(std::string_view line, record::RequestRecord& rec) {
+void SseFramer::materialize(record::RequestRecord& rec) {
+  if (!pending_) return;
+  ev_start_ = rec.data.size();
+  rec.data.append(pending_value_);
+  pending_ = false;
+}
+
+void SseFramer::process_line(std::string_view line, bool stable, record::RequestRecord& rec) {
   if (json_open_ && line.substr(0, 5) != "data:") {
+    materialize(rec);
     rec.data.append("\\n", 2);
     rec.data.append(line);
     json_open_ = !ends_json_object(line);
@@ -53,11 +62,18 @@ void SseFramer::process_line(std::string_view line, record::RequestRecord& rec) 
   }
   if (name == "data") {
     if (has_data_) {
+      materialize(rec);
       rec.data.push_back('\n');
+      rec.data.append(value);
+    } else if (stable) {
+      // The usual event: one `data` line inside one read. Keep a view into the read buffer and
+      // store only what front/back coding leaves (dispatch), never the whole message.
+      pending_value_ = value;
+      pending_ = true;
     } else {
       ev_start_ = rec.data.size();
+      rec.data.append(value);
     }
-    rec.data.append(value);
     has_data_ = true;
     json_open_ = !value.empty() && value.front() == '{' && !ends_json_object(value);
   } else if (name == "event") {
@@ -70,10 +86,13 @@ void SseFramer::dispatch(int64_t ts_ns, record::RequestRecord& rec) {
     if (!has_data_) ev_start_ = rec.data.size();
     uint32_t shared = 0;
     uint16_t shared_suffix = 0;
+    if (is_error_) materialize(rec);
     if (!is_error_) {
       // Front- and back-code against the previous message (record::ResponseEvent): keep only
       // the bytes between the prefix and the suffix they share.
-      std::string_view full(rec.data.data() + ev_start_, rec.data.size() - ev_start_);
+      std::string_view full =
+          pending_ ? pending_value_
+                   : std::string_view(rec.data.data() + ev_start_, rec.data.size() - ev_start_);
       size_t n = std::min(full.size(), prev_.size());
       size_t k = 0;
       while (k < n && full[k] == prev_[k]) ++k;
@@ -83,12 +102,16 @@ void SseFramer::dispatch(int64_t ts_ns, record::RequestRecord& rec) {
       prev_.assign(full);
       if (k < kMinShared) k = 0;
       if (m < kMinShared) m = 0;
-      if (k + m > 0) {
+      if (pending_) {
+        ev_start_ = rec.data.size();
+        rec.data.append(full.data() + k, full.size() - k - m);
+        pending_ = false;
+      } else if (k + m > 0) {
         rec.data.erase(rec.data.size() - m, m);
         rec.data.erase(ev_start_, k);
-        shared = uint32_t(k);
-        shared_suffix = uint16_t(m);
       }
+      shared = uint32_t(k);
+      shared_suffix = uint16_t(m);
     } else {
       prev_.clear();
     }
@@ -127,14 +150,15 @@ void SseFramer::feed(const char* p, size_t len, int64_t ts_ns, record::RequestRe
     }
     size_t end = cr ? size_t(cr - start) : lim;
     std::string_view line(start, end);
-    if (!line_.empty()) {
+    bool stable = line_.empty();  // the view stays valid until feed() returns
+    if (!stable) {
       line_.append(start, end);
       line = line_;
     }
     if (line.empty()) {
       dispatch(ts_ns, rec);
     } else {
-      process_line(line, rec);
+      process_line(line, stable, rec);
     }
     line_.clear();
     i += end + 1;
@@ -146,11 +170,12 @@ void SseFramer::feed(const char* p, size_t len, int64_t ts_ns, record::RequestRe
       }
     }
   }
+  materialize(rec);  // the read buffer is reused after this call
 }
 
 void SseFramer::finish(int64_t ts_ns, record::RequestRecord& rec) {
   if (!line_.empty()) {
-    process_line(line_, rec);
+    process_line(line_, false, rec);
     line_.clear();
   }
   dispatch(ts_ns, rec);

@@ -46,7 +46,10 @@ class SseFramer {
   const std::string& error_comment() const { return error_comment_; }
 
  private:
-  void process_line(std::string_view line, record::RequestRecord& rec);
+  /// `stable`: `line` points into the caller's read buffer (valid until feed() returns).
+  void process_line(std::string_view line, bool stable, record::RequestRecord& rec);
+  /// Copies a pending single-line value into rec.data (the classic path).
+  void materialize(record::RequestRecord& rec);
   void dispatch(int64_t ts_ns, record::RequestRecord& rec);
 
   std::string line_;     // a line split across reads (empty otherwise)
@@ -54,7 +57,9 @@ class SseFramer {
   std::string prev_;     // the previous message in full (front coding, record::ResponseEvent)
   static constexpr size_t kMinShared = 16;  // shorter shared prefixes are not worth coding
   std::string error_comment_;
-  size_t ev_start_ = 0;      // offset in rec.data where the current event's data starts
+  size_t ev_start_ = 0;             // offset in rec.data where the current event's data starts
+  std::string_view pending_value_;  // the current event's only data value, not yet stored
+  bool pending_ = false;
   bool pending_cr_ = false;  // the previous read ended with CR
   bool has_data_ = false;    // the current event has a `data` line
   bool has_comment_ = false;

@@ -131,15 +131,17 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
   rec->x_request_id = uuid4();
   rec->x_correlation_id = c.x_correlation_id.empty() ? uuid4() : c.x_correlation_id;
 
-  // Per-request header lines live in a heap block owned by the completion callback.
-  auto headers = std::make_shared<std::string>();
-  headers->reserve(plan_.headers->prefix().size() + plan_.headers->suffix().size() + 128);
-  plan_.headers->append(*headers, rec->x_request_id, rec->x_correlation_id);
+  // Per-request header lines: the client copies them into the request head during send().
+  header_scratch_.clear();
+  plan_.headers->append(header_scratch_, rec->x_request_id, rec->x_correlation_id);
 
   transport::HttpRequest req;
   req.url_index = c.url_index;
   req.target = plan_.targets[c.url_index];
-  req.header_lines = *headers;
+  req.header_lines = header_scratch_;
+  if (c.conversation < plan_.expected_events.size()) {
+    req.expected_events = plan_.expected_events[c.conversation];
+  }
   if (c.body) {
     req.body = *c.body;  // a later turn, rendered with the session history
   } else {
@@ -148,22 +150,20 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
                    : plan_.bodies[c.conversation];
   }
   // `c` (captured by value) keeps a later turn's body alive until the request is done.
-  client_->send(req, std::move(rec),
-                [this, phase, c, headers](std::unique_ptr<record::RequestRecord> r) {
-                  in_flight_.fetch_sub(1, std::memory_order_relaxed);
-                  bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
-                  // A dropped record never reaches the pipeline: its session cannot continue.
-                  phase->on_return(c, !forward);
-                  if (forward) {
-                    sink_.push(std::move(r));
-                  } else {
-                    dropped_.fetch_add(1, std::memory_order_relaxed);
-                  }
-                  if (!aborting_ && c.final_turn() &&
-                      phase->spec().mode == config::TimingMode::kConcurrency) {
-                    issue_closed(phase);  // closed loop: a session ended, start the next
-                  }
-                });
+  client_->send(req, std::move(rec), [this, phase, c](std::unique_ptr<record::RequestRecord> r) {
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
+    // A dropped record never reaches the pipeline: its session cannot continue.
+    phase->on_return(c, !forward);
+    if (forward) {
+      sink_.push(std::move(r));
+    } else {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (!aborting_ && c.final_turn() && phase->spec().mode == config::TimingMode::kConcurrency) {
+      issue_closed(phase);  // closed loop: a session ended, start the next
+    }
+  });
 }
 
 }  // namespace aiperf::worker

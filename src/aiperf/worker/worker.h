@@ -42,7 +42,10 @@ struct RequestPlan {
   std::vector<std::string> bodies;  // rendered body per dataset conversation (turn 0)
   // Later turns of multi-turn sessions carry their own body in the Credit (record pipeline).
   std::vector<std::string> warmup_bodies;  // the same for the warmup phase (spec §11.12)
-  transport::ClientOptions client;         // URLs, TLS, timeout
+  /// Per dataset conversation: how many response messages to make room for (a streamed
+  /// answer of max_tokens tokens is about that many SSE events); empty or 0: no hint.
+  std::vector<uint32_t> expected_events;
+  transport::ClientOptions client;  // URLs, TLS, timeout
 };
 
 class Worker {
@@ -86,8 +89,9 @@ class Worker {
   std::atomic<size_t> in_flight_{0};
   std::atomic<int64_t> cpu_ns_{0};
   std::atomic<uint64_t> dropped_{0};
-  bool aborting_ = false;  // loop thread only
-  uint64_t rng_state_[2];  // uuid generation, loop thread only
+  bool aborting_ = false;       // loop thread only
+  uint64_t rng_state_[2];       // uuid generation, loop thread only
+  std::string header_scratch_;  // per-request header lines, loop thread only
 };
 
 }  // namespace aiperf::worker

@@ -418,6 +418,48 @@ TEST(FixedSchedule, OffsetsAndMissingTimestamps) {
   }
 }
 
+TEST(FixedSchedule, AWindowBuildsTheSamePromptsAsTheWholeTrace) {
+  // Rows outside the window are left out before their prompts are built; the rows inside get
+  // the very prompts (hash-id blocks, lengths) they get when the whole trace is loaded.
+  auto c = cfg_for(kDir + "arxiv_mooncake_trace_first20.jsonl", CustomDatasetType::kMooncakeTrace);
+  c.timing_mode = config::TimingMode::kFixedSchedule;
+  Dataset all = load(c);
+  ASSERT_EQ(all.conversations.size(), 20u);
+  c.fixed_schedule_start_offset_ms = 1;
+  Dataset late = load(c);
+  ASSERT_EQ(late.conversations.size(), 5u);  // the rows at 3052 ms
+  EXPECT_EQ(late.skipped_records, 15);
+  for (size_t i = 0; i < 5; ++i) {
+    const Turn& a = all.conversations[15 + i].turns[0];
+    const Turn& b = late.conversations[i].turns[0];
+    EXPECT_EQ(a.text, b.text) << i;
+    EXPECT_EQ(a.input_tokens, b.input_tokens);
+    EXPECT_EQ(*b.timestamp_ms, 3052);
+  }
+  c.fixed_schedule_start_offset_ms = 5000;
+  try {
+    load(c);
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_HAS(e.what(), "no records left to replay (check the fixed-schedule offsets)");
+  }
+}
+
+TEST(Mooncake, PromptsBeyondMemoryFailFastWithTheWayOut) {
+  auto c = cfg_for(kDir + "arxiv_mooncake_trace_first20.jsonl", CustomDatasetType::kMooncakeTrace);
+  ::setenv("AIPERF_MEMORY_LIMIT_BYTES", "400000", 1);  // 20 rows need ~ 2 MB
+  try {
+    load(c);
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_HAS(e.what(), "GB of memory is available");
+    EXPECT_HAS(e.what(), "--fixed-schedule-end-offset");
+  }
+  ::setenv("AIPERF_MEMORY_LIMIT_BYTES", "100000000", 1);
+  EXPECT_EQ(load(c).conversations.size(), 20u);
+  ::unsetenv("AIPERF_MEMORY_LIMIT_BYTES");
+}
+
 TEST(Synthesis, MaxIslCountsSkippedAndRewrites) {
   auto c = cfg_for(kDir + "arxiv_mooncake_trace_first20.jsonl", CustomDatasetType::kMooncakeTrace);
   c.synthesis_max_isl = 7000;

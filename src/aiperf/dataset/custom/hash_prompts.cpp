@@ -28,18 +28,21 @@ HashPromptBuilder::HashPromptBuilder(const tokenizer::Tokenizer& tok, const Prom
                                      uint64_t seed, int64_t block_size)
     : tok_(tok), gen_(gen), seed_(seed), block_size_(block_size), sep_(find_separator(tok)) {}
 
-std::string HashPromptBuilder::make_block(int64_t id, int64_t len) const {
+HashPromptBuilder::Block HashPromptBuilder::make_block(int64_t id, int64_t len) const {
   const int64_t start = int64_t(mix(seed_ ^ mix(uint64_t(id))) % uint64_t(gen_.corpus_tokens()));
-  if (!sep_.empty()) return sep_ + gen_.generate_at(start, len - 1).text;
-  return gen_.generate_at(start, len).text;
+  if (!sep_.empty()) {
+    Prompt p = gen_.generate_at(start, len - 1);
+    return Block{sep_ + p.text, p.tokens + 1};
+  }
+  Prompt p = gen_.generate_at(start, len);
+  return Block{std::move(p.text), p.tokens};
 }
 
-const std::string& HashPromptBuilder::block(int64_t id, int64_t len) {
+const HashPromptBuilder::Block& HashPromptBuilder::block(int64_t id, int64_t len) {
   Key key{id, len};
   auto it = cache_.find(key);
-  if (it != cache_.end() && !it->second.empty()) return it->second;
-  std::string text = make_block(id, len);
-  return cache_.insert_or_assign(key, std::move(text)).first->second;
+  if (it != cache_.end() && !it->second.text.empty()) return it->second;
+  return cache_.insert_or_assign(key, make_block(id, len)).first->second;
 }
 
 void HashPromptBuilder::plan(const std::vector<int64_t>& ids, int64_t input_length,
@@ -63,13 +66,20 @@ void HashPromptBuilder::generate_pending() {
 }
 
 Prompt HashPromptBuilder::assemble(const std::vector<int64_t>& ids, int64_t input_length) const {
+  if (ids.empty()) return {};
+  return join(ids, input_length - (int64_t(ids.size()) - 1) * block_size_);
+}
+
+Prompt HashPromptBuilder::join(const std::vector<int64_t>& ids, int64_t last) const {
   Prompt p;
-  const int64_t n = int64_t(ids.size());
-  const int64_t last = input_length - (n - 1) * block_size_;
-  for (int64_t i = 0; i < n; ++i) {
-    p.text += cache_.at(Key{ids[size_t(i)], i + 1 == n ? last : block_size_});
+  int64_t sum = 0;
+  const size_t n = ids.size();
+  for (size_t i = 0; i < n; ++i) {
+    const Block& b = cache_.at(Key{ids[i], i + 1 == n ? last : block_size_});
+    p.text += b.text;
+    sum += b.tokens;
   }
-  p.tokens = int64_t(tok_.count(p.text));
+  p.tokens = sep_.empty() ? int64_t(tok_.count(p.text)) : sum;
   return p;
 }
 
@@ -89,17 +99,11 @@ int64_t HashPromptBuilder::final_block(int64_t n, int64_t input_length,
 
 Prompt HashPromptBuilder::build(const std::vector<int64_t>& ids, int64_t input_length,
                                 const SourcePos& pos) {
-  Prompt p;
-  if (ids.empty()) return p;
+  if (ids.empty()) return {};
   const int64_t n = int64_t(ids.size());
   const int64_t last = final_block(n, input_length, pos);
-  for (int64_t i = 0; i < n; ++i) {
-    p.text += block(ids[size_t(i)], i + 1 == n ? last : block_size_);
-  }
-  // With a separator every block re-encodes on its own and the count is input_length; without
-  // one, boundaries may merge. Either way the recorded count is the true one.
-  p.tokens = int64_t(tok_.count(p.text));
-  return p;
+  for (int64_t i = 0; i < n; ++i) block(ids[size_t(i)], i + 1 == n ? last : block_size_);
+  return join(ids, last);
 }
 
 }  // namespace aiperf::dataset::custom

@@ -29,6 +29,10 @@ class HashPromptBuilder {
   /// in file order); generate_pending() builds every noted block on several threads;
   /// assemble() then joins a row's blocks and counts its tokens (const, thread-safe).
   void plan(const std::vector<int64_t>& ids, int64_t input_length, const SourcePos& pos);
+  /// The validation of plan() alone (InputError at `pos` when the ids do not fit the length).
+  void check(const std::vector<int64_t>& ids, int64_t input_length, const SourcePos& pos) const {
+    if (!ids.empty()) final_block(int64_t(ids.size()), input_length, pos);
+  }
   void generate_pending();
   Prompt assemble(const std::vector<int64_t>& ids, int64_t input_length) const;
 
@@ -38,8 +42,15 @@ class HashPromptBuilder {
   size_t cached_blocks() const { return cache_.size(); }
 
  private:
-  const std::string& block(int64_t id, int64_t len);
-  std::string make_block(int64_t id, int64_t len) const;
+  struct Block {
+    std::string text;
+    int64_t tokens = 0;  // the block's own token count
+  };
+  const Block& block(int64_t id, int64_t len);
+  Block make_block(int64_t id, int64_t len) const;
+  /// Joins the cached blocks of a row; with a separator the blocks cannot merge across their
+  /// borders, so the count is the sum of theirs, otherwise the joined text is counted.
+  Prompt join(const std::vector<int64_t>& ids, int64_t last) const;
   int64_t final_block(int64_t n_ids, int64_t input_length, const SourcePos& pos) const;
 
   const tokenizer::Tokenizer& tok_;
@@ -54,7 +65,7 @@ class HashPromptBuilder {
   struct KeyHash {
     size_t operator()(const Key& k) const { return std::hash<int64_t>()(k.id * 1000003 + k.len); }
   };
-  std::unordered_map<Key, std::string, KeyHash> cache_;
+  std::unordered_map<Key, Block, KeyHash> cache_;
   std::vector<Key> pending_;
 };
 

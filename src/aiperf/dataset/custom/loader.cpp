@@ -4,6 +4,8 @@
 // (spec §8.4). Every left-out record is counted in Dataset::warnings.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <unordered_map>
 
@@ -27,6 +29,20 @@ std::string generated_session_id(const RngManager& rngs, size_t index) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "session_%06zu", index);
   return buf;
+}
+
+/// MemAvailable of /proc/meminfo in bytes, or -1 when unknown.
+double available_memory_bytes() {
+  if (const char* e = std::getenv("AIPERF_MEMORY_LIMIT_BYTES"); e && *e) return std::atof(e);
+  std::FILE* f = std::fopen("/proc/meminfo", "r");
+  if (!f) return -1;
+  char line[256];
+  double kb = -1;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return kb < 0 ? -1 : kb * 1024.0;
 }
 
 int64_t ms(double v) {
@@ -234,6 +250,7 @@ struct Loader {
     size_t conv = 0, turn = 0;
     int64_t start = 0;
     int64_t input_length = 0;
+    int64_t line = 0;
     std::vector<int64_t> ids;
   };
   std::unique_ptr<HashPromptBuilder> hashes;
@@ -247,8 +264,38 @@ struct Loader {
     return RowSink{{}, {}, by_chat};
   }
 
+  /// A trace whose prompts cannot fit in memory fails now, with the way out, instead of
+  /// thrashing for minutes (a multi-million-row trace replayed whole needs tens of GB of text).
+  /// Called as rows are added (fails at the first row that crosses the budget) and once more
+  /// before the prompts are built.
+  void guard_prompt_memory() {
+    if (avail_bytes == 0) avail_bytes = available_memory_bytes();
+    double tokens = 0;
+    for (const PromptJob& j : prompt_jobs) tokens += double(j.input_length);
+    // About 4 bytes of text per token, held twice (the turn's text and its rendered body).
+    const double need = tokens * 4.0 * 2.0;
+    const double avail = avail_bytes;
+    if (avail > 0 && need > 0.8 * avail) {
+      char buf[256];
+      std::snprintf(buf, sizeof buf,
+                    ": the prompts to build (%zu rows so far) hold at least %.0f million tokens "
+                    "(about %.1f GB of text and bodies) but %.1f GB of memory is available; "
+                    "replay a window of the "
+                    "trace with --fixed-schedule-start-offset/--fixed-schedule-end-offset or "
+                    "split the file",
+                    prompt_jobs.size(), tokens / 1e6, need / 1e9, avail / 1e9);
+      throw InputError(path + buf);
+    }
+  }
+
+  /// Builds the prompt texts of the rows that are left after schedule_rules(): a replay of a
+  /// window of a huge trace builds only that window's prompts and hash blocks.
   void finish_prompts() {
     if (prompt_jobs.empty()) return;
+    guard_prompt_memory();
+    for (const PromptJob& j : prompt_jobs) {
+      if (!j.ids.empty()) hashes->plan(j.ids, j.input_length, SourcePos{path, j.line});
+    }
     if (hashes) hashes->generate_pending();
     parallel_for(prompt_jobs.size(), [&](size_t i) {
       const PromptJob& j = prompt_jobs[i];
@@ -261,7 +308,30 @@ struct Loader {
     prompt_jobs.clear();
   }
 
+  /// A session-less trace row outside the fixed-schedule window is left out before it becomes
+  /// a conversation (its own conversation would be dropped by schedule_rules() anyway), so a
+  /// window of a multi-million-row trace costs memory for the window only.
+  bool outside_window(const RowSink& sink, const TraceRow& r) {
+    if (cfg.timing_mode != config::TimingMode::kFixedSchedule || sink.by_chat || r.session_id ||
+        !r.timestamp_ms) {
+      return false;
+    }
+    const auto lo = cfg.fixed_schedule_start_offset_ms;
+    const auto hi = cfg.fixed_schedule_end_offset_ms;
+    const int64_t ts = ms(*r.timestamp_ms);
+    if (!((lo && ts < *lo) || (hi && ts > *hi))) return false;
+    if (r.input_length && !r.hash_ids.empty()) {
+      hashes->check(r.hash_ids, *r.input_length, SourcePos{path, r.line});
+    }
+    ++window_skipped;
+    return true;
+  }
+  int64_t window_skipped = 0;
+  double avail_bytes = 0;     // memory available for prompts (0: not read yet, < 0: unknown)
+  double tokens_planned = 0;  // input tokens of prompt_jobs so far
+
   void add_row(RowSink& sink, TraceRow& r) {
+    if (outside_window(sink, r)) return;
     const SourcePos pos{path, r.line};
     std::optional<std::string> sid = r.session_id;
     if (sink.by_chat) sid = std::to_string(r.chat_id);  // root id, set by the bailian grouping
@@ -286,12 +356,16 @@ struct Loader {
       job.turn = c.turns.size();
       job.input_length = *r.input_length;
       if (!r.hash_ids.empty()) {
-        hashes->plan(r.hash_ids, *r.input_length, pos);
+        hashes->check(r.hash_ids, *r.input_length, pos);
         job.ids = r.hash_ids;
+        job.line = r.line;
       } else {
         job.start = gen.draw_start();
       }
       prompt_jobs.push_back(std::move(job));
+      tokens_planned += double(*r.input_length);
+      if (avail_bytes == 0) avail_bytes = available_memory_bytes();
+      if (avail_bytes > 0 && tokens_planned * 8.0 > 0.8 * avail_bytes) guard_prompt_memory();
       t.input_tokens = *r.input_length;
       counted = true;
     } else if (!r.text_input.empty()) {
@@ -410,9 +484,16 @@ struct Loader {
     LineReader reader(path);
     std::string_view line;
     std::optional<BurstGptColumns> cols;
-    std::vector<BurstGptRow> rows;
     std::map<std::string, int64_t> bad;
     std::optional<double> last;
+    // Rows become input_length-only traces (no hash ids) as they are read: a multi-million-row
+    // file is never held as rows.
+    const int64_t block = cfg.isl_block_size.value_or(512);
+    const bool rewrite = SynthesisParams::from(cfg).active();
+    std::vector<TraceRow> trows;
+    std::optional<RowSink> sink;
+    if (!rewrite) sink.emplace(make_sink(block, false));
+    int64_t empty_prompt = 0, over = 0;
     while (reader.next(line)) {
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
       SourcePos pos{path, reader.line_number()};
@@ -433,20 +514,6 @@ struct Loader {
                  " s after " + num_text(*last / 1000) + " s)");
       }
       last = r.timestamp_ms;
-      rows.push_back(r);
-    }
-    if (!cols) throw InputError(path + ": empty file (expected a BurstGPT CSV header)");
-    for (const auto& [field, n] : bad) {
-      warn_skipped(n, "unparsable '" + field + "' value (AIPerf skips such rows)");
-    }
-    // Reuse the trace path: rows become input_length-only traces (no hash ids).
-    const int64_t block = cfg.isl_block_size.value_or(512);
-    const bool rewrite = SynthesisParams::from(cfg).active();
-    std::vector<TraceRow> trows;
-    std::optional<RowSink> sink;
-    if (!rewrite) sink.emplace(make_sink(block, false));
-    int64_t empty_prompt = 0, over = 0;
-    for (const auto& r : rows) {
       if (r.request_tokens <= 0) {
         ++empty_prompt;
         continue;
@@ -461,6 +528,10 @@ struct Loader {
       } else if (cap_row(t, over)) {
         add_row(*sink, t);
       }
+    }
+    if (!cols) throw InputError(path + ": empty file (expected a BurstGPT CSV header)");
+    for (const auto& [field, n] : bad) {
+      warn_skipped(n, "unparsable '" + field + "' value (AIPerf skips such rows)");
     }
     warn_skipped(empty_prompt, "'Request tokens' is 0 (nothing to send)");
     warn_over_isl(over);
@@ -491,12 +562,26 @@ struct Loader {
     const auto lo = cfg.fixed_schedule_start_offset_ms;
     const auto hi = cfg.fixed_schedule_end_offset_ms;
     if (lo || hi) {
-      size_t before = ds.conversations.size();
-      std::erase_if(ds.conversations, [&](const Conversation& c) {
-        int64_t ts = *c.turns.front().timestamp_ms;
-        return (lo && ts < *lo) || (hi && ts > *hi);
+      const size_t before = ds.conversations.size();
+      // Conversation indices change: renumber the pending prompt jobs and drop those of the
+      // conversations left out (their prompts are never built).
+      std::vector<size_t> new_index(before, SIZE_MAX);
+      size_t kept = 0;
+      for (size_t i = 0; i < before; ++i) {
+        int64_t ts = *ds.conversations[i].turns.front().timestamp_ms;
+        if (!((lo && ts < *lo) || (hi && ts > *hi))) new_index[i] = kept++;
+      }
+      std::erase_if(prompt_jobs, [&](PromptJob& j) {
+        j.conv = new_index[j.conv];
+        return j.conv == SIZE_MAX;
       });
-      warn_skipped(int64_t(before - ds.conversations.size()),
+      for (size_t i = 0; i < before; ++i) {
+        if (new_index[i] != SIZE_MAX && new_index[i] != i) {
+          ds.conversations[new_index[i]] = std::move(ds.conversations[i]);
+        }
+      }
+      ds.conversations.resize(kept);
+      warn_skipped(int64_t(before - ds.conversations.size()) + window_skipped,
                    "timestamp outside --fixed-schedule-start-offset/--fixed-schedule-end-offset");
     }
     if (ds.conversations.empty()) {
@@ -528,6 +613,9 @@ struct Loader {
         load_burst_gpt();
         break;
     }
+    if (ds.conversations.empty() && window_skipped > 0) {
+      throw InputError(path + ": no records left to replay (check the fixed-schedule offsets)");
+    }
     if (ds.conversations.empty()) {
       throw InputError(path + ": no records (expected at least one " + config::to_string(type) +
                        " record)");
@@ -541,8 +629,8 @@ struct Loader {
       ds.warnings.push_back(path + ": unknown field '" + key + "' ignored (" + std::to_string(n) +
                             " record(s))");
     }
-    finish_prompts();
     schedule_rules();
+    finish_prompts();
     return std::move(ds);
   }
 };

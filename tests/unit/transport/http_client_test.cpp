@@ -27,6 +27,7 @@ struct Harness {
   std::string target = "/v1/chat/completions";
   std::string headers = "Content-Type: application/json\r\nX-Test: 1\r\n";
   std::string body = "{\"a\":1}";
+  uint32_t expected_events = 0;
 
   explicit Harness(const std::string& url, int64_t timeout_ns = 5 * kSec, bool insecure = false,
                    std::string ca_file = {}) {
@@ -45,6 +46,7 @@ struct Harness {
     r.target = target;
     r.header_lines = headers;
     r.body = body;
+    r.expected_events = expected_events;
     return r;
   }
 
@@ -409,6 +411,49 @@ TEST(HttpClient, CloseDelimitedSseAndEventError) {
   ASSERT_EQ(r->events.size(), 2u);
   EXPECT_TRUE(r->events[1].is_error_event);
   EXPECT_EQ(h.client->idle_connections(), 0u);
+}
+
+TEST(HttpClient, EventListIsReservedFromTheHint) {
+  const std::string body = "data: {\"x\":1}\n\ndata: {\"x\":2}\n\ndata: [DONE]\n\n";
+  TestServer srv([&](Stream& s, int) {
+    while (s.read_request()) {
+      s.write_all("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+  });
+  Harness h(srv.url());
+  // A finished record gives back slack over 8 entries, so a hint of 10 for 3 events stays
+  // visible (without a hint the list starts at 4 entries).
+  h.expected_events = 10;
+  auto r = h.one();
+  expect_ok(*r);
+  EXPECT_EQ(r->events.size(), 3u);
+  EXPECT_GE(r->events.capacity(), 10u);
+}
+
+TEST(HttpClient, HeaderLinesAreCopiedDuringSend) {
+  // The caller may reuse its header buffer as soon as send() returns (the worker renders every
+  // request's headers into one scratch string).
+  std::optional<std::string> seen;
+  TestServer srv([&](Stream& s, int) {
+    seen = s.read_request();
+    s.write_all("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+  });
+  Harness h(srv.url());
+  std::string scratch = "X-Request-ID: first\r\n";
+  HttpRequest req = h.request();
+  req.header_lines = scratch;
+  std::unique_ptr<RequestRecord> out;
+  h.client->send(req, std::make_unique<RequestRecord>(),
+                 [&out](std::unique_ptr<RequestRecord> r) { out = std::move(r); });
+  scratch.assign("X-Request-ID: overwritten-before-connect\r\n");
+  int64_t until = mono_ns() + 10 * kSec;
+  while (!out && mono_ns() < until) h.loop.run_once(10);
+  ASSERT_TRUE(out);
+  expect_ok(*out);
+  ASSERT_TRUE(seen);
+  EXPECT_NE(seen->find("X-Request-ID: first\r\n"), std::string::npos) << *seen;
+  EXPECT_EQ(seen->find("overwritten"), std::string::npos);
 }
 
 TEST(HttpClient, AbortAllCompletesInFlightRequests) {

@@ -25,7 +25,10 @@ enum class CustomDatasetType {
   kMooncakeTrace,
   kBailianTrace,
   kBurstGptTrace,
-  kRandomPool
+  kRandomPool,
+  kRawPayload,
+  kInputsJson,
+  kSageMakerDataCapture
 };
 enum class SamplingStrategy { kSequential, kRandom, kShuffle };
 

@@ -272,3 +272,46 @@ TEST(Workload, ExportedConfigShowsDatasetAndPhase) {
 
 }  // namespace
 }  // namespace aiperf::config
+
+namespace aiperf::config {
+namespace {
+
+TEST(Workload, RawFormatsDetected) {
+  Config i = parse({"-m", "a", "--input-file", kData + "inputs_json_example.json"});
+  EXPECT_EQ(i.custom_dataset_type, CustomDatasetType::kInputsJson);
+  EXPECT_EQ(i.timing_mode, TimingMode::kConcurrency);
+  Config d = parse({"-m", "a", "--input-file", kData + "raw_payload_dir"});
+  EXPECT_EQ(d.custom_dataset_type, CustomDatasetType::kRawPayload);
+  // SageMaker records carry no top-level "timestamp": no auto-promotion (AIPerf's rule).
+  Config s = parse({"-m", "a", "--input-file", kData + "sagemaker_capture.jsonl"});
+  EXPECT_EQ(s.custom_dataset_type, CustomDatasetType::kSageMakerDataCapture);
+  EXPECT_EQ(s.timing_mode, TimingMode::kConcurrency);
+  Config f =
+      parse({"-m", "a", "--input-file", kData + "sagemaker_capture.jsonl", "--fixed-schedule"});
+  EXPECT_EQ(f.timing_mode, TimingMode::kFixedSchedule);
+  // A body with messages and a second input mode is not a valid mooncake row: raw_payload.
+  auto two_modes =
+      temp_file("raw_two.jsonl", R"({"messages":[{"role":"user","content":"x"}],"prompt":"y",)"
+                                 R"("input_length":3})"
+                                 "\n");
+  EXPECT_EQ(parse({"-m", "a", "--input-file", two_modes}).custom_dataset_type,
+            CustomDatasetType::kRawPayload);
+  // Only messages: both AIPerf loaders accept it, so it must be named.
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", kData + "raw_payload.jsonl"}),
+                   "Multiple loaders can handle the data format: mooncake_trace and raw_payload. "
+                   "Please specify --custom-dataset-type explicitly.");
+  Config r = parse({"-m", "a", "--input-file", kData + "raw_payload.jsonl", "--custom-dataset-type",
+                    "raw_payload"});
+  EXPECT_EQ(r.custom_dataset_type, CustomDatasetType::kRawPayload);
+  EXPECT_EQ(parse({"-m", "a", "--input-file", kData + "inputs_json_example.json",
+                   "--custom-dataset-type", "inputs_json"})
+                .custom_dataset_type,
+            CustomDatasetType::kInputsJson);
+  EXPECT_EQ(parse({"-m", "a", "--input-file", kData + "sagemaker_capture.jsonl",
+                   "--custom-dataset-type", "sagemaker_data_capture"})
+                .custom_dataset_type,
+            CustomDatasetType::kSageMakerDataCapture);
+}
+
+}  // namespace
+}  // namespace aiperf::config

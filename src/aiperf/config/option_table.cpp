@@ -833,6 +833,19 @@ const std::vector<OptionSpec>& option_table() {
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
          st.cfg.inter_turn_delay_cap_s = parse_number(flag, one(values), 0, false);
        }},
+      // ---------------------------------------------------------------- Prompt
+      {{"--prompt-batch-size", "--batch-size-text", "--batch-size", "-b"},
+       ValueKind::kValue,
+       "<int>",
+       "1",
+       "Prompt",
+       "Number of independent synthetic prompts in each turn's text (several text parts in one "
+       "message; meaningful for embeddings/rankings). 0 sends no text. Must be >= 0.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.prompt_batch_size = parse_int_at_least(flag, one(values), 0);
+       }},
       // ---------------------------------------------------------------- Prefix Prompt
       {{"--prompt-prefix-pool-size", "--prefix-prompt-pool-size", "--num-prefix-prompts"},
        ValueKind::kValue,

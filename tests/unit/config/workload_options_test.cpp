@@ -313,5 +313,19 @@ TEST(Workload, RawFormatsDetected) {
             CustomDatasetType::kSageMakerDataCapture);
 }
 
+TEST(Workload, PromptBatchSize) {
+  EXPECT_EQ(parse({"-m", "a"}).prompt_batch_size, 1);
+  EXPECT_EQ(parse({"-m", "a", "-b", "3"}).prompt_batch_size, 3);
+  EXPECT_EQ(parse({"-m", "a", "--prompt-batch-size", "0"}).prompt_batch_size, 0);
+  EXPECT_EQ(parse({"-m", "a", "--batch-size-text", "2"}).prompt_batch_size, 2);
+  EXPECT_EQ(parse({"-m", "a", "--batch-size", "4"}).prompt_batch_size, 4);
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-b", "-1"}), "-b");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--batch-size", "x"}), "--batch-size");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", kData + "single_turn_basic.jsonl",
+                         "--batch-size-text", "2"}),
+                   "--batch-size-text is only supported with synthetic datasets; use a synthetic "
+                   "dataset (no --input-file) or drop --batch-size-text.");
+}
+
 }  // namespace
 }  // namespace aiperf::config

@@ -1,5 +1,5 @@
 // Verbatim-replay formats (spec §4.5 "other loaders"): raw_payload, inputs_json,
-// sagemaker_data_capture; the ISL text of raw bodies.
+// sagemaker_data_capture; the ISL text of raw bodies; --prompt-batch-size (spec §4.2).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -303,6 +303,57 @@ TEST(PayloadText, MooncakeMessagesAndPayloadRowsCountTheirText) {
   EXPECT_EQ(ds.conversations[6].turns[0].input_tokens, count("Hello"));  // messages row
   EXPECT_EQ(ds.conversations[7].turns[0].text, "Hello");                 // payload row
   EXPECT_EQ(ds.conversations[7].turns[0].input_tokens, count("Hello"));
+}
+
+config::Config synthetic(int64_t batch) {
+  config::Config c;
+  c.models = {"m"};
+  c.random_seed = 7;
+  c.num_dataset_entries = 4;
+  c.isl_mean = 20;
+  c.prompt_batch_size = batch;
+  return c;
+}
+
+TEST(PromptBatch, KIndependentPromptsPerTurn) {
+  Dataset one = load(synthetic(1));
+  Dataset three = load(synthetic(3));
+  ASSERT_EQ(three.conversations.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const Turn& t = three.conversations[i].turns[0];
+    ASSERT_EQ(t.texts.size(), 3u);
+    std::string joined;
+    for (const auto& p : t.texts) {
+      EXPECT_EQ(count(p), 20);  // each prompt has the turn's length
+      joined += (joined.empty() ? "" : " ") + p;
+    }
+    EXPECT_NE(t.texts[0], t.texts[1]);
+    EXPECT_EQ(t.text, joined);
+    EXPECT_EQ(t.input_tokens, count(joined));
+    EXPECT_TRUE(one.conversations[i].turns[0].texts.empty());
+  }
+  // Batch 1 is the default dataset, unchanged.
+  config::Config d = synthetic(1);
+  EXPECT_EQ(load(d).conversations[2].turns[0].text, one.conversations[2].turns[0].text);
+  EXPECT_EQ(one.conversations[0].turns[0].input_tokens, 20);
+}
+
+TEST(PromptBatch, ZeroSendsNoTextAndPrefixesEveryPrompt) {
+  Dataset none = load(synthetic(0));
+  ASSERT_EQ(none.conversations.size(), 4u);
+  EXPECT_TRUE(none.conversations[0].turns[0].text.empty());
+  EXPECT_TRUE(none.conversations[0].turns[0].texts.empty());
+  EXPECT_EQ(none.conversations[0].turns[0].input_tokens, 0);
+  auto c = synthetic(2);
+  c.num_prefix_prompts = 1;
+  c.prefix_prompt_length = 5;
+  Dataset p = load(c);
+  const Turn& t = p.conversations[0].turns[0];
+  ASSERT_EQ(t.texts.size(), 2u);
+  // One prefix in the pool: both prompts start with it.
+  const std::string head = t.texts[0].substr(0, t.texts[0].find(' '));
+  EXPECT_EQ(t.texts[1].rfind(head, 0), 0u);
+  EXPECT_EQ(t.input_tokens, count(t.texts[0] + " " + t.texts[1]));
 }
 
 }  // namespace

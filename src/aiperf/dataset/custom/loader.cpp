@@ -298,13 +298,18 @@ struct Loader {
     } else if (!r.text_input.empty()) {
       t.text = std::move(r.text_input);
     } else if (!r.messages_json.empty()) {
-      // ISL: the text AIPerf tokenizes from the body it sends (payload_text.cpp).
+      // ISL: the text AIPerf tokenizes from the body it sends (payload_text.cpp), counted later
+      // on all cores.
       t.text = payload_input_text("{\"messages\":" + r.messages_json + "}");
+      count_jobs.emplace_back(ci, c.turns.size());
+      counted = true;
       t.messages_json = std::move(r.messages_json);
       t.tools_json = std::move(r.tools_json);
       c.accumulate_history = r.message_mode_delta;
     } else if (!r.payload_json.empty()) {
       t.text = payload_input_text(r.payload_json);
+      count_jobs.emplace_back(ci, c.turns.size());
+      counted = true;
       t.payload_json = std::move(r.payload_json);
       c.accumulate_history = false;
     }
@@ -466,32 +471,45 @@ struct Loader {
     }
   }
 
-  /// A turn whose body is `payload` exactly (raw_payload, inputs_json). AIPerf sets no max
-  /// tokens on such turns (the body carries its own limit); ISL is the body's text.
-  Turn raw_turn(std::string payload) {
+  /// Raw turns whose `text` (the body's ISL text) is tokenized in finish_counts().
+  std::vector<std::pair<size_t, size_t>> count_jobs;  // (conversation, turn)
+
+  void finish_counts() {
+    parallel_for(count_jobs.size(), [&](size_t i) {
+      Turn& t = ds.conversations[count_jobs[i].first].turns[count_jobs[i].second];
+      t.input_tokens = int64_t(tok.count(t.text));
+    });
+    count_jobs.clear();
+  }
+
+  /// Appends a turn whose body is `payload` exactly (raw_payload, inputs_json) to conversation
+  /// `ci`. AIPerf sets no max tokens on such turns (the body carries its own limit); ISL is the
+  /// body's text.
+  void add_raw_turn(size_t ci, std::string payload) {
     Turn t;
     t.text = payload_input_text(payload);
     t.payload_json = std::move(payload);
-    finish_turn(t, std::nullopt);
+    finish_turn(t, std::nullopt, false);
     t.max_tokens.reset();
-    return t;
+    count_jobs.emplace_back(ci, ds.conversations[ci].turns.size());
+    ds.conversations[ci].turns.push_back(std::move(t));
   }
 
   /// raw_payload: a file is one single-turn conversation per line; a directory is one
   /// conversation per top-level `*.jsonl` file (sorted), its lines the turns.
   void load_raw_payload() {
     std::error_code ec;
-    auto add_conversation = [&]() -> Conversation& {
+    auto add_conversation = [&]() -> size_t {
       ds.conversations.emplace_back();
       Conversation& c = ds.conversations.back();
       c.session_id = generated_session_id(rngs, ds.conversations.size() - 1);
       c.accumulate_history = false;  // AIPerf: message_array_with_responses
-      return c;
+      return ds.conversations.size() - 1;
     };
     if (!std::filesystem::is_directory(path, ec)) {
       for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
         std::string body = parse_raw_payload_line(line, pos);
-        add_conversation().turns.push_back(raw_turn(std::move(body)));
+        add_raw_turn(add_conversation(), std::move(body));
       });
       return;
     }
@@ -502,11 +520,13 @@ struct Loader {
     std::sort(files.begin(), files.end());
     if (files.empty()) throw InputError(path + ": no .jsonl files in the raw_payload directory");
     for (const auto& f : files) {
-      std::vector<Turn> turns;
+      std::vector<std::string> bodies;
       for_each_line(f.string(), [&](std::string_view line, const SourcePos& pos) {
-        turns.push_back(raw_turn(parse_raw_payload_line(line, pos)));
+        bodies.push_back(parse_raw_payload_line(line, pos));
       });
-      if (!turns.empty()) add_conversation().turns = std::move(turns);
+      if (bodies.empty()) continue;
+      const size_t ci = add_conversation();
+      for (auto& b : bodies) add_raw_turn(ci, std::move(b));
     }
   }
 
@@ -521,7 +541,8 @@ struct Loader {
       Conversation& c = ds.conversations.back();
       c.session_id = std::move(s.session_id);
       c.accumulate_history = false;
-      for (auto& p : s.payloads) c.turns.push_back(raw_turn(std::move(p)));
+      const size_t ci = ds.conversations.size() - 1;
+      for (auto& p : s.payloads) add_raw_turn(ci, std::move(p));
     }
   }
 
@@ -664,6 +685,7 @@ struct Loader {
                             " record(s))");
     }
     finish_prompts();
+    finish_counts();
     schedule_rules();
     return std::move(ds);
   }

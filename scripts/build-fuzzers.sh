@@ -35,6 +35,7 @@ declare -A SOURCES=(
   [bailian_trace_fuzz]="src/aiperf/dataset/custom/bailian_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [single_turn_fuzz]="src/aiperf/dataset/custom/single_turn.cpp src/aiperf/dataset/custom/multi_turn.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
+  [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -44,6 +45,7 @@ declare -A LIBS=(
   [bailian_trace_fuzz]="-lsimdjson"
   [single_turn_fuzz]="-lsimdjson"
   [burst_gpt_trace_fuzz]="-lsimdjson"
+  [raw_formats_fuzz]="-lsimdjson"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -79,6 +81,13 @@ seed_bailian_trace_fuzz() {
 seed_single_turn_fuzz() {
   seed_jsonl_lines "$1" $'\x00' "$ROOT"/tests/data/traces/single_turn_*.jsonl
   seed_jsonl_lines "$1" $'\x02' "$ROOT"/tests/data/traces/multi_turn_*.jsonl
+}
+seed_raw_formats_fuzz() {
+  seed_jsonl_lines "$1" $'\x05' "$ROOT"/tests/data/traces/raw_payload.jsonl  # 5 % 5 == 0
+  seed_jsonl_lines "$1" $'\x01' "$ROOT"/tests/data/traces/sagemaker_capture.jsonl
+  { printf '\002'; cat "$ROOT"/tests/data/traces/inputs_json_example.json; } >"$1/inputs_json"
+  seed_jsonl_lines "$1" $'\x03' "$ROOT"/tests/data/traces/raw_payload.jsonl
+  printf '\x04%s' '2026-04-29T00:03:18.25+02:00' >"$1/iso"
 }
 seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"

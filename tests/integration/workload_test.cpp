@@ -255,5 +255,131 @@ TEST(Workload, UserCentricTurnGapAndUserIds) {
   EXPECT_LE(recs.size(), 26u);
 }
 
+// ---------------------------------------------------------------- verbatim replay formats
+
+const std::string kTraces = std::string(AIPERF_TEST_DATA_DIR) + "/traces/";
+
+std::vector<std::string> sent_payloads(const ProfileRun& r) {
+  std::vector<std::string> out;
+  for (const json& j : read_jsonl(r.dir + "/profile_export_raw.jsonl")) {
+    out.push_back(j["payload"].dump());
+  }
+  return out;
+}
+
+int64_t isl_of(const json& rec) {
+  return rec["metrics"]["input_sequence_length"]["value"].get<int64_t>();
+}
+
+// raw_payload: each line is the request body, sent byte for byte to the endpoint's URL; the
+// answer is parsed by the endpoint type in use; ISL counts the body's message text.
+TEST(Workload, RawPayloadBodiesAreSentVerbatim) {
+  const std::string file = make_temp_dir("aiperf-raw") + "/bodies.jsonl";
+  const std::vector<std::string> bodies = {
+      R"({"model":"mock-model","messages":[{"role":"user","content":"one two three"}],"max_tokens":4,"stream":false})",
+      R"({"messages":[{"role":"user","content":"four"}],"model":"mock-model","max_tokens":6,"temperature":0.5})",
+  };
+  {
+    std::ofstream f(file);
+    for (const auto& b : bodies) f << b << "\n";
+  }
+  const std::string gt = gt_path("raw.jsonl");
+  MockServerProcess m({"--ttft", "1", "--itl", "1", "--record-requests", gt});
+  ProfileRun r = profile(
+      m, {"--endpoint-type", "chat", "--input-file", file, "--custom-dataset-type", "raw_payload",
+          "--request-count", "2", "--concurrency", "1", "--export-level", "raw"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  auto sent = sent_payloads(r);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0], json::parse(bodies[0]).dump());
+  EXPECT_EQ(sent[1], json::parse(bodies[1]).dump());
+  const std::string raw_text = read_file(r.dir + "/profile_export_raw.jsonl");
+  EXPECT_NE(raw_text.find(bodies[0]), std::string::npos);  // the exact bytes, key order kept
+  EXPECT_NE(raw_text.find(bodies[1]), std::string::npos);
+  auto truth = read_jsonl(gt);
+  ASSERT_EQ(truth.size(), 2u);
+  std::vector<int64_t> limits;
+  for (const json& g : truth) {
+    EXPECT_EQ(g["endpoint"], "/v1/chat/completions");
+    EXPECT_EQ(g["status"], 200);
+    limits.push_back(g["requested_max_tokens"].get<int64_t>());
+  }
+  std::sort(limits.begin(), limits.end());
+  EXPECT_EQ(limits, (std::vector<int64_t>{4, 6}));
+  for (const json& rec : r.records()) {
+    EXPECT_GT(isl_of(rec), 0) << rec.dump();
+    EXPECT_GT(rec["metrics"]["output_sequence_length"]["value"].get<int64_t>(), 0);
+  }
+}
+
+// inputs_json: a run's own inputs.json replays the same bodies (same ISL, same limits).
+TEST(Workload, InputsJsonRoundTrip) {
+  const std::string gt1 = gt_path("first.jsonl"), gt2 = gt_path("replay.jsonl");
+  ProfileRun first, replay;
+  {
+    MockServerProcess m({"--ttft", "1", "--itl", "1", "--record-requests", gt1});
+    first = profile(m, {"--endpoint-type", "chat", "--request-count", "4", "--concurrency", "1",
+                        "--num-dataset-entries", "4", "--random-seed", "3", "--isl", "24", "--osl",
+                        "5", "-b", "2", "--export-level", "raw"});
+    ASSERT_EQ(first.result.exit_code, 0) << first.result.err;
+  }
+  const std::string inputs = first.dir + "/inputs.json";
+  ASSERT_FALSE(read_file(inputs).empty());
+  {
+    MockServerProcess m({"--ttft", "1", "--itl", "1", "--record-requests", gt2});
+    replay = profile(m, {"--endpoint-type", "chat", "--input-file", inputs, "--request-count", "4",
+                         "--concurrency", "1", "--export-level", "raw"});
+    ASSERT_EQ(replay.result.exit_code, 0) << replay.result.err;  // auto-detected inputs_json
+  }
+  auto a = sent_payloads(first), b = sent_payloads(replay);
+  ASSERT_EQ(a.size(), 4u);
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a[0].find(R"("type":"text")"), std::string::npos);  // -b 2: two text parts
+  std::vector<int64_t> isl_a, isl_b;
+  for (const json& rec : first.records()) isl_a.push_back(isl_of(rec));
+  for (const json& rec : replay.records()) isl_b.push_back(isl_of(rec));
+  std::sort(isl_a.begin(), isl_a.end());
+  std::sort(isl_b.begin(), isl_b.end());
+  EXPECT_EQ(isl_a, isl_b);  // the replayed text is counted as the synthetic prompts were
+  EXPECT_EQ(read_jsonl(gt1).size(), 4u);
+  EXPECT_EQ(read_jsonl(gt2).size(), 4u);
+}
+
+// sagemaker_data_capture: captured chat requests replayed at their captured times (zero-based).
+TEST(Workload, SageMakerCaptureReplay) {
+  const std::string gt = gt_path("sagemaker.jsonl");
+  MockServerProcess m({"--ttft", "1", "--itl", "1", "--record-requests", gt});
+  ProfileRun r =
+      profile(m, {"--endpoint-type", "chat", "--input-file", kTraces + "sagemaker_capture.jsonl",
+                  "--fixed-schedule", "--export-level", "raw"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  auto truth = read_jsonl(gt);
+  ASSERT_EQ(truth.size(), 3u);
+  std::sort(truth.begin(), truth.end(), [](const json& x, const json& y) {
+    return x["arrival_mono_ns"].get<int64_t>() < y["arrival_mono_ns"].get<int64_t>();
+  });
+  EXPECT_EQ(truth[0]["requested_max_tokens"], 7);  // the earliest capture first
+  EXPECT_EQ(truth[1]["requested_max_tokens"], 50);
+  EXPECT_TRUE(truth[2]["requested_max_tokens"].is_null());
+  const double gap1 = double(truth[1]["arrival_mono_ns"].get<int64_t>() -
+                             truth[0]["arrival_mono_ns"].get<int64_t>()) /
+                      1e6;
+  const double gap2 = double(truth[2]["arrival_mono_ns"].get<int64_t>() -
+                             truth[1]["arrival_mono_ns"].get<int64_t>()) /
+                      1e6;
+  EXPECT_NEAR(gap1, 500.0, 100.0);
+  EXPECT_NEAR(gap2, 2000.0, 100.0);
+  bool saw_tools = false;
+  for (const auto& p : sent_payloads(r)) {
+    json body = json::parse(p);
+    EXPECT_EQ(body["model"], "mock-model");
+    ASSERT_TRUE(body["messages"].is_array());
+    saw_tools |= body.contains("tools");
+  }
+  EXPECT_TRUE(saw_tools);
+}
+
 }  // namespace
 }  // namespace aiperf::testing

@@ -204,7 +204,7 @@ void resolve_dataset_source(ParseState& st) {
     for (const char* f :
          {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--shared-system-prompt-length",
           "--user-context-prompt-length", "--prompt-input-tokens-mean",
-          "--prompt-input-tokens-stddev", "--seq-dist"}) {
+          "--prompt-input-tokens-stddev", "--prompt-batch-size", "--seq-dist"}) {
       if (st.given(f)) flags += (flags.empty() ? "" : ", ") + typed_name(st, f);
     }
     if (!flags.empty()) {

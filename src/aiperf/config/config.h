@@ -25,7 +25,10 @@ enum class CustomDatasetType {
   kMooncakeTrace,
   kBailianTrace,
   kBurstGptTrace,
-  kRandomPool
+  kRandomPool,
+  kRawPayload,
+  kInputsJson,
+  kSageMakerDataCapture
 };
 enum class SamplingStrategy { kSequential, kRandom, kShuffle };
 
@@ -106,6 +109,7 @@ struct Config {
   std::optional<double> inter_turn_delay_cap_s;
   std::optional<int64_t> shared_system_prompt_length;
   std::optional<int64_t> user_context_prompt_length;
+  int64_t prompt_batch_size = 1;  // --prompt-batch-size: synthetic prompts per turn (>= 0)
   int64_t num_prefix_prompts = 0;
   int64_t prefix_prompt_length = 0;
   std::optional<std::string> seq_dist;      // --seq-dist, raw text (dataset parses it)

@@ -110,6 +110,7 @@ nlohmann::json redacted_config_json(const Config& c) {
 
   json prompts = {{"isl", {{"mean", c.isl_mean}, {"stddev", c.isl_stddev}}}};
   if (c.osl_mean) prompts["osl"] = {{"mean", *c.osl_mean}, {"stddev", c.osl_stddev}};
+  if (c.prompt_batch_size != 1) prompts["batch_size"] = c.prompt_batch_size;
   json dataset = {{"name", "main"},
                   {"type", "synthetic"},
                   {"entries", c.num_dataset_entries},

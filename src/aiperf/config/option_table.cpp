@@ -656,28 +656,29 @@ const std::vector<OptionSpec>& option_table() {
        }},
       {{"--custom-dataset-type"},
        ValueKind::kValue,
-       "single_turn|multi_turn|mooncake_trace|bailian_trace|burst_gpt_trace|random_pool",
+       "single_turn|multi_turn|mooncake_trace|bailian_trace|burst_gpt_trace|random_pool|"
+       "raw_payload|inputs_json|sagemaker_data_capture",
        "guessed from the file",
        "Input",
        "Format of --input-file (docs/datasets.md).",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
-         for (std::string_view other :
-              {"raw_payload", "inputs_json", "dag_jsonl", "sagemaker_data_capture"}) {
-           if (one(values) == other) {
-             throw ConfigError(std::string(flag) + ": '" + one(values) +
-                               "' is an AIPerf dataset type this build does not have yet");
-           }
+         if (one(values) == "dag_jsonl") {
+           throw ConfigError(std::string(flag) +
+                             ": 'dag_jsonl' (agentic DAG sessions) is an AIPerf dataset type "
+                             "this build does not have yet; use multi_turn or mooncake_trace");
          }
          static constexpr CustomDatasetType kTypes[] = {
-             CustomDatasetType::kSingleTurn,    CustomDatasetType::kMultiTurn,
-             CustomDatasetType::kMooncakeTrace, CustomDatasetType::kBailianTrace,
-             CustomDatasetType::kBurstGptTrace, CustomDatasetType::kRandomPool};
-         st.cfg.custom_dataset_type =
-             kTypes[choose(flag, one(values),
-                           {"single_turn", "multi_turn", "mooncake_trace", "bailian_trace",
-                            "burst_gpt_trace", "random_pool"})];
+             CustomDatasetType::kSingleTurn,          CustomDatasetType::kMultiTurn,
+             CustomDatasetType::kMooncakeTrace,       CustomDatasetType::kBailianTrace,
+             CustomDatasetType::kBurstGptTrace,       CustomDatasetType::kRandomPool,
+             CustomDatasetType::kRawPayload,          CustomDatasetType::kInputsJson,
+             CustomDatasetType::kSageMakerDataCapture};
+         st.cfg.custom_dataset_type = kTypes[choose(
+             flag, one(values),
+             {"single_turn", "multi_turn", "mooncake_trace", "bailian_trace", "burst_gpt_trace",
+              "random_pool", "raw_payload", "inputs_json", "sagemaker_data_capture"})];
        }},
       {{"--dataset-sampling-strategy"},
        ValueKind::kValue,
@@ -831,6 +832,19 @@ const std::vector<OptionSpec>& option_table() {
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
          st.cfg.inter_turn_delay_cap_s = parse_number(flag, one(values), 0, false);
+       }},
+      // ---------------------------------------------------------------- Prompt
+      {{"--prompt-batch-size", "--batch-size-text", "--batch-size", "-b"},
+       ValueKind::kValue,
+       "<int>",
+       "1",
+       "Prompt",
+       "Number of independent synthetic prompts in each turn's text (several text parts in one "
+       "message; meaningful for embeddings/rankings). 0 sends no text. Must be >= 0.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.prompt_batch_size = parse_int_at_least(flag, one(values), 0);
        }},
       // ---------------------------------------------------------------- Prefix Prompt
       {{"--prompt-prefix-pool-size", "--prefix-prompt-pool-size", "--num-prefix-prompts"},

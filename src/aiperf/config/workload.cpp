@@ -2,12 +2,14 @@
 // auto-detection). The peek reads only the first non-empty line of a file.
 #include "aiperf/config/workload.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -203,6 +205,12 @@ const char* to_string(CustomDatasetType t) {
       return "burst_gpt_trace";
     case CustomDatasetType::kRandomPool:
       return "random_pool";
+    case CustomDatasetType::kRawPayload:
+      return "raw_payload";
+    case CustomDatasetType::kInputsJson:
+      return "inputs_json";
+    case CustomDatasetType::kSageMakerDataCapture:
+      return "sagemaker_data_capture";
   }
   return "?";
 }
@@ -221,15 +229,119 @@ const char* to_string(SamplingStrategy s) {
 
 bool is_trace_type(CustomDatasetType t) {
   return t == CustomDatasetType::kMooncakeTrace || t == CustomDatasetType::kBailianTrace ||
-         t == CustomDatasetType::kBurstGptTrace;
+         t == CustomDatasetType::kBurstGptTrace || t == CustomDatasetType::kSageMakerDataCapture;
 }
+
+namespace {
+
+/// First non-empty line of a file parsed as JSON (discarded when it is not JSON or unreadable).
+nlohmann::json first_record(const std::filesystem::path& p) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec)) return nlohmann::json::value_t::discarded;
+  auto line = first_line(p.string());
+  if (!line) return nlohmann::json::value_t::discarded;
+  return nlohmann::json::parse(trim(*line), nullptr, false);
+}
+
+/// AIPerf's raw_payload can_load on a record: a `messages` list, no `conversation_id`, and no
+/// `data` list (an inputs.json).
+bool raw_payload_record(const nlohmann::json& j) {
+  if (!j.is_object()) return false;
+  auto m = j.find("messages");
+  if (m == j.end() || !m->is_array() || j.contains("conversation_id")) return false;
+  auto d = j.find("data");
+  return d == j.end() || !d->is_array();
+}
+
+bool sagemaker_record(const nlohmann::json& j) {
+  return j.is_object() && j.contains("captureData") && j.contains("eventMetadata");
+}
+
+/// A mooncake record that AIPerf's model would accept: exactly one input mode, hash_ids only with
+/// input_length, a non-empty messages list of objects with a role, a non-empty payload object.
+bool mooncake_record(const nlohmann::json& j) {
+  if (!j.is_object()) return false;
+  auto given = [&](const char* k) {
+    auto it = j.find(k);
+    return it != j.end() && !it->is_null();
+  };
+  int modes = 0;
+  for (const char* k : {"input_length", "text_input", "messages", "payload"}) modes += given(k);
+  if (modes != 1) return false;
+  if (given("hash_ids") && !given("input_length")) return false;
+  if (given("messages")) {
+    const auto& m = j["messages"];
+    if (!m.is_array() || m.empty()) return false;
+    for (const auto& e : m) {
+      if (!e.is_object() || !e.contains("role")) return false;
+    }
+  }
+  if (given("payload") && (!j["payload"].is_object() || j["payload"].empty())) return false;
+  return true;
+}
+
+/// AIPerf's inputs_json can_load: a `.json` file holding {"data": [{"payloads": [...]}, ...]}.
+bool inputs_json_file(const std::filesystem::path& p) {
+  std::error_code ec;
+  if (p.extension() != ".json" || !std::filesystem::is_regular_file(p, ec)) return false;
+  std::ifstream f(p, std::ios::binary);
+  if (!f) return false;
+  nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  auto d = j.find("data");
+  if (d == j.end() || !d->is_array() || d->empty()) return false;
+  const auto& first = (*d)[0];
+  return first.is_object() && first.contains("payloads") && first["payloads"].is_array();
+}
+
+/// `*.jsonl` files of a directory, sorted (recursive or only the top level).
+std::vector<std::filesystem::path> jsonl_files(const std::filesystem::path& dir, bool recursive) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  auto take = [&](const std::filesystem::directory_entry& e) {
+    if (e.is_regular_file(ec) && e.path().extension() == ".jsonl") out.push_back(e.path());
+  };
+  if (recursive) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) take(e);
+  } else {
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) take(e);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+CustomDatasetType detect_directory(const std::filesystem::path& dir) {
+  bool raw = false;
+  for (const auto& f : jsonl_files(dir, false)) {
+    nlohmann::json j = first_record(f);
+    if (j.is_discarded()) continue;
+    raw = raw_payload_record(j);
+    break;  // AIPerf looks at the first readable file only
+  }
+  bool sage = false;
+  if (auto files = jsonl_files(dir, true); !files.empty()) {
+    sage = sagemaker_record(first_record(files.front()));
+  }
+  if (raw && sage) {
+    throw ConfigError(
+        "--input-file: Multiple loaders can handle the data format: raw_payload "
+        "and sagemaker_data_capture. Please specify --custom-dataset-type "
+        "explicitly.");
+  }
+  if (raw) return CustomDatasetType::kRawPayload;
+  if (sage) return CustomDatasetType::kSageMakerDataCapture;
+  return CustomDatasetType::kRandomPool;
+}
+
+}  // namespace
 
 CustomDatasetType detect_custom_dataset_type(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return CustomDatasetType::kRandomPool;
+  if (std::filesystem::is_directory(path, ec)) return detect_directory(path);
   if (!std::filesystem::exists(path, ec)) {
     throw ConfigError("--input-file: '" + path + "' does not exist");
   }
+  if (inputs_json_file(path)) return CustomDatasetType::kInputsJson;
   auto line = first_line(path);
   if (!line) {
     throw ConfigError("--input-file: '" + path +
@@ -244,8 +356,17 @@ CustomDatasetType detect_custom_dataset_type(const std::string& path) {
   } else {
     nlohmann::json j = nlohmann::json::parse(t, nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
+      if (sagemaker_record(j)) return CustomDatasetType::kSageMakerDataCapture;
       if (j.contains("turns")) return CustomDatasetType::kMultiTurn;
       if (j.contains("chat_id")) return CustomDatasetType::kBailianTrace;
+      const bool raw = raw_payload_record(j);
+      if (raw && mooncake_record(j)) {
+        // AIPerf: both loaders accept a record with only a `messages` input.
+        throw ConfigError(
+            "--input-file: Multiple loaders can handle the data format: mooncake_trace and "
+            "raw_payload. Please specify --custom-dataset-type explicitly.");
+      }
+      if (raw) return CustomDatasetType::kRawPayload;
       for (const char* k : {"input_length", "text_input", "messages", "payload", "hash_ids"}) {
         if (j.contains(k)) return CustomDatasetType::kMooncakeTrace;
       }
@@ -257,7 +378,8 @@ CustomDatasetType detect_custom_dataset_type(const std::string& path) {
   }
   throw ConfigError("--input-file: cannot tell the format of '" + path +
                     "' from its first record; pass --custom-dataset-type (single_turn, "
-                    "multi_turn, mooncake_trace, bailian_trace, burst_gpt_trace, random_pool)");
+                    "multi_turn, mooncake_trace, bailian_trace, burst_gpt_trace, random_pool, "
+                    "raw_payload, inputs_json, sagemaker_data_capture)");
 }
 
 bool first_record_has_timestamp(const std::string& path, CustomDatasetType type) {

@@ -30,14 +30,18 @@ std::vector<SeqDistPair> parse_seq_dist(std::string_view flag, std::string_view 
 const char* to_string(CustomDatasetType t);
 const char* to_string(SamplingStrategy s);
 
-/// True for the trace formats (AIPerf's is_trace plugin metadata): mooncake, bailian, burst_gpt.
+/// True for the trace formats (AIPerf's is_trace plugin metadata): mooncake, bailian, burst_gpt,
+/// sagemaker_data_capture.
 bool is_trace_type(CustomDatasetType t);
 
-/// Guesses the format of `path` from its first non-empty record (AIPerf's can_load): a
-/// directory is random_pool; a CSV header with "Timestamp" and "Request tokens" is
-/// burst_gpt_trace; a JSON object with "turns" is multi_turn, with "chat_id" bailian_trace, with
-/// input_length / text_input / messages / payload / hash_ids mooncake_trace, with a text or media
-/// field single_turn. Throws ConfigError naming --input-file when it cannot be read or guessed.
+/// Guesses the format of `path` as AIPerf's loaders' can_load do (docs/datasets.md): a `.json`
+/// inputs file is inputs_json; a directory is raw_payload, sagemaker_data_capture or
+/// random_pool; otherwise the first non-empty record decides (a CSV header with "Timestamp" and
+/// "Request tokens" is burst_gpt_trace; JSON with captureData + eventMetadata
+/// sagemaker_data_capture, "turns" multi_turn, "chat_id" bailian_trace, a messages list
+/// raw_payload, an input mode mooncake_trace, a text or media field single_turn). A record both
+/// mooncake_trace and raw_payload accept is AIPerf's "Multiple loaders" error. Throws
+/// ConfigError naming --input-file when it cannot be read or guessed.
 CustomDatasetType detect_custom_dataset_type(const std::string& path);
 
 /// True when the first non-empty record of a trace file has a non-null timestamp (JSONL

@@ -40,7 +40,10 @@ struct Turn {
   std::string extra_json;     // per-record `extra` object, shallow-merged into the body
   std::string messages_json;  // mooncake `messages`: an OpenAI message array sent as is
   std::string tools_json;     // mooncake `tools` array (only with messages_json)
-  std::string payload_json;   // mooncake `payload`: the whole request body, sent verbatim
+  /// The whole request body, sent verbatim: mooncake `payload`, raw_payload lines, inputs_json
+  /// payloads. For raw turns (messages_json or payload_json set) `text` holds the body's
+  /// tokenizable text (what ISL counts, docs/datasets.md), not something to send.
+  std::string payload_json;
 };
 
 struct Conversation {

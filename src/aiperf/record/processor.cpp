@@ -147,12 +147,12 @@ int64_t RecordProcessor::count_input_tokens(const dataset::Conversation& conv,
                                             const dataset::Turn& turn) const {
   const bool has_sys = conv.system_message && !conv.system_message->empty();
   const bool has_ctx = conv.user_context_message && !conv.user_context_message->empty();
-  // Raw messages / a raw payload carry no text items of their own (spec §2.6).
+  // Raw messages / a raw payload: `text` is the text AIPerf tokenizes from the body it sends
+  // (its extract_payload_inputs), set by the dataset loader; empty when there is none.
   auto is_raw = [](const dataset::Turn& t) {
     return !t.messages_json.empty() || !t.payload_json.empty();
   };
-  if (!has_sys && !has_ctx && history.empty() && !is_raw(turn) && turn.input_tokens > 0)
-    return turn.input_tokens;
+  if (!has_sys && !has_ctx && history.empty() && turn.input_tokens > 0) return turn.input_tokens;
   if (!tok_) return 0;
   std::string& j = scratch().joined_input;
   j.clear();
@@ -167,7 +167,9 @@ int64_t RecordProcessor::count_input_tokens(const dataset::Conversation& conv,
   auto add_turn = [&](const dataset::Turn& t) {
     if (!t.texts.empty()) {
       for (const std::string& text : t.texts) add(text);
-    } else if (!is_raw(t) && !(t.text.empty() && !t.media.empty())) {
+    } else if (is_raw(t)) {
+      if (!t.text.empty()) add(t.text);
+    } else if (!(t.text.empty() && !t.media.empty())) {
       add(t.text);  // one text item (a media-only turn has none)
     }
   };

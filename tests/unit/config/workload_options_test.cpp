@@ -272,3 +272,60 @@ TEST(Workload, ExportedConfigShowsDatasetAndPhase) {
 
 }  // namespace
 }  // namespace aiperf::config
+
+namespace aiperf::config {
+namespace {
+
+TEST(Workload, RawFormatsDetected) {
+  Config i = parse({"-m", "a", "--input-file", kData + "inputs_json_example.json"});
+  EXPECT_EQ(i.custom_dataset_type, CustomDatasetType::kInputsJson);
+  EXPECT_EQ(i.timing_mode, TimingMode::kConcurrency);
+  Config d = parse({"-m", "a", "--input-file", kData + "raw_payload_dir"});
+  EXPECT_EQ(d.custom_dataset_type, CustomDatasetType::kRawPayload);
+  // SageMaker records carry no top-level "timestamp": no auto-promotion (AIPerf's rule).
+  Config s = parse({"-m", "a", "--input-file", kData + "sagemaker_capture.jsonl"});
+  EXPECT_EQ(s.custom_dataset_type, CustomDatasetType::kSageMakerDataCapture);
+  EXPECT_EQ(s.timing_mode, TimingMode::kConcurrency);
+  Config f =
+      parse({"-m", "a", "--input-file", kData + "sagemaker_capture.jsonl", "--fixed-schedule"});
+  EXPECT_EQ(f.timing_mode, TimingMode::kFixedSchedule);
+  // A body with messages and a second input mode is not a valid mooncake row: raw_payload.
+  auto two_modes =
+      temp_file("raw_two.jsonl", R"({"messages":[{"role":"user","content":"x"}],"prompt":"y",)"
+                                 R"("input_length":3})"
+                                 "\n");
+  EXPECT_EQ(parse({"-m", "a", "--input-file", two_modes}).custom_dataset_type,
+            CustomDatasetType::kRawPayload);
+  // Only messages: both AIPerf loaders accept it, so it must be named.
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", kData + "raw_payload.jsonl"}),
+                   "Multiple loaders can handle the data format: mooncake_trace and raw_payload. "
+                   "Please specify --custom-dataset-type explicitly.");
+  Config r = parse({"-m", "a", "--input-file", kData + "raw_payload.jsonl", "--custom-dataset-type",
+                    "raw_payload"});
+  EXPECT_EQ(r.custom_dataset_type, CustomDatasetType::kRawPayload);
+  EXPECT_EQ(parse({"-m", "a", "--input-file", kData + "inputs_json_example.json",
+                   "--custom-dataset-type", "inputs_json"})
+                .custom_dataset_type,
+            CustomDatasetType::kInputsJson);
+  EXPECT_EQ(parse({"-m", "a", "--input-file", kData + "sagemaker_capture.jsonl",
+                   "--custom-dataset-type", "sagemaker_data_capture"})
+                .custom_dataset_type,
+            CustomDatasetType::kSageMakerDataCapture);
+}
+
+TEST(Workload, PromptBatchSize) {
+  EXPECT_EQ(parse({"-m", "a"}).prompt_batch_size, 1);
+  EXPECT_EQ(parse({"-m", "a", "-b", "3"}).prompt_batch_size, 3);
+  EXPECT_EQ(parse({"-m", "a", "--prompt-batch-size", "0"}).prompt_batch_size, 0);
+  EXPECT_EQ(parse({"-m", "a", "--batch-size-text", "2"}).prompt_batch_size, 2);
+  EXPECT_EQ(parse({"-m", "a", "--batch-size", "4"}).prompt_batch_size, 4);
+  EXPECT_ERROR_HAS(Args({"-m", "a", "-b", "-1"}), "-b");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--batch-size", "x"}), "--batch-size");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", kData + "single_turn_basic.jsonl",
+                         "--batch-size-text", "2"}),
+                   "--batch-size-text is only supported with synthetic datasets; use a synthetic "
+                   "dataset (no --input-file) or drop --batch-size-text.");
+}
+
+}  // namespace
+}  // namespace aiperf::config

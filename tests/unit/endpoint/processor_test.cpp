@@ -276,6 +276,25 @@ TEST(RecordProcessor, InputTokensUseTheTurnsCountWhenItIsTheWholePrompt) {
   EXPECT_EQ(p.count_input_tokens(e.conv, {}, e.turn), 7);  // "s hello"
 }
 
+TEST(RecordProcessor, RawTurnsCountTheTextOfTheirBody) {
+  // The loader stores the body's tokenizable text in `text` (AIPerf counts ISL from the body
+  // it sent); raw turns are no longer counted as 0.
+  Env e;
+  e.turn.text = "ab cd";
+  e.turn.payload_json = R"({"messages":[{"role":"user","content":"ab cd"}]})";
+  RecordProcessor p(e.cfg, *e.ep, &e.tok);
+  EXPECT_EQ(p.count_input_tokens(e.conv, {}, e.turn), 5);
+  e.turn.input_tokens = 2;  // the loader's count is used as is
+  EXPECT_EQ(p.count_input_tokens(e.conv, {}, e.turn), 2);
+  std::vector<dataset::Turn> hist(1);
+  hist[0].messages_json = R"([{"role":"user","content":"q"}])";
+  hist[0].text = "q";
+  EXPECT_EQ(p.count_input_tokens(e.conv, hist, e.turn), 7);  // "q ab cd"
+  e.turn.text.clear();  // a body with no text (e.g. only images)
+  e.turn.input_tokens = 0;
+  EXPECT_EQ(p.count_input_tokens(e.conv, {}, e.turn), 0);
+}
+
 TEST(RecordProcessor, RawExportKeepsPayloadAndResponses) {
   Env e;
   e.cfg.export_level = config::ExportLevel::kRaw;

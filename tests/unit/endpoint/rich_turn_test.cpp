@@ -340,26 +340,32 @@ TEST(InputTokens, MediaOnlyTurnCountsNothing) {
   EXPECT_EQ(e.count(), 3);  // "sys"
 }
 
-TEST(InputTokens, RawMessagesTurnCountsOnlyItsTexts) {
+// AIPerf counts a raw turn's input from the body it sends (extract_payload_inputs); the loader
+// stores that text in `text` and its count in `input_tokens` (the spec's older snapshot counted
+// such turns as nothing).
+TEST(InputTokens, RawMessagesTurnCountsItsBodyText) {
   IslEnv e;
   e.turn.messages_json = R"([{"role":"user","content":"hello world"}])";
-  e.turn.text = "hello world";  // the mooncake loader's text; not a text item
+  e.turn.text = "hello world";  // the loader's text of the body
   e.turn.input_tokens = 11;
-  EXPECT_EQ(e.count(), 0);
+  EXPECT_EQ(e.count(), 11);
+  EXPECT_EQ(e.tok.calls(), 0);  // the load-time count is used
   e.conv.system_message = "sys";
-  EXPECT_EQ(e.count(), 3);  // "sys"
+  EXPECT_EQ(e.count(), 15);  // "sys hello world"
   e.turn.texts = {"xy"};
-  EXPECT_EQ(e.count(), 6);  // "sys xy"
+  EXPECT_EQ(e.count(), 6);  // "sys xy": text items win
 }
 
-TEST(InputTokens, RawPayloadTurnsInHistoryCountNothing) {
+TEST(InputTokens, RawPayloadTurnsInHistoryCountTheirText) {
   IslEnv e;
   std::vector<dataset::Turn> hist(2);
   hist[0].payload_json = R"({"prompt":"zzzzzzzz"})";
   hist[0].text = "zzzzzzzz";
   hist[1].role = "assistant";
   hist[1].text = "a1";
-  EXPECT_EQ(e.count(hist), 8);  // "a1 hello"
+  EXPECT_EQ(e.count(hist), 17);  // "zzzzzzzz a1 hello"
+  hist[0].text.clear();          // a body without text adds nothing (not even a space)
+  EXPECT_EQ(e.count(hist), 8);   // "a1 hello"
 }
 
 TEST(InputTokens, ProcessUsesTheRichCountForErrorsToo) {

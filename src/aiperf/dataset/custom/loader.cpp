@@ -6,10 +6,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "aiperf/common/error.h"
 #include "aiperf/config/workload.h"
@@ -371,18 +372,18 @@ struct Loader {
     } else if (!r.text_input.empty()) {
       t.text = std::move(r.text_input);
     } else if (!r.messages_json.empty()) {
-      // The text counted as ISL: the string contents of the messages.
-      auto msgs = nlohmann::json::parse(r.messages_json);
-      for (const auto& m : msgs) {
-        if (m.contains("content") && m["content"].is_string()) {
-          if (!t.text.empty()) t.text += ' ';
-          t.text += m["content"].get_ref<const std::string&>();
-        }
-      }
+      // ISL: the text AIPerf tokenizes from the body it sends (payload_text.cpp), counted later
+      // on all cores.
+      t.text = payload_input_text("{\"messages\":" + r.messages_json + "}");
+      count_jobs.emplace_back(ci, c.turns.size());
+      counted = true;
       t.messages_json = std::move(r.messages_json);
       t.tools_json = std::move(r.tools_json);
       c.accumulate_history = r.message_mode_delta;
     } else if (!r.payload_json.empty()) {
+      t.text = payload_input_text(r.payload_json);
+      count_jobs.emplace_back(ci, c.turns.size());
+      counted = true;
       t.payload_json = std::move(r.payload_json);
       c.accumulate_history = false;
     }
@@ -541,6 +542,139 @@ struct Loader {
     }
   }
 
+  /// Raw turns whose `text` (the body's ISL text) is tokenized in finish_counts().
+  std::vector<std::pair<size_t, size_t>> count_jobs;  // (conversation, turn)
+
+  void finish_counts() {
+    parallel_for(count_jobs.size(), [&](size_t i) {
+      Turn& t = ds.conversations[count_jobs[i].first].turns[count_jobs[i].second];
+      t.input_tokens = int64_t(tok.count(t.text));
+    });
+    count_jobs.clear();
+  }
+
+  /// Appends a turn whose body is `payload` exactly (raw_payload, inputs_json) to conversation
+  /// `ci`. AIPerf sets no max tokens on such turns (the body carries its own limit); ISL is the
+  /// body's text.
+  void add_raw_turn(size_t ci, std::string payload) {
+    Turn t;
+    t.text = payload_input_text(payload);
+    t.payload_json = std::move(payload);
+    finish_turn(t, std::nullopt, false);
+    t.max_tokens.reset();
+    count_jobs.emplace_back(ci, ds.conversations[ci].turns.size());
+    ds.conversations[ci].turns.push_back(std::move(t));
+  }
+
+  /// raw_payload: a file is one single-turn conversation per line; a directory is one
+  /// conversation per top-level `*.jsonl` file (sorted), its lines the turns.
+  void load_raw_payload() {
+    std::error_code ec;
+    auto add_conversation = [&]() -> size_t {
+      ds.conversations.emplace_back();
+      Conversation& c = ds.conversations.back();
+      c.session_id = generated_session_id(rngs, ds.conversations.size() - 1);
+      c.accumulate_history = false;  // AIPerf: message_array_with_responses
+      return ds.conversations.size() - 1;
+    };
+    if (!std::filesystem::is_directory(path, ec)) {
+      for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
+        std::string body = parse_raw_payload_line(line, pos);
+        add_raw_turn(add_conversation(), std::move(body));
+      });
+      return;
+    }
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+      if (e.is_regular_file(ec) && e.path().extension() == ".jsonl") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) throw InputError(path + ": no .jsonl files in the raw_payload directory");
+    for (const auto& f : files) {
+      std::vector<std::string> bodies;
+      for_each_line(f.string(), [&](std::string_view line, const SourcePos& pos) {
+        bodies.push_back(parse_raw_payload_line(line, pos));
+      });
+      if (bodies.empty()) continue;
+      const size_t ci = add_conversation();
+      for (auto& b : bodies) add_raw_turn(ci, std::move(b));
+    }
+  }
+
+  /// inputs_json: AIPerf's inputs.json, one conversation per data[] entry, its payloads the
+  /// turns (sent as they are; no history is added).
+  void load_inputs_json() {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw InputError(path + ": cannot open; check the --input-file path");
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    for (auto& s : parse_inputs_json(text, path)) {
+      ds.conversations.emplace_back();
+      Conversation& c = ds.conversations.back();
+      c.session_id = std::move(s.session_id);
+      c.accumulate_history = false;
+      const size_t ci = ds.conversations.size() - 1;
+      for (auto& p : s.payloads) add_raw_turn(ci, std::move(p));
+    }
+  }
+
+  /// sagemaker_data_capture: a file, or every `*.jsonl` under a directory (recursive, sorted).
+  /// Times are zero-aligned (the earliest becomes 0), rows sorted by time; each record is its
+  /// own conversation replaying the captured messages.
+  void load_sagemaker() {
+    std::error_code ec;
+    std::vector<std::string> files;
+    if (std::filesystem::is_directory(path, ec)) {
+      for (const auto& e : std::filesystem::recursive_directory_iterator(path, ec)) {
+        if (e.is_regular_file(ec) && e.path().extension() == ".jsonl") {
+          files.push_back(e.path().string());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      if (files.empty()) throw InputError(path + ": no .jsonl files found in the directory");
+    } else {
+      files.push_back(path);
+    }
+    std::vector<SageMakerRecord> recs;
+    SageMakerRecord rec;
+    for (const auto& file : files) {
+      for_each_line(file, [&](std::string_view line, const SourcePos& pos) {
+        parse_sagemaker_line(line, pos, rec);
+        recs.push_back(std::move(rec));
+      });
+    }
+    if (recs.empty()) return;
+    double t0 = recs.front().timestamp_ms;
+    for (const auto& r : recs) t0 = std::min(t0, r.timestamp_ms);
+    int64_t over = 0;
+    std::vector<TraceRow> rows;
+    for (auto& r : recs) {
+      if (cfg.synthesis_max_isl && r.prompt_tokens && *r.prompt_tokens > *cfg.synthesis_max_isl) {
+        ++over;
+        continue;
+      }
+      TraceRow t;
+      t.line = r.line;
+      t.timestamp_ms = r.timestamp_ms - t0;
+      t.output_length = r.max_tokens;
+      t.messages_json = std::move(r.messages_json);
+      t.tools_json = std::move(r.tools_json);
+      rows.push_back(std::move(t));
+    }
+    warn_over_isl(over);
+    std::stable_sort(rows.begin(), rows.end(), [](const TraceRow& a, const TraceRow& b) {
+      return *a.timestamp_ms < *b.timestamp_ms;
+    });
+    const SynthesisParams sp = SynthesisParams::from(cfg);
+    if (sp.active()) {
+      Rng rng = rngs.derive("dataset.synthesis.synthesizer");
+      synthesize(rows, cfg.isl_block_size.value_or(512), sp, rng);
+    } else {
+      int64_t unused = 0;
+      for (auto& r : rows) cap_row(r, unused);
+    }
+    rows_to_conversations(rows, cfg.isl_block_size.value_or(512), false);
+  }
+
   /// Delay cap, fixed-schedule offsets and checks (spec §3.6).
   void schedule_rules() {
     if (cfg.inter_turn_delay_cap_s) {
@@ -574,6 +708,10 @@ struct Loader {
       std::erase_if(prompt_jobs, [&](PromptJob& j) {
         j.conv = new_index[j.conv];
         return j.conv == SIZE_MAX;
+      });
+      std::erase_if(count_jobs, [&](std::pair<size_t, size_t>& j) {
+        j.first = new_index[j.first];
+        return j.first == SIZE_MAX;
       });
       for (size_t i = 0; i < before; ++i) {
         if (new_index[i] != SIZE_MAX && new_index[i] != i) {
@@ -612,6 +750,15 @@ struct Loader {
       case CustomDatasetType::kBurstGptTrace:
         load_burst_gpt();
         break;
+      case CustomDatasetType::kRawPayload:
+        load_raw_payload();
+        break;
+      case CustomDatasetType::kInputsJson:
+        load_inputs_json();
+        break;
+      case CustomDatasetType::kSageMakerDataCapture:
+        load_sagemaker();
+        break;
     }
     if (ds.conversations.empty() && window_skipped > 0) {
       throw InputError(path + ": no records left to replay (check the fixed-schedule offsets)");
@@ -631,6 +778,7 @@ struct Loader {
     }
     schedule_rules();
     finish_prompts();
+    finish_counts();
     return std::move(ds);
   }
 };

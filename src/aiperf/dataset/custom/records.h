@@ -103,6 +103,43 @@ void parse_mooncake_line(std::string_view line, const SourcePos& pos, TraceRow& 
 void parse_bailian_line(std::string_view line, const SourcePos& pos, TraceRow& out,
                         std::map<std::string, int64_t>* unknown);
 
+/// raw_payload line: a JSON object (a whole request body) with a `messages` list. Returns the
+/// body as compact JSON, keys in file order.
+std::string parse_raw_payload_line(std::string_view line, const SourcePos& pos);
+
+/// inputs_json (AIPerf's own inputs.json): {"data": [{"session_id": str, "payloads": [obj, ...]},
+/// ...]}. Each payload is kept as compact JSON. The whole file is read at once (it is one JSON
+/// document); errors name the line where the offending data[] entry starts.
+struct InputsJsonSession {
+  std::string session_id;
+  std::vector<std::string> payloads;
+};
+std::vector<InputsJsonSession> parse_inputs_json(std::string_view text, std::string_view file);
+
+/// sagemaker_data_capture line: eventMetadata.inferenceTime (ISO 8601) and the captured
+/// request (captureData.endpointInput, JSON or BASE64 encoded) with its `messages`; the captured
+/// response's usage.prompt_tokens when present.
+struct SageMakerRecord {
+  int64_t line = 0;
+  double timestamp_ms = 0;  // epoch milliseconds (zero-aligned later by the loader)
+  std::optional<int64_t> prompt_tokens;
+  std::optional<int64_t> max_tokens;  // max_tokens, else max_completion_tokens
+  std::string messages_json;
+  std::string tools_json;
+};
+void parse_sagemaker_line(std::string_view line, const SourcePos& pos, SageMakerRecord& out);
+
+/// ISO 8601 date-time as Python's datetime.fromisoformat reads it (date, optional time with
+/// optional fraction, optional Z or +-HH[:MM[:SS]] offset; no offset means UTC) -> epoch ms.
+/// nullopt when `s` is not such a time.
+std::optional<double> parse_iso8601_ms(std::string_view s);
+
+/// The text of a request body that AIPerf tokenizes for ISL (its endpoints'
+/// extract_payload_inputs): the string contents and "text" parts of `messages` (or a Responses
+/// `input` item list), else `prompt`, `input`, `query` + `passages` or `inputs`; items joined
+/// with a space. `json` must be a JSON object text; "" when nothing is tokenizable.
+std::string payload_input_text(std::string_view json);
+
 /// burst_gpt_trace: CSV. The header names the columns (any order; extra columns ignored).
 struct BurstGptColumns {
   int timestamp = -1;

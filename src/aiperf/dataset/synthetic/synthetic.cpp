@@ -61,9 +61,10 @@ std::string session_id(const RngManager& rngs, size_t index) {
   return buf;
 }
 
-/// One turn's text still to build.
+/// One prompt still to build: the turn's `text`, or one of its `texts` (--prompt-batch-size).
 struct TextJob {
-  Turn* turn;
+  std::string* text;
+  int64_t* tokens_out;
   int64_t start;
   int64_t tokens;
 };
@@ -81,8 +82,8 @@ void build_texts(const PromptGenerator& gen, std::vector<TextJob>& jobs) {
     try {
       for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < jobs.size();) {
         Prompt p = gen.generate_at(jobs[i].start, jobs[i].tokens);
-        jobs[i].turn->text = std::move(p.text);
-        jobs[i].turn->input_tokens = p.tokens;
+        *jobs[i].text = std::move(p.text);
+        if (jobs[i].tokens_out) *jobs[i].tokens_out = p.tokens;
       }
     } catch (...) {
       errors[t] = std::current_exception();
@@ -184,25 +185,60 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
   }
 
   // Draw every start position in dataset order, then build the texts (no more randomness).
+  // --prompt-batch-size k: k independent prompts of the turn's length, each from its own start,
+  // sent as k text parts of one message; 0 sends no text.
+  const size_t batch = size_t(cfg.prompt_batch_size);
   std::vector<TextJob> jobs;
-  jobs.reserve(size_t(turn_counter));
+  jobs.reserve(size_t(turn_counter) * batch);
   for (auto& conv : ds.conversations) {
-    for (auto& turn : conv.turns) jobs.push_back({&turn, gen.draw_start(), turn.input_tokens});
+    for (auto& turn : conv.turns) {
+      const int64_t isl = turn.input_tokens;
+      if (batch == 0) {
+        turn.input_tokens = 0;
+      } else if (batch == 1) {
+        jobs.push_back({&turn.text, &turn.input_tokens, gen.draw_start(), isl});
+      } else {
+        turn.texts.resize(batch);
+        for (auto& t : turn.texts) jobs.push_back({&t, nullptr, gen.draw_start(), isl});
+      }
+    }
   }
   build_texts(gen, jobs);
+  // A batched turn's `text` is its prompts joined with a space, which is what ISL counts.
+  auto join_batch = [&tok](Turn& turn) {
+    turn.text.clear();
+    for (size_t i = 0; i < turn.texts.size(); ++i) {
+      if (i) turn.text += ' ';
+      turn.text += turn.texts[i];
+    }
+    turn.input_tokens = int64_t(tok.count(turn.text));
+  };
+  if (batch > 1) {
+    for (auto& conv : ds.conversations) {
+      for (auto& turn : conv.turns) join_batch(turn);
+    }
+  }
 
-  // Prefix pool (spec §4.2): P prompts of L tokens; each first turn gets "<prefix> <prompt>".
-  if (cfg.num_prefix_prompts > 0 && cfg.prefix_prompt_length > 0) {
+  // Prefix pool (spec §4.2): P prompts of L tokens; each first turn gets "<prefix> <prompt>"
+  // (with a batch, every prompt of the first turn gets its own prefix, as AIPerf does).
+  if (cfg.num_prefix_prompts > 0 && cfg.prefix_prompt_length > 0 && batch > 0) {
     PromptGenerator prefix_gen(tok, rngs.derive("dataset.prompt.prefix.corpus"));
     std::vector<std::string> pool;
     for (int64_t i = 0; i < cfg.num_prefix_prompts; ++i) {
       pool.push_back(prefix_gen.generate(cfg.prefix_prompt_length));
     }
+    auto draw = [&]() -> const std::string& {
+      return pool[size_t(prefix_rng.randrange(int64_t(pool.size())))];
+    };
     for (auto& conv : ds.conversations) {
       Turn& first = conv.turns.front();
-      const std::string& prefix = pool[size_t(prefix_rng.randrange(int64_t(pool.size())))];
-      first.text = prefix + " " + first.text;
-      first.input_tokens = int64_t(tok.count(first.text));
+      if (batch == 1) {
+        first.text = draw() + " " + first.text;
+        first.input_tokens = int64_t(tok.count(first.text));
+      } else {
+        for (auto& t : first.texts) t = draw() + " " + t;
+        join_batch(first);
+      }
     }
   }
   // Shared system prompt and per-conversation user context (spec §4.2).

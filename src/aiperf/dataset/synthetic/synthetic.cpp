@@ -15,6 +15,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/dataset/dataset.h"
+#include "aiperf/dataset/media/media.h"
 
 namespace aiperf::dataset {
 
@@ -31,9 +32,14 @@ void validate(const config::Config& cfg) {
     throw ConfigError("--num-dataset-entries must be at least 1 (got " +
                       std::to_string(cfg.num_dataset_entries) + ")");
   }
-  if (cfg.isl_mean < 1) {
-    throw ConfigError("--isl must be at least 1 (got " + std::to_string(cfg.isl_mean) +
-                      "): with no text input all synthetic data are disabled");
+  if (cfg.isl_mean < 0) {
+    throw ConfigError("--isl must be >= 0 (got " + std::to_string(cfg.isl_mean) + ")");
+  }
+  if (cfg.isl_mean == 0 && !cfg.seq_dist && !cfg.images_enabled() && !cfg.audio_enabled() &&
+      !cfg.video_enabled()) {
+    throw ConfigError(
+        "--isl 0: All synthetic data are disabled. Please enable at least one of prompt, image, "
+        "audio, or video by setting the mean to a positive value.");
   }
   if (!(cfg.isl_stddev >= 0.0)) {
     throw ConfigError("--isl-stddev must be >= 0 (got " + num(cfg.isl_stddev) + ")");
@@ -94,6 +100,35 @@ void build_texts(const PromptGenerator& gen, std::vector<TextJob>& jobs) {
   for (auto& th : threads) th.join();
   for (auto& e : errors) {
     if (e) std::rethrow_exception(e);
+  }
+}
+
+/// Images, audio and video items of every turn (spec §4.3, §4.7): --image-batch-size (etc.)
+/// items per turn, named image_url / input_audio / video_url, in dataset order, each modality on
+/// its own random streams.
+void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
+  using Kind = MediaItem::Kind;
+  auto fill = [&](Kind kind, const char* name, int64_t batch, auto& generator) {
+    for (auto& conv : ds.conversations) {
+      for (auto& turn : conv.turns) {
+        for (int64_t i = 0; i < batch; ++i) {
+          std::string content = generator.generate();
+          if (!content.empty()) turn.media.push_back({kind, name, std::move(content)});
+        }
+      }
+    }
+  };
+  if (cfg.images_enabled()) {
+    media::ImageGenerator gen(cfg, rngs);
+    fill(Kind::kImage, "image_url", cfg.image_batch_size, gen);
+  }
+  if (cfg.audio_enabled()) {
+    media::AudioGenerator gen(cfg, rngs);
+    fill(Kind::kAudio, "input_audio", cfg.audio_batch_size, gen);
+  }
+  if (cfg.video_enabled()) {
+    media::VideoGenerator gen(cfg, rngs);
+    fill(Kind::kVideo, "video_url", cfg.video_batch_size, gen);
   }
 }
 
@@ -161,10 +196,10 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
         auto [isl, osl] = seq_dist->sample(seq_dist_rng);
         turn.input_tokens = isl;
         turn.max_tokens = osl;
-      } else {
+      } else if (cfg.isl_mean > 0) {
         turn.input_tokens =
             sample_positive_normal_integer(length_rng, double(cfg.isl_mean), cfg.isl_stddev);
-      }
+      }  // --isl 0: a media-only turn, no text item
       const size_t n_models = cfg.models.size();
       size_t m = cfg.model_selection == config::ModelSelection::kRandom
                      ? size_t(model_rng.randrange(int64_t(n_models)))
@@ -187,9 +222,12 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
   std::vector<TextJob> jobs;
   jobs.reserve(size_t(turn_counter));
   for (auto& conv : ds.conversations) {
-    for (auto& turn : conv.turns) jobs.push_back({&turn, gen.draw_start(), turn.input_tokens});
+    for (auto& turn : conv.turns) {
+      if (turn.input_tokens > 0) jobs.push_back({&turn, gen.draw_start(), turn.input_tokens});
+    }
   }
   build_texts(gen, jobs);
+  add_media(cfg, rngs, ds);
 
   // Prefix pool (spec §4.2): P prompts of L tokens; each first turn gets "<prefix> <prompt>".
   if (cfg.num_prefix_prompts > 0 && cfg.prefix_prompt_length > 0) {

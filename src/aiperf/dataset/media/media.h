@@ -1,0 +1,90 @@
+// Synthetic media for multimodal turns (spec §4.7): images (noise, built-in assets or a user
+// directory; PNG / JPEG), audio (Gaussian noise; WAV / MP3) and video (drawn frames encoded by
+// the ffmpeg program). Private to the dataset stage (synthetic.cpp) and its tests.
+//
+// Each generator draws from its own named random streams (spec §4.1): dataset.image.dimensions,
+// .format, .noise, .source; dataset.audio.duration, .format, .data; dataset.video.noise, .audio.
+// Generators are not thread-safe; results depend only on the seed and the call order.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiperf/common/rng.h"
+#include "aiperf/config/config.h"
+
+namespace aiperf::dataset::media {
+
+/// Standard base64 (RFC 4648, with padding, no line breaks).
+std::string base64_encode(std::string_view bytes);
+
+/// An 8-bit RGB picture, rows top to bottom, 3 bytes per pixel.
+struct RgbImage {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> pixels;  // width * height * 3
+};
+
+std::string encode_png(const RgbImage& img);
+std::string encode_jpeg(const RgbImage& img, int quality = 75);
+/// Decodes a PNG or JPEG file's bytes (by signature) to RGB (alpha dropped, grey expanded,
+/// 16-bit reduced). Throws aiperf::InputError naming `what` when the bytes are not a readable
+/// image.
+RgbImage decode_image(std::string_view bytes, const std::string& what);
+/// Bilinear resampling to w x h (pixel centres aligned; no antialiasing filter when shrinking).
+RgbImage resize_bilinear(const RgbImage& src, int w, int h);
+
+/// The built-in source images (data/images/*.jpg, linked into the binary), in name order.
+std::vector<std::string_view> builtin_image_assets();
+
+/// Synthetic images: `data:image/<png|jpeg>;base64,...`. The constructor lists (and for assets
+/// decodes) the sources; throws ConfigError for an unusable --image-source.
+class ImageGenerator {
+ public:
+  ImageGenerator(const config::Config& cfg, const RngManager& rngs);
+  ~ImageGenerator();
+  std::string generate();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// PCM WAV file bytes: `samples` interleaved, already scaled to the signed range of
+/// `depth_bits` (8-bit data is written unsigned with an offset of 128, as WAV requires).
+std::string encode_wav(const std::vector<int32_t>& samples, int sample_rate_hz, int depth_bits,
+                       int channels);
+/// MP3 file bytes (LAME defaults, constant bit rate, no Xing/Info frame) from 16-bit samples.
+std::string encode_mp3(const std::vector<int16_t>& samples, int sample_rate_hz, int channels);
+
+/// Synthetic audio: `"<wav|mp3>,<base64>"` (the dataset's audio content form).
+class AudioGenerator {
+ public:
+  AudioGenerator(const config::Config& cfg, const RngManager& rngs);
+  std::string generate();
+
+ private:
+  const config::Config& cfg_;
+  Rng duration_rng_;
+  Rng format_rng_;
+  Rng data_rng_;
+};
+
+/// Synthetic video: `data:video/<webm|mp4>;base64,...`, or "" when duration x fps gives no
+/// frame. Runs the ffmpeg program; throws aiperf::Error with ffmpeg's message when it fails.
+class VideoGenerator {
+ public:
+  VideoGenerator(const config::Config& cfg, const RngManager& rngs);
+  std::string generate();
+  /// The frames generate() encodes (frame count = int(duration x fps)), for tests.
+  std::vector<RgbImage> frames();
+
+ private:
+  const config::Config& cfg_;
+  Rng noise_rng_;
+  Rng audio_rng_;
+};
+
+}  // namespace aiperf::dataset::media

@@ -316,24 +316,21 @@ struct ImageGenerator::Impl {
     return slot;
   }
 
-  RgbImage pixels(int w, int h) {
-    if (noise) {
-      RgbImage img;
-      img.width = w;
-      img.height = h;
-      img.pixels.resize(size_t(w) * size_t(h) * 3);
-      size_t i = 0;
-      for (; i + 8 <= img.pixels.size(); i += 8) {
-        const uint64_t v = noise_rng.next_u64();
-        std::memcpy(&img.pixels[i], &v, 8);
-      }
-      if (i < img.pixels.size()) {
-        const uint64_t v = noise_rng.next_u64();
-        std::memcpy(&img.pixels[i], &v, img.pixels.size() - i);
-      }
-      return img;
+  RgbImage noise_pixels(int w, int h) {
+    RgbImage img;
+    img.width = w;
+    img.height = h;
+    img.pixels.resize(size_t(w) * size_t(h) * 3);
+    size_t i = 0;
+    for (; i + 8 <= img.pixels.size(); i += 8) {
+      const uint64_t v = noise_rng.next_u64();
+      std::memcpy(&img.pixels[i], &v, 8);
     }
-    return resize_bilinear(source(next_index()), w, h);
+    if (i < img.pixels.size()) {
+      const uint64_t v = noise_rng.next_u64();
+      std::memcpy(&img.pixels[i], &v, img.pixels.size() - i);
+    }
+    return img;
   }
 };
 
@@ -371,16 +368,34 @@ ImageGenerator::ImageGenerator(const config::Config& cfg, const RngManager& rngs
 ImageGenerator::~ImageGenerator() = default;
 
 std::string ImageGenerator::generate() {
+  return encode(draw());
+}
+
+ImageJob ImageGenerator::draw() {
   Impl& s = *impl_;
-  bool png = s.cfg.image_format == config::ImageFormat::kPng;
-  if (s.cfg.image_format == config::ImageFormat::kRandom) png = s.format_rng.randrange(2) == 0;
-  const int w = int(sample_positive_normal_integer(s.dimensions_rng, s.cfg.image_width_mean,
-                                                   s.cfg.image_width_stddev));
-  const int h = int(sample_positive_normal_integer(s.dimensions_rng, s.cfg.image_height_mean,
-                                                   s.cfg.image_height_stddev));
-  const RgbImage img = s.pixels(w, h);
-  const std::string bytes = png ? encode_png(img) : encode_jpeg(img);
-  return std::string(png ? "data:image/png;base64," : "data:image/jpeg;base64,") +
+  ImageJob job;
+  job.png = s.cfg.image_format == config::ImageFormat::kPng;
+  if (s.cfg.image_format == config::ImageFormat::kRandom) {
+    job.png = s.format_rng.randrange(2) == 0;
+  }
+  job.width = int(sample_positive_normal_integer(s.dimensions_rng, s.cfg.image_width_mean,
+                                                 s.cfg.image_width_stddev));
+  job.height = int(sample_positive_normal_integer(s.dimensions_rng, s.cfg.image_height_mean,
+                                                  s.cfg.image_height_stddev));
+  if (s.noise) {
+    job.pixels = s.noise_pixels(job.width, job.height);
+  } else {
+    job.source = &s.source(s.next_index());
+  }
+  return job;
+}
+
+std::string ImageGenerator::encode(const ImageJob& job) {
+  const RgbImage resized =
+      job.source ? resize_bilinear(*job.source, job.width, job.height) : RgbImage{};
+  const RgbImage& img = job.source ? resized : job.pixels;
+  const std::string bytes = job.png ? encode_png(img) : encode_jpeg(img);
+  return std::string(job.png ? "data:image/png;base64," : "data:image/jpeg;base64,") +
          base64_encode(bytes);
 }
 

@@ -39,13 +39,29 @@ RgbImage resize_bilinear(const RgbImage& src, int w, int h);
 /// The built-in source images (data/images/*.jpg, linked into the binary), in name order.
 std::vector<std::string_view> builtin_image_assets();
 
+/// One image with every random choice made: format, size, and either its noise pixels or the
+/// source picture to resize. Encoding it needs no randomness.
+struct ImageJob {
+  bool png = true;
+  int width = 0;
+  int height = 0;
+  RgbImage pixels;                   // noise: the drawn pixels
+  const RgbImage* source = nullptr;  // assets / directory: owned by the generator
+};
+
 /// Synthetic images: `data:image/<png|jpeg>;base64,...`. The constructor lists (and for assets
 /// decodes) the sources; throws ConfigError for an unusable --image-source.
 class ImageGenerator {
  public:
   ImageGenerator(const config::Config& cfg, const RngManager& rngs);
   ~ImageGenerator();
+  /// encode(draw()).
   std::string generate();
+  /// The next image's random draws, in stream order (not thread-safe).
+  ImageJob draw();
+  /// The data URL of a drawn image: resize (sources) and PNG/JPEG encoding. Thread-safe; may
+  /// run on many threads at once while the generator that drew the job is alive.
+  static std::string encode(const ImageJob& job);
 
  private:
   struct Impl;

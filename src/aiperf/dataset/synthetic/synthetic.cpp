@@ -103,6 +103,58 @@ void build_texts(const PromptGenerator& gen, std::vector<TextJob>& jobs) {
   }
 }
 
+/// Runs fn(i) for i in [0, n) on up to 8 threads; the first exception is rethrown.
+template <class Fn>
+void parallel_for(size_t n, Fn fn) {
+  size_t n_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  n_threads = std::min(n_threads, n);
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(n_threads);
+  auto work = [&](size_t t) {
+    try {
+      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(work, t);
+  if (n_threads > 0) work(0);
+  for (auto& th : threads) th.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+/// Images of every turn: the random draws in dataset order, then resizing and encoding (the
+/// costly part, no randomness) in parallel, a bounded chunk of images at a time.
+void add_images(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
+  media::ImageGenerator gen(cfg, rngs);
+  constexpr size_t kChunk = 64;  // bounds the raw pixels held at once
+  std::vector<media::ImageJob> jobs;
+  std::vector<Turn*> owners;
+  std::vector<std::string> urls;
+  auto flush = [&] {
+    urls.assign(jobs.size(), std::string());
+    parallel_for(jobs.size(), [&](size_t i) { urls[i] = media::ImageGenerator::encode(jobs[i]); });
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      owners[i]->media.push_back({MediaItem::Kind::kImage, "image_url", std::move(urls[i])});
+    }
+    jobs.clear();
+    owners.clear();
+  };
+  for (auto& conv : ds.conversations) {
+    for (auto& turn : conv.turns) {
+      for (int64_t i = 0; i < cfg.image_batch_size; ++i) {
+        jobs.push_back(gen.draw());
+        owners.push_back(&turn);
+        if (jobs.size() == kChunk) flush();
+      }
+    }
+  }
+  flush();
+}
+
 /// Images, audio and video items of every turn (spec §4.3, §4.7): --image-batch-size (etc.)
 /// items per turn, named image_url / input_audio / video_url, in dataset order, each modality on
 /// its own random streams.
@@ -118,10 +170,7 @@ void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
       }
     }
   };
-  if (cfg.images_enabled()) {
-    media::ImageGenerator gen(cfg, rngs);
-    fill(Kind::kImage, "image_url", cfg.image_batch_size, gen);
-  }
+  if (cfg.images_enabled()) add_images(cfg, rngs, ds);
   if (cfg.audio_enabled()) {
     media::AudioGenerator gen(cfg, rngs);
     fill(Kind::kAudio, "input_audio", cfg.audio_batch_size, gen);

@@ -473,7 +473,8 @@ void resolve_media(ParseState& st) {
                       "path unless it is 'random-with-replacement'; noise has no finite source "
                       "pool");
   }
-  if (!noise && c.image_source != "assets" && !c.input_file && !c.public_dataset) {
+  if (c.images_enabled() && !noise && c.image_source != "assets" && !c.input_file &&
+      !c.public_dataset) {
     const std::filesystem::path dir(c.image_source);
     std::error_code ec;
     const std::string flag = name("--image-source");
@@ -544,6 +545,12 @@ void resolve_media(ParseState& st) {
     throw ConfigError(name("--prompt-input-tokens-mean") +
                       " 0: All synthetic data are disabled. Please enable at least one of prompt, "
                       "image, audio, or video by setting the mean to a positive value.");
+  }
+  const bool media = c.images_enabled() || c.audio_enabled() || c.video_enabled();
+  if (media && c.endpoint_type != EndpointType::kChat && !c.input_file && !c.public_dataset) {
+    c.warnings.push_back(std::string("synthetic images, audio and video are sent only by "
+                                     "--endpoint-type chat; ") +
+                         to_string(c.endpoint_type) + " requests carry the text alone");
   }
   if (c.video_enabled() && !c.input_file && !c.public_dataset && !find_program("ffmpeg")) {
     throw ConfigError(name("--video-width") +

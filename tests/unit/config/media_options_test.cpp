@@ -178,6 +178,8 @@ TEST(MediaOptions, ImageSourceDirectory) {
   EXPECT_ERROR_HAS(with(dir), "--image-source: No source images found in '");
   std::ofstream(dir + "/a.PNG") << "x";
   EXPECT_EQ(parse(with(dir)).image_source, dir);
+  // Only checked when images are on (AIPerf's generator is not built otherwise).
+  EXPECT_EQ(parse({"--image-source", dir + "/missing"}).image_source, dir + "/missing");
 }
 
 TEST(MediaOptions, VideoNeedsFfmpegOnPath) {
@@ -197,6 +199,18 @@ TEST(MediaOptions, VideoNeedsFfmpegOnPath) {
       error_of({"--video-width", "32", "--video-height", "32", "--video-batch-size", "0"});
   ::setenv("PATH", saved.c_str(), 1);
   EXPECT_EQ(ok, "(no error)");
+}
+
+TEST(MediaOptions, CompletionsWarnsThatMediaAreNotSent) {
+  auto warned = [](const Config& c) {
+    for (const auto& w : c.warnings) {
+      if (w.find("sent only by --endpoint-type chat") != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(warned(parse(
+      {"--endpoint-type", "completions", "--image-width-mean", "8", "--image-height-mean", "8"})));
+  EXPECT_FALSE(warned(parse({"--image-width-mean", "8", "--image-height-mean", "8"})));
 }
 
 TEST(MediaOptions, HelpListsTheGroups) {

@@ -374,6 +374,23 @@ TEST(SyntheticMedia, TurnsCarryBatchesOfNamedItems) {
             ds.conversations[2].turns[0].media[4].content);
 }
 
+TEST(SyntheticMedia, ParallelEncodingGivesTheGeneratorsSequence) {
+  testing::HalvingTokenizer tok;
+  auto c = image_config(12, 9);
+  c.image_width_stddev = 3;
+  c.image_format = config::ImageFormat::kRandom;
+  c.num_dataset_entries = 50;
+  c.isl_mean = 4;
+  c.image_batch_size = 3;  // 150 images: more than one chunk of 64
+  Dataset ds = build_synthetic(c, tok, RngManager(c.random_seed));
+  RngManager rngs(c.random_seed);
+  ImageGenerator gen(c, rngs);
+  for (const auto& conv : ds.conversations) {
+    ASSERT_EQ(conv.turns[0].media.size(), 3u);
+    for (const auto& m : conv.turns[0].media) EXPECT_EQ(m.content, gen.generate());
+  }
+}
+
 TEST(SyntheticMedia, MediaDoNotShiftPromptText) {
   testing::HalvingTokenizer tok;
   auto c = image_config(0, 0);

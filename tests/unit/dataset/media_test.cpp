@@ -391,6 +391,31 @@ TEST(SyntheticMedia, ParallelEncodingGivesTheGeneratorsSequence) {
   }
 }
 
+TEST(SyntheticMedia, VideosForEveryTurnInParallel) {
+  if (!have_ffmpeg()) GTEST_SKIP() << "ffmpeg is not installed";
+  testing::HalvingTokenizer tok;
+  auto c = image_config(0, 0);
+  c.num_dataset_entries = 5;
+  c.isl_mean = 0;
+  c.video_width = 32;
+  c.video_height = 16;
+  c.video_duration_s = 0.5;
+  c.video_batch_size = 2;  // 10 videos: more than one chunk of 8
+  c.video_synth_type = config::VideoSynthType::kNoise;
+  Dataset ds = build_synthetic(c, tok, RngManager(c.random_seed));
+  std::set<std::string> distinct;
+  for (const auto& conv : ds.conversations) {
+    ASSERT_EQ(conv.turns[0].media.size(), 2u);
+    for (const auto& m : conv.turns[0].media) {
+      EXPECT_EQ(m.kind, MediaItem::Kind::kVideo);
+      EXPECT_EQ(m.name, "video_url");
+      EXPECT_EQ(m.content.rfind("data:video/webm;base64,GkXfo", 0), 0u);
+      distinct.insert(m.content);
+    }
+  }
+  EXPECT_EQ(distinct.size(), 10u);  // noise frames differ from video to video
+}
+
 TEST(SyntheticMedia, MediaDoNotShiftPromptText) {
   testing::HalvingTokenizer tok;
   auto c = image_config(0, 0);

@@ -88,12 +88,25 @@ class AudioGenerator {
   Rng data_rng_;
 };
 
+/// One video with every random choice made: its frames and its audio track (WAV bytes, empty
+/// without --video-audio-num-channels).
+struct VideoJob {
+  std::vector<RgbImage> frames;
+  std::string wav;
+};
+
 /// Synthetic video: `data:video/<webm|mp4>;base64,...`, or "" when duration x fps gives no
-/// frame. Runs the ffmpeg program; throws aiperf::Error with ffmpeg's message when it fails.
+/// frame. Runs the ffmpeg program; throws std::runtime_error with ffmpeg's message when it
+/// fails.
 class VideoGenerator {
  public:
   VideoGenerator(const config::Config& cfg, const RngManager& rngs);
+  /// encode(draw()).
   std::string generate();
+  /// The next video's frames and audio track, in stream order (not thread-safe).
+  VideoJob draw();
+  /// Encodes a drawn video with ffmpeg. Thread-safe (one ffmpeg process per call).
+  std::string encode(const VideoJob& job) const;
   /// The frames generate() encodes (frame count = int(duration x fps)), for tests.
   std::vector<RgbImage> frames();
 

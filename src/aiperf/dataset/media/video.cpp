@@ -192,7 +192,31 @@ std::vector<RgbImage> VideoGenerator::frames() {
 }
 
 std::string VideoGenerator::generate() {
-  const std::vector<RgbImage> fr = frames();
+  return encode(draw());
+}
+
+VideoJob VideoGenerator::draw() {
+  VideoJob job;
+  job.frames = frames();
+  const int channels = int(cfg_.video_audio_num_channels);
+  if (job.frames.empty() || channels == 0) return job;
+  const double r = cfg_.video_audio_sample_rate;
+  const int rate_hz = int(r > 1000 ? r : r * 1000);
+  const int depth = int(cfg_.video_audio_depth);
+  const int scale_bits = depth == 8 ? 16 : depth;
+  const double max_val = std::ldexp(1.0, scale_bits - 1) - 1.0;
+  const size_t n = size_t(cfg_.video_duration_s * rate_hz) * size_t(channels);
+  std::vector<int32_t> pcm(n);
+  for (auto& s : pcm) {
+    s = int32_t(std::clamp(audio_rng_.normal(0.0, 0.3), -1.0, 1.0) * max_val);
+    if (depth == 8) s >>= 8;
+  }
+  job.wav = encode_wav(pcm, rate_hz, depth, channels);
+  return job;
+}
+
+std::string VideoGenerator::encode(const VideoJob& job) const {
+  const std::vector<RgbImage>& fr = job.frames;
   if (fr.empty()) return "";
   TempDir tmp;
   const std::string raw = tmp.path + "/frames.rgb";
@@ -214,21 +238,9 @@ std::string VideoGenerator::generate() {
       "-s",           std::to_string(fr[0].width) + "x" + std::to_string(fr[0].height),
       "-r",           std::to_string(cfg_.video_fps),
       "-i",           raw};
-  const int channels = int(cfg_.video_audio_num_channels);
-  if (channels > 0) {
-    const double r = cfg_.video_audio_sample_rate;
-    const int rate_hz = int(r > 1000 ? r : r * 1000);
-    const int depth = int(cfg_.video_audio_depth);
-    const int scale_bits = depth == 8 ? 16 : depth;
-    const double max_val = std::ldexp(1.0, scale_bits - 1) - 1.0;
-    const size_t n = size_t(cfg_.video_duration_s * rate_hz) * size_t(channels);
-    std::vector<int32_t> pcm(n);
-    for (auto& s : pcm) {
-      s = int32_t(std::clamp(audio_rng_.normal(0.0, 0.3), -1.0, 1.0) * max_val);
-      if (depth == 8) s >>= 8;
-    }
+  if (!job.wav.empty()) {
     const std::string wav = tmp.path + "/audio.wav";
-    std::ofstream(wav, std::ios::binary) << encode_wav(pcm, rate_hz, depth, channels);
+    std::ofstream(wav, std::ios::binary) << job.wav;
     const std::string codec =
         cfg_.video_audio_codec.value_or(mp4 ? std::string("aac") : std::string("libvorbis"));
     argv.insert(argv.end(), {"-i", wav, "-c:a", codec, "-shortest"});

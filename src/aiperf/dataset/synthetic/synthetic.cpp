@@ -155,6 +155,36 @@ void add_images(const config::Config& cfg, const RngManager& rngs, Dataset& ds) 
   flush();
 }
 
+/// Videos of every turn: frames and audio drawn in dataset order, then one ffmpeg run per video,
+/// several at once (a chunk of 8 bounds the raw frames held).
+void add_videos(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
+  media::VideoGenerator gen(cfg, rngs);
+  constexpr size_t kChunk = 8;
+  std::vector<media::VideoJob> jobs;
+  std::vector<Turn*> owners;
+  std::vector<std::string> urls;
+  auto flush = [&] {
+    urls.assign(jobs.size(), std::string());
+    parallel_for(jobs.size(), [&](size_t i) { urls[i] = gen.encode(jobs[i]); });
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (urls[i].empty()) continue;  // shorter than one frame: no item (as AIPerf)
+      owners[i]->media.push_back({MediaItem::Kind::kVideo, "video_url", std::move(urls[i])});
+    }
+    jobs.clear();
+    owners.clear();
+  };
+  for (auto& conv : ds.conversations) {
+    for (auto& turn : conv.turns) {
+      for (int64_t i = 0; i < cfg.video_batch_size; ++i) {
+        jobs.push_back(gen.draw());
+        owners.push_back(&turn);
+        if (jobs.size() == kChunk) flush();
+      }
+    }
+  }
+  flush();
+}
+
 /// Images, audio and video items of every turn (spec §4.3, §4.7): --image-batch-size (etc.)
 /// items per turn, named image_url / input_audio / video_url, in dataset order, each modality on
 /// its own random streams.
@@ -175,10 +205,7 @@ void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
     media::AudioGenerator gen(cfg, rngs);
     fill(Kind::kAudio, "input_audio", cfg.audio_batch_size, gen);
   }
-  if (cfg.video_enabled()) {
-    media::VideoGenerator gen(cfg, rngs);
-    fill(Kind::kVideo, "video_url", cfg.video_batch_size, gen);
-  }
+  if (cfg.video_enabled()) add_videos(cfg, rngs, ds);
 }
 
 }  // namespace

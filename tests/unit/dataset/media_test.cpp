@@ -165,6 +165,40 @@ TEST(Images, DirectorySourceIsSortedAndResized) {
   EXPECT_EQ(second.pixels[2], 255);  // then b.png (blue)
 }
 
+TEST(Images, UnreadableDirectoryFilesAreSkipped) {
+  const std::string dir = ::testing::TempDir() + "/media_bad";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/a_broken.jpg", std::ios::binary) << "\xff\xd8\xff garbage";
+  std::ofstream(dir + "/b_text.png", std::ios::binary) << "not a png";
+  auto c = image_config(5, 5);
+  c.image_source = dir;
+  for (auto sampling : {config::ImageSourceSampling::kRandomWithReplacement,
+                        config::ImageSourceSampling::kShuffleCycle,
+                        config::ImageSourceSampling::kSequentialCycle}) {
+    c.image_source_sampling = sampling;
+    RngManager rngs(c.random_seed);
+    ImageGenerator none(c, rngs);
+    try {
+      none.generate();
+      ADD_FAILURE() << "expected an InputError";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("No readable source images found in '" + dir),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  RgbImage green{2, 2, {0, 200, 0, 0, 200, 0, 0, 200, 0, 0, 200, 0}};
+  std::ofstream(dir + "/c_good.png", std::ios::binary) << encode_png(green);
+  c.image_source_sampling = config::ImageSourceSampling::kSequentialCycle;
+  RngManager rngs(c.random_seed);
+  ImageGenerator gen(c, rngs);
+  for (int i = 0; i < 4; ++i) {
+    RgbImage img = decode_image(data_url_bytes(gen.generate(), "data:image/png;base64,"), "g");
+    EXPECT_EQ(img.pixels[1], 200);
+  }
+}
+
 TEST(Images, ShuffleCycleVisitsEverySourceOncePerCycle) {
   auto c = image_config(8, 8);
   c.image_source = "assets";

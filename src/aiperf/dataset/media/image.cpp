@@ -284,14 +284,17 @@ struct ImageGenerator::Impl {
     return noise ? 0 : (assets.empty() ? paths.size() : assets.size());
   }
 
+  /// Sources not retired as unreadable, in load order (AIPerf's available indexes).
+  std::vector<size_t> available;
+  std::vector<bool> retired;
+
   size_t next_index() {
-    const size_t n = source_count();
     switch (cfg.image_source_sampling) {
       case config::ImageSourceSampling::kRandomWithReplacement:
-        return size_t(source_rng.randrange(int64_t(n)));
+        return available[size_t(source_rng.randrange(int64_t(available.size())))];
       case config::ImageSourceSampling::kShuffleCycle:
         if (shuffle_pool.empty()) {
-          for (size_t i = 0; i < n; ++i) shuffle_pool.push_back(i);
+          shuffle_pool = available;
           source_rng.shuffle(shuffle_pool.begin(), shuffle_pool.end());
         }
         {
@@ -299,21 +302,37 @@ struct ImageGenerator::Impl {
           shuffle_pool.pop_back();
           return i;
         }
-      case config::ImageSourceSampling::kSequentialCycle: {
-        const size_t i = sequential_next;
-        sequential_next = (sequential_next + 1) % n;
-        return i;
-      }
+      case config::ImageSourceSampling::kSequentialCycle:
+        for (size_t k = 0; k < retired.size(); ++k) {
+          const size_t i = sequential_next;
+          sequential_next = (sequential_next + 1) % retired.size();
+          if (!retired[i]) return i;
+        }
+        break;
     }
-    return 0;
+    return available.front();
   }
 
-  const RgbImage& source(size_t i) {
-    if (!assets.empty()) return assets[i];
-    if (decode_cache.empty()) decode_cache.resize(paths.size());
-    RgbImage& slot = decode_cache[i];
-    if (slot.pixels.empty()) slot = decode_image(read_whole_file(paths[i]), paths[i]);
-    return slot;
+  /// A picked source, decoded; an unreadable file is retired and another one picked (AIPerf
+  /// skips them too); none readable at all is an error.
+  const RgbImage& next_source() {
+    while (!available.empty()) {
+      const size_t i = next_index();
+      if (!assets.empty()) return assets[i];
+      RgbImage& slot = decode_cache[i];
+      if (!slot.pixels.empty()) return slot;
+      try {
+        slot = decode_image(read_whole_file(paths[i]), paths[i]);
+        return slot;
+      } catch (const InputError&) {
+        retired[i] = true;
+        available.erase(std::find(available.begin(), available.end(), i));
+        shuffle_pool.erase(std::remove(shuffle_pool.begin(), shuffle_pool.end(), i),
+                           shuffle_pool.end());
+      }
+    }
+    throw InputError("--image-source: No readable source images found in '" + cfg.image_source +
+                     "'. Please ensure the directory contains at least one readable image file.");
   }
 
   RgbImage noise_pixels(int w, int h) {
@@ -362,7 +381,11 @@ ImageGenerator::ImageGenerator(const config::Config& cfg, const RngManager& rngs
       throw ConfigError("--image-source: No source images found in '" + cfg.image_source +
                         "'. Please ensure the directory contains at least one image file.");
     }
+    impl_->decode_cache.resize(impl_->paths.size());
   }
+  const size_t n = impl_->source_count();
+  for (size_t i = 0; i < n; ++i) impl_->available.push_back(i);
+  impl_->retired.assign(n, false);
 }
 
 ImageGenerator::~ImageGenerator() = default;
@@ -385,7 +408,7 @@ ImageJob ImageGenerator::draw() {
   if (s.noise) {
     job.pixels = s.noise_pixels(job.width, job.height);
   } else {
-    job.source = &s.source(s.next_index());
+    job.source = &s.next_source();
   }
   return job;
 }

@@ -372,8 +372,10 @@ TEST(Video, WebmAndMp4WithAudioTrack) {
   try {
     bad.generate();
     ADD_FAILURE() << "expected an ffmpeg failure";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("ffmpeg failed"), std::string::npos) << e.what();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--video-codec no-such-codec: ffmpeg failed"),
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "aiperf/common/error.h"
 #include "aiperf/dataset/media/media.h"
 
 namespace aiperf::dataset::media {
@@ -253,12 +254,16 @@ std::string VideoGenerator::encode(const VideoJob& job) const {
     std::string msg = read_all(log);
     std::replace(msg.begin(), msg.end(), '\n', ' ');
     if (msg.size() > 300) msg.resize(300);
-    throw std::runtime_error(
-        rc == 127 ? std::string("synthetic video: the ffmpeg program could not be run; install "
-                                "it (sudo apt-get install ffmpeg)")
-                  : "synthetic video: ffmpeg failed (exit " + std::to_string(rc) + ", codec " +
-                        cfg_.video_codec + ", " + std::to_string(fr[0].width) + "x" +
-                        std::to_string(fr[0].height) + "): " + msg);
+    while (!msg.empty() && msg.back() == ' ') msg.pop_back();
+    if (rc == 127) {
+      throw std::runtime_error(
+          "synthetic video: the ffmpeg program could not be run; install it (sudo apt-get "
+          "install ffmpeg)");
+    }
+    // Almost always a setting ffmpeg refuses (encoder, container, size): a usage error.
+    throw ConfigError("--video-codec " + cfg_.video_codec + ": ffmpeg failed to encode the " +
+                      std::to_string(fr[0].width) + "x" + std::to_string(fr[0].height) + " " +
+                      (mp4 ? "mp4" : "webm") + " video (exit " + std::to_string(rc) + "): " + msg);
   }
   return std::string(mp4 ? "data:video/mp4;base64," : "data:video/webm;base64,") +
          base64_encode(read_all(out));

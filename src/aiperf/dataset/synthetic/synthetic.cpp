@@ -189,21 +189,16 @@ void add_videos(const config::Config& cfg, const RngManager& rngs, Dataset& ds) 
 /// items per turn, named image_url / input_audio / video_url, in dataset order, each modality on
 /// its own random streams.
 void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
-  using Kind = MediaItem::Kind;
-  auto fill = [&](Kind kind, const char* name, int64_t batch, auto& generator) {
+  if (cfg.images_enabled()) add_images(cfg, rngs, ds);
+  if (cfg.audio_enabled()) {  // cheap: one after another
+    media::AudioGenerator gen(cfg, rngs);
     for (auto& conv : ds.conversations) {
       for (auto& turn : conv.turns) {
-        for (int64_t i = 0; i < batch; ++i) {
-          std::string content = generator.generate();
-          if (!content.empty()) turn.media.push_back({kind, name, std::move(content)});
+        for (int64_t i = 0; i < cfg.audio_batch_size; ++i) {
+          turn.media.push_back({MediaItem::Kind::kAudio, "input_audio", gen.generate()});
         }
       }
     }
-  };
-  if (cfg.images_enabled()) add_images(cfg, rngs, ds);
-  if (cfg.audio_enabled()) {
-    media::AudioGenerator gen(cfg, rngs);
-    fill(Kind::kAudio, "input_audio", cfg.audio_batch_size, gen);
   }
   if (cfg.video_enabled()) add_videos(cfg, rngs, ds);
 }

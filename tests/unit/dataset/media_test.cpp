@@ -316,6 +316,71 @@ TEST(Media, SameSeedSameBytesOtherSeedOther) {
   EXPECT_NE(make(3), make(4));
 }
 
+TEST(MediaFiles, LocalPathsAreInlinedOthersKept) {
+  const std::string dir = ::testing::TempDir() + "/media_files";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  RgbImage px{2, 1, {1, 2, 3, 4, 5, 6}};
+  const std::string png = encode_png(px), jpg = encode_jpeg(px);
+  std::ofstream(dir + "/a.png", std::ios::binary) << png;
+  std::ofstream(dir + "/b.JPG", std::ios::binary) << jpg;
+  std::ofstream(dir + "/c.wav", std::ios::binary) << "RIFFxxxx";
+  std::ofstream(dir + "/d.webm", std::ios::binary) << "\x1a\x45\xdf\xa3";
+  std::ofstream(dir + "/e.gif", std::ios::binary) << "GIF89a";
+  std::ofstream(dir + "/f.ogg", std::ios::binary) << "OggS";
+  using Kind = MediaItem::Kind;
+  auto run = [](Kind k, const std::string& content) {
+    MediaItem m{k, "x", content};
+    inline_media_file(m);
+    return m.content;
+  };
+  EXPECT_EQ(run(Kind::kImage, dir + "/a.png"), "data:image/png;base64," + base64_encode(png));
+  EXPECT_EQ(run(Kind::kImage, dir + "/b.JPG"), "data:image/jpeg;base64," + base64_encode(jpg));
+  EXPECT_EQ(run(Kind::kAudio, dir + "/c.wav"), "wav," + base64_encode("RIFFxxxx"));
+  EXPECT_EQ(run(Kind::kVideo, dir + "/d.webm"), "data:video/webm;base64,GkXfow==");
+  // Kept as written: URLs, data URLs, encoded audio, paths that name no file.
+  for (const char* kept : {"http://host/x.png", "https://h:8/a.png", "data:image/png;base64,AA",
+                           "/no/such/file.png"}) {
+    EXPECT_EQ(run(Kind::kImage, kept), kept);
+  }
+  EXPECT_EQ(run(Kind::kAudio, "mp3,AAAA"), "mp3,AAAA");
+  EXPECT_EQ(run(Kind::kAudio, "WAV,AAAA"), "WAV,AAAA");
+  auto error = [&](Kind k, const std::string& content) {
+    try {
+      run(k, content);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(error(Kind::kImage, dir + "/e.gif").find("not one of the supported image formats"),
+            std::string::npos);
+  EXPECT_NE(error(Kind::kAudio, dir + "/f.ogg").find("'.ogg' is not one of the supported audio"),
+            std::string::npos);
+  EXPECT_NE(error(Kind::kVideo, dir + "/a.png").find("supported video formats: mp4, webm"),
+            std::string::npos);
+}
+
+TEST(MediaFiles, SingleTurnFileWithALocalImage) {
+  testing::HalvingTokenizer tok;
+  const std::string dir = ::testing::TempDir() + "/media_st";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string png = encode_png(RgbImage{1, 1, {9, 9, 9}});
+  std::ofstream(dir + "/pic.png", std::ios::binary) << png;
+  std::ofstream(dir + "/in.jsonl")
+      << "{\"text\": \"look\", \"image\": \"" << dir << "/pic.png\"}\n";
+  config::Config c;
+  c.models = {"m"};
+  c.input_file = dir + "/in.jsonl";
+  c.custom_dataset_type = config::CustomDatasetType::kSingleTurn;
+  Dataset ds = load_custom(c, tok, RngManager(uint64_t(1)));
+  ASSERT_EQ(ds.conversations.size(), 1u);
+  ASSERT_EQ(ds.conversations[0].turns[0].media.size(), 1u);
+  EXPECT_EQ(ds.conversations[0].turns[0].media[0].content,
+            "data:image/png;base64," + base64_encode(png));
+}
+
 bool have_ffmpeg() {
   return std::system("ffmpeg -version > /dev/null 2>&1") == 0;
 }

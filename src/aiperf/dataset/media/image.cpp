@@ -191,6 +191,10 @@ std::string encode_jpeg(const RgbImage& img, int quality) {
   cinfo.in_color_space = JCS_RGB;
   jpeg_set_defaults(&cinfo);
   jpeg_set_quality(&cinfo, quality, TRUE);
+  for (int c = 0; c < cinfo.num_components; ++c) {  // 4:4:4, no chroma subsampling (as AIPerf)
+    cinfo.comp_info[c].h_samp_factor = 1;
+    cinfo.comp_info[c].v_samp_factor = 1;
+  }
   jpeg_start_compress(&cinfo, TRUE);
   while (cinfo.next_scanline < cinfo.image_height) {
     JSAMPROW row =

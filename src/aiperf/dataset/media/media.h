@@ -14,8 +14,18 @@
 
 #include "aiperf/common/rng.h"
 #include "aiperf/config/config.h"
+#include "aiperf/dataset/dataset.h"
 
 namespace aiperf::dataset::media {
+
+/// A media string from a dataset file (spec §4.5), as AIPerf converts it: data URLs, audio already
+/// written "<wav|mp3>,<base64>" and URLs with a scheme and a host stay as they are; anything else
+/// is a local file path (relative to the working directory). An existing file is read and
+/// inlined: images (PNG or JPEG, by signature) as `data:image/<png|jpeg>;base64,...` with the
+/// file's own bytes, audio (.wav, .mp3) as "<wav|mp3>,<base64>", video (.mp4, .webm) as
+/// `data:video/<fmt>;base64,...`; a path naming no file is left as written. Throws
+/// aiperf::InputError naming the file for an unsupported format or a read error.
+void inline_media_file(MediaItem& item);
 
 /// Standard base64 (RFC 4648, with padding, no line breaks).
 std::string base64_encode(std::string_view bytes);
@@ -28,7 +38,8 @@ struct RgbImage {
 };
 
 std::string encode_png(const RgbImage& img);
-std::string encode_jpeg(const RgbImage& img, int quality = 75);
+/// JPEG at `quality` with 4:4:4 sampling (AIPerf saves JPEG at quality 85, subsampling 0).
+std::string encode_jpeg(const RgbImage& img, int quality = 85);
 /// Decodes a PNG or JPEG file's bytes (by signature) to RGB (alpha dropped, grey expanded,
 /// 16-bit reduced). Throws aiperf::InputError naming `what` when the bytes are not a readable
 /// image.

@@ -310,7 +310,8 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
     for (auto& conv : ds.conversations) {
       Turn& first = conv.turns.front();
       const std::string& prefix = pool[size_t(prefix_rng.randrange(int64_t(pool.size())))];
-      first.text = prefix + " " + first.text;
+      first.text =
+          first.text.empty() ? prefix : prefix + " " + first.text;  // --isl 0: prefix alone
       first.input_tokens = int64_t(tok.count(first.text));
     }
   }

@@ -60,6 +60,11 @@ size_t release_rendered_text(dataset::Conversation& conv) {
   }
   size_t n = t.text.capacity();
   std::string().swap(t.text);
+  // Media data URLs likewise; the items stay (their kinds are counted, e.g. num_images).
+  for (dataset::MediaItem& m : t.media) {
+    n += m.content.capacity();
+    std::string().swap(m.content);
+  }
   return n;
 }
 

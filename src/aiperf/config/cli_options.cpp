@@ -204,7 +204,8 @@ void resolve_dataset_source(ParseState& st) {
     for (const char* f :
          {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--shared-system-prompt-length",
           "--user-context-prompt-length", "--prompt-input-tokens-mean",
-          "--prompt-input-tokens-stddev", "--prompt-batch-size", "--seq-dist"}) {
+          "--prompt-input-tokens-stddev", "--prompt-batch-size", "--seq-dist", "--image-batch-size",
+          "--image-source", "--image-source-sampling", "--audio-batch-size", "--video-batch-size"}) {
       if (st.given(f)) flags += (flags.empty() ? "" : ", ") + typed_name(st, f);
     }
     if (!flags.empty()) {
@@ -450,6 +451,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
   }
   c.extra_inputs_json = st.extra_inputs.dump();
   resolve_dataset_source(st);
+  detail::resolve_media(st);
   resolve_timing(st);
   resolve_stop(st);
 

@@ -31,6 +31,12 @@ enum class CustomDatasetType {
   kSageMakerDataCapture
 };
 enum class SamplingStrategy { kSequential, kRandom, kShuffle };
+// Synthetic media (spec §1.3 "Audio/Image/Video Input", §4.7).
+enum class ImageFormat { kPng, kJpeg, kRandom };
+enum class ImageSourceSampling { kRandomWithReplacement, kShuffleCycle, kSequentialCycle };
+enum class AudioFormat { kWav, kMp3 };
+enum class VideoSynthType { kMovingShapes, kGridClock, kNoise };
+enum class VideoFormat { kWebm, kMp4 };
 
 const char* to_string(EndpointType t);    // "chat", "completions"
 const char* to_string(ArrivalPattern p);  // "poisson", ...
@@ -122,6 +128,44 @@ struct Config {
   double synthesis_output_len_multiplier = 1.0;
   std::optional<int64_t> synthesis_max_isl;
   std::optional<int64_t> synthesis_max_osl;
+
+  // ---- Synthetic media (spec §1.3, §4.7). A modality is on when its enabled() helper says so.
+  double image_width_mean = 0.0;  // px
+  double image_width_stddev = 0.0;
+  double image_height_mean = 0.0;
+  double image_height_stddev = 0.0;
+  int64_t image_batch_size = 1;  // images per turn
+  ImageFormat image_format = ImageFormat::kPng;
+  std::string image_source = "noise";  // "noise", "assets" or a directory of images
+  ImageSourceSampling image_source_sampling = ImageSourceSampling::kRandomWithReplacement;
+  int64_t audio_batch_size = 1;  // audio clips per turn
+  double audio_length_mean_s = 0.0;
+  double audio_length_stddev_s = 0.0;
+  AudioFormat audio_format = AudioFormat::kWav;
+  std::vector<int64_t> audio_depths{16};             // bits: 8, 16, 24, 32
+  std::vector<double> audio_sample_rates_khz{16.0};  // values given > 96 were Hz (divided)
+  int64_t audio_num_channels = 1;
+  int64_t video_batch_size = 1;  // videos per turn
+  double video_duration_s = 5.0;
+  int64_t video_fps = 4;
+  std::optional<int64_t> video_width;  // px; both or neither
+  std::optional<int64_t> video_height;
+  VideoSynthType video_synth_type = VideoSynthType::kMovingShapes;
+  VideoFormat video_format = VideoFormat::kWebm;
+  std::string video_codec = "libvpx-vp9";        // any ffmpeg encoder name
+  double video_audio_sample_rate = 44100;        // Hz (values <= 1000 are kHz)
+  int64_t video_audio_num_channels = 0;          // 0 = no audio track
+  std::optional<std::string> video_audio_codec;  // aac|libvorbis|libopus; unset: by format
+  int64_t video_audio_depth = 16;
+
+  bool images_enabled() const {
+    return image_width_mean > 0 && image_height_mean > 0 && image_batch_size > 0;
+  }
+  bool audio_enabled() const { return audio_length_mean_s > 0 && audio_batch_size > 0; }
+  bool video_enabled() const {
+    return video_width && video_height && *video_width > 0 && *video_height > 0 &&
+           video_batch_size > 0;
+  }
 
   // ---- Goodput: (metric tag, threshold in display unit), in order given
   std::vector<std::pair<std::string, double>> goodput;

@@ -141,6 +141,45 @@ nlohmann::json redacted_config_json(const Config& c) {
     if (c.user_context_prompt_length) {
       dataset["prefix_prompts"]["user_context_length"] = *c.user_context_prompt_length;
     }
+    // Synthetic media, shaped like AIPerf's dataset images / audio / video sections.
+    static constexpr const char* kImageFormats[] = {"png", "jpeg", "random"};
+    static constexpr const char* kSampling[] = {"random-with-replacement", "shuffle-cycle",
+                                                "sequential-cycle"};
+    static constexpr const char* kSynth[] = {"moving_shapes", "grid_clock", "noise"};
+    if (c.images_enabled()) {
+      dataset["images"] = {
+          {"batch_size", c.image_batch_size},
+          {"width", {{"mean", c.image_width_mean}, {"stddev", c.image_width_stddev}}},
+          {"height", {{"mean", c.image_height_mean}, {"stddev", c.image_height_stddev}}},
+          {"format", kImageFormats[int(c.image_format)]},
+          {"source", c.image_source},
+          {"source_sampling", kSampling[int(c.image_source_sampling)]}};
+    }
+    if (c.audio_enabled()) {
+      dataset["audio"] = {
+          {"batch_size", c.audio_batch_size},
+          {"length", {{"mean", c.audio_length_mean_s}, {"stddev", c.audio_length_stddev_s}}},
+          {"format", c.audio_format == AudioFormat::kWav ? "wav" : "mp3"},
+          {"sample_rates", c.audio_sample_rates_khz},
+          {"depths", c.audio_depths},
+          {"channels", c.audio_num_channels}};
+    }
+    if (c.video_enabled()) {
+      dataset["video"] = {{"batch_size", c.video_batch_size},
+                          {"duration", c.video_duration_s},
+                          {"fps", c.video_fps},
+                          {"width", *c.video_width},
+                          {"height", *c.video_height},
+                          {"synth_type", kSynth[int(c.video_synth_type)]},
+                          {"format", c.video_format == VideoFormat::kWebm ? "webm" : "mp4"},
+                          {"codec", c.video_codec}};
+      if (c.video_audio_num_channels > 0) {
+        dataset["video"]["audio"] = {{"sample_rate", c.video_audio_sample_rate},
+                                     {"channels", c.video_audio_num_channels},
+                                     {"depth", c.video_audio_depth}};
+        if (c.video_audio_codec) dataset["video"]["audio"]["codec"] = *c.video_audio_codec;
+      }
+    }
   }
   if (c.dataset_sampling_strategy) dataset["sampling"] = to_string(*c.dataset_sampling_strategy);
 

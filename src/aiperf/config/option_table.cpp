@@ -54,6 +54,9 @@ const std::vector<std::string_view> kHelpGroups = {
     "Prefix Prompt",
     "Input Sequence Length (ISL)",
     "Output Sequence Length (OSL)",
+    "Audio Input",
+    "Image Input",
+    "Video Input",
     "Synthesis",
     "Load Generator",
     "Warmup",
@@ -65,7 +68,10 @@ const std::vector<std::string_view> kHelpGroups = {
     "Help",
 };
 
-const std::vector<OptionSpec>& option_table() {
+namespace {
+
+/// Every option but the media rows (media_options.cpp).
+const std::vector<OptionSpec>& core_options() {
   static const std::vector<OptionSpec> kTable = {
       // ---------------------------------------------------------------- Endpoint
       {{"--model-names", "--model", "-m"},
@@ -326,11 +332,12 @@ const std::vector<OptionSpec>& option_table() {
        "<int>",
        "550",
        "Input Sequence Length (ISL)",
-       "Mean length of the synthetic prompts, in tokens. Must be >= 1.",
+       "Mean length of the synthetic prompts, in tokens. 0 sends no text (then images, audio "
+       "or video must be on). Must be >= 0.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
-         st.cfg.isl_mean = parse_int_at_least(flag, one(values), 1, true);
+         st.cfg.isl_mean = parse_int_at_least(flag, one(values), 0, true);
        }},
       {{"--prompt-input-tokens-stddev", "--synthetic-input-tokens-stddev", "--isl-stddev"},
        ValueKind::kValue,
@@ -1037,6 +1044,18 @@ const std::vector<OptionSpec>& option_table() {
        [](ParseState&, std::string_view, const std::vector<std::string>&) {}},
   };
   return kTable;
+}
+
+}  // namespace
+
+const std::vector<OptionSpec>& option_table() {
+  static const std::vector<OptionSpec> kAll = [] {
+    std::vector<OptionSpec> t = core_options();
+    std::vector<OptionSpec> media = media_options();
+    t.insert(t.end() - 1, media.begin(), media.end());  // before --help, the last row
+    return t;
+  }();
+  return kAll;
 }
 
 }  // namespace aiperf::config::detail

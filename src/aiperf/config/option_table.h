@@ -68,4 +68,17 @@ extern const std::vector<std::string_view> kHelpGroups;
 /// Every option, in help order within each group.
 const std::vector<OptionSpec>& option_table();
 
+/// The Audio / Image / Video Input rows (media_options.cpp); option_table() includes them.
+std::vector<OptionSpec> media_options();
+
+/// Cross-option rules of the media flags (spec §1.4); run by resolve() after the dataset source
+/// is known. Throws ConfigError naming the flag.
+void resolve_media(ParseState& st);
+
+/// True for file names whose extension is an image format we decode (.png, .jpg, .jpeg, ...).
+bool is_image_file_name(const std::string& name);
+
+/// Full path of an executable `name` found on $PATH, if any.
+std::optional<std::string> find_program(const std::string& name);
+
 }  // namespace aiperf::config::detail

@@ -137,6 +137,15 @@ void compute_valid(const record::ProcessedRecord& r, const RunContext& ctx, Reco
   if (requested && osl && *requested != 0) osl_diff = (*osl - *requested) / *requested * 100.0;
   osl_diff = e.put(M::kOslMismatchDiffPct, osl_diff);
 
+  // Images (spec §2.5): image contents over every turn of the request; none -> no value.
+  Opt images;
+  if (r.num_images > 0) images = static_cast<double>(r.num_images);
+  images = e.put(M::kNumImages, images);
+  if (images && latency && *latency > 0) {
+    e.put(M::kImageThroughput, *images / (*latency / 1e9));
+    e.put(M::kImageLatency, (*latency / 1e6) / *images);
+  }
+
   if (r.usage) compute_usage(*r.usage, e, isl, osl, reasoning, ctx);
 
   // aiperf-C++ extensions: measured from the time the schedule wanted the request sent.

@@ -59,6 +59,8 @@ struct ProcessedRecord {
   std::optional<int64_t> output_tokens;  // non-reasoning
   std::optional<int64_t> reasoning_tokens;
   std::optional<int64_t> requested_osl;  // the turn's max_tokens, if sent
+  /// Image items over every turn sent with this request (history and the current turn).
+  int64_t num_images = 0;
   std::optional<Usage> usage;
 
   /// Valid = no error and >= 1 content response with timestamps in order (spec §2.1).

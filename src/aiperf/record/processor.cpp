@@ -200,6 +200,13 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
   r.start_wall_ns = raw.start_wall_ns;
   r.http_status = raw.http_status;
   if (turn.max_tokens) r.requested_osl = *turn.max_tokens;
+  auto images_of = [](const dataset::Turn& t) {
+    int64_t n = 0;
+    for (const auto& m : t.media) n += m.kind == dataset::MediaItem::Kind::kImage ? 1 : 0;
+    return n;
+  };
+  r.num_images = images_of(turn);
+  for (const dataset::Turn& t : ctx.history) r.num_images += images_of(t);
   if (keep_raw_) {
     r.payload.assign(payload_sent);
     r.raw_responses.reserve(raw.events.size());

@@ -291,6 +291,57 @@ TEST(ProfileAliases, EveryNameWorks) {
        [](const Config& c) { return c.synthesis_max_isl == 100; }},
       {{"-m", "a", "--synthesis-max-osl", "100"},
        [](const Config& c) { return c.synthesis_max_osl == 100; }},
+      // Audio / Image / Video Input (spec §1.3)
+      {{"-m", "a", "--audio-length-mean", "0.5", "--audio-batch-size", "2"},
+       [](const Config& c) { return c.audio_length_mean_s == 0.5 && c.audio_batch_size == 2; }},
+      {{"-m", "a", "--audio-length-mean", "0.5", "--batch-size-audio", "2"},
+       [](const Config& c) { return c.audio_batch_size == 2; }},
+      {{"-m", "a", "--audio-length-mean", "0.5", "--audio-length-stddev", "0.1"},
+       [](const Config& c) { return c.audio_length_stddev_s == 0.1; }},
+      {{"-m", "a", "--audio-format", "mp3"},
+       [](const Config& c) { return c.audio_format == AudioFormat::kMp3; }},
+      {{"-m", "a", "--audio-depths", "24"},
+       [](const Config& c) { return c.audio_depths == std::vector<int64_t>{24}; }},
+      {{"-m", "a", "--audio-sample-rates", "44.1"},
+       [](const Config& c) { return c.audio_sample_rates_khz == std::vector<double>{44.1}; }},
+      {{"-m", "a", "--audio-num-channels", "2"},
+       [](const Config& c) { return c.audio_num_channels == 2; }},
+      {{"-m", "a", "--image-width-mean", "8", "--image-height-mean", "9"},
+       [](const Config& c) { return c.image_width_mean == 8 && c.image_height_mean == 9; }},
+      {{"-m", "a", "--image-width-mean", "8", "--image-height-mean", "9", "--image-width-stddev",
+        "1", "--image-height-stddev", "2"},
+       [](const Config& c) { return c.image_width_stddev == 1 && c.image_height_stddev == 2; }},
+      {{"-m", "a", "--image-batch-size", "3"},
+       [](const Config& c) { return c.image_batch_size == 3; }},
+      {{"-m", "a", "--batch-size-image", "3"},
+       [](const Config& c) { return c.image_batch_size == 3; }},
+      {{"-m", "a", "--image-format", "jpeg"},
+       [](const Config& c) { return c.image_format == ImageFormat::kJpeg; }},
+      {{"-m", "a", "--image-source", "assets", "--image-source-sampling", "sequential-cycle"},
+       [](const Config& c) {
+         return c.image_source == "assets" &&
+                c.image_source_sampling == ImageSourceSampling::kSequentialCycle;
+       }},
+      {{"-m", "a", "--video-batch-size", "0", "--video-duration", "2", "--video-fps", "8"},
+       [](const Config& c) {
+         return c.video_batch_size == 0 && c.video_duration_s == 2 && c.video_fps == 8;
+       }},
+      {{"-m", "a", "--batch-size-video", "2"},
+       [](const Config& c) { return c.video_batch_size == 2; }},
+      {{"-m", "a", "--video-width", "64", "--video-height", "48", "--video-batch-size", "0"},
+       [](const Config& c) { return c.video_width == 64 && c.video_height == 48; }},
+      {{"-m", "a", "--video-synth-type", "grid_clock", "--video-format", "mp4", "--video-codec",
+        "libx264"},
+       [](const Config& c) {
+         return c.video_synth_type == VideoSynthType::kGridClock &&
+                c.video_format == VideoFormat::kMp4 && c.video_codec == "libx264";
+       }},
+      {{"-m", "a", "--video-audio-sample-rate", "16000", "--video-audio-num-channels", "2",
+        "--video-audio-codec", "libopus", "--video-audio-depth", "24"},
+       [](const Config& c) {
+         return c.video_audio_sample_rate == 16000 && c.video_audio_num_channels == 2 &&
+                c.video_audio_codec == "libopus" && c.video_audio_depth == 24;
+       }},
       {{"-m", "a", "--user-centric-rate", "2", "--num-users", "3", "--session-turns-mean", "2"},
        [](const Config& c) {
          return c.timing_mode == TimingMode::kUserCentric && c.user_centric_rate == 2.0 &&
@@ -423,7 +474,7 @@ TEST(ProfileNumbers, Ranges) {
                "--warmup-request-count: must be >= 1 (got 0)");
   EXPECT_ERROR(Args({"-m", "a", "--warmup-duration", "0"}),
                "--warmup-duration: must be > 0 (got 0)");
-  EXPECT_ERROR(Args({"-m", "a", "--isl", "0"}), "--isl: must be >= 1 (got 0)");
+  EXPECT_ERROR(Args({"-m", "a", "--isl", "-1"}), "--isl: must be >= 0 (got -1)");
   EXPECT_ERROR(Args({"-m", "a", "--isl-stddev", "-1"}), "--isl-stddev: must be >= 0 (got -1)");
   EXPECT_ERROR(Args({"-m", "a", "--osl", "0"}), "--osl: must be >= 1 (got 0)");
   EXPECT_ERROR(Args({"-m", "a", "--osl-stddev", "-0.5"}), "--osl-stddev: must be >= 0 (got -0.5)");

@@ -295,6 +295,26 @@ TEST(RecordProcessor, RawTurnsCountTheTextOfTheirBody) {
   EXPECT_EQ(p.count_input_tokens(e.conv, {}, e.turn), 0);
 }
 
+TEST(RecordProcessor, ImagesCountedOverTheWholeRequestNotAsTokens) {
+  Env e;
+  using Kind = dataset::MediaItem::Kind;
+  e.turn.media = {{Kind::kImage, "image_url", "data:image/png;base64,AAAA"},
+                  {Kind::kAudio, "input_audio", "wav,AAAA"},
+                  {Kind::kImage, "image_url", "data:image/png;base64,BBBB"}};
+  std::vector<dataset::Turn> hist(2);
+  hist[0].text = "q1";
+  hist[0].media = {{Kind::kImage, "image_url", "data:image/jpeg;base64,CCCC"}};
+  hist[1].role = "assistant";
+  hist[1].text = "a1";
+  RequestContext ctx;
+  ctx.history = hist;
+  auto r = e.run(stream({{110, chunk("ok")}, {120, kFinish}}), ctx);
+  ASSERT_TRUE(r.valid());
+  EXPECT_EQ(r.num_images, 3);     // two in this turn, one earlier in the session
+  EXPECT_EQ(r.input_tokens, 11);  // "q1 a1 hello": media are not tokens (spec §2.6)
+  EXPECT_EQ(e.run(stream({{110, chunk("ok")}})).num_images, 2);
+}
+
 TEST(RecordProcessor, RawExportKeepsPayloadAndResponses) {
   Env e;
   e.cfg.export_level = config::ExportLevel::kRaw;

@@ -28,6 +28,31 @@ TEST(RecordMetrics, StreamingTimingFromContentResponses) {
   EXPECT_DOUBLE_EQ(*v.get(MetricId::kRequestCount), 1);
 }
 
+TEST(RecordMetrics, ImageCountThroughputAndLatency) {
+  RunContext ctx = context(false);
+  ctx.supports_images = true;
+  ctx.finalize();
+  auto r = make_record(0, {4'000'000}, 3, 10);  // 4 ms
+  r.num_images = 2;
+  const auto v = compute(r, ctx);
+  EXPECT_DOUBLE_EQ(*v.get(MetricId::kNumImages), 2);
+  EXPECT_DOUBLE_EQ(*v.get(MetricId::kImageThroughput), 2 / 0.004);  // images/sec
+  EXPECT_DOUBLE_EQ(*v.get(MetricId::kImageLatency), 4.0 / 2);       // ms/image
+  EXPECT_DOUBLE_EQ(*v.get(MetricId::kInputSequenceLength), 10);     // text only
+  // No images: no value for any of the three.
+  r.num_images = 0;
+  EXPECT_FALSE(compute(r, ctx).has(MetricId::kNumImages));
+  EXPECT_FALSE(compute(r, ctx).has(MetricId::kImageThroughput));
+  // An endpoint without image support (completions): never computed.
+  r.num_images = 2;
+  EXPECT_FALSE(compute(r, context(false)).has(MetricId::kNumImages));
+  const MetricInfo& m = metric_info(MetricId::kImageLatency);
+  EXPECT_EQ(m.tag, "image_latency");
+  EXPECT_EQ(m.display_unit, "ms/image");
+  EXPECT_EQ(m.display_order, 861);
+  EXPECT_TRUE(m.has(kSupportsImageOnly));
+}
+
 TEST(RecordMetrics, ItlNeedsTwoOutputTokensAndIncludesReasoning) {
   auto ctx = context(true);
   auto one = make_record(0, {100, 300}, /*out=*/1);

@@ -18,6 +18,7 @@
 #include "aiperf/dataset/custom/parallel.h"
 #include "aiperf/dataset/custom/records.h"
 #include "aiperf/dataset/custom/synthesis.h"
+#include "aiperf/dataset/media/media.h"
 
 namespace aiperf::dataset {
 
@@ -118,6 +119,7 @@ struct Loader {
     if (!r.role.empty()) t.role = r.role;
     t.texts = std::move(r.texts);
     t.media = std::move(r.media);
+    for (MediaItem& m : t.media) media::inline_media_file(m);  // local paths -> base64
     t.extra_json = std::move(r.extra_json);
     if (r.timestamp_ms) t.timestamp_ms = ms(*r.timestamp_ms);
     if (r.delay_ms) t.delay_ms = ms(*r.delay_ms);

@@ -6,6 +6,7 @@
 
 #include "aiperf/common/error.h"
 #include "aiperf/dataset/custom/records.h"
+#include "aiperf/dataset/media/media.h"
 
 namespace aiperf::dataset::custom {
 
@@ -31,6 +32,7 @@ std::vector<Conversation> build_random_pool(const std::string& path, int64_t ent
     for_each_line(file, [&](std::string_view line, const SourcePos& pos) {
       TurnRecord r;
       parse_turn_object(line, pos, TurnShape::kRandomPool, r, unknown);
+      for (MediaItem& m : r.media) media::inline_media_file(m);  // local paths -> base64
       if (!name.empty()) {
         for (auto& m : r.media) m.name = name;
       }

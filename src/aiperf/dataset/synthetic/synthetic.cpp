@@ -15,6 +15,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/dataset/dataset.h"
+#include "aiperf/dataset/media/media.h"
 
 namespace aiperf::dataset {
 
@@ -31,9 +32,14 @@ void validate(const config::Config& cfg) {
     throw ConfigError("--num-dataset-entries must be at least 1 (got " +
                       std::to_string(cfg.num_dataset_entries) + ")");
   }
-  if (cfg.isl_mean < 1) {
-    throw ConfigError("--isl must be at least 1 (got " + std::to_string(cfg.isl_mean) +
-                      "): with no text input all synthetic data are disabled");
+  if (cfg.isl_mean < 0) {
+    throw ConfigError("--isl must be >= 0 (got " + std::to_string(cfg.isl_mean) + ")");
+  }
+  if (cfg.isl_mean == 0 && !cfg.seq_dist && !cfg.images_enabled() && !cfg.audio_enabled() &&
+      !cfg.video_enabled()) {
+    throw ConfigError(
+        "--isl 0: All synthetic data are disabled. Please enable at least one of prompt, image, "
+        "audio, or video by setting the mean to a positive value.");
   }
   if (!(cfg.isl_stddev >= 0.0)) {
     throw ConfigError("--isl-stddev must be >= 0 (got " + num(cfg.isl_stddev) + ")");
@@ -96,6 +102,106 @@ void build_texts(const PromptGenerator& gen, std::vector<TextJob>& jobs) {
   for (auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+}
+
+/// Runs fn(i) for i in [0, n) on up to 8 threads; the first exception is rethrown.
+template <class Fn>
+void parallel_for(size_t n, Fn fn) {
+  size_t n_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  n_threads = std::min(n_threads, n);
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(n_threads);
+  auto work = [&](size_t t) {
+    try {
+      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(work, t);
+  if (n_threads > 0) work(0);
+  for (auto& th : threads) th.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+/// Images of every turn: the random draws in dataset order, then resizing and encoding (the
+/// costly part, no randomness) in parallel, a bounded chunk of images at a time.
+void add_images(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
+  media::ImageGenerator gen(cfg, rngs);
+  constexpr size_t kChunk = 64;  // bounds the raw pixels held at once
+  std::vector<media::ImageJob> jobs;
+  std::vector<Turn*> owners;
+  std::vector<std::string> urls;
+  auto flush = [&] {
+    urls.assign(jobs.size(), std::string());
+    parallel_for(jobs.size(), [&](size_t i) { urls[i] = media::ImageGenerator::encode(jobs[i]); });
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      owners[i]->media.push_back({MediaItem::Kind::kImage, "image_url", std::move(urls[i])});
+    }
+    jobs.clear();
+    owners.clear();
+  };
+  for (auto& conv : ds.conversations) {
+    for (auto& turn : conv.turns) {
+      for (int64_t i = 0; i < cfg.image_batch_size; ++i) {
+        jobs.push_back(gen.draw());
+        owners.push_back(&turn);
+        if (jobs.size() == kChunk) flush();
+      }
+    }
+  }
+  flush();
+}
+
+/// Videos of every turn: frames and audio drawn in dataset order, then one ffmpeg run per video,
+/// several at once (a chunk of 8 bounds the raw frames held).
+void add_videos(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
+  media::VideoGenerator gen(cfg, rngs);
+  constexpr size_t kChunk = 8;
+  std::vector<media::VideoJob> jobs;
+  std::vector<Turn*> owners;
+  std::vector<std::string> urls;
+  auto flush = [&] {
+    urls.assign(jobs.size(), std::string());
+    parallel_for(jobs.size(), [&](size_t i) { urls[i] = gen.encode(jobs[i]); });
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (urls[i].empty()) continue;  // shorter than one frame: no item (as AIPerf)
+      owners[i]->media.push_back({MediaItem::Kind::kVideo, "video_url", std::move(urls[i])});
+    }
+    jobs.clear();
+    owners.clear();
+  };
+  for (auto& conv : ds.conversations) {
+    for (auto& turn : conv.turns) {
+      for (int64_t i = 0; i < cfg.video_batch_size; ++i) {
+        jobs.push_back(gen.draw());
+        owners.push_back(&turn);
+        if (jobs.size() == kChunk) flush();
+      }
+    }
+  }
+  flush();
+}
+
+/// Images, audio and video items of every turn (spec §4.3, §4.7): --image-batch-size (etc.)
+/// items per turn, named image_url / input_audio / video_url, in dataset order, each modality on
+/// its own random streams.
+void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
+  if (cfg.images_enabled()) add_images(cfg, rngs, ds);
+  if (cfg.audio_enabled()) {  // cheap: one after another
+    media::AudioGenerator gen(cfg, rngs);
+    for (auto& conv : ds.conversations) {
+      for (auto& turn : conv.turns) {
+        for (int64_t i = 0; i < cfg.audio_batch_size; ++i) {
+          turn.media.push_back({MediaItem::Kind::kAudio, "input_audio", gen.generate()});
+        }
+      }
+    }
+  }
+  if (cfg.video_enabled()) add_videos(cfg, rngs, ds);
 }
 
 }  // namespace
@@ -162,10 +268,10 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
         auto [isl, osl] = seq_dist->sample(seq_dist_rng);
         turn.input_tokens = isl;
         turn.max_tokens = osl;
-      } else {
+      } else if (cfg.isl_mean > 0) {
         turn.input_tokens =
             sample_positive_normal_integer(length_rng, double(cfg.isl_mean), cfg.isl_stddev);
-      }
+      }  // --isl 0: a media-only turn, no text item
       const size_t n_models = cfg.models.size();
       size_t m = cfg.model_selection == config::ModelSelection::kRandom
                      ? size_t(model_rng.randrange(int64_t(n_models)))
@@ -193,6 +299,7 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
   for (auto& conv : ds.conversations) {
     for (auto& turn : conv.turns) {
       const int64_t isl = turn.input_tokens;
+      if (isl <= 0) continue;  // --isl 0: a media-only turn, no text item
       if (batch == 0) {
         turn.input_tokens = 0;
       } else if (batch == 1) {
@@ -218,6 +325,7 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
       for (auto& turn : conv.turns) join_batch(turn);
     }
   }
+  add_media(cfg, rngs, ds);
 
   // Prefix pool (spec §4.2): P prompts of L tokens; each first turn gets "<prefix> <prompt>"
   // (with a batch, every prompt of the first turn gets its own prefix, as AIPerf does).
@@ -233,7 +341,8 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
     for (auto& conv : ds.conversations) {
       Turn& first = conv.turns.front();
       if (batch == 1) {
-        first.text = draw() + " " + first.text;
+        const std::string& prefix = draw();
+        first.text = first.text.empty() ? prefix : prefix + " " + first.text;  // --isl 0
         first.input_tokens = int64_t(tok.count(first.text));
       } else {
         for (auto& t : first.texts) t = draw() + " " + t;

@@ -35,6 +35,7 @@ declare -A SOURCES=(
   [bailian_trace_fuzz]="src/aiperf/dataset/custom/bailian_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [single_turn_fuzz]="src/aiperf/dataset/custom/single_turn.cpp src/aiperf/dataset/custom/multi_turn.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
+  [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -44,6 +45,7 @@ declare -A LIBS=(
   [bailian_trace_fuzz]="-lsimdjson"
   [single_turn_fuzz]="-lsimdjson"
   [burst_gpt_trace_fuzz]="-lsimdjson"
+  [parquet_fuzz]="-lsnappy -lzstd -lz"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -82,6 +84,10 @@ seed_single_turn_fuzz() {
 }
 seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"
+}
+
+seed_parquet_fuzz() {
+  cp "$ROOT"/tests/data/parquet/*.parquet "$1/"
 }
 
 mkdir -p "$OUT"

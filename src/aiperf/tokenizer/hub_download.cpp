@@ -216,14 +216,16 @@ std::string http_get(const Url& u, const std::string& token, Response& r) {
   return "";
 }
 
-std::string endpoint() {
+}  // namespace
+
+std::string hub_endpoint() {
   const char* e = std::getenv("HF_ENDPOINT");
   std::string s = e && *e ? e : "https://huggingface.co";
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
 }
 
-std::string hf_token() {
+std::string hub_token() {
   if (const char* t = std::getenv("HF_TOKEN"); t && *t) return t;
   if (const char* t = std::getenv("HUGGING_FACE_HUB_TOKEN"); t && *t) return t;
   // huggingface-cli login stores the token at $HF_HOME/token.
@@ -237,6 +239,42 @@ std::string hf_token() {
   return "";
 }
 
+bool hub_offline() {
+  for (const char* name : {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"}) {
+    const char* v = std::getenv(name);
+    if (!v) continue;
+    std::string s = lower(v);
+    if (s == "1" || s == "on" || s == "yes" || s == "true") return true;
+  }
+  return false;
+}
+
+std::string hub_get(const std::string& url, const std::string& token, int& status,
+                    std::string& body) {
+  std::string current = url;
+  std::string first_host;
+  for (int hop = 0; hop < 6; ++hop) {
+    Url u;
+    if (!parse_url(current, u)) return "not an http(s) URL: " + current;
+    if (first_host.empty()) first_host = u.host;
+    Response r;
+    std::string err = http_get(u, u.host == first_host ? token : "", r);
+    if (!err.empty()) return err + " (" + u.host + ")";
+    if (r.status >= 300 && r.status < 400 && !r.header("location").empty()) {
+      std::string loc = r.header("location");
+      if (loc[0] == '/') loc = (u.tls ? "https://" : "http://") + u.host + ":" + u.port + loc;
+      current = loc;
+      continue;
+    }
+    status = r.status;
+    body = std::move(r.body);
+    return "";
+  }
+  return "too many redirects";
+}
+
+namespace {
+
 struct Fetched {
   int status = 0;
   std::string body, commit, etag;
@@ -245,14 +283,14 @@ struct Fetched {
 // GET <endpoint>/<id>/resolve/<rev>/<file>, following redirects. The commit and blob ids come
 // from the hub's own (first) response, as huggingface_hub reads them.
 Fetched fetch(const std::string& id, const std::string& rev, const std::string& file) {
-  std::string url = endpoint() + "/" + id + "/resolve/" + rev + "/" + file;
-  std::string token = hf_token();
+  std::string url = hub_endpoint() + "/" + id + "/resolve/" + rev + "/" + file;
+  std::string token = hub_token();
   Fetched f;
   std::string first_host;
   for (int hop = 0; hop < 6; ++hop) {
     Url u;
     if (!parse_url(url, u))
-      throw InputError("HF_ENDPOINT '" + endpoint() + "': not an http(s) URL; fix HF_ENDPOINT");
+      throw InputError("HF_ENDPOINT '" + hub_endpoint() + "': not an http(s) URL; fix HF_ENDPOINT");
     if (first_host.empty()) first_host = u.host;
     Response r;
     std::string err = http_get(u, u.host == first_host ? token : "", r);

@@ -123,6 +123,21 @@ TEST(Parquet, ListOfStringsNamedElement) {
             (std::vector<std::optional<int64_t>>{81, 82, 83, 84, 85, 86}));
 }
 
+TEST(Parquet, ManyPagesAndDictionaryFallbackToPlain) {
+  File f = File::open(kDir + "multipage.parquet");  // 2 row groups, up to 14 pages per chunk
+  ASSERT_EQ(f.num_rows(), 300);
+  auto text = strings(f.read_column("text"));
+  auto num = ints(f.read_column("num"));
+  ASSERT_EQ(text.size(), 300u);
+  ASSERT_EQ(num.size(), 300u);
+  for (int i = 0; i < 300; ++i) {
+    std::string want = "row " + std::to_string(i) + ": ";
+    for (int k = 0; k < i % 5; ++k) want += "xyz";
+    EXPECT_EQ(text[size_t(i)], i % 7 == 3 ? Opt() : Opt(want)) << i;
+    EXPECT_EQ(num[size_t(i)], int64_t(i) * 1000003) << i;
+  }
+}
+
 TEST(Parquet, MissingColumnAndParseFromMemory) {
   const std::string bytes = slurp(kDir + "blazedit.parquet");
   File f = File::parse("mem.parquet", bytes);

@@ -43,6 +43,12 @@ bool hub_offline();
 std::string hub_get(const std::string& url, const std::string& token, int& status,
                     std::string& body);
 
+/// hub_get, but a 200 response's body is streamed into `path` (created or truncated) instead of
+/// memory; `body` then stays empty, other statuses fill it as hub_get does. On an error the file
+/// may be partial: callers download to a temporary name and rename.
+std::string hub_get_to_file(const std::string& url, const std::string& token, int& status,
+                            std::string& body, const std::string& path);
+
 /// Loads hub model `id` from the cache, downloading it first unless HF_HUB_OFFLINE is set.
 /// Throws InputError when that is impossible.
 std::shared_ptr<const Tokenizer> load_from_hub(const std::string& id, const LoadOptions& opts);

@@ -61,12 +61,16 @@ void write_atomic(const fs::path& path, const std::string& data, const std::stri
 }
 
 /// GET with the hub token when `url` is on the hub's own host; throws on anything but 200.
-std::string fetch(const std::string& url, const std::string& what, const std::string& dest) {
+/// With `to_file`, the body is streamed into that file (large Parquet files never sit in
+/// memory) and "" is returned; otherwise the body is returned.
+std::string fetch(const std::string& url, const std::string& what, const std::string& dest,
+                  const std::string& to_file = "") {
   const std::string token =
       host_of(url) == host_of(tokenizer::hub_endpoint()) ? tokenizer::hub_token() : "";
   int status = 0;
   std::string body;
-  std::string err = tokenizer::hub_get(url, token, status, body);
+  std::string err = to_file.empty() ? tokenizer::hub_get(url, token, status, body)
+                                    : tokenizer::hub_get_to_file(url, token, status, body, to_file);
   const std::string by_hand =
       "; or fetch it by hand into " + dest + " (then HF_HUB_OFFLINE=1 works)";
   if (!err.empty()) {
@@ -82,6 +86,19 @@ std::string fetch(const std::string& url, const std::string& what, const std::st
                      by_hand);
   }
   return body;
+}
+
+/// Has the file Parquet's magic at both ends?
+bool looks_like_parquet(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary | std::ios::ate);
+  const std::streamoff size = f ? std::streamoff(f.tellg()) : 0;
+  if (size < 12) return false;
+  char head[4], tail[4];
+  f.seekg(0);
+  f.read(head, 4);
+  f.seekg(size - 4);
+  f.read(tail, 4);
+  return f && std::string_view(head, 4) == "PAR1" && std::string_view(tail, 4) == "PAR1";
 }
 
 }  // namespace
@@ -133,12 +150,20 @@ std::vector<std::string> hf_parquet_files(const HfSplit& s, const std::string& w
       }
     }
     for (size_t i : missing) {
-      std::string body = fetch(urls[i], what, file_path(i).string());
-      if (body.size() < 12 || body.compare(0, 4, "PAR1") != 0 ||
-          body.compare(body.size() - 4, 4, "PAR1") != 0) {
-        throw InputError(what + ": " + urls[i] + " is not a Parquet file");
+      fs::path tmp = file_path(i);
+      tmp += ".part." + std::to_string(getpid());
+      try {
+        fetch(urls[i], what, file_path(i).string(), tmp.string());
+      } catch (...) {
+        fs::remove(tmp, ec);
+        throw;
       }
-      write_atomic(file_path(i), body, what);
+      if (!looks_like_parquet(tmp)) {
+        fs::remove(tmp, ec);
+        throw InputError(what + ": " + urls[i] + " did not answer a Parquet file");
+      }
+      fs::rename(tmp, file_path(i), ec);
+      if (ec) throw InputError(what + ": cannot rename " + tmp.string() + ": " + ec.message());
     }
     if (!have_list) write_atomic(list_path, nlohmann::json(urls).dump(), what);
   }

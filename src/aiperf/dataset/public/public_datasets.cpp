@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aiperf/common/error.h"
+#include "aiperf/dataset/custom/parallel.h"
 #include "aiperf/dataset/public/download.h"
 #include "aiperf/dataset/public/hf_parquet.h"
 #include "aiperf/dataset/public/public_loaders.h"
@@ -244,7 +245,7 @@ std::vector<PromptTurns> instruction_prompts(const std::vector<parquet::File>& f
     }
     std::vector<std::vector<Value>> cols;  // template fields, by name order of first use
     std::vector<std::string> names;
-    std::vector<Value> prompt_col;
+    std::vector<Value> prompt_col;  // moved from as rows are taken
     if (info.prompt_template.empty()) prompt_col = f.read_column(column);
     for (int64_t r = 0; r < f.num_rows(); ++r) {
       std::string prompt;
@@ -267,9 +268,9 @@ std::vector<PromptTurns> instruction_prompts(const std::vector<parquet::File>& f
             });
         truthy = !prompt.empty();
       } else {
-        const Value& v = prompt_col[size_t(r)];
+        Value& v = prompt_col[size_t(r)];
         truthy = py_truthy(v);
-        if (truthy) prompt = py_str(v);
+        if (truthy) prompt = v.kind == Value::Kind::kBytes ? std::move(v.bytes) : py_str(v);
       }
       if (!truthy || py_strip(prompt).empty()) {
         ++skipped;
@@ -360,7 +361,6 @@ Dataset conversations_from_prompts(std::vector<PromptTurns> prompts, const confi
     for (auto& text : turns) {
       Turn t;
       t.text = std::move(text);
-      t.input_tokens = int64_t(tok.count(t.text));
       if (cfg.osl_mean) {
         t.max_tokens =
             sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
@@ -376,6 +376,10 @@ Dataset conversations_from_prompts(std::vector<PromptTurns> prompts, const confi
     }
     ds.conversations.push_back(std::move(conv));
   }
+  // Token counts last, on all cores (the random draws above stay in order).
+  custom::parallel_for(ds.conversations.size(), [&](size_t i) {
+    for (Turn& t : ds.conversations[i].turns) t.input_tokens = int64_t(tok.count(t.text));
+  });
   return ds;
 }
 

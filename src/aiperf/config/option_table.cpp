@@ -652,6 +652,19 @@ const std::vector<OptionSpec>& option_table() {
               "spec_al_mtbench", "instruct_coder", "blazedit_5k", "blazedit_10k"});
          st.cfg.public_dataset = one(values);
        }},
+      {{"--hf-subset"},
+       ValueKind::kValue,
+       "<name>",
+       "the dataset's own",
+       "Input",
+       "Subset (config) of a Hugging Face --public-dataset to load instead of the one AIPerf "
+       "uses for it (e.g. spec_al_mbpp: full -> sanitized).",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         if (one(values).empty()) throw ConfigError(std::string(flag) + ": empty subset name");
+         st.cfg.hf_subset = one(values);
+       }},
       {{"--custom-dataset-type"},
        ValueKind::kValue,
        "single_turn|multi_turn|mooncake_trace|bailian_trace|burst_gpt_trace|random_pool",

@@ -325,5 +325,34 @@ TEST(PublicLoaders, HubParquetDownloadsOnceThenWorksOffline) {
   fs::remove_all(cache);
 }
 
+TEST(PublicLoaders, HfSubsetOverridesTheConfig) {
+  auto cache = fs::temp_directory_path() / ("aiperf_hf_subset_" + std::to_string(getpid()));
+  setenv("AIPERF_DATASET_CACHE", cache.c_str(), 1);
+  setenv("HF_HUB_OFFLINE", "1", 1);
+  setenv("HF_ENDPOINT", "http://hub.invalid", 1);
+  auto tok = tokenizer::builtin();
+  config::Config c;
+  c.models = {"m"};
+  c.public_dataset = "spec_al_mbpp";
+  for (auto [subset, path] : {std::pair<const char*, const char*>{nullptr, "full/test"},
+                              {"sanitized", "sanitized/test"}}) {
+    if (subset) c.hf_subset = subset;
+    try {
+      load_dataset(c, *tok, RngManager(1));
+      ADD_FAILURE();
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(
+                    "fetch http://hub.invalid/api/datasets/google-research-datasets/mbpp/parquet/" +
+                    std::string(path) + " "),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  unsetenv("HF_HUB_OFFLINE");
+  unsetenv("HF_ENDPOINT");
+  unsetenv("AIPERF_DATASET_CACHE");
+  fs::remove_all(cache);
+}
+
 }  // namespace
 }  // namespace aiperf::dataset

@@ -428,8 +428,8 @@ Dataset load_public(const config::Config& cfg, const tokenizer::Tokenizer& tok,
     }
     case PublicKind::kInstruction:
     case PublicKind::kMtBench: {
-      HfSplit split{std::string(info->hf_repo),
-                    info->hf_subset.empty() ? "default" : std::string(info->hf_subset),
+      std::string subset = cfg.hf_subset.value_or(std::string(info->hf_subset));
+      HfSplit split{std::string(info->hf_repo), subset.empty() ? "default" : subset,
                     std::string(info->hf_split)};
       std::vector<parquet::File> files;
       for (const auto& p : hf_parquet_files(split, what)) files.push_back(parquet::File::open(p));

@@ -35,7 +35,7 @@ declare -A SOURCES=(
   [bailian_trace_fuzz]="src/aiperf/dataset/custom/bailian_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [single_turn_fuzz]="src/aiperf/dataset/custom/single_turn.cpp src/aiperf/dataset/custom/multi_turn.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
-  [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp"
+  [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(

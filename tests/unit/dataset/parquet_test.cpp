@@ -110,7 +110,8 @@ INSTANTIATE_TEST_SUITE_P(Files, SameRows,
                          ::testing::Values("snappy_dict.parquet", "gzip_dict.parquet",
                                            "zstd_plain.parquet", "uncompressed_plain.parquet",
                                            "v2_snappy_dict.parquet", "v2_zstd_plain.parquet",
-                                           "hyparquet_writer.parquet"));
+                                           "hyparquet_writer.parquet", "v2_delta.parquet",
+                                           "v2_delta_length.parquet"));
 
 TEST(Parquet, ListOfStringsNamedElement) {
   File f = File::open(kDir + "mt_bench.parquet");
@@ -135,6 +136,23 @@ TEST(Parquet, ManyPagesAndDictionaryFallbackToPlain) {
     for (int k = 0; k < i % 5; ++k) want += "xyz";
     EXPECT_EQ(text[size_t(i)], i % 7 == 3 ? Opt() : Opt(want)) << i;
     EXPECT_EQ(num[size_t(i)], int64_t(i) * 1000003) << i;
+  }
+}
+
+TEST(Parquet, DeltaEncodingsOverSeveralBlocks) {
+  File f = File::open(kDir + "delta_many.parquet");
+  ASSERT_EQ(f.num_rows(), 300);
+  auto text = strings(f.read_column("text"));
+  auto num = ints(f.read_column("num"));
+  auto small = ints(f.read_column("small"));
+  for (int64_t i = 0; i < 300; ++i) {
+    const std::string want =
+        "shared prefix " + std::to_string(i / 10) + " / item " + std::to_string(i);
+    EXPECT_EQ(text[size_t(i)], i % 11 == 5 ? Opt() : Opt(want)) << i;
+    EXPECT_EQ(num[size_t(i)], (i * i * 7919) % 100003 - 50000) << i;
+    EXPECT_EQ(small[size_t(i)],
+              i % 13 == 0 ? std::nullopt : std::optional<int64_t>((i * 37) % 1000 - 500))
+        << i;
   }
 }
 

@@ -75,7 +75,7 @@ struct File::Impl {
   size_t build(size_t index, size_t depth);
   LeafPath leaf_path(const std::string& column) const;
   void read_chunk(const ColumnChunk& c, const LeafPath& lp, int64_t rows, const std::string& col,
-                  std::vector<Value>& out) const;
+                  int64_t& budget, std::vector<Value>& out) const;
 };
 
 namespace {
@@ -213,8 +213,9 @@ void decode_plain(const File::Impl& f, int32_t type, std::string_view in, size_t
 }  // namespace
 
 void File::Impl::read_chunk(const ColumnChunk& c, const LeafPath& lp, int64_t rows,
-                            const std::string& col, std::vector<Value>& out) const {
-  const std::string where = "column '" + col + "': ";
+                            const std::string& col, int64_t& budget,
+                            std::vector<Value>& out) const {
+  const std::string where = "column '" + printable(col) + "': ";
   if (!c.has_meta) fail(where + "column chunk without metadata");
   if (c.type != lp.type) fail(where + "column chunk type disagrees with the schema");
   const int64_t file_size = int64_t(bytes.size());
@@ -238,6 +239,8 @@ void File::Impl::read_chunk(const ColumnChunk& c, const LeafPath& lp, int64_t ro
   std::string page, levels_buf;
   std::vector<uint32_t> rep, def, idx;
   std::vector<Value> vals;
+  std::vector<int64_t> ints;
+  std::vector<std::string> texts;
   while (values_seen < c.num_values) {
     if (pos >= chunk.size()) fail(where + "column chunk ends before all its values");
     PageHeader h;
@@ -323,8 +326,17 @@ void File::Impl::read_chunk(const ColumnChunk& c, const LeafPath& lp, int64_t ro
     }
     vals.clear();
     vals.reserve(present);
+    // Dictionary and DELTA_BYTE_ARRAY values can expand far beyond their bytes: `budget` bounds
+    // the text a column may decode to (see read_column).
+    auto spend = [&](size_t bytes) {
+      budget -= int64_t(bytes);
+      if (budget < 0) {
+        fail(where + "decodes to far more text than the file holds (over 64 MiB + 64x its size)");
+      }
+    };
     if (h.encoding == kPlain) {
       decode_plain(*this, lp.type, value_bytes, present, vals);
+      spend(value_bytes.size());
     } else if (h.encoding == kPlainDictionary || h.encoding == kRleDictionary) {
       if (!have_dict) fail(where + "dictionary-encoded page without a dictionary");
       if (present > 0) {
@@ -332,12 +344,33 @@ void File::Impl::read_chunk(const ColumnChunk& c, const LeafPath& lp, int64_t ro
         decode_hybrid(*this, value_bytes.substr(1), uint8_t(value_bytes[0]), present, idx);
         for (uint32_t k : idx) {
           if (k >= dict.size()) fail(where + "dictionary index out of range");
+          spend(dict[k].bytes.size());
           vals.push_back(dict[k]);
         }
       }
+    } else if (h.encoding == kDeltaBinaryPacked && lp.type != kByteArray) {
+      decode_delta_binary_packed(name, value_bytes, present, ints);
+      for (int64_t x : ints) {
+        Value v;
+        v.kind = Value::Kind::kInt;
+        v.integer = lp.type == kInt32 ? int64_t(int32_t(x)) : x;
+        vals.push_back(std::move(v));
+      }
+    } else if ((h.encoding == kDeltaLengthByteArray || h.encoding == kDeltaByteArray) &&
+               lp.type == kByteArray) {
+      decode_delta_byte_arrays(name, value_bytes, present, h.encoding == kDeltaByteArray,
+                               size_t(std::max<int64_t>(budget, 0)), texts);
+      for (std::string& t : texts) {
+        spend(t.size());
+        Value v;
+        v.kind = Value::Kind::kBytes;
+        v.bytes = std::move(t);
+        vals.push_back(std::move(v));
+      }
     } else {
       fail(where + "value encoding " + std::to_string(h.encoding) +
-           " is not supported (only PLAIN and dictionary)");
+           " is not supported for this column (PLAIN, dictionary, DELTA_BINARY_PACKED, "
+           "DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY are)");
     }
     // Assemble rows.
     size_t vi = 0;
@@ -418,9 +451,9 @@ LeafPath File::Impl::leaf_path(const std::string& column) const {
   for (size_t c : nodes[0].children) {
     if (nodes[c].e.name == column) top = &nodes[c];
   }
-  if (!top) fail("no column '" + column + "'");
+  if (!top) fail("no column '" + printable(column) + "'");
   if (top->leaves != 1) {
-    fail("column '" + column + "' is a nested group of " + std::to_string(top->leaves) +
+    fail("column '" + printable(column) + "' is a nested group of " + std::to_string(top->leaves) +
          " fields; only flat columns and lists of scalars are supported");
   }
   LeafPath lp;
@@ -428,7 +461,7 @@ LeafPath File::Impl::leaf_path(const std::string& column) const {
   int def = 0, rep = 0;
   for (const Node* n = top;; n = &nodes[n->children[0]]) {
     if (n->e.repetition == kRepeated) {
-      if (rep == 1) fail("column '" + column + "': lists of lists are not supported");
+      if (rep == 1) fail("column '" + printable(column) + "': lists of lists are not supported");
       lp.def_before_repeated = def;
       ++rep;
       ++def;
@@ -444,13 +477,29 @@ LeafPath File::Impl::leaf_path(const std::string& column) const {
   lp.max_def = def;
   lp.max_rep = rep;
   if (lp.type != kByteArray && lp.type != kInt32 && lp.type != kInt64) {
-    fail("column '" + column + "' has physical type " + std::to_string(lp.type) +
+    fail("column '" + printable(column) + "' has physical type " + std::to_string(lp.type) +
          "; only BYTE_ARRAY, INT32 and INT64 are supported");
   }
   return lp;
 }
 
 // ---- File ------------------------------------------------------------------------------
+
+std::string printable(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
 
 File::File(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 File::File(File&&) noexcept = default;
@@ -514,8 +563,9 @@ bool File::has_column(const std::string& name) const {
 std::vector<Value> File::read_column(const std::string& name) const {
   const LeafPath lp = impl_->leaf_path(name);
   std::vector<Value> out;
+  int64_t budget = (int64_t(64) << 20) + 64 * int64_t(impl_->bytes.size());
   for (const auto& g : impl_->meta.row_groups) {
-    impl_->read_chunk(g.columns[lp.leaf_index], lp, g.num_rows, name, out);
+    impl_->read_chunk(g.columns[lp.leaf_index], lp, g.num_rows, name, budget, out);
   }
   return out;
 }

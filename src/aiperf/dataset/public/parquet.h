@@ -54,4 +54,7 @@ class File {
   std::unique_ptr<Impl> impl_;
 };
 
+/// `s` with control characters written as \xNN: names from a file, safe in one-line messages.
+std::string printable(std::string_view s);
+
 }  // namespace aiperf::dataset::parquet

@@ -21,7 +21,15 @@ enum PhysicalType : int32_t {
 enum Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 enum Codec : int32_t { kUncompressed = 0, kSnappy = 1, kGzip = 2, kZstd = 6 };
 enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kDataPageV2 = 3 };
-enum Encoding : int32_t { kPlain = 0, kPlainDictionary = 2, kRle = 3, kRleDictionary = 8 };
+enum Encoding : int32_t {
+  kPlain = 0,
+  kPlainDictionary = 2,
+  kRle = 3,
+  kDeltaBinaryPacked = 5,
+  kDeltaLengthByteArray = 6,
+  kDeltaByteArray = 7,
+  kRleDictionary = 8,
+};
 
 struct SchemaElement {
   int32_t type = -1;  // PhysicalType, -1 for groups
@@ -69,5 +77,16 @@ FileMetaData parse_file_metadata(const std::string& name, std::string_view bytes
 
 /// Decodes one page header at the start of `bytes`; returns its length in bytes.
 size_t parse_page_header(const std::string& name, std::string_view bytes, PageHeader& out);
+
+/// DELTA_BINARY_PACKED: decodes `count` integers from the start of `in` into `out` (64-bit
+/// two's-complement arithmetic, as the format specifies) and returns the bytes it used.
+/// Throws InputError("<name>: ...").
+size_t decode_delta_binary_packed(const std::string& name, std::string_view in, size_t count,
+                                  std::vector<int64_t>& out);
+
+/// DELTA_LENGTH_BYTE_ARRAY (`prefixed` = false) or DELTA_BYTE_ARRAY (true): `count` byte
+/// strings from `in`, at most `max_bytes` of text in all (more is an InputError).
+void decode_delta_byte_arrays(const std::string& name, std::string_view in, size_t count,
+                              bool prefixed, size_t max_bytes, std::vector<std::string>& out);
 
 }  // namespace aiperf::dataset::parquet

@@ -129,7 +129,9 @@ bool py_truthy(const Value& v) {
 
 std::string columns_list(const parquet::File& f) {
   std::string out = "[";
-  for (const auto& c : f.columns()) out += (out.size() > 1 ? ", '" : "'") + c + "'";
+  for (const auto& c : f.columns()) {
+    out += (out.size() > 1 ? ", '" : "'") + parquet::printable(c) + "'";
+  }
   return out + "]";
 }
 

@@ -4,9 +4,9 @@
 // legacy 2-level repeated). Other columns may be anything (structs, maps, deeper nesting): they
 // are never decoded. Pages: data page v1 and v2, dictionary pages; encodings PLAIN,
 // PLAIN_DICTIONARY / RLE_DICTIONARY and DELTA_* (parquet_delta.cpp), RLE / bit-packed levels;
-// codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Every malformed input raises aiperf::InputError with one line naming the file; every
-// length is checked against the bytes present, so no input crashes, hangs or allocates far
-// beyond its own size.
+// codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Every malformed input raises aiperf::InputError with
+// one line naming the file; every length is checked against the bytes present, so no input
+// crashes, hangs or allocates far beyond its own size.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -36,6 +36,7 @@ declare -A SOURCES=(
   [single_turn_fuzz]="src/aiperf/dataset/custom/single_turn.cpp src/aiperf/dataset/custom/multi_turn.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
+  [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -46,6 +47,7 @@ declare -A LIBS=(
   [single_turn_fuzz]="-lsimdjson"
   [burst_gpt_trace_fuzz]="-lsimdjson"
   [raw_formats_fuzz]="-lsimdjson"
+  [parquet_fuzz]="-lsnappy -lzstd -lz"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -91,6 +93,10 @@ seed_raw_formats_fuzz() {
 }
 seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"
+}
+
+seed_parquet_fuzz() {
+  cp "$ROOT"/tests/data/parquet/*.parquet "$1/"
 }
 
 mkdir -p "$OUT"

@@ -5,7 +5,7 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config git python3 curl openssl time
   libssl-dev libsimdjson-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libyaml-cpp-dev libpcre2-dev libutf8proc-dev libsentencepiece-dev libboost-dev
-  libpng-dev libjpeg-dev libmp3lame-dev ffmpeg
+  libpng-dev libjpeg-dev libmp3lame-dev ffmpeg libsnappy-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
 )
 missing=()

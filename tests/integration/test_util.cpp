@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -297,6 +298,90 @@ std::string MockServerProcess::log() const {
 
 int MockServerProcess::stop() {
   return proc_.terminate(SIGTERM, 5000);
+}
+
+FileServer::FileServer() {
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0 || listen(fd_, 64) != 0) {
+    throw std::runtime_error("FileServer: cannot listen");
+  }
+  port_ = ntohs(a.sin_port);
+  thread_ = std::thread([this] { serve(); });
+}
+
+FileServer::~FileServer() {
+  stop_ = true;
+  shutdown(fd_, SHUT_RDWR);
+  close(fd_);
+  thread_.join();
+}
+
+std::string FileServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+void FileServer::set(const std::string& path, std::string body) {
+  std::lock_guard<std::mutex> l(mu_);
+  files_[path] = std::move(body);
+}
+
+int FileServer::requests() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return total_;
+}
+
+int FileServer::requests(const std::string& path) const {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = hits_.find(path);
+  return it == hits_.end() ? 0 : it->second;
+}
+
+void FileServer::serve() {
+  for (;;) {
+    int c = accept(fd_, nullptr, nullptr);
+    if (c < 0 || stop_) {
+      if (c >= 0) close(c);
+      return;
+    }
+    timeval tv{5, 0};
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string req;
+    char buf[4096];
+    while (req.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = read(c, buf, sizeof buf);
+      if (n <= 0) break;
+      req.append(buf, size_t(n));
+    }
+    const size_t sp = req.find(' ');
+    const std::string path =
+        sp == std::string::npos ? "" : req.substr(sp + 1, req.find(' ', sp + 1) - sp - 1);
+    std::string body;
+    bool found = false;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++total_;
+      ++hits_[path];
+      auto it = files_.find(path);
+      if (it != files_.end()) {
+        found = true;
+        body = it->second;
+      }
+    }
+    std::string resp = std::string(found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
+                       "\r\nContent-Length: " + std::to_string(body.size()) +
+                       "\r\nConnection: close\r\n\r\n" + body;
+    for (size_t off = 0; off < resp.size();) {
+      ssize_t n = write(c, resp.data() + off, resp.size() - off);
+      if (n <= 0) break;
+      off += size_t(n);
+    }
+    close(c);
+  }
 }
 
 }  // namespace aiperf::testing

@@ -4,7 +4,11 @@
 #pragma once
 #include <sys/types.h>
 
+#include <atomic>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace aiperf::testing {
@@ -104,6 +108,34 @@ class MockServerProcess {
   std::string url_;
   std::string dir_;
   ChildProcess proc_;
+};
+
+/// A tiny HTTP/1.1 file server on a free port of 127.0.0.1, in a thread of the test: GET <path>
+/// answers the body set for that path (200) or 404, one request per connection. Counts requests
+/// per path. Stands in for the Hugging Face Hub and other download hosts.
+class FileServer {
+ public:
+  FileServer();
+  ~FileServer();
+  FileServer(const FileServer&) = delete;
+  FileServer& operator=(const FileServer&) = delete;
+  /// "http://127.0.0.1:P"
+  std::string url() const;
+  void set(const std::string& path, std::string body);
+  /// Requests so far: all, or those for `path`.
+  int requests() const;
+  int requests(const std::string& path) const;
+
+ private:
+  void serve();
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> files_;
+  std::map<std::string, int> hits_;
+  int total_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace aiperf::testing

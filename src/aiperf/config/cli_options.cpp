@@ -193,6 +193,12 @@ void resolve_dataset_source(ParseState& st) {
                       typed_name(st, "--public-dataset") +
                       " cannot be used together; pass one dataset source");
   }
+  if (c.hf_subset &&
+      (!c.public_dataset || *c.public_dataset == "sharegpt" || *c.public_dataset == "spec_bench")) {
+    throw ConfigError(typed_name(st, "--hf-subset") +
+                      " applies to the Hugging Face datasets of --public-dataset (not " +
+                      (c.public_dataset ? *c.public_dataset : std::string("without one")) + ")");
+  }
   if (c.custom_dataset_type && !c.input_file) {
     throw ConfigError(typed_name(st, "--custom-dataset-type") +
                       " requires --input-file (the file to read in that format)");

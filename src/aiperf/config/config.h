@@ -97,9 +97,10 @@ struct Config {
   int64_t num_dataset_entries = 100;  // resolved (spec §1.3 order)
 
   // ---- Workloads (issue 5: spec §3.6-3.8, §4). Set only by the flags of the same names.
-  std::optional<std::string> input_file;                      // --input-file
-  std::optional<CustomDatasetType> custom_dataset_type;       // --custom-dataset-type
-  std::optional<std::string> public_dataset;                  // --public-dataset
+  std::optional<std::string> input_file;                 // --input-file
+  std::optional<CustomDatasetType> custom_dataset_type;  // --custom-dataset-type
+  std::optional<std::string> public_dataset;             // --public-dataset
+  std::optional<std::string> hf_subset;  // --hf-subset: overrides the dataset's subset/config
   std::optional<SamplingStrategy> dataset_sampling_strategy;  // effective default sequential
   std::optional<bool> fixed_schedule;  // --fixed-schedule / --no-fixed-schedule; unset=auto
   std::optional<bool> fixed_schedule_auto_offset;

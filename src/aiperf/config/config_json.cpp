@@ -121,6 +121,7 @@ nlohmann::json redacted_config_json(const Config& c) {
     if (c.osl_mean) dataset["prompts"] = {{"osl", prompts["osl"]}};
   } else if (c.public_dataset) {
     dataset = {{"name", "main"}, {"type", "public"}, {"dataset", *c.public_dataset}};
+    if (c.hf_subset) dataset["hf_subset"] = *c.hf_subset;
   } else {
     if (c.session_turns_mean != 1.0 || c.session_turns_stddev != 0.0) {
       dataset["turns"] = {{"mean", c.session_turns_mean}, {"stddev", c.session_turns_stddev}};

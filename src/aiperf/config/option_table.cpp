@@ -619,47 +619,58 @@ const std::vector<OptionSpec>& core_options() {
        }},
       {{"--public-dataset"},
        ValueKind::kValue,
-       "sharegpt",
+       "<name>",
        "",
        "Input",
        "A public dataset, downloaded once into the cache (~/.cache/aiperf/datasets, or "
-       "$AIPERF_DATASET_CACHE) and read from there afterwards. This build has sharegpt.",
+       "$AIPERF_DATASET_CACHE) and read from there afterwards: sharegpt, spec_bench, or a "
+       "Hugging Face text dataset (aimo, aimo_aime, aimo_numina_cot, aimo_numina_1_5, "
+       "spec_al_gsm8k, spec_al_math500, spec_al_humaneval, spec_al_mbpp, spec_al_mtbench, "
+       "instruct_coder, blazedit_5k, blazedit_10k) fetched as the Hub's Parquet files "
+       "($HF_ENDPOINT, $HF_TOKEN, $HF_HUB_OFFLINE).",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
-         static const std::vector<std::string_view> kKnown = {"exgentic_v2",
-                                                              "exgentic",
-                                                              "aimo",
-                                                              "mmstar",
-                                                              "mmvu",
-                                                              "vision_arena",
-                                                              "llava_onevision",
-                                                              "aimo_aime",
-                                                              "aimo_numina_cot",
-                                                              "aimo_numina_1_5",
-                                                              "spec_bench",
-                                                              "spec_al_gsm8k",
-                                                              "spec_al_math500",
-                                                              "spec_al_humaneval",
-                                                              "spec_al_mbpp",
-                                                              "spec_al_mtbench",
-                                                              "instruct_coder",
-                                                              "blazedit_5k",
-                                                              "blazedit_10k",
-                                                              "librispeech",
-                                                              "voxpopuli",
-                                                              "gigaspeech",
-                                                              "ami",
-                                                              "spgispeech"};
-         for (auto k : kKnown) {
-           if (one(values) == k) {
-             throw ConfigError(std::string(flag) + ": '" + one(values) +
-                               "' is an AIPerf public dataset this build does not have yet; "
-                               "use sharegpt, or export it to JSONL and pass --input-file");
+         // AIPerf's image, video, audio and agent-trace datasets, and what they would need.
+         static const std::vector<std::pair<std::string_view, std::string_view>> kMedia = {
+             {"mmstar", "an image dataset"},
+             {"vision_arena", "an image dataset"},
+             {"llava_onevision", "an image dataset"},
+             {"mmvu", "a video dataset"},
+             {"librispeech", "an audio (ASR) dataset"},
+             {"voxpopuli", "an audio (ASR) dataset"},
+             {"gigaspeech", "an audio (ASR) dataset"},
+             {"ami", "an audio (ASR) dataset"},
+             {"spgispeech", "an audio (ASR) dataset"},
+             {"exgentic", "a set of recorded agent traces"},
+             {"exgentic_v2", "a set of recorded agent traces"}};
+         for (const auto& [name, kind] : kMedia) {
+           if (one(values) == name) {
+             throw ConfigError(std::string(flag) + ": '" + one(values) + "' is " +
+                               std::string(kind) +
+                               "; this build's public datasets are text only (use a text "
+                               "dataset, or export it to JSONL and pass --input-file)");
            }
          }
-         choose(flag, one(values), {"sharegpt"});
+         choose(
+             flag, one(values),
+             {"sharegpt", "aimo", "aimo_aime", "aimo_numina_cot", "aimo_numina_1_5", "spec_bench",
+              "spec_al_gsm8k", "spec_al_math500", "spec_al_humaneval", "spec_al_mbpp",
+              "spec_al_mtbench", "instruct_coder", "blazedit_5k", "blazedit_10k"});
          st.cfg.public_dataset = one(values);
+       }},
+      {{"--hf-subset"},
+       ValueKind::kValue,
+       "<name>",
+       "the dataset's own",
+       "Input",
+       "Subset (config) of a Hugging Face --public-dataset to load instead of the one AIPerf "
+       "uses for it (e.g. spec_al_mbpp: full -> sanitized).",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         if (one(values).empty()) throw ConfigError(std::string(flag) + ": empty subset name");
+         st.cfg.hf_subset = one(values);
        }},
       {{"--custom-dataset-type"},
        ValueKind::kValue,

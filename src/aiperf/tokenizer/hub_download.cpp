@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 
 #include "aiperf/common/error.h"
@@ -138,16 +139,12 @@ class Conn {
     }
     return true;
   }
-  // Reads until EOF (Connection: close).
-  bool read_all(std::string& out) {
-    char buf[65536];
-    while (true) {
-      long n = ssl_ ? SSL_read(ssl_, buf, sizeof buf) : ::read(fd_, buf, sizeof buf);
-      if (n == 0) return true;
-      if (n < 0) return ssl_ != nullptr && !out.empty();  // TLS peers often skip close_notify
-      out.append(buf, static_cast<size_t>(n));
-    }
+  // One read: > 0 bytes, 0 at EOF, < 0 on an error (TLS peers that skip close_notify end with
+  // an error; callers check Content-Length).
+  long read_some(char* buf, size_t n) {
+    return ssl_ ? SSL_read(ssl_, buf, static_cast<int>(n)) : ::read(fd_, buf, n);
   }
+  bool tls() const { return ssl_ != nullptr; }
 
  private:
   int fd_ = -1;
@@ -176,8 +173,14 @@ bool dechunk(const std::string& in, std::string& out) {
   }
 }
 
-// One GET; returns "" or an error text.
-std::string http_get(const Url& u, const std::string& token, Response& r) {
+/// Receives the body of a 200 response piece by piece; false stops with an error.
+using BodySink = std::function<bool(const char*, size_t)>;
+
+// One GET; returns "" or an error text. With a `sink`, the body of a 200 response that is not
+// chunked goes to the sink as it arrives instead of into r.body (large files never sit in
+// memory).
+std::string http_get(const Url& u, const std::string& token, Response& r,
+                     const BodySink* sink = nullptr) {
   Conn c;
   if (std::string e = c.open(u); !e.empty()) return e;
   std::string req = "GET " + u.path + " HTTP/1.1\r\nHost: " + u.host +
@@ -187,9 +190,15 @@ std::string http_get(const Url& u, const std::string& token, Response& r) {
   req += "\r\n";
   if (!c.write_all(req)) return "cannot send the request";
   std::string raw;
-  if (!c.read_all(raw)) return "connection failed while reading";
-  size_t end = raw.find("\r\n\r\n");
-  if (end == std::string::npos || raw.compare(0, 5, "HTTP/") != 0) return "bad HTTP response";
+  char buf[65536];
+  size_t end;
+  while ((end = raw.find("\r\n\r\n")) == std::string::npos) {
+    long n = c.read_some(buf, sizeof buf);
+    if (n <= 0) return raw.empty() ? "connection failed while reading" : "bad HTTP response";
+    raw.append(buf, static_cast<size_t>(n));
+    if (raw.size() > (1u << 20)) return "HTTP response head too large";
+  }
+  if (raw.compare(0, 5, "HTTP/") != 0) return "bad HTTP response";
   size_t sp = raw.find(' ');
   r.status = std::atoi(raw.c_str() + sp + 1);
   size_t p = raw.find("\r\n") + 2;
@@ -204,26 +213,53 @@ std::string http_get(const Url& u, const std::string& token, Response& r) {
     }
     p = eol + 2;
   }
+  const bool chunked = lower(r.header("transfer-encoding")).find("chunked") != std::string::npos;
+  const std::string cl = r.header("content-length");
+  if (sink && r.status == 200 && !chunked) {
+    uint64_t got = raw.size() - (end + 4);
+    if (got && !(*sink)(raw.data() + end + 4, got)) return "cannot write the download";
+    for (;;) {
+      long n = c.read_some(buf, sizeof buf);
+      if (n <= 0) break;
+      got += static_cast<uint64_t>(n);
+      if (!(*sink)(buf, static_cast<size_t>(n))) return "cannot write the download";
+    }
+    if (!cl.empty() && std::strtoull(cl.c_str(), nullptr, 10) != got) return "truncated response";
+    return "";
+  }
+  for (;;) {
+    long n = c.read_some(buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (!c.tls()) return "connection failed while reading";
+      break;  // TLS peers often skip close_notify: the length checks below decide
+    }
+    raw.append(buf, static_cast<size_t>(n));
+  }
   std::string body = raw.substr(end + 4);
-  if (lower(r.header("transfer-encoding")).find("chunked") != std::string::npos) {
+  if (chunked) {
     if (!dechunk(body, r.body)) return "truncated chunked response";
+    if (sink && r.status == 200 && !(*sink)(r.body.data(), r.body.size())) {
+      return "cannot write the download";
+    }
   } else {
     r.body = std::move(body);
-    std::string cl = r.header("content-length");
     if (!cl.empty() && std::strtoull(cl.c_str(), nullptr, 10) != r.body.size())
       return "truncated response";
   }
   return "";
 }
 
-std::string endpoint() {
+}  // namespace
+
+std::string hub_endpoint() {
   const char* e = std::getenv("HF_ENDPOINT");
   std::string s = e && *e ? e : "https://huggingface.co";
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
 }
 
-std::string hf_token() {
+std::string hub_token() {
   if (const char* t = std::getenv("HF_TOKEN"); t && *t) return t;
   if (const char* t = std::getenv("HUGGING_FACE_HUB_TOKEN"); t && *t) return t;
   // huggingface-cli login stores the token at $HF_HOME/token.
@@ -237,6 +273,67 @@ std::string hf_token() {
   return "";
 }
 
+bool hub_offline() {
+  for (const char* name : {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"}) {
+    const char* v = std::getenv(name);
+    if (!v) continue;
+    std::string s = lower(v);
+    if (s == "1" || s == "on" || s == "yes" || s == "true") return true;
+  }
+  return false;
+}
+
+static std::string hub_get_impl(const std::string& url, const std::string& token, int& status,
+                                std::string& body, const BodySink* sink);
+
+std::string hub_get(const std::string& url, const std::string& token, int& status,
+                    std::string& body) {
+  return hub_get_impl(url, token, status, body, nullptr);
+}
+
+std::string hub_get_to_file(const std::string& url, const std::string& token, int& status,
+                            std::string& body, const std::string& path) {
+  std::ofstream out;
+  BodySink sink = [&](const char* p, size_t n) {
+    if (!out.is_open()) out.open(path, std::ios::binary | std::ios::trunc);
+    out.write(p, static_cast<std::streamsize>(n));
+    return static_cast<bool>(out);
+  };
+  std::string err = hub_get_impl(url, token, status, body, &sink);
+  if (err.empty() && status == 200) {
+    if (!out.is_open()) out.open(path, std::ios::binary | std::ios::trunc);  // empty body
+    out.close();
+    if (!out) return "cannot write " + path;
+  }
+  return err;
+}
+
+static std::string hub_get_impl(const std::string& url, const std::string& token, int& status,
+                                std::string& body, const BodySink* sink) {
+  std::string current = url;
+  std::string first_host;
+  for (int hop = 0; hop < 6; ++hop) {
+    Url u;
+    if (!parse_url(current, u)) return "not an http(s) URL: " + current;
+    if (first_host.empty()) first_host = u.host;
+    Response r;
+    std::string err = http_get(u, u.host == first_host ? token : "", r, sink);
+    if (!err.empty()) return err + " (" + u.host + ")";
+    if (r.status >= 300 && r.status < 400 && !r.header("location").empty()) {
+      std::string loc = r.header("location");
+      if (loc[0] == '/') loc = (u.tls ? "https://" : "http://") + u.host + ":" + u.port + loc;
+      current = loc;
+      continue;
+    }
+    status = r.status;
+    body = std::move(r.body);
+    return "";
+  }
+  return "too many redirects";
+}
+
+namespace {
+
 struct Fetched {
   int status = 0;
   std::string body, commit, etag;
@@ -245,14 +342,14 @@ struct Fetched {
 // GET <endpoint>/<id>/resolve/<rev>/<file>, following redirects. The commit and blob ids come
 // from the hub's own (first) response, as huggingface_hub reads them.
 Fetched fetch(const std::string& id, const std::string& rev, const std::string& file) {
-  std::string url = endpoint() + "/" + id + "/resolve/" + rev + "/" + file;
-  std::string token = hf_token();
+  std::string url = hub_endpoint() + "/" + id + "/resolve/" + rev + "/" + file;
+  std::string token = hub_token();
   Fetched f;
   std::string first_host;
   for (int hop = 0; hop < 6; ++hop) {
     Url u;
     if (!parse_url(url, u))
-      throw InputError("HF_ENDPOINT '" + endpoint() + "': not an http(s) URL; fix HF_ENDPOINT");
+      throw InputError("HF_ENDPOINT '" + hub_endpoint() + "': not an http(s) URL; fix HF_ENDPOINT");
     if (first_host.empty()) first_host = u.host;
     Response r;
     std::string err = http_get(u, u.host == first_host ? token : "", r);

@@ -213,6 +213,8 @@ TEST(ProfileAliases, EveryNameWorks) {
        }},
       {{"-m", "a", "--public-dataset", "sharegpt"},
        [](const Config& c) { return c.public_dataset == "sharegpt"; }},
+      {{"-m", "a", "--public-dataset", "spec_al_mbpp", "--hf-subset", "sanitized"},
+       [](const Config& c) { return c.hf_subset == "sanitized"; }},
       {{"-m", "a", "--dataset-sampling-strategy", "shuffle"},
        [](const Config& c) { return c.dataset_sampling_strategy == SamplingStrategy::kShuffle; }},
       {{"-m", "a", "--input-file", kMooncake, "--fixed-schedule", "--fixed-schedule-auto-offset",

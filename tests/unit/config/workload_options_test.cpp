@@ -183,7 +183,20 @@ TEST(Workload, DatasetSourceRules) {
                    "this build does not have yet");
   EXPECT_ERROR_HAS(Args({"-m", "a", "--custom-dataset-type", "csv", "--input-file", "x"}),
                    "invalid choice 'csv'");
-  EXPECT_ERROR_HAS(Args({"-m", "a", "--public-dataset", "aimo"}), "does not have yet");
+  EXPECT_EQ(parse({"-m", "a", "--public-dataset", "aimo"}).public_dataset, "aimo");
+  EXPECT_EQ(parse({"-m", "a", "--public-dataset", "spec_al_mtbench"}).public_dataset,
+            "spec_al_mtbench");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--public-dataset", "mmstar"}),
+                   "'mmstar' is an image dataset; this build's public datasets are text only");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--public-dataset", "librispeech"}), "audio (ASR)");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--public-dataset", "nope"}), "invalid choice 'nope'");
+  EXPECT_EQ(
+      parse({"-m", "a", "--public-dataset", "spec_al_mbpp", "--hf-subset", "sanitized"}).hf_subset,
+      "sanitized");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--hf-subset", "x"}),
+                   "--hf-subset applies to the Hugging Face datasets of --public-dataset");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--public-dataset", "sharegpt", "--hf-subset", "x"}),
+                   "(not sharegpt)");
   auto bad = temp_file("unknown.jsonl", "{\"foo\": 1}\n");
   EXPECT_ERROR_HAS(Args({"-m", "a", "--input-file", bad}), "pass --custom-dataset-type");
   EXPECT_ERROR_HAS(Args({"-m", "a", "--num-prefix-prompts", "2", "--prefix-prompt-length", "5",

@@ -13,6 +13,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/dataset/dataset.h"
 #include "aiperf/dataset/public/download.h"
+#include "aiperf/dataset/public/public_loaders.h"
 
 namespace aiperf::dataset {
 namespace {
@@ -36,15 +37,6 @@ bool valid_pair(int64_t prompt, int64_t completion, bool skip_min_output) {
 }
 
 }  // namespace
-
-std::string public_cache_dir() {
-  if (const char* c = std::getenv("AIPERF_DATASET_CACHE"); c && *c) return c;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
-    return std::string(x) + "/aiperf/datasets";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : ".") + "/.cache/aiperf/datasets";
-}
 
 Dataset load_sharegpt_file(const std::string& path, const config::Config& cfg,
                            const tokenizer::Tokenizer& tok, const RngManager& rngs) {
@@ -169,12 +161,8 @@ Dataset load_sharegpt_file(const std::string& path, const config::Config& cfg,
   return ds;
 }
 
-Dataset load_public(const config::Config& cfg, const tokenizer::Tokenizer& tok,
-                    const RngManager& rngs) {
-  const std::string name = cfg.public_dataset.value_or("");
-  if (name != "sharegpt") {
-    throw ConfigError("--public-dataset: '" + name + "' is not available in this build");
-  }
+Dataset load_sharegpt(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                      const RngManager& rngs) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(public_cache_dir()) / "sharegpt";
   const fs::path file = dir / kShareGptFile;

@@ -14,7 +14,8 @@ dataset::Dataset trace(std::vector<std::vector<std::optional<int64_t>>> convs) {
   int i = 0;
   for (auto& turns : convs) {
     dataset::Conversation c;
-    c.session_id = "s" + std::to_string(i++);
+    c.session_id = std::to_string(i++);
+    c.session_id.insert(c.session_id.begin(), 's');  // not "s" + ...: GCC 12 -Wrestrict noise
     for (auto ts : turns) {
       dataset::Turn t;
       t.timestamp_ms = ts;

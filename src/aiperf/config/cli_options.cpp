@@ -211,7 +211,8 @@ void resolve_dataset_source(ParseState& st) {
          {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--shared-system-prompt-length",
           "--user-context-prompt-length", "--prompt-input-tokens-mean",
           "--prompt-input-tokens-stddev", "--prompt-batch-size", "--seq-dist", "--image-batch-size",
-          "--image-source", "--image-source-sampling", "--audio-batch-size", "--video-batch-size"}) {
+          "--image-source", "--image-source-sampling", "--audio-batch-size",
+          "--video-batch-size"}) {
       if (st.given(f)) flags += (flags.empty() ? "" : ", ") + typed_name(st, f);
     }
     if (!flags.empty()) {

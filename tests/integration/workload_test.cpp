@@ -381,5 +381,34 @@ TEST(Workload, SageMakerCaptureReplay) {
   EXPECT_TRUE(saw_tools);
 }
 
+// `aiperf validate mooncake-trace` (spec §8.5): AIPerf's wording and exit codes; at most 10
+// errors; a file that cannot be read is a usage error.
+TEST(Workload, ValidateMooncakeTrace) {
+  auto ok = run_command({AIPERF_BIN, "validate", "mooncake-trace", "--input",
+                         kTraces + "arxiv_mooncake_trace_first20.jsonl"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "Validation passed: 20 rows are Mooncake-compatible.\n");
+
+  const std::string dir = make_temp_dir("aiperf-validate");
+  const std::string bad = dir + "/bad.jsonl";
+  {
+    std::ofstream f(bad);
+    f << "{\"input_length\": 10}\n{\"timestamp\": \"x\", \"input_length\": 5}\n\nnot json\n";
+    for (int i = 0; i < 20; ++i) f << "{\"output_length\": 3}\n";  // no input at all
+  }
+  auto r = run_command({AIPERF_BIN, "validate", "mooncake-trace", "--input=" + bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out.rfind("Validation failed with 10 error(s):\n  Line 2: timestamp: ", 0), 0u)
+      << r.out;
+  EXPECT_NE(r.out.find("\n  Line 4: "), std::string::npos) << r.out;  // blank line 3 skipped
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 11);
+
+  auto missing = run_command({AIPERF_BIN, "validate", "mooncake-trace", "--input", dir + "/no"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot open"), std::string::npos) << missing.err;
+  EXPECT_EQ(run_command({AIPERF_BIN, "validate", "bailian-trace", "--input", bad}).exit_code, 2);
+  EXPECT_EQ(run_command({AIPERF_BIN, "validate", "mooncake-trace"}).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace aiperf::testing

@@ -8,6 +8,7 @@
 #include "aiperf/cli/analyze_trace.h"
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
+#include "aiperf/cli/validate.h"
 
 namespace aiperf::cli {
 
@@ -22,7 +23,8 @@ void print_usage(FILE* f) {
                "  analyze-trace Statistics of a mooncake-style trace (lengths, prefix reuse).\n"
                "  profile       Run a benchmark against an OpenAI-compatible server.\n"
                "  synthesize    Rewrite a trace with the --synthesis-* transforms.\n"
-               "  tokenize      Count or list the tokens of a text with a tokenizer.\n\n"
+               "  tokenize      Count or list the tokens of a text with a tokenizer.\n"
+               "  validate      Check a trace file (validate mooncake-trace --input <path>).\n\n"
                "Options:\n"
                "  --help, -h     Show this message.\n"
                "  --version      Show the version.\n\n"
@@ -53,9 +55,10 @@ int main(int argc, char** argv) {
     return run_analyze_trace(std::vector<std::string>(argv + 2, argv + argc));
   }
   if (cmd == "synthesize") return run_synthesize(std::vector<std::string>(argv + 2, argv + argc));
+  if (cmd == "validate") return run_validate(std::vector<std::string>(argv + 2, argv + argc));
   std::fprintf(stderr,
                "aiperf: error: unknown command '%s' (commands: analyze-trace, profile, synthesize, "
-               "tokenize; see aiperf --help)\n",
+               "tokenize, validate; see aiperf --help)\n",
                cmd.c_str());
   return 2;
 }

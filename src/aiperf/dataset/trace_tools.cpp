@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "aiperf/common/error.h"
 #include "aiperf/common/rng.h"
 #include "aiperf/dataset/custom/records.h"
 #include "aiperf/dataset/custom/synthesis.h"
@@ -235,6 +236,31 @@ SynthesisOutcome synthesize_trace_file(const std::string& in, const std::string&
   }
   if (!f) throw std::runtime_error("cannot write " + out);
   return o;
+}
+
+TraceValidation validate_mooncake_trace(const std::string& path, size_t max_errors) {
+  TraceValidation v;
+  custom::LineReader reader(path);
+  custom::TraceRow row;
+  std::string_view line;
+  while (reader.next(line)) {
+    if (reader.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    ++v.rows;
+    const custom::SourcePos pos{path, reader.line_number()};
+    try {
+      row = custom::TraceRow{};
+      custom::parse_mooncake_line(line, pos, row, nullptr);
+    } catch (const InputError& e) {
+      // The parser's message starts with "<file>:<line>: "; AIPerf's reads "Line <n>: ...".
+      std::string msg = e.what();
+      const std::string prefix = path + ":" + std::to_string(pos.line) + ": ";
+      if (msg.rfind(prefix, 0) == 0) msg.erase(0, prefix.size());
+      v.errors.push_back("Line " + std::to_string(pos.line) + ": " + msg);
+      if (v.errors.size() >= max_errors) break;
+    }
+  }
+  return v;
 }
 
 }  // namespace aiperf::dataset

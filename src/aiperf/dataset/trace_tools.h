@@ -1,4 +1,5 @@
-// Trace tools behind `aiperf analyze-trace` (spec §8.3) and `aiperf synthesize` (spec §8.4):
+// Trace tools behind `aiperf analyze-trace` (spec §8.3), `aiperf synthesize` (spec §8.4) and
+// `aiperf validate mooncake-trace` (spec §8.5):
 // statistics over a mooncake-style JSONL trace, and the --synthesis-* rewrite written back as
 // JSONL. Both stream the file once through the mooncake_trace parser (same errors).
 #pragma once
@@ -49,5 +50,15 @@ struct SynthesisOutcome {
 /// writes the rows as mooncake JSONL to `out`. Throws InputError / std::runtime_error.
 SynthesisOutcome synthesize_trace_file(const std::string& in, const std::string& out,
                                        const config::Config& cfg);
+
+struct TraceValidation {
+  int64_t rows = 0;                 // non-blank lines read (all of them unless stopped early)
+  std::vector<std::string> errors;  // "Line N: what", at most max_errors
+};
+
+/// Checks every line of a mooncake JSONL trace against the mooncake_trace record rules (the
+/// loader's own parser); stops after `max_errors` bad lines, as AIPerf does. Throws InputError
+/// when the file cannot be read.
+TraceValidation validate_mooncake_trace(const std::string& path, size_t max_errors = 10);
 
 }  // namespace aiperf::dataset

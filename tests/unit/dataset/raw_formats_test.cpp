@@ -2,6 +2,8 @@
 // sagemaker_data_capture; the ISL text of raw bodies; --prompt-batch-size (spec §4.2).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -336,6 +338,24 @@ TEST(PromptBatch, KIndependentPromptsPerTurn) {
   config::Config d = synthetic(1);
   EXPECT_EQ(load(d).conversations[2].turns[0].text, one.conversations[2].turns[0].text);
   EXPECT_EQ(one.conversations[0].turns[0].input_tokens, 20);
+}
+
+TEST(PromptBatch, EachPromptDrawsItsOwnLength) {
+  // AIPerf draws every prompt of a batch from (--isl, --isl-stddev).
+  auto c = synthetic(4);
+  c.isl_stddev = 8;
+  c.num_dataset_entries = 20;
+  Dataset ds = load(c);
+  std::set<int64_t> lengths;
+  for (const auto& conv : ds.conversations) {
+    const Turn& t = conv.turns[0];
+    ASSERT_EQ(t.texts.size(), 4u);
+    std::set<int64_t> in_turn;
+    for (const auto& p : t.texts) in_turn.insert(count(p));
+    lengths.insert(in_turn.begin(), in_turn.end());
+    EXPECT_EQ(t.input_tokens, count(t.text));
+  }
+  EXPECT_GT(lengths.size(), 5u);  // 80 draws with stddev 8 are not all alike
 }
 
 TEST(PromptBatch, ZeroSendsNoTextAndPrefixesEveryPrompt) {

@@ -305,8 +305,17 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
       } else if (batch == 1) {
         jobs.push_back({&turn.text, &turn.input_tokens, gen.draw_start(), isl});
       } else {
+        // Every prompt of the batch has its own length, as AIPerf draws each from
+        // (--isl, --isl-stddev); the first keeps the turn's draw (a --seq-dist pair's ISL
+        // holds for all of them).
         turn.texts.resize(batch);
-        for (auto& t : turn.texts) jobs.push_back({&t, nullptr, gen.draw_start(), isl});
+        for (size_t k = 0; k < batch; ++k) {
+          const int64_t len = k == 0 || seq_dist || cfg.isl_stddev <= 0
+                                  ? isl
+                                  : sample_positive_normal_integer(length_rng, double(cfg.isl_mean),
+                                                                   cfg.isl_stddev);
+          jobs.push_back({&turn.texts[k], nullptr, gen.draw_start(), len});
+        }
       }
     }
   }

@@ -94,6 +94,11 @@ std::string public_cache_dir();
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs);
 
+/// The model of the dataset's `turn_counter`-th turn (spec §4.3): --model-selection-strategy
+/// round_robin cycles through --model in turn order, random draws one from `model_rng`. ""
+/// when there is no model.
+std::string pick_model(const config::Config& cfg, Rng& model_rng, uint64_t turn_counter);
+
 /// Text and its exact token count with the run's tokenizer.
 struct Prompt {
   std::string text;

@@ -10,4 +10,12 @@ Dataset load_dataset(const config::Config& cfg, const tokenizer::Tokenizer& tok,
   return build_synthetic(cfg, tok, rngs);
 }
 
+std::string pick_model(const config::Config& cfg, Rng& model_rng, uint64_t turn_counter) {
+  const size_t n = cfg.models.size();
+  if (n == 0) return {};
+  return cfg.models[cfg.model_selection == config::ModelSelection::kRandom
+                        ? size_t(model_rng.randrange(int64_t(n)))
+                        : size_t(turn_counter % n)];
+}
+
 }  // namespace aiperf::dataset

@@ -104,14 +104,7 @@ struct Loader {
             sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
       }
     }
-    const size_t n_models = cfg.models.empty() ? 0 : cfg.models.size();
-    if (n_models > 0) {
-      size_t m = cfg.model_selection == config::ModelSelection::kRandom
-                     ? size_t(model_rng.randrange(int64_t(n_models)))
-                     : size_t(turn_counter % n_models);
-      t.model = cfg.models[m];
-    }
-    ++turn_counter;
+    t.model = pick_model(cfg, model_rng, turn_counter++);
   }
 
   Turn turn_from(TurnRecord& r) {

@@ -367,13 +367,7 @@ Dataset conversations_from_prompts(std::vector<PromptTurns> prompts, const confi
         t.max_tokens =
             sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
       }
-      const size_t n = cfg.models.size();
-      if (n > 0) {
-        t.model = cfg.models[cfg.model_selection == config::ModelSelection::kRandom
-                                 ? size_t(model_rng.randrange(int64_t(n)))
-                                 : size_t(turn_counter % n)];
-      }
-      ++turn_counter;
+      t.model = pick_model(cfg, model_rng, turn_counter++);
       conv.turns.push_back(std::move(t));
     }
     ds.conversations.push_back(std::move(conv));

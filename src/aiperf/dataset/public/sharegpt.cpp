@@ -128,13 +128,7 @@ Dataset load_sharegpt_file(const std::string& path, const config::Config& cfg,
         break;
       }
       t.max_tokens = cfg.osl_mean ? *cfg.osl_mean : completion;
-      const size_t n = cfg.models.size();
-      if (n > 0) {
-        t.model = cfg.models[cfg.model_selection == config::ModelSelection::kRandom
-                                 ? size_t(model_rng.randrange(int64_t(n)))
-                                 : size_t(turn_counter % n)];
-      }
-      ++turn_counter;
+      t.model = pick_model(cfg, model_rng, turn_counter++);
       conv.turns.push_back(std::move(t));
     }
     if (!ok) {

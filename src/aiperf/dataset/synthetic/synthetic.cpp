@@ -127,63 +127,52 @@ void parallel_for(size_t n, Fn fn) {
   }
 }
 
-/// Images of every turn: the random draws in dataset order, then resizing and encoding (the
-/// costly part, no randomness) in parallel, a bounded chunk of images at a time.
-void add_images(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
-  media::ImageGenerator gen(cfg, rngs);
-  constexpr size_t kChunk = 64;  // bounds the raw pixels held at once
-  std::vector<media::ImageJob> jobs;
+/// `per_turn` media items for every turn: draw() runs serially in dataset order (all the
+/// randomness), encode() -- the costly part, no randomness -- runs in parallel, `chunk` items at
+/// a time (bounding the raw pixels or frames held at once). An empty encoding adds no item.
+template <class Draw, class Encode>
+void add_encoded(Dataset& ds, int64_t per_turn, size_t chunk, MediaItem::Kind kind,
+                 const char* name, Draw draw, Encode encode) {
+  using Job = decltype(draw());
+  std::vector<Job> jobs;
   std::vector<Turn*> owners;
   std::vector<std::string> urls;
   auto flush = [&] {
     urls.assign(jobs.size(), std::string());
-    parallel_for(jobs.size(), [&](size_t i) { urls[i] = media::ImageGenerator::encode(jobs[i]); });
+    parallel_for(jobs.size(), [&](size_t i) { urls[i] = encode(jobs[i]); });
     for (size_t i = 0; i < jobs.size(); ++i) {
-      owners[i]->media.push_back({MediaItem::Kind::kImage, "image_url", std::move(urls[i])});
+      if (!urls[i].empty()) owners[i]->media.push_back({kind, name, std::move(urls[i])});
     }
     jobs.clear();
     owners.clear();
   };
   for (auto& conv : ds.conversations) {
     for (auto& turn : conv.turns) {
-      for (int64_t i = 0; i < cfg.image_batch_size; ++i) {
-        jobs.push_back(gen.draw());
+      for (int64_t i = 0; i < per_turn; ++i) {
+        jobs.push_back(draw());
         owners.push_back(&turn);
-        if (jobs.size() == kChunk) flush();
+        if (jobs.size() == chunk) flush();
       }
     }
   }
   flush();
 }
 
-/// Videos of every turn: frames and audio drawn in dataset order, then one ffmpeg run per video,
-/// several at once (a chunk of 8 bounds the raw frames held).
+void add_images(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
+  media::ImageGenerator gen(cfg, rngs);
+  add_encoded(
+      ds, cfg.image_batch_size, 64, MediaItem::Kind::kImage, "image_url",
+      [&] { return gen.draw(); },
+      [](const media::ImageJob& j) { return media::ImageGenerator::encode(j); });
+}
+
+/// One ffmpeg run per video, several at once; a video shorter than one frame adds no item (as
+/// AIPerf).
 void add_videos(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
   media::VideoGenerator gen(cfg, rngs);
-  constexpr size_t kChunk = 8;
-  std::vector<media::VideoJob> jobs;
-  std::vector<Turn*> owners;
-  std::vector<std::string> urls;
-  auto flush = [&] {
-    urls.assign(jobs.size(), std::string());
-    parallel_for(jobs.size(), [&](size_t i) { urls[i] = gen.encode(jobs[i]); });
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      if (urls[i].empty()) continue;  // shorter than one frame: no item (as AIPerf)
-      owners[i]->media.push_back({MediaItem::Kind::kVideo, "video_url", std::move(urls[i])});
-    }
-    jobs.clear();
-    owners.clear();
-  };
-  for (auto& conv : ds.conversations) {
-    for (auto& turn : conv.turns) {
-      for (int64_t i = 0; i < cfg.video_batch_size; ++i) {
-        jobs.push_back(gen.draw());
-        owners.push_back(&turn);
-        if (jobs.size() == kChunk) flush();
-      }
-    }
-  }
-  flush();
+  add_encoded(
+      ds, cfg.video_batch_size, 8, MediaItem::Kind::kVideo, "video_url", [&] { return gen.draw(); },
+      [&](const media::VideoJob& j) { return gen.encode(j); });
 }
 
 /// Images, audio and video items of every turn (spec §4.3, §4.7): --image-batch-size (etc.)
@@ -272,11 +261,7 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
         turn.input_tokens =
             sample_positive_normal_integer(length_rng, double(cfg.isl_mean), cfg.isl_stddev);
       }  // --isl 0: a media-only turn, no text item
-      const size_t n_models = cfg.models.size();
-      size_t m = cfg.model_selection == config::ModelSelection::kRandom
-                     ? size_t(model_rng.randrange(int64_t(n_models)))
-                     : size_t(turn_counter % n_models);
-      turn.model = cfg.models[m];
+      turn.model = pick_model(cfg, model_rng, turn_counter);
       if (cfg.osl_mean && !seq_dist) {
         turn.max_tokens =
             sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);

@@ -1,6 +1,7 @@
 // Compares every fixture case (ids, ids_no_special, decoded) for the shared fixture tokenizers
 // (and for mistral_7b_v0.1 loaded from its SentencePiece tokenizer.model too).
-// Usage: check_fixtures [FIXTURES_DIR]   (default ../shared/fixtures/tokenizers, run from the repository root)
+// Usage: check_fixtures [FIXTURES_DIR]   (default ../shared/fixtures/tokenizers, run from the
+// repository root)
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -28,27 +28,17 @@ bool due(int64_t target_ns) {
 
 FixedScheduleDriver::FixedScheduleDriver(schedule::PhaseState& phase, std::vector<Worker*> workers,
                                          schedule::FixedSchedule schedule)
-    : phase_(phase), workers_(std::move(workers)), schedule_(std::move(schedule)) {}
+    : PhaseDriver(phase, std::move(workers)), schedule_(std::move(schedule)) {}
 
 FixedScheduleDriver::~FixedScheduleDriver() {
   stop();
-}
-
-void FixedScheduleDriver::start() {
-  thread_ = std::thread([this] { run(); });
-}
-
-void FixedScheduleDriver::stop() {
-  stop_.store(true);
-  if (thread_.joinable()) thread_.join();
 }
 
 void FixedScheduleDriver::run() {
   const auto& spec = phase_.spec();
   size_t rr = 0;
   size_t i = 0;
-  while (i < schedule_.entries.size() && !stop_.load(std::memory_order_relaxed) &&
-         !phase_.sending_done()) {
+  while (i < schedule_.entries.size() && !stopping() && !phase_.sending_done()) {
     const schedule::FixedScheduleEntry& e = schedule_.entries[i];
     int64_t target = phase_.start_ns() + e.offset_ns;
     if (!due(target)) continue;
@@ -86,19 +76,10 @@ std::unique_ptr<DirectTurnScheduler> make_fixed_schedule_turns(schedule::PhaseSt
 
 UserCentricDriver::UserCentricDriver(schedule::PhaseState& phase, std::vector<Worker*> workers,
                                      schedule::UserCentricPlan plan)
-    : phase_(phase), workers_(std::move(workers)), plan_(std::move(plan)) {}
+    : PhaseDriver(phase, std::move(workers)), plan_(std::move(plan)) {}
 
 UserCentricDriver::~UserCentricDriver() {
   stop();
-}
-
-void UserCentricDriver::start() {
-  thread_ = std::thread([this] { run(); });
-}
-
-void UserCentricDriver::stop() {
-  stop_.store(true);
-  if (thread_.joinable()) thread_.join();
 }
 
 void UserCentricDriver::run() {
@@ -126,7 +107,7 @@ void UserCentricDriver::run() {
   uint64_t next_user = plan_.next_user_id;
   const auto& spec = phase_.spec();
   size_t rr = 0;
-  while (!events.empty() && !stop_.load(std::memory_order_relaxed) && !phase_.sending_done()) {
+  while (!events.empty() && !stopping() && !phase_.sending_done()) {
     Event e = events.top();
     if (!due(e.at)) continue;
     if (e.at >= phase_.send_deadline_ns()) {

@@ -13,6 +13,7 @@
 #include "aiperf/schedule/fixed_schedule.h"
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/schedule/user_centric.h"
+#include "aiperf/worker/phase_driver.h"
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
 
@@ -20,21 +21,15 @@ namespace aiperf::worker {
 
 /// Sends each conversation's first turn at phase start + (timestamp − zero). A --concurrency
 /// ceiling makes a due send wait for a free session slot.
-class FixedScheduleDriver {
+class FixedScheduleDriver final : public PhaseDriver {
  public:
   FixedScheduleDriver(schedule::PhaseState& phase, std::vector<Worker*> workers,
                       schedule::FixedSchedule schedule);
-  ~FixedScheduleDriver();
-  void start();
-  void stop();  // thread-safe; joins
+  ~FixedScheduleDriver() override;
 
  private:
-  void run();
-  schedule::PhaseState& phase_;
-  std::vector<Worker*> workers_;
+  void run() override;
   schedule::FixedSchedule schedule_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
 };
 
 /// Later turns in trace replay: at the turn's own timestamp if it has one, else `delay` after
@@ -46,21 +41,15 @@ std::unique_ptr<DirectTurnScheduler> make_fixed_schedule_turns(schedule::PhaseSt
 /// Starts the planned initial users at phase start + order·stagger, then spawns a new user at
 /// each time popped from a min-heap of spawn times (each user pushes first_send +
 /// turns·turn_gap). X-Correlation-ID = the user id.
-class UserCentricDriver {
+class UserCentricDriver final : public PhaseDriver {
  public:
   UserCentricDriver(schedule::PhaseState& phase, std::vector<Worker*> workers,
                     schedule::UserCentricPlan plan);
-  ~UserCentricDriver();
-  void start();
-  void stop();  // thread-safe; joins
+  ~UserCentricDriver() override;
 
  private:
-  void run();
-  schedule::PhaseState& phase_;
-  std::vector<Worker*> workers_;
+  void run() override;
   schedule::UserCentricPlan plan_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
 };
 
 /// Later turns in user-centric mode: max(now, previous target + turn_gap); dataset delays are

@@ -28,19 +28,10 @@ Worker* pick_least_loaded(const std::vector<Worker*>& workers, size_t* rr) {
 
 RateScheduler::RateScheduler(schedule::PhaseState& phase, std::vector<Worker*> workers,
                              std::unique_ptr<schedule::IntervalGenerator> intervals)
-    : phase_(phase), workers_(std::move(workers)), intervals_(std::move(intervals)) {}
+    : PhaseDriver(phase, std::move(workers)), intervals_(std::move(intervals)) {}
 
 RateScheduler::~RateScheduler() {
   stop();
-}
-
-void RateScheduler::start() {
-  thread_ = std::thread([this] { run(); });
-}
-
-void RateScheduler::stop() {
-  stop_.store(true);
-  if (thread_.joinable()) thread_.join();
 }
 
 Worker* RateScheduler::least_loaded() {
@@ -50,7 +41,7 @@ Worker* RateScheduler::least_loaded() {
 void RateScheduler::run() {
   const auto& spec = phase_.spec();
   int64_t next = phase_.start_ns() + intervals_->next_ns();
-  while (!stop_.load(std::memory_order_relaxed) && !phase_.sending_done()) {
+  while (!stopping() && !phase_.sending_done()) {
     int64_t now = mono_ns();
     if (next < now) next = now;  // never burst to catch up
     // Wake early (at most 1 ms slices so stop() stays responsive) and hand over ahead of time.

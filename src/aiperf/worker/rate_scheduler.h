@@ -17,18 +17,17 @@
 #include "aiperf/schedule/arrival.h"
 #include "aiperf/schedule/ready_queue.h"
 #include "aiperf/schedule/schedule.h"
+#include "aiperf/worker/phase_driver.h"
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
 
 namespace aiperf::worker {
 
-class RateScheduler final : public TurnScheduler {
+class RateScheduler final : public TurnScheduler, public PhaseDriver {
  public:
   RateScheduler(schedule::PhaseState& phase, std::vector<Worker*> workers,
                 std::unique_ptr<schedule::IntervalGenerator> intervals);
   ~RateScheduler() override;
-  void start();
-  void stop();  // thread-safe; joins
   /// Ticks skipped because every session slot was busy (rate with a --concurrency ceiling).
   uint64_t skipped_ticks() const { return skipped_.load(); }
   /// Record pipeline thread: queue the next turn of a session.
@@ -38,14 +37,10 @@ class RateScheduler final : public TurnScheduler {
   }
 
  private:
-  void run();
+  void run() override;
   Worker* least_loaded();
-  schedule::PhaseState& phase_;
-  std::vector<Worker*> workers_;
   std::unique_ptr<schedule::IntervalGenerator> intervals_;
   schedule::ReadyQueue<TurnDone> continuations_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
   std::atomic<uint64_t> skipped_{0};
   size_t rr_ = 0;
 };

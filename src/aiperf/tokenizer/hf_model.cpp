@@ -33,20 +33,45 @@ namespace {
 using detail::BytesMap;
 
 // ---------------------------------------------------------------------------------------------
-class WordPieceModel final : public Model {
+/// A model whose tokens are the plain keys of a vocab (WordPiece, WordLevel): the table, its
+/// id -> token inverse and the two lookups.
+class VocabModel : public Model {
  public:
-  WordPieceModel(const Json& j, const std::string& path, ModelTables* tables) {
+  bool id_to_token(TokenId id, std::string& out) const override {
+    if (id >= id_to_token_.size()) return false;
+    out = id_to_token_[id];
+    return true;
+  }
+  TokenId token_to_id(std::string_view token) const override {
+    TokenId id = vocab_.find(token);
+    return id == BytesMap::kMissing ? kNoId : id;
+  }
+
+ protected:
+  /// Reads the vocab (unless `tables` already has it) and fills both lookups.
+  void load_vocab(const Json& j, const std::string& path, ModelTables* tables) {
     ModelTables local;
     if (!tables) tables = &local;
     if (!tables->has_vocab) read_vocab(j, path, tables->vocab);
-    prefix_ = str_or(j, "continuing_subword_prefix", "##");
-    max_chars_ = j.value("max_input_chars_per_word", 100u);
     vocab_.reserve(tables->vocab.size());
     for (const auto& [tok, id] : tables->vocab) {
       vocab_.set(tok, id);
       if (id >= id_to_token_.size()) id_to_token_.resize(static_cast<size_t>(id) + 1);
       id_to_token_[id] = tok;
     }
+  }
+
+  BytesMap vocab_;
+  std::vector<std::string> id_to_token_;
+};
+
+// ---------------------------------------------------------------------------------------------
+class WordPieceModel final : public VocabModel {
+ public:
+  WordPieceModel(const Json& j, const std::string& path, ModelTables* tables) {
+    load_vocab(j, path, tables);
+    prefix_ = str_or(j, "continuing_subword_prefix", "##");
+    max_chars_ = j.value("max_input_chars_per_word", 100u);
     std::string unk = str_or(j, "unk_token", "[UNK]");
     unk_id_ = vocab_.find(unk);
     if (unk_id_ == BytesMap::kMissing)
@@ -88,19 +113,7 @@ class WordPieceModel final : public Model {
     }
   }
 
-  bool id_to_token(TokenId id, std::string& out) const override {
-    if (id >= id_to_token_.size()) return false;
-    out = id_to_token_[id];
-    return true;
-  }
-  TokenId token_to_id(std::string_view token) const override {
-    TokenId id = vocab_.find(token);
-    return id == BytesMap::kMissing ? kNoId : id;
-  }
-
  private:
-  BytesMap vocab_;
-  std::vector<std::string> id_to_token_;
   std::string prefix_;
   size_t max_chars_ = 100;
   TokenId unk_id_ = kNoId;
@@ -238,18 +251,10 @@ class UnigramModel final : public Model {
 };
 
 // ---------------------------------------------------------------------------------------------
-class WordLevelModel final : public Model {
+class WordLevelModel final : public VocabModel {
  public:
   WordLevelModel(const Json& j, const std::string& path, ModelTables* tables) {
-    ModelTables local;
-    if (!tables) tables = &local;
-    if (!tables->has_vocab) read_vocab(j, path, tables->vocab);
-    vocab_.reserve(tables->vocab.size());
-    for (const auto& [tok, id] : tables->vocab) {
-      vocab_.set(tok, id);
-      if (id >= id_to_token_.size()) id_to_token_.resize(static_cast<size_t>(id) + 1);
-      id_to_token_[id] = tok;
-    }
+    load_vocab(j, path, tables);
     std::string unk = str_or(j, "unk_token", "");
     unk_id_ = unk.empty() ? kNoId : vocab_.find(unk);
   }
@@ -260,19 +265,8 @@ class WordLevelModel final : public Model {
     else if (unk_id_ != BytesMap::kMissing && unk_id_ != kNoId)
       out.push_back(unk_id_);
   }
-  bool id_to_token(TokenId id, std::string& out) const override {
-    if (id >= id_to_token_.size()) return false;
-    out = id_to_token_[id];
-    return true;
-  }
-  TokenId token_to_id(std::string_view token) const override {
-    TokenId id = vocab_.find(token);
-    return id == BytesMap::kMissing ? kNoId : id;
-  }
 
  private:
-  BytesMap vocab_;
-  std::vector<std::string> id_to_token_;
   TokenId unk_id_ = kNoId;
 };
 

@@ -1,81 +1,21 @@
 // --public-dataset sharegpt (spec §4.6): downloaded once from a local HTTP server into the cache
 // directory, read from the cache afterwards, and a clear error when offline and not cached.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "aiperf/common/error.h"
 #include "aiperf/dataset/dataset.h"
+#include "path_server.h"
 
 namespace aiperf::dataset {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Serves `body` to every GET on 127.0.0.1:<port>, counting requests.
-class OneFileServer {
- public:
-  explicit OneFileServer(std::string body) : body_(std::move(body)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    listen(fd_, 4);
-    thread_ = std::thread([this] {
-      for (;;) {
-        int c = accept(fd_, nullptr, nullptr);
-        if (c < 0 || stop_) {
-          if (c >= 0) close(c);
-          return;
-        }
-        char buf[4096];
-        std::string req;
-        while (req.find("\r\n\r\n") == std::string::npos) {
-          ssize_t n = read(c, buf, sizeof buf);
-          if (n <= 0) break;
-          req.append(buf, size_t(n));
-        }
-        ++requests_;
-        std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body_.size()) +
-                           "\r\nConnection: close\r\n\r\n" + body_;
-        for (size_t off = 0; off < resp.size();) {
-          ssize_t n = write(c, resp.data() + off, resp.size() - off);
-          if (n <= 0) break;
-          off += size_t(n);
-        }
-        close(c);
-      }
-    });
-  }
-  ~OneFileServer() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/sg.json"; }
-  int requests() const { return requests_; }
-
- private:
-  std::string body_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> requests_{0};
-  std::thread thread_;
-};
 
 std::string read_file(const std::string& p) {
   std::ifstream f(p, std::ios::binary);
@@ -95,9 +35,10 @@ TEST(PublicDataset, ShareGptDownloadsOnceThenUsesCache) {
   c.random_seed = 1;
   Dataset first;
   {
-    OneFileServer server(read_file(std::string(AIPERF_TEST_DATA_DIR) +
-                                   "/traces/dialogstudio_sharegpt_original_example.json"));
-    setenv("AIPERF_SHAREGPT_URL", server.url().c_str(), 1);
+    PathServer server;
+    server.set("/sg.json", read_file(std::string(AIPERF_TEST_DATA_DIR) +
+                                     "/traces/dialogstudio_sharegpt_original_example.json"));
+    setenv("AIPERF_SHAREGPT_URL", (server.base() + "/sg.json").c_str(), 1);
     first = load_dataset(c, *tok, RngManager(1));
     EXPECT_EQ(server.requests(), 1);
     Dataset again = load_dataset(c, *tok, RngManager(1));

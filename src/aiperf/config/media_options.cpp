@@ -13,28 +13,14 @@
 #include <string>
 
 #include "aiperf/common/error.h"
-#include "aiperf/config/option_table.h"
+#include "aiperf/config/option_rows.h"
 #include "aiperf/config/value_parsers.h"
 
 namespace aiperf::config::detail {
 namespace {
 
-const std::string& one(const std::vector<std::string>& values) {
-  return values.back();
-}
-
 [[noreturn]] void fail(std::string_view flag, const std::string& what) {
   throw ConfigError(std::string(flag) + ": " + what);
-}
-
-size_t choose(std::string_view flag, const std::string& value,
-              const std::vector<std::string_view>& choices) {
-  for (size_t i = 0; i < choices.size(); ++i) {
-    if (value == choices[i]) return i;
-  }
-  std::string list;
-  for (auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
-  fail(flag, "invalid choice '" + value + "' (choose from: " + list + ")");
 }
 
 std::string num(double v) {
@@ -61,11 +47,6 @@ constexpr int64_t kMp3Rates[] = {8000, 11025, 12000, 16000, 22050, 24000, 32000,
 bool is_bit_depth(int64_t d) {
   return d == 8 || d == 16 || d == 24 || d == 32;
 }
-
-constexpr bool kOnce = false;
-constexpr bool kRepeat = true;
-constexpr bool kMulti = true;
-constexpr bool kSingle = false;
 
 }  // namespace
 

@@ -75,6 +75,9 @@ std::vector<OptionSpec> media_options();
 /// is known. Throws ConfigError naming the flag.
 void resolve_media(ParseState& st);
 
+/// Cross-option rules of the Server Metrics / GPU Telemetry flags (options_telemetry.cpp).
+void resolve_telemetry(ParseState& st);
+
 /// True for file names whose extension is an image format we decode (.png, .jpg, .jpeg, ...).
 bool is_image_file_name(const std::string& name);
 

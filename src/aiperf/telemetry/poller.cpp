@@ -41,8 +41,13 @@ void Poller::loop() {
     if (next <= now) next += ((now - next) / interval_ns_ + 1) * interval_ns_;
     std::lock_guard lk(mu_);
     served_ = gen;
+    if (!keep) {
+      alive_ = false;  // in the same section, so a waiter sees the call and its verdict at once
+      served_ = requested_;
+      cv_.notify_all();
+      return;
+    }
     cv_.notify_all();
-    if (!keep) break;
   }
   std::lock_guard lk(mu_);
   alive_ = false;

@@ -5,6 +5,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/run.h"
+#include "aiperf/telemetry/telemetry.h"
 
 namespace aiperf::cli {
 
@@ -23,7 +24,10 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
-  return run::run_benchmark_cli(cfg);
+  telemetry::TelemetryObserver telemetry(cfg);  // server metrics and GPU telemetry (spec §7)
+  run::RunOptions opts;
+  opts.observers.push_back(&telemetry);
+  return run::run_benchmark_cli(cfg, opts);
 }
 
 }  // namespace aiperf::cli

@@ -88,14 +88,21 @@ void GpuCollector::start() {
 }
 
 void GpuCollector::scrape_all_now(int64_t timeout_ns) {
-  const int64_t deadline = mono_ns() + timeout_ns;
+  wait_all(request_all(), mono_ns() + timeout_ns);
+}
+
+std::vector<uint64_t> GpuCollector::request_all() {
   std::vector<uint64_t> tickets;
   for (auto& s : sources_) tickets.push_back(s->scraper ? s->scraper->request_scrape() : 0);
-  uint64_t nvml_ticket = nvml_ ? nvml_poller_.request() : 0;
-  for (size_t i = 0; i < sources_.size(); ++i) {
+  tickets.push_back(nvml_ ? nvml_poller_.request() : 0);
+  return tickets;
+}
+
+void GpuCollector::wait_all(const std::vector<uint64_t>& tickets, int64_t deadline) {
+  for (size_t i = 0; i < sources_.size() && i < tickets.size(); ++i) {
     if (sources_[i]->scraper) sources_[i]->scraper->wait_scrape(tickets[i], deadline);
   }
-  nvml_poller_.wait(nvml_ticket, deadline);
+  if (tickets.size() > sources_.size()) nvml_poller_.wait(tickets.back(), deadline);
 }
 
 void GpuCollector::stop() {
@@ -113,7 +120,8 @@ std::optional<std::string> GpuCollector::jsonl_path() const {
   return jsonl_->path();
 }
 
-GpuReport GpuCollector::report(const Window& window, int64_t start_wall, int64_t end_wall) const {
+GpuReport GpuCollector::report(const Window& window, int64_t phase_end_ns, int64_t start_wall,
+                               int64_t end_wall) const {
   GpuReport rep;
   rep.start_wall_ns = start_wall;
   rep.end_wall_ns = end_wall;
@@ -126,7 +134,10 @@ GpuReport GpuCollector::report(const Window& window, int64_t start_wall, int64_t
       rep.gpus.push_back(std::move(g));
     }
     // Cross-GPU totals (spec §2.5 "GPU power efficiency").
-    Window energy_window{window.start_ns, window.end_ns + kFinalScrapeGraceNs};
+    // The window already ends on the closing scrape taken when the phase ended, which is what
+    // AIPerf's 666 ms grace (AIPERF_GPU_FINAL_SCRAPE_GRACE_NS) is there to catch; idle energy
+    // after the phase is not counted (docs/differences.md).
+    const Window& energy_window = window;
     size_t energy_col = 0;
     while (energy_col < defs_.size() && defs_[energy_col].field != "energy_consumption") {
       ++energy_col;
@@ -137,7 +148,7 @@ GpuReport GpuCollector::report(const Window& window, int64_t start_wall, int64_t
         col.push_back(energy_col < row.size() ? row[energy_col] : std::nan(""));
       }
       bool covered = false;
-      auto d = gpu_counter_delta(g.t_mono, col, energy_window, &covered, window.end_ns);
+      auto d = gpu_counter_delta(g.t_mono, col, energy_window, &covered, phase_end_ns);
       if (!d) continue;
       rep.total_energy_j = rep.total_energy_j.value_or(0.0) + *d * 1e6;  // MJ -> J
       ++rep.energy_gpus;

@@ -20,8 +20,6 @@
 namespace aiperf::telemetry {
 
 inline constexpr const char* kNvmlSource = "pynvml://localhost";
-/// The energy counter's window end is widened by this much (AIPERF_GPU_FINAL_SCRAPE_GRACE_NS).
-inline constexpr int64_t kFinalScrapeGraceNs = 666'000'000;
 
 struct GpuSettings {
   std::vector<std::string> dcgm_urls;  // normalized
@@ -41,7 +39,7 @@ struct GpuReport {
   /// Σ over GPUs of the mean power in the window (W), and how many GPUs had power.
   std::optional<double> total_power_w;
   int power_gpus = 0;
-  /// Σ over GPUs of the energy counter's increase over [start, end + grace] (J).
+  /// Σ over GPUs of the energy counter's increase over the window (J).
   std::optional<double> total_energy_j;
   int energy_gpus = 0;
   /// Every GPU's energy counter has a value before the window and one at or after its end.
@@ -55,9 +53,16 @@ class GpuCollector {
 
   void start();
   void scrape_all_now(int64_t timeout_ns);
+  /// scrape_all_now() in two halves (see ServerMetricsCollector).
+  std::vector<uint64_t> request_all();
+  void wait_all(const std::vector<uint64_t>& tickets, int64_t deadline_mono_ns);
   void stop();
 
-  GpuReport report(const Window& window, int64_t start_wall_ns, int64_t end_wall_ns) const;
+  /// `phase_end_ns`: when the profiling phase ended (the window closes on a scrape after it);
+  /// an energy counter covers the window when it has a value before its start and one at or
+  /// after the phase end.
+  GpuReport report(const Window& window, int64_t phase_end_ns, int64_t start_wall_ns,
+                   int64_t end_wall_ns) const;
   const std::vector<GpuMetricDef>& defs() const { return defs_; }
   std::optional<std::string> jsonl_path() const;
   /// NVML could not be used: why (one line), else "".

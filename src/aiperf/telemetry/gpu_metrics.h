@@ -85,8 +85,7 @@ struct GpuSummary {
   const GpuMetricStats* find(const std::string& field) const;
 };
 
-/// Statistics of each GPU of `store` over `window`; `energy_end_ns` widens the window's end
-/// for the energy counter (spec: end + 666 ms, so the closing scrape is counted).
+/// Statistics of each GPU of `store` over `window`.
 std::vector<GpuSummary> summarize_gpus(const GpuStore& store, const std::string& source,
                                        const Window& window);
 

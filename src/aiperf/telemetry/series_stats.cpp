@@ -58,6 +58,44 @@ double increase(const std::vector<double>& v, const std::vector<size_t>& idx,
   return total;
 }
 
+/// Bucket means from the scrape intervals in which all new observations fell into one bucket
+/// (their exact sum is then that bucket's): AIPerf's first step, without its fitting.
+void learn_bucket_means(const HistogramSeriesData& h, const std::vector<size_t>& idx,
+                        const std::vector<bool>& reset_at, HistogramStats* r) {
+  const size_t nb = h.bounds.size();
+  std::vector<double> sum(nb, 0.0), cnt(nb, 0.0);
+  auto cell = [&](size_t k, size_t b) {
+    double x = b < h.cumul[k].size() ? h.cumul[k][b] : kNaN;
+    return std::isfinite(x) ? x : 0.0;
+  };
+  for (size_t k = 1; k < idx.size(); ++k) {
+    if (reset_at[k]) continue;
+    size_t a = idx[k - 1], c = idx[k];
+    double dc = h.count[c] - h.count[a];
+    double ds = (std::isfinite(h.sum[c]) && std::isfinite(h.sum[a])) ? h.sum[c] - h.sum[a] : kNaN;
+    if (!(dc > 0) || !std::isfinite(ds)) continue;
+    int only = -1;
+    for (size_t b = 0; b < nb; ++b) {
+      double inc =
+          (cell(c, b) - (b ? cell(c, b - 1) : 0.0)) - (cell(a, b) - (b ? cell(a, b - 1) : 0.0));
+      if (inc > 0) {
+        if (only >= 0) {
+          only = -2;
+          break;
+        }
+        only = int(b);
+      }
+    }
+    if (only < 0) continue;
+    sum[size_t(only)] += ds;
+    cnt[size_t(only)] += dc;
+  }
+  r->bucket_means.assign(nb, kNaN);
+  for (size_t b = 0; b < nb; ++b) {
+    if (cnt[b] > 0) r->bucket_means[b] = sum[b] / cnt[b];
+  }
+}
+
 }  // namespace
 
 double percentile_linear(const std::vector<double>& sorted, double q) {
@@ -157,6 +195,7 @@ std::optional<HistogramStats> histogram_stats(const HistogramSeriesData& h, cons
     }
     r.bucket_deltas[b] = increase(col, idx, &reset_at, nullptr) + (from_zero ? col[idx[0]] : 0.0);
   }
+  learn_bucket_means(h, idx, reset_at, &r);
   int64_t t0 = h.t_ns[idx.front()], t1 = h.t_ns[idx.back()];
   double dur = double(t1 - t0) / 1e9;
   if (r.count > 0) {
@@ -168,7 +207,8 @@ std::optional<HistogramStats> histogram_stats(const HistogramSeriesData& h, cons
     std::array<double, 9> p{};
     bool ok = !h.bounds.empty();
     for (size_t i = 0; ok && i < kPercentiles.size(); ++i) {
-      p[i] = estimate_quantile(h.bounds, r.bucket_deltas, r.sum, kPercentiles[i] / 100.0);
+      p[i] = estimate_quantile(h.bounds, r.bucket_deltas, r.sum, kPercentiles[i] / 100.0,
+                               &r.bucket_means);
       ok = std::isfinite(p[i]);
     }
     if (ok) r.p_estimate = p;
@@ -177,40 +217,51 @@ std::optional<HistogramStats> histogram_stats(const HistogramSeriesData& h, cons
 }
 
 double estimate_quantile(const std::vector<double>& bounds, const std::vector<double>& cumul,
-                         double total_sum, double q) {
+                         double total_sum, double q, const std::vector<double>* bucket_means) {
   const size_t nb = std::min(bounds.size(), cumul.size());
   if (nb == 0) return kNaN;
   const double total = cumul[nb - 1];
   if (!(total > 0)) return kNaN;
+  auto mean_of = [&](size_t b) {
+    return bucket_means && b < bucket_means->size() ? (*bucket_means)[b] : kNaN;
+  };
+  auto lower_of = [&](size_t b) { return b == 0 ? std::min(0.0, bounds[0]) : bounds[b - 1]; };
   q = std::clamp(q, 0.0, 1.0);
   const double rank = q * total;
   size_t b = 0;
   while (b < nb && cumul[b] < rank) ++b;
   if (b >= nb) b = nb - 1;
-  const bool inf_bucket = std::isinf(bounds[b]);
-  if (!inf_bucket) {
+  const double below = b == 0 ? 0.0 : cumul[b - 1];
+  const double in = cumul[b] - below;
+  if (!std::isinf(bounds[b])) {
     double upper = bounds[b];
-    double lower = b == 0 ? (upper > 0 ? 0.0 : upper) : bounds[b - 1];
-    double below = b == 0 ? 0.0 : cumul[b - 1];
-    double in = cumul[b] - below;
+    double lower = lower_of(b);
     if (b == 0 && upper <= 0) return upper;
     if (in <= 0) return upper;
-    return lower + (upper - lower) * (rank - below) / in;
+    double frac = (rank - below) / in;
+    double m = mean_of(b);
+    if (std::isfinite(m) && m >= lower && m <= upper) {
+      double w = std::min(m - lower, upper - m);
+      return m - w + 2.0 * w * frac;
+    }
+    return lower + (upper - lower) * frac;
   }
   // The rank lies in the +Inf bucket.
   if (b == 0) return kNaN;  // no finite bound at all
   const double last = bounds[b - 1];
-  const double n_inf = total - cumul[b - 1];
-  double finite_sum = 0;
-  for (size_t i = 0; i + 1 < nb && !std::isinf(bounds[i]); ++i) {
-    double lo = i == 0 ? std::min(0.0, bounds[0]) : bounds[i - 1];
-    double cnt = cumul[i] - (i == 0 ? 0.0 : cumul[i - 1]);
-    finite_sum += cnt * (lo + bounds[i]) / 2.0;
+  double mean = mean_of(b);
+  if (!std::isfinite(mean)) {
+    double finite_sum = 0;
+    for (size_t i = 0; i < b; ++i) {
+      double cnt = cumul[i] - (i == 0 ? 0.0 : cumul[i - 1]);
+      double m = mean_of(i);
+      finite_sum += cnt * (std::isfinite(m) ? m : (lower_of(i) + bounds[i]) / 2.0);
+    }
+    mean = in > 0 && std::isfinite(total_sum) ? (total_sum - finite_sum) / in : kNaN;
   }
-  double mean = n_inf > 0 && std::isfinite(total_sum) ? (total_sum - finite_sum) / n_inf : kNaN;
   if (!(mean > last)) return last;
   double hi = 2.0 * mean - last;
-  return last + (hi - last) * (rank - cumul[b - 1]) / n_inf;
+  return last + (hi - last) * (rank - below) / in;
 }
 
 std::string infer_unit(const std::string& name) {

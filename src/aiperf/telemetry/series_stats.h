@@ -65,6 +65,10 @@ struct HistogramStats {
   double avg = 0;
   std::optional<double> count_rate, sum_rate;
   std::vector<double> bucket_deltas;  // cumulative per bound (same order as bounds)
+  /// Per bucket (non-cumulative, same order), the mean of its observations where the scrapes
+  /// show it: intervals in which every new observation fell into that one bucket give their
+  /// exact sum. NaN where unknown.
+  std::vector<double> bucket_means;
   std::optional<std::array<double, 9>> p_estimate;
   int resets = 0;
 };
@@ -84,14 +88,17 @@ std::optional<CounterStats> counter_stats(const std::vector<Point>& points, cons
 std::optional<HistogramStats> histogram_stats(const HistogramSeriesData& h, const Window& w);
 
 /// The q-quantile (0..1) of a histogram given its cumulative bucket counts over `bounds` (the
-/// last bound +Inf) and the exact sum of the observations. Linear interpolation inside the
-/// bucket holding the rank, as Prometheus' histogram_quantile, with the first bucket starting
-/// at 0 when its bound is positive. The +Inf bucket is placed with the sum: its observations
-/// average (sum - finite buckets' midpoint estimate) / n_inf, spread evenly from the last finite
-/// bound to twice that mean; without a usable sum it answers the last finite bound, as
-/// Prometheus does. NaN when the histogram is empty.
+/// last bound +Inf) and the exact sum of the observations. Inside the bucket holding the rank:
+/// where the bucket's mean is known (`bucket_means`, see HistogramStats), its observations are
+/// spread evenly and symmetrically around that mean, as wide as the bucket allows; otherwise
+/// evenly over the bucket, as Prometheus' histogram_quantile does, the first bucket starting at
+/// 0 when its bound is positive. The +Inf bucket is placed with the sum: its observations average
+/// (sum - the finite buckets' estimated sum) / n_inf, spread evenly from the last finite bound to
+/// twice that mean; without a usable sum it answers the last finite bound, as Prometheus does.
+/// NaN when the histogram is empty.
 double estimate_quantile(const std::vector<double>& bounds, const std::vector<double>& cumul,
-                         double total_sum, double q);
+                         double total_sum, double q,
+                         const std::vector<double>* bucket_means = nullptr);
 
 /// Unit inferred from a metric name (AIPerf's suffix table), or "" when none fits.
 std::string infer_unit(const std::string& metric_name);

@@ -209,7 +209,9 @@ std::optional<double> counter_total(const ServerMetric& m, const Ref& r) {
 /// All series of a histogram merged (bucket increases added when the bounds agree).
 struct HistAgg {
   double count = 0, sum = 0;
-  std::vector<double> bounds, deltas;
+  std::vector<double> bounds, deltas, means;  // means: per bucket, NaN unknown
+  std::vector<double> mean_weight;
+  double quantile(double q) const { return estimate_quantile(bounds, deltas, sum, q, &means); }
 };
 std::optional<HistAgg> hist_agg(const ServerMetric& m, const Ref& r) {
   std::optional<HistAgg> a;
@@ -224,11 +226,27 @@ std::optional<HistAgg> hist_agg(const ServerMetric& m, const Ref& r) {
     }
     a->count += s.histogram->count;
     a->sum += s.histogram->sum;
-    if (s.bucket_les == les) {
-      for (size_t i = 0; i < les.size(); ++i) a->deltas[i] += s.histogram->bucket_deltas[i];
+    if (s.bucket_les != les) continue;
+    a->means.resize(les.size(), 0.0);
+    a->mean_weight.resize(les.size(), 0.0);
+    const auto& d = s.histogram->bucket_deltas;
+    const auto& m = s.histogram->bucket_means;
+    for (size_t i = 0; i < les.size(); ++i) {
+      a->deltas[i] += d[i];
+      double in = d[i] - (i ? d[i - 1] : 0.0);  // this series' observations in bucket i
+      if (in <= 0) continue;
+      if (i < m.size() && std::isfinite(m[i]) && std::isfinite(a->means[i])) {
+        a->means[i] += m[i] * in;
+        a->mean_weight[i] += in;
+      } else {
+        a->means[i] = NAN;  // a bucket with observations of unknown mean
+      }
     }
   }
-  if (a && a->count <= 0) return std::nullopt;
+  if (!a || a->count <= 0) return std::nullopt;
+  for (size_t i = 0; i < a->means.size(); ++i) {
+    a->means[i] = a->mean_weight[i] > 0 ? a->means[i] / a->mean_weight[i] : NAN;
+  }
   return a;
 }
 
@@ -243,8 +261,8 @@ void add_hist_row(std::vector<PanelRow>& rows, const ServerMetricsReport& rep,
   auto h = hist_agg(*m, *r);
   if (!h) return;
   double avg = h->sum / h->count * r->scale;
-  double p50 = estimate_quantile(h->bounds, h->deltas, h->sum, 0.5) * r->scale;
-  double p99 = estimate_quantile(h->bounds, h->deltas, h->sum, 0.99) * r->scale;
+  double p50 = h->quantile(0.5) * r->scale;
+  double p99 = h->quantile(0.99) * r->scale;
   rows.push_back({label,
                   fmt::format("avg {} ms, p50 ~{} ms, p99 ~{} ms ({} obs)", num(avg), num(p50),
                               num(p99), int64_t(h->count)),
@@ -385,14 +403,12 @@ std::vector<CrossCheck> cross_checks(const ServerMetricsReport& rep,
         add("ttft_avg_ms", "TTFT avg (ms)", m->name, h->sum / h->count * r->scale,
             *client.ttft_avg_ms, false);
         if (client.ttft_p50_ms) {
-          add("ttft_p50_ms", "TTFT p50 (ms)", m->name,
-              estimate_quantile(h->bounds, h->deltas, h->sum, 0.5) * r->scale, *client.ttft_p50_ms,
-              true);
+          add("ttft_p50_ms", "TTFT p50 (ms)", m->name, h->quantile(0.5) * r->scale,
+              *client.ttft_p50_ms, true);
         }
         if (client.ttft_p99_ms) {
-          add("ttft_p99_ms", "TTFT p99 (ms)", m->name,
-              estimate_quantile(h->bounds, h->deltas, h->sum, 0.99) * r->scale, *client.ttft_p99_ms,
-              true);
+          add("ttft_p99_ms", "TTFT p99 (ms)", m->name, h->quantile(0.99) * r->scale,
+              *client.ttft_p99_ms, true);
         }
       }
     }

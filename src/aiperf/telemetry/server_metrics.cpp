@@ -187,10 +187,17 @@ void ServerMetricsCollector::start() {
 }
 
 void ServerMetricsCollector::scrape_all_now(int64_t timeout_ns) {
-  const int64_t deadline = mono_ns() + timeout_ns;
+  wait_all(request_all(), mono_ns() + timeout_ns);
+}
+
+std::vector<uint64_t> ServerMetricsCollector::request_all() {
   std::vector<uint64_t> tickets;
   for (auto& e : endpoints_) tickets.push_back(e->scraper->request_scrape());
-  for (size_t i = 0; i < endpoints_.size(); ++i) {
+  return tickets;
+}
+
+void ServerMetricsCollector::wait_all(const std::vector<uint64_t>& tickets, int64_t deadline) {
+  for (size_t i = 0; i < endpoints_.size() && i < tickets.size(); ++i) {
     endpoints_[i]->scraper->wait_scrape(tickets[i], deadline);
   }
 }

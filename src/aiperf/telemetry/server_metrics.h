@@ -75,6 +75,9 @@ class ServerMetricsCollector {
   void start();
   /// One scrape of every live endpoint at once, waited for until `timeout_ns` has passed.
   void scrape_all_now(int64_t timeout_ns);
+  /// scrape_all_now() in two halves, to ask several collectors at once.
+  std::vector<uint64_t> request_all();
+  void wait_all(const std::vector<uint64_t>& tickets, int64_t deadline_mono_ns);
   void stop();
 
   /// Statistics over `window` (monotonic ns). After stop().

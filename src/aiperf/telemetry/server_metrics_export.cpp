@@ -351,6 +351,11 @@ std::vector<std::pair<std::string, std::string>> TelemetrySession::write_exports
       files.emplace_back("Server Metrics CSV", paths_.server_metrics_csv);
     }
   }
+  return files;
+}
+
+std::vector<std::pair<std::string, std::string>> TelemetrySession::streamed_files() const {
+  std::vector<std::pair<std::string, std::string>> files;
   if (server_) {
     if (auto p = server_->jsonl_path()) files.emplace_back("Server Metrics JSONL", *p);
   }

@@ -30,7 +30,7 @@ int64_t to_ns(double s) {
   return int64_t(s * 1e9);
 }
 
-constexpr int64_t kBoundaryScrapeNs = 1'500'000'000;  // most a window edge waits per collector
+constexpr int64_t kBoundaryScrapeNs = 1'500'000'000;  // most a boundary scrape waits
 
 std::string gpu_count_suffix(int n) {
   return "(" + std::to_string(n) + (n == 1 ? " GPU)" : " GPUs)");
@@ -144,21 +144,29 @@ void TelemetrySession::start() {
   started_ = true;
   if (server_) server_->start();
   if (gpu_) gpu_->start();
+  boundary_scrape();
 }
 
-void TelemetrySession::begin_window() {
-  if (server_) server_->scrape_all_now(kBoundaryScrapeNs);
-  if (gpu_) gpu_->scrape_all_now(kBoundaryScrapeNs);
-  start_mono_ = mono_ns();
-  start_wall_ = wall_ns();
+void TelemetrySession::boundary_scrape() {
+  if (!started_) return;
+  const int64_t deadline = mono_ns() + kBoundaryScrapeNs;
+  std::vector<uint64_t> st, gt;
+  if (server_) st = server_->request_all();
+  if (gpu_) gt = gpu_->request_all();
+  if (server_) server_->wait_all(st, deadline);
+  if (gpu_) gpu_->wait_all(gt, deadline);
 }
 
-void TelemetrySession::end_window() {
-  end_called_mono_ = mono_ns();
-  end_wall_ = wall_ns();
-  if (server_) server_->scrape_all_now(kBoundaryScrapeNs);
-  if (gpu_) gpu_->scrape_all_now(kBoundaryScrapeNs);
-  end_mono_ = mono_ns();
+void TelemetrySession::open_window(int64_t start_mono_ns, int64_t start_wall_ns) {
+  start_mono_ = start_mono_ns;
+  start_wall_ = start_wall_ns;
+}
+
+void TelemetrySession::close_window(int64_t end_mono_ns, int64_t end_wall_ns) {
+  end_called_mono_ = end_mono_ns;
+  end_wall_ = end_wall_ns;
+  boundary_scrape();
+  end_mono_ = std::max(end_mono_ns, mono_ns());
 }
 
 void TelemetrySession::finish() {
@@ -185,7 +193,8 @@ TelemetryResults TelemetrySession::results(const ClientSide& client) const {
     r.checks = cross_checks(*r.server, r.families, client.figures);
   }
   if (gpu_) {
-    GpuReport g = gpu_->report(w, start_wall_, end_wall_);
+    GpuReport g =
+        gpu_->report(w, end_called_mono_ ? end_called_mono_ : end_mono_, start_wall_, end_wall_);
     if (!g.endpoints_successful.empty()) r.gpu = std::move(g);
   }
   if (!r.gpu) return r;

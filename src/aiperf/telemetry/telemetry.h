@@ -2,16 +2,20 @@
 // NVML), scraped on threads of their own during a run, summarized over the profiling window, set
 // beside the client's figures, and exported.
 //
-// One run:
+// One run (TelemetryObserver does this through the run's observer hooks, run/run.h):
 //   TelemetrySession t(cfg, paths);   // reads custom metric CSVs; throws InputError
-//   t.start();                        // before the first phase: threads, first scrapes
-//   t.begin_window();                 // just before the profiling phase: a scrape of every
-//                                     // endpoint, then the window opens
-//   t.end_window();                   // just after it: the window closes on a fresh scrape
+//   t.start();                        // before any request: threads, one scrape of everything
+//   t.boundary_scrape();              // after the warmup phase (all its tokens counted)
+//   t.open_window(start);             // the profiling phase starts
+//   t.close_window(end);              // it ended: one more scrape, then the window closes
 //   t.finish();                       // the flush period, then the threads stop
-//   TelemetryResults r = t.results(client_figures);
-//   t.write_exports(r, info);         // server_metrics_export.*, gpu JSONL already streamed
-//   ... render_console(r), telemetry_data_json(r), gpu_csv_rows(r), extra_metrics(r)
+//   TelemetryResults r = t.results(client_side);
+//   t.write_exports(r, info);         // server_metrics_export.*; the JSONLs were streamed
+//   ... render_console(r), telemetry_data_json(r), gpu_csv_section(r), r.extra_metrics
+//
+// The profiling window's reference point is the last scrape before the phase started: taken at
+// start() or after the warmup, it reflects no profiling request and every warmup token, so
+// counter increases over the window are the profiling phase's exactly.
 //
 // Threading: every call from the run's thread. Scraping never touches the I/O workers' loops.
 // Failures are never fatal: an endpoint that cannot be read is one line and is left out.
@@ -27,6 +31,7 @@
 
 #include "aiperf/config/config.h"
 #include "aiperf/export/export.h"
+#include "aiperf/run/run.h"
 #include "aiperf/telemetry/gpu_collector.h"
 #include "aiperf/telemetry/server_family.h"
 #include "aiperf/telemetry/server_metrics.h"
@@ -93,14 +98,18 @@ class TelemetrySession {
   ~TelemetrySession();
 
   void start();
-  void begin_window();
-  void end_window();
+  /// One scrape of every live endpoint, waited for (bounded).
+  void boundary_scrape();
+  void open_window(int64_t start_mono_ns, int64_t start_wall_ns);
+  void close_window(int64_t end_mono_ns, int64_t end_wall_ns);
   void finish();
   TelemetryResults results(const ClientSide& client) const;
-  /// Writes server_metrics_export.json / .csv per the formats; returns (label, path) of every
-  /// telemetry file written, the streamed JSONLs included, for the console's closing lines.
+  /// Writes server_metrics_export.json / .csv per the formats (when some endpoint answered);
+  /// returns their (label, path). Throws std::runtime_error naming a file it cannot write.
   std::vector<std::pair<std::string, std::string>> write_exports(const TelemetryResults& r,
                                                                  const ExportInfo& info) const;
+  /// (label, path) of the JSONL files streamed during the run (after finish()).
+  std::vector<std::pair<std::string, std::string>> streamed_files() const;
   const TelemetryOptions& options() const { return opts_; }
 
  private:
@@ -112,6 +121,32 @@ class TelemetrySession {
   int64_t end_called_mono_ = 0;
   bool started_ = false, finished_ = false;
 };
+
+/// The run observer that runs a TelemetrySession beside a benchmark: started when the run is
+/// prepared, a boundary scrape after the warmup, the window opened and closed with the profiling
+/// phase; on_results adds the console panels, the profile_export_aiperf.json sections
+/// (telemetry_data, the GPU efficiency metrics, server_metrics_cross_check) and the file list;
+/// on_finished writes server_metrics_export.json / .csv (with the run's benchmark_id) and
+/// appends the GPU rows to profile_export_aiperf.csv.
+class TelemetryObserver : public run::RunObserver {
+ public:
+  explicit TelemetryObserver(const config::Config& cfg);
+  ~TelemetryObserver() override;
+  void on_prepared(const run::RunSetup& setup) override;
+  void on_phase_start(record::Phase phase, int64_t start_mono_ns) override;
+  void on_phase_end(const run::PhaseWindow& w) override;
+  void on_results(const run::RunOutcome& out, run::ResultSections& sections) override;
+  void on_finished(const run::RunOutcome& out) override;
+
+ private:
+  const config::Config& cfg_;
+  std::unique_ptr<TelemetrySession> session_;
+  std::optional<TelemetryResults> results_;
+  int64_t start_wall_ = 0;
+};
+
+/// The client's figures for the cross-checks, from a run's results.
+ClientSide client_side(const metrics::Results& results, const config::Config& cfg);
 
 // ------------------------------------------------------------------ renderings
 /// The console part: per detected server family its panel, the server-vs-client table, and

@@ -139,6 +139,29 @@ TEST(HistogramStats, ResetReadFromCountAndMidRunCreation) {
   EXPECT_EQ(rb->bucket_deltas, (std::vector<double>{1, 2}));
 }
 
+TEST(HistogramStats, BucketMeansLearnedFromSingleBucketIntervals) {
+  // Every interval's observations land in (0.02, 0.04]: their exact mean, 0.0215, centres the
+  // estimate instead of the bucket's midpoint (0.03).
+  HistogramSeriesData h;
+  h.bounds = {0.02, 0.04, INFINITY};
+  h.t_ns = {0, kS, 2 * kS};
+  h.cumul = {{0, 0, 0}, {0, 2, 2}, {0, 4, 4}};
+  h.sum = {0, 0.042, 0.086};
+  h.count = {0, 2, 4};
+  auto r = histogram_stats(h, Window{1, 2 * kS});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->bucket_means.size(), 3u);
+  EXPECT_TRUE(std::isnan(r->bucket_means[0]));
+  EXPECT_DOUBLE_EQ(r->bucket_means[1], 0.0215);
+  ASSERT_TRUE(r->p_estimate);
+  EXPECT_NEAR((*r->p_estimate)[4], 0.0215, 1e-12);               // p50 at the mean
+  EXPECT_NEAR((*r->p_estimate)[8], 0.02 + 0.003 * 0.99, 1e-12);  // spread over [0.02, 0.023]
+  // An interval touching two buckets teaches nothing.
+  h.cumul[2] = {1, 4, 4};
+  r = histogram_stats(h, Window{1, 2 * kS});
+  EXPECT_DOUBLE_EQ(r->bucket_means[1], 0.021);  // only the first interval: 0.042 / 2
+}
+
 TEST(EstimateQuantile, PrometheusInterpolationAndEdges) {
   std::vector<double> bounds = {1, 2, 4, INFINITY};
   std::vector<double> cumul = {10, 30, 40, 40};

@@ -173,8 +173,10 @@ void TelemetrySession::finish() {
   if (finished_) return;
   finished_ = true;
   if (!started_) return;
-  if (server_ && end_called_mono_) {
-    // AIPerf keeps scraping for the flush period after profiling ends.
+  if (server_ && end_called_mono_ && opts_.jsonl) {
+    // AIPerf keeps scraping for the flush period after profiling ends. The statistics end on the
+    // closing scrape, so only the JSONL time series gains from it: without JSONL the run does
+    // not wait (docs/differences.md).
     int64_t until = end_called_mono_ + to_ns(opts_.flush_s);
     int64_t left = until - mono_ns();
     if (left > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(left));

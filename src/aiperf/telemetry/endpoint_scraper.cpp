@@ -174,7 +174,7 @@ bool EndpointScraper::tick() {
   if (!succeeded_) {
     drop(settings_.what + ": cannot read " + active_url_ + " (" + why +
              "); it is skipped for this run",
-         settings_.quiet_if_unreachable);
+         r.ok ? settings_.quiet_if_refused : settings_.quiet_if_unreachable);
     return false;
   }
   ++info_.failed_fetches;

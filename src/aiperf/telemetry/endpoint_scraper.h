@@ -45,7 +45,11 @@ struct ScrapedBody {
 struct EndpointSettings {
   int64_t interval_ns = 333'000'000;
   ScrapeOptions scrape;
-  bool quiet_if_unreachable = false;    // default endpoints: an info line instead of a warning
+  // Which first-try failures are an info line instead of a warning: the default DCGM endpoints
+  // (usually absent) say nothing either way; <--url>/metrics stays quiet when the server cannot
+  // be reached at all (the run reports that itself) but warns about a 404 or the like.
+  bool quiet_if_unreachable = false;    // no connection / no answer
+  bool quiet_if_refused = false;        // an answer other than 200
   bool trtllm_fallback = true;          // probe <base>/prometheus/metrics once
   std::string what = "server metrics";  // names the feature in messages
   std::string silence_hint = "--no-server-metrics";

@@ -19,6 +19,7 @@ GpuCollector::GpuCollector(GpuSettings settings) : settings_(std::move(settings)
     es.scrape = settings_.scrape;
     es.quiet_if_unreachable =
         i >= settings_.dcgm_user_given.size() || !settings_.dcgm_user_given[i];
+    es.quiet_if_refused = es.quiet_if_unreachable;
     es.trtllm_fallback = false;
     es.what = "GPU telemetry";
     es.silence_hint = "--no-gpu-telemetry";

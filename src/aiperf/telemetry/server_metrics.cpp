@@ -166,11 +166,13 @@ void render_scrape_line(std::string& out, const std::string& endpoint_url, const
 ServerMetricsCollector::ServerMetricsCollector(ServerMetricsSettings settings)
     : settings_(std::move(settings)) {
   if (!settings_.jsonl_path.empty()) jsonl_ = std::make_unique<JsonlFile>(settings_.jsonl_path);
-  for (const std::string& url : settings_.urls) {
+  for (size_t i = 0; i < settings_.urls.size(); ++i) {
+    const std::string& url = settings_.urls[i];
     auto e = std::make_unique<Endpoint>();
     EndpointSettings es;
     es.interval_ns = settings_.interval_ns;
     es.scrape = settings_.scrape;
+    es.quiet_if_unreachable = i < settings_.derived.size() && settings_.derived[i];
     Endpoint* ep = e.get();
     e->scraper = std::make_unique<EndpointScraper>(
         url, es, [this, ep](const ScrapedBody& b) { on_exposition(*ep, b); });

@@ -37,6 +37,8 @@ class JsonlFile {
 
 struct ServerMetricsSettings {
   std::vector<std::string> urls;  // normalized, deduplicated
+  /// Per URL: derived from --url (quiet when the server cannot be reached: the run says so).
+  std::vector<bool> derived;
   int64_t interval_ns = 333'000'000;
   ScrapeOptions scrape;
   std::string jsonl_path;  // "" = no JSONL

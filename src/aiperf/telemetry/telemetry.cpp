@@ -42,9 +42,13 @@ TelemetryOptions options_from_config(const config::Config& cfg) {
   TelemetryOptions o;
   o.insecure = cfg.tls_insecure;
   o.server_metrics = cfg.server_metrics_enabled;
-  auto add_server = [&](const std::string& u) {
-    if (std::find(o.server_urls.begin(), o.server_urls.end(), u) == o.server_urls.end()) {
+  auto add_server = [&](const std::string& u, bool derived) {
+    auto it = std::find(o.server_urls.begin(), o.server_urls.end(), u);
+    if (it == o.server_urls.end()) {
       o.server_urls.push_back(u);
+      o.server_url_derived.push_back(derived);
+    } else if (!derived) {
+      o.server_url_derived[size_t(it - o.server_urls.begin())] = false;  // asked for: warn
     }
   };
   for (const std::string& base : cfg.urls) {
@@ -53,9 +57,9 @@ TelemetryOptions options_from_config(const config::Config& cfg) {
     u->path = "/metrics";
     u->query.clear();
     u->fragment.clear();
-    add_server(u->to_string());
+    add_server(u->to_string(), true);
   }
-  for (const std::string& u : cfg.server_metrics_urls) add_server(u);
+  for (const std::string& u : cfg.server_metrics_urls) add_server(u, false);
   o.json = cfg.has_server_metrics_format("json");
   o.csv = cfg.has_server_metrics_format("csv");
   o.jsonl = cfg.has_server_metrics_format("jsonl");
@@ -111,6 +115,7 @@ TelemetrySession::TelemetrySession(TelemetryOptions opts, const exporter::Artifa
   if (opts_.server_metrics && !opts_.server_urls.empty()) {
     ServerMetricsSettings s;
     s.urls = opts_.server_urls;
+    s.derived = opts_.server_url_derived;
     s.interval_ns = to_ns(opts_.server_interval_s);
     s.scrape.connect_timeout_ms = int64_t(opts_.server_timeout_s * 1000);
     s.scrape.io_timeout_ms = int64_t(opts_.server_timeout_s * 1000);

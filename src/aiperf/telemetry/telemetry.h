@@ -46,6 +46,7 @@ namespace aiperf::telemetry {
 struct TelemetryOptions {
   bool server_metrics = true;
   std::vector<std::string> server_urls;  // <each --url base>/metrics, then --server-metrics
+  std::vector<bool> server_url_derived;  // per server_urls: from --url (not --server-metrics)
   bool json = true, csv = true, jsonl = false;
   bool gpu = true;
   bool gpu_console = false;

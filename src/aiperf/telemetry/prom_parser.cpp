@@ -2,6 +2,8 @@
 // and HELP texts with escapes are unescaped into the Exposition's side storage.
 #include "aiperf/telemetry/prom_parser.h"
 
+#include "aiperf/telemetry/prom_lex.h"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -10,95 +12,7 @@
 
 namespace aiperf::telemetry {
 
-namespace {
-
-// Character classes: bit 1 = may start a metric name, bit 2 = may continue one, bit 4 = may
-// continue a label name (no ':').
-constexpr auto kCharClass = [] {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    bool digit = c >= '0' && c <= '9';
-    t[size_t(c)] = uint8_t((alpha || c == ':' ? 1 : 0) | (alpha || digit || c == ':' ? 2 : 0) |
-                           (alpha || digit ? 4 : 0));
-  }
-  return t;
-}();
-bool is_name_start(char c) {
-  return kCharClass[uint8_t(c)] & 1;
-}
-bool is_name_char(char c) {
-  return kCharClass[uint8_t(c)] & 2;
-}
-bool is_label_char(char c) {
-  return kCharClass[uint8_t(c)] & 4;
-}
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-/// Go's strconv.ParseFloat subset that exporters emit: decimal and exponent forms, an optional
-/// sign, Inf / Infinity / NaN in any case.
-bool parse_float(std::string_view t, double* v) {
-  if (t.empty()) return false;
-  bool neg = false;
-  if (t[0] == '+' || t[0] == '-') {
-    neg = t[0] == '-';
-    t.remove_prefix(1);
-    if (t.empty() || t[0] == '+' || t[0] == '-') return false;
-  }
-  if (iequals(t, "inf") || iequals(t, "infinity")) {
-    *v = neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-    return true;
-  }
-  if (iequals(t, "nan")) {
-    *v = std::numeric_limits<double>::quiet_NaN();
-    return true;
-  }
-  double x = 0;
-  auto r = std::from_chars(t.data(), t.data() + t.size(), x, std::chars_format::general);
-  if (r.ec != std::errc() || r.ptr != t.data() + t.size()) return false;
-  *v = neg ? -x : x;
-  return true;
-}
-
-bool parse_int64(std::string_view t, int64_t* v) {
-  if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-  if (t.empty()) return false;
-  auto r = std::from_chars(t.data(), t.data() + t.size(), *v);
-  return r.ec == std::errc() && r.ptr == t.data() + t.size();
-}
-
-MetricType parse_type(std::string_view t, ExpositionFormat f, bool* ok) {
-  *ok = true;
-  if (t == "counter") return MetricType::kCounter;
-  if (t == "gauge") return MetricType::kGauge;
-  if (t == "histogram") return MetricType::kHistogram;
-  if (t == "summary") return MetricType::kSummary;
-  if (t == "untyped" && f == ExpositionFormat::kText) return MetricType::kUnknown;
-  if (t == "unknown") return MetricType::kUnknown;
-  if (t == "gaugehistogram") return MetricType::kGaugeHistogram;
-  if (t == "info") return MetricType::kInfo;
-  if (t == "stateset") return MetricType::kStateSet;
-  *ok = false;
-  return MetricType::kUnknown;
-}
-
-}  // namespace
+using namespace prom_lex;
 
 const char* to_string(MetricType t) {
   switch (t) {
@@ -174,6 +88,8 @@ class ExpositionParser {
   bool parse_labels(std::string_view line, size_t* pos, std::vector<Label>& out);
   bool read_label_value(std::string_view line, size_t* pos, std::string_view* value);
   bool parse_exemplar(std::string_view rest, Sample* s);
+  /// After the value: optional timestamp, optional exemplar, nothing else.
+  bool parse_tail(std::string_view line, size_t i, Sample* s);
   uint32_t family_for(std::string_view name, SampleRole* role);
   uint32_t add_family(std::string_view name);
   bool accepts(const Family& f, std::string_view name, SampleRole* role) const;
@@ -533,6 +449,35 @@ bool ExpositionParser::parse_exemplar(std::string_view rest, Sample* s) {
   return true;
 }
 
+bool ExpositionParser::parse_tail(std::string_view line, size_t i, Sample* s) {
+  const std::string name(s->name);
+  while (i < line.size() && is_blank(line[i])) ++i;
+  if (i < line.size() && line[i] != '#') {
+    size_t tb = i;
+    while (i < line.size() && !is_blank(line[i])) ++i;
+    std::string_view ts = line.substr(tb, i - tb);
+    bool ok;
+    if (om_) {  // OpenMetrics: float seconds
+      double sec = 0;
+      ok = parse_float(ts, &sec) && std::isfinite(sec) && std::fabs(sec) < 9.2e15;
+      if (ok) s->timestamp_ms = int64_t(std::llround(sec * 1000.0));
+    } else {  // text format: integer milliseconds
+      ok = parse_int64(ts, &s->timestamp_ms);
+    }
+    if (!ok) return fail("invalid timestamp '" + std::string(ts) + "' for " + name);
+    s->has_timestamp = true;
+    while (i < line.size() && is_blank(line[i])) ++i;
+  }
+  if (i >= line.size()) return true;
+  if (line[i] != '#') return fail("unexpected text after the value of " + name);
+  ++i;
+  while (i < line.size() && is_blank(line[i])) ++i;
+  if (i >= line.size() || line[i] != '{') {
+    return fail("expected an exemplar '{...}' after '#' on a sample of " + name);
+  }
+  return parse_exemplar(line.substr(i), s);
+}
+
 bool ExpositionParser::parse_sample(std::string_view line) {
   size_t i = 0;
   if (!is_name_start(line[0])) {
@@ -569,34 +514,7 @@ bool ExpositionParser::parse_sample(std::string_view line) {
     return fail(v.empty() ? "sample " + std::string(name) + " has no value"
                           : "invalid value '" + std::string(v) + "' for " + std::string(name));
   }
-  while (i < line.size() && is_blank(line[i])) ++i;
-  if (i < line.size() && line[i] != '#') {
-    size_t tb = i;
-    while (i < line.size() && !is_blank(line[i])) ++i;
-    std::string_view ts = line.substr(tb, i - tb);
-    bool ok;
-    if (om_) {
-      double sec = 0;
-      ok = parse_float(ts, &sec) && std::isfinite(sec) && std::fabs(sec) < 9.2e15;
-      if (ok) s.timestamp_ms = int64_t(std::llround(sec * 1000.0));
-    } else {
-      ok = parse_int64(ts, &s.timestamp_ms);
-    }
-    if (!ok) return fail("invalid timestamp '" + std::string(ts) + "' for " + std::string(name));
-    s.has_timestamp = true;
-    while (i < line.size() && is_blank(line[i])) ++i;
-  }
-  if (i < line.size()) {
-    if (line[i] != '#') {
-      return fail("unexpected text after the value of " + std::string(name));
-    }
-    ++i;
-    while (i < line.size() && is_blank(line[i])) ++i;
-    if (i >= line.size() || line[i] != '{') {
-      return fail("expected an exemplar '{...}' after '#' on a sample of " + std::string(name));
-    }
-    if (!parse_exemplar(line.substr(i), &s)) return false;
-  }
+  if (!parse_tail(line, i, &s)) return false;
   SampleRole role = SampleRole::kValue;
   uint32_t fam = family_for(name, &role);
   if (fam == UINT32_MAX) {

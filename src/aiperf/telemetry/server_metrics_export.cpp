@@ -176,6 +176,60 @@ std::string label_value(const LabelList& l, const std::string& k) {
   return {};
 }
 
+/// One section of the CSV: header (stat columns, one column per label, description, buckets)
+/// and its rows, sorted as AIPerf sorts them (label fill pattern, metric, endpoint, labels).
+void write_section(std::string& out, std::vector<CsvRow>& rows,
+                   const std::vector<std::string>& keys, bool* first_section) {
+  if (rows.empty()) return;
+  if (!*first_section) out += "\r\n";
+  *first_section = false;
+  std::vector<std::string> order = label_order(rows);
+  std::vector<std::string> header = {"Endpoint", "Type", "Metric", "Unit"};
+  header.insert(header.end(), keys.begin(), keys.end());
+  header.insert(header.end(), order.begin(), order.end());
+  header.push_back("Description");
+  const bool hist = rows.front().series->histogram.has_value();
+  if (hist) header.push_back("buckets");
+  csv_row(out, header);
+  auto key_of = [&](const CsvRow& r) {
+    std::string pattern;
+    for (const auto& l : order) pattern += label_value(r.series->labels, l).empty() ? '0' : '1';
+    std::string labels;
+    for (const auto& [k, v] : r.series->labels) labels += k + "=" + v + ",";
+    return std::make_tuple(pattern, r.metric->name, endpoint_display(r.series->endpoint_url),
+                           labels);
+  };
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const CsvRow& a, const CsvRow& b) { return key_of(a) < key_of(b); });
+  for (const CsvRow& r : rows) {
+    const SeriesResult& s = *r.series;
+    std::vector<std::string> row = {endpoint_display(s.endpoint_url), to_string(r.metric->type),
+                                    r.metric->name, r.metric->unit};
+    ordered_json st = stats_json(s);
+    for (const auto& k : keys) {
+      if (!st.contains(k)) {
+        row.emplace_back();
+      } else if (st[k].is_number_integer()) {
+        row.push_back(std::to_string(st[k].get<int64_t>()));
+      } else {
+        row.push_back(f4(st[k].get<double>()));
+      }
+    }
+    for (const auto& l : order) row.push_back(label_value(s.labels, l));
+    row.push_back(r.metric->description);
+    if (hist) {
+      std::string b;
+      for (size_t i = 0; i < s.bucket_les.size(); ++i) {
+        if (i) b += ';';
+        b += s.bucket_les[i] + "=" +
+             std::to_string(int64_t(std::llround(s.histogram->bucket_deltas[i])));
+      }
+      row.push_back(b);
+    }
+    csv_row(out, row);
+  }
+}
+
 }  // namespace
 
 std::string render_server_metrics_json(const ServerMetricsReport& rep,
@@ -262,59 +316,9 @@ std::string render_server_metrics_csv(const ServerMetricsReport& rep, const Expo
     }
   }
   bool first_section = true;
-  auto section = [&](std::vector<CsvRow>& rows, const std::vector<std::string>& keys) {
-    if (rows.empty()) return;
-    if (!first_section) out += "\r\n";
-    first_section = false;
-    std::vector<std::string> order = label_order(rows);
-    std::vector<std::string> header = {"Endpoint", "Type", "Metric", "Unit"};
-    header.insert(header.end(), keys.begin(), keys.end());
-    header.insert(header.end(), order.begin(), order.end());
-    header.push_back("Description");
-    const bool hist = rows.front().series->histogram.has_value();
-    if (hist) header.push_back("buckets");
-    csv_row(out, header);
-    auto key_of = [&](const CsvRow& r) {
-      std::string pattern;
-      for (const auto& l : order) pattern += label_value(r.series->labels, l).empty() ? '0' : '1';
-      std::string labels;
-      for (const auto& [k, v] : r.series->labels) labels += k + "=" + v + ",";
-      return std::make_tuple(pattern, r.metric->name, endpoint_display(r.series->endpoint_url),
-                             labels);
-    };
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](const CsvRow& a, const CsvRow& b) { return key_of(a) < key_of(b); });
-    for (const CsvRow& r : rows) {
-      const SeriesResult& s = *r.series;
-      std::vector<std::string> row = {endpoint_display(s.endpoint_url), to_string(r.metric->type),
-                                      r.metric->name, r.metric->unit};
-      ordered_json st = stats_json(s);
-      for (const auto& k : keys) {
-        if (!st.contains(k)) {
-          row.emplace_back();
-        } else if (st[k].is_number_integer()) {
-          row.push_back(std::to_string(st[k].get<int64_t>()));
-        } else {
-          row.push_back(f4(st[k].get<double>()));
-        }
-      }
-      for (const auto& l : order) row.push_back(label_value(s.labels, l));
-      row.push_back(r.metric->description);
-      if (hist) {
-        std::string b;
-        for (size_t i = 0; i < s.bucket_les.size(); ++i) {
-          if (i) b += ';';
-          b += s.bucket_les[i] + "=" +
-               std::to_string(int64_t(std::llround(s.histogram->bucket_deltas[i])));
-        }
-        row.push_back(b);
-      }
-      csv_row(out, row);
-    }
-  };
-  section(gauges, kGauge);
-  section(counters, kCounter);
-  section(hists, kHist);
+  write_section(out, gauges, kGauge, &first_section);
+  write_section(out, counters, kCounter, &first_section);
+  write_section(out, hists, kHist, &first_section);
   if (!infos.empty()) {
     if (!first_section) out += "\r\n";
     csv_row(out, {"Endpoint", "Metric", "Key", "Value", "Description"});

@@ -33,79 +33,93 @@ std::string gpu_title(const GpuSummary& g) {
 
 }  // namespace
 
+namespace {
+
+/// Per recognized family: the rows that were scraped.
+std::string server_panels(const ServerMetricsReport& rep, const std::vector<ServerFamily>& fams) {
+  std::string out;
+  for (ServerFamily f : fams) {
+    std::vector<PanelRow> rows = panel_rows(rep, f);
+    if (rows.empty()) continue;
+    Table t;
+    t.title = std::string("Server Metrics | ") + display_name(f);
+    t.columns = {{"Series", Table::Justify::kLeft},
+                 {"Value", Table::Justify::kLeft},
+                 {"Server metric", Table::Justify::kLeft}};
+    for (const auto& row : rows) t.rows.push_back({row.label, row.value, row.metric});
+    out += t.render() + "\n";
+  }
+  return out;
+}
+
+std::string cross_check_table(const std::vector<CrossCheck>& checks) {
+  if (checks.empty()) return {};
+  Table t;
+  t.title = "Server vs Client";
+  t.columns = {{"Quantity", Table::Justify::kLeft},
+               {"Server", Table::Justify::kRight},
+               {"Client", Table::Justify::kRight},
+               {"Server - Client", Table::Justify::kRight},
+               {"Server metric", Table::Justify::kLeft}};
+  for (const CrossCheck& c : checks) {
+    bool whole = c.quantity == "output_tokens" || c.quantity == "requests";
+    auto fmtv = [&](double v) {
+      return whole ? fmt::format("{}", int64_t(std::llround(v))) : grouped2(v);
+    };
+    t.rows.push_back({c.label, (c.estimate ? "~" : "") + fmtv(c.server), fmtv(c.client),
+                      fmtv(c.difference()) + signed_pct(c.relative()),
+                      c.server_metric + " (" + display_name(c.family) + ")"});
+  }
+  return t.render() + "\n";
+}
+
+std::string gpu_tables(const GpuReport& g) {
+  std::string out;
+  for (const GpuSummary& s : g.gpus) {
+    Table t;
+    t.title = gpu_title(s);
+    t.columns = {{"Metric", Table::Justify::kLeft},
+                 {"avg"},
+                 {"min"},
+                 {"max"},
+                 {"p99"},
+                 {"p90"},
+                 {"p50"},
+                 {"std"}};
+    for (const GpuMetricStats& m : s.metrics) {
+      std::string name = m.def->display + " (" + m.def->unit + ")";
+      if (m.gauge) {
+        const GaugeStats& v = *m.gauge;
+        t.rows.push_back({name, grouped2(v.avg), grouped2(v.min), grouped2(v.max), grouped2(v.p[8]),
+                          grouped2(v.p[6]), grouped2(v.p[4]), grouped2(v.std)});
+      } else if (m.counter_delta) {
+        t.rows.push_back(
+            {name + " Δ", grouped2(*m.counter_delta), "N/A", "N/A", "N/A", "N/A", "N/A", "N/A"});
+      }
+    }
+    out += t.render() + "\n";
+  }
+  return out;
+}
+
+std::string efficiency_table(const std::vector<ExtraMetric>& metrics) {
+  if (metrics.empty()) return {};
+  Table t;
+  t.title = "GPU Power Efficiency";
+  t.columns = {{"Metric", Table::Justify::kLeft}, {"Value"}};
+  for (const ExtraMetric& m : metrics) {
+    t.rows.push_back({m.header + " (" + m.unit + ")", grouped2(m.value)});
+  }
+  return t.render() + "\n";
+}
+
+}  // namespace
+
 std::string render_console(const TelemetryResults& r, bool gpu_table) {
   std::string out;
-  if (r.server) {
-    for (ServerFamily f : r.families) {
-      std::vector<PanelRow> rows = panel_rows(*r.server, f);
-      if (rows.empty()) continue;
-      Table t;
-      t.title = std::string("Server Metrics | ") + display_name(f);
-      t.columns = {{"Series", Table::Justify::kLeft},
-                   {"Value", Table::Justify::kLeft},
-                   {"Server metric", Table::Justify::kLeft}};
-      for (const auto& row : rows) t.rows.push_back({row.label, row.value, row.metric});
-      out += t.render();
-      out += '\n';
-    }
-    if (!r.checks.empty()) {
-      Table t;
-      t.title = "Server vs Client";
-      t.columns = {{"Quantity", Table::Justify::kLeft},
-                   {"Server", Table::Justify::kRight},
-                   {"Client", Table::Justify::kRight},
-                   {"Server - Client", Table::Justify::kRight},
-                   {"Server metric", Table::Justify::kLeft}};
-      for (const CrossCheck& c : r.checks) {
-        bool whole = c.quantity == "output_tokens" || c.quantity == "requests";
-        auto fmtv = [&](double v) {
-          return whole ? fmt::format("{}", int64_t(std::llround(v))) : grouped2(v);
-        };
-        t.rows.push_back({c.label, (c.estimate ? "~" : "") + fmtv(c.server), fmtv(c.client),
-                          fmtv(c.difference()) + signed_pct(c.relative()),
-                          c.server_metric + " (" + display_name(c.family) + ")"});
-      }
-      out += t.render();
-      out += '\n';
-    }
-  }
-  if (r.gpu && gpu_table) {
-    for (const GpuSummary& g : r.gpu->gpus) {
-      Table t;
-      t.title = gpu_title(g);
-      t.columns = {{"Metric", Table::Justify::kLeft},
-                   {"avg"},
-                   {"min"},
-                   {"max"},
-                   {"p99"},
-                   {"p90"},
-                   {"p50"},
-                   {"std"}};
-      for (const GpuMetricStats& m : g.metrics) {
-        std::string name = m.def->display + " (" + m.def->unit + ")";
-        if (m.gauge) {
-          const GaugeStats& s = *m.gauge;
-          t.rows.push_back({name, grouped2(s.avg), grouped2(s.min), grouped2(s.max),
-                            grouped2(s.p[8]), grouped2(s.p[6]), grouped2(s.p[4]), grouped2(s.std)});
-        } else if (m.counter_delta) {
-          t.rows.push_back(
-              {name + " Δ", grouped2(*m.counter_delta), "N/A", "N/A", "N/A", "N/A", "N/A", "N/A"});
-        }
-      }
-      out += t.render();
-      out += '\n';
-    }
-  }
-  if (!r.extra_metrics.empty() && (gpu_table || r.gpu)) {
-    Table t;
-    t.title = "GPU Power Efficiency";
-    t.columns = {{"Metric", Table::Justify::kLeft}, {"Value"}};
-    for (const ExtraMetric& m : r.extra_metrics) {
-      t.rows.push_back({m.header + " (" + m.unit + ")", grouped2(m.value)});
-    }
-    out += t.render();
-    out += '\n';
-  }
+  if (r.server) out += server_panels(*r.server, r.families) + cross_check_table(r.checks);
+  if (r.gpu && gpu_table) out += gpu_tables(*r.gpu);
+  if (r.gpu) out += efficiency_table(r.extra_metrics);
   for (const auto& n : r.notes) out += n + "\n";
   return out;
 }

@@ -61,6 +61,43 @@ struct NvmlLibrary::Api {
   NvmlReturn (*violation)(NvmlDevice, int, NvmlViolationTime*) = nullptr;
   std::vector<bool> energy_ok;  // per device: the energy counter answered at start
 
+  void resolve_optional(void* h) {
+    auto sym = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
+    };
+    sym(name, "nvmlDeviceGetName");
+    sym(uuid, "nvmlDeviceGetUUID");
+    sym(pci, "nvmlDeviceGetPciInfo_v3");
+    sym(power, "nvmlDeviceGetPowerUsage");
+    sym(energy, "nvmlDeviceGetTotalEnergyConsumption");
+    sym(util, "nvmlDeviceGetUtilizationRates");
+    sym(memory, "nvmlDeviceGetMemoryInfo");
+    sym(temperature, "nvmlDeviceGetTemperature");
+    sym(clock, "nvmlDeviceGetClockInfo");
+    sym(enc, "nvmlDeviceGetEncoderUtilization");
+    sym(dec, "nvmlDeviceGetDecoderUtilization");
+    sym(jpg, "nvmlDeviceGetJpgUtilization");
+    sym(violation, "nvmlDeviceGetViolationStatus");
+  }
+
+  GpuIdentity identity(NvmlDevice d, unsigned int i) const {
+    GpuIdentity id;
+    id.gpu_index = int(i);
+    char buf[128] = {};
+    if (uuid && uuid(d, buf, sizeof buf) == 0) id.uuid = buf;
+    if (id.uuid.empty()) id.uuid = "GPU-unknown-" + std::to_string(i);
+    std::memset(buf, 0, sizeof buf);
+    id.model_name = name && name(d, buf, sizeof buf) == 0 ? buf : "Unknown GPU";
+    NvmlPciInfo p{};
+    if (pci && pci(d, &p) == 0) {
+      p.bus_id[sizeof p.bus_id - 1] = 0;
+      id.pci_bus_id = p.bus_id;
+    }
+    id.device = "nvidia" + std::to_string(i);
+    id.hostname = "localhost";
+    return id;
+  }
+
   std::string text(NvmlReturn rc) const {
     const char* s = error_string ? error_string(rc) : nullptr;
     return s ? s : "NVML error " + std::to_string(rc);
@@ -94,19 +131,7 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string* err, const std::stri
     a.shutdown = nullptr;  // nothing to shut down
     return nullptr;
   }
-  sym(a.name, "nvmlDeviceGetName");
-  sym(a.uuid, "nvmlDeviceGetUUID");
-  sym(a.pci, "nvmlDeviceGetPciInfo_v3");
-  sym(a.power, "nvmlDeviceGetPowerUsage");
-  sym(a.energy, "nvmlDeviceGetTotalEnergyConsumption");
-  sym(a.util, "nvmlDeviceGetUtilizationRates");
-  sym(a.memory, "nvmlDeviceGetMemoryInfo");
-  sym(a.temperature, "nvmlDeviceGetTemperature");
-  sym(a.clock, "nvmlDeviceGetClockInfo");
-  sym(a.enc, "nvmlDeviceGetEncoderUtilization");
-  sym(a.dec, "nvmlDeviceGetDecoderUtilization");
-  sym(a.jpg, "nvmlDeviceGetJpgUtilization");
-  sym(a.violation, "nvmlDeviceGetViolationStatus");
+  a.resolve_optional(h);
   if (NvmlReturn rc = a.init(); rc != 0) {
     *err = "nvmlInit failed: " + a.text(rc) + " (is the NVIDIA driver loaded?)";
     a.shutdown = nullptr;
@@ -120,20 +145,7 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string* err, const std::stri
   for (unsigned int i = 0; i < n; ++i) {
     NvmlDevice d = nullptr;
     if (a.handle(i, &d) != 0) continue;
-    GpuIdentity id;
-    id.gpu_index = int(i);
-    char buf[128] = {};
-    if (a.uuid && a.uuid(d, buf, sizeof buf) == 0) id.uuid = buf;
-    if (id.uuid.empty()) id.uuid = "GPU-unknown-" + std::to_string(i);
-    std::memset(buf, 0, sizeof buf);
-    id.model_name = a.name && a.name(d, buf, sizeof buf) == 0 ? buf : "Unknown GPU";
-    NvmlPciInfo pci{};
-    if (a.pci && a.pci(d, &pci) == 0) {
-      pci.bus_id[sizeof pci.bus_id - 1] = 0;
-      id.pci_bus_id = pci.bus_id;
-    }
-    id.device = "nvidia" + std::to_string(i);
-    id.hostname = "localhost";
+    GpuIdentity id = a.identity(d, i);
     unsigned long long e = 0;
     bool eok = a.energy && a.energy(d, &e) == 0;
     if (!eok) {

@@ -209,7 +209,10 @@ bool ScrapeClient::connect_now(std::string* err, int64_t deadline) {
     *err = "cannot connect to " + url_.host + ":" + port + ": " + last;
     return false;
   }
-  if (!url_.tls()) return true;
+  return !url_.tls() || tls_handshake(err, deadline);
+}
+
+bool ScrapeClient::tls_handshake(std::string* err, int64_t deadline) {
   Conn& c = *conn_;
   c.ctx = SSL_CTX_new(TLS_client_method());
   if (!c.ctx) {

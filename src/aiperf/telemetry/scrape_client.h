@@ -53,6 +53,7 @@ class ScrapeClient {
  private:
   struct Conn;
   bool connect_now(std::string* err, int64_t deadline_ns);
+  bool tls_handshake(std::string* err, int64_t deadline_ns);
   bool exchange(ScrapeResult& r, bool* retryable);
 
   transport::Url url_;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/mock/mock_server.h"
 #include "aiperf/telemetry/endpoint_scraper.h"
 #include "aiperf/telemetry/scrape_client.h"
 #include "aiperf/telemetry/server_metrics.h"
@@ -100,6 +101,30 @@ TEST(ScrapeClient, SlowAnswerTimesOut) {
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("timed out"), std::string::npos) << r.error;
   EXPECT_LT(mono_ns() - t0, 700'000'000);
+}
+
+TEST(ScrapeClient, HttpsWithAndWithoutVerification) {
+  mock::MockOptions o;
+  o.port = 0;
+  o.tls = true;
+  o.quiet = true;
+  o.workers = 1;
+  o.metrics_family = "vllm";
+  mock::MockServer m(o);
+  m.start();
+  ScrapeOptions insecure;
+  insecure.insecure = true;
+  ScrapeClient c(url_of(m.url() + "/metrics"), insecure);
+  ScrapeResult r = c.get();
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("# TYPE vllm:num_requests_running gauge"), std::string::npos);
+  EXPECT_TRUE(c.get().ok);  // the TLS connection is kept alive
+  ScrapeClient strict(url_of(m.url() + "/metrics"), {});
+  ScrapeResult s = strict.get();  // a self-signed certificate
+  EXPECT_FALSE(s.ok);
+  EXPECT_NE(s.error.find("--insecure"), std::string::npos) << s.error;
+  m.stop();
 }
 
 TEST(Gunzip, CorruptAndBombsAreRefused) {

@@ -190,6 +190,10 @@ RunOutcome ProfileRun::execute() {
   sessions.router = &router_;
   if (cfg_.input_file) sessions.delay_cap_s = cfg_.inter_turn_delay_cap_s;
   pipeline.enable_sessions(sessions);
+  if (cfg_.slice_duration_s) {
+    timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
+    pipeline.enable_timeslices(timeslices_.get());
+  }
   pipeline.start();
 
   int nw = default_worker_count(cfg_);
@@ -247,6 +251,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   out.health = exporter::assess_client_health(self, results);
   const exporter::ClientHealth& health = out.health;
   out.files = writers_->files();
+  write_timeslices(out.files);
   out.files.insert(out.files.begin(), {"CSV", paths_.summary_csv});
   out.files.insert(out.files.begin(), {"JSON", paths_.summary_json});
   ResultSections extra;
@@ -292,6 +297,18 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   notify([&](RunObserver& o) { o.on_finished(out); });
   shutdown_logging();
   return out;
+}
+
+void ProfileRun::write_timeslices(std::vector<std::pair<std::string, std::string>>& files) {
+  if (!timeslices_) return;
+  const std::vector<metrics::Results> slices = timeslices_->finish();
+  try {
+    exporter::write_timeslices(paths_, slices, ctx_, cfg_);
+    files.emplace_back("Timeslice JSON", paths_.timeslices_json);
+    files.emplace_back("Timeslice CSV", paths_.timeslices_csv);
+  } catch (const std::exception& e) {
+    spdlog::error("time slices: {}", e.what());
+  }
 }
 
 RunOutcome run_benchmark(const config::Config& cfg, const RunOptions& opts) {

@@ -20,7 +20,7 @@ std::string cell(std::optional<double> v, int decimals = 2) {
 
 std::string percent(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", v * 100);
+  std::snprintf(buf, sizeof buf, "%.2f%%", v * 100);
   return buf;
 }
 
@@ -35,7 +35,7 @@ void print_confidence_summary(const AggregateResult& a) {
   const double level = a.metadata.value("confidence_level", 0.95);
   TextTable t;
   t.title = "NVIDIA AIPerf | Aggregate of " + std::to_string(a.num_successful_runs) + " of " +
-            std::to_string(a.num_runs) + " runs (" + percent(level) + " confidence)";
+            std::to_string(a.num_runs) + " runs (" + cell(level * 100, 0) + "% confidence)";
   t.columns = {
       {"Metric", TextTable::Justify::kLeft}, {"mean"}, {"std"}, {"cv"}, {"ci_low"}, {"ci_high"}};
   for (const char* tag : {"request_throughput", "time_to_first_token", "inter_token_latency",
@@ -49,7 +49,7 @@ void print_confidence_summary(const AggregateResult& a) {
                         cell(s.ci_high)});
     }
   }
-  if (!t.rows.empty()) print("\n" + t.render());
+  if (!t.rows.empty()) print(std::string("\n").append(t.render()));
 }
 
 void print_sweep_summary(const SweepAggregate& a) {
@@ -85,7 +85,7 @@ void print_sweep_summary(const SweepAggregate& a) {
     row.push_back(marks.empty() ? "-" : marks);
     t.rows.push_back(std::move(row));
   }
-  std::string text = "\n" + t.render();
+  std::string text = std::string("\n").append(t.render());
   for (const auto& [name, best] : a.best_configurations.items()) {
     std::string params;
     for (const auto& [k, v] : best["parameters"].items()) {
@@ -122,7 +122,7 @@ void print_search_summary(const SearchOutcome& o, const StudyPlan& plan,
   for (const auto& [tag, v] : plan.base.goodput) {
     slo += (slo.empty() ? "" : " ") + tag + ":" + cell(v, 2);
   }
-  std::string text = "\n" + t.render();
+  std::string text = std::string("\n").append(t.render());
   char buf[512];
   if (o.capacity) {
     std::snprintf(

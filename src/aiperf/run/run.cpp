@@ -177,7 +177,7 @@ RunOutcome ProfileRun::execute() {
   notify([&](RunObserver& o) { o.on_prepared(setup); });
   check_servers();
   if (opts_.install_signal_handlers) install_interrupt_handlers();
-  handled_interrupts_ = interrupt_count();
+  handled_interrupts_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
   writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);

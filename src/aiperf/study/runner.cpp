@@ -87,6 +87,7 @@ RunResult PointRunner::run(config::Config cfg, const Variation& var, int trial,
   std::fflush(stderr);
   run::RunOptions ro;
   ro.install_signal_handlers = false;
+  ro.interrupts_seen = sig0_;  // a Ctrl-C during the study stops the run in progress
   ro.print_console = opts_.print_console;
   run::RunOutcome o;
   try {

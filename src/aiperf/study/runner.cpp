@@ -204,9 +204,10 @@ bool StudyLoop::run_point(size_t v, int trial, double cooldown_s) {
     cfg.warmup_duration_s.reset();
   }
   RunResult r = runner_.run(std::move(cfg), var, trial, dir_of(var, trial));
+  if (runner_.setup_failed()) return false;
   results_.push_back(r);
   history_[v].push_back(std::move(r));
-  return !runner_.setup_failed() && !runner_.interrupted();
+  return !runner_.interrupted();
 }
 
 void StudyLoop::repeated() {
@@ -291,6 +292,8 @@ void StudyLoop::write_aggregates(std::vector<std::pair<std::string, std::string>
 }
 
 int StudyLoop::finish() {
+  // A run that could not start is not a result; its error is already printed.
+  if (runner_.setup_failed() && results_.empty()) return runner_.setup_rc();
   int ok = 0;
   std::string failed;
   for (const auto& r : results_) {

@@ -149,10 +149,16 @@ TEST(Study, ConcurrencySweepWritesOneDirectoryPerPointAndTheFrontier) {
   const std::string csv = read_file(s.dir + "/sweep_aggregate/profile_export_aiperf_sweep.csv");
   EXPECT_EQ(csv.rfind("concurrency,", 0), 0u);
   EXPECT_NE(csv.find("\r\nPareto Optimal Points\r\nconcurrency\r\n"), std::string::npos);
-  // Seeds: point i uses 42 + i (AIPerf's per-variation seed).
-  EXPECT_EQ(
-      read_json(s.dir + "/concurrency_4/profile_export_aiperf.json")["run_info"]["random_seed"],
-      44);
+  // run_info places each run in the study; seeds: point i uses 42 + i (AIPerf's rule).
+  json info = read_json(s.dir + "/concurrency_4/profile_export_aiperf.json")["run_info"];
+  EXPECT_EQ(info["random_seed"], 44);
+  EXPECT_EQ(info["trial"], 0);
+  EXPECT_EQ(info["run_label"], "run_0001");
+  EXPECT_EQ(info["variation_label"], "phases.profiling.concurrency=4");
+  EXPECT_EQ(info["variation_index"], 2);
+  EXPECT_EQ(info["variation_values"]["phases.profiling.concurrency"], 4);
+  EXPECT_EQ(info["sweep_id"],
+            read_json(s.dir + "/concurrency_1/profile_export_aiperf.json")["run_info"]["sweep_id"]);
 }
 
 TEST(Study, SweepWithRepeatedRunsHasConfidencePerPoint) {

@@ -89,6 +89,9 @@ struct SummaryInfo {
   /// AIPerf's declared order (e.g. "telemetry_data") takes its declared place, others follow
   /// "client_health" in the order given.
   std::vector<std::pair<std::string, std::string>> sections;
+  /// More run_info fields (key, JSON text) of a run that is part of a study (sweep_id, trial,
+  /// run_label, variation_label, variation_index, variation_values), in AIPerf's order.
+  std::vector<std::pair<std::string, std::string>> run_info;
 };
 
 /// Metrics the summary files carry: have a value, not EXPERIMENTAL, not INTERNAL (unless

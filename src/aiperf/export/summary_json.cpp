@@ -88,7 +88,13 @@ ordered_json client_health_json(const ClientHealth& h) {
 ordered_json run_info_json(const config::Config& cfg, const SummaryInfo& info) {
   ordered_json j;
   if (!info.benchmark_id.empty()) j["benchmark_id"] = info.benchmark_id;
+  for (const auto& [key, text] : info.run_info) {
+    if (key == "sweep_id") j[key] = ordered_json::parse(text);
+  }
   if (cfg.random_seed) j["random_seed"] = *cfg.random_seed;
+  for (const auto& [key, text] : info.run_info) {
+    if (key != "sweep_id") j[key] = ordered_json::parse(text);
+  }
   if (!cfg.argv.empty()) j["cli_command"] = config::redacted_command_line(cfg.argv);
   return j;
 }

@@ -267,6 +267,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.end_wall_ns = prof.end_wall_ns;
   info.client_health = health;
   info.sections = std::move(extra.json);
+  info.run_info = opts_.run_info;
   exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
   exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
 

@@ -115,6 +115,8 @@ struct RunOptions {
   /// stops this run, even one that came while it was being prepared. -1: those counted when the
   /// run starts.
   int interrupts_seen = -1;
+  /// More run_info fields for profile_export_aiperf.json (key, JSON text), from a study.
+  std::vector<std::pair<std::string, std::string>> run_info;
   /// Show the progress UI chosen by --ui (a study may show its own instead).
   bool show_progress = true;
 };

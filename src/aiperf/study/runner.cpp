@@ -29,6 +29,7 @@ PointRunner::PointRunner(const StudyPlan& plan, const StudyOptions& opts)
     : plan_(plan), opts_(opts) {
   run::install_interrupt_handlers();  // once for the whole study; the runs inherit them
   sig0_ = run::interrupt_count();
+  sweep_id_ = random_uuid4();
 }
 
 bool PointRunner::interrupted() const {
@@ -88,6 +89,14 @@ RunResult PointRunner::run(config::Config cfg, const Variation& var, int trial,
   run::RunOptions ro;
   ro.install_signal_handlers = false;
   ro.interrupts_seen = sig0_;  // a Ctrl-C during the study stops the run in progress
+  nlohmann::json values = nlohmann::json::object();
+  for (const auto& pv : var.values) values[pv.path] = json_value(pv.value);
+  ro.run_info = {{"sweep_id", nlohmann::json(sweep_id_).dump()},
+                 {"trial", std::to_string(trial)},
+                 {"run_label", nlohmann::json(r.label).dump()},
+                 {"variation_label", nlohmann::json(var.label).dump()},
+                 {"variation_index", std::to_string(var.index)},
+                 {"variation_values", values.dump()}};
   ro.print_console = opts_.print_console;
   run::RunOutcome o;
   try {

@@ -37,6 +37,7 @@ class PointRunner {
   const StudyPlan& plan_;
   StudyOptions opts_;
   int sig0_ = 0;
+  std::string sweep_id_;  // one UUID for every run of the study (run_info.sweep_id)
   int setup_rc_ = 0;
   int started_ = 0;
   bool run_interrupted_ = false;

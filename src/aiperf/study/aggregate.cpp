@@ -150,54 +150,71 @@ std::string render_confidence_csv(const AggregateResult& r) {
   return out;
 }
 
-std::string render_collated_json(const std::vector<RunResult>& results,
-                                 const ordered_json& extra_metadata) {
-  // metric -> [(label, values)], metric order of first appearance
-  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::vector<double>>>>>
-      per_metric;
+namespace {
+
+/// Per metric (first-seen order): each successful run's per-request values.
+using PooledRuns =
+    std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::vector<double>>>>>;
+
+PooledRuns pool_records(const std::vector<RunResult>& results) {
+  PooledRuns per_metric;
   std::map<std::string, size_t> index;
-  ordered_json labels = ordered_json::array();
-  std::vector<std::pair<std::string, std::string>> failed;
-  int ok = 0;
   for (const auto& run : results) {
-    if (!run.success) {
-      failed.emplace_back(run.label, run.error);
-      continue;
-    }
-    ++ok;
-    labels.push_back(run.label);
-    if (run.records_jsonl.empty()) continue;
+    if (!run.success || run.records_jsonl.empty()) continue;
     for (auto& [tag, values] : load_record_metrics(run.records_jsonl)) {
       auto [it, fresh] = index.emplace(tag, per_metric.size());
       if (fresh) per_metric.push_back({tag, {}});
       per_metric[it->second].second.emplace_back(run.label, std::move(values));
     }
   }
-  ordered_json metrics = ordered_json::object();
-  for (auto& [tag, runs] : per_metric) {
-    std::vector<double> all;
-    ordered_json per_run = ordered_json::array();
-    for (const auto& [label, values] : runs) {
-      all.insert(all.end(), values.begin(), values.end());
-      double sum = 0;
-      for (double v : values) sum += v;
-      per_run.push_back({{"label", label},
-                         {"mean", num(values.empty() ? NAN : sum / double(values.size()))},
-                         {"count", values.size()}});
+  return per_metric;
+}
+
+double mean_of(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? NAN : sum / double(v.size());
+}
+
+/// {"combined": {mean, std, p50, p90, p95, p99, count}, "per_run": [{label, mean, count}]}.
+ordered_json collated_metric(const std::vector<std::pair<std::string, std::vector<double>>>& runs) {
+  std::vector<double> all;
+  ordered_json per_run = ordered_json::array();
+  for (const auto& [label, values] : runs) {
+    all.insert(all.end(), values.begin(), values.end());
+    per_run.push_back({{"label", label}, {"mean", num(mean_of(values))}, {"count", values.size()}});
+  }
+  if (all.empty()) return nullptr;
+  const double mean = mean_of(all);
+  const double std = all.size() > 1 ? sample_std(all) : 0.0;
+  std::sort(all.begin(), all.end());
+  ordered_json combined = {{"mean", num(mean)},
+                           {"std", num(std)},
+                           {"p50", num(metrics::percentile_sorted(all, 50))},
+                           {"p90", num(metrics::percentile_sorted(all, 90))},
+                           {"p95", num(metrics::percentile_sorted(all, 95))},
+                           {"p99", num(metrics::percentile_sorted(all, 99))},
+                           {"count", all.size()}};
+  return {{"combined", combined}, {"per_run", per_run}};
+}
+
+}  // namespace
+
+std::string render_collated_json(const std::vector<RunResult>& results,
+                                 const ordered_json& extra_metadata) {
+  ordered_json labels = ordered_json::array();
+  std::vector<std::pair<std::string, std::string>> failed;
+  for (const auto& run : results) {
+    if (run.success) {
+      labels.push_back(run.label);
+    } else {
+      failed.emplace_back(run.label, run.error);
     }
-    if (all.empty()) continue;
-    double sum = 0;
-    for (double v : all) sum += v;
-    const double std = all.size() > 1 ? sample_std(all) : 0.0;
-    std::sort(all.begin(), all.end());
-    ordered_json combined = {{"mean", num(sum / double(all.size()))},
-                             {"std", num(std)},
-                             {"p50", num(metrics::percentile_sorted(all, 50))},
-                             {"p90", num(metrics::percentile_sorted(all, 90))},
-                             {"p95", num(metrics::percentile_sorted(all, 95))},
-                             {"p99", num(metrics::percentile_sorted(all, 99))},
-                             {"count", all.size()}};
-    metrics[tag] = {{"combined", combined}, {"per_run", per_run}};
+  }
+  ordered_json metrics = ordered_json::object();
+  for (const auto& [tag, runs] : pool_records(results)) {
+    ordered_json m = collated_metric(runs);
+    if (!m.is_null()) metrics[tag] = std::move(m);
   }
   ordered_json j;
   j["schema_version"] = "1.0.0";
@@ -209,7 +226,7 @@ std::string render_collated_json(const std::vector<RunResult>& results,
   ordered_json md;
   md["aggregation_type"] = "detailed";
   md["num_profile_runs"] = results.size();
-  md["num_successful_runs"] = ok;
+  md["num_successful_runs"] = labels.size();
   md["failed_runs"] = failed_json(failed);
   md["run_labels"] = labels;
   for (const auto& [k, v] : extra_metadata.items()) md[k] = v;

@@ -197,6 +197,33 @@ TEST(Telemetry, UnreachableAndNonPrometheusUrlsAreOneWarningEach) {
   EXPECT_TRUE(sm["metrics"].contains("aiperf_mock_requests"));
 }
 
+TEST(Telemetry, TimeSlicesAddUpAndEveryStudyRunHasItsOwnExports) {
+  MockServerProcess mock({"--metrics-family", "vllm", "--ttft", "20", "--itl", "10"});
+  TelRun run = profile({"-m", "mock-model", "--url", mock.url(), "--streaming", "--concurrency",
+                        "2", "--request-count", "12", "--osl", "16", "--slice-duration", "0.25",
+                        "--num-profile-runs", "2", "--profile-run-cooldown-seconds", "0"});
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  for (const char* r : {"run_0001", "run_0002"}) {
+    const std::string dir = run.dir + "/profile_runs/" + r;
+    ASSERT_EQ(access((dir + "/server_metrics_export.json").c_str(), F_OK), 0) << r;
+    json sm = json::parse(read_file(dir + "/server_metrics_export.json"));
+    const json& gen = sm["metrics"]["vllm:generation_tokens"]["series"][0];
+    ASSERT_TRUE(gen.contains("timeslices")) << gen.dump();
+    double sum = 0;
+    for (const json& sl : gen["timeslices"]) {
+      EXPECT_LT(sl["start_ns"].get<int64_t>(), sl["end_ns"].get<int64_t>());
+      sum += sl["total"].get<double>();
+    }
+    EXPECT_NEAR(sum, gen["stats"]["total"].get<double>(), 1e-9);
+    EXPECT_GT(gen["stats"]["total"].get<double>(), 0.0);
+    EXPECT_TRUE(gen["stats"].contains("rate_avg"));
+    const json& ttft = sm["metrics"]["vllm:time_to_first_token_seconds"]["series"][0];
+    int64_t count = 0;
+    for (const json& sl : ttft["timeslices"]) count += sl["count"].get<int64_t>();
+    EXPECT_EQ(count, 12);
+  }
+}
+
 TEST(Telemetry, TrtllmJsonMetricsFallBackToPrometheusPath) {
   MockServerProcess mock({"--fast", "--metrics-family", "trtllm"});
   TelRun run = profile(

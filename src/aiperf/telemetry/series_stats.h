@@ -100,6 +100,49 @@ double estimate_quantile(const std::vector<double>& bounds, const std::vector<do
                          double total_sum, double q,
                          const std::vector<double>* bucket_means = nullptr);
 
+// ------------------------------------------------------------------ time slices (spec §7.2)
+// With --slice-duration S the window is cut, from its start, into slices of S seconds, the last
+// one ending at the window's end (complete = false when shorter than S), as AIPerf cuts it.
+//  * gauge: avg/min/max of the points with start <= t < end (the last slice also takes t = end);
+//    slices without a point are left out.
+//  * counter and histogram: the increase (counter rule above) between the value at the slice's
+//    start and at its end, the value at a boundary being the last point at or before it and at
+//    the first slice's start the reference point; so the slices add up to the window's total.
+//    rate = total / slice length. rate_avg/min/max/std (sample std) over the complete slices.
+struct Slice {
+  int64_t start_ns = 0, end_ns = 0;
+  bool complete = true;
+};
+struct GaugeSlice {
+  Slice slice;
+  double avg = 0, min = 0, max = 0;
+};
+struct CounterSlice {
+  Slice slice;
+  double total = 0, rate = 0;
+};
+struct HistogramSlice {
+  Slice slice;
+  double count = 0, sum = 0, avg = 0;  // avg 0 when count is 0
+  std::vector<double> bucket_deltas;   // cumulative per bound
+};
+struct RateSpread {
+  double avg = 0, min = 0, max = 0, std = 0;
+};
+
+/// The slices of `w`; empty when slice_s <= 0 or the window is empty.
+std::vector<Slice> window_slices(const Window& w, double slice_s);
+std::vector<GaugeSlice> gauge_slices(const std::vector<Point>& points,
+                                     const std::vector<Slice>& slices);
+/// `w` is the window the slices cut (its start picks the reference point).
+std::vector<CounterSlice> counter_slices(const std::vector<Point>& points, const Window& w,
+                                         const std::vector<Slice>& slices,
+                                         bool born_after_first_scrape = false);
+std::vector<HistogramSlice> histogram_slices(const HistogramSeriesData& h, const Window& w,
+                                             const std::vector<Slice>& slices);
+/// Spread of the complete slices' rates; nullopt when no slice is complete.
+std::optional<RateSpread> rate_spread(const std::vector<CounterSlice>& slices);
+
 /// Unit inferred from a metric name (AIPerf's suffix table), or "" when none fits.
 std::string infer_unit(const std::string& metric_name);
 

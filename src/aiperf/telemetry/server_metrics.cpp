@@ -156,7 +156,8 @@ HistogramSeriesData histogram_data(const EndpointStore& store, HistogramParts& h
 }  // namespace
 
 void summarize_store(const EndpointStore& store, const std::string& endpoint_url,
-                     const Window& window, std::map<std::string, ServerMetric>* out) {
+                     const Window& window, std::map<std::string, ServerMetric>* out,
+                     const std::vector<Slice>& slices) {
   const auto& fams = store.families();
   std::map<std::pair<uint32_t, std::string>, HistogramParts> hists;
   for (const StoredSeries& s : store.series()) {
@@ -182,8 +183,13 @@ void summarize_store(const EndpointStore& store, const std::string& endpoint_url
     r.labels = s.labels;
     if (f.type == MetricType::kCounter) {
       r.counter = counter_stats(store.points(s), window, s.born_late);
+      if (r.counter && !slices.empty()) {
+        r.counter_slices = counter_slices(store.points(s), window, slices, s.born_late);
+        r.rate_spread = rate_spread(r.counter_slices);
+      }
     } else {
       r.gauge = gauge_stats(store.points(s), window);
+      if (r.gauge && !slices.empty()) r.gauge_slices = gauge_slices(store.points(s), slices);
     }
     if (r.counter || r.gauge) m.series.push_back(std::move(r));
   }
@@ -192,26 +198,30 @@ void summarize_store(const EndpointStore& store, const std::string& endpoint_url
     SeriesResult r;
     r.endpoint_url = endpoint_url;
     r.labels = h.labels;
-    r.histogram = histogram_stats(histogram_data(store, h), window);
+    HistogramSeriesData data = histogram_data(store, h);
+    r.histogram = histogram_stats(data, window);
     if (!r.histogram) continue;
+    if (!slices.empty()) r.histogram_slices = histogram_slices(data, window, slices);
     for (const StoredSeries* b : h.buckets) r.bucket_les.push_back(b->le);
     (*out)[fams[h.family].name].series.push_back(std::move(r));
   }
 }
 
 ServerMetricsReport ServerMetricsCollector::report(const Window& window, int64_t start_wall,
-                                                   int64_t end_wall) const {
+                                                   int64_t end_wall, double slice_s) const {
   ServerMetricsReport rep;
   rep.start_wall_ns = start_wall;
   rep.end_wall_ns = end_wall;
   std::map<std::string, ServerMetric> metrics;
+  const std::vector<Slice> slices = window_slices(window, slice_s);
+  rep.window_mono_start_ns = window.start_ns;
   for (const auto& e : endpoints_) {
     rep.endpoints_configured.push_back(e->scraper->configured_url());
     if (!e->scraper->ever_succeeded()) continue;
     const std::string& url = e->scraper->active_url();
     rep.endpoints_successful.push_back(url);
     rep.endpoint_info[url] = e->scraper->info();
-    summarize_store(e->store, url, window, &metrics);
+    summarize_store(e->store, url, window, &metrics, slices);
   }
   for (auto& [name, m] : metrics) {
     if (m.series.empty()) continue;

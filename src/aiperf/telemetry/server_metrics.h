@@ -51,6 +51,11 @@ struct SeriesResult {
   std::optional<CounterStats> counter;
   std::optional<HistogramStats> histogram;
   std::vector<std::string> bucket_les;  // histogram bucket bounds as written, ascending
+  // With --slice-duration (spec §7.2), the slices of the series' kind (series_stats.h).
+  std::vector<GaugeSlice> gauge_slices;
+  std::vector<CounterSlice> counter_slices;
+  std::optional<RateSpread> rate_spread;  // over the complete counter slices
+  std::vector<HistogramSlice> histogram_slices;
 };
 
 struct ServerMetric {
@@ -66,6 +71,7 @@ struct ServerMetricsReport {
   std::map<std::string, EndpointInfo> endpoint_info;  // by the URL data came from
   std::vector<ServerMetric> metrics;                  // sorted by name
   int64_t start_wall_ns = 0, end_wall_ns = 0;         // the window, epoch ns
+  int64_t window_mono_start_ns = 0;                   // the window's start, monotonic ns
   const ServerMetric* find(const std::string& name) const;
 };
 
@@ -83,8 +89,9 @@ class ServerMetricsCollector {
   void stop();
 
   /// Statistics over `window` (monotonic ns). After stop().
+  /// `slice_s` > 0: time slices of that length too (--slice-duration).
   ServerMetricsReport report(const Window& window, int64_t window_start_wall_ns,
-                             int64_t window_end_wall_ns) const;
+                             int64_t window_end_wall_ns, double slice_s = 0) const;
   /// The JSONL file written, if any (after stop()).
   std::optional<std::string> jsonl_path() const;
   /// Endpoints with data (after stop()), for tests and the console.
@@ -104,8 +111,10 @@ class ServerMetricsCollector {
 };
 
 /// The series statistics of one endpoint's store over `window` (exposed for tests).
+/// `slices`: the time slices to compute too (window_slices), none when empty.
 void summarize_store(const EndpointStore& store, const std::string& endpoint_url,
-                     const Window& window, std::map<std::string, ServerMetric>* out);
+                     const Window& window, std::map<std::string, ServerMetric>* out,
+                     const std::vector<Slice>& slices = {});
 
 /// One server_metrics_export.jsonl line for a scrape (spec §7.2).
 void render_scrape_line(std::string& out, const std::string& endpoint_url, const ScrapedBody& b);

@@ -37,6 +37,12 @@ ordered_json stats_json(const SeriesResult& s) {
   } else if (s.counter) {
     st["total"] = s.counter->total;
     st["rate"] = s.counter->rate;
+    if (s.rate_spread) {
+      st["rate_avg"] = s.rate_spread->avg;
+      st["rate_min"] = s.rate_spread->min;
+      st["rate_max"] = s.rate_spread->max;
+      st["rate_std"] = s.rate_spread->std;
+    }
   } else if (s.histogram) {
     const HistogramStats& h = *s.histogram;
     st["count"] = int64_t(std::llround(h.count));
@@ -52,6 +58,52 @@ ordered_json stats_json(const SeriesResult& s) {
     }
   }
   return st;
+}
+
+ordered_json buckets_json(const std::vector<std::string>& les, const std::vector<double>& d) {
+  ordered_json b = ordered_json::object();
+  for (size_t i = 0; i < les.size() && i < d.size(); ++i) b[les[i]] = int64_t(std::llround(d[i]));
+  return b;
+}
+
+/// A series' "timeslices" (spec §7.2, AIPerf's fields; is_complete only on the partial one);
+/// times in epoch ns. Null when the run had no --slice-duration or no slice has data.
+ordered_json timeslices_json(const SeriesResult& s, const ServerMetricsReport& rep) {
+  auto head = [&](const Slice& sl) {
+    ordered_json j;
+    j["start_ns"] = rep.start_wall_ns + (sl.start_ns - rep.window_mono_start_ns);
+    j["end_ns"] = rep.start_wall_ns + (sl.end_ns - rep.window_mono_start_ns);
+    return j;
+  };
+  auto tail = [](ordered_json& j, const Slice& sl) {
+    if (!sl.complete) j["is_complete"] = false;
+  };
+  ordered_json a = ordered_json::array();
+  for (const GaugeSlice& g : s.gauge_slices) {
+    ordered_json j = head(g.slice);
+    j["avg"] = g.avg;
+    j["min"] = g.min;
+    j["max"] = g.max;
+    tail(j, g.slice);
+    a.push_back(std::move(j));
+  }
+  for (const CounterSlice& c : s.counter_slices) {
+    ordered_json j = head(c.slice);
+    j["total"] = c.total;
+    j["rate"] = c.rate;
+    tail(j, c.slice);
+    a.push_back(std::move(j));
+  }
+  for (const HistogramSlice& h : s.histogram_slices) {
+    ordered_json j = head(h.slice);
+    j["count"] = int64_t(std::llround(h.count));
+    j["sum"] = h.sum;
+    j["avg"] = h.avg;
+    j["buckets"] = buckets_json(s.bucket_les, h.bucket_deltas);
+    tail(j, h.slice);
+    a.push_back(std::move(j));
+  }
+  return a.empty() ? ordered_json() : a;
 }
 
 ordered_json endpoint_info_json(const EndpointInfo& e) {
@@ -262,13 +314,9 @@ std::string render_server_metrics_json(const ServerMetricsReport& rep,
       sj["endpoint_url"] = s.endpoint_url;
       if (!s.labels.empty()) sj["labels"] = labels_json(s.labels);
       sj["stats"] = stats_json(s);
-      if (s.histogram) {
-        ordered_json b = ordered_json::object();
-        for (size_t i = 0; i < s.bucket_les.size(); ++i) {
-          b[s.bucket_les[i]] = int64_t(std::llround(s.histogram->bucket_deltas[i]));
-        }
-        sj["buckets"] = b;
-      }
+      if (s.histogram) sj["buckets"] = buckets_json(s.bucket_les, s.histogram->bucket_deltas);
+      ordered_json slices = timeslices_json(s, rep);
+      if (!slices.is_null()) sj["timeslices"] = std::move(slices);
       series.push_back(std::move(sj));
     }
     mj["series"] = std::move(series);

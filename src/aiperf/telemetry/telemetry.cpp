@@ -100,6 +100,7 @@ TelemetryOptions options_from_config(const config::Config& cfg) {
     }
   }
   o.server_interval_s = env_seconds("AIPERF_SERVER_METRICS_COLLECTION_INTERVAL", 0.333);
+  o.slice_s = cfg.slice_duration_s.value_or(0.0);
   o.flush_s = env_seconds("AIPERF_SERVER_METRICS_COLLECTION_FLUSH_PERIOD", 2.0);
   o.server_timeout_s = env_seconds("AIPERF_SERVER_METRICS_REACHABILITY_TIMEOUT", 10.0);
   o.gpu_interval_s = env_seconds("AIPERF_GPU_COLLECTION_INTERVAL", 0.333);
@@ -195,7 +196,7 @@ TelemetryResults TelemetrySession::results(const ClientSide& client) const {
   if (!start_mono_ || !end_mono_) return r;  // the profiling phase never ran
   Window w{start_mono_, end_mono_};
   if (server_) {
-    r.server = server_->report(w, start_wall_, end_wall_);
+    r.server = server_->report(w, start_wall_, end_wall_, opts_.slice_s);
     r.families = detect_families(*r.server);
     r.checks = cross_checks(*r.server, r.families, client.figures);
   }

@@ -57,6 +57,7 @@ struct TelemetryOptions {
   std::vector<std::string> custom_csvs;
   double server_interval_s = 0.333, flush_s = 2.0, server_timeout_s = 10.0;
   double gpu_interval_s = 0.333, gpu_timeout_s = 10.0;
+  double slice_s = 0;  // --slice-duration: server-metric time slices (0: none)
   bool insecure = false;
 };
 TelemetryOptions options_from_config(const config::Config& cfg);

@@ -10,18 +10,10 @@ namespace aiperf::mock {
 
 using namespace detail;
 
-void render_triton(const ServerMetrics& m, std::string* out, const std::string& model) {
-  Text t(out);
-  t.python = false;
-  (void)model;  // Triton labels by its model repository name
-  const std::string l = "model=\"tensorrt_llm\",version=\"1\"";
-  const double ok = double(m.request_success_total.load(kR));
-  const double failed = double(m.request_failure_total.load(kR));
-  const double e2e_us =
-      MultiHistogram::view({m.e2e_request_latency[0].get(), m.e2e_request_latency[1].get()},
-                           buckets::kVllm)
-          .sum *
-      1e6;
+namespace {
+
+/// The TensorRT-LLM backend's gauges inside Triton (nv_trt_llm_*).
+void trtllm_backend_gauges(const ServerMetrics& m, Text& t) {
   t.family("nv_trt_llm_request_metrics", "gauge", "TRT LLM request metrics");
   for (auto [type, v] : {std::pair{"waiting", 0.0},
                          {"context", 0.0},
@@ -50,6 +42,23 @@ void render_triton(const ServerMetrics& m, std::string* out, const std::string& 
   t.sample("nv_trt_llm_general_metrics",
            "general_type=\"timestamp\",model=\"tensorrt_llm\",version=\"1\"",
            double(wall_ns() / 1'000'000'000));
+}
+
+}  // namespace
+
+void render_triton(const ServerMetrics& m, std::string* out, const std::string& model) {
+  Text t(out);
+  t.python = false;
+  (void)model;  // Triton labels by its model repository name
+  const std::string l = "model=\"tensorrt_llm\",version=\"1\"";
+  const double ok = double(m.request_success_total.load(kR));
+  const double failed = double(m.request_failure_total.load(kR));
+  const double e2e_us =
+      MultiHistogram::view({m.e2e_request_latency[0].get(), m.e2e_request_latency[1].get()},
+                           buckets::kVllm)
+          .sum *
+      1e6;
+  trtllm_backend_gauges(m, t);
   t.family("nv_inference_request_success", "counter",
            "Number of successful inference requests, all batch sizes");
   t.sample("nv_inference_request_success", l, ok);

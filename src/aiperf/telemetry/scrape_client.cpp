@@ -258,9 +258,7 @@ bool ScrapeClient::tls_handshake(std::string* err, int64_t deadline) {
   }
 }
 
-bool ScrapeClient::exchange(ScrapeResult& r, bool* retryable) {
-  *retryable = false;
-  const int64_t deadline = mono_ns() + opts_.io_timeout_ms * 1'000'000;
+std::string ScrapeClient::request_text() const {
   std::string req;
   req.reserve(256 + target_.size());
   req += "GET ";
@@ -270,6 +268,13 @@ bool ScrapeClient::exchange(ScrapeResult& r, bool* retryable) {
   req += "\r\nUser-Agent: aiperf\r\nAccept: ";
   req += opts_.accept;
   req += "\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n";
+  return req;
+}
+
+bool ScrapeClient::exchange(ScrapeResult& r, bool* retryable) {
+  *retryable = false;
+  const int64_t deadline = mono_ns() + opts_.io_timeout_ms * 1'000'000;
+  const std::string req = request_text();
   Conn& c = *conn_;
   const bool reused = !c.fresh;
   c.fresh = false;

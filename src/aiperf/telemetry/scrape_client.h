@@ -55,6 +55,7 @@ class ScrapeClient {
   bool connect_now(std::string* err, int64_t deadline_ns);
   bool tls_handshake(std::string* err, int64_t deadline_ns);
   bool exchange(ScrapeResult& r, bool* retryable);
+  std::string request_text() const;  // the GET with Host, Accept and Accept-Encoding: gzip
 
   transport::Url url_;
   std::string target_;

@@ -36,6 +36,30 @@ std::string gpu_count_suffix(int n) {
   return "(" + std::to_string(n) + (n == 1 ? " GPU)" : " GPUs)");
 }
 
+/// AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS (a comma list, brackets and quotes tolerated) or DCGM
+/// exporter's two usual ports.
+void add_default_dcgm_urls(TelemetryOptions* o) {
+  std::string defaults = "http://localhost:9400/metrics,http://localhost:9401/metrics";
+  if (const char* e = std::getenv("AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS")) defaults = e;
+  size_t p = 0;
+  while (p <= defaults.size()) {
+    size_t c = defaults.find(',', p);
+    std::string item = defaults.substr(p, c == std::string::npos ? std::string::npos : c - p);
+    p = c == std::string::npos ? defaults.size() + 1 : c + 1;
+    item.erase(
+        std::remove_if(
+            item.begin(), item.end(),
+            [](char ch) { return ch == ' ' || ch == '[' || ch == ']' || ch == '"' || ch == '\''; }),
+        item.end());
+    if (item.empty()) continue;
+    std::string u = normalize_metrics_url(item, nullptr);
+    if (!u.empty()) {
+      o->dcgm_urls.push_back(u);
+      o->dcgm_user_given.push_back(false);
+    }
+  }
+}
+
 }  // namespace
 
 TelemetryOptions options_from_config(const config::Config& cfg) {
@@ -68,28 +92,7 @@ TelemetryOptions options_from_config(const config::Config& cfg) {
   o.gpu_console = cfg.gpu_telemetry_console;
   o.nvml = cfg.gpu_telemetry_nvml;
   o.custom_csvs = cfg.gpu_telemetry_metrics_files;
-  if (!o.nvml) {
-    std::string defaults = "http://localhost:9400/metrics,http://localhost:9401/metrics";
-    if (const char* e = std::getenv("AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS")) defaults = e;
-    size_t p = 0;
-    while (p <= defaults.size()) {
-      size_t c = defaults.find(',', p);
-      std::string item = defaults.substr(p, c == std::string::npos ? std::string::npos : c - p);
-      p = c == std::string::npos ? defaults.size() + 1 : c + 1;
-      item.erase(std::remove_if(item.begin(), item.end(),
-                                [](char ch) {
-                                  return ch == ' ' || ch == '[' || ch == ']' || ch == '"' ||
-                                         ch == '\'';
-                                }),
-                 item.end());
-      if (item.empty()) continue;
-      std::string u = normalize_metrics_url(item, nullptr);
-      if (!u.empty()) {
-        o.dcgm_urls.push_back(u);
-        o.dcgm_user_given.push_back(false);
-      }
-    }
-  }
+  if (!o.nvml) add_default_dcgm_urls(&o);
   for (const std::string& u : cfg.gpu_telemetry_urls) {
     auto it = std::find(o.dcgm_urls.begin(), o.dcgm_urls.end(), u);
     if (it != o.dcgm_urls.end()) {

@@ -30,5 +30,6 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
+std::vector<OptionSpec> shaping_options();  // options_shaping.cpp
 
 }  // namespace aiperf::config::detail

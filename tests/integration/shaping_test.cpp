@@ -108,8 +108,9 @@ TEST(Shaping, PrefillConcurrencyNeverExceedsItsCap) {
   EXPECT_LE(max_overlap(prefill), 2);
   EXPECT_EQ(max_overlap(prefill), 2);   // the cap is what limits: 8 sessions want to send
   EXPECT_GT(max_overlap(inflight), 2);  // decoding requests do not hold a prefill slot
-  // Waiting for a slot is shaping, not client lateness.
-  EXPECT_EQ(r.summary()["client_health"]["client_bottleneck"], false) << r.result.out;
+  // Waiting for a slot is shaping, not client lateness: most requests waited a TTFT (40 ms) or
+  // more for their slot, yet the typical send lateness is the client's own (microseconds).
+  EXPECT_LT(double(r.summary()["send_lateness"]["p50"]), 10.0) << r.result.out;
 }
 
 // --request-cancellation-rate 100 --request-cancellation-delay 0.1: every request is sent in
@@ -142,10 +143,12 @@ TEST(Shaping, CancellationProduces499RecordsAtTheDelay) {
     const int64_t closed = s["completion_wall_ns"];
     EXPECT_GE(closed + kSkewNs, cancelled);
     EXPECT_GE(closed + kSkewNs, sent + 100 * kMs);
-    // Upper bound from the ground truth: the server saw the request and its close within less
-    // than its TTFT, so the client's delay is below it too.
-    EXPECT_LT(cancelled - sent,
-              int64_t(s["completion_wall_ns"]) - int64_t(s["arrival_wall_ns"]) + kSkewNs);
+    // Upper bound from the ground truth: the server had produced nothing when it saw the close,
+    // so the close came within its TTFT of the request, and the client's cancellation (which
+    // preceded the close) too. (The server's own arrival stamp is no bound: a busy server reads
+    // the request late.)
+    EXPECT_LT(closed, int64_t(s["request_complete_wall_ns"]) + 600 * kMs);
+    EXPECT_LT(cancelled - sent, 600 * kMs);
   }
 }
 

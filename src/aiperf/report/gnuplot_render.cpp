@@ -217,7 +217,7 @@ std::string gnuplot_script(const Figure& f, const ImageOptions& opt, const std::
   o << "set encoding utf8\nset termoption noenhanced\n";
   std::vector<std::string> parts;
   for (size_t i = 0; i < f.series.size(); ++i) {
-    std::string d = "d" + std::to_string(i);
+    std::string d = fmt::format("d{}", i);
     datablock(o, d, f.series[i]);
     for (auto& c : clauses(f.series[i], d, opt)) parts.push_back(std::move(c));
   }

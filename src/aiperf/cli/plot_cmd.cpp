@@ -7,7 +7,7 @@
 #include <optional>
 #include <thread>
 
-#include "aiperf/cli/signals.h"
+#include "aiperf/run/signals.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/report/report.h"
@@ -107,13 +107,13 @@ std::vector<std::string> dirs_of(const std::vector<report::RunInfo>& infos) {
 }
 
 int serve(const PlotArgs& p, const report::PlotConfig& cfg) {
-  install_interrupt_handlers();
+  run::install_interrupt_handlers();
   report::HtmlOptions html;
   html.theme.dark = p.dark;
   report::ServeOptions so;
   so.host = p.host;
   so.port = p.port;
-  so.should_stop = [] { return interrupt_count() > 0; };
+  so.should_stop = [] { return run::interrupt_count() > 0; };
   so.on_listening = [](const std::string& url) {
     std::printf("Dashboard ready at %s\nPress Ctrl+C to quit\n", url.c_str());
     std::fflush(stdout);

@@ -1,7 +1,9 @@
-// `aiperf profile`: parses the flags and runs one benchmark (run/run.h).
+// `aiperf profile`: parses the flags and runs one benchmark (run/run.h) with the dashboard
+// (--ui dashboard) and the end-of-run report attached (cli/run_observers.h).
 #include <cstdio>
 
 #include "aiperf/cli/cli.h"
+#include "aiperf/cli/run_observers.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/run.h"
@@ -23,7 +25,30 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
-  return run::run_benchmark_cli(cfg);
+  run::RunOptions opts;
+  ReportObserver report(cfg);
+  opts.observers.push_back(&report);
+  std::optional<DashboardObserver> dash;
+  if (cfg.ui == config::UiType::kDashboard) {
+    dash.emplace(cfg);
+    if (std::string why = dash->unusable(); !why.empty()) {
+      // Degrade to the simple progress display (the run shows it for any UI but none).
+      std::fprintf(stderr, "aiperf: --ui dashboard: %s; showing simple progress instead\n",
+                   why.c_str());
+      dash.reset();
+    } else {
+      opts.observers.push_back(&*dash);
+      opts.show_progress = false;
+    }
+  }
+  try {
+    return run::run_benchmark(cfg, opts).exit_code;
+  } catch (const std::exception& e) {
+    if (dash) dash->stop();  // the message must land on the normal screen
+    const bool usage = dynamic_cast<const ConfigError*>(&e) || dynamic_cast<const InputError*>(&e);
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return usage ? kExitUsage : kExitBenchmarkFailed;
+  }
 }
 
 }  // namespace aiperf::cli

@@ -179,6 +179,9 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Report (plots, HTML report, dashboard; docs/plots.md)
+  bool generate_plots = false;  // --generate-plots: PNG/SVG into <artifact dir>/plots after a run
+
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)
   /// One-line notices produced while resolving the flags (an ignored flag, a substituted

@@ -34,6 +34,10 @@ std::vector<RunInfo> discover_runs(const std::vector<std::string>& paths);
 struct LoadOptions {
   bool records = true;  // read profile_export.jsonl when present
   RecordsOptions records_options;
+  /// Exact files instead of the default names in the run directory (a run written with
+  /// --profile-export-prefix); empty = <dir>/profile_export_aiperf.json,
+  /// <dir>/profile_export.jsonl.
+  std::string summary_path, records_path;
 };
 RunData load_run(const RunInfo& info, const LoadOptions& opts = {});
 

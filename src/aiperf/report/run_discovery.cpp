@@ -164,11 +164,15 @@ RunData load_run(const RunInfo& info, const LoadOptions& opts) {
   RunData r;
   r.info = info;
   fs::path dir(info.dir);
-  r.summary = read_summary((dir / kSummaryJson).string());
+  const std::string summary =
+      opts.summary_path.empty() ? (dir / kSummaryJson).string() : opts.summary_path;
+  const std::string records =
+      opts.records_path.empty() ? (dir / kRecordsJsonl).string() : opts.records_path;
+  r.summary = read_summary(summary);
   read_identity(r.summary, r.info);
   std::error_code ec;
-  if (opts.records && fs::exists(dir / kRecordsJsonl, ec)) {
-    r.requests = read_records((dir / kRecordsJsonl).string(), opts.records_options);
+  if (opts.records && fs::exists(records, ec)) {
+    r.requests = read_records(records, opts.records_options);
   }
   if (fs::exists(dir / kTimeslicesJson, ec)) {
     r.timeslices = read_timeslices((dir / kTimeslicesJson).string());

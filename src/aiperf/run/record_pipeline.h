@@ -16,6 +16,7 @@
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
 #include "aiperf/record/processor.h"
+#include "aiperf/run/run.h"
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
 
@@ -46,6 +47,8 @@ class RecordPipeline {
     std::optional<double> delay_cap_s;  // --inter-turn-delay-cap-seconds (file datasets)
   };
   void enable_sessions(const Sessions& s) { sessions_cfg_ = s; }
+  /// Observers told of every profiling record (RunObserver::on_record), before start().
+  void observe(std::vector<RunObserver*> observers) { observers_ = std::move(observers); }
   void start();
   /// Processes everything still queued, then joins.
   void finish();
@@ -87,6 +90,7 @@ class RecordPipeline {
   std::atomic<bool> done_{false};
   PipelineCounters counters_;
   std::optional<Sessions> sessions_cfg_;
+  std::vector<RunObserver*> observers_;
   endpoint::ParsedResponse parsed_;                      // scratch of extract_reply()
   std::unordered_map<uint64_t, SessionState> sessions_;  // (phase, session) → state
   mutable std::mutex err_mu_;

@@ -190,6 +190,7 @@ RunOutcome ProfileRun::execute() {
   sessions.router = &router_;
   if (cfg_.input_file) sessions.delay_cap_s = cfg_.inter_turn_delay_cap_s;
   pipeline.enable_sessions(sessions);
+  pipeline.observe(opts_.observers);
   pipeline.start();
 
   int nw = default_worker_count(cfg_);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -162,7 +163,13 @@ RequestColumns read_records(const std::string& path, const RecordsOptions& opts)
     std::memset(buf.data() + have, 0, simdjson::SIMDJSON_PADDING);
   }
   ::close(fd);
-  for (auto& [k, col] : cols.metrics) col.resize(cols.size(), std::nan(""));
+  for (auto it = cols.metrics.begin(); it != cols.metrics.end();) {
+    auto& col = it->second;
+    col.resize(cols.size(), std::nan(""));
+    // A metric seen only with non-scalar values (inter_chunk_latency lists) is no column.
+    const bool any = std::any_of(col.begin(), col.end(), [](double v) { return !std::isnan(v); });
+    it = any ? std::next(it) : cols.metrics.erase(it);
+  }
   return cols;
 }
 

@@ -246,6 +246,7 @@
   });
   if (errors.length) document.body.setAttribute('data-errors', errors.join(' | '));
   document.body.setAttribute('data-charts-ready', String(charts.length));
+  window.aiperfCharts = charts;  // for tests and the browser console
   window.addEventListener('resize', function () {
     charts.forEach(function (u) { u.setSize({ width: Math.max(320, u.root.parentNode.clientWidth), height: HEIGHT }); });
   });

@@ -133,7 +133,9 @@ Aggregate read_aggregate(const std::string& path) {
     a.num_runs = md.value("num_successful_runs", md.value("num_profile_runs", 0));
     a.confidence_level = md.value("confidence_level", 0.95);
   }
-  for (const auto& [k, v] : doc["metrics"].items()) {
+  for (const auto& item : doc["metrics"].items()) {
+    const std::string& k = item.key();
+    const json& v = item.value();
     if (!v.is_object()) continue;
     AggregateStat s;
     auto num = [&](const char* key, double& out) {

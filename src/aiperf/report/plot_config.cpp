@@ -268,14 +268,40 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+PlotConfig parse_root(const YAML::Node& root, const std::string& origin);
+
+/// Control characters (line breaks from the file's own names) become spaces: one line.
+std::string one_line(std::string s) {
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
 PlotConfig parse_plot_config(const std::string& yaml_text, const std::string& origin) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(origin + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML (" +
-                      e.msg + ")");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(one_line(origin + ":" + std::to_string(e.mark.line + 1) +
+                               ": malformed YAML (" + e.msg + ")"));
   }
+  try {
+    return parse_root(root, origin);
+  } catch (const YAML::Exception& e) {  // a value of the wrong shape deep inside
+    throw ConfigError(one_line(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg));
+  } catch (const ConfigError& e) {  // names from the file may hold line breaks
+    throw ConfigError(one_line(e.what()));
+  }
+}
+
+namespace {
+
+PlotConfig parse_root(const YAML::Node& root, const std::string& origin) {
   if (!root.IsMap()) throw ConfigError(origin + ": expected a YAML map with a 'visualization' key");
   if (!root["visualization"])
     throw ConfigError(origin + ": missing the 'visualization' top-level key");
@@ -290,6 +316,8 @@ PlotConfig parse_plot_config(const std::string& yaml_text, const std::string& or
   }
   return cfg;
 }
+
+}  // namespace
 
 PlotConfig load_plot_config(const std::optional<std::string>& explicit_path,
                             const std::vector<std::string>& run_dirs, std::string* notice) {

@@ -26,7 +26,8 @@ class ReportTest : public ::testing::Test {
         std::make_unique<MockServerProcess>(std::vector<std::string>{"--ttft", "5", "--itl", "1"});
     slow_server_ =
         std::make_unique<MockServerProcess>(std::vector<std::string>{"--ttft", "40", "--itl", "1"});
-    fast_ = std::make_unique<MockRun>(mock_run(fast_server_->url(), 40, 4));
+    fast_ = std::make_unique<MockRun>(
+        mock_run(fast_server_->url(), 40, 4, {"--slice-duration", "0.05"}));
     slow_ = std::make_unique<MockRun>(mock_run(slow_server_->url(), 40, 4));
   }
   static void TearDownTestSuite() {
@@ -89,7 +90,7 @@ TEST_F(ReportTest, PlotSingleRun) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Detected mode: SINGLE_RUN"), std::string::npos) << r.out;
   expect_drawn_pngs({"ttft_over_time", "ttft_timeline", "itl_over_time", "latency_over_time",
-                     "ttft_distribution"},
+                     "ttft_distribution", "timeslices_ttft", "timeslices_itl"},
                     out);
   EXPECT_TRUE(fs::exists(out + "/report.html"));
   EXPECT_TRUE(fs::exists(home_ + "/.aiperf/plot_config.yaml"));  // created on first use
@@ -313,6 +314,30 @@ TEST_F(ReportTest, ProfileGeneratePlotsAndConfigErrorsBeforeConnecting) {
               make_temp_dir("aiperf-bad"), "--generate-plots"});
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_NE(bad.err.find("plot_config.yaml:"), std::string::npos) << bad.err;
+}
+
+/// Real studies (study/study.h): repeated runs and a sweep each end with one report over all
+/// their runs, and `aiperf plot` finds every run in their layouts.
+TEST_F(ReportTest, StudiesWriteOneReport) {
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--num-profile-runs", "2"},
+                                                std::vector<std::string>{"--concurrency", "1,2"}}) {
+    std::string dir = make_temp_dir("aiperf-study-run");
+    std::vector<std::string> args = {"profile",          "--ui", "none", "--model", "m", "--url",
+                                     fast_server_->url()};
+    for (const char* a : {"--endpoint-type", "chat", "--streaming", "--tokenizer", "builtin",
+                          "--request-count", "8", "--osl", "8", "--artifact-dir"}) {
+      args.push_back(a);
+    }
+    args.push_back(dir);
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = aiperf(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("HTML Report: " + dir + "/report.html"), std::string::npos) << r.out;
+    EXPECT_NE(read_file(dir + "/report.html").find("AIPerf study"), std::string::npos);
+    CommandResult p = aiperf({"plot", dir});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    EXPECT_NE(p.out.find("Found 2 runs"), std::string::npos) << p.out;
+  }
 }
 
 TEST_F(ReportTest, PlotDashboardServesAndPicksUpNewRuns) {

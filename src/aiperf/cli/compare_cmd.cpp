@@ -84,7 +84,7 @@ CompareArgs parse(const std::vector<std::string>& args) {
 report::CompareSide load_side(const std::string& arg) {
   auto infos = report::discover_runs({arg});
   std::set<std::string> cells;
-  for (const auto& i : infos) cells.insert(i.trial > 0 ? i.group : i.dir);
+  for (const auto& i : infos) cells.insert(i.cell.empty() ? i.dir : i.cell);
   if (cells.size() > 1) {
     throw ConfigError(arg + ": holds " + std::to_string(infos.size()) +
                       " runs of different configurations; give one run, or one study directory "

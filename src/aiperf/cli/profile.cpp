@@ -25,6 +25,9 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
+  // Several runs (repeated runs, a sweep, a capacity search) go through the study runner; its
+  // report covers every run of the study.
+  if (cfg.study.active()) return run_study_with_report(cfg);
   run::RunOptions opts;
   ReportObserver report(cfg);
   opts.observers.push_back(&report);

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/common/error.h"
 #include "aiperf/export/export.h"
 #include "aiperf/report/report.h"
+#include "aiperf/study/study.h"
 
 namespace aiperf::cli {
 
@@ -110,6 +112,44 @@ void ReportObserver::on_finished(const run::RunOutcome& out) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "aiperf: warning: the report was not completed: %s\n", e.what());
   }
+}
+
+int run_study_with_report(const config::Config& cfg) {
+  std::optional<report::PlotConfig> plots;
+  if (cfg.generate_plots) {
+    try {
+      plots = report::load_plot_config(std::nullopt, {}, nullptr);
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return kExitUsage;
+    }
+  }
+  const int rc = study::run_study_cli(cfg);
+  if (rc == kExitUsage) return rc;
+  try {
+    std::vector<report::RunData> runs;
+    report::LoadOptions lo;
+    lo.records_options.tags = report::default_record_columns();
+    for (const auto& info : report::discover_runs({cfg.artifact_dir})) {
+      runs.push_back(report::load_run(info, lo));
+    }
+    const report::PlotConfig pc =
+        plots ? *plots : report::parse_plot_config(report::default_plot_config_yaml(), "built-in");
+    report::FigureSet set = report::build_figures(runs, pc);
+    report::HtmlOptions ho;
+    ho.title = "AIPerf study: " + fs::path(cfg.artifact_dir).lexically_normal().filename().string();
+    const std::string html = (fs::path(cfg.artifact_dir) / "report.html").string();
+    report::write_html_report(html, runs, set, ho);
+    std::printf("HTML Report: %s\n", html.c_str());
+    if (plots) {
+      const std::string dir = (fs::path(cfg.artifact_dir) / "plots").string();
+      report::render_images(set.figures, dir, report::ImageOptions{});
+      std::printf("Plots: %s\n", dir.c_str());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "aiperf: warning: the study's report was not written: %s\n", e.what());
+  }
+  return rc;
 }
 
 }  // namespace aiperf::cli

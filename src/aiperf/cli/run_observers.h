@@ -50,4 +50,10 @@ class ReportObserver : public run::RunObserver {
   std::string html_path_, plots_dir_;
 };
 
+/// A study (repeated runs, a sweep, a capacity search: study/study.h), then its report:
+/// <artifact dir>/report.html over every run it wrote, and with --generate-plots the multi-run
+/// plots in <artifact dir>/plots (the plot configuration is checked before the study starts).
+/// Returns the study's exit code.
+int run_study_with_report(const config::Config& cfg);
+
 }  // namespace aiperf::cli

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
 #include <regex>
 
@@ -15,8 +14,6 @@
 #include "aiperf/report/series_math.h"
 
 namespace aiperf::report {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -301,14 +298,13 @@ struct MultiBuilder {
     const double level = (s.ci_level == 0.90 || s.ci_level == 0.99) ? s.ci_level : 0.95;
     size_t max_n = 0;
     for (const auto& [g, color] : groups(rs)) {
-      // Operating points: the repeats of one study cell (profile_runs/run_000k of one
-      // directory) form one point with its interval; any other run is a point of its own.
+      // Operating points: the repeats of one configuration (RunInfo::cell) form one point
+      // with its interval; any other run is a point of its own.
       std::map<std::string, std::vector<const Row*>> cells;
       for (const auto& r : rs) {
         if (r.group != g) continue;
         const RunInfo& i = r.run->info;
-        cells[i.trial > 0 ? fs::path(i.dir).parent_path().parent_path().string() : i.dir].push_back(
-            &r);
+        cells[i.cell.empty() ? i.dir : i.cell].push_back(&r);
       }
       Series pts;
       pts.name = display(g);

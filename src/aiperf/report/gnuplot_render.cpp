@@ -240,16 +240,49 @@ std::string gnuplot_script(const Figure& f, const ImageOptions& opt, const std::
   return o.str();
 }
 
+namespace {
+
+/// One figure's gnuplot process: its script, outputs and state.
+struct Job {
+  std::string png, svg, script, err;
+  pid_t pid = 0;  // 0 = not started, -1 = finished
+  std::chrono::steady_clock::time_point started;
+};
+
+/// Reaps `j` if it ended (or kills it past the timeout); true when it is done. A success adds
+/// its files to `written`, a failure a line to `errors`.
+bool reap(Job& j, std::vector<std::string>& written, std::vector<std::string>& errors) {
+  int status = 0;
+  pid_t r = ::waitpid(j.pid, &status, WNOHANG);
+  const bool late =
+      std::chrono::steady_clock::now() - j.started > std::chrono::seconds(kGnuplotTimeoutS);
+  if (r == 0 && !late) return false;
+  if (r == 0) {
+    ::kill(j.pid, SIGKILL);
+    ::waitpid(j.pid, &status, 0);
+  }
+  j.pid = -1;
+  if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    for (const auto& p : {j.png, j.svg}) {
+      if (!p.empty()) written.push_back(p);
+    }
+  } else {
+    errors.push_back(fs::path(j.png.empty() ? j.svg : j.png).filename().string() + ": " +
+                     (r == 0 ? "gnuplot timed out" : first_line_of(j.err)));
+  }
+  std::error_code ec;
+  fs::remove(j.script, ec);
+  fs::remove(j.err, ec);
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::string> render_images(const std::vector<Figure>& figures,
                                        const std::string& out_dir, const ImageOptions& opts) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw std::runtime_error("cannot create " + out_dir + ": " + ec.message());
-  struct Job {
-    std::string png, svg, script, err;
-    pid_t pid = 0;
-    std::chrono::steady_clock::time_point started;
-  };
   std::vector<Job> jobs;
   for (const auto& fig : figures) {
     Figure f = fig;
@@ -267,42 +300,29 @@ std::vector<std::string> render_images(const std::vector<Figure>& figures,
       opts.jobs > 0 ? size_t(opts.jobs) : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> written, errors;
   size_t next = 0, running = 0;
-  while (next < jobs.size() || running > 0) {
-    while (running < width && next < jobs.size()) {
+  bool missing = false;
+  while ((next < jobs.size() && !missing) || running > 0) {
+    while (running < width && next < jobs.size() && !missing) {
       Job& j = jobs[next++];
-      if (run_gnuplot(j.script, j.err, &j.pid) != 0) {
-        throw std::runtime_error(
-            "gnuplot not found on PATH: install the gnuplot-nox package (scripts/install-deps.sh)");
-      }
+      missing = run_gnuplot(j.script, j.err, &j.pid) != 0;
+      if (missing) break;
       j.started = std::chrono::steady_clock::now();
       ++running;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     for (auto& j : jobs) {
-      if (j.pid <= 0) continue;
-      int status = 0;
-      pid_t r = ::waitpid(j.pid, &status, WNOHANG);
-      const bool late =
-          std::chrono::steady_clock::now() - j.started > std::chrono::seconds(kGnuplotTimeoutS);
-      if (r == 0 && !late) continue;
-      if (r == 0) {
-        ::kill(j.pid, SIGKILL);
-        ::waitpid(j.pid, &status, 0);
-      }
-      j.pid = -1;
-      --running;
-      const bool ok = r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-      if (ok) {
-        for (const auto& p : {j.png, j.svg}) {
-          if (!p.empty()) written.push_back(p);
-        }
-      } else {
-        errors.push_back(fs::path(j.png.empty() ? j.svg : j.png).filename().string() + ": " +
-                         (r == 0 ? "gnuplot timed out" : first_line_of(j.err)));
-      }
+      if (j.pid > 0 && reap(j, written, errors)) --running;
+    }
+  }
+  for (auto& j : jobs) {  // scripts never run (gnuplot missing)
+    if (j.pid == 0) {
       fs::remove(j.script, ec);
       fs::remove(j.err, ec);
     }
+  }
+  if (missing) {
+    throw std::runtime_error(
+        "gnuplot not found on PATH: install the gnuplot-nox package (scripts/install-deps.sh)");
   }
   if (!errors.empty()) throw std::runtime_error("gnuplot failed on " + errors.front());
   return written;

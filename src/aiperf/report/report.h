@@ -69,7 +69,7 @@ struct ImageOptions {
   int width = 1280, height = 720;  // pixels (PNG); SVG uses the same size in points
   Theme theme;
   size_t max_points = 8000;  // per series, for drawing only (PNG and SVG)
-  int jobs = 0;               // gnuplot processes at once; 0 = number of cores
+  int jobs = 0;              // gnuplot processes at once; 0 = number of cores
 };
 /// Writes <out_dir>/<figure.name>.png (and .svg). Returns the files written. Throws
 /// std::runtime_error naming gnuplot when it is missing or fails.

@@ -91,9 +91,14 @@ Aggregate read_aggregate(const std::string& path);
 struct RunInfo {
   std::string dir;    // directory holding profile_export_aiperf.json
   std::string name;   // label: directory name, or "<cell>/run_0001" for repeats
-  std::string group;  // the study cell (directory above profile_runs/), else parent dir name
-  int trial = 0;      // k of profile_runs/run_000k; 0 = not a repeat
-  std::string model;  // first model of input_config
+  std::string group;  // the study cell's name for repeats, else the parent directory's name
+  int trial = 0;      // k of run_000k / trial_000k of a study; 0 = not a repeat
+  /// What repeats of one configuration share (spec §8.1 layouts: <cell>/profile_runs/run_000k,
+  /// <point>/profile_runs/trial_000k, <base>/profile_runs/trial_000k/<point>); the run's own
+  /// directory when it is not a repeat.
+  std::string cell;
+  std::string aggregate_path;          // the cell's aggregate JSON ("" = none expected)
+  std::string model;                   // first model of input_config
   std::optional<double> concurrency;   // from input_config
   std::optional<double> request_rate;  // from input_config
 };

@@ -96,21 +96,37 @@ void read_identity(const Summary& s, RunInfo& info) {
 }
 
 RunInfo identify(const std::string& dir) {
-  static const std::regex kTrial(R"(run_(\d+))");
+  static const std::regex kTrial(R"((run|trial)_(\d+))");
   RunInfo info;
   info.dir = dir;
   fs::path p = fs::path(dir).lexically_normal();
   if (p.filename().empty()) p = p.parent_path();
+  const std::string leaf = p.filename().string();
+  const fs::path parent = p.parent_path();
   std::smatch m;
-  std::string leaf = p.filename().string();
-  if (p.parent_path().filename() == "profile_runs" && std::regex_match(leaf, m, kTrial)) {
-    info.trial = std::stoi(m[1].str());
-    fs::path cell = p.parent_path().parent_path();
+  info.cell = p.string();
+  if (parent.filename() == "profile_runs" && std::regex_match(leaf, m, kTrial)) {
+    // <cell>/profile_runs/run_000k (repeats) or <point>/profile_runs/trial_000k (sweep,
+    // independent mode): the cell is the directory above profile_runs/.
+    info.trial = std::stoi(m[2].str());
+    const fs::path cell = parent.parent_path();
+    info.cell = cell.string();
     info.group = cell.filename().string();
     info.name = info.group + "/" + leaf;
+    info.aggregate_path = (cell / "aggregate" / kAggregateJson).string();
+  } else if (const std::string pl = parent.filename().string();
+             std::regex_match(pl, m, kTrial) && m[1] == "trial" &&
+             parent.parent_path().filename() == "profile_runs") {
+    // <base>/profile_runs/trial_000k/<point> (sweep, repeated mode).
+    info.trial = std::stoi(m[2].str());
+    const fs::path base = parent.parent_path().parent_path();
+    info.cell = (base / leaf).string();
+    info.group = leaf;
+    info.name = leaf + "/" + pl;
+    info.aggregate_path = (base / "aggregate" / leaf / kAggregateJson).string();
   } else {
     info.name = leaf;
-    info.group = p.parent_path().filename().string();
+    info.group = parent.filename().string();
   }
   if (info.name.empty()) info.name = fs::absolute(p).filename().string();
   return info;
@@ -180,9 +196,8 @@ RunData load_run(const RunInfo& info, const LoadOptions& opts) {
   if (fs::exists(dir / kGpuTelemetryJsonl, ec)) {
     r.gpu = read_gpu_telemetry((dir / kGpuTelemetryJsonl).string());
   }
-  if (info.trial > 0) {
-    fs::path agg = dir.parent_path().parent_path() / "aggregate" / kAggregateJson;
-    if (fs::exists(agg, ec)) r.aggregate = read_aggregate(agg.string());
+  if (!info.aggregate_path.empty() && fs::exists(info.aggregate_path, ec)) {
+    r.aggregate = read_aggregate(info.aggregate_path);
   }
   return r;
 }

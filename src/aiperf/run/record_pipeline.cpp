@@ -97,6 +97,7 @@ void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm) {
     return;
   }
   const metrics::RecordValues& values = aggregator_.add(rec);
+  if (timeslices_) timeslices_->add(rec, values);
   if (writers_) writers_->write(rec, values);
   for (RunObserver* o : observers_) o->on_record(rec, values);
   if (rec.error) {

@@ -170,6 +170,7 @@ TEST(MultiRun, UncertaintyOverRepeats) {
     RunData r = synthetic_run("study/run_000" + std::to_string(k), 5, 5, 4);
     r.info.trial = k;
     r.info.dir = "/tmp/study/profile_runs/run_000" + std::to_string(k);
+    r.info.cell = "/tmp/study";
     r.summary.metrics["request_latency"].stats["avg"] = 40 + 10 * k;  // 50, 60, 70
     runs.push_back(r);
   }

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -149,8 +150,33 @@ TEST(DiscoverRuns, SingleStudySweepAndErrors) {
   ASSERT_TRUE(r.info.concurrency);
   EXPECT_DOUBLE_EQ(*r.info.concurrency, 2);
 
-  EXPECT_EQ(discover_runs({root + "/s*"}).size(), 4u);  // a glob
-  EXPECT_EQ(discover_runs({root}).size(), 4u);
+  EXPECT_EQ(study[1].cell, fs::path(root + "/study").lexically_normal().string());
+
+  // Sweeps with repeats, both of the study's layouts: trials grouped by their point.
+  for (int k = 1; k <= 2; ++k) {
+    for (const char* point : {"concurrency_1", "concurrency_4"}) {
+      std::string rep = root + "/sweepr/profile_runs/trial_000" + std::to_string(k) + "/" + point;
+      std::string ind = root + "/sweepi/" + point + "/profile_runs/trial_000" + std::to_string(k);
+      for (const auto& d : {rep, ind}) {
+        fs::create_directories(d);
+        fs::copy_file(summary, d + "/profile_export_aiperf.json");
+      }
+    }
+  }
+  for (const char* layout : {"/sweepr", "/sweepi"}) {
+    auto runs = discover_runs({root + layout});
+    ASSERT_EQ(runs.size(), 4u);
+    std::set<std::string> cells;
+    for (const auto& r : runs) {
+      EXPECT_GT(r.trial, 0) << r.dir;
+      cells.insert(r.cell);
+    }
+    EXPECT_EQ(cells.size(), 2u) << layout;  // two points, two trials each
+  }
+  EXPECT_EQ(discover_runs({root + "/sweepr"})[0].name, "concurrency_1/trial_0001");
+
+  EXPECT_EQ(discover_runs({root + "/s*"}).size(), 12u);  // a glob
+  EXPECT_EQ(discover_runs({root}).size(), 12u);
 
   fs::create_directories(root + "/empty");
   try {

@@ -177,6 +177,16 @@ int write_plots(const PlotArgs& p, const std::vector<report::RunInfo>& infos,
     std::printf("Left out %zu plot(s) whose data these runs lack (--verbose lists them)\n",
                 set.skipped.size());
   }
+  // The HTML report first: it needs no gnuplot.
+  if (p.html) {
+    report::HtmlOptions ho;
+    ho.theme.dark = p.dark;
+    std::string path = (fs::path(out) / "report.html").string();
+    t0 = Clock::now();
+    report::write_html_report(path, runs, set, ho);
+    std::printf("HTML report: %s\n", path.c_str());
+    if (p.verbose) std::printf("Wrote the HTML report in %.2f s\n", seconds(t0));
+  }
   report::ImageOptions io;
   io.theme.dark = p.dark;
   t0 = Clock::now();
@@ -189,15 +199,6 @@ int write_plots(const PlotArgs& p, const std::vector<report::RunInfo>& infos,
   }
   std::printf("Successfully generated %zu plots\nPlots saved to: %s/\n", set.figures.size(),
               out.c_str());
-  if (p.html) {
-    report::HtmlOptions ho;
-    ho.theme.dark = p.dark;
-    std::string path = (fs::path(out) / "report.html").string();
-    t0 = Clock::now();
-    report::write_html_report(path, runs, set, ho);
-    std::printf("HTML report: %s\n", path.c_str());
-    if (p.verbose) std::printf("Wrote the HTML report in %.2f s\n", seconds(t0));
-  }
   return 0;
 }
 

@@ -137,10 +137,11 @@ std::string health_box(const RunData& run) {
   const bool bad = h.value("client_bottleneck", false);
   std::string reason =
       h.contains("reason") && h["reason"].is_string() ? h["reason"].get<std::string>() : "";
-  return fmt::format("<div class=\"health {}\"><b>{}</b>: {} <span class=\"why\">{}</span></div>",
-                     bad ? "bad" : "good", esc(run.info.name),
-                     bad ? "the client was the bottleneck; these numbers understate the server"
-                         : "the client kept up",
+  if (reason.empty()) reason = bad ? "the client was the bottleneck" : "the client kept up";
+  // The reason states the verdict with its measurements; the badge makes it visible at a glance
+  // (a bottlenecked client means these numbers understate the server).
+  return fmt::format("<div class=\"health {}\"><b>{}</b> <span class=\"badge\">{}</span> {}</div>",
+                     bad ? "bad" : "good", esc(run.info.name), bad ? "CLIENT BOTTLENECK" : "OK",
                      esc(reason));
 }
 

@@ -232,10 +232,9 @@
     }));
     var u = new uPlot(opts, payload, plot);
     // Legend entries of unnamed series (markers drawn over a named line) are hidden.
-    fig.series.forEach(function (s, k) {
-      if (!s.name && u.root.querySelectorAll('.u-legend .u-series')[k + 1]) {
-        u.root.querySelectorAll('.u-legend .u-series')[k + 1].style.display = 'none';
-      }
+    u.root.querySelectorAll('.u-legend .u-series').forEach(function (row) {
+      var label = row.querySelector('.u-label');
+      if (label && label.textContent.trim() === '') row.style.display = 'none';
     });
     return u;
   }

@@ -39,6 +39,7 @@ declare -A SOURCES=(
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
   [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
   [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
+  [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -52,6 +53,7 @@ declare -A LIBS=(
   [parquet_fuzz]="-lsnappy -lzstd -lz"
   [report_records_fuzz]="-lsimdjson"
   [plot_config_fuzz]="-lyaml-cpp"
+  [prom_parser_fuzz]=""
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -108,6 +110,13 @@ seed_plot_config_fuzz() {
   sed -n '/R"YAML(/,/)YAML"/p' "$ROOT"/src/aiperf/report/default_plot_config.cpp |
     sed '1s/.*R"YAML(//; $d' >"$1/default.yaml"
   printf 'visualization:\n  multi_run_defaults: [a]\n  multi_run_plots:\n    a: {type: pareto, x: {metric: request_latency, stat: p99}, y: request_throughput_avg, groups: [model]}\n' >"$1/dict.yaml"
+}
+seed_prom_parser_fuzz() {
+  local f i=0
+  for f in "$ROOT"/tests/data/metrics/*.prom; do
+    { printf '\000'; cat "$f"; } >"$1/text_$((i++))"
+  done
+  { printf '\001'; tail -n +2 "$ROOT"/tests/data/metrics/openmetrics_client_golang_random_example.om.txt; } >"$1/om"
 }
 
 seed_parquet_fuzz() {

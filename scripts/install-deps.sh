@@ -8,6 +8,7 @@ PKGS=(
   libpng-dev libjpeg-dev libmp3lame-dev ffmpeg libsnappy-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
   gnuplot-nox fonts-dejavu-core chromium tmux
+  prometheus-node-exporter prometheus  # real exporters the telemetry tests start on free ports
 )
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 missing=()

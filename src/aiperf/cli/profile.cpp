@@ -1,12 +1,16 @@
-// `aiperf profile`: parses the flags and runs one benchmark (run/run.h) with the dashboard
-// (--ui dashboard) and the end-of-run report attached (cli/run_observers.h).
+// `aiperf profile`: parses the flags and runs one benchmark (run/run.h), or a study of several
+// (study/study.h), with server metrics and GPU telemetry (telemetry/telemetry.h), the dashboard
+// (--ui dashboard) and the end-of-run report attached as run observers (cli/run_observers.h).
 #include <cstdio>
+#include <memory>
 
 #include "aiperf/cli/cli.h"
 #include "aiperf/cli/run_observers.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/run.h"
+#include "aiperf/study/study.h"
+#include "aiperf/telemetry/telemetry.h"
 
 namespace aiperf::cli {
 
@@ -25,12 +29,22 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
-  // Several runs (repeated runs, a sweep, a capacity search) go through the study runner; its
-  // report covers every run of the study.
-  if (cfg.study.active()) return run_study_with_report(cfg);
-  run::RunOptions opts;
+  // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
+  if (cfg.study.active()) {
+    // Several runs (repeated runs, a sweep, a capacity search) go through the study runner; its
+    // report covers every run of the study.
+    study::StudyOptions so;
+    so.observers = [](const config::Config& c) {
+      std::vector<std::unique_ptr<run::RunObserver>> v;
+      v.push_back(std::make_unique<telemetry::TelemetryObserver>(c));
+      return v;
+    };
+    return run_study_with_report(cfg, so);
+  }
+  telemetry::TelemetryObserver telemetry(cfg);
   ReportObserver report(cfg);
-  opts.observers.push_back(&report);
+  run::RunOptions opts;
+  opts.observers = {&telemetry, &report};
   std::optional<DashboardObserver> dash;
   if (cfg.ui == config::UiType::kDashboard) {
     dash.emplace(cfg);

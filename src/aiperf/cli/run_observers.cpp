@@ -114,7 +114,7 @@ void ReportObserver::on_finished(const run::RunOutcome& out) {
   }
 }
 
-int run_study_with_report(const config::Config& cfg) {
+int run_study_with_report(const config::Config& cfg, const study::StudyOptions& opts) {
   std::optional<report::PlotConfig> plots;
   if (cfg.generate_plots) {
     try {
@@ -124,7 +124,7 @@ int run_study_with_report(const config::Config& cfg) {
       return kExitUsage;
     }
   }
-  const int rc = study::run_study_cli(cfg);
+  const int rc = study::run_study_cli(cfg, opts);
   if (rc == kExitUsage) return rc;
   try {
     std::vector<report::RunData> runs;

@@ -8,6 +8,7 @@
 
 #include "aiperf/report/plot_config.h"
 #include "aiperf/run/run.h"
+#include "aiperf/study/study.h"
 #include "aiperf/ui/dashboard.h"
 
 namespace aiperf::cli {
@@ -54,6 +55,6 @@ class ReportObserver : public run::RunObserver {
 /// <artifact dir>/report.html over every run it wrote, and with --generate-plots the multi-run
 /// plots in <artifact dir>/plots (the plot configuration is checked before the study starts).
 /// Returns the study's exit code.
-int run_study_with_report(const config::Config& cfg);
+int run_study_with_report(const config::Config& cfg, const study::StudyOptions& opts);
 
 }  // namespace aiperf::cli

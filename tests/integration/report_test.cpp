@@ -340,6 +340,28 @@ TEST_F(ReportTest, StudiesWriteOneReport) {
   }
 }
 
+/// With GPU telemetry (the mock server's fake DCGM exporter) the GPU plots appear: throughput
+/// with GPU utilization over one run, and per-GPU Pareto curves and utilization across runs.
+TEST_F(ReportTest, GpuTelemetryPlots) {
+  const std::string dcgm = fast_server_->url() + "/dcgm1/metrics";
+  MockRun a = mock_run(fast_server_->url(), 150, 2, {"--gpu-telemetry", dcgm});
+  MockRun b = mock_run(fast_server_->url(), 300, 8, {"--gpu-telemetry", dcgm});
+  ASSERT_EQ(a.result.exit_code, 0) << a.result.err;
+  ASSERT_EQ(b.result.exit_code, 0) << b.result.err;
+  ASSERT_TRUE(fs::exists(a.dir + "/gpu_telemetry_export.jsonl"));
+  std::string one = make_temp_dir("aiperf-gpu-one");
+  CommandResult r = aiperf({"plot", a.dir, "--output", one});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_drawn_pngs({"gpu_utilization_and_throughput_over_time"}, one);
+  std::string two = make_temp_dir("aiperf-gpu-two");
+  r = aiperf({"plot", a.dir, b.dir, "--output", two});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_drawn_pngs(
+      {"pareto_curve_throughput_per_gpu_vs_latency",
+       "pareto_curve_throughput_per_gpu_vs_interactivity", "gpu_utilization_vs_throughput"},
+      two);
+}
+
 TEST_F(ReportTest, PlotDashboardServesAndPicksUpNewRuns) {
   std::string root = make_temp_dir("aiperf-served");
   copy_run(fast_->dir, root + "/a", sweep_point, 1);

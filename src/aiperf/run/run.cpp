@@ -226,6 +226,7 @@ RunOutcome ProfileRun::execute() {
   sessions.router = &router_;
   if (cfg_.input_file) sessions.delay_cap_s = cfg_.inter_turn_delay_cap_s;
   pipeline.enable_sessions(sessions);
+  pipeline.observe(opts_.observers);
   if (cfg_.slice_duration_s) {
     timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
     pipeline.enable_timeslices(timeslices_.get());

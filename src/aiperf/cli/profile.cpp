@@ -1,7 +1,11 @@
-// `aiperf profile`: parses the flags and runs one benchmark (run/run.h).
+// `aiperf profile`: parses the flags and runs one benchmark (run/run.h). Under a launcher
+// (mpirun, srun) the process is one rank of a team (cluster/team.h) that runs one benchmark
+// together: rank 0 validates the configuration once and speaks for all.
 #include <cstdio>
 
 #include "aiperf/cli/cli.h"
+#include "aiperf/cluster/launch.h"
+#include "aiperf/cluster/team.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/run.h"
@@ -9,21 +13,56 @@
 
 namespace aiperf::cli {
 
+namespace {
+
+/// Runs the benchmark as one rank of `team`; `error` is how this rank's flags parsed.
+int run_profile_as_rank(cluster::Team& team, config::Config& cfg, std::string error) {
+  if (error.empty() && cfg.study.active()) {
+    error =
+        "repeated runs, sweeps and the capacity search run as one process, not under mpirun "
+        "(run the study on one host, or one mpirun per point)";
+  }
+  int rc = team.agree_config(error, cfg.random_seed);
+  if (rc < 0) {
+    run::RunOptions o;
+    o.team = &team;
+    rc = run::run_benchmark_cli(cfg, o);
+  }
+  team.shutdown();
+  return rc;
+}
+
+}  // namespace
+
 int run_profile(const std::vector<std::string>& args) {
+  std::unique_ptr<cluster::Team> team;
+  try {
+    team = cluster::Team::join();  // null: one process
+  } catch (const std::exception& e) {
+    // Launched as a rank, but MPI cannot be opened: one line (from rank 0), exit 2 everywhere.
+    if (cluster::detect_launch().rank <= 0) std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  }
   config::Config cfg;
+  std::string error;
   try {
     cfg = config::parse_profile_args(args);
   } catch (const config::HelpRequested& h) {
-    std::fputs(h.text().c_str(), stdout);
+    if (!team || team->leader()) std::fputs(h.text().c_str(), stdout);
+    if (team) team->shutdown();
     return kExitOk;
   } catch (const ConfigError& e) {
-    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
-    return kExitUsage;
+    if (!team) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return kExitUsage;
+    }
+    error = e.what();
   }
   if (cfg.argv.empty()) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
+  if (team) return run_profile_as_rank(*team, cfg, std::move(error));
   // Several runs (repeated runs, a sweep, a capacity search) go through the study runner.
   if (cfg.study.active()) return study::run_study_cli(cfg);
   return run::run_benchmark_cli(cfg);

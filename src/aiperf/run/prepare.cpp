@@ -91,8 +91,13 @@ void ProfileRun::prepare() {
   ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
   paths_ = exporter::artifact_paths(cfg_);
   fs::create_directories(paths_.dir);
-  setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
-                log_severity(cfg_.log_level));
+  const bool follower = team_ && !team_->leader();
+  if (!follower) {
+    setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
+                  log_severity(cfg_.log_level));
+  } else {
+    quiet_rank_logging(paths_.dir, team_->rank(), log_severity(cfg_.log_level));
+  }
   spdlog::info("aiperf {} profile: {}", endpoint::kAiperfVersion,
                config::redacted_command_line(cfg_.argv));
   spdlog::info("endpoint {} streaming={} timing={} urls={} models={}",
@@ -137,8 +142,10 @@ void ProfileRun::prepare() {
   if (cfg_.timing_mode == config::TimingMode::kUserCentric && !cfg_.num_users) {
     throw ConfigError("--user-centric-rate requires --num-users");
   }
-  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
-                    *endpoint_, extra_inputs_.get());
+  if (!follower) {
+    write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
+                      *endpoint_, extra_inputs_.get());
+  }
 }
 
 void ProfileRun::render_bodies() {

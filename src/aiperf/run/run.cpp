@@ -38,21 +38,24 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     spec.request_count = spec.request_count ? std::min(*spec.request_count, total) : total;
     spec.num_sessions = int64_t(fixed_->entries.size());
   }
+  const std::optional<int64_t> global_count = spec.request_count;
+  if (team_) spec = team_->share(spec);  // this rank's part of the one schedule
   schedule::ConversationSampler sampler(
       dataset_.conversations.size(),
       cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
   phase_states_.push_back(std::make_unique<schedule::PhaseState>(
       spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), std::move(sampler)));
   schedule::PhaseState& ps = *phase_states_.back();
-  int64_t start = mono_ns();
+  int64_t start = team_ ? team_->start_phase(spec.phase) : mono_ns();  // a common start
   out.start_mono_ns = start;
   out.start_wall_ns = wall_ns();
   ps.start(start);
+  if (spec.idle) ps.stop_sending();  // a rank with no share of this phase
   notify([&](RunObserver& o) { o.on_phase_start(spec.phase, start); });
 
   ui::ProgressCounters pc;
   pc.phase = spec.name();
-  pc.total = spec.request_count ? uint64_t(*spec.request_count) : 0;
+  pc.total = global_count ? uint64_t(*global_count) : 0;
   pc.duration_s = spec.duration_s.value_or(0.0);
   pc.phase_start_ns = start;
   bool warm = spec.phase == record::Phase::kWarmup;
@@ -116,15 +119,21 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     usleep(10'000);
     int64_t now = mono_ns();
     int sig = interrupt_count();
-    if (sig > handled_interrupts_) {
+    const bool told = team_ && !out.interrupted && team_->stop_requested();
+    if (sig > handled_interrupts_ || told) {
       handled_interrupts_ = sig;
       out.interrupted = true;
       ps.stop_sending();
-      abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
-      std::fprintf(stderr, sig >= 2
-                               ? "\naiperf: stopping now; writing what completed\n"
-                               : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
-                                 "(Ctrl-C again to stop now)\n");
+      // Under a launcher an interrupt is a one-second affair (mpirun sends SIGKILL after
+      // SIGTERM): stop at once and write what completed.
+      const bool at_once = sig >= 2 || team_;
+      abort_at = std::min(abort_at, at_once ? now : now + kInterruptDrainNs);
+      if (team_) team_->request_stop();
+      if (!team_ || team_->leader()) {
+        std::fprintf(stderr, at_once ? "\naiperf: stopping now; writing what completed\n"
+                                     : "\naiperf: interrupted; waiting up to 5 s for in-flight "
+                                       "requests (Ctrl-C again to stop now)\n");
+      }
     }
     if (now >= ps.send_deadline_ns()) ps.stop_sending();
     pc.completed = (warm ? cnt.warmup_done.load() : cnt.profiling_done.load()) - done0;
@@ -144,7 +153,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       live.stopping = ps.sending_done();
       notify([&](RunObserver& o) { o.on_tick(live); });
     }
-    if (ps.finished()) break;
+    if (ps.finished() && (!team_ || team_->phase_over(spec.phase, true))) break;
     if (!aborted && now >= abort_at) {
       aborted = true;
       if (!out.interrupted) out.grace_expired = true;
@@ -165,7 +174,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   return out;
 }
 
-RunOutcome ProfileRun::execute() {
+void ProfileRun::prepare_and_probe() {
   prepare();
   RunSetup setup;
   setup.cfg = &cfg_;
@@ -176,11 +185,20 @@ RunOutcome ProfileRun::execute() {
   setup.workers = default_worker_count(cfg_);
   notify([&](RunObserver& o) { o.on_prepared(setup); });
   check_servers();
+}
+
+RunOutcome ProfileRun::execute() {
+  if (!team_) {
+    prepare_and_probe();
+  } else if (std::optional<RunOutcome> left = prepare_in_team()) {
+    return std::move(*left);  // a rank left out, or a configuration error somewhere
+  }
+  const bool follower = team_ && !team_->leader();
   if (opts_.install_signal_handlers) install_interrupt_handlers();
   handled_interrupts_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
-  writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
+  if (!follower) writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
   record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
   RecordPipeline pipeline(sink_, processor, dataset_, plan_.bodies, *aggregator_, writers_.get());
   RecordPipeline::Sessions sessions;
@@ -194,10 +212,20 @@ RunOutcome ProfileRun::execute() {
     timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
     pipeline.enable_timeslices(timeslices_.get());
   }
+  if (team_) attach_team(pipeline);
+  // The team's record sink refers to `pipeline`: detached before `pipeline` goes, however the
+  // run ends.
+  struct SinkGuard {
+    cluster::Team* t;
+    ~SinkGuard() {
+      if (t) t->set_record_sink(nullptr);
+    }
+  } sink_guard{team_ && team_->leader() ? team_ : nullptr};
   pipeline.start();
 
   int nw = default_worker_count(cfg_);
   uint64_t id_seed = rngs_.derive("worker.ids").next_u64();
+  if (team_) id_seed ^= 0x9E3779B97F4A7C15ull * uint64_t(team_->rank() + 1);  // distinct ids
   for (int i = 0; i < nw; ++i) {
     workers_.push_back(std::make_unique<worker::Worker>(uint16_t(i), plan_, sink_, id_seed));
     workers_.back()->start();
@@ -205,8 +233,9 @@ RunOutcome ProfileRun::execute() {
   spdlog::info("{} I/O worker thread(s) started", nw);
 
   ui::ProgressOptions po;
-  po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress ? ui::ProgressMode::kNone
-                                                                     : ui::ProgressMode::kSimple;
+  po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress || follower
+                ? ui::ProgressMode::kNone
+                : ui::ProgressMode::kSimple;
   po.out = stderr;
   ui::Progress progress(po);
   progress.start();
@@ -229,6 +258,8 @@ RunOutcome ProfileRun::execute() {
 }
 
 RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pipeline) {
+  if (team_ && !team_->leader()) return finish_follower(prof, pipeline);
+  if (team_) gather_team(prof, pipeline);  // every rank's records are in after this
   writers_->close();
   RunOutcome out;
   out.results = aggregator_->finish();
@@ -247,6 +278,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
     self.worker_thread_utilization.push_back(double(w->cpu_ns()) / double(wall));
   }
   self.cpu_ns += pipeline.counters().cpu_ns.load();
+  if (team_) add_team_cpu(self);
   self.requests = results.valid_count + results.error_count;
   out.health = exporter::assess_client_health(self, results);
   const exporter::ClientHealth& health = out.health;
@@ -256,6 +288,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   out.files.insert(out.files.begin(), {"JSON", paths_.summary_json});
   ResultSections extra;
   notify([&](RunObserver& o) { o.on_results(out, extra); });
+  if (team_) add_team_sections(extra);
   out.files.insert(out.files.end(), extra.files.begin(), extra.files.end());
 
   exporter::SummaryInfo info;
@@ -292,6 +325,12 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   } else if (results.valid_count == 0) {
     spdlog::error("all {} requests failed{}{}", results.error_count,
                   out.first_error.empty() ? "" : "; first error: ", out.first_error);
+    rc = kExitBenchmarkFailed;
+  } else if (team_ && team_->failed_ranks() > 0) {
+    spdlog::error(
+        "{} of {} ranks failed (see scale_out in {}); the results cover what the "
+        "others completed",
+        team_->failed_ranks(), team_->size(), paths_.summary_json);
     rc = kExitBenchmarkFailed;
   }
   out.exit_code = rc;

@@ -40,7 +40,14 @@ Worker* RateScheduler::least_loaded() {
 
 void RateScheduler::run() {
   const auto& spec = phase_.spec();
-  int64_t next = phase_.start_ns() + intervals_->next_ns();
+  // Scale-out: every rank draws the whole arrival sequence and fires the ticks of its share
+  // (tick index ≡ deal_index mod deal_count), so N ranks send at one process's offsets.
+  auto gaps = [&](int n) {
+    int64_t sum = 0;
+    for (int j = 0; j < n; ++j) sum += intervals_->next_ns();
+    return sum;
+  };
+  int64_t next = phase_.start_ns() + gaps(spec.deal_index + 1);
   while (!stopping() && !phase_.sending_done()) {
     int64_t now = mono_ns();
     if (next < now) next = now;  // never burst to catch up
@@ -54,7 +61,7 @@ void RateScheduler::run() {
       break;
     }
     int64_t target = next;
-    next += intervals_->next_ns();  // scheduled before issuing
+    next += gaps(spec.deal_count);  // scheduled before issuing
 
     // Continuations first (they hold their slots), then new sessions (spec §3.4).
     auto t = continuations_.pop_ready(target);

@@ -43,6 +43,14 @@ void sleep_until(int64_t t) {
 
 }  // namespace
 
+void report_error(const std::string& line) {
+  // On stderr once (the console log sink shows warnings and errors too: info keeps it in the
+  // log file only).
+  std::fprintf(stderr, "aiperf: error: %s\n", line.c_str());
+  std::fflush(stderr);
+  spdlog::info("error: {}", line);
+}
+
 const char* to_string(RankState s) {
   switch (s) {
     case RankState::kRunning:
@@ -252,8 +260,7 @@ void Team::check_liveness_locked(int64_t now) {
                     "no message for %.1f s (the process ended or cannot reach rank 0)",
                     double(now - ri.last_heard_ns) / 1e9);
       ri.error = buf;
-      spdlog::error("rank {} ({}) is lost: {}", r, ri.host, ri.error);
-      std::fprintf(stderr, "aiperf: error: rank %d is lost: %s\n", r, ri.error.c_str());
+      report_error("rank " + std::to_string(r) + " is lost: " + ri.error);
     }
   }
 }
@@ -380,8 +387,7 @@ int Team::agree_prepared(Problem problem, const std::string& error, int workers)
     if (rc < 0 && prepared_reports_[r].first == int(Problem::kRuntime)) {
       ri.state = RankState::kUnreachable;
       ri.error = prepared_reports_[r].second;
-      spdlog::error("rank {} ({}) cannot take part: {}", r, ri.host, ri.error);
-      std::fprintf(stderr, "aiperf: error: rank %d cannot take part: %s\n", r, ri.error.c_str());
+      report_error("rank " + std::to_string(r) + " cannot take part: " + ri.error);
       continue;
     }
     go.push_back(r);
@@ -480,7 +486,7 @@ int64_t Team::start_phase(record::Phase phase) {
       if (ri.state == RankState::kRunning && !ri.ready[ph]) {
         ri.state = RankState::kLost;
         ri.error = "not ready for the phase within 300 s";
-        std::fprintf(stderr, "aiperf: error: rank %d is lost: %s\n", r, ri.error.c_str());
+        report_error("rank " + std::to_string(r) + " is lost: " + ri.error);
       }
     }
   }

@@ -145,14 +145,18 @@ class Team {
   void count_local(const record::ProcessedRecord& rec);
 
   // ---- end
-  /// Ranks: ship what is left and the final figures. Leader: wait for every live rank's.
-  void finish(const RankStats& mine);
+  /// Ranks: ship what is left and the final figures. Leader: wait for every live rank's, at
+  /// most `wait_ns` (an interrupted run has about a second before the launcher kills it).
+  void finish(const RankStats& mine, int64_t wait_ns = 600'000'000'000);
   /// Leader: the ranks as they ended (rank 0 first).
   std::vector<RankInfo> ranks() const;
   /// Ranks left out or lost.
   int failed_ranks() const;
-  /// Stops the hub thread and ends MPI (skipped while a rank may still be stuck).
-  void shutdown();
+  /// Stops the hub thread and ends MPI. MPI_Finalize waits for the other ranks on some
+  /// libraries: a watchdog ends the process with `exit_code` if it has not returned within
+  /// 10 s (a rank may be stuck), and it is skipped when `hurry` (an interrupt: the launcher
+  /// ends the job).
+  void shutdown(bool hurry = false, int exit_code = 0);
 
  private:
   void hub_loop();

@@ -94,7 +94,7 @@ void Team::on_records(int source, const std::string& bytes) {
   if (bad) spdlog::error("rank {}: a malformed batch of records was dropped", source);
 }
 
-void Team::finish(const RankStats& mine) {
+void Team::finish(const RankStats& mine, int64_t wait_ns) {
   if (!leader()) {
     {
       std::lock_guard<std::mutex> bl(batch_mu_);
@@ -123,14 +123,15 @@ void Team::finish(const RankStats& mine) {
           if (ranks_[r].state == RankState::kRunning && !ranks_[r].finished) return false;
         return true;
       },
-      kFinalCapNs);
+      std::min(wait_ns, kFinalCapNs));
+  if (!all && wait_ns < kFinalCapNs) return;  // interrupted: those not in are not waited for
   if (!all) {
     for (int r = 1; r < size_; ++r) {
       RankInfo& ri = ranks_[r];
       if (ri.state == RankState::kRunning && !ri.finished) {
         ri.state = RankState::kLost;
         ri.error = "its final records did not arrive within 600 s";
-        std::fprintf(stderr, "aiperf: error: rank %d is lost: %s\n", r, ri.error.c_str());
+        report_error("rank " + std::to_string(r) + " is lost: " + ri.error);
       }
     }
   }
@@ -148,25 +149,35 @@ int Team::failed_ranks() const {
   return n;
 }
 
-void Team::shutdown() {
+void Team::shutdown(bool hurry, int exit_code) {
   if (shut_) return;
   shut_ = true;
-  bool clean = true;
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    if (leader()) {
-      for (const RankInfo& ri : ranks_) clean = clean && ri.state != RankState::kLost;
-    } else {
-      clean = leader_alive_locked(mono_ns());
-    }
-  }
   hub_stop_.store(true);
   if (hub_.joinable()) hub_.join();
   std::fflush(stdout);
   std::fflush(stderr);
-  // MPI_Finalize waits for every rank on some libraries: skipped when one may be stuck (the
-  // launcher then ends the job when this process exits).
-  if (clean) comm_->finalize();
+  if (hurry) return;
+  // MPI_Finalize is a fence of every live rank (Open MPI): a rank that is alive but stuck, or a
+  // leader that left without it, would hold it forever. The watchdog ends this process instead.
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lk(m);
+    if (!cv.wait_for(lk, std::chrono::seconds(10), [&] { return done; })) {
+      spdlog::warn("MPI_Finalize did not return within 10 s; leaving without it");
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(exit_code);
+    }
+  });
+  comm_->finalize();
+  {
+    std::lock_guard<std::mutex> lk(m);
+    done = true;
+  }
+  cv.notify_all();
+  watchdog.join();
 }
 
 }  // namespace aiperf::cluster

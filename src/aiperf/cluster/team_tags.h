@@ -25,6 +25,9 @@ enum TeamTag : int {
   kFinal,            // rank → 0: RankStats and its start lateness
 };
 
+/// One line on stderr ("aiperf: error: ..."), also kept in the log file.
+void report_error(const std::string& line);
+
 /// A rank that lost its leader leaves with this code (the leader's code is the job's).
 inline constexpr int kExitFailedQuiet = 1;
 

@@ -122,7 +122,9 @@ RunOutcome ProfileRun::finish_follower(const PhaseWindow& prof, const RecordPipe
 }
 
 void ProfileRun::gather_team(const PhaseWindow& prof, const RecordPipeline& pipeline) {
-  team_->finish(self_stats(prof, pipeline));
+  // Interrupted: mpirun kills every rank about a second after its SIGTERM; write what is in.
+  team_->finish(self_stats(prof, pipeline),
+                prof.interrupted ? 300'000'000 : int64_t(600'000'000'000));
   team_->set_record_sink(nullptr);  // anything later (a lost rank's last batch) is not counted
 }
 

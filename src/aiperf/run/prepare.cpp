@@ -14,6 +14,7 @@
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/transport/source_addrs.h"
 
 namespace aiperf::run {
 
@@ -109,7 +110,18 @@ void ProfileRun::prepare() {
         "ever run: the tokenizer is loaded from its tokenizer.json (or tokenizer.model)");
   }
   int64_t t0 = mono_ns();
-  endpoint_ = endpoint::create(cfg_.endpoint_type);
+  endpoint_ = cfg_.plugin_endpoint.empty() ? endpoint::create(cfg_.endpoint_type)
+                                           : endpoint::create(cfg_.plugin_endpoint);
+  if (!endpoint_) throw ConfigError("--endpoint-type " + cfg_.plugin_endpoint + ": not loaded");
+  if (!cfg_.plugin_endpoint.empty()) {
+    // A plugin's endpoint says itself what its metrics are (aiperf_plugin.h).
+    const endpoint::EndpointInfo& ei = endpoint_->info();
+    ctx_.produces_tokens = ei.produces_tokens;
+    ctx_.tokenizes_input = ei.tokenizes_input;
+    ctx_.streaming = ctx_.streaming && ei.supports_streaming;
+    ctx_.metrics_title = std::string(ei.metrics_title);
+    ctx_.finalize();
+  }
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {
     std::string err;
     auto url = transport::parse_url(cfg_.urls[i], &err);
@@ -118,6 +130,13 @@ void ProfileRun::prepare() {
     plan_.client.urls.push_back(*url);
   }
   plan_.client.insecure = cfg_.tls_insecure;
+  for (const std::string& ip : cfg_.source_ips) {  // --source-ip: addresses of this host
+    if (auto why = transport::check_bindable(ip)) {
+      throw ConfigError("--source-ip: cannot bind " + ip + ": " + *why +
+                        " (give addresses of this host's interfaces)");
+    }
+  }
+  plan_.client.source_ips = cfg_.source_ips;
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
 
   tokenizer::LoadOptions lo;

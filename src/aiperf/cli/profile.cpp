@@ -8,7 +8,9 @@
 #include "aiperf/cluster/team.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
+#include "aiperf/plugin/plugin.h"
 #include "aiperf/run/run.h"
+#include "aiperf/run/signals.h"
 #include "aiperf/study/study.h"
 
 namespace aiperf::cli {
@@ -28,7 +30,7 @@ int run_profile_as_rank(cluster::Team& team, config::Config& cfg, std::string er
     o.team = &team;
     rc = run::run_benchmark_cli(cfg, o);
   }
-  team.shutdown();
+  team.shutdown(run::interrupt_count() > 0, rc);  // interrupted: the launcher ends the job
   return rc;
 }
 
@@ -46,6 +48,10 @@ int run_profile(const std::vector<std::string>& args) {
   config::Config cfg;
   std::string error;
   try {
+    // Plugins first: their endpoints are --endpoint-type values (plugin/plugin.h).
+    std::vector<std::string> plugins = plugin::env_plugin_paths();
+    for (std::string& p : plugin::plugin_flags(args)) plugins.push_back(std::move(p));
+    plugin::load_plugins(plugins);
     cfg = config::parse_profile_args(args);
   } catch (const config::HelpRequested& h) {
     if (!team || team->leader()) std::fputs(h.text().c_str(), stdout);

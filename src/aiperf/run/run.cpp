@@ -13,6 +13,7 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
+#include "aiperf/plugin/plugin.h"
 #include "aiperf/run/profile_run.h"
 #include "aiperf/run/signals.h"
 #include "aiperf/schedule/arrival.h"
@@ -153,7 +154,12 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       live.stopping = ps.sending_done();
       notify([&](RunObserver& o) { o.on_tick(live); });
     }
-    if (ps.finished() && (!team_ || team_->phase_over(spec.phase, true))) break;
+    // With ranks the phase is over when every rank's part is (an interrupted leader does not
+    // wait: the launcher is about to end the job).
+    if (ps.finished() &&
+        (!team_ || team_->phase_over(spec.phase, true) || (out.interrupted && team_->leader()))) {
+      break;
+    }
     if (!aborted && now >= abort_at) {
       aborted = true;
       if (!out.interrupted) out.grace_expired = true;
@@ -303,6 +309,13 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.run_info = opts_.run_info;
   exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
   exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
+  // Plugin exporters (plugin/plugin.h) write after the run's own files; theirs are listed too.
+  for (auto& f : plugin::run_plugin_exporters(paths_.dir, paths_.summary_json,
+                                              cfg_.export_level == config::ExportLevel::kSummary
+                                                  ? std::string()
+                                                  : paths_.records_jsonl)) {
+    out.files.push_back(std::move(f));
+  }
 
   if (opts_.print_console) {
     exporter::print_console(stdout, results, ctx_, &health, out.files, extra.console);

@@ -68,7 +68,7 @@ void encode_record(const record::ProcessedRecord& r, std::string& out) {
   w.u64(r.content_ts.size());
   int64_t prev = r.start_ns;
   for (int64_t t : r.content_ts) {
-    w.i64(t - prev);  // small deltas
+    w.i64(int64_t(uint64_t(t) - uint64_t(prev)));  // small deltas (modular: never overflows)
     prev = t;
   }
   w.i64(r.first_output_ts);
@@ -123,7 +123,7 @@ bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
   out.content_ts.reserve(n);
   int64_t prev = out.start_ns;
   for (size_t i = 0; i < n && r.ok(); ++i) {
-    prev += r.i64();
+    prev = int64_t(uint64_t(prev) + uint64_t(r.i64()));
     out.content_ts.push_back(prev);
   }
   out.first_output_ts = r.i64();
@@ -160,8 +160,9 @@ bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
 }
 
 void shift_clock(record::ProcessedRecord& r, int64_t mono, int64_t wall) {
+  // Modular: a hostile record gets nonsense instants, never undefined behaviour.
   auto shift = [mono](int64_t& t) {
-    if (t != 0) t += mono;
+    if (t != 0) t = int64_t(uint64_t(t) + uint64_t(mono));
   };
   shift(r.scheduled_ns);
   shift(r.credit_ns);
@@ -171,7 +172,7 @@ void shift_clock(record::ProcessedRecord& r, int64_t mono, int64_t wall) {
   shift(r.first_output_ts);
   for (int64_t& t : r.content_ts) shift(t);
   for (auto& [t, body] : r.raw_responses) shift(t);
-  if (r.start_wall_ns != 0) r.start_wall_ns += wall;
+  if (r.start_wall_ns != 0) r.start_wall_ns = int64_t(uint64_t(r.start_wall_ns) + uint64_t(wall));
 }
 
 }  // namespace aiperf::cluster

@@ -51,6 +51,7 @@ std::string ranks_json(const std::vector<RankInfo>& ranks, const std::string& li
     r["errors"] = ri.errors;
     r["responses"] = ri.responses;
     r["cpu_s"] = double(ri.stats.cpu_ns) / 1e9;
+    r["total_cpu_s"] = double(ri.stats.total_cpu_ns) / 1e9;
     r["cpu_ns_per_response"] =
         ri.responses ? nlohmann::ordered_json(double(ri.stats.cpu_ns) / double(ri.responses))
                      : nlohmann::ordered_json();

@@ -32,8 +32,9 @@ namespace aiperf::cluster {
 
 /// What a rank reports of itself when its part of the run is over.
 struct RankStats {
-  int64_t cpu_ns = 0;      // the process (user + system), set-up included
-  int64_t run_cpu_ns = 0;  // its I/O worker threads and record pipeline during the run
+  int64_t cpu_ns = 0;        // the process (every thread) from the profiling start to its end
+  int64_t total_cpu_ns = 0;  // the process, set-up included
+  int64_t run_cpu_ns = 0;    // its I/O worker threads and record pipeline during the run
   std::vector<double> worker_utilization;
   int64_t peak_rss_kb = 0;
   uint64_t dropped = 0;  // records of requests cut off by the grace period or an interrupt

@@ -35,6 +35,7 @@ inline std::string encode_final(const RankStats& s, int64_t start_late_ns) {
   std::string out;
   ByteWriter w(out);
   w.i64(s.cpu_ns);
+  w.i64(s.total_cpu_ns);
   w.i64(s.run_cpu_ns);
   w.u64(s.worker_utilization.size());
   for (double u : s.worker_utilization) w.f64(u);
@@ -47,6 +48,7 @@ inline std::string encode_final(const RankStats& s, int64_t start_late_ns) {
 inline void read_final(ByteReader& r, RankInfo& ri) {
   RankStats s;
   s.cpu_ns = r.i64();
+  s.total_cpu_ns = r.i64();
   s.run_cpu_ns = r.i64();
   size_t n = r.count(8);
   for (size_t i = 0; i < n && r.ok(); ++i) s.worker_utilization.push_back(r.f64());

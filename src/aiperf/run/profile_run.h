@@ -68,6 +68,7 @@ class ProfileRun {
   config::Config cfg_;
   RunOptions opts_;
   cluster::Team* team_ = nullptr;  // scale-out: this process is one rank of several
+  int64_t profiling_cpu0_ns_ = 0;  // process CPU when the profiling phase started (team)
   RngManager rngs_;
   metrics::RunContext ctx_;
   std::unique_ptr<endpoint::Endpoint> endpoint_;
@@ -89,6 +90,9 @@ class ProfileRun {
   std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
   int handled_interrupts_ = 0;
 };
+
+/// CPU time of the whole process (every thread), ns.
+int64_t process_cpu_ns();
 
 /// Logging of a rank > 0 (team_run.cpp): its own file, logs/aiperf.rank<r>.log, and only errors
 /// on stderr, prefixed with the rank (rank 0 speaks for the run).

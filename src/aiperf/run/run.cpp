@@ -52,6 +52,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   out.start_wall_ns = wall_ns();
   ps.start(start);
   if (spec.idle) ps.stop_sending();  // a rank with no share of this phase
+  if (team_ && spec.phase == record::Phase::kProfiling) profiling_cpu0_ns_ = process_cpu_ns();
   notify([&](RunObserver& o) { o.on_phase_start(spec.phase, start); });
 
   ui::ProgressCounters pc;

@@ -18,6 +18,12 @@ namespace aiperf::run {
 
 namespace fs = std::filesystem;
 
+int64_t process_cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 void quiet_rank_logging(const std::string& artifact_dir, int rank, LogSeverity level) {
   std::string file =
       (fs::path(artifact_dir) / "logs" / ("aiperf.rank" + std::to_string(rank) + ".log")).string();
@@ -90,13 +96,9 @@ cluster::RankStats ProfileRun::self_stats(const PhaseWindow& prof,
                                           const RecordPipeline& pipeline) const {
   cluster::RankStats st;
   rusage ru{};
-  if (getrusage(RUSAGE_SELF, &ru) == 0) {
-    auto ns = [](const timeval& tv) {
-      return int64_t(tv.tv_sec) * 1'000'000'000 + tv.tv_usec * 1000;
-    };
-    st.cpu_ns = ns(ru.ru_utime) + ns(ru.ru_stime);
-    st.peak_rss_kb = ru.ru_maxrss;
-  }
+  if (getrusage(RUSAGE_SELF, &ru) == 0) st.peak_rss_kb = ru.ru_maxrss;
+  st.total_cpu_ns = process_cpu_ns();
+  st.cpu_ns = st.total_cpu_ns - profiling_cpu0_ns_;
   int64_t wall = std::max<int64_t>(prof.end_mono_ns - prof.start_mono_ns, 1);
   for (const auto& w : workers_) {
     st.run_cpu_ns += w->cpu_ns();

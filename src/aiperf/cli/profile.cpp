@@ -2,6 +2,7 @@
 // (mpirun, srun) the process is one rank of a team (cluster/team.h) that runs one benchmark
 // together: rank 0 validates the configuration once and speaks for all.
 #include <cstdio>
+#include <memory>
 
 #include "aiperf/cli/cli.h"
 #include "aiperf/cluster/launch.h"
@@ -12,6 +13,7 @@
 #include "aiperf/run/run.h"
 #include "aiperf/run/signals.h"
 #include "aiperf/study/study.h"
+#include "aiperf/telemetry/telemetry.h"
 
 namespace aiperf::cli {
 
@@ -28,6 +30,12 @@ int run_profile_as_rank(cluster::Team& team, config::Config& cfg, std::string er
   if (rc < 0) {
     run::RunOptions o;
     o.team = &team;
+    // Server metrics and GPU telemetry are scraped once, by rank 0.
+    std::unique_ptr<telemetry::TelemetryObserver> telemetry;
+    if (team.leader()) {
+      telemetry = std::make_unique<telemetry::TelemetryObserver>(cfg);
+      o.observers.push_back(telemetry.get());
+    }
     rc = run::run_benchmark_cli(cfg, o);
   }
   team.shutdown(run::interrupt_count() > 0, rc);  // interrupted: the launcher ends the job
@@ -69,9 +77,21 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
   if (team) return run_profile_as_rank(*team, cfg, std::move(error));
-  // Several runs (repeated runs, a sweep, a capacity search) go through the study runner.
-  if (cfg.study.active()) return study::run_study_cli(cfg);
-  return run::run_benchmark_cli(cfg);
+  // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
+  if (cfg.study.active()) {
+    // Several runs (repeated runs, a sweep, a capacity search) go through the study runner.
+    study::StudyOptions so;
+    so.observers = [](const config::Config& c) {
+      std::vector<std::unique_ptr<run::RunObserver>> v;
+      v.push_back(std::make_unique<telemetry::TelemetryObserver>(c));
+      return v;
+    };
+    return study::run_study_cli(cfg, so);
+  }
+  telemetry::TelemetryObserver telemetry(cfg);
+  run::RunOptions opts;
+  opts.observers.push_back(&telemetry);
+  return run::run_benchmark_cli(cfg, opts);
 }
 
 }  // namespace aiperf::cli

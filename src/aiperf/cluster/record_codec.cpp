@@ -6,7 +6,7 @@ namespace aiperf::cluster {
 
 // A field added to ProcessedRecord must be added to encode/decode below (and to the round-trip
 // test in tests/unit/cluster/record_codec_test.cpp); then update this size.
-static_assert(sizeof(record::ProcessedRecord) == 640,
+static_assert(sizeof(record::ProcessedRecord) == 800,
               "record::ProcessedRecord changed: carry the new field in cluster/record_codec.cpp");
 
 namespace {
@@ -44,6 +44,45 @@ void get_usage(ByteReader& r, record::Usage& u) {
     *f = get_opt(r);
   }
   if (r.boolean()) u.prompt_audio_seconds = r.f64();
+}
+
+void put_steps(ByteWriter& w, const std::vector<std::pair<int64_t, uint32_t>>& v) {
+  w.u64(v.size());
+  for (const auto& [t, bytes] : v) {
+    w.i64(t);
+    w.u64(bytes);
+  }
+}
+
+void get_steps(ByteReader& r, std::vector<std::pair<int64_t, uint32_t>>& v) {
+  size_t n = r.count(2);
+  v.reserve(n);
+  for (size_t i = 0; i < n && r.ok(); ++i) {
+    int64_t t = r.i64();
+    v.emplace_back(t, uint32_t(r.u64()));
+  }
+}
+
+void put_trace(ByteWriter& w, const record::HttpTrace& t) {
+  for (int64_t x : {t.connect_start_ns, t.connect_end_ns, t.tls_start_ns, t.tls_end_ns,
+                    t.send_start_ns, t.first_byte_ns}) {
+    w.i64(x);
+  }
+  w.u64(t.write_calls);
+  w.u64(t.body_reads);
+  put_steps(w, t.writes);
+  put_steps(w, t.reads);
+}
+
+void get_trace(ByteReader& r, record::HttpTrace& t) {
+  for (int64_t* x : {&t.connect_start_ns, &t.connect_end_ns, &t.tls_start_ns, &t.tls_end_ns,
+                     &t.send_start_ns, &t.first_byte_ns}) {
+    *x = r.i64();
+  }
+  t.write_calls = uint32_t(r.u64());
+  t.body_reads = uint32_t(r.u64());
+  get_steps(r, t.writes);
+  get_steps(r, t.reads);
 }
 
 }  // namespace
@@ -87,6 +126,13 @@ void encode_record(const record::ProcessedRecord& r, std::string& out) {
     w.str(r.error->message);
     w.u64(uint64_t(r.error->kind));
   }
+  put_opt(w, r.first_chunk_tokens);
+  w.i64(r.sent_ns);
+  w.boolean(r.connection_reused);
+  w.u64(r.bytes_sent);
+  w.u64(r.bytes_received);
+  put_trace(w, r.trace);
+  w.i64(r.cancel_ns);
   w.str(r.payload);
   w.u64(r.raw_responses.size());
   for (const auto& [t, body] : r.raw_responses) {
@@ -139,9 +185,16 @@ bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
     e.type = r.str();
     e.message = r.str();
     uint64_t kind = r.u64();
-    ok = ok && kind <= uint64_t(record::ErrorKind::kCancelled);
+    ok = ok && kind <= uint64_t(record::ErrorKind::kRequestCancelled);
     e.kind = record::ErrorKind(kind);
   }
+  out.first_chunk_tokens = get_opt(r);
+  out.sent_ns = r.i64();
+  out.connection_reused = r.boolean();
+  out.bytes_sent = r.u64();
+  out.bytes_received = r.u64();
+  get_trace(r, out.trace);
+  out.cancel_ns = r.i64();
   out.payload = r.str();
   n = r.count(2);
   out.raw_responses.reserve(n);
@@ -170,6 +223,14 @@ void shift_clock(record::ProcessedRecord& r, int64_t mono, int64_t wall) {
   shift(r.ack_ns);
   shift(r.end_ns);
   shift(r.first_output_ts);
+  shift(r.sent_ns);
+  shift(r.cancel_ns);
+  for (int64_t* t : {&r.trace.connect_start_ns, &r.trace.connect_end_ns, &r.trace.tls_start_ns,
+                     &r.trace.tls_end_ns, &r.trace.send_start_ns, &r.trace.first_byte_ns}) {
+    shift(*t);
+  }
+  for (auto& [t, bytes] : r.trace.writes) shift(t);
+  for (auto& [t, bytes] : r.trace.reads) shift(t);
   for (int64_t& t : r.content_ts) shift(t);
   for (auto& [t, body] : r.raw_responses) shift(t);
   if (r.start_wall_ns != 0) r.start_wall_ns = int64_t(uint64_t(r.start_wall_ns) + uint64_t(wall));

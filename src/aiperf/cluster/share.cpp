@@ -6,9 +6,12 @@ namespace aiperf::cluster {
 
 int active_ranks(const schedule::PhaseSpec& g, int ranks) {
   ranks = std::max(ranks, 1);
-  bool slots = g.mode == config::TimingMode::kConcurrency || g.concurrency_set;
-  if (!slots) return ranks;
-  return int(std::clamp<int64_t>(g.concurrency, 1, ranks));
+  int64_t k = ranks;
+  if (g.mode == config::TimingMode::kConcurrency || g.concurrency_set) {
+    k = std::min(k, g.concurrency);
+  }
+  if (g.prefill_concurrency) k = std::min(k, *g.prefill_concurrency);
+  return int(std::max<int64_t>(k, 1));
 }
 
 schedule::PhaseSpec share_phase(const schedule::PhaseSpec& g, int rank, int ranks) {
@@ -20,6 +23,9 @@ schedule::PhaseSpec share_phase(const schedule::PhaseSpec& g, int rank, int rank
   s.idle = rank >= k;
   if (g.mode == config::TimingMode::kConcurrency || g.concurrency_set) {
     s.concurrency = s.idle ? 0 : dealt_count(g.concurrency, rank, k);
+  }
+  if (g.prefill_concurrency) {
+    s.prefill_concurrency = s.idle ? 0 : dealt_count(*g.prefill_concurrency, rank, k);
   }
   if (g.request_count) {
     s.request_count = s.idle ? 0 : dealt_count(*g.request_count, rank, k);

@@ -5,8 +5,10 @@
 // sequence of new sessions are the same on every rank (the same seed, the same draws); rank r
 // sends the items whose index ≡ r (mod K) and skips the others' draws (PhaseState, the drivers).
 // K is the number of ranks, or min(ranks, C) when the phase has C session slots (concurrency
-// mode, or a --concurrency ceiling in an open-loop mode): a rank holds at least one slot, so the
-// global cap stays exactly C (rank r holds C/K + (r < C%K)). Ranks from K on are idle.
+// mode, or a --concurrency ceiling in an open-loop mode), and at most P with P prefill slots
+// (--prefill-concurrency): a rank holds at least one slot of each, so the global caps stay
+// exactly C and P (rank r holds C/K + (r < C%K)). Ranks from K on are idle. A ramp of either
+// limit ramps each rank's share (from K at once, where one process starts from 1).
 // --request-count, --conversation-num and the trace's own count are global: rank r's share is
 // the count of indices i < total with i ≡ r (mod K). Durations and rates are global and not
 // divided: every rank runs the phase from the common start.

@@ -43,6 +43,20 @@ record::ProcessedRecord full_record() {
   e.message = "try later";
   e.kind = record::ErrorKind::kStatus;
   r.error = e;
+  r.first_chunk_tokens = 2;
+  r.sent_ns = 1'000'000'300;
+  r.connection_reused = true;
+  r.bytes_sent = 512;
+  r.bytes_received = 4096;
+  r.trace.connect_start_ns = 1'000'000'201;
+  r.trace.connect_end_ns = 1'000'000'250;
+  r.trace.send_start_ns = 1'000'000'260;
+  r.trace.first_byte_ns = 1'000'400'000;
+  r.trace.write_calls = 1;
+  r.trace.body_reads = 3;
+  r.trace.writes = {{1'000'000'300, 512}};
+  r.trace.reads = {{1'000'400'000, 100}, {1'001'000'000, 200}};
+  r.cancel_ns = 1'008'000'000;
   r.payload = "{\"model\":\"m\"}";
   r.raw_responses = {{1'001'000'000, "data: a"}, {1'002'000'000, "data: [DONE]"}};
   r.http_status = 503;
@@ -87,6 +101,22 @@ void expect_equal(const record::ProcessedRecord& a, const record::ProcessedRecor
     EXPECT_EQ(a.error->message, b.error->message);
     EXPECT_EQ(a.error->kind, b.error->kind);
   }
+  EXPECT_EQ(a.first_chunk_tokens, b.first_chunk_tokens);
+  EXPECT_EQ(a.sent_ns, b.sent_ns);
+  EXPECT_EQ(a.connection_reused, b.connection_reused);
+  EXPECT_EQ(a.bytes_sent, b.bytes_sent);
+  EXPECT_EQ(a.bytes_received, b.bytes_received);
+  EXPECT_EQ(a.trace.connect_start_ns, b.trace.connect_start_ns);
+  EXPECT_EQ(a.trace.connect_end_ns, b.trace.connect_end_ns);
+  EXPECT_EQ(a.trace.tls_start_ns, b.trace.tls_start_ns);
+  EXPECT_EQ(a.trace.tls_end_ns, b.trace.tls_end_ns);
+  EXPECT_EQ(a.trace.send_start_ns, b.trace.send_start_ns);
+  EXPECT_EQ(a.trace.first_byte_ns, b.trace.first_byte_ns);
+  EXPECT_EQ(a.trace.write_calls, b.trace.write_calls);
+  EXPECT_EQ(a.trace.body_reads, b.trace.body_reads);
+  EXPECT_EQ(a.trace.writes, b.trace.writes);
+  EXPECT_EQ(a.trace.reads, b.trace.reads);
+  EXPECT_EQ(a.cancel_ns, b.cancel_ns);
   EXPECT_EQ(a.payload, b.payload);
   EXPECT_EQ(a.raw_responses, b.raw_responses);
   EXPECT_EQ(a.http_status, b.http_status);
@@ -136,6 +166,11 @@ TEST(RecordCodec, ShiftMovesEveryInstantButNotTheUnset) {
   EXPECT_EQ(r.ack_ns, 0);
   EXPECT_EQ(r.content_ts.front(), 1'001'000'000 - 1000);
   EXPECT_EQ(r.raw_responses.back().first, 1'002'000'000 - 1000);
+  EXPECT_EQ(r.sent_ns, 1'000'000'300 - 1000);
+  EXPECT_EQ(r.trace.first_byte_ns, 1'000'400'000 - 1000);
+  EXPECT_EQ(r.trace.tls_start_ns, 0);
+  EXPECT_EQ(r.trace.reads.back().first, 1'001'000'000 - 1000);
+  EXPECT_EQ(r.cancel_ns, 1'008'000'000 - 1000);
   EXPECT_EQ(r.start_wall_ns, 1'700'000'000'000'000'050);
 }
 

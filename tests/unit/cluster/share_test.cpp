@@ -82,6 +82,23 @@ TEST(Share, RateModeKeepsTheRateAndDurationGlobal) {
   EXPECT_TRUE(share_phase(g, 3, 4).idle);
 }
 
+TEST(Share, PrefillSlotsSplitExactlyToo) {
+  schedule::PhaseSpec g = concurrency_phase(10, 100);
+  g.prefill_concurrency = 2;  // fewer prefill slots than ranks: two ranks take part
+  int64_t prefill = 0, slots = 0, count = 0;
+  for (int r = 0; r < 3; ++r) {
+    schedule::PhaseSpec s = share_phase(g, r, 3);
+    EXPECT_EQ(s.deal_count, 2);
+    EXPECT_EQ(s.idle, r == 2);
+    prefill += *s.prefill_concurrency;
+    slots += s.concurrency;
+    count += *s.request_count;
+  }
+  EXPECT_EQ(prefill, 2);
+  EXPECT_EQ(slots, 10);
+  EXPECT_EQ(count, 100);
+}
+
 TEST(Share, OneRankIsTheWholePhase) {
   schedule::PhaseSpec g = concurrency_phase(5, 17);
   schedule::PhaseSpec s = share_phase(g, 0, 1);

@@ -3,8 +3,10 @@
 // (--ui dashboard) and the end-of-run report attached as run observers (cli/run_observers.h).
 // Under a launcher (mpirun, srun) the process is one rank of a team (cluster/team.h) that runs
 // one benchmark together: rank 0 validates the configuration once and speaks for all.
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "aiperf/cli/cli.h"
 #include "aiperf/cli/run_observers.h"
@@ -53,7 +55,14 @@ int run_profile(const std::vector<std::string>& args) {
     team = cluster::Team::join();  // null: one process
   } catch (const std::exception& e) {
     // Launched as a rank, but MPI cannot be opened: one line (from rank 0), exit 2 everywhere.
-    if (cluster::detect_launch().rank <= 0) std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    // The other ranks linger a little first: the launcher aborts the job when the first rank
+    // fails, and a rank > 0 leaving first would end rank 0 before its line is written (rank 0's
+    // own exit ends the wait: the launcher kills the rest).
+    if (cluster::detect_launch().rank <= 0) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    } else {
+      std::this_thread::sleep_for(std::chrono::seconds(5));
+    }
     return kExitUsage;
   }
   config::Config cfg;

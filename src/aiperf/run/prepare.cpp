@@ -1,6 +1,11 @@
 // Run preparation: tokenizer, dataset, rendered request bodies, inputs.json, the start-up
 // reachability check (docs/architecture.md "Data flow").
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -8,12 +13,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "aiperf/common/cancel.h"
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/signals.h"
 
 namespace aiperf::run {
 
@@ -63,6 +70,25 @@ LogSeverity log_severity(config::LogLevel l) {
 
 }  // namespace
 
+void check_artifact_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw ConfigError("--artifact-dir: cannot create '" + dir + "': " + ec.message() +
+                      " (choose a writable directory)");
+  }
+  // Writable? (mkdir succeeding says nothing of an existing directory.)
+  const std::string probe =
+      (fs::path(dir) / fmt::format(".aiperf-write-test-{}", ::getpid())).string();
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw ConfigError("--artifact-dir: cannot write in '" + dir + "': " + std::strerror(errno) +
+                      " (choose a writable directory)");
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 int default_worker_count(const config::Config& cfg) {
   if (cfg.workers_max > 0) return cfg.workers_max;
   unsigned n = std::max(1u, std::thread::hardware_concurrency());
@@ -76,6 +102,7 @@ void write_inputs_json(const std::string& path, const dataset::Dataset& ds,
   if (!f) throw std::runtime_error("cannot write " + path);
   f << "{\n  \"data\": [";
   for (size_t i = 0; i < ds.conversations.size(); ++i) {
+    if (i % 1024 == 0) throw_if_stop_requested();
     const dataset::Conversation& conv = ds.conversations[i];
     f << (i ? ",\n" : "\n") << "    {\"session_id\": " << nlohmann::json(conv.session_id).dump()
       << ", \"payloads\": [" << bodies[i];
@@ -85,12 +112,17 @@ void write_inputs_json(const std::string& path, const dataset::Dataset& ds,
     f << "]}";
   }
   f << "\n  ]\n}\n";
+  f.flush();
+  if (!f) {
+    throw ConfigError("--artifact-dir: cannot write " + path + ": " + std::strerror(errno) +
+                      " (is the disk full?)");
+  }
 }
 
 void ProfileRun::prepare() {
   ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
   paths_ = exporter::artifact_paths(cfg_);
-  fs::create_directories(paths_.dir);
+  check_artifact_dir(paths_.dir);
   setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
                 log_severity(cfg_.log_level));
   spdlog::info("aiperf {} profile: {}", endpoint::kAiperfVersion,
@@ -104,6 +136,7 @@ void ProfileRun::prepare() {
         "ever run: the tokenizer is loaded from its tokenizer.json (or tokenizer.model)");
   }
   int64_t t0 = mono_ns();
+  set_signal_policy(SignalPolicy::kCooperative, "loading the tokenizer");
   endpoint_ = endpoint::create(cfg_.endpoint_type);
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {
     std::string err;
@@ -121,6 +154,8 @@ void ProfileRun::prepare() {
   tokenizer_ = tokenizer::load(cfg_.tokenizer_spec(), lo);
   spdlog::info("tokenizer {} loaded in {:.1f} ms", tokenizer_->name(), (mono_ns() - t0) / 1e6);
   t0 = mono_ns();
+  throw_if_stop_requested();
+  set_signal_policy(SignalPolicy::kCooperative, "building the dataset");
   dataset_ = dataset::load_dataset(cfg_, *tokenizer_, rngs_);
   size_t turns = 0;
   for (const auto& c : dataset_.conversations) turns += c.turns.size();
@@ -128,6 +163,8 @@ void ProfileRun::prepare() {
                dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
   for (const auto& w : cfg_.warnings) spdlog::warn("{}", w);
   for (const auto& w : dataset_.warnings) spdlog::warn("{}", w);
+  throw_if_stop_requested();
+  set_signal_policy(SignalPolicy::kCooperative, "rendering the request bodies");
   render_bodies();
   if (cfg_.timing_mode == config::TimingMode::kFixedSchedule) {
     auto specs = schedule::make_phases(cfg_);
@@ -137,8 +174,16 @@ void ProfileRun::prepare() {
   if (cfg_.timing_mode == config::TimingMode::kUserCentric && !cfg_.num_users) {
     throw ConfigError("--user-centric-rate requires --num-users");
   }
-  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
-                    *endpoint_, extra_inputs_.get());
+  throw_if_stop_requested();
+  set_signal_policy(SignalPolicy::kCooperative, "writing inputs.json");
+  const std::string inputs = (fs::path(paths_.dir) / "inputs.json").string();
+  try {
+    write_inputs_json(inputs, dataset_, plan_.bodies, cfg_, *endpoint_, extra_inputs_.get());
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(inputs, ec);  // never leave a truncated inputs.json behind
+    throw;
+  }
 }
 
 void ProfileRun::render_bodies() {
@@ -147,7 +192,9 @@ void ProfileRun::render_bodies() {
   plan_.headers = headers_.get();
   bool warmup = cfg_.warmup_request_count || cfg_.warmup_duration_s;
   size_t released = 0;
+  size_t n = 0;
   for (auto& conv : dataset_.conversations) {
+    if (++n % 1024 == 0) throw_if_stop_requested();
     auto rc = endpoint::make_render_context(cfg_, conv, conv.turns[0], extra_inputs_.get());
     plan_.bodies.push_back(endpoint_->render_body(rc));
     if (cfg_.streaming) {
@@ -169,6 +216,7 @@ void ProfileRun::render_bodies() {
 }
 
 void ProfileRun::check_servers() {
+  set_signal_policy(SignalPolicy::kCooperative, "checking the server");
   for (size_t i = 0; i < plan_.client.urls.size(); ++i) {
     if (auto err = probe_tcp(plan_.client.urls[i], kProbeTimeoutMs)) {
       throw std::runtime_error("cannot connect to " + cfg_.urls[i] + ": " + *err +

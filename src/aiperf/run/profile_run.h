@@ -68,11 +68,16 @@ class ProfileRun {
   std::unique_ptr<metrics::Aggregator> aggregator_;
   std::unique_ptr<exporter::RecordWriters> writers_;
   std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
+  int interrupts_at_start_ = 0;                   // interrupt_count() when execute() began
   int handled_interrupts_ = 0;
 };
 
 /// Worker threads for a run: --workers-max, else one per two cores (at least one).
 int default_worker_count(const config::Config& cfg);
+
+/// Creates the artifact directory and checks that a file can be written in it; throws
+/// ConfigError naming --artifact-dir otherwise (exit 2, before any request).
+void check_artifact_dir(const std::string& dir);
 
 /// inputs.json (spec §6.1): every turn's payload as formatted before the run.
 void write_inputs_json(const std::string& path, const dataset::Dataset& ds,

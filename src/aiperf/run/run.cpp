@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "aiperf/common/cancel.h"
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
@@ -24,6 +25,7 @@ namespace aiperf::run {
 
 namespace {
 constexpr int64_t kInterruptDrainNs = 5'000'000'000;  // first Ctrl-C: wait this long, then cut
+std::string g_failed_while = "starting";  // what run_benchmark() was doing when it threw
 }  // namespace
 
 PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progress& progress,
@@ -120,11 +122,17 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       handled_interrupts_ = sig;
       out.interrupted = true;
       ps.stop_sending();
-      abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
-      std::fprintf(stderr, sig >= 2
-                               ? "\naiperf: stopping now; writing what completed\n"
-                               : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
-                                 "(Ctrl-C again to stop now)\n");
+      abort_at =
+          std::min(abort_at, sig - interrupts_at_start_ >= 2 ? now : now + kInterruptDrainNs);
+      if (sig - interrupts_at_start_ >= 2) {
+        std::fprintf(stderr, "\naiperf: %s received again; stopping now, writing what completed\n",
+                     signal_name(first_signal()));
+      } else {
+        std::fprintf(stderr,
+                     "\naiperf: %s received; waiting up to 5 s for in-flight requests (again to "
+                     "stop now)\n",
+                     signal_name(first_signal()));
+      }
     }
     if (now >= ps.send_deadline_ns()) ps.stop_sending();
     pc.completed = (warm ? cnt.warmup_done.load() : cnt.profiling_done.load()) - done0;
@@ -166,6 +174,10 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
 }
 
 RunOutcome ProfileRun::execute() {
+  if (opts_.install_signal_handlers) install_interrupt_handlers();
+  // Signals before this point were handled by the caller's policy; count from here.
+  interrupts_at_start_ = interrupt_count();
+  handled_interrupts_ = interrupts_at_start_;
   prepare();
   RunSetup setup;
   setup.cfg = &cfg_;
@@ -176,8 +188,10 @@ RunOutcome ProfileRun::execute() {
   setup.workers = default_worker_count(cfg_);
   notify([&](RunObserver& o) { o.on_prepared(setup); });
   check_servers();
-  if (opts_.install_signal_handlers) install_interrupt_handlers();
-  handled_interrupts_ = interrupt_count();
+  // From here on the run's main loop polls the signals; one that came during the preparation
+  // (after its last poll) is still counted and stops the run at once.
+  set_signal_policy(SignalPolicy::kPolled, "running the benchmark");
+  throw_if_stop_requested();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
   writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
@@ -225,7 +239,8 @@ RunOutcome ProfileRun::execute() {
 }
 
 RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pipeline) {
-  writers_->close();
+  set_signal_policy(SignalPolicy::kFinishing, "writing the results");
+  writers_->close();  // a write error is kept in writers_->error()
   RunOutcome out;
   out.results = aggregator_->finish();
   const metrics::Results& results = out.results;
@@ -262,12 +277,25 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.end_wall_ns = prof.end_wall_ns;
   info.client_health = health;
   info.sections = std::move(extra.json);
-  exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
-  exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
+  // A failed export (full disk, file-size limit) is reported once, after the console summary,
+  // which is printed anyway: the results are known even when a file could not hold them.
+  if (!writers_->error().empty()) out.export_errors.push_back(writers_->error());
+  auto guarded = [&out](auto&& write) {
+    try {
+      write();
+    } catch (const std::exception& e) {
+      out.export_errors.emplace_back(e.what());
+    }
+  };
+  guarded([&] { exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info); });
+  guarded([&] { exporter::write_summary_csv(paths_.summary_csv, results, ctx_); });
 
   if (opts_.print_console) {
     exporter::print_console(stdout, results, ctx_, &health, out.files, extra.console);
-    std::fflush(stdout);
+    std::fflush(stdout);  // a closed stdout (aiperf ... | head) is not an error of the run
+  }
+  for (const std::string& e : out.export_errors) {
+    spdlog::error("{} (the results above are complete; this file is not)", e);
   }
 
   spdlog::info("results: {} valid, {} errors; client: {}", results.valid_count, results.error_count,
@@ -279,10 +307,13 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
         "cancelled and are not in the results",
         cfg_.benchmark_grace_period_s);
   }
-  int rc = kExitOk;
+  int rc = out.export_errors.empty() ? kExitOk : kExitBenchmarkFailed;
   if (prof.interrupted) {
-    spdlog::warn("interrupted: results cover the {} requests that completed", self.requests);
-    rc = kExitInterrupted;
+    spdlog::warn("interrupted by {}: results cover the {} requests that completed",
+                 signal_name(first_signal()), self.requests);
+    rc = interrupt_exit_code();
+  } else if (interrupt_count() > interrupts_at_start_) {
+    rc = interrupt_exit_code();  // a signal during the exports: they were finished first
   } else if (results.valid_count == 0) {
     spdlog::error("all {} requests failed{}{}", results.error_count,
                   out.first_error.empty() ? "" : "; first error: ", out.first_error);
@@ -295,9 +326,29 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
 }
 
 RunOutcome run_benchmark(const config::Config& cfg, const RunOptions& opts) {
+  // The caller's signal policy is restored afterwards, however the run ends.
+  struct RestorePolicy {
+    SignalPolicy policy = signal_policy();
+    std::string doing = signal_activity();
+    ~RestorePolicy() { set_signal_policy(policy, doing); }
+  } restore;
   ProfileRun run(cfg, opts);
-  return run.execute();
+  try {
+    return run.execute();
+  } catch (...) {
+    g_failed_while = signal_activity();  // before the policy is restored
+    throw;
+  }
 }
+
+namespace {
+/// The one line for a stop before the run started (nothing was sent).
+int report_interrupted(int signo) {
+  std::fprintf(stderr, "aiperf: interrupted by %s while %s; nothing was sent (exit %d)\n",
+               signal_name(signo), g_failed_while.c_str(), 128 + signo);
+  return 128 + signo;
+}
+}  // namespace
 
 int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutcome* outcome) {
   try {
@@ -305,13 +356,18 @@ int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutc
     int rc = o.exit_code;
     if (outcome) *outcome = std::move(o);
     return rc;
+  } catch (const Interrupted& e) {
+    return report_interrupted(e.signo());
   } catch (const ConfigError& e) {
+    if (stop_requested()) return report_interrupted(stop_signal());  // an error while unwinding
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitUsage;
   } catch (const InputError& e) {
+    if (stop_requested()) return report_interrupted(stop_signal());
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
+    if (stop_requested()) return report_interrupted(stop_signal());
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitBenchmarkFailed;
   }

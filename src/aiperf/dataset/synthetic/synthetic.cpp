@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "aiperf/common/cancel.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/dataset/dataset.h"
@@ -87,6 +88,7 @@ void build_texts(const PromptGenerator& gen, std::vector<TextJob>& jobs) {
   auto work = [&](size_t t) {
     try {
       for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < jobs.size();) {
+        throw_if_stop_requested();
         Prompt p = gen.generate_at(jobs[i].start, jobs[i].tokens);
         *jobs[i].text = std::move(p.text);
         if (jobs[i].tokens_out) *jobs[i].tokens_out = p.tokens;
@@ -113,7 +115,10 @@ void parallel_for(size_t n, Fn fn) {
   std::vector<std::exception_ptr> errors(n_threads);
   auto work = [&](size_t t) {
     try {
-      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
+      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+        throw_if_stop_requested();
+        fn(i);
+      }
     } catch (...) {
       errors[t] = std::current_exception();
     }

@@ -2,6 +2,7 @@
 // rendered just in time, docs/architecture.md "Bodies rendered just in time"): inputs.json of
 // each configuration below is compared byte for byte with the file the earlier code wrote
 // (tests/data/golden_inputs/), and what was sent (raw export) with inputs.json.
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string>
@@ -78,8 +79,7 @@ std::string run_and_read_inputs(const MockServerProcess& mock, const Golden& g,
   return read_file(dir + "/inputs.json");
 }
 
-TEST(InputsGolden, PayloadsOfASeededRunAreUnchanged) {
-  MockServerProcess mock({"--fast"});
+void check_goldens(const MockServerProcess& mock) {
   for (const Golden& g : goldens()) {
     std::string dir;
     std::string got = run_and_read_inputs(mock, g, &dir);
@@ -107,5 +107,20 @@ TEST(InputsGolden, PayloadsOfASeededRunAreUnchanged) {
   }
 }
 
+// Held datasets (small ones) and datasets rebuilt just in time (AIPERF_JIT_MIN_ENTRIES=1 forces
+// it for any size) must both send exactly these payloads.
+TEST(InputsGolden, PayloadsOfASeededRunAreUnchanged) {
+  MockServerProcess mock({"--fast"});
+  for (const char* jit : {"", "1"}) {
+    SCOPED_TRACE(*jit ? "just in time" : "held");
+    if (*jit) {
+      ::setenv("AIPERF_JIT_MIN_ENTRIES", jit, 1);
+    } else {
+      ::unsetenv("AIPERF_JIT_MIN_ENTRIES");
+    }
+    check_goldens(mock);
+  }
+  ::unsetenv("AIPERF_JIT_MIN_ENTRIES");
+}
 }  // namespace
 }  // namespace aiperf::testing

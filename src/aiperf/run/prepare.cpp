@@ -20,6 +20,7 @@
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/session_feed.h"
 #include "aiperf/run/signals.h"
 
 namespace aiperf::run {
@@ -95,30 +96,6 @@ int default_worker_count(const config::Config& cfg) {
   return int(std::max(1u, n / 2));  // the other cores: record pipeline, scheduler, the server
 }
 
-void write_inputs_json(const std::string& path, const dataset::Dataset& ds,
-                       const std::vector<std::string>& bodies, const config::Config& cfg,
-                       const endpoint::Endpoint& ep, const nlohmann::ordered_json* extra) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot write " + path);
-  f << "{\n  \"data\": [";
-  for (size_t i = 0; i < ds.conversations.size(); ++i) {
-    if (i % 1024 == 0) throw_if_stop_requested();
-    const dataset::Conversation& conv = ds.conversations[i];
-    f << (i ? ",\n" : "\n") << "    {\"session_id\": " << nlohmann::json(conv.session_id).dump()
-      << ", \"payloads\": [" << bodies[i];
-    for (size_t k = 1; k < conv.turns.size(); ++k) {
-      f << ", " << ep.render_body(endpoint::make_render_context(cfg, conv, conv.turns[k], extra));
-    }
-    f << "]}";
-  }
-  f << "\n  ]\n}\n";
-  f.flush();
-  if (!f) {
-    throw ConfigError("--artifact-dir: cannot write " + path + ": " + std::strerror(errno) +
-                      " (is the disk full?)");
-  }
-}
-
 void ProfileRun::prepare() {
   ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
   paths_ = exporter::artifact_paths(cfg_);
@@ -157,10 +134,17 @@ void ProfileRun::prepare() {
   throw_if_stop_requested();
   set_signal_policy(SignalPolicy::kCooperative, "building the dataset");
   dataset_ = dataset::load_dataset(cfg_, *tokenizer_, rngs_);
-  size_t turns = 0;
-  for (const auto& c : dataset_.conversations) turns += c.turns.size();
-  spdlog::info("dataset: {} conversations, {} turns, built in {:.1f} ms",
-               dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
+  if (dataset_.source) {
+    spdlog::info(
+        "dataset: {} conversations, rebuilt just in time (compact form {:.1f} MB, made in {:.1f} "
+        "ms)",
+        dataset_.size(), dataset_.source->memory_bytes() / 1e6, (mono_ns() - t0) / 1e6);
+  } else {
+    size_t turns = 0;
+    for (const auto& c : dataset_.conversations) turns += c.turns.size();
+    spdlog::info("dataset: {} conversations, {} turns, built in {:.1f} ms",
+                 dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
+  }
   for (const auto& w : cfg_.warnings) spdlog::warn("{}", w);
   for (const auto& w : dataset_.warnings) spdlog::warn("{}", w);
   throw_if_stop_requested();
@@ -190,6 +174,7 @@ void ProfileRun::render_bodies() {
   extra_inputs_ = endpoint::parse_extra_inputs(cfg_.extra_inputs_json);
   headers_ = std::make_unique<endpoint::RequestHeaders>(cfg_);
   plan_.headers = headers_.get();
+  if (dataset_.source) return;  // rendered just in time (run/session_feed.h)
   bool warmup = cfg_.warmup_request_count || cfg_.warmup_duration_s;
   size_t released = 0;
   size_t n = 0;
@@ -197,13 +182,7 @@ void ProfileRun::render_bodies() {
     if (++n % 1024 == 0) throw_if_stop_requested();
     auto rc = endpoint::make_render_context(cfg_, conv, conv.turns[0], extra_inputs_.get());
     plan_.bodies.push_back(endpoint_->render_body(rc));
-    if (cfg_.streaming) {
-      // Room for one SSE event per token plus the role, usage and [DONE] messages.
-      int64_t most = 0;
-      for (const auto& t : conv.turns) most = std::max(most, t.max_tokens.value_or(0));
-      plan_.expected_events.push_back(most > 0 ? uint32_t(std::min<int64_t>(most, 1 << 16) + 4)
-                                               : 0);
-    }
+    if (cfg_.streaming) plan_.expected_events.push_back(expected_events(conv));
     if (warmup) {
       rc.warmup = true;
       plan_.warmup_bodies.push_back(endpoint_->render_body(rc));

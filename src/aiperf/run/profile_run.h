@@ -18,6 +18,7 @@
 #include "aiperf/metrics/metrics.h"
 #include "aiperf/run/record_pipeline.h"
 #include "aiperf/run/run.h"
+#include "aiperf/run/session_feed.h"
 #include "aiperf/schedule/fixed_schedule.h"
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/tokenizer/tokenizer.h"
@@ -42,6 +43,10 @@ class ProfileRun {
   void start_stages(RecordPipeline& pipeline);
   PhaseWindow run_phase(const schedule::PhaseSpec& spec, ui::Progress& progress,
                         RecordPipeline& pipeline);
+  /// A just-in-time dataset: the phase's renderer, started and prefilled.
+  std::unique_ptr<JustInTimeFeed> start_feed(const schedule::PhaseSpec& spec,
+                                             schedule::PhaseState& ps,
+                                             schedule::ConversationSampler sampler);
   RunOutcome finish(const PhaseWindow& prof, const RecordPipeline& pipeline);
   template <class F>
   void notify(F&& f) {
@@ -68,6 +73,7 @@ class ProfileRun {
   std::unique_ptr<metrics::Aggregator> aggregator_;
   std::unique_ptr<exporter::RecordWriters> writers_;
   std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
+  int64_t feed_cpu_ns_ = 0;                       // renderer threads of just-in-time datasets
   int interrupts_at_start_ = 0;                   // interrupt_count() when execute() began
   int handled_interrupts_ = 0;
 };

@@ -15,6 +15,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/session_feed.h"
 #include "aiperf/run/signals.h"
 #include "aiperf/schedule/arrival.h"
 #include "aiperf/schedule/user_centric.h"
@@ -28,6 +29,36 @@ constexpr int64_t kInterruptDrainNs = 5'000'000'000;  // first Ctrl-C: wait this
 std::string g_failed_while = "starting";  // what run_benchmark() was doing when it threw
 }  // namespace
 
+std::unique_ptr<JustInTimeFeed> ProfileRun::start_feed(const schedule::PhaseSpec& spec,
+                                                       schedule::PhaseState& ps,
+                                                       schedule::ConversationSampler sampler) {
+  JustInTimeFeed::Options o;
+  o.source = dataset_.source.get();
+  const bool warmup = spec.phase == record::Phase::kWarmup;
+  o.render = [this, warmup](const dataset::Conversation& conv) {
+    auto rc = endpoint::make_render_context(cfg_, conv, conv.turns[0], extra_inputs_.get());
+    rc.warmup = warmup;
+    return endpoint_->render_body(rc);
+  };
+  o.hint_events = cfg_.streaming;
+  // Ahead of the schedule: twice the session slots, and at least a few hundred sessions.
+  o.window = size_t(std::clamp<int64_t>(2 * spec.concurrency + 256, 256, 16384));
+  std::unique_ptr<JustInTimeFeed> feed;
+  if (spec.mode == config::TimingMode::kFixedSchedule && fixed_) {
+    std::vector<uint32_t> order;
+    order.reserve(fixed_->entries.size());
+    for (const auto& e : fixed_->entries) order.push_back(e.conversation);
+    feed = std::make_unique<JustInTimeFeed>(std::move(o), std::move(order));
+  } else {
+    feed = std::make_unique<JustInTimeFeed>(std::move(o), std::move(sampler));
+  }
+  feed->start();
+  // The first sessions are ready before the phase starts (a few seconds at most).
+  feed->prefill(size_t(std::min<int64_t>(spec.concurrency + 64, 1024)), mono_ns() + 5'000'000'000);
+  ps.set_feed(feed.get());
+  return feed;
+}
+
 PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progress& progress,
                                   RecordPipeline& pipeline) {
   using config::TimingMode;
@@ -40,12 +71,16 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     spec.request_count = spec.request_count ? std::min(*spec.request_count, total) : total;
     spec.num_sessions = int64_t(fixed_->entries.size());
   }
-  schedule::ConversationSampler sampler(
-      dataset_.conversations.size(),
-      cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
+  auto make_sampler = [&] {
+    return schedule::ConversationSampler(
+        dataset_.size(),
+        cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
+  };
   phase_states_.push_back(std::make_unique<schedule::PhaseState>(
-      spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), std::move(sampler)));
+      spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), make_sampler()));
   schedule::PhaseState& ps = *phase_states_.back();
+  std::unique_ptr<JustInTimeFeed> feed;
+  if (dataset_.source) feed = start_feed(spec, ps, make_sampler());
   int64_t start = mono_ns();
   out.start_mono_ns = start;
   out.start_wall_ns = wall_ns();
@@ -97,9 +132,8 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       break;
     case TimingMode::kUserCentric: {
       double total = 0;
-      for (const auto& c : dataset_.conversations) total += double(c.turns.size());
-      double avg =
-          dataset_.conversations.empty() ? 1.0 : total / double(dataset_.conversations.size());
+      for (size_t i = 0; i < dataset_.size(); ++i) total += double(dataset_.turns(i));
+      double avg = dataset_.size() == 0 ? 1.0 : total / double(dataset_.size());
       auto plan = schedule::plan_user_centric(spec.num_users, spec.rate, avg);
       turns = worker::make_user_centric_turns(ps, ws, plan.turn_gap_ns);
       router_.attach(spec.phase, &ps, turns.get());
@@ -164,6 +198,14 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   if (rs) rs->stop();
   if (fsd) fsd->stop();
   if (ucd) ucd->stop();
+  if (feed) {
+    feed->stop();
+    spdlog::info(
+        "phase {}: {} sessions rendered just in time ({:.1f} s of renderer CPU), {} stalls",
+        spec.name(), feed->rendered(), feed->cpu_ns() / 1e9, feed->stalls());
+    if (!feed->error().empty()) spdlog::error("rendering a session failed: {}", feed->error());
+    feed_cpu_ns_ += feed->cpu_ns();
+  }
   out.end_mono_ns = mono_ns();
   out.end_wall_ns = wall_ns();
   notify([&](RunObserver& o) { o.on_phase_end(out); });
@@ -257,7 +299,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
     self.cpu_ns += w->cpu_ns();
     self.worker_thread_utilization.push_back(double(w->cpu_ns()) / double(wall));
   }
-  self.cpu_ns += pipeline.counters().cpu_ns.load();
+  self.cpu_ns += pipeline.counters().cpu_ns.load() + feed_cpu_ns_;
   self.requests = results.valid_count + results.error_count;
   out.health = exporter::assess_client_health(self, results);
   const exporter::ClientHealth& health = out.health;

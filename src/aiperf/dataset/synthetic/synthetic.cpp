@@ -144,7 +144,8 @@ Dataset build_synthetic_held(const config::Config& cfg, const tokenizer::Tokeniz
 
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs) {
-  return build_synthetic_held(cfg, tok, rngs);  // the run takes the just-in-time form next
+  if (synthetic_just_in_time(cfg)) return build_synthetic_just_in_time(cfg, tok, rngs);
+  return build_synthetic_held(cfg, tok, rngs);
 }
 
 }  // namespace aiperf::dataset

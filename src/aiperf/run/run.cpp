@@ -217,8 +217,8 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
 
 RunOutcome ProfileRun::execute() {
   if (opts_.install_signal_handlers) install_interrupt_handlers();
-  // Signals before this point were handled by the caller's policy; count from here.
-  interrupts_at_start_ = interrupt_count();
+  // Signals the caller has handled (a study's own count), else those before this point.
+  interrupts_at_start_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
   handled_interrupts_ = interrupts_at_start_;
   prepare();
   RunSetup setup;
@@ -246,6 +246,10 @@ RunOutcome ProfileRun::execute() {
   sessions.router = &router_;
   if (cfg_.input_file) sessions.delay_cap_s = cfg_.inter_turn_delay_cap_s;
   pipeline.enable_sessions(sessions);
+  if (cfg_.slice_duration_s) {
+    timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
+    pipeline.enable_timeslices(timeslices_.get());
+  }
   pipeline.start();
 
   int nw = default_worker_count(cfg_);
@@ -304,6 +308,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   out.health = exporter::assess_client_health(self, results);
   const exporter::ClientHealth& health = out.health;
   out.files = writers_->files();
+  write_timeslices(out.files);
   out.files.insert(out.files.begin(), {"CSV", paths_.summary_csv});
   out.files.insert(out.files.begin(), {"JSON", paths_.summary_json});
   ResultSections extra;
@@ -319,6 +324,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.end_wall_ns = prof.end_wall_ns;
   info.client_health = health;
   info.sections = std::move(extra.json);
+  info.run_info = opts_.run_info;
   // A failed export (full disk, file-size limit) is reported once, after the console summary,
   // which is printed anyway: the results are known even when a file could not hold them.
   if (!writers_->error().empty()) out.export_errors.push_back(writers_->error());
@@ -365,6 +371,18 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   notify([&](RunObserver& o) { o.on_finished(out); });
   shutdown_logging();
   return out;
+}
+
+void ProfileRun::write_timeslices(std::vector<std::pair<std::string, std::string>>& files) {
+  if (!timeslices_) return;
+  const std::vector<metrics::Results> slices = timeslices_->finish();
+  try {
+    exporter::write_timeslices(paths_, slices, ctx_, cfg_);
+    files.emplace_back("Timeslice JSON", paths_.timeslices_json);
+    files.emplace_back("Timeslice CSV", paths_.timeslices_csv);
+  } catch (const std::exception& e) {
+    spdlog::error("time slices: {}", e.what());
+  }
 }
 
 RunOutcome run_benchmark(const config::Config& cfg, const RunOptions& opts) {

@@ -25,7 +25,7 @@ constexpr int64_t kFinishingGraceNs = 10'000'000'000;   // exports must end with
 
 std::atomic<int> g_count{0};
 std::atomic<int> g_first{0};
-std::atomic<int> g_policy{int(SignalPolicy::kExitNow)};
+std::atomic<int> g_policy{int(SignalPolicy::kPolled)};  // the installer polls
 int g_pipe[2] = {-1, -1};
 std::mutex g_mu;  // guards g_doing
 std::string g_doing = "starting";

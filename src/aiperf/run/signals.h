@@ -2,16 +2,17 @@
 // export (docs/reliability.md "Signals and stops"). The handler only counts and wakes a watcher
 // thread; what a signal does depends on the policy of the stage the program is in:
 //
-//   kExitNow      nothing polls (start-up, between runs, other subcommands): one line on stderr,
-//                 exit 128 + signal at once.
+//   kExitNow      nothing polls: one line on stderr, exit 128 + signal at once (for callers
+//                 with long stretches that do not poll).
 //   kCooperative  preparation (tokenizer, dataset, rendering, inputs.json, server probe): the
 //                 stop request of common/cancel.h is raised, the long loops unwind with
 //                 aiperf::Interrupted and the CLI prints one line; if the main thread has not
 //                 ended within 2 s (a call that does not poll), the watcher exits for it. Nothing
 //                 was sent, so there are no results to keep.
-//   kPolled       the run: its main loop polls interrupt_count(); the first signal stops issuing
-//                 and drains in-flight requests for up to 5 s, the second cuts them; either way
-//                 the artifacts of what completed are written. A third exits at once.
+//   kPolled       the run, and whoever installed the handlers (a study between its runs): the
+//                 run's main loop polls interrupt_count(); the first signal stops issuing and
+//                 drains in-flight requests for up to 5 s, the second cuts them; either way the
+//                 artifacts of what completed are written. A third exits at once.
 //   kFinishing    exports: the first signal lets them finish (a forced exit after 10 s), the
 //                 second exits at once.
 //
@@ -27,7 +28,8 @@ enum class SignalPolicy { kExitNow, kCooperative, kPolled, kFinishing };
 
 /// Installs the handlers (SIGINT, SIGTERM, SIGHUP; SIGPIPE and SIGXFSZ ignored, so a closed
 /// pipe or a file-size limit is a write error, not a death) and starts the watcher thread.
-/// Idempotent. The policy starts as kExitNow.
+/// Idempotent. The policy starts as kPolled (the installer polls interrupt_count());
+/// run_benchmark() sets its stages' policies and restores the caller's when it returns.
 void install_interrupt_handlers();
 
 /// Sets the current policy and what the program is doing ("building the dataset"), for the

@@ -67,6 +67,10 @@ void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   w.key("cancellation_time_ns").null();
   w.key("agent_depth").value(0);
   w.key("parent_correlation_id").null();
+  // Extension: completion_tokens split by what the stream carried (record/processed_record.h).
+  if (r.token_split == record::ProcessedRecord::TokenSplit::kStream) {
+    w.key("token_split").value("stream");
+  }
   w.end_object();
 }
 

@@ -3,7 +3,9 @@
 
 #include "aiperf/common/http_status.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include <simdjson.h>
 
@@ -178,6 +180,23 @@ int64_t RecordProcessor::count_input_tokens(const dataset::Conversation& conv,
   return static_cast<int64_t>(tok_->count(j));
 }
 
+void RecordProcessor::split_by_stream(int64_t completion, std::string_view output,
+                                      std::string_view reasoning, ProcessedRecord& r) const {
+  // The server counted every completion token but did not say how many were reasoning
+  // (llama.cpp and others: no completion_tokens_details), while the stream showed reasoning
+  // text: share its total in proportion to the two texts' token counts (bytes without a
+  // tokenizer), so that reasoning is not reported as output.
+  const double rt = tok_ ? double(tok_->count(reasoning)) : double(reasoning.size());
+  const double ot = tok_ ? double(tok_->count(output)) : double(output.size());
+  const int64_t total = completion < 0 ? 0 : completion;
+  int64_t reasoning_tokens =
+      rt + ot > 0 ? int64_t(std::llround(double(total) * rt / (rt + ot))) : total;
+  reasoning_tokens = std::clamp<int64_t>(reasoning_tokens, 0, total);
+  r.reasoning_tokens = reasoning_tokens;
+  r.output_tokens = total - reasoning_tokens;
+  r.token_split = ProcessedRecord::TokenSplit::kStream;
+}
+
 ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
                                          const dataset::Conversation& conv,
                                          const dataset::Turn& turn, std::string_view payload_sent,
@@ -277,7 +296,9 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
       r.input_tokens = r.usage->prompt_tokens;
       if (!error) {
         r.reasoning_tokens = r.usage->reasoning_tokens;
-        if (r.usage->completion_tokens) {
+        if (r.usage->completion_tokens && !r.usage->reasoning_tokens && !s.reasoning.empty()) {
+          split_by_stream(*r.usage->completion_tokens, s.output, s.reasoning, r);
+        } else if (r.usage->completion_tokens) {
           int64_t out = *r.usage->completion_tokens - r.usage->reasoning_tokens.value_or(0);
           r.output_tokens = out < 0 ? 0 : out;
         }

@@ -59,6 +59,10 @@ class RecordProcessor {
                              const dataset::Turn& turn) const;
 
  private:
+  /// --use-server-token-count, usage without a reasoning count, reasoning in the stream.
+  void split_by_stream(int64_t completion, std::string_view output, std::string_view reasoning,
+                       ProcessedRecord& r) const;
+
   const config::Config& cfg_;
   const endpoint::Endpoint& ep_;
   const tokenizer::Tokenizer* tok_;

@@ -120,6 +120,7 @@ enum class MetricId : uint16_t {
   kGoodRequestCount,
   kOslMismatchCount,
   kUsageDiscrepancyCount,
+  kOslMismatchLongerCount,  // extension (internal): the mismatches whose OSL exceeded max_tokens
   // ---- derived metrics
   kTotalIsl,
   kTotalOutputTokens,

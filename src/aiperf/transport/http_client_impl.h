@@ -50,6 +50,7 @@ struct ClientConn final : IoHandler, HttpResponseParser::Sink {
   int fd = -1;
   SSL* ssl = nullptr;
   uint16_t url = 0;
+  uint16_t addr = 0;  // index into UrlPool::addrs
   ConnState state = ConnState::kFree;
   PendingRequest* req = nullptr;
   size_t idle_pos = 0;
@@ -77,14 +78,20 @@ struct PendingRequest {
   size_t wpos = 0;         // bytes of head + body written in this attempt
   bool on_pooled = false;  // this attempt runs on a kept-alive connection
   bool resent = false;
+  uint8_t addr_tries = 0;  // addresses of the URL this attempt has tried to connect to
+};
+
+struct SockAddr {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
 };
 
 struct UrlPool {
   Url url;
   std::string host_header;
-  sockaddr_storage addr{};
-  socklen_t addr_len = 0;
-  std::string resolve_error;  // non-empty: the host did not resolve
+  std::vector<SockAddr> addrs;  // in the order to try
+  size_t preferred = 0;         // the address that last connected: tried first
+  std::string resolve_error;    // non-empty: the host did not resolve
   std::vector<ClientConn*> idle;
 };
 
@@ -136,6 +143,8 @@ struct HttpClient::Impl {
   void close_conn(ClientConn* c);
   void detach(ClientConn* c);
   bool open_conn(PendingRequest* r);
+  /// A connect to one address failed: try the URL's next address, else fail the request.
+  void connect_failed(PendingRequest* r, int err);
   void on_connected(ClientConn* c);
   void do_handshake(ClientConn* c);
   void begin_request(ClientConn* c);

@@ -111,8 +111,20 @@ ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_ur
       if (!msg.empty()) e.message += " [" + msg + "]";
       break;
     case ErrorKind::kRead:
-      e.type = "ServerDisconnectedError";
-      e.message = or_default("Server disconnected");
+      // As aiohttp tells them apart: the connection lost while the body was being read (the
+      // head had arrived) fails the body: ClientPayloadError; before any response, a socket
+      // error is ClientOSError and a clean close ServerDisconnectedError. The transport's
+      // socket errors read "read failed: <strerror> ...".
+      if (raw.ack_ns > 0 || raw.http_status > 0) {
+        e.type = "ClientPayloadError";
+        e.message = "Response payload is not completed" + (msg.empty() ? "" : ": " + msg);
+      } else if (msg.rfind("read failed:", 0) == 0) {
+        e.type = "ClientOSError";
+        e.message = msg;
+      } else {
+        e.type = "ServerDisconnectedError";
+        e.message = or_default("Server disconnected");
+      }
       break;
     case ErrorKind::kWrite:
       e.type = "ClientOSError";

@@ -76,7 +76,9 @@ class RecordProcessor {
 /// message}; kCancelled → {499, "RequestCancellationError", ...}; kTimeout → {null,
 /// "TimeoutError", ...}; kConnect → {null, "ClientConnectorError", "Cannot connect to host ..."};
 /// `base_url` (the --url used) names the host for kConnect.
-/// kRead → "ServerDisconnectedError"; kWrite → "ClientOSError"; kProtocol → "ClientPayloadError".
+/// kRead → "ClientPayloadError" once the response head had arrived (the body was cut), else
+/// "ClientOSError" for a socket error (reset) and "ServerDisconnectedError" for a clean close;
+/// kWrite → "ClientOSError"; kProtocol → "ClientPayloadError".
 ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_url = {});
 
 /// An error object received inside a 2xx response (vLLM-style `{"error": {...}}`): code =

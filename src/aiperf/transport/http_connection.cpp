@@ -395,6 +395,7 @@ void HttpClient::Impl::do_read(ClientConn* c, uint32_t events) {
       }
       return;
     }
+    // "read failed: " starts every socket-error message (record/processor.h maps it).
     fail(r, ErrorKind::kRead,
          "read failed: " + err +
              (c->parser.nothing_received() ? " (before any response byte)" : " (mid-response)"));

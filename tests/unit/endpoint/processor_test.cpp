@@ -182,7 +182,18 @@ TEST(RecordProcessor, TransportErrorMapping) {
   EXPECT_EQ(map_transport_error(raw).code, 502);
   EXPECT_EQ(map_transport_error(raw).type, "SSEResponseError");
   raw.error = ErrorKind::kRead;
+  raw.error_message = "connection closed before the response was complete";
   EXPECT_EQ(map_transport_error(raw).type, "ServerDisconnectedError");
+  raw.error_message = "read failed: Connection reset by peer (before any response byte)";
+  EXPECT_EQ(map_transport_error(raw).type, "ClientOSError");  // aiohttp: OSError → ClientOSError
+  raw.ack_ns = 5;  // the head had arrived: the body was cut
+  raw.http_status = 200;
+  EXPECT_EQ(map_transport_error(raw).type, "ClientPayloadError");
+  EXPECT_EQ(map_transport_error(raw).message,
+            "Response payload is not completed: read failed: Connection reset by peer (before any "
+            "response byte)");
+  raw.ack_ns = 0;
+  raw.http_status = 0;
   EXPECT_EQ(http_reason_phrase(429), "Too Many Requests");
   EXPECT_EQ(http_reason_phrase(599), "HTTP 599");
 }

@@ -37,18 +37,6 @@ int count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-/// Waits until the server has answered `n` requests (its Prometheus counter), up to 15 s.
-void wait_for_answers(const MockServerProcess& mock, double n) {
-  for (int i = 0; i < 300; ++i) {
-    CurlResult m = curl({mock.url() + "/metrics"}, 5);
-    auto pos = m.body.find("\nvllm:request_success_total");
-    auto eol = pos == std::string::npos ? pos : m.body.find('\n', pos + 1);
-    auto sp = pos == std::string::npos ? pos : m.body.rfind(' ', eol);
-    if (sp != std::string::npos && sp > pos && std::stod(m.body.substr(sp + 1)) >= n) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
 // A large dataset takes seconds to prepare (every prompt is built, every body rendered for
 // inputs.json). A signal then must end the program promptly, with one line and 128 + signal;
 // before the fix SIGINT was swallowed (the run went ahead) and SIGTERM ended it silently.
@@ -96,7 +84,7 @@ TEST(Signals, DuringTheRunWriteWhatCompleted) {
                     "--request-rate", "20", "--benchmark-duration", "60", "--osl", "8", "--isl",
                     "16", "--ui", "none", "--artifact-dir", dir},
                    dir + "/out.txt", dir + "/err.txt");
-    wait_for_answers(mock, 3);
+    ASSERT_TRUE(wait_for_answers(mock.url(), 3));
     ::kill(p.pid(), sig);
     int rc = p.wait(15000);
     EXPECT_EQ(rc, 128 + sig) << read_file(dir + "/err.txt");

@@ -64,12 +64,12 @@ fuzz_one() {
   # New inputs land in `work`; the repository corpus is read, not written, until the merge.
   ( cd "$OUT" && /usr/bin/time -f "cpu_seconds %U %S" -o "$OUT/logs/$t.time" \
       nice -n 19 "./$t" -max_total_time=$((MINUTES * 60)) -print_final_stats=1 \
-      -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
+      -max_len="$(max_len "$t")" -timeout=60 -rss_limit_mb=2048 \
       -artifact_prefix="$crashes/" "$work" "$corpus" ) >"$log" 2>&1 || rc=$?
   if [[ $MINIMIZE == 1 ]]; then
     local merged="$OUT/merged/$t"
     rm -rf "$merged"; mkdir -p "$merged"
-    ( cd "$OUT" && nice -n 19 "./$t" -merge=1 -max_len="$(max_len "$t")" -timeout=10 \
+    ( cd "$OUT" && nice -n 19 "./$t" -merge=1 -max_len="$(max_len "$t")" -timeout=60 \
         -rss_limit_mb=2048 "$merged" "$corpus" "$work" ) >"$OUT/logs/$t.merge.log" 2>&1 || true
     if [[ -n "$(ls -A "$merged")" ]]; then
       rm -f "$corpus"/*

@@ -53,6 +53,7 @@ struct MockOptions {
   // Access and readiness.
   std::string api_key;
   std::string auth_header_name = "Authorization";
+  bool echo_credentials = false;  // the 401 message quotes the credential header received
   double models_ready_delay_s = 0.0;
   double inference_ready_delay_s = 0.0;
   bool disable_models_endpoint = false;

@@ -98,6 +98,8 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
   opt(app, "--api-key", o.api_key, "Require 'Authorization: Bearer KEY' (401 otherwise)", kAccess);
   opt(app, "--auth-header-name", o.auth_header_name,
       "Header carrying the key (other than Authorization: the bare key)", kAccess);
+  flag(app, "--echo-credentials", o.echo_credentials,
+       "The 401 message quotes the credential header received (a leaky server)", kAccess);
   opt(app, "--models-ready-delay-seconds", o.models_ready_delay_s, "503 on /v1/models until then",
       kAccess);
   opt(app, "--inference-ready-delay-seconds", o.inference_ready_delay_s,

@@ -2,6 +2,7 @@
 #include "aiperf/record/processor.h"
 
 #include "aiperf/common/http_status.h"
+#include "aiperf/common/secrets.h"
 
 #include <algorithm>
 #include <cctype>
@@ -326,6 +327,11 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
 
   if (ctx.assistant_reply && !error)
     ctx.assistant_reply->assign(s.output.empty() ? s.reasoning : s.output);
+  if (!secrets_.empty()) {
+    // A server may quote the credential it got ("Incorrect API key provided: sk-...").
+    if (error) scrub_secrets(error->message, secrets_);
+    for (auto& [ts, text] : r.raw_responses) scrub_secrets(text, secrets_);
+  }
   r.error = std::move(error);
   return r;
 }

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aiperf/config/config.h"
 #include "aiperf/dataset/dataset.h"
@@ -38,6 +39,10 @@ class RecordProcessor {
   /// with --use-server-token-count.
   RecordProcessor(const config::Config& cfg, const endpoint::Endpoint& ep,
                   const tokenizer::Tokenizer* tok);
+
+  /// Secret strings of the run (config::secret_values): scrubbed from error messages and raw
+  /// responses, where a server may quote them. Call before the first process().
+  void set_secrets(std::vector<std::string> secrets) { secrets_ = std::move(secrets); }
 
   /// Processes one finished request. `payload_sent` is the exact request body (kept only at
   /// --export-level raw).
@@ -69,6 +74,7 @@ class RecordProcessor {
   bool tokenize_;   // the endpoint produces tokens or tokenizes input
   bool server_tc_;  // --use-server-token-count
   bool keep_raw_;   // --export-level raw
+  std::vector<std::string> secrets_;
 };
 
 /// The exported error for a transport-level failure (spec §3.11; names as AIPerf/aiohttp

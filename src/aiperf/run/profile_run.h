@@ -76,8 +76,9 @@ class ProfileRun {
   std::unique_ptr<metrics::TimesliceAggregator> timeslices_;  // --slice-duration
   std::unique_ptr<exporter::RecordWriters> writers_;
   std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
-  int64_t feed_cpu_ns_ = 0;                       // renderer threads of just-in-time datasets
-  int interrupts_at_start_ = 0;                   // interrupt_count() when execute() began
+  std::vector<std::string> secrets_;  // config::secret_values: scrubbed from what is written
+  int64_t feed_cpu_ns_ = 0;           // renderer threads of just-in-time datasets
+  int interrupts_at_start_ = 0;       // interrupt_count() when execute() began
   int handled_interrupts_ = 0;
 };
 

@@ -1,5 +1,6 @@
 // The run's phases and exports (docs/architecture.md "Threads of a run"), and the public
 // entry points of run.h.
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
+#include "aiperf/config/value_parsers.h"
 #include "aiperf/run/profile_run.h"
 #include "aiperf/run/session_feed.h"
 #include "aiperf/run/signals.h"
@@ -217,6 +219,10 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
 
 RunOutcome ProfileRun::execute() {
   if (opts_.install_signal_handlers) install_interrupt_handlers();
+  secrets_ = config::secret_values(
+      cfg_.api_key ? std::optional<std::string_view>(*cfg_.api_key) : std::nullopt, cfg_.headers);
+  // A key in memory must not end up in a core file: no core dumps while it is held.
+  if (!secrets_.empty()) ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // Signals the caller has handled (a study's own count), else those before this point.
   interrupts_at_start_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
   handled_interrupts_ = interrupts_at_start_;
@@ -238,6 +244,7 @@ RunOutcome ProfileRun::execute() {
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
   writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
   record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
+  processor.set_secrets(secrets_);
   RecordPipeline pipeline(sink_, processor, dataset_, plan_.bodies, *aggregator_, writers_.get());
   RecordPipeline::Sessions sessions;
   sessions.cfg = &cfg_;

@@ -294,6 +294,9 @@ RunOutcome ProfileRun::execute() {
 RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pipeline) {
   set_signal_policy(SignalPolicy::kFinishing, "writing the results");
   writers_->close();  // a write error is kept in writers_->error()
+  // What grows with the number of requests (docs/performance.md "Long runs").
+  spdlog::info("exact-percentile values: {} held, {:.1f} MB", aggregator_->sample_count(),
+               aggregator_->sample_bytes() / 1e6);
   RunOutcome out;
   out.results = aggregator_->finish();
   const metrics::Results& results = out.results;

@@ -37,19 +37,38 @@ int count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// A large dataset takes seconds to prepare (every prompt is built, every body rendered for
-// inputs.json). A signal then must end the program promptly, with one line and 128 + signal;
-// before the fix SIGINT was swallowed (the run went ahead) and SIGTERM ended it silently.
+// A large dataset takes seconds to prepare (here a thousand synthetic PNG images are encoded;
+// a held text dataset of 100k prompts took as long before datasets were rendered just in
+// time). A signal then must end the program promptly, with one line and 128 + signal; before
+// the fix SIGINT was swallowed (the run went ahead) and SIGTERM ended it silently.
 TEST(Signals, DuringPreparationEndPromptlyWithAMessage) {
   const int dead_port = free_port();  // nothing is sent before the preparation ends
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
     std::string dir = make_temp_dir("aiperf-sig");
     std::string art = dir + "/art";
-    ChildProcess p(
-        {AIPERF_BIN, "profile", "-m", "m", "--url", "http://127.0.0.1:" + std::to_string(dead_port),
-         "--tokenizer", "builtin", "--ui", "none", "--request-count", "200000", "--isl", "2000",
-         "--artifact-dir", art},
-        dir + "/out.txt", dir + "/err.txt");
+    ChildProcess p({AIPERF_BIN,
+                    "profile",
+                    "-m",
+                    "m",
+                    "--url",
+                    "http://127.0.0.1:" + std::to_string(dead_port),
+                    "--tokenizer",
+                    "builtin",
+                    "--ui",
+                    "none",
+                    "--request-count",
+                    "1000",
+                    "--isl",
+                    "16",
+                    "--image-width-mean",
+                    "384",
+                    "--image-height-mean",
+                    "384",
+                    "--image-format",
+                    "png",
+                    "--artifact-dir",
+                    art},
+                   dir + "/out.txt", dir + "/err.txt");
     // The artifact directory exists once the handlers are in place and the preparation began.
     for (int i = 0; i < 200 && !fs::exists(art); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -84,6 +84,8 @@ class ConversationSource {
   virtual size_t memory_bytes() const = 0;
   /// Turns per conversation for PhaseState (empty when every conversation has one turn).
   virtual std::vector<uint32_t> turn_counts() const = 0;
+  /// The first turn's timestamp of conversation i (trace replay), if it has one.
+  virtual std::optional<int64_t> first_timestamp_ms(size_t) const { return std::nullopt; }
 };
 
 /// A conversation built just in time for one session, with what the run needs to send its

@@ -161,6 +161,11 @@ void ProfileRun::prepare() {
   throw_if_stop_requested();
   set_signal_policy(SignalPolicy::kCooperative, "writing inputs.json");
   const std::string inputs = (fs::path(paths_.dir) / "inputs.json").string();
+  if (dataset_.source) {  // written as the run renders the conversations (inputs_json.h)
+    inputs_stream_ = std::make_unique<InputsJsonStream>(inputs, dataset_.size(), cfg_, *endpoint_,
+                                                        extra_inputs_.get());
+    return;
+  }
   try {
     write_inputs_json(inputs, dataset_, plan_.bodies, cfg_, *endpoint_, extra_inputs_.get());
   } catch (...) {

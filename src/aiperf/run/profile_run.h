@@ -16,6 +16,7 @@
 #include "aiperf/endpoint/endpoint.h"
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
+#include "aiperf/run/inputs_json.h"
 #include "aiperf/run/record_pipeline.h"
 #include "aiperf/run/run.h"
 #include "aiperf/run/session_feed.h"
@@ -75,7 +76,8 @@ class ProfileRun {
   std::unique_ptr<metrics::Aggregator> aggregator_;
   std::unique_ptr<metrics::TimesliceAggregator> timeslices_;  // --slice-duration
   std::unique_ptr<exporter::RecordWriters> writers_;
-  std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
+  std::unique_ptr<InputsJsonStream> inputs_stream_;  // just-in-time datasets
+  std::optional<schedule::FixedSchedule> fixed_;     // trace replay (built before connecting)
   std::vector<std::string> secrets_;  // config::secret_values: scrubbed from what is written
   int64_t feed_cpu_ns_ = 0;           // renderer threads of just-in-time datasets
   int interrupts_at_start_ = 0;       // interrupt_count() when execute() began

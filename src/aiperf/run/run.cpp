@@ -43,6 +43,12 @@ std::unique_ptr<JustInTimeFeed> ProfileRun::start_feed(const schedule::PhaseSpec
     return endpoint_->render_body(rc);
   };
   o.hint_events = cfg_.streaming;
+  if (!warmup && inputs_stream_) {
+    InputsJsonStream* stream = inputs_stream_.get();
+    o.on_rendered = [stream](uint32_t i, const dataset::PreparedConversation& p) {
+      stream->add(i, p.conversation, p.first_body);
+    };
+  }
   // Ahead of the schedule: twice the session slots, and at least a few hundred sessions.
   o.window = size_t(std::clamp<int64_t>(2 * spec.concurrency + 256, 256, 16384));
   std::unique_ptr<JustInTimeFeed> feed;
@@ -338,6 +344,10 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   // A failed export (full disk, file-size limit) is reported once, after the console summary,
   // which is printed anyway: the results are known even when a file could not hold them.
   if (!writers_->error().empty()) out.export_errors.push_back(writers_->error());
+  if (inputs_stream_) {
+    if (std::string e = inputs_stream_->close(); !e.empty()) out.export_errors.push_back(e);
+    spdlog::info("inputs.json: {} conversations, as the run used them", inputs_stream_->entries());
+  }
   auto guarded = [&out](auto&& write) {
     try {
       write();

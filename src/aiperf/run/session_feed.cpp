@@ -71,6 +71,7 @@ void JustInTimeFeed::run() {
         for (const auto& t : p->conversation.turns) text += t.text.size();
         item = Item{*idx, std::move(p), 0};
         item.bytes = item.prepared->first_body.size() + text;
+        if (opts_.on_rendered) opts_.on_rendered(*idx, *item.prepared);
       } catch (const std::exception& e) {
         failure = e.what();
       }

@@ -28,6 +28,8 @@ class JustInTimeFeed final : public schedule::SessionFeed {
     const dataset::ConversationSource* source = nullptr;  // borrowed; outlives the feed
     /// The first turn's body (compact JSON); may throw (the feed then ends).
     std::function<std::string(const dataset::Conversation&)> render;
+    /// Called on the renderer thread with each session prepared (inputs.json).
+    std::function<void(uint32_t, const dataset::PreparedConversation&)> on_rendered;
     bool hint_events = true;  // fill PreparedConversation::expected_events (streaming)
     size_t window = 1024;     // sessions prepared ahead, at most
     size_t window_bytes = size_t(32) << 20;  // and at most about this much text and bodies

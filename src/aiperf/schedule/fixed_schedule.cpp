@@ -10,7 +10,17 @@ FixedSchedule build_fixed_schedule(const dataset::Dataset& ds, bool auto_offset,
                                    std::optional<int64_t> start_offset_ms) {
   FixedSchedule fs;
   std::vector<std::pair<double, uint32_t>> firsts;
-  firsts.reserve(ds.conversations.size());
+  firsts.reserve(ds.size());
+  if (ds.source) {  // rebuilt just in time: the timestamps without the prompts
+    for (size_t i = 0; i < ds.size(); ++i) {
+      auto ts = ds.source->first_timestamp_ms(i);
+      if (!ts)
+        throw InputError("First turn of conversation " + std::to_string(i) +
+                         " missing timestamp_ms");
+      firsts.emplace_back(double(*ts), uint32_t(i));
+      fs.total_turns += ds.turns(i);
+    }
+  }
   for (size_t i = 0; i < ds.conversations.size(); ++i) {
     const dataset::Conversation& c = ds.conversations[i];
     if (c.turns.empty()) continue;

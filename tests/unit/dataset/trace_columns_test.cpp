@@ -118,5 +118,29 @@ TEST(TraceColumns, ARowThatIsNotPlainTurnsTheColumnsIntoHeldConversations) {
   std::filesystem::remove(path);
 }
 
+TEST(TraceColumns, HashIdsBeyondInt32AreHeldNotTruncated) {
+  // The columns keep hash ids as int32; a row with a larger id is not plain.
+  std::string path = std::filesystem::temp_directory_path() /
+                     ("aiperf_tc_" + std::to_string(::getpid()) + "_bigids.jsonl");
+  std::ofstream f(path);
+  f << R"({"timestamp": 0, "input_length": 600, "hash_ids": [1, 2]})"
+    << "\n";
+  f << R"({"timestamp": 10, "input_length": 600, "hash_ids": [1, 4294967298]})"
+    << "\n";
+  f.close();
+  auto c = cfg_for(path, CustomDatasetType::kMooncakeTrace);
+  Dataset held = load_with(c, "1000000000");
+  Dataset jit = load_with(c, "1");
+  EXPECT_FALSE(jit.source);
+  ASSERT_EQ(jit.conversations.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(dump(jit.conversations[i]), dump(held.conversations[i])) << i;
+  }
+  // Hash id 4294967298 is not hash id 2 (what an int32 would keep).
+  EXPECT_NE(jit.conversations[1].turns[0].text.substr(512),
+            jit.conversations[0].turns[0].text.substr(512));
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace aiperf::dataset

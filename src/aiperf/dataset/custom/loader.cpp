@@ -343,7 +343,8 @@ struct Loader {
     return columns && !sink.by_chat && !r.session_id && r.input_length && *r.input_length > 0 &&
            *r.input_length <= kMax && r.text_input.empty() && r.messages_json.empty() &&
            r.payload_json.empty() && r.extra_json.empty() && !r.delay_ms &&
-           (!replaying() || r.timestamp_ms) && (!r.output_length || *r.output_length <= kMax);
+           (!replaying() || r.timestamp_ms) && (!r.output_length || *r.output_length <= kMax) &&
+           TraceColumns::ids_fit(r.hash_ids);
   }
 
   /// The same draws, in the same order, as add_row() makes for the row (corpus start, max
@@ -399,6 +400,7 @@ struct Loader {
       flush_columns();
       return;
     }
+    columns->finish();
     ds.source = std::shared_ptr<const ConversationSource>(std::move(columns));
   }
 

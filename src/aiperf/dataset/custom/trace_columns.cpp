@@ -1,5 +1,6 @@
 #include "aiperf/dataset/custom/trace_columns.h"
 
+#include <climits>
 #include <cstdio>
 
 #include "aiperf/endpoint/endpoint.h"
@@ -40,15 +41,33 @@ void TraceColumns::add(const Row& r) {
   model_.push_back(m);
   const bool has_ids = r.ids && !r.ids->empty();
   start_.push_back(has_ids ? 0 : int32_t(r.corpus_start));
-  if (has_ids) ids_.insert(ids_.end(), r.ids->begin(), r.ids->end());
+  if (has_ids) {
+    for (int64_t id : *r.ids) ids_.push_back(int32_t(id));
+  }
   ids_end_.push_back(uint32_t(ids_.size()));
   total_tokens_ += double(r.input_length);
 }
 
 size_t TraceColumns::memory_bytes() const {
-  return ts_.capacity() * 8 + isl_.capacity() * 4 + max_tokens_.capacity() * 4 +
-         model_.capacity() * 2 + start_.capacity() * 4 + ids_end_.capacity() * 4 +
-         ids_.capacity() * 8;
+  return ts_.size() * 8 + isl_.size() * 4 + max_tokens_.size() * 4 + model_.size() * 2 +
+         start_.size() * 4 + ids_end_.size() * 4 + ids_.size() * 4;
+}
+
+bool TraceColumns::ids_fit(const std::vector<int64_t>& ids) {
+  for (int64_t id : ids) {
+    if (id < INT32_MIN || id > INT32_MAX) return false;
+  }
+  return true;
+}
+
+void TraceColumns::finish() {
+  ts_.shrink_to_fit();
+  isl_.shrink_to_fit();
+  max_tokens_.shrink_to_fit();
+  model_.shrink_to_fit();
+  start_.shrink_to_fit();
+  ids_end_.shrink_to_fit();
+  ids_.shrink_to_fit();
 }
 
 std::optional<int64_t> TraceColumns::first_timestamp_ms(size_t i) const {

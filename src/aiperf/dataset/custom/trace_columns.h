@@ -34,6 +34,10 @@ class TraceColumns final : public ConversationSource {
     const std::vector<int64_t>* ids = nullptr;
   };
   void add(const Row& r);
+  /// Whether a row's hash ids fit the columns (each in int32's range).
+  static bool ids_fit(const std::vector<int64_t>& ids);
+  /// After the last add(): releases spare blocks.
+  void finish();
 
   size_t size() const override { return ts_.size(); }
   uint32_t turns(size_t) const override { return 1; }
@@ -63,7 +67,7 @@ class TraceColumns final : public ConversationSource {
   std::vector<uint16_t> model_;      // index into models_, UINT16_MAX: none
   std::vector<int32_t> start_;       // corpus start (rows without hash ids)
   std::vector<uint32_t> ids_end_;    // end of the row's ids in ids_ (begin: previous row's end)
-  std::vector<int64_t> ids_;
+  std::vector<int32_t> ids_;         // hash ids (plain rows have ids in int32's range)
   double total_tokens_ = 0;
 };
 

@@ -7,7 +7,7 @@
 #   scripts/build-fuzzers.sh --out DIR       build somewhere else
 #   scripts/build-fuzzers.sh --only NAME     just this target (file name without .cpp)
 #   scripts/build-fuzzers.sh --seed NAME DIR write NAME's starting inputs into DIR, build nothing
-#                                            (scripts/fuzz.sh: corpora live in tests/fuzz/corpus/)
+#                                            (scripts/fuzz.sh: seeds live in tests/fuzz/corpus/)
 #
 # Needs: clang-14, libclang-rt-14-dev. Adding a target: drop tests/fuzz/<name>_fuzz.cpp and add
 # its library sources (and link flags, and a seed function if wanted) in the tables below.
@@ -44,6 +44,7 @@ declare -A SOURCES=(
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
   [openai_response_fuzz]="src/aiperf/endpoint/openai_parse.cpp src/aiperf/endpoint/parsed_response.cpp"
   [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
+  [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -57,6 +58,7 @@ declare -A LIBS=(
   [parquet_fuzz]="-lsnappy -lzstd -lz"
   [openai_response_fuzz]="-lsimdjson"
   [mock_request_body_fuzz]="-lsimdjson"
+  [prom_parser_fuzz]=""
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -125,6 +127,13 @@ seed_mock_request_body_fuzz() {
   printf '\001%s' '{"model":"m","prompt":[1,2,3]}' >"$1/cmpl_ids"
   printf '\002%s' '{"model":"m","input":["a b",[1,2],"c"]}' >"$1/emb"
 }
+seed_prom_parser_fuzz() {
+  local f i=0
+  for f in "$ROOT"/tests/data/metrics/*.prom; do
+    { printf '\000'; cat "$f"; } >"$1/text_$((i++))"
+  done
+  { printf '\001'; tail -n +2 "$ROOT"/tests/data/metrics/openmetrics_client_golang_random_example.om.txt; } >"$1/om"
+}
 
 seed_parquet_fuzz() {
   cp "$ROOT"/tests/data/parquet/*.parquet "$1/"
@@ -160,14 +169,19 @@ for src in "${targets[@]}"; do
   # shellcheck disable=SC2086
   "$CXX" "${FLAGS[@]}" "$src" "${srcs[@]}" -o "$OUT/$name" ${LIBS[$name]:-}
   if [[ "$RUN_SECS" != 0 ]]; then
+    # A smoke pass: new inputs go to build-fuzz/corpus/ (scripts/fuzz.sh's full corpus), the
+    # repository's seeds (tests/fuzz/corpus/) are read as well.
     corpus="$OUT/corpus/$name"
+    seeds="$ROOT/tests/fuzz/corpus/$name"
     mkdir -p "$corpus"
-    if [[ -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
+    dirs=("$corpus")
+    [[ -d "$seeds" && -n "$(ls -A "$seeds")" ]] && dirs+=("$seeds")
+    if [[ ${#dirs[@]} == 1 && -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
       "seed_$name" "$corpus"
     fi
     echo "== run $name for ${RUN_SECS}s"
     if ! (cd "$OUT" && "./$name" -max_total_time="$RUN_SECS" -print_final_stats=1 \
-          -max_len=65536 -timeout=10 -rss_limit_mb=2048 "$corpus" 2>&1 | tail -n 15); then
+          -max_len=65536 -timeout=10 -rss_limit_mb=2048 "${dirs[@]}" 2>&1 | tail -n 15); then
       echo "== $name FAILED (crash input saved in $OUT)" >&2
       status=1
     fi

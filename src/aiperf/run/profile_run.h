@@ -17,6 +17,7 @@
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
 #include "aiperf/run/inputs_json.h"
+#include "aiperf/run/network_probe.h"
 #include "aiperf/run/record_pipeline.h"
 #include "aiperf/run/run.h"
 #include "aiperf/run/session_feed.h"
@@ -51,6 +52,7 @@ class ProfileRun {
   RunOutcome finish(const PhaseWindow& prof, const RecordPipeline& pipeline);
   /// The time-slice exports (spec §6.6), listed in `files`.
   void write_timeslices(std::vector<std::pair<std::string, std::string>>& files);
+  void apply_network_rtt();
   template <class F>
   void notify(F&& f) {
     for (RunObserver* o : opts_.observers) f(*o);
@@ -81,6 +83,7 @@ class ProfileRun {
   std::vector<std::string> secrets_;  // config::secret_values: scrubbed from what is written
   int64_t feed_cpu_ns_ = 0;           // renderer threads of just-in-time datasets
   int interrupts_at_start_ = 0;       // interrupt_count() when execute() began
+  std::unique_ptr<NetworkProbe> network_probe_;  // --network-latency-automatic, profiling only
   int handled_interrupts_ = 0;
 };
 

@@ -56,7 +56,8 @@ struct ClientConn final : IoHandler, HttpResponseParser::Sink {
   size_t idle_pos = 0;
   bool write_done = false;
   BodyMode mode = BodyMode::kPlain;
-  int64_t read_ts = 0;  // stamp of the read being parsed
+  int64_t read_ts = 0;       // stamp of the read being parsed
+  int64_t body_read_ts = 0;  // stamp of the last read counted in trace.body_reads
   HttpResponseParser parser;
   SseFramer framer;
 
@@ -78,7 +79,9 @@ struct PendingRequest {
   size_t wpos = 0;         // bytes of head + body written in this attempt
   bool on_pooled = false;  // this attempt runs on a kept-alive connection
   bool resent = false;
-  uint8_t addr_tries = 0;  // addresses of the URL this attempt has tried to connect to
+  uint64_t seq = 0;  // which use of this recycled object (stale timers compare it)
+  EventLoop::TimerId cancel_timer = 0;  // armed --request-cancellation timer, 0 = none
+  uint8_t addr_tries = 0;               // addresses of the URL this attempt has tried to connect to
 };
 
 struct SockAddr {
@@ -110,6 +113,7 @@ struct HttpClient::Impl {
   PendingRequest* head = nullptr;  // in-flight list
   PendingRequest* tail = nullptr;
   size_t in_flight = 0;  // started and Done not yet run (includes `deferred`)
+  uint64_t next_seq = 0;
 
   bool in_send = false;
   bool hold_recycling = false;
@@ -134,6 +138,9 @@ struct HttpClient::Impl {
   void resend(PendingRequest* r);
   void arm_timeout();
   void on_timeout();
+  void arm_cancel(PendingRequest* r);
+  void disarm_cancel(PendingRequest* r);
+  void check_first_event(ClientConn* c, size_t first_new_event);
 
   // connections
   ClientConn* alloc_conn();

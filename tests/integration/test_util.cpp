@@ -181,7 +181,7 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s) {
 bool wait_for_answers(const std::string& url, double n, int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
-    CurlResult m = curl({url + "/metrics"}, 5);
+    CurlResult m = curl({url + "/vllm/metrics"}, 5);  // the default family is aiperf's
     auto pos = m.body.find("\nvllm:request_success_total");
     auto eol = pos == std::string::npos ? pos : m.body.find('\n', pos + 1);
     auto sp = pos == std::string::npos ? pos : m.body.rfind(' ', eol);

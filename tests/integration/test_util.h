@@ -111,7 +111,7 @@ class MockServerProcess {
 };
 
 /// Waits until the mock server at `url` has answered `n` requests (its Prometheus counter
-/// vllm:request_success_total), up to `timeout_ms`. False on timeout.
+/// vllm:request_success_total at /vllm/metrics), up to `timeout_ms`. False on timeout.
 bool wait_for_answers(const std::string& url, double n, int timeout_ms = 30000);
 
 /// A tiny HTTP/1.1 file server on a free port of 127.0.0.1, in a thread of the test: GET <path>

@@ -200,7 +200,6 @@ void ProfileRun::render_bodies() {
 }
 
 void ProfileRun::check_servers() {
-  set_signal_policy(SignalPolicy::kCooperative, "checking the server");
   for (size_t i = 0; i < plan_.client.urls.size(); ++i) {
     if (auto err = probe_tcp(plan_.client.urls[i], kProbeTimeoutMs)) {
       throw std::runtime_error("cannot connect to " + cfg_.urls[i] + ": " + *err +

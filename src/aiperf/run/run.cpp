@@ -273,11 +273,12 @@ RunOutcome ProfileRun::execute() {
   setup.seed = rngs_.root();
   setup.workers = default_worker_count(cfg_);
   notify([&](RunObserver& o) { o.on_prepared(setup); });
-  check_servers();
-  // From here on the run's main loop polls the signals; one that came during the preparation
-  // (after its last poll) is still counted and stops the run at once.
+  // The preparation is done (inputs.json written): from here on the run's main loop polls the
+  // signals. One that comes while the server is checked, or came after the preparation's last
+  // poll, is still counted: the run then stops at once and writes its (empty) artifacts with
+  // was_cancelled, as a stop during the run does.
   set_signal_policy(SignalPolicy::kPolled, "running the benchmark");
-  throw_if_stop_requested();
+  check_servers();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
   writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);

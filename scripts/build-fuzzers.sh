@@ -44,6 +44,8 @@ declare -A SOURCES=(
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
   [openai_response_fuzz]="src/aiperf/endpoint/openai_parse.cpp src/aiperf/endpoint/parsed_response.cpp"
   [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
+  [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
+  [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
 )
 # Extra link flags per target.
@@ -58,6 +60,8 @@ declare -A LIBS=(
   [parquet_fuzz]="-lsnappy -lzstd -lz"
   [openai_response_fuzz]="-lsimdjson"
   [mock_request_body_fuzz]="-lsimdjson"
+  [report_records_fuzz]="-lsimdjson"
+  [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
 )
 
@@ -126,6 +130,16 @@ seed_mock_request_body_fuzz() {
   printf '\001%s' '{"model":"m","prompt":"once upon","max_tokens":4,"stream":false}' >"$1/cmpl"
   printf '\001%s' '{"model":"m","prompt":[1,2,3]}' >"$1/cmpl_ids"
   printf '\002%s' '{"model":"m","input":["a b",[1,2],"c"]}' >"$1/emb"
+}
+seed_report_records_fuzz() {
+  cp "$ROOT"/tests/data/report/run_small/profile_export.jsonl "$1/run_small"
+  head -n 3 "$ROOT"/tests/data/report/run_small/profile_export.jsonl >"$1/three"
+}
+seed_plot_config_fuzz() {
+  # The built-in configuration is the richest seed; it is a C++ raw string in this file.
+  sed -n '/R"YAML(/,/)YAML"/p' "$ROOT"/src/aiperf/report/default_plot_config.cpp |
+    sed '1s/.*R"YAML(//; $d' >"$1/default.yaml"
+  printf 'visualization:\n  multi_run_defaults: [a]\n  multi_run_plots:\n    a: {type: pareto, x: {metric: request_latency, stat: p99}, y: request_throughput_avg, groups: [model]}\n' >"$1/dict.yaml"
 }
 seed_prom_parser_fuzz() {
   local f i=0

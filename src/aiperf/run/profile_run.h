@@ -20,6 +20,7 @@
 #include "aiperf/run/network_probe.h"
 #include "aiperf/run/record_pipeline.h"
 #include "aiperf/run/run.h"
+#include "aiperf/run/self_watch.h"
 #include "aiperf/run/session_feed.h"
 #include "aiperf/schedule/fixed_schedule.h"
 #include "aiperf/schedule/schedule.h"
@@ -83,11 +84,13 @@ class ProfileRun {
   std::vector<std::string> secrets_;  // config::secret_values: scrubbed from what is written
   int64_t feed_cpu_ns_ = 0;           // renderer threads of just-in-time datasets
   int interrupts_at_start_ = 0;       // interrupt_count() when execute() began
-  std::unique_ptr<NetworkProbe> network_probe_;  // --network-latency-automatic, profiling only
+  std::unique_ptr<NetworkProbe> network_probe_;   // --network-latency-automatic, profiling only
+  SchedSample sched_at_start_, sched_profiling_;  // the client's CPU share while profiling
   int handled_interrupts_ = 0;
 };
 
-/// Worker threads for a run: --workers-max, else one per two cores (at least one).
+/// Worker threads for a run: --workers-max, else AIPerf's max(1, min(0.75 x cores - 1, 32)),
+/// at most the run's concurrency.
 int default_worker_count(const config::Config& cfg);
 
 /// Creates the artifact directory and checks that a file can be written in it; throws

@@ -18,20 +18,6 @@ std::string_view Endpoint::path(const config::Config& cfg) const {
   return i.endpoint_path;
 }
 
-void ParsedResponse::clear() {
-  kind = DataKind::kNone;
-  content.clear();
-  reasoning.clear();
-  tool_call_text.clear();
-  finish_reason.clear();
-  has_usage = false;
-  usage = record::Usage{};
-  has_error = false;
-  error.code.reset();
-  error.type.clear();
-  error.message.clear();
-}
-
 // ---- registry ---------------------------------------------------------------------------------
 
 namespace {

@@ -11,7 +11,8 @@
 namespace aiperf::mock {
 
 namespace {
-constexpr uint64_t kSaltError = 1, kSaltReset = 2, kSaltStall = 3, kSaltMalformed = 4;
+constexpr uint64_t kSaltError = 1, kSaltReset = 2, kSaltStall = 3, kSaltMalformed = 4,
+                   kSaltResetHead = 5, kSaltErrorEvent = 6, kSaltTruncate = 7;
 
 bool is_reasoning_model(std::string_view model) {
   std::string lower(model);
@@ -51,8 +52,22 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
     c.metrics.api[size_t(kind)]
         .failed_by_status[size_t(std::clamp(o.error_status, 400, 599) - 400)]
         .fetch_add(1, std::memory_order_relaxed);
-    respond_error(o.error_status, "Simulated error",
-                  o.error_status >= 500 ? "server_error" : "invalid_request_error");
+    if (o.error_body == "json") {
+      respond_error(o.error_status, "Simulated error",
+                    o.error_status >= 500 ? "server_error" : "invalid_request_error");
+    } else {  // a proxy's or a framework's plain answer: no JSON to parse
+      if (recording_) rec_.outcome = "error";
+      respond(o.error_status, "text/plain", o.error_body == "text" ? "Simulated error\n" : "");
+    }
+    return;
+  }
+  if (c.selected(o.reset_before_headers, seq, kSaltResetHead)) {
+    if (recording_) {
+      rec_.faults.emplace_back("reset_before_headers");
+      rec_.outcome = "reset";
+    }
+    c.metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
+    close_now(true);
     return;
   }
 
@@ -109,6 +124,14 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
     g.malformed_at = fault_index(-1, g.total);
     if (recording_) rec_.faults.emplace_back("malformed");
   }
+  if (req.stream && c.selected(o.error_event, seq, kSaltErrorEvent)) {
+    g.error_event_at = fault_index(-1, g.total);
+    if (recording_) rec_.faults.emplace_back("error_event");
+  }
+  if (req.stream && c.selected(o.truncate, seq, kSaltTruncate)) {
+    g.truncate_at = fault_index(-1, g.total);
+    if (recording_) rec_.faults.emplace_back("truncated");
+  }
   if (recording_) {
     rec_.planned_output_tokens = plan.output_tokens;
     rec_.token_offsets_ns.reserve(size_t(g.total));
@@ -162,6 +185,17 @@ void Connection::pump() {
       end = std::min(end, g.reset_at);
       reset_after = true;
     }
+    // An injected error event or cut: the tokens before it, then the stream ends there.
+    const int64_t cut = g.error_event_at >= 0 ? g.error_event_at : g.truncate_at;
+    if (cut >= 0 && g.next >= cut) {
+      if (g.error_event_at >= 0) {
+        emit_error_event_and_end();
+      } else {
+        emit_truncated_chunk();
+      }
+      return;
+    }
+    if (cut >= 0) end = std::min(end, cut);
     // Release the write when the first token of its last event is due.
     int64_t last_event_first =
         g.next + ((std::max(end - g.next, int64_t(1)) - 1) / per_chunk) * per_chunk;
@@ -205,6 +239,10 @@ void Connection::emit_group(int64_t end, bool reset_after) {
     running.reasoning_tokens = std::min(chunk_end, g.reasoning);
     append_chunk_json(&json, g.ident, text, t == 0 && g.ident.chat, t < g.reasoning,
                       last ? g.finish_reason : "", g.continuous_usage ? &running : nullptr);
+    if (t == 0 && o.sse_pad_bytes > 0) {
+      // --sse-pad-bytes: one huge SSE line (an extra member the client must skip).
+      json.insert(1, "\"x_pad\":\"" + std::string(o.sse_pad_bytes, 'a') + "\",");
+    }
     c.framer.append_event(&sse_, json);
     t = chunk_end;
   }
@@ -270,7 +308,44 @@ void Connection::append_final_events(std::string* sse) {
     append_usage_chunk_json(&json, gen_.ident, gen_.usage);
     c.framer.append_event(sse, json);
   }
-  c.framer.append_event(sse, "[DONE]");
+  if (!c.opts.sse_no_done) c.framer.append_event(sse, "[DONE]");
+}
+
+void Connection::emit_error_event_and_end() {
+  // What vLLM / SGLang do when generation fails midway: an error object with HTTP 200 still
+  // standing, then [DONE].
+  ServerContext& c = ctx();
+  Generation& g = gen_;
+  sse_.clear();
+  c.framer.append_event(&sse_,
+                        "{\"error\":{\"message\":\"Simulated mid-stream error\",\"type\":"
+                        "\"server_error\",\"code\":500}}");
+  if (!c.opts.sse_no_done) c.framer.append_event(&sse_, "[DONE]");
+  if (g.chunked) {
+    fmt::format_to(std::back_inserter(out_), "{:x}\r\n", sse_.size());
+    out_ += sse_;
+    out_ += "\r\n0\r\n\r\n";
+  } else {
+    out_ += sse_;
+  }
+  if (recording_) rec_.outcome = "error_event";
+  g.error_event_at = -1;
+  g.active = false;
+  if (!flush()) return;
+  end_response();
+}
+
+void Connection::emit_truncated_chunk() {
+  // A chunk that announces more bytes than arrive, then FIN: the body cannot be completed.
+  Generation& g = gen_;
+  sse_.clear();
+  ctx().framer.append_event(&sse_, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"cut");
+  if (g.chunked) fmt::format_to(std::back_inserter(out_), "{:x}\r\n", sse_.size() * 2);
+  out_ += sse_;
+  if (recording_) rec_.outcome = "truncated";
+  g.active = false;
+  if (!flush()) return;
+  close_now(false);
 }
 
 void Connection::finish_non_stream() {

@@ -18,10 +18,12 @@
 #include "aiperf/endpoint/endpoint.h"
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
+#include "aiperf/run/inputs_json.h"
 #include "aiperf/run/network_probe.h"
 #include "aiperf/run/record_pipeline.h"
 #include "aiperf/run/run.h"
 #include "aiperf/run/self_watch.h"
+#include "aiperf/run/session_feed.h"
 #include "aiperf/schedule/fixed_schedule.h"
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/tokenizer/tokenizer.h"
@@ -47,6 +49,10 @@ class ProfileRun {
   void start_stages(RecordPipeline& pipeline);
   PhaseWindow run_phase(const schedule::PhaseSpec& spec, ui::Progress& progress,
                         RecordPipeline& pipeline);
+  /// A just-in-time dataset: the phase's renderer, started and prefilled.
+  std::unique_ptr<JustInTimeFeed> start_feed(const schedule::PhaseSpec& spec,
+                                             schedule::PhaseState& ps,
+                                             schedule::ConversationSampler sampler);
   RunOutcome finish(const PhaseWindow& prof, const RecordPipeline& pipeline);
   /// The time-slice exports (spec §6.6), listed in `files`.
   void write_timeslices(std::vector<std::pair<std::string, std::string>>& files);
@@ -90,9 +96,13 @@ class ProfileRun {
   std::unique_ptr<metrics::Aggregator> aggregator_;
   std::unique_ptr<metrics::TimesliceAggregator> timeslices_;  // --slice-duration
   std::unique_ptr<exporter::RecordWriters> writers_;
-  std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
-  SchedSample sched_at_start_, sched_profiling_;  // the client's CPU share while profiling
+  std::unique_ptr<InputsJsonStream> inputs_stream_;  // just-in-time datasets
+  std::optional<schedule::FixedSchedule> fixed_;     // trace replay (built before connecting)
+  std::vector<std::string> secrets_;  // config::secret_values: scrubbed from what is written
+  int64_t feed_cpu_ns_ = 0;           // renderer threads of just-in-time datasets
+  int interrupts_at_start_ = 0;       // interrupt_count() when execute() began
   std::unique_ptr<NetworkProbe> network_probe_;   // --network-latency-automatic, profiling only
+  SchedSample sched_at_start_, sched_profiling_;  // the client's CPU share while profiling
   int handled_interrupts_ = 0;
 };
 
@@ -106,6 +116,10 @@ void quiet_rank_logging(const std::string& artifact_dir, int rank, LogSeverity l
 /// Worker threads for a run: --workers-max, else AIPerf's max(1, min(0.75 x cores - 1, 32)),
 /// at most the run's concurrency.
 int default_worker_count(const config::Config& cfg);
+
+/// Creates the artifact directory and checks that a file can be written in it; throws
+/// ConfigError naming --artifact-dir otherwise (exit 2, before any request).
+void check_artifact_dir(const std::string& dir);
 
 /// inputs.json (spec §6.1): every turn's payload as formatted before the run.
 void write_inputs_json(const std::string& path, const dataset::Dataset& ds,

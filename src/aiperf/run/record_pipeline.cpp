@@ -57,10 +57,20 @@ void RecordPipeline::run() {
   counters_.cpu_ns.store(thread_cpu_ns());
 }
 
+const dataset::Conversation& RecordPipeline::conversation_of(
+    const record::RequestRecord& raw) const {
+  return raw.prepared ? raw.prepared->conversation : dataset_.conversations[raw.conversation_index];
+}
+
+std::string_view RecordPipeline::first_body_of(const record::RequestRecord& raw) const {
+  return raw.prepared ? std::string_view(raw.prepared->first_body)
+                      : std::string_view(bodies_[raw.conversation_index]);
+}
+
 RecordPipeline::TurnStep RecordPipeline::begin_turn(const record::RequestRecord& raw) {
   TurnStep step;
   if (raw.num_turns <= 1 || !sessions_cfg_) return step;
-  const dataset::Conversation& conv = dataset_.conversations[raw.conversation_index];
+  const dataset::Conversation& conv = conversation_of(raw);
   step.key = (uint64_t(raw.phase) << 32) | raw.session_index;
   step.st = &sessions_[step.key];               // node-based: the pointer survives other inserts
   step.sent_body = step.st->body;               // what this turn sent
@@ -76,18 +86,18 @@ void RecordPipeline::handle(const record::RequestRecord& raw, TurnStep& step) {
     counters_.warmup_done.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const dataset::Conversation& conv = dataset_.conversations[raw.conversation_index];
+  const dataset::Conversation& conv = conversation_of(raw);
   const dataset::Turn& turn = conv.turns[raw.turn_index];
   record::RequestContext ctx;
   ctx.x_request_id = raw.x_request_id;
   ctx.x_correlation_id = raw.x_correlation_id;
   if (!step.st) {
-    account(processor_.process(raw, conv, turn, bodies_[raw.conversation_index], ctx), warm);
+    account(processor_.process(raw, conv, turn, first_body_of(raw), ctx), warm);
     return;
   }
   ctx.history = std::span<const dataset::Turn>(step.st->history).first(step.sent_history);
-  std::string_view payload = step.sent_body ? std::string_view(*step.sent_body)
-                                            : std::string_view(bodies_[raw.conversation_index]);
+  std::string_view payload =
+      step.sent_body ? std::string_view(*step.sent_body) : first_body_of(raw);
   record::ProcessedRecord rec = processor_.process(raw, conv, turn, payload, ctx);
   if (step.ended) sessions_.erase(step.key);
   step = TurnStep{};
@@ -172,6 +182,7 @@ bool RecordPipeline::advance_session(const record::RequestRecord& raw,
   t.prev.url_index = raw.url_index;
   t.prev.scheduled_ns = raw.scheduled_ns;
   t.prev.x_correlation_id = raw.x_correlation_id;
+  t.prev.prepared = raw.prepared;
   t.worker_id = raw.worker_id;
   try {
     auto rc = endpoint::make_render_context(*sc.cfg, conv, nt, sc.extra_inputs, st.history,

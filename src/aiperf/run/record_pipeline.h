@@ -84,6 +84,9 @@ class RecordPipeline {
     bool ended = false;
     uint64_t key = 0;
   };
+  /// The record's conversation: prepared just in time, or held by the dataset.
+  const dataset::Conversation& conversation_of(const record::RequestRecord& raw) const;
+  std::string_view first_body_of(const record::RequestRecord& raw) const;
   TurnStep begin_turn(const record::RequestRecord& raw);
   void handle(const record::RequestRecord& raw, TurnStep& step);
   /// Extends the history with the returned turn and its reply, renders the next turn and hands

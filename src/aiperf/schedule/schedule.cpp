@@ -223,24 +223,47 @@ std::optional<Credit> PhaseState::try_issue(int64_t now_ns, int64_t scheduled_ns
     if (!any_turn_allowed_locked(now_ns)) stop_sending();
     return std::nullopt;
   }
+  uint32_t conv = 0;
+  std::shared_ptr<const dataset::PreparedConversation> prepared;
   uint64_t s = sessions_.load(std::memory_order_relaxed);
   // Scale-out: the sampler's draw for this share's next global session (the draws of the other
-  // ranks' sessions are skipped), so N ranks send what one process would.
+  // ranks' sessions are skipped), so N ranks send what one process would. A just-in-time feed
+  // is never shared (prepare.cpp holds the dataset under a launcher).
   const uint64_t g = global_index(s);
-  while (sampler_draws_ < g) {
-    sampler_.next();
+  if (feed_) {
+    if (!take_from_feed(-1, &conv, &prepared)) return std::nullopt;
+  } else {
+    while (sampler_draws_ < g) {
+      sampler_.next();
+      ++sampler_draws_;
+    }
     ++sampler_draws_;
+    conv = sampler_.next();
   }
-  ++sampler_draws_;
-  uint32_t conv = sampler_.next();
-  uint32_t turns = conversation_turns(conv);
+  uint32_t turns =
+      prepared ? uint32_t(prepared->conversation.turns.size()) : conversation_turns(conv);
   sessions_.store(s + 1, std::memory_order_release);
   total_session_turns_ += turns;
   active_sessions_.fetch_add(1, std::memory_order_acq_rel);
   Credit c = issue_locked(conv, 0, turns, scheduled_ns);
   c.session = uint32_t(g);
   c.url_index = uint16_t(g % num_urls_);  // round robin per session (spec §5.1)
+  attach(c, std::move(prepared));
   return c;
+}
+
+bool PhaseState::take_from_feed(int64_t want, uint32_t* conversation,
+                                std::shared_ptr<const dataset::PreparedConversation>* out) {
+  const SessionFeed::Take t = feed_->take(want, conversation, out);
+  starved_.store(t == SessionFeed::Take::kNotYet, std::memory_order_release);
+  if (t == SessionFeed::Take::kEnded) stop_sending();  // nothing more can start
+  return t == SessionFeed::Take::kReady;
+}
+
+void PhaseState::attach(Credit& c, std::shared_ptr<const dataset::PreparedConversation> p) {
+  if (!p) return;
+  c.body = std::shared_ptr<const std::string>(p, &p->first_body);  // aliases the prepared one
+  c.prepared = std::move(p);
 }
 
 std::optional<Credit> PhaseState::try_issue_session(uint32_t conversation, uint32_t num_turns,
@@ -251,7 +274,12 @@ std::optional<Credit> PhaseState::try_issue_session(uint32_t conversation, uint3
     if (!any_turn_allowed_locked(now_ns)) stop_sending();
     return std::nullopt;
   }
-  uint32_t all = conversation_turns(conversation);
+  std::shared_ptr<const dataset::PreparedConversation> prepared;
+  if (feed_ && !take_from_feed(int64_t(conversation), &conversation, &prepared)) {
+    return std::nullopt;
+  }
+  uint32_t all =
+      prepared ? uint32_t(prepared->conversation.turns.size()) : conversation_turns(conversation);
   uint32_t turns = num_turns == 0 ? all : std::min(num_turns, all);
   uint64_t s = sessions_.load(std::memory_order_relaxed);
   sessions_.store(s + 1, std::memory_order_release);
@@ -261,6 +289,7 @@ std::optional<Credit> PhaseState::try_issue_session(uint32_t conversation, uint3
   const uint64_t g = global_index(s);
   c.session = uint32_t(g);
   c.url_index = uint16_t(g % num_urls_);
+  attach(c, std::move(prepared));
   return c;
 }
 
@@ -278,6 +307,7 @@ std::optional<Credit> PhaseState::try_issue_next(const Credit& prev, int64_t now
   c.session = prev.session;
   c.url_index = prev.url_index;
   c.x_correlation_id = prev.x_correlation_id;
+  c.prepared = prev.prepared;
   return c;
 }
 

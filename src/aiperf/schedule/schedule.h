@@ -17,6 +17,7 @@
 
 #include "aiperf/common/rng.h"
 #include "aiperf/config/config.h"
+#include "aiperf/dataset/dataset.h"
 #include "aiperf/record/request_record.h"
 #include "aiperf/schedule/shaping.h"
 
@@ -37,9 +38,13 @@ struct Credit {
   /// The session's X-Correlation-ID. Empty on a first turn: the worker draws a UUID4 (or the
   /// user-centric driver sets the user id); later turns carry the first turn's value.
   std::string x_correlation_id;
-  /// Body of a later turn rendered with the session history (record pipeline); null: the
-  /// pre-rendered turn-0 body of `conversation`.
+  /// Body of a later turn rendered with the session history (record pipeline), or of the first
+  /// turn rendered just in time (SessionFeed); null: the pre-rendered turn-0 body of
+  /// `conversation`.
   std::shared_ptr<const std::string> body;
+  /// The session's conversation when the dataset is rebuilt just in time (null: the dataset's
+  /// held conversation `conversation`). Every credit of the session carries it.
+  std::shared_ptr<const dataset::PreparedConversation> prepared;
 
   bool final_turn() const { return turn + 1 >= num_turns; }
 };
@@ -114,6 +119,27 @@ struct PrefillWaiter {
 inline constexpr std::string_view kRandomSamplerStream = "dataset.sampler.random";
 inline constexpr std::string_view kShuffleSamplerStream = "dataset.sampler.shuffle";
 
+/// New sessions prepared ahead of the schedule when the dataset is rebuilt just in time
+/// (docs/architecture.md "Datasets rendered just in time"): a renderer thread builds each
+/// session's conversation and first body in the order sessions will start (the sampler's order,
+/// or a fixed schedule's), and PhaseState takes them from here instead of sampling.
+class SessionFeed {
+ public:
+  virtual ~SessionFeed() = default;
+  enum class Take { kReady, kNotYet, kEnded };
+  /// Takes the next prepared session. `want`: the conversation the caller is about to start
+  /// (fixed schedule; sessions before it that were skipped are dropped), or -1 for whatever comes
+  /// next (sampler order). Non-blocking: kNotYet when it is not ready yet; kEnded when no more
+  /// sessions will come (the order ended, or rendering failed). Called under PhaseState's lock.
+  virtual Take take(int64_t want, uint32_t* conversation,
+                    std::shared_ptr<const dataset::PreparedConversation>* out) = 0;
+  /// Blocks until take() would find a session or `deadline_ns` (monotonic) passes; false on
+  /// timeout or when the feed ended. Not under any lock.
+  virtual bool wait_ready(int64_t deadline_ns) = 0;
+  /// Episodes of take() finding nothing ready (the renderer fell behind the schedule).
+  virtual uint64_t stalls() const = 0;
+};
+
 /// Shared, thread-safe state of one running phase: credit counting against the stop
 /// conditions, session slots, and completion tracking.
 class PhaseState {
@@ -147,6 +173,14 @@ class PhaseState {
 
   /// The sampler's next conversation (user-centric users pick theirs when created).
   uint32_t sample_conversation();
+  /// Sessions come from `feed` (borrowed; set before the phase starts) instead of the sampler.
+  void set_feed(SessionFeed* feed) { feed_ = feed; }
+  SessionFeed* feed() const { return feed_; }
+  /// The last try_issue*() found the feed not ready: retry shortly (nothing was taken).
+  bool feed_starved() const { return starved_.load(std::memory_order_acquire); }
+  /// Waits (not holding the lock) until the feed has a session ready or `deadline_ns`; true at
+  /// once without a feed.
+  bool wait_feed(int64_t deadline_ns) { return !feed_ || feed_->wait_ready(deadline_ns); }
   /// True when a session slot is free (open-loop modes with a ceiling check before issuing).
   bool slot_available() const;
   /// The session limit now: --concurrency, or the concurrency ramp's current step.
@@ -212,6 +246,10 @@ class PhaseState {
   bool any_turn_allowed_locked(int64_t now_ns) const;
   Credit issue_locked(uint32_t conversation, uint32_t turn, uint32_t num_turns,
                       int64_t scheduled_ns);
+  bool take_from_feed(int64_t want, uint32_t* conversation,
+                      std::shared_ptr<const dataset::PreparedConversation>* out);
+  /// Gives a first-turn credit its prepared conversation and body (just-in-time datasets).
+  static void attach(Credit& c, std::shared_ptr<const dataset::PreparedConversation> p);
 
   PhaseSpec spec_;
   std::vector<uint32_t> turns_;  // turns per conversation (empty: all single-turn)
@@ -226,6 +264,8 @@ class PhaseState {
   mutable std::mutex mu_;  // guards sampler_ and the issue decisions
   ConversationSampler sampler_;
   uint64_t sampler_draws_ = 0;        // draws try_issue() made (scale-out skips other shares')
+  SessionFeed* feed_ = nullptr;
+  std::atomic<bool> starved_{false};
   uint64_t total_session_turns_ = 0;  // Σ num_turns of started sessions (guarded by mu_)
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> sessions_{0};
@@ -240,6 +280,7 @@ class PhaseState {
 /// Turns per conversation of a dataset (for PhaseState).
 template <class Dataset>
 std::vector<uint32_t> turn_counts(const Dataset& ds) {
+  if (ds.source) return ds.source->turn_counts();
   std::vector<uint32_t> t;
   t.reserve(ds.conversations.size());
   for (const auto& c : ds.conversations)

@@ -105,6 +105,10 @@ RunResult PointRunner::run(config::Config cfg, const Variation& var, int trial,
   run::RunOutcome o;
   try {
     o = run::run_benchmark(cfg, ro);
+  } catch (const Interrupted&) {  // a signal while the run was being prepared: nothing sent
+    run_interrupted_ = true;
+    r.error = "interrupted (Ctrl-C)";
+    return r;
   } catch (const ConfigError& e) {
     setup_rc_ = kExitUsage;
     r.error = e.what();

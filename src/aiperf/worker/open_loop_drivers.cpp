@@ -52,6 +52,7 @@ void FixedScheduleDriver::run() {
       sleep_until_mono(mono_ns() + kSlotPollNs);  // a due send blocks for a slot (spec §3.6)
       continue;
     }
+    phase_.wait_feed(target + kFeedWaitNs);  // a just-in-time dataset's session being prepared
     int64_t at = std::max(target, mono_ns() - kLeadNs);
     auto c = phase_.try_issue_session(e.conversation, 0, at, target);
     i += step;

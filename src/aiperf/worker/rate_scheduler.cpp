@@ -100,6 +100,9 @@ void RateScheduler::run() {
         break;
       }
       case schedule::TickAction::kNewSession:
+        // A just-in-time dataset: wait here (never on an I/O thread) for the session to be
+        // prepared; a late send shows as lateness.
+        phase_.wait_feed(target + kFeedWaitNs);
         if (auto c = phase_.try_issue(target, target)) {
           least_loaded()->submit(&phase_, std::move(*c));
         }

@@ -6,6 +6,10 @@
 
 namespace aiperf::worker {
 
+namespace {
+constexpr int64_t kFeedRetryNs = 200'000;  // closed loop: retry a session the feed had not ready
+}  // namespace
+
 void RecordSink::push(std::unique_ptr<record::RequestRecord> r, bool urgent) {
   bool wake;
   {
@@ -145,7 +149,14 @@ void Worker::run_closed_loop(schedule::PhaseState* phase, int64_t sessions) {
 void Worker::issue_closed(schedule::PhaseState* phase) {
   int64_t now = mono_ns();
   auto c = phase->try_issue(now, now);
-  if (!c) return;
+  if (!c) {
+    // A just-in-time dataset whose renderer fell behind: this loop never waits for it (its
+    // other requests are being read); it tries again shortly instead.
+    if (phase->feed_starved() && !aborting_) {
+      loop_.add_timer(now + kFeedRetryNs, [this, phase] { issue_closed(phase); });
+    }
+    return;
+  }
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   send(phase, std::move(*c));
 }
@@ -238,7 +249,9 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
   req.url_index = c.url_index;
   req.target = plan_.targets[c.url_index];
   req.header_lines = header_scratch_;
-  if (c.conversation < plan_.expected_events.size()) {
+  if (c.prepared) {
+    req.expected_events = c.prepared->expected_events;
+  } else if (c.conversation < plan_.expected_events.size()) {
     req.expected_events = plan_.expected_events[c.conversation];
   }
   req.cancel_after_ns = c.cancel_after_ns;
@@ -262,6 +275,7 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
                   // A dropped record never reaches the pipeline: its session cannot continue.
                   phase->on_return(c, !forward);
                   if (forward) {
+                    r->prepared = c.prepared;  // the record pipeline needs the conversation
                     // A session's next turn waits for the pipeline to read this answer.
                     outbox_urgent_ |= r->turn_index + 1 < r->num_turns;
                     outbox_.push_back(std::move(r));

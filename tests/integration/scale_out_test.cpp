@@ -364,6 +364,76 @@ TEST(ScaleOut, RateTicksAreDealtAcrossRanks) {
   }
 }
 
+/// Most of `spans` ([begin, end] instants) open at once.
+int most_open(const std::vector<std::pair<int64_t, int64_t>>& spans) {
+  std::vector<std::pair<int64_t, int>> ev;
+  for (auto [b, e] : spans) ev.insert(ev.end(), {{b, +1}, {e, -1}});
+  std::sort(ev.begin(), ev.end());
+  int cur = 0, most = 0;
+  for (auto& e : ev) most = std::max(most, cur += e.second);
+  return most;
+}
+
+// Load shaping under ranks: --prefill-concurrency 5 is split 2+2+1 (and --concurrency 8 3+3+2),
+// so the server never holds more than 5 requests before their first token; the requests that
+// --request-cancellation-rate cancels are those one process cancels (each credit gets the draw
+// one process gives it). Cancellation at 0 s after the send against a TTFT of 200 ms.
+TEST(ScaleOut, PrefillCapAndCancellationsMatchOneProcess) {
+  REQUIRE_MPIRUN();
+  std::string gdir = make_temp_dir("gt");
+  MockServerProcess mock({"--ttft", "200", "--itl", "1", "--record-requests", gdir + "/gt.jsonl"});
+  std::vector<std::string> args = kClosedLoop;
+  args[std::find(args.begin(), args.end(), "--concurrency") - args.begin() + 1] = "8";
+  args.insert(args.end(), {"--url", mock.url(), "--prefill-concurrency", "5",
+                           "--request-cancellation-rate", "30"});
+  MpiRun one = single(args);
+  ASSERT_TRUE(fs::exists(one.dir + "/profile_export.jsonl")) << one.result.err;
+  size_t seen_single = read_jsonl(gdir + "/gt.jsonl").size();
+  MpiRun mpi = ranks(3, args);
+  ASSERT_TRUE(fs::exists(mpi.dir + "/profile_export.jsonl")) << mpi.result.out << mpi.result.err;
+  EXPECT_EQ(mpi.result.exit_code, one.result.exit_code) << mpi.result.err;
+  mock.stop();
+  std::vector<json> truth = read_jsonl(gdir + "/gt.jsonl");
+  ASSERT_EQ(truth.size(), seen_single + 90);
+  std::vector<std::pair<int64_t, int64_t>> prefill, inflight;
+  for (size_t i = seen_single; i < truth.size(); ++i) {
+    const json& g = truth[i];
+    // The server stamps a first token before writing it, so its span [arrival, first token]
+    // lies within the client's prefill hold. A cancelled request's slot is freed when the
+    // client closes, before the server sees it: left out.
+    if (g["first_token_mono_ns"].is_null()) continue;
+    prefill.emplace_back(g["arrival_mono_ns"], g["first_token_mono_ns"]);
+  }
+  EXPECT_LE(most_open(prefill), 5);
+  // The session cap from the client's own records (the server stamps a completion after its
+  // last write, which is no bound), every rank's on rank 0's clock.
+  for (const json& rec : mpi.records()) {
+    const json& md = rec["metadata"];
+    inflight.emplace_back(md["request_start_ns"], md["request_end_ns"]);
+  }
+  EXPECT_LE(most_open(inflight), 8);
+
+  auto cancelled = [](const MpiRun& r) {
+    std::map<int64_t, bool> m;  // credit number -> cancelled
+    for (const json& rec : r.records()) {
+      m[rec["metadata"]["session_num"].get<int64_t>()] =
+          rec["metadata"].value("was_cancelled", false);
+    }
+    return m;
+  };
+  std::map<int64_t, bool> c1 = cancelled(one), c3 = cancelled(mpi);
+  EXPECT_EQ(c1.size(), 90u);
+  EXPECT_EQ(c1, c3);
+  int n = 0;
+  for (auto& [i, c] : c3) n += c;
+  EXPECT_GT(n, 0);
+  EXPECT_LT(n, 90);
+  std::multiset<std::string> p1, p3;
+  for (const json& r : one.raw()) p1.insert(r["payload"].dump());
+  for (const json& r : mpi.raw()) p3.insert(r["payload"].dump());
+  EXPECT_EQ(p1, p3);
+}
+
 /// The pid of rank `rank` among mpirun's children (their environment says which rank).
 pid_t find_rank_pid(pid_t mpirun, int rank) {
   for (const auto& de : fs::directory_iterator("/proc")) {

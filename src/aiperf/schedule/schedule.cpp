@@ -205,7 +205,7 @@ Credit PhaseState::issue_locked(uint32_t conversation, uint32_t turn, uint32_t n
   c.turn = turn;
   c.num_turns = num_turns;
   c.scheduled_ns = scheduled_ns;
-  if (cancel_.enabled()) c.cancel_after_ns = cancel_.draw(spec_.phase).value_or(-1);
+  if (cancel_.enabled()) c.cancel_after_ns = cancel_.draw(spec_.phase, c.index).value_or(-1);
   sent_.store(n + 1, std::memory_order_release);
   // The credit that reaches a target is the final one (spec §3.3).
   bool final_credit = (spec_.request_count && int64_t(n + 1) >= *spec_.request_count) ||

@@ -9,6 +9,8 @@
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
 #include "aiperf/cli/validate.h"
+#include "aiperf/common/env.h"
+#include "aiperf/common/error.h"
 
 namespace aiperf::cli {
 
@@ -39,6 +41,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string cmd = argv[1];
+  try {
+    env::check_process_environment();  // unknown AIPERF_* names warned about once
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  }
   if (cmd == "--version" || cmd == "-V" || cmd == "version") {
     std::printf("aiperf %s\n", kVersion);
     return 0;

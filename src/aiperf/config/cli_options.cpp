@@ -14,7 +14,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
+#include "aiperf/config/file_merge.h"
 #include "aiperf/config/option_table.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
@@ -486,6 +488,9 @@ void resolve(ParseState& st, const ParseEnv& env) {
                          "--tokenizer to choose another)");
   }
 
+  // AIPERF_HTTP_SSL_VERIFY=false has the effect of --insecure (docs/environment-variables.md).
+  if (!env::flag("AIPERF_HTTP_SSL_VERIFY")) c.tls_insecure = true;
+
   // Artifact directory (spec §6.1).
   if (!st.artifact_dir_given) c.artifact_dir = "artifacts/" + artifact_subdir_name(c);
 }
@@ -558,7 +563,8 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env) {
+Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
+                     const LoadedConfigFile* file, const Variation* variation) {
   // Values end up in JSON request bodies and exports, which must be UTF-8.
   for (size_t i = 0; i < args.size(); ++i) {
     if (!valid_utf8(args[i])) {
@@ -580,6 +586,22 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env) 
     else
       it->second = o.typed;
   }
+
+  // -f/--config: the file's keys become occurrences of the same rows; flags given win.
+  std::optional<FileOptions> from_file;
+  const auto& config_values = values[size_t(detail::option_index("--config"))];
+  if (file) {
+    from_file = file_options(*file, *variation);
+  } else if (!config_values.empty()) {
+    LoadedConfigFile loaded = load_config_file(config_values.back());
+    if (loaded.study.active()) throw ConfigError(detail::study_refusal(loaded));
+    from_file = file_options(loaded, expand_variations(loaded).front());
+  }
+  if (from_file) {
+    detail::merge_file_options(*from_file, values, st);
+    detail::check_merged(*from_file, values);
+  }
+
   for (size_t i = 0; i < t.size(); ++i) {
     if (values[i].empty()) continue;
     const std::string flag = typed_name(st, t[i].names.front());
@@ -587,9 +609,26 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env) 
       throw ConfigError(flag + ": given more than once ('" + values[i][0] + "' and '" +
                         values[i][1] + "'); pass it once");
     }
-    t[i].apply(st, flag, values[i]);
+    try {
+      t[i].apply(st, flag, values[i]);
+    } catch (const ConfigError& e) {
+      if (!from_file || flag.rfind("-", 0) == 0) throw;
+      throw ConfigError(e.what() + detail::locate(*from_file, e.what()));
+    }
   }
-  resolve(st, env);
+  try {
+    resolve(st, env);
+  } catch (const ConfigError& e) {
+    if (!from_file) throw;
+    throw ConfigError(e.what() + detail::locate(*from_file, e.what()));
+  }
+  if (from_file) {
+    st.cfg.warnings.insert(st.cfg.warnings.end(), from_file->warnings.begin(),
+                           from_file->warnings.end());
+  }
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!values[i].empty()) st.cfg.given_options.emplace_back(t[i].names.front(), values[i]);
+  }
   st.cfg.argv = {"aiperf", "profile"};
   st.cfg.argv.insert(st.cfg.argv.end(), args.begin(), args.end());
   return std::move(st.cfg);
@@ -602,7 +641,16 @@ Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& 
     if (a == "-h" || a == "--help") throw HelpRequested(profile_help_text());
   }
   try {
-    return parse_checked(args, env);
+    return parse_checked(args, env, nullptr, nullptr);
+  } catch (const ConfigError& e) {
+    throw ConfigError(one_line(e.what()));
+  }
+}
+
+Config parse_profile_variation(const std::vector<std::string>& args, const ParseEnv& env,
+                               const LoadedConfigFile& file, const Variation& variation) {
+  try {
+    return parse_checked(args, env, &file, &variation);
   } catch (const ConfigError& e) {
     throw ConfigError(one_line(e.what()));
   }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aiperf/config/config.h"
+#include "aiperf/config/config_file.h"
 
 namespace aiperf::config {
 
@@ -36,6 +37,14 @@ struct ParseEnv {
 /// HelpRequested. The one-argument form reads isatty(STDOUT_FILENO).
 Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& env);
 Config parse_profile_args(const std::vector<std::string>& args);
+
+/// One run of a config file (a sweep point, see expand_variations) with the command line's
+/// `args` on top: the same parsing and resolution as parse_profile_args, the file's values
+/// taken from `variation` instead of the file named by -f. For the study stage and
+/// `aiperf config validate`. parse_profile_args itself refuses a file whose study is active
+/// (sweep / multi_run) with one line.
+Config parse_profile_variation(const std::vector<std::string>& args, const ParseEnv& env,
+                               const LoadedConfigFile& file, const Variation& variation);
 
 /// The `aiperf profile --help` text: every option grouped as in AIPerf's docs, with aliases,
 /// value form and default.

@@ -179,6 +179,12 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Config files and the effective configuration (issue 16: config_file.h)
+  std::optional<std::string> config_file;  // -f/--config, as given
+  /// Every option the run was given, file and flags merged (flags win), keyed by primary name
+  /// with the values as given, in option-table order. effective_config_yaml() writes them.
+  std::vector<std::pair<std::string, std::vector<std::string>>> given_options;
+
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)
   /// One-line notices produced while resolving the flags (an ignored flag, a substituted

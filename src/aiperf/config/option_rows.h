@@ -30,5 +30,6 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
+std::vector<OptionSpec> config_file_options();  // options_config.cpp
 
 }  // namespace aiperf::config::detail

@@ -267,9 +267,13 @@ std::string markdown() {
       std::snprintf(buf, sizeof buf, " Range: %g to %g.", v.min, v.max);
       if (v.max < 1e11) meaning += buf;
     }
-    out += "| `" + std::string(v.name) + "` | " +
-           (*v.default_text ? "`" + std::string(v.default_text) + "`" : std::string("unset")) +
-           " | " + meaning + " |\n";
+    out.append("| `").append(v.name).append("` | ");
+    if (*v.default_text) {
+      out.append("`").append(v.default_text).append("`");
+    } else {
+      out.append("unset");
+    }
+    out.append(" | ").append(meaning).append(" |\n");
   }
   return out;
 }

@@ -302,7 +302,8 @@ std::string render_client_section(const metrics::Results& results, const ClientH
 
 std::string render_console(const metrics::Results& results, const metrics::RunContext& ctx,
                            const ClientHealth* health,
-                           const std::vector<std::pair<std::string, std::string>>& files) {
+                           const std::vector<std::pair<std::string, std::string>>& files,
+                           const std::vector<std::string>& panels) {
   std::string out;
   auto add = [&](const std::string& block) {
     if (block.empty()) return;
@@ -316,6 +317,7 @@ std::string render_console(const metrics::Results& results, const metrics::RunCo
   add(render_usage_discrepancy_warning(results, ctx));
   add(render_osl_mismatch_warning(results, ctx));
   add(render_client_section(results, health));
+  for (const auto& p : panels) add(p);
   if (!files.empty()) {
     out += "\n";
     for (const auto& [label, path] : files) out += label + ": " + path + "\n";
@@ -325,8 +327,9 @@ std::string render_console(const metrics::Results& results, const metrics::RunCo
 
 void print_console(std::FILE* out, const metrics::Results& results, const metrics::RunContext& ctx,
                    const ClientHealth* health,
-                   const std::vector<std::pair<std::string, std::string>>& files) {
-  const std::string text = render_console(results, ctx, health, files);
+                   const std::vector<std::pair<std::string, std::string>>& files,
+                   const std::vector<std::string>& panels) {
+  const std::string text = render_console(results, ctx, health, files, panels);
   std::fwrite(text.data(), 1, text.size(), out);
   std::fflush(out);
 }

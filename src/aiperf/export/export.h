@@ -83,6 +83,10 @@ struct SummaryInfo {
   int64_t start_wall_ns = 0;
   int64_t end_wall_ns = 0;
   std::optional<ClientHealth> client_health;
+  /// Extra top-level sections (key, JSON text) from run observers (telemetry, ...): a key of
+  /// AIPerf's declared order (e.g. "telemetry_data") takes its declared place, others follow
+  /// "client_health" in the order given.
+  std::vector<std::pair<std::string, std::string>> sections;
 };
 
 /// Metrics the summary files carry: have a value, not EXPERIMENTAL, not INTERNAL (unless
@@ -185,13 +189,16 @@ std::string render_usage_discrepancy_warning(const metrics::Results& results,
 std::string render_client_section(const metrics::Results& results, const ClientHealth* health);
 
 /// Everything, in AIPerf's order: error summary, main table(s), usage-discrepancy warning,
-/// OSL-mismatch warning, then the Client section and `files` (label, path) lines.
+/// OSL-mismatch warning, the Client section, `panels` (from run observers: telemetry, ...),
+/// then the `files` (label, path) lines.
 std::string render_console(const metrics::Results& results, const metrics::RunContext& ctx,
                            const ClientHealth* health,
-                           const std::vector<std::pair<std::string, std::string>>& files = {});
+                           const std::vector<std::pair<std::string, std::string>>& files = {},
+                           const std::vector<std::string>& panels = {});
 void print_console(std::FILE* out, const metrics::Results& results, const metrics::RunContext& ctx,
                    const ClientHealth* health,
-                   const std::vector<std::pair<std::string, std::string>>& files = {});
+                   const std::vector<std::pair<std::string, std::string>>& files = {},
+                   const std::vector<std::string>& panels = {});
 
 /// A box-drawn table like Rich's default (heavy head). Exposed for the UI and tests.
 struct TextTable {

@@ -144,6 +144,15 @@ std::string iso_local_time(int64_t epoch_ns) {
   return out;
 }
 
+namespace {
+const std::string* find_section(const SummaryInfo& info, std::string_view key) {
+  for (const auto& [k, text] : info.sections) {
+    if (k == key) return &text;
+  }
+  return nullptr;
+}
+}  // namespace
+
 std::string render_summary_json(const metrics::Results& results, const metrics::RunContext& ctx,
                                 const config::Config& cfg, const SummaryInfo& info) {
   ordered_json j;
@@ -159,8 +168,8 @@ std::string render_summary_json(const metrics::Results& results, const metrics::
       if (!info.aiperf_version.empty()) j[k] = info.aiperf_version;
     } else if (key == "benchmark_id") {
       if (!info.benchmark_id.empty()) j[k] = info.benchmark_id;
-    } else if (key == "telemetry_data" || key == "branch_stats") {
-      // not produced by this program (no GPU telemetry, no DAG runs): omitted like null
+    } else if (const std::string* text = find_section(info, key)) {
+      j[k] = ordered_json::parse(*text);  // e.g. telemetry_data, from a run observer
     } else if (key == "input_config") {
       j[k] = ordered_json::parse(config::redacted_config_json(cfg).dump());
     } else if (key == "run_info") {
@@ -183,6 +192,9 @@ std::string render_summary_json(const metrics::Results& results, const metrics::
     j[tag] = metric_block(r);
   }
   if (info.client_health) j["client_health"] = client_health_json(*info.client_health);
+  for (const auto& [key, text] : info.sections) {
+    if (!j.contains(key)) j[key] = ordered_json::parse(text);
+  }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

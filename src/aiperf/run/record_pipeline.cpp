@@ -1,8 +1,8 @@
-#include "aiperf/cli/record_pipeline.h"
+#include "aiperf/run/record_pipeline.h"
 
 #include "aiperf/common/clock.h"
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 RecordPipeline::RecordPipeline(worker::RecordSink& sink, const record::RecordProcessor& processor,
                                const dataset::Dataset& dataset,
@@ -184,4 +184,4 @@ bool RecordPipeline::advance_session(const record::RequestRecord& raw,
   return true;
 }
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

@@ -19,7 +19,7 @@
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 /// Live counters for the progress UI and the stop logic (written by the pipeline thread).
 struct PipelineCounters {
@@ -93,4 +93,4 @@ class RecordPipeline {
   std::string first_error_;
 };
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

@@ -220,14 +220,19 @@ void BodyMapper::file_dataset(const std::string& dp, const YamlNode& ds) {
 }
 
 void BodyMapper::public_dataset(const std::string& dp, const YamlNode& ds) {
-  r_.check_keys(
-      dp, ds,
-      {"name", "type", "dataset", "entries", "random_seed", "sampling", "hf_subset", "filters"});
+  r_.check_keys(dp, ds,
+                {"name", "type", "dataset", "entries", "random_seed", "sampling", "hf_subset",
+                 "filters", "osl"});
   if (!ds.find("dataset")) {
     r_.fail(dp, ds, "a public dataset needs 'dataset' (e.g. dataset: sharegpt)");
   }
   simple("dataset", dp, ds);
   simple("public", dp, ds);
+  // This build's extension: the output length of public datasets (--osl).
+  if (const YamlNode* v = ds.find("osl")) {
+    distribution(YamlReader::child(dp, "osl"), *v, "--prompt-output-tokens-mean",
+                 "--prompt-output-tokens-stddev", true);
+  }
   if (const YamlNode* f = ds.find("filters")) {
     r_.only_default(YamlReader::child(dp, "filters"), *f, "{}", "dataset filters");
   }

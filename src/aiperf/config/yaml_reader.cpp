@@ -102,7 +102,15 @@ double YamlReader::number(const std::string& path, const YamlNode& n) const {
 }
 
 std::string YamlReader::integer_text(const std::string& path, const YamlNode& n) const {
-  auto d = to_double(text(path, n));
+  std::string t = text(path, n);
+  std::erase(t, '_');
+  long long exact = 0;
+  const char* b = t.data() + (!t.empty() && t[0] == '+' ? 1 : 0);
+  if (auto [p, ec] = std::from_chars(b, t.data() + t.size(), exact);
+      ec == std::errc() && p == t.data() + t.size() && b != p) {
+    return std::to_string(exact);  // exact, even beyond a double's 53 bits (seeds)
+  }
+  auto d = to_double(t);
   if (!d || !std::isfinite(*d) || *d != std::floor(*d)) {
     fail(path, n, "expected a whole number, got " + describe(n));
   }

@@ -12,6 +12,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/config/cli_options.h"
+#include "aiperf/config/config_file.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
 
@@ -139,6 +140,9 @@ void ProfileRun::prepare() {
   }
   write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
                     *endpoint_, extra_inputs_.get());
+  // The effective configuration (config/config_file.h): `aiperf profile -f` repeats the run.
+  std::ofstream((fs::path(paths_.dir) / "run_config.yaml").string())
+      << config::effective_config_yaml(cfg_, rngs_.root());
 }
 
 void ProfileRun::render_bodies() {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aiperf/cli/analyze_trace.h"
+#include "aiperf/cli/config_cmd.h"
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
 #include "aiperf/cli/validate.h"
@@ -23,6 +24,7 @@ void print_usage(FILE* f) {
                "Usage: aiperf COMMAND [OPTIONS]\n\n"
                "Commands:\n"
                "  analyze-trace Statistics of a mooncake-style trace (lengths, prefix reuse).\n"
+               "  config        Config files: init (from a template), expand, validate.\n"
                "  profile       Run a benchmark against an OpenAI-compatible server.\n"
                "  synthesize    Rewrite a trace with the --synthesis-* transforms.\n"
                "  tokenize      Count or list the tokens of a text with a tokenizer.\n"
@@ -59,15 +61,17 @@ int main(int argc, char** argv) {
     return run_profile(std::vector<std::string>(argv + 2, argv + argc));
   }
   if (cmd == "tokenize") return run_tokenize(argc - 1, argv + 1);
+  if (cmd == "config") return run_config(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "analyze-trace") {
     return run_analyze_trace(std::vector<std::string>(argv + 2, argv + argc));
   }
   if (cmd == "synthesize") return run_synthesize(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "validate") return run_validate(std::vector<std::string>(argv + 2, argv + argc));
-  std::fprintf(stderr,
-               "aiperf: error: unknown command '%s' (commands: analyze-trace, profile, synthesize, "
-               "tokenize, validate; see aiperf --help)\n",
-               cmd.c_str());
+  std::fprintf(
+      stderr,
+      "aiperf: error: unknown command '%s' (commands: analyze-trace, config, profile, synthesize, "
+      "tokenize, validate; see aiperf --help)\n",
+      cmd.c_str());
   return 2;
 }
 

@@ -120,6 +120,14 @@ struct FileOptions {
   std::vector<std::string> warnings;
 };
 
+/// The variation's envelope with every `{{ ... }}` rendered (endpoint templates and user files
+/// excepted). Throws ConfigError naming the key path and line.
+YamlNode render_variation(const LoadedConfigFile& file, const Variation& variation);
+
+/// The one-line message with which `aiperf profile` refuses a file whose study is active
+/// (sweep / multi_run) until the study stage runs it; names the key and its line.
+std::string study_refusal_text(const LoadedConfigFile& file);
+
 /// Renders jinja in `variation` and maps its body onto option occurrences. Throws
 /// ConfigError naming the key path and line.
 FileOptions file_options(const LoadedConfigFile& file, const Variation& variation);

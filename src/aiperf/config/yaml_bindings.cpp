@@ -606,17 +606,21 @@ class JinjaContext {
 
 }  // namespace
 
+YamlNode render_variation(const LoadedConfigFile& file, const Variation& variation) {
+  YamlReader r(file.path);
+  YamlNode env = variation.envelope;
+  JinjaContext ctx(variation.envelope, r);
+  YamlNode* body = env.find("benchmark");
+  ctx.render_tree(*body, "benchmark");
+  if (YamlNode* seed = env.find("random_seed")) ctx.render_tree(*seed, "random_seed");
+  return env;
+}
+
 FileOptions file_options(const LoadedConfigFile& file, const Variation& variation) {
   YamlReader r(file.path);
   FileOptions out;
   out.file = file.path;
-  YamlNode env = variation.envelope;
-  {
-    JinjaContext ctx(variation.envelope, r);
-    YamlNode* body = env.find("benchmark");
-    ctx.render_tree(*body, "benchmark");
-    if (YamlNode* seed = env.find("random_seed")) ctx.render_tree(*seed, "random_seed");
-  }
+  const YamlNode env = render_variation(file, variation);
   detail::BodyMapper m(r, out);
   m.map_envelope(env);
   return out;

@@ -463,6 +463,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
   detail::resolve_media(st);
   resolve_timing(st);
   resolve_stop(st);
+  detail::resolve_warmup(st);
 
   // Logging and UI.
   if (st.extra_verbose) {

@@ -179,6 +179,13 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Warmup load (issue 16: AIPerf's Warmup group, options_warmup.cpp). Unset: inherited.
+  std::optional<int64_t> warmup_num_sessions;            // --num-warmup-sessions
+  std::optional<int64_t> warmup_concurrency;             // --warmup-concurrency
+  std::optional<double> warmup_request_rate;             // --warmup-request-rate; 0 = closed loop
+  std::optional<ArrivalPattern> warmup_arrival_pattern;  // --warmup-arrival-pattern
+  std::optional<double> warmup_grace_period_s;           // --warmup-grace-period; unset: unbounded
+
   // ---- Config files and the effective configuration (issue 16: config_file.h)
   std::optional<std::string> config_file;  // -f/--config, as given
   /// Every option the run was given, file and flags merged (flags win), keyed by primary name

@@ -31,5 +31,6 @@ std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
 std::vector<OptionSpec> config_file_options();  // options_config.cpp
+std::vector<OptionSpec> warmup_options();       // options_warmup.cpp
 
 }  // namespace aiperf::config::detail

@@ -75,6 +75,9 @@ std::vector<OptionSpec> media_options();
 /// is known. Throws ConfigError naming the flag.
 void resolve_media(ParseState& st);
 
+/// The warmup's cross-option rules (options_warmup.cpp); run by resolve() after resolve_stop.
+void resolve_warmup(ParseState& st);
+
 /// True for file names whose extension is an image format we decode (.png, .jpg, .jpeg, ...).
 bool is_image_file_name(const std::string& name);
 

@@ -13,6 +13,7 @@
 // a reader/writer pair when it is not. A key for a feature this build lacks stays refused
 // (YamlReader::only_default) until the feature exists.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,12 @@ const std::vector<std::string_view>& shaped_key_flags();
 /// Option rows with no place in a config file by design (--help, --config itself).
 const std::vector<std::string_view>& cli_only_flags();
 
+/// The load a profiling phase describes (the warmup is checked against it).
+struct PhaseLoad {
+  std::string type;
+  std::optional<double> concurrency, rate, smoothness;
+};
+
 /// Reads the `benchmark` body (already shorthand-normalized) and the envelope's random_seed.
 class BodyMapper {
  public:
@@ -86,6 +93,7 @@ class BodyMapper {
   void file_dataset(const std::string& path, const YamlNode& n);
   void public_dataset(const std::string& path, const YamlNode& n);
   void media(const std::string& path, const YamlNode& n);
+  void warmup_phase(const YamlNode& w, const std::string& wp, const PhaseLoad& prof);  // phases
 
   const YamlReader& r_;
   FileOptions& out_;

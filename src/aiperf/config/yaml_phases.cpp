@@ -71,12 +71,6 @@ std::vector<std::string_view> allowed_keys(const std::string& type) {
   return keys;
 }
 
-/// The load a phase describes, as numbers for comparing warmup with profiling.
-struct Load {
-  std::string type;
-  std::optional<double> concurrency, rate, smoothness;
-};
-
 }  // namespace
 
 void BodyMapper::phases(const std::string& path, const YamlNode& n) {
@@ -144,7 +138,7 @@ void BodyMapper::phases(const std::string& path, const YamlNode& n) {
   const std::string type = p.find("type")->text;
   const YamlNode& type_node = *p.find("type");
   simple("phase", pp, p);
-  Load prof{type, {}, {}, {}};
+  PhaseLoad prof{type, {}, {}, {}};
   if (const YamlNode* c = p.find("concurrency"); c && !scalar_is_null(*c)) {
     prof.concurrency = r_.number(at(p, pp, "concurrency"), *c);
   }
@@ -187,50 +181,69 @@ void BodyMapper::phases(const std::string& path, const YamlNode& n) {
   out_.phase_line = p.line;
 
   if (!warmup) return;
-  // ---- warmup: runs at the profiling load in this build.
-  const YamlNode& w = *warmup;
-  const std::string& wp = warmup_path;
-  for (const char* k : {"sessions", "grace_period"}) {
-    if (const YamlNode* v = w.find(k)) {
-      r_.only_default(at(w, wp, k), *v, "null",
-                      std::string("a warmup ") + k + " (give requests or duration)");
+  warmup_phase(*warmup, warmup_path, prof);
+}
+
+void BodyMapper::warmup_phase(const YamlNode& w, const std::string& wp, const PhaseLoad& prof) {
+  const auto at = [&](const char* k) { return YamlReader::child(wp, w.key_as_written(k)); };
+  const YamlNode& type_node = *w.find("type");
+  const std::string type = type_node.text;
+  if (type == "user_centric" || type == "fixed_schedule") {
+    r_.fail(at("type"), type_node,
+            "a warmup phase is a concurrency loop or a request rate (concurrency, poisson, gamma, "
+            "constant)");
+  }
+  int stops = 0;
+  for (const char* k : {"requests", "sessions", "duration"}) stops += w.find(k) ? 1 : 0;
+  if (stops != 1) {
+    r_.fail(wp, w,
+            stops ? "give one of 'requests', 'sessions' or 'duration' for the warmup, not several"
+                  : "at least one of 'requests', 'duration', or 'sessions' must be specified");
+  }
+  if (const YamlNode* v = w.find("requests")) {
+    emit("--warmup-request-count", {r_.integer_text(at("requests"), *v)}, at("requests"), *v);
+  }
+  if (const YamlNode* v = w.find("sessions")) {
+    emit("--num-warmup-sessions", {r_.integer_text(at("sessions"), *v)}, at("sessions"), *v);
+  }
+  if (const YamlNode* v = w.find("duration")) {
+    emit("--warmup-duration", {r_.duration_text(at("duration"), *v, false)}, at("duration"), *v);
+  }
+  if (const YamlNode* v = w.find("grace_period"); v && !scalar_is_null(*v)) {
+    emit("--warmup-grace-period", {r_.duration_text(at("grace_period"), *v, false)},
+         at("grace_period"), *v);
+  }
+  const YamlNode* conc = w.find("concurrency");
+  if (conc && scalar_is_null(*conc)) conc = nullptr;
+  if (type == "concurrency") {
+    if (prof.rate) {  // the profiling rate would otherwise carry over to the warmup
+      emit("--warmup-request-rate", {"0"}, at("type"), type_node, true);
     }
+    // ConcurrencyPhase's default concurrency is 1, not the profiling phase's.
+    emit("--warmup-concurrency", {conc ? r_.integer_text(at("concurrency"), *conc) : "1"},
+         conc ? at("concurrency") : at("type"), conc ? *conc : type_node, conc == nullptr);
+    return;
   }
-  const bool wreq = w.find("requests") != nullptr;
-  const bool wdur = w.find("duration") != nullptr;
-  if (wreq == wdur) {
+  const YamlNode* rate = w.find("rate");
+  if (!rate) r_.fail(wp, w, "'rate' is required for a " + type + " phase (requests/s)");
+  emit("--warmup-request-rate", {r_.number_text(at("rate"), *rate)}, at("rate"), *rate);
+  emit("--warmup-arrival-pattern", {type}, at("type"), type_node);
+  if (conc) {
+    emit("--warmup-concurrency", {r_.integer_text(at("concurrency"), *conc)}, at("concurrency"),
+         *conc);
+  } else if (prof.concurrency && is_rate_type(prof.type)) {
     r_.fail(wp, w,
-            wreq ? "give one of 'requests' or 'duration' for the warmup, not both"
-                 : "at least one of 'requests' or 'duration' must be specified");
+            "without 'concurrency' this warmup would take the profiling phase's cap (" +
+                trim_number(*prof.concurrency) + ") in this build; write concurrency: " +
+                trim_number(*prof.concurrency) + " in the warmup phase");
   }
-  simple("warmup", wp, w);
-  Load expect;
-  if (is_rate_type(type)) {
-    expect = prof;
-  } else {
-    expect.type = "concurrency";
-    expect.concurrency = prof.concurrency.value_or(1);
-  }
-  Load got;
-  got.type = w.find("type")->text;
-  if (const YamlNode* c = w.find("concurrency"); c && !scalar_is_null(*c)) {
-    got.concurrency = r_.number(at(w, wp, "concurrency"), *c);
-  }
-  if (got.type == "concurrency" && !got.concurrency) got.concurrency = 1;
-  if (const YamlNode* v = w.find("rate")) got.rate = r_.number(at(w, wp, "rate"), *v);
-  if (const YamlNode* v = w.find("smoothness"); v && !scalar_is_null(*v)) {
-    got.smoothness = r_.number(at(w, wp, "smoothness"), *v);
-  }
-  if (got.type != expect.type || got.concurrency != expect.concurrency || got.rate != expect.rate ||
-      got.smoothness != expect.smoothness) {
-    std::string want = "type: " + expect.type;
-    if (expect.rate) want += ", rate: " + trim_number(*expect.rate);
-    if (expect.concurrency) want += ", concurrency: " + trim_number(*expect.concurrency);
-    if (expect.smoothness) want += ", smoothness: " + trim_number(*expect.smoothness);
-    r_.fail(wp, w,
-            "this build runs the warmup at the profiling phase's load; make the warmup phase "
-            "match it (" +
-                want + ")");
+  if (const YamlNode* sm = w.find("smoothness"); sm && !scalar_is_null(*sm)) {
+    const double v = r_.number(at("smoothness"), *sm);
+    if (!prof.smoothness || *prof.smoothness != v) {
+      r_.fail(at("smoothness"), *sm,
+              "the warmup shares the profiling phase's smoothness in this build; give both "
+              "gamma phases the same smoothness");
+    }
   }
 }
 

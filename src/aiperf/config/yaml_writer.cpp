@@ -246,8 +246,8 @@ class Writer {
     }
   }
 
-  /// The load of the profiling phase as it resolved (the warmup runs at the same load).
-  void load(YamlNode& p, bool warmup) {
+  /// The load of the profiling phase as it resolved.
+  void load(YamlNode& p) {
     switch (cfg_.timing_mode) {
       case TimingMode::kRequestRate:
         p.set("type", scalar(to_string(cfg_.arrival_pattern)));
@@ -259,11 +259,6 @@ class Writer {
         return;
       case TimingMode::kUserCentric:
       case TimingMode::kFixedSchedule:
-        if (warmup) {  // warmup runs a concurrency loop (spec §3.1)
-          p.set("type", scalar("concurrency"));
-          p.set("concurrency", num(double(cfg_.concurrency.value_or(1))));
-          return;
-        }
         if (cfg_.timing_mode == TimingMode::kUserCentric) {
           p.set("type", scalar("user_centric"));
           p.set("rate", num(*cfg_.user_centric_rate));
@@ -289,22 +284,46 @@ class Writer {
     }
   }
 
+  /// The warmup as make_phases runs it (schedule.h): its own load, else the profiling one.
+  YamlNode warmup() {
+    YamlNode w = YamlNode::map();
+    w.set("name", scalar("warmup"));
+    auto rate = cfg_.warmup_request_rate ? cfg_.warmup_request_rate : cfg_.request_rate;
+    if (rate && *rate <= 0) rate.reset();  // a closed loop (--warmup-request-rate 0)
+    const auto conc = cfg_.warmup_concurrency ? cfg_.warmup_concurrency : cfg_.concurrency;
+    if (rate) {
+      ArrivalPattern a = cfg_.warmup_arrival_pattern.value_or(cfg_.arrival_pattern);
+      if (a == ArrivalPattern::kConcurrencyBurst) a = ArrivalPattern::kPoisson;
+      w.set("type", scalar(to_string(a)));
+      w.set("rate", num(*rate));
+      if (conc) w.set("concurrency", num(double(*conc)));
+      if (a == ArrivalPattern::kGamma && cfg_.timing_mode == TimingMode::kRequestRate &&
+          cfg_.arrival_pattern == ArrivalPattern::kGamma && get("--arrival-smoothness")) {
+        w.set("smoothness", num(cfg_.arrival_smoothness));
+      }
+    } else {
+      w.set("type", scalar("concurrency"));
+      w.set("concurrency", num(double(conc.value_or(1))));
+    }
+    if (cfg_.warmup_request_count) {
+      w.set("requests", num(double(*cfg_.warmup_request_count)));
+    } else if (cfg_.warmup_num_sessions) {
+      w.set("sessions", num(double(*cfg_.warmup_num_sessions)));
+    } else {
+      w.set("duration", num(*cfg_.warmup_duration_s));
+      if (cfg_.warmup_grace_period_s) w.set("grace_period", num(*cfg_.warmup_grace_period_s));
+    }
+    return w;
+  }
+
   void phases() {
     YamlNode list = YamlNode::seq();
-    if (cfg_.warmup_request_count || cfg_.warmup_duration_s) {
-      YamlNode w = YamlNode::map();
-      w.set("name", scalar("warmup"));
-      load(w, true);
-      if (cfg_.warmup_request_count) {
-        w.set("requests", num(double(*cfg_.warmup_request_count)));
-      } else {
-        w.set("duration", num(*cfg_.warmup_duration_s));
-      }
-      list.items.push_back(std::move(w));
+    if (cfg_.warmup_request_count || cfg_.warmup_num_sessions || cfg_.warmup_duration_s) {
+      list.items.push_back(warmup());
     }
     YamlNode p = YamlNode::map();
     p.set("name", scalar("profiling"));
-    load(p, false);
+    load(p);
     if (cfg_.request_count) p.set("requests", num(double(*cfg_.request_count)));
     if (cfg_.benchmark_duration_s) p.set("duration", num(*cfg_.benchmark_duration_s));
     if (cfg_.num_sessions) p.set("sessions", num(double(*cfg_.num_sessions)));

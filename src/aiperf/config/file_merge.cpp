@@ -137,11 +137,15 @@ void check_merged(const FileOptions& fo, const std::vector<std::vector<std::stri
 
 std::string locate(const FileOptions& fo, const std::string& message) {
   size_t best = std::string::npos;
+  size_t best_len = 0;
   int line = 0;
   for (const FileOption& o : fo.options) {
     const size_t pos = message.find(o.path);
-    if (pos != std::string::npos && (best == std::string::npos || pos < best)) {
+    if (pos == std::string::npos) continue;
+    // The earliest mention; of paths found at the same place, the longest (most precise).
+    if (best == std::string::npos || pos < best || (pos == best && o.path.size() > best_len)) {
       best = pos;
+      best_len = o.path.size();
       line = o.line;
     }
   }

@@ -252,7 +252,11 @@ void BodyMapper::map_envelope(const YamlNode& env) {
   if (auto* n = section("models")) models(path("models"), *n);
   if (auto* n = section("endpoint")) endpoint(path("endpoint"), *n);
   if (auto* n = section("tokenizer")) tokenizer(path("tokenizer"), *n);
-  if (auto* n = section("datasets")) datasets(path("datasets"), *n);
+  if (auto* n = section("datasets")) {
+    datasets(path("datasets"), *n);
+  } else {  // no dataset: the default synthetic one, with SyntheticDataset's 100 entries
+    emit("--num-dataset-entries", {"100"}, "benchmark", body, true);
+  }
   if (const YamlNode* n = section("phases")) {
     phases(path("phases"), *n);
   } else {

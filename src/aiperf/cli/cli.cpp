@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aiperf/cli/analyze_trace.h"
+#include "aiperf/cli/command_table.h"
 #include "aiperf/cli/config_cmd.h"
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
@@ -31,7 +32,9 @@ void print_usage(FILE* f) {
                "  validate      Check a trace file (validate mooncake-trace --input <path>).\n\n"
                "Options:\n"
                "  --help, -h     Show this message.\n"
-               "  --version      Show the version.\n\n"
+               "  --version      Show the version.\n"
+               "  --install-completion [--shell bash|zsh|fish] [-o PATH]\n"
+               "                 Install shell completion for aiperf.\n\n"
                "Run 'aiperf COMMAND --help' for the options of a command.\n",
                kVersion);
 }
@@ -56,6 +59,14 @@ int main(int argc, char** argv) {
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     print_usage(stdout);
     return 0;
+  }
+  if (cmd == "--install-completion") {
+    try {
+      return install_completion(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return kExitUsage;
+    }
   }
   if (cmd == "profile") {
     return run_profile(std::vector<std::string>(argv + 2, argv + argc));

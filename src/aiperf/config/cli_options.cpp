@@ -669,6 +669,37 @@ std::vector<std::string> profile_flag_names() {
   return out;
 }
 
+std::vector<OptionDoc> profile_option_docs() {
+  std::vector<OptionDoc> out;
+  for (auto group : detail::kHelpGroups) {
+    for (const auto& s : table()) {
+      if (group != s.group) continue;
+      OptionDoc d;
+      d.names = s.names;
+      d.takes_value = s.kind == ValueKind::kValue;
+      d.metavar = s.metavar;
+      d.default_text = s.default_text;
+      d.group = s.group;
+      d.help = s.help;
+      const std::string m = s.metavar;
+      if (d.takes_value && m.find('|') != std::string::npos && m.find('<') == std::string::npos) {
+        size_t start = 0;
+        while (true) {
+          const size_t bar = m.find('|', start);
+          d.choices.push_back(m.substr(start, bar == std::string::npos ? bar : bar - start));
+          if (bar == std::string::npos) break;
+          start = bar + 1;
+        }
+      }
+      for (const char* hint : {"<path", "<file", "<dir", "<yaml", "<jsonl"}) {
+        d.file_value = d.file_value || m.find(hint) != std::string::npos;
+      }
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
 std::string profile_help_text() {
   constexpr size_t kWidth = 88;
   std::string out =

@@ -53,6 +53,22 @@ std::string profile_help_text();
 /// Every flag name and alias `profile` accepts, in table order (for completion and tests).
 std::vector<std::string> profile_flag_names();
 
+/// One `profile` option as the documentation generators (shell completion, man page) see it,
+/// straight from the option table.
+struct OptionDoc {
+  std::vector<std::string> names;  // primary long name first, then aliases
+  bool takes_value = false;
+  std::string metavar;  // "<int>", "chat|completions"
+  std::string default_text;
+  std::string group;  // help group
+  std::string help;
+  std::vector<std::string> choices;  // from a metavar like "a|b|c" (no <...> part)
+  bool file_value = false;           // the value is a path (completed as a file name)
+};
+
+/// Every `profile` option in help order (grouped as in --help).
+std::vector<OptionDoc> profile_option_docs();
+
 /// The descriptive artifact sub-directory name of spec §6.1 for a resolved config, e.g.
 /// "Qwen_Qwen3-0.6B-openai-chat-concurrency10" (no "artifacts/" prefix).
 std::string artifact_subdir_name(const Config& cfg);

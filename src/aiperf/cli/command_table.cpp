@@ -114,10 +114,10 @@ CommandDoc build() {
        opt({"--input-file"}, true, "JSONL file with {\"text\": ...} per line.", "<path>", true),
        help_opt()});
 
-  CommandDoc validate = command(
-      "validate", "Check a trace file (validate mooncake-trace --input <path>).",
-      {opt({"--input", "--input-file"}, true, "The file to check.", "<path>", true), help_opt()},
-      {}, {"mooncake-trace"});
+  CommandDoc validate =
+      command("validate", "Check a trace file (validate mooncake-trace --input <path>).",
+              {opt({"--input"}, true, "The file to check.", "<path>", true), help_opt()}, {},
+              {"mooncake-trace"});
 
   root.subcommands = {analyze, config, profile, synthesize, tokenize, validate};
   return root;

@@ -90,16 +90,30 @@ TEST_F(ConfigFileRun, EveryTemplateRunsShrunk) {
         args.insert(args.end(), {"--warmup-request-count", "2"});
       }
     }
+    if (name == "concurrency_sweep")
+      args.insert(args.end(), {"--parameter-sweep-cooldown-seconds", "0"});
+    if (name == "multi_run_confidence") {
+      args.insert(args.end(), {"--num-profile-runs", "2", "--profile-run-cooldown-seconds", "0"});
+    }
     const auto run = aiperf(args);
     const auto expand = aiperf({"config", "expand", file});
     ASSERT_EQ(expand.exit_code, 0) << expand.err;
-    if (name == "concurrency_sweep" || name == "multi_run_confidence") {
-      // Runs of runs wait for the study stage: refused in one line, before any request.
-      EXPECT_EQ(run.exit_code, 2) << run.err;
-      EXPECT_NE(run.err.find("this build cannot run"), std::string::npos) << run.err;
-      EXPECT_NE(expand.out.find(name == "concurrency_sweep" ? "(6 variations)" : "(1 variation)"),
-                std::string::npos)
-          << expand.out;
+    const std::string out = dir_ + "/run_" + name;
+    if (name == "concurrency_sweep") {
+      ASSERT_EQ(run.exit_code, 0) << run.err;
+      EXPECT_NE(expand.out.find("(6 variations)"), std::string::npos) << expand.out;
+      for (const char* point : {"concurrency_1", "concurrency_4", "concurrency_32"}) {
+        EXPECT_EQ(records(out + "/" + point), 6u) << point;
+        EXPECT_TRUE(fs::exists(out + "/" + point + "/run_config.yaml")) << point;
+      }
+      EXPECT_TRUE(fs::exists(out + "/sweep_aggregate/profile_export_aiperf_sweep.json"));
+      continue;
+    }
+    if (name == "multi_run_confidence") {
+      ASSERT_EQ(run.exit_code, 0) << run.err;
+      EXPECT_EQ(records(out + "/profile_runs/run_0001"), 6u);
+      EXPECT_EQ(records(out + "/profile_runs/run_0002"), 6u);
+      EXPECT_TRUE(fs::exists(out + "/aggregate/profile_export_aiperf_aggregate.json"));
       continue;
     }
     ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -164,6 +178,81 @@ benchmark:
                          "--artifact-dir", dir_ + "/c"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(records(dir_ + "/c"), 5u);
+}
+
+/// The files a study wrote, relative to its directory (logs aside).
+std::vector<std::string> tree(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    const std::string rel = fs::relative(e.path(), dir).string();
+    if (e.is_regular_file() && rel.find("logs/") == std::string::npos) out.push_back(rel);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(ConfigFileRun, FileSweepsAndRepeatedRunsMatchTheCommandLine) {
+  const std::string body = R"(benchmark:
+  model: mock-model
+  endpoint: {url: )" + mock_.url() +
+                           R"(}
+  tokenizer: {name: builtin}
+  dataset: {entries: 4, prompts: {isl: 32, osl: 6}}
+  phases: {type: concurrency, concurrency: 1, requests: 5}
+)";
+  const std::string sweep =
+      write(dir_ + "/sweep.yaml",
+            "random_seed: 3\nsweep:\n  parameters:\n    concurrency: [1, 2]\n" + body);
+  auto f = aiperf({"profile", "-f", sweep, "--ui", "none", "--artifact-dir", dir_ + "/fs"});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  auto c = aiperf({"profile",    "-m",
+                   "mock-model", "-u",
+                   mock_.url(),  "--tokenizer",
+                   "builtin",    "--num-dataset-entries",
+                   "4",          "--isl",
+                   "32",         "--osl",
+                   "6",          "--concurrency",
+                   "1,2",        "--request-count",
+                   "5",          "--random-seed",
+                   "3",          "--ui",
+                   "none",       "--artifact-dir",
+                   dir_ + "/cs"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(tree(dir_ + "/fs"), tree(dir_ + "/cs"));
+  for (const char* point : {"concurrency_1", "concurrency_2"}) {
+    EXPECT_EQ(read_file(dir_ + "/fs/" + point + "/inputs.json"),
+              read_file(dir_ + "/cs/" + point + "/inputs.json"))
+        << point;
+    EXPECT_EQ(records(dir_ + "/fs/" + point), 5u);
+  }
+  const json fa =
+      json::parse(read_file(dir_ + "/fs/sweep_aggregate/profile_export_aiperf_sweep.json"));
+  const json ca =
+      json::parse(read_file(dir_ + "/cs/sweep_aggregate/profile_export_aiperf_sweep.json"));
+  EXPECT_EQ(fa["metadata"]["sweep_parameters"], ca["metadata"]["sweep_parameters"]);
+
+  const std::string runs = write(dir_ + "/runs.yaml", "multi_run: {num_runs: 2}\n" + body);
+  auto fr = aiperf({"profile", "-f", runs, "--ui", "none", "--artifact-dir", dir_ + "/fr"});
+  ASSERT_EQ(fr.exit_code, 0) << fr.err;
+  auto cr = aiperf({"profile",    "-m",
+                    "mock-model", "-u",
+                    mock_.url(),  "--tokenizer",
+                    "builtin",    "--num-dataset-entries",
+                    "4",          "--isl",
+                    "32",         "--osl",
+                    "6",          "--concurrency",
+                    "1",          "--request-count",
+                    "5",          "--num-profile-runs",
+                    "2",          "--ui",
+                    "none",       "--artifact-dir",
+                    dir_ + "/cr"});
+  ASSERT_EQ(cr.exit_code, 0) << cr.err;
+  EXPECT_EQ(tree(dir_ + "/fr"), tree(dir_ + "/cr"));
+  for (const char* run : {"run_0001", "run_0002"}) {  // seed 42 for both (consistent seed)
+    EXPECT_EQ(read_file(dir_ + "/fr/profile_runs/" + run + "/inputs.json"),
+              read_file(dir_ + "/cr/profile_runs/" + run + "/inputs.json"))
+        << run;
+  }
 }
 
 TEST_F(ConfigFileRun, RunConfigYamlRepeatsTheRun) {

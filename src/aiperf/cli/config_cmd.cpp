@@ -312,7 +312,6 @@ int validate(const std::vector<std::string>& argv) {
         }
       }
     }
-    if (f.study.active()) warnings.push_back(config::study_refusal_text(f));
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "Error: %s\n", e.what());
     return kExitBenchmarkFailed;

@@ -2,9 +2,11 @@
 #include <cstdio>
 
 #include "aiperf/cli/cli.h"
+#include "aiperf/cli/config_study.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/run.h"
+#include "aiperf/study/study.h"
 
 namespace aiperf::cli {
 
@@ -23,6 +25,9 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
+  // Several runs (repeated runs, a sweep, a capacity search) go through the study runner.
+  if (cfg.config_file_study) return run_config_file_study(args, cfg);  // -f with sweep/multi_run
+  if (cfg.study.active()) return study::run_study_cli(cfg);
   return run::run_benchmark_cli(cfg);
 }
 

@@ -67,8 +67,10 @@ std::string bash() {
     for (const auto& o : c.options) {
       if (!o.takes_value) continue;
       std::string pattern;
-      for (const auto& n : o.names)
-        pattern += (pattern.empty() ? "" : "|") + ("\"" + path + "|" + n + "\"");
+      for (const auto& n : o.names) {
+        if (!pattern.empty()) pattern += '|';
+        pattern.append("\"").append(path).append("|").append(n).append("\"");
+      }
       if (!o.choices.empty()) {
         s += "    " + pattern + ") COMPREPLY=($(compgen -W \"" + join(o.choices, " ") +
              "\" -- \"$cur\")); return ;;\n";

@@ -17,6 +17,7 @@
 #include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/file_merge.h"
+#include "aiperf/config/option_rows.h"
 #include "aiperf/config/option_table.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
@@ -454,6 +455,7 @@ void resolve_stop(ParseState& st) {
 /// Defaults that depend on other flags, and the cross-option rules (spec §1.4, §3.9, §6.1).
 void resolve(ParseState& st, const ParseEnv& env) {
   Config& c = st.cfg;
+  detail::resolve_study(st);
   if (c.models.empty()) {
     throw ConfigError(
         "--model: at least one model name is required (e.g. --model Qwen/Qwen3-0.6B)");
@@ -564,8 +566,15 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+/// (primary flag, value) pairs that replace what the arguments give for those options (one
+/// point of a study, study/study.h); an option not among the arguments is added.
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+/// `file`/`variation`: one run of a config file (else -f among `args` is read); `overrides`:
+/// one point of a study, applied over the file and the arguments.
 Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
-                     const LoadedConfigFile* file, const Variation* variation) {
+                     const LoadedConfigFile* file, const Variation* variation,
+                     const Overrides& overrides = {}) {
   // Values end up in JSON request bodies and exports, which must be UTF-8.
   for (size_t i = 0; i < args.size(); ++i) {
     if (!valid_utf8(args[i])) {
@@ -595,14 +604,21 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
     from_file = file_options(*file, *variation);
   } else if (!config_values.empty()) {
     LoadedConfigFile loaded = load_config_file(config_values.back());
-    if (loaded.study.active()) throw ConfigError(detail::study_refusal(loaded));
     from_file = file_options(loaded, expand_variations(loaded).front());
+    st.cfg.config_file_study = loaded.study.active();
   }
   if (from_file) {
     detail::merge_file_options(*from_file, values, st);
     detail::check_merged(*from_file, values);
   }
 
+  st.study_point = !overrides.empty();
+  for (const auto& [primary, value] : overrides) {
+    int idx = find_option(primary);
+    if (idx < 0) throw ConfigError("internal: no option " + primary + " to set a study point");
+    values[size_t(idx)] = {value};
+    if (!st.given(primary)) st.typed.emplace_back(primary, primary);
+  }
   for (size_t i = 0; i < t.size(); ++i) {
     if (values[i].empty()) continue;
     const std::string flag = typed_name(st, t[i].names.front());
@@ -611,6 +627,11 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
                         values[i][1] + "'); pass it once");
     }
     try {
+      // A comma list of several values on a sweep flag is a parameter sweep (spec §1.2): the
+      // first value stands in for the base config.
+      if (auto first = detail::take_sweep_list(st, t[i], flag, values[i].back())) {
+        values[i].back() = *first;
+      }
       t[i].apply(st, flag, values[i]);
     } catch (const ConfigError& e) {
       if (!from_file || flag.rfind("-", 0) == 0) throw;
@@ -652,6 +673,26 @@ Config parse_profile_variation(const std::vector<std::string>& args, const Parse
                                const LoadedConfigFile& file, const Variation& variation) {
   try {
     return parse_checked(args, env, &file, &variation);
+  } catch (const ConfigError& e) {
+    throw ConfigError(one_line(e.what()));
+  }
+}
+
+Config parse_profile_point(const Config& base,
+                           const std::vector<std::pair<std::string, std::string>>& values) {
+  Overrides overrides;
+  for (const auto& [path, value] : values) {
+    const auto& lists = detail::magic_lists();
+    auto it = std::find_if(lists.begin(), lists.end(),
+                           [&](const detail::MagicList& m) { return path == m.path; });
+    if (it == lists.end()) throw ConfigError("no flag sets the sweep parameter " + path);
+    overrides.emplace_back(it->flag, value);
+  }
+  overrides.emplace_back("--ui-type", to_string(base.ui));  // as resolved for the study
+  std::vector<std::string> args;
+  if (base.argv.size() > 2) args.assign(base.argv.begin() + 2, base.argv.end());
+  try {
+    return parse_checked(args, ParseEnv{}, nullptr, nullptr, overrides);
   } catch (const ConfigError& e) {
     throw ConfigError(one_line(e.what()));
   }

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "aiperf/config/study_config.h"
+
 namespace aiperf::config {
 
 enum class EndpointType { kChat, kCompletions };
@@ -179,6 +181,10 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Study and time slices (issue 11: study/study.h, docs/study.md)
+  StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
+  std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)
+
   // ---- Warmup load (issue 16: AIPerf's Warmup group, options_warmup.cpp). Unset: inherited.
   std::optional<int64_t> warmup_num_sessions;            // --num-warmup-sessions
   std::optional<int64_t> warmup_concurrency;             // --warmup-concurrency
@@ -191,6 +197,9 @@ struct Config {
   /// Every option the run was given, file and flags merged (flags win), keyed by primary name
   /// with the values as given, in option-table order. effective_config_yaml() writes them.
   std::vector<std::pair<std::string, std::vector<std::string>>> given_options;
+  /// The -f file asks for several runs (`sweep`, `multi_run`): `aiperf profile` hands it to the
+  /// study runner with one Config per variation (cli/config_study.cpp).
+  bool config_file_study = false;
 
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)

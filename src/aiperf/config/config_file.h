@@ -27,8 +27,10 @@ namespace aiperf::config {
 
 /// The envelope's study keys (`sweep`, `multi_run`, `no_sweep_table`), parsed and validated
 /// into plain values for the study stage (runs of runs: sweeps, repeated runs). Names and
-/// defaults are AIPerf's (MultiRunConfig, GridSweep/ZipSweep/ScenarioSweep). Until the study
-/// stage runs them, `aiperf profile` refuses a file whose study is active() (one line, exit 2).
+/// defaults are AIPerf's (MultiRunConfig, GridSweep/ZipSweep/ScenarioSweep). The multi_run and
+/// sweep settings also map onto the Multi-Run option rows (so Config::study holds them);
+/// expand_variations turns the sweep into runs, which `aiperf profile` hands to the study
+/// runner (cli/config_study.cpp).
 struct StudySpec {
   struct Convergence {
     std::string metric;               // metric tag, e.g. "time_to_first_token"
@@ -123,10 +125,6 @@ struct FileOptions {
 /// The variation's envelope with every `{{ ... }}` rendered (endpoint templates and user files
 /// excepted). Throws ConfigError naming the key path and line.
 YamlNode render_variation(const LoadedConfigFile& file, const Variation& variation);
-
-/// The one-line message with which `aiperf profile` refuses a file whose study is active
-/// (sweep / multi_run) until the study stage runs it; names the key and its line.
-std::string study_refusal_text(const LoadedConfigFile& file);
 
 /// Renders jinja in `variation` and maps its body onto option occurrences. Throws
 /// ConfigError naming the key path and line.

@@ -153,34 +153,4 @@ std::string locate(const FileOptions& fo, const std::string& message) {
   return line > 0 ? " at " + fo.file + ":" + std::to_string(line) : " (in " + fo.file + ")";
 }
 
-std::string study_refusal(const LoadedConfigFile& file) {
-  const YamlNode* node = nullptr;
-  std::string key, what;
-  if (file.study.sweep && file.study.sweep->from_magic_lists) {
-    const YamlNode* body = file.envelope.find("benchmark");
-    node = body ? body->find("phases") : nullptr;
-    key = "benchmark.phases";
-    what = "sweeps (a list of values in a phase)";
-  } else if (file.study.sweep) {
-    node = file.envelope.find("sweep");
-    key = "sweep";
-    what = "parameter sweeps";
-  } else {
-    node = file.envelope.find("multi_run");
-    key = "multi_run";
-    what = "repeated runs";
-  }
-  const int line = node ? node->line : 0;
-  return key + ": this build cannot run " + what +
-         " yet (the study stage is missing); run one point at a time (aiperf config expand " +
-         file.path + " lists them)" +
-         (line > 0 ? " at " + file.path + ":" + std::to_string(line) : std::string());
-}
-
 }  // namespace aiperf::config::detail
-
-namespace aiperf::config {
-std::string study_refusal_text(const LoadedConfigFile& file) {
-  return detail::study_refusal(file);
-}
-}  // namespace aiperf::config

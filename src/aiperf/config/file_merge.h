@@ -27,8 +27,4 @@ void check_merged(const FileOptions& fo, const std::vector<std::vector<std::stri
 /// message); " (in <file>)" when it names none.
 std::string locate(const FileOptions& fo, const std::string& message);
 
-/// The one-line refusal of a file whose `sweep` / `multi_run` asks for several runs, naming the
-/// key and its line (the study stage runs them; `aiperf config expand` lists them).
-std::string study_refusal(const LoadedConfigFile& file);
-
 }  // namespace aiperf::config::detail

@@ -85,9 +85,25 @@ const std::vector<SimpleKey> kSimpleKeys = {
     {"phase", "end_offset", "--fixed-schedule-end-offset", K::kInt},
     {"artifacts", "dir", "--output-artifact-dir", K::kText},
     {"artifacts", "prefix", "--profile-export-prefix", K::kText},
+    {"artifacts", "slice_duration", "--slice-duration", K::kDuration},
     {"runtime", "ui", "--ui-type", K::kText},
     {"runtime", "workers", "--workers-max", K::kInt},
     {"logging", "level", "--log-level", K::kText},
+    // The study (one run's effective config leaves these out: it describes that run).
+    {"multi_run", "num_runs", "--num-profile-runs", K::kInt},
+    {"multi_run", "cooldown_seconds", "--profile-run-cooldown-seconds", K::kNumber},
+    {"multi_run", "confidence_level", "--confidence-level", K::kNumber},
+    {"multi_run", "set_consistent_seed", "--set-consistent-seed", K::kSwitchPair},
+    {"multi_run", "vary_seed_per_trial", "--vary-seed-per-trial", K::kSwitchPair},
+    {"multi_run", "disable_warmup_after_first", "--profile-run-disable-warmup-after-first",
+     K::kSwitchPair},
+    {"multi_run.convergence", "metric", "--convergence-metric", K::kText},
+    {"multi_run.convergence", "stat", "--convergence-stat", K::kText},
+    {"multi_run.convergence", "mode", "--convergence-mode", K::kText},
+    {"multi_run.convergence", "threshold", "--convergence-threshold", K::kNumber},
+    {"sweep", "cooldown_seconds", "--parameter-sweep-cooldown-seconds", K::kNumber},
+    {"sweep", "iteration_order", "--parameter-sweep-mode", K::kText},
+    {"sweep", "same_seed", "--parameter-sweep-same-seed", K::kSwitchPair},
 };
 
 const std::vector<std::string_view> kShapedFlags = {
@@ -127,9 +143,26 @@ const std::vector<std::string_view> kShapedFlags = {
     "--warmup-grace-period",
     "--verbose",
     "--extra-verbose",
+    "--no-set-consistent-seed",  // kSwitchPair's negative forms
+    "--no-vary-seed-per-trial",
+    "--no-profile-run-disable-warmup-after-first",
+    "--no-parameter-sweep-same-seed",
+    "--sweep-type",  // sweep.type grid|zip (scenarios are expanded here)
 };
 
-const std::vector<std::string_view> kCliOnly = {"--help", "--config"};
+// --help and --config itself; the capacity search and the concurrency range are this build's
+// command-line extensions (a file's `sweep` lists its values).
+const std::vector<std::string_view> kCliOnly = {"--help",
+                                                "--config",
+                                                "--concurrency-start",
+                                                "--concurrency-end",
+                                                "--concurrency-step",
+                                                "--search",
+                                                "--search-target",
+                                                "--search-resolution",
+                                                "--search-start",
+                                                "--search-max",
+                                                "--search-max-probes"};
 
 }  // namespace
 
@@ -189,6 +222,10 @@ std::vector<std::string> BodyMapper::simple(const std::string& section, const st
         break;
       case K::kDurationOrInf:
         emit(k.flag, {r_.duration_text(p, *v, true)}, p, *v);
+        break;
+      case K::kSwitchPair:
+        emit(r_.boolean(p, *v) ? std::string(k.flag) : "--no-" + std::string(k.flag).substr(2), {},
+             p, *v);
         break;
     }
   }
@@ -456,7 +493,6 @@ void BodyMapper::artifacts(const std::string& path, const YamlNode& n) {
     const char* what;
   };
   for (const Off& o : {Off{"trace", "false", "the HTTP trace export"},
-                       Off{"slice_duration", "null", "time-slice exports"},
                        Off{"show_trace_timing", "false", "HTTP trace timing"},
                        Off{"user_files", "[]", "templated user files"},
                        Off{"auto_plot", "false", "automatic plots"},
@@ -497,6 +533,32 @@ void BodyMapper::slos(const std::string& path, const YamlNode& n) {
              r_.number_text(YamlReader::child(path, tag), value);
   }
   if (!pairs.empty()) emit("--goodput", {pairs}, path, n);
+}
+
+void BodyMapper::study(const YamlNode& envelope, const StudySpec& spec) {
+  if (const YamlNode* mr = envelope.find("multi_run"); mr && mr->is_map()) {
+    const std::string mp = envelope.key_as_written("multi_run");
+    simple("multi_run", mp, *mr);
+    if (const YamlNode* c = mr->find("convergence"); c && c->is_map()) {
+      const std::string cp = YamlReader::child(mp, mr->key_as_written("convergence"));
+      simple("multi_run.convergence", cp, *c);
+      if (const YamlNode* v = c->find("min_runs")) {
+        r_.only_default(YamlReader::child(cp, "min_runs"), *v, "2",
+                        "a minimum run count other than 2 before convergence is checked");
+      }
+    }
+  }
+  if (const YamlNode* sw = envelope.find("sweep"); sw && sw->is_map() && spec.sweep) {
+    const std::string sp = envelope.key_as_written("sweep");
+    simple("sweep", sp, *sw);
+    if (spec.sweep->type == "zip") {
+      emit("--sweep-type", {"zip"}, YamlReader::child(sp, "type"), *sw->find("type"));
+    }
+  }
+  if (const YamlNode* v = envelope.find("no_sweep_table")) {
+    r_.only_default(envelope.key_as_written("no_sweep_table"), *v, "false",
+                    "turning the sweep table off");
+  }
 }
 
 }  // namespace aiperf::config::detail
@@ -632,6 +694,7 @@ FileOptions file_options(const LoadedConfigFile& file, const Variation& variatio
   const YamlNode env = render_variation(file, variation);
   detail::BodyMapper m(r, out);
   m.map_envelope(env);
+  m.study(file.envelope, file.study);
   return out;
 }
 

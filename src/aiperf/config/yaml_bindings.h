@@ -32,6 +32,7 @@ enum class KeyKind {
   kList,      // a value or a list -> one value per item
   kDuration,  // seconds or "30s"/"5m"/"2h"
   kDurationOrInf,
+  kSwitchPair,  // true -> the flag; false -> its --no- form (both are rows)
 };
 
 /// A one-to-one key: `section` is the path of its mapping under `benchmark` with "dataset" for
@@ -74,6 +75,9 @@ class BodyMapper {
   void runtime(const std::string& path, const YamlNode& n);
   void logging(const std::string& path, const YamlNode& n);
   void slos(const std::string& path, const YamlNode& n);
+  /// The envelope's `multi_run` and the settings of `sweep` (its values are expanded into
+  /// variations by expand_variations, not mapped here).
+  void study(const YamlNode& envelope, const StudySpec& spec);
 
   /// Emits one occurrence (values appended when the flag was emitted before).
   void emit(const std::string& flag, std::vector<std::string> values, const std::string& path,

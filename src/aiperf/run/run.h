@@ -111,6 +111,12 @@ struct RunOptions {
   bool print_console = true;
   /// Install the SIGINT/SIGTERM/SIGHUP handlers (a study installs them once for all its runs).
   bool install_signal_handlers = true;
+  /// Ctrl-C presses (signals.h interrupt_count()) the caller has already handled; a later one
+  /// stops this run, even one that came while it was being prepared. -1: those counted when the
+  /// run starts.
+  int interrupts_seen = -1;
+  /// More run_info fields for profile_export_aiperf.json (key, JSON text), from a study.
+  std::vector<std::pair<std::string, std::string>> run_info;
   /// Show the progress UI chosen by --ui (a study may show its own instead).
   bool show_progress = true;
 };

@@ -228,9 +228,9 @@ TEST(ConfigFile, ErrorsNameTheKeyPathAndTheLine) {
        "benchmark.datasets[0].prompts.isl.median: lognormal, multimodal and empirical "
        "distributions are not supported",
        5},
-      {"benchmark:\n  model: m\n  artifacts:\n    sliceDuration: 30\n  phases: {type: "
+      {"benchmark:\n  model: m\n  artifacts:\n    showTraceTiming: true\n  phases: {type: "
        "concurrency, requests: 1}\n",
-       "benchmark.artifacts.sliceDuration: time-slice exports is not supported by this build", 4},
+       "benchmark.artifacts.showTraceTiming: HTTP trace timing is not supported by this build", 4},
       {"sweeps: {}\nbenchmark:\n  model: m\n", "sweeps: unknown key; did you mean 'sweep'?", 1},
       {"benchmark:\n  model: m\n  endpoint:\n    api_key: ${AIPERF_SURELY_UNSET_VAR}\n",
        "benchmark.endpoint.api_key: environment variable AIPERF_SURELY_UNSET_VAR is not set", 4},
@@ -276,16 +276,36 @@ TEST(ConfigFile, ErrorsNameTheKeyPathAndTheLine) {
   EXPECT_NE(error_of({"-f", dup}).find(dup + ":3: key 'model' appears twice"), std::string::npos);
 }
 
-TEST(ConfigFile, StudiesAreRefusedUntilTheStudyStageRunsThem) {
-  const std::string f = write_file("study.yaml", std::string("multi_run: {num_runs: 3}\n") + kBase);
-  const std::string err = error_of({"-f", f});
-  EXPECT_NE(err.find("multi_run: this build cannot run repeated runs yet"), std::string::npos)
-      << err;
-  EXPECT_NE(err.find(" at " + f + ":1"), std::string::npos) << err;
+TEST(ConfigFile, StudiesMapOntoTheMultiRunRows) {
+  const std::string f = write_file(
+      "study.yaml", std::string("multi_run:\n  num_runs: 3\n  cooldown_seconds: 2\n  "
+                                "confidence_level: 0.9\n  set_consistent_seed: false\n  "
+                                "convergence: {metric: time_to_first_token, mode: cv}\n") +
+                        kBase);
+  const Config c = parse({"-f", f});
+  EXPECT_TRUE(c.config_file_study);
+  EXPECT_EQ(c.study.num_profile_runs, 3);
+  EXPECT_EQ(c.study.profile_run_cooldown_s, 2.0);
+  EXPECT_EQ(c.study.confidence_level, 0.9);
+  EXPECT_FALSE(c.study.set_consistent_seed);
+  EXPECT_EQ(c.study.convergence_metric, "time_to_first_token");
+  EXPECT_EQ(c.study.convergence_mode, ConvergenceMode::kCv);
+  // Flags beside -f win here too.
+  EXPECT_EQ(parse({"-f", f, "--num-profile-runs", "2"}).study.num_profile_runs, 2);
   const std::string g = write_file("magic.yaml",
-                                   "benchmark:\n  model: m\n  phases: {type: concurrency, "
-                                   "concurrency: [1, 2], requests: 3}\n");
-  EXPECT_NE(error_of({"-f", g}).find("benchmark.phases: this build cannot run sweeps"),
+                                   "sweep: {cooldown_seconds: 1, same_seed: true, parameters: "
+                                   "{concurrency: [1, 2]}}\nbenchmark:\n  model: m\n  phases: "
+                                   "{type: concurrency, requests: 3}\n");
+  const Config s = parse({"-f", g});
+  EXPECT_TRUE(s.config_file_study);
+  EXPECT_EQ(s.concurrency, 1);  // the first point stands in for the base
+  EXPECT_EQ(s.study.parameter_sweep_cooldown_s, 1.0);
+  EXPECT_TRUE(s.study.parameter_sweep_same_seed);
+  const std::string bad = write_file("bad_study.yaml",
+                                     "multi_run: {num_runs: 3, convergence: "
+                                     "{metric: ttft, min_runs: 3}}\n" +
+                                         std::string(kBase));
+  EXPECT_NE(error_of({"-f", bad}).find("multi_run.convergence.min_runs: a minimum run count"),
             std::string::npos);
 }
 
@@ -470,17 +490,17 @@ TEST(AIPerfExamples, ParsedOrRefusedByName) {
       {"public_dataset.yaml", ""},
       {"audio_multimodal.yaml", ""},
       {"multimodal_vision.yaml", ""},
-      {"sweep_distributions.yaml", "sweep: this build cannot run parameter sweeps"},
+      {"sweep_distributions.yaml", ""},
       {"embeddings.yaml", "benchmark.endpoint.type: invalid choice 'embeddings'"},
       {"env_var_production.yaml", "benchmark.datasets[0].prompts.isl.peaks"},
-      {"fixed_schedule.yaml", "benchmark.artifacts.sliceDuration"},
-      {"goodput_slo.yaml", "benchmark.artifacts.sliceDuration"},
-      {"gpu_telemetry.yaml", "benchmark.artifacts.sliceDuration"},
+      {"fixed_schedule.yaml", ""},
+      {"goodput_slo.yaml", ""},
+      {"gpu_telemetry.yaml", "benchmark.gpuTelemetry.enabled"},
       {"http_trace_metrics.yaml", "benchmark.artifacts.trace"},
       {"inline_dataset.yaml", "benchmark.datasets[0].records"},
       {"jinja2_variables.yaml", "benchmark.phases[1].rateRamp"},
       {"kv_cache_test.yaml", "benchmark.phases[0].type: a warmup phase is"},
-      {"latency_test.yaml", "benchmark.artifacts.sliceDuration"},
+      {"latency_test.yaml", ""},
       {"long_context.yaml", "benchmark.phases[0].prefillConcurrency"},
       {"multi_turn_conversation.yaml", "benchmark.endpoint.connectionReuse"},
       {"multi_url_load_balancing.yaml", "benchmark.phases[1].concurrencyRamp"},
@@ -489,8 +509,8 @@ TEST(AIPerfExamples, ParsedOrRefusedByName) {
       {"scenario_workload_profiles.yaml", "benchmark.datasets[0].prompts.isl.median"},
       {"speed_bench_sweep.yaml", "benchmark.serverMetrics.enabled"},
       {"sweep_with_plot.yaml", "plot: an inline plot configuration"},
-      {"time_based_soak.yaml", "benchmark.artifacts.sliceDuration"},
-      {"trace_replay.yaml", "benchmark.artifacts.sliceDuration"},
+      {"time_based_soak.yaml", "benchmark.gpuTelemetry.enabled"},
+      {"trace_replay.yaml", "benchmark.serverMetrics.enabled"},
       {"user_files.yaml", "benchmark.artifacts.user_files"},
       {"warmup_profiling.yaml", "benchmark.phases[1].rateRamp"},
   };
@@ -507,7 +527,6 @@ TEST(AIPerfExamples, ParsedOrRefusedByName) {
         ParseEnv env;
         parse_profile_variation({}, env, file, v);
       }
-      if (file.study.active()) err = study_refusal_text(file);
     } catch (const ConfigError& e) {
       err = e.what();
     }

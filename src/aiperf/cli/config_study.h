@@ -1,0 +1,17 @@
+// `aiperf profile -f FILE` when FILE asks for several runs (`sweep`, `multi_run`): one Config per
+// variation of the file (config::expand_variations, each parsed with the command line on top),
+// run by the study stage (study/study.h) with the file's multi_run / sweep settings.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "aiperf/config/config.h"
+
+namespace aiperf::cli {
+
+/// `base` is parse_profile_args(args) of the same command line (its `study` holds the file's
+/// multi_run and sweep settings). Returns the exit code; errors are printed as
+/// "aiperf: error: ...".
+int run_config_file_study(const std::vector<std::string>& args, const config::Config& base);
+
+}  // namespace aiperf::cli

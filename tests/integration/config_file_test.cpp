@@ -349,6 +349,16 @@ TEST(Completion, InstallsForEachShellAndCoversEachCommandsOptions) {
     ++checked;
   }
   EXPECT_GT(checked, 50);
+  // Every command `aiperf --help` lists is completed (src/aiperf/cli/command_table.cpp).
+  const auto help = run_command({AIPERF_BIN, "--help"});
+  std::regex command_line(R"(\n  ([a-z][a-z-]+)\s)");
+  int commands = 0;
+  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), command_line);
+       it != std::sregex_iterator(); ++it, ++commands) {
+    EXPECT_NE(fish.out.find(" -a " + (*it)[1].str() + " "), std::string::npos)
+        << (*it)[1] << " is not in the completion's command table";
+  }
+  EXPECT_GE(commands, 5);
   for (const std::string sub : {"init", "expand", "validate"}) {
     const auto h = run_command({AIPERF_BIN, "config", sub, "--help"});
     EXPECT_EQ(h.exit_code, 0) << sub;

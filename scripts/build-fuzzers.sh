@@ -37,6 +37,7 @@ declare -A SOURCES=(
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
+  [config_file_fuzz]="$(cd "$ROOT" && ls src/aiperf/config/*.cpp | grep -v templates.cpp | tr '\n' ' ') src/aiperf/common/env.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -48,6 +49,7 @@ declare -A LIBS=(
   [burst_gpt_trace_fuzz]="-lsimdjson"
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
+  [config_file_fuzz]="-lyaml-cpp"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -70,6 +72,12 @@ seed_jsonl_lines() {
   shift 2
   for f in "$@"; do
     while IFS= read -r line; do printf '%s%s' "$prefix" "$line" >"$dir/l_$((i++))"; done <"$f"
+  done
+}
+seed_config_file_fuzz() {
+  local dir=$1 f i=0
+  for f in "$ROOT"/src/aiperf/config/templates/*.yaml "$ROOT"/tests/data/config/aiperf/*.yaml; do
+    cp "$f" "$dir/cfg_$((i++))"
   done
 }
 seed_mooncake_trace_fuzz() {

@@ -249,10 +249,14 @@ LoadedConfigFile load_config_file(const std::string& path) {
   }
   std::stringstream ss;
   ss << f.rdbuf();
+  return load_config_text(ss.str(), path);
+}
+
+LoadedConfigFile load_config_text(const std::string& text, const std::string& path) {
   LoadedConfigFile out;
   out.path = path;
   YamlReader r(path);
-  out.envelope = parse_yaml(ss.str(), path);
+  out.envelope = parse_yaml(text, path);
   YamlNode& env = out.envelope;
   if (!env.is_map()) {
     throw ConfigError(path +

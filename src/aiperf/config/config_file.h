@@ -94,6 +94,9 @@ struct LoadedConfigFile {
 /// for YAML syntax).
 LoadedConfigFile load_config_file(const std::string& path);
 
+/// load_config_file for text already read; `path` names it in messages.
+LoadedConfigFile load_config_text(const std::string& text, const std::string& path);
+
 /// The runs of the file: grid (Cartesian product, paths sorted as AIPerf does), zip (lockstep),
 /// scenarios (deep merge of each run), or magic lists (a list of numbers for a phase's
 /// concurrency / rate / requests / ... makes a grid); one "base" variation without a sweep.

@@ -681,12 +681,13 @@ Config parse_profile_variation(const std::vector<std::string>& args, const Parse
 Config parse_profile_point(const Config& base,
                            const std::vector<std::pair<std::string, std::string>>& values) {
   Overrides overrides;
-  for (const auto& [path, value] : values) {
+  for (const auto& pv : values) {  // (clang 14 cannot capture a structured binding)
+    const std::string& path = pv.first;
     const auto& lists = detail::magic_lists();
     auto it = std::find_if(lists.begin(), lists.end(),
                            [&](const detail::MagicList& m) { return path == m.path; });
     if (it == lists.end()) throw ConfigError("no flag sets the sweep parameter " + path);
-    overrides.emplace_back(it->flag, value);
+    overrides.emplace_back(it->flag, pv.second);
   }
   overrides.emplace_back("--ui-type", to_string(base.ui));  // as resolved for the study
   std::vector<std::string> args;

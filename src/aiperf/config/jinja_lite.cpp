@@ -279,7 +279,12 @@ J render_jinja(std::string_view text, const JinjaLookup& lookup) {
       out += text.substr(pos, open - pos);
       ++pieces;
     }
-    J v = Expr(text.substr(open + 2, close - open - 2), lookup).parse();
+    J v;
+    try {
+      v = Expr(text.substr(open + 2, close - open - 2), lookup).parse();
+    } catch (const std::out_of_range&) {
+      throw std::invalid_argument("a number out of range");
+    }
     out += jinja_str(v);
     only = v;
     ++pieces;

@@ -655,8 +655,8 @@ class JinjaContext {
           const YamlNode* nm = i.is_map() ? i.find_exact("name") : nullptr;
           if (nm && nm->text == key) next = &i;
         }
-        if (!next && !key.empty() && std::all_of(key.begin(), key.end(), ::isdigit) &&
-            std::stoul(key) < cur->items.size()) {
+        if (!next && !key.empty() && key.size() < 9 &&
+            std::all_of(key.begin(), key.end(), ::isdigit) && std::stoul(key) < cur->items.size()) {
           next = &cur->items[std::stoul(key)];
         }
         cur = next;

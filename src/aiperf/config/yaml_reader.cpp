@@ -114,6 +114,7 @@ std::string YamlReader::integer_text(const std::string& path, const YamlNode& n)
   if (!d || !std::isfinite(*d) || *d != std::floor(*d)) {
     fail(path, n, "expected a whole number, got " + describe(n));
   }
+  if (std::fabs(*d) > 9.2e18) fail(path, n, "number out of range: " + describe(n));
   return std::to_string(static_cast<long long>(*d));
 }
 
@@ -142,7 +143,12 @@ std::string YamlReader::duration_text(const std::string& path, const YamlNode& n
     fail(path, n,
          "expected a duration in seconds or with a unit ('30s', '5m', '2h'), got " + describe(n));
   }
-  double v = std::stod(m[1].str());
+  double v = 0;
+  try {
+    v = std::stod(m[1].str());
+  } catch (const std::exception&) {
+    fail(path, n, "duration out of range: " + describe(n));
+  }
   const char unit = m[2].matched ? char(std::tolower(m[2].str()[0])) : 's';
   if (unit == 'm') v *= 60;
   if (unit == 'h') v *= 3600;

@@ -203,7 +203,35 @@ YamlNode YamlNode::seq(int line) {
   return n;
 }
 
+/// Line (1-based) of the first byte that is not part of valid UTF-8, or 0.
+int invalid_utf8_line(const std::string& s) {
+  int line = 1;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = s[i];
+    if (c == '\n') ++line;
+    size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : 9;
+    if (n == 9 || (n == 1 && c < 0xc2) || i + n >= s.size() + (n ? 0 : 1)) return line;
+    uint32_t cp = n == 0 ? c : c & (0x3f >> n);
+    for (size_t k = 1; k <= n; ++k) {
+      const unsigned char cc = s[i + k];
+      if ((cc & 0xc0) != 0x80) return line;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return line;
+    }
+    i += n + 1;
+  }
+  return 0;
+}
+
 YamlNode parse_yaml(const std::string& text, const std::string& file_name) {
+  // Values end up in JSON request bodies and exports, which must be UTF-8.
+  if (int line = invalid_utf8_line(text)) {
+    throw ConfigError(file_name + ":" + std::to_string(line) +
+                      ": not valid UTF-8; save the file as UTF-8");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -250,7 +278,13 @@ nlohmann::ordered_json to_json(const YamlNode& n) {
           return s;
         }
       }
-      if (std::regex_match(s, kFloat)) return J(std::stod(s));
+      if (std::regex_match(s, kFloat)) {
+        try {
+          return J(std::stod(s));
+        } catch (const std::exception&) {
+          return s;  // out of a double's range: kept as text
+        }
+      }
       return s;
     }
     case YamlNode::Type::kSequence: {

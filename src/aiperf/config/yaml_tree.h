@@ -12,14 +12,16 @@
 
 namespace aiperf::config {
 
+struct YamlField;
+
 struct YamlNode {
   enum class Type { kNull, kScalar, kSequence, kMap };
   Type type = Type::kNull;
-  std::string text;             // scalar text (kScalar)
-  bool quoted = false;          // a quoted scalar: always a string, never null/bool/number
-  std::vector<YamlNode> items;  // kSequence
-  std::vector<std::pair<std::string, YamlNode>> fields;  // kMap, in file order
-  int line = 0;                                          // 1-based; 0 = not from a file
+  std::string text;               // scalar text (kScalar)
+  bool quoted = false;            // a quoted scalar: always a string, never null/bool/number
+  std::vector<YamlNode> items;    // kSequence
+  std::vector<YamlField> fields;  // kMap, in file order
+  int line = 0;                   // 1-based; 0 = not from a file
 
   bool is_null() const { return type == Type::kNull; }
   bool is_scalar() const { return type == Type::kScalar; }
@@ -41,6 +43,13 @@ struct YamlNode {
   static YamlNode scalar(std::string text, int line = 0, bool quoted = false);
   static YamlNode map(int line = 0);
   static YamlNode seq(int line = 0);
+};
+
+/// One key of a mapping (first: the key as written, second: its value).
+struct YamlField {
+  YamlField(std::string key, YamlNode value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  YamlNode second;
 };
 
 /// "autoOffset" -> "auto_offset"; snake_case keys are returned as they are.

@@ -8,6 +8,7 @@ PKGS=(
   libpng-dev libjpeg-dev libmp3lame-dev ffmpeg libsnappy-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
   dpkg-dev zsh fish  # cpack's dpkg-shlibdeps; completion scripts checked in their shells
+  prometheus-node-exporter prometheus  # real exporters the telemetry tests start on free ports
 )
 missing=()
 for p in "${PKGS[@]}"; do

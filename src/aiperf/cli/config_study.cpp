@@ -76,7 +76,8 @@ study::StudyPlan make_plan(const std::vector<std::string>& args, const config::C
 
 }  // namespace
 
-int run_config_file_study(const std::vector<std::string>& args, const config::Config& base) {
+int run_config_file_study(const std::vector<std::string>& args, const config::Config& base,
+                          const study::StudyOptions& opts) {
   study::StudyPlan plan;
   try {
     plan = make_plan(args, base);
@@ -84,7 +85,7 @@ int run_config_file_study(const std::vector<std::string>& args, const config::Co
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitUsage;
   }
-  return study::run_study(plan);
+  return study::run_study(plan, opts);
 }
 
 }  // namespace aiperf::cli

@@ -463,9 +463,12 @@ void resolve(ParseState& st, const ParseEnv& env) {
   c.extra_inputs_json = st.extra_inputs.dump();
   resolve_dataset_source(st);
   detail::resolve_media(st);
+  detail::resolve_telemetry(st);
+  detail::resolve_rate_series(st);
   resolve_timing(st);
   resolve_stop(st);
   detail::resolve_warmup(st);
+  detail::resolve_shaping(st);
 
   // Logging and UI.
   if (st.extra_verbose) {

@@ -170,6 +170,28 @@ struct Config {
            video_batch_size > 0;
   }
 
+  // ---- Load shaping, request cancellation, HTTP trace, network latency (issue 11, spec §3.2,
+  // §3.5, §3.10, §2.5, §7.3; rows in config/options_shaping.cpp, docs/timing.md)
+  std::optional<int64_t> prefill_concurrency;  // requests awaiting their first token, at most
+  std::optional<double> concurrency_ramp_duration_s;
+  std::optional<double> prefill_concurrency_ramp_duration_s;
+  std::optional<double> request_rate_ramp_duration_s;
+  /// --request-rate-series (our extension): a piecewise-constant rate, segment after segment;
+  /// the last rate holds after the series. Sets request_rate (its time-weighted mean) and, when
+  /// no --benchmark-duration is given, the duration (the series' total).
+  struct RateSegment {
+    double rate = 0;        // requests/s, >= 0
+    double duration_s = 0;  // > 0
+  };
+  std::vector<RateSegment> request_rate_series;
+  std::optional<double> request_cancellation_rate_pct;  // (0, 100]
+  double request_cancellation_delay_s = 0.0;            // after the body is fully written
+  bool export_http_trace = false;                       // trace_data in profile_export.jsonl
+  bool show_trace_timing = false;                       // the HTTP trace console table
+  bool network_latency_automatic = false;               // TCP-handshake RTT probes
+  std::optional<double> network_latency_mean_ms;        // a fixed RTT instead of probes
+  double network_latency_ping_interval_s = 1.0;         // between probes
+
   // ---- Goodput: (metric tag, threshold in display unit), in order given
   std::vector<std::pair<std::string, double>> goodput;
 
@@ -181,6 +203,22 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Telemetry (issue 12, spec §7.1-§7.2; flags in options_telemetry.cpp)
+  bool server_metrics_enabled = true;            // off with --no-server-metrics
+  std::vector<std::string> server_metrics_urls;  // --server-metrics, normalized (…/metrics)
+  /// --server-metrics-formats, in AIPerf's spelling: "json", "csv", "jsonl".
+  std::vector<std::string> server_metrics_formats{"json", "csv"};
+  bool gpu_telemetry_enabled = true;            // off with --no-gpu-telemetry
+  bool gpu_telemetry_console = false;           // --gpu-telemetry given: print the GPU table
+  bool gpu_telemetry_nvml = false;              // --gpu-telemetry pynvml: NVML instead of DCGM
+  std::vector<std::string> gpu_telemetry_urls;  // DCGM URLs given, normalized
+  std::vector<std::string> gpu_telemetry_metrics_files;  // custom metric CSVs
+  bool has_server_metrics_format(const std::string& f) const {
+    for (const auto& x : server_metrics_formats) {
+      if (x == f) return true;
+    }
+    return false;
+  }
   // ---- Study and time slices (issue 11: study/study.h, docs/study.md)
   StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
   std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)

@@ -200,6 +200,23 @@ nlohmann::json redacted_config_json(const Config& c) {
       }
       if (c.fixed_schedule_end_offset_ms) phase["end_offset"] = *c.fixed_schedule_end_offset_ms;
     }
+    // Load shaping (AIPerf's phase keys; the rate series is our extension).
+    if (c.prefill_concurrency) phase["prefill_concurrency"] = *c.prefill_concurrency;
+    if (c.concurrency_ramp_duration_s) {
+      phase["concurrency_ramp"] = {{"duration", *c.concurrency_ramp_duration_s}};
+    }
+    if (c.prefill_concurrency_ramp_duration_s) {
+      phase["prefill_ramp"] = {{"duration", *c.prefill_concurrency_ramp_duration_s}};
+    }
+    if (c.request_rate_ramp_duration_s) {
+      phase["rate_ramp"] = {{"duration", *c.request_rate_ramp_duration_s}};
+    }
+    if (!c.request_rate_series.empty()) {
+      json series = json::array();
+      for (const auto& s : c.request_rate_series)
+        series.push_back({{"rate", s.rate}, {"duration", s.duration_s}});
+      phase["rate_series"] = series;
+    }
   };
   json phases = json::array();
   if (c.warmup_request_count || c.warmup_duration_s) {
@@ -216,6 +233,10 @@ nlohmann::json redacted_config_json(const Config& c) {
   if (c.benchmark_duration_s) {
     profiling["duration"] = *c.benchmark_duration_s;
     profiling["grace_period"] = seconds(c.benchmark_grace_period_s);
+  }
+  if (c.request_cancellation_rate_pct) {
+    profiling["cancellation"] = {{"rate", *c.request_cancellation_rate_pct},
+                                 {"delay", c.request_cancellation_delay_s}};
   }
   phases.push_back(profiling);
 
@@ -235,6 +256,21 @@ nlohmann::json redacted_config_json(const Config& c) {
   };
   if (c.profile_export_prefix) out["artifacts"]["prefix"] = *c.profile_export_prefix;
   if (c.workers_max > 0) out["runtime"]["workers_max"] = c.workers_max;
+  // Telemetry (issue 12), shaped like AIPerf's server_metrics / gpu_telemetry sections; URLs may
+  // carry passwords.
+  json sm_urls = json::array();
+  for (const auto& u : c.server_metrics_urls) sm_urls.push_back(redact_url_passwords(u));
+  out["server_metrics"] = {{"enabled", c.server_metrics_enabled},
+                           {"urls", sm_urls},
+                           {"formats", c.server_metrics_formats}};
+  json gpu_urls = json::array();
+  for (const auto& u : c.gpu_telemetry_urls) gpu_urls.push_back(redact_url_passwords(u));
+  out["gpu_telemetry"] = {{"enabled", c.gpu_telemetry_enabled},
+                          {"collector", c.gpu_telemetry_nvml ? "pynvml" : "dcgm"},
+                          {"urls", gpu_urls}};
+  if (!c.gpu_telemetry_metrics_files.empty()) {
+    out["gpu_telemetry"]["metrics_files"] = c.gpu_telemetry_metrics_files;
+  }
   if (!c.goodput.empty()) {
     json slos = json::object();
     for (const auto& [tag, v] : c.goodput) slos[tag] = v;

@@ -78,6 +78,14 @@ void resolve_media(ParseState& st);
 
 /// The warmup's cross-option rules (options_warmup.cpp); run by resolve() after resolve_stop.
 void resolve_warmup(ParseState& st);
+/// Cross-option rules of the Server Metrics / GPU Telemetry flags (options_telemetry.cpp).
+void resolve_telemetry(ParseState& st);
+/// --request-rate-series (options_shaping.cpp), before the timing mode is chosen: the series
+/// stands for --request-rate (its mean) and, without another stop condition, sets the duration.
+void resolve_rate_series(ParseState& st);
+/// Cross-option rules of load shaping, cancellation, HTTP trace and network latency (spec §1.4),
+/// once the timing mode and stop conditions are resolved. Throws ConfigError naming the flag.
+void resolve_shaping(ParseState& st);
 
 /// True for file names whose extension is an image format we decode (.png, .jpg, .jpeg, ...).
 bool is_image_file_name(const std::string& name);

@@ -43,6 +43,10 @@ struct ArtifactPaths {
   std::string raw_jsonl;        // profile_export_raw.jsonl   | P_raw.jsonl
   std::string timeslices_json;  // profile_export_aiperf_timeslices.json | P_timeslices.json
   std::string timeslices_csv;   // profile_export_aiperf_timeslices.csv  | P_timeslices.csv
+  // Telemetry (spec §7): server_metrics_export.{json,csv,jsonl} | P_server_metrics.*,
+  // gpu_telemetry_export.jsonl | P_gpu_telemetry.jsonl.
+  std::string server_metrics_json, server_metrics_csv, server_metrics_jsonl;
+  std::string gpu_telemetry_jsonl;
 };
 /// Paths inside cfg.artifact_dir (already resolved), honouring --profile-export-prefix (known
 /// suffixes such as ".json", "_raw.jsonl" are stripped from the prefix first).
@@ -203,6 +207,14 @@ std::string render_osl_mismatch_warning(const metrics::Results& results,
                                         const metrics::RunContext& ctx);
 std::string render_usage_discrepancy_warning(const metrics::Results& results,
                                              const metrics::RunContext& ctx);
+/// `NVIDIA AIPerf | HTTP Trace Timing` (the http_req_* metrics), only with --show-trace-timing.
+std::string render_http_trace_table(const metrics::Results& results,
+                                    const metrics::RunContext& ctx);
+/// aiperf-C++: a panel when streamed chunks carried several tokens on average (>= 1.5), with
+/// inter_token_latency_per_token; empty otherwise.
+std::string render_chunk_tokens_notice(const metrics::Results& results);
+/// A line naming the network-adjusted metrics whose samples were clamped at 0; empty if none.
+std::string render_network_clamp_warning(const metrics::Results& results);
 /// aiperf-C++ extension: the client-side metrics table and the client health lines.
 std::string render_client_section(const metrics::Results& results, const ClientHealth* health);
 

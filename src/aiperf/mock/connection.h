@@ -54,6 +54,7 @@ class Connection final : public transport::IoHandler {
     bool stream = false;
     bool chunked = true;  // HTTP/1.1 chunked framing of the SSE body
     bool include_usage = false;
+    bool continuous_usage = false;  // running usage in every chunk (vLLM continuous_usage_stats)
     bool headers_done = true;
     ChunkIdentity ident;
     UsageCounts usage;
@@ -70,6 +71,11 @@ class Connection final : public transport::IoHandler {
     uint64_t word_offset = 0;
     const char* finish_reason = "stop";
     int64_t prev_token_ns = 0;
+    // For the Prometheus counters (server_metrics.h).
+    int api = 0;          // ApiKind
+    int64_t isl = 0;      // prompt tokens
+    int64_t emitted = 0;  // tokens written so far
+    int64_t first_token_ns = 0;
   };
 
   // I/O

@@ -359,6 +359,41 @@ TEST(ProfileAliases, EveryNameWorks) {
          return c.timing_mode == TimingMode::kUserCentric && c.user_centric_rate == 2.0 &&
                 c.num_users == 3;
        }},
+      // Server Metrics / GPU Telemetry (more in telemetry_options_test.cpp).
+      {{"-m", "a", "--server-metrics", "h:1", "--server-metrics-formats", "jsonl"},
+       [](const Config& c) {
+         return c.server_metrics_urls == std::vector<std::string>{"http://h:1/metrics"} &&
+                c.server_metrics_formats == std::vector<std::string>{"jsonl"};
+       }},
+      {{"-m", "a", "--no-server-metrics", "--no-gpu-telemetry"},
+       [](const Config& c) { return !c.server_metrics_enabled && !c.gpu_telemetry_enabled; }},
+      {{"-m", "a", "--gpu-telemetry", "pynvml"},
+       [](const Config& c) { return c.gpu_telemetry_nvml && c.gpu_telemetry_console; }},
+      // Load shaping, cancellation, HTTP trace, network latency (options_shaping.cpp).
+      {{"-m", "a", "--streaming", "--concurrency", "4", "--prefill-concurrency", "2",
+        "--concurrency-ramp-duration", "1.5", "--prefill-concurrency-ramp-duration", "2"},
+       [](const Config& c) {
+         return c.prefill_concurrency == 2 && c.concurrency_ramp_duration_s == 1.5 &&
+                c.prefill_concurrency_ramp_duration_s == 2.0;
+       }},
+      {{"-m", "a", "--request-rate", "5", "--request-rate-ramp-duration", "3"},
+       [](const Config& c) { return c.request_rate_ramp_duration_s == 3.0; }},
+      {{"-m", "a", "--request-rate-series", "10:30s,50:1m"},
+       [](const Config& c) {
+         return c.request_rate_series.size() == 2 && c.request_rate_series[1].duration_s == 60.0;
+       }},
+      {{"-m", "a", "--request-cancellation-rate", "25", "--request-cancellation-delay", "0.5"},
+       [](const Config& c) {
+         return c.request_cancellation_rate_pct == 25.0 && c.request_cancellation_delay_s == 0.5;
+       }},
+      {{"-m", "a", "--export-http-trace", "--show-trace-timing"},
+       [](const Config& c) { return c.export_http_trace && c.show_trace_timing; }},
+      {{"-m", "a", "--network-latency-automatic", "--network-latency-ping-interval", "0.5"},
+       [](const Config& c) {
+         return c.network_latency_automatic && c.network_latency_ping_interval_s == 0.5;
+       }},
+      {{"-m", "a", "--network-latency-mean", "1.5"},
+       [](const Config& c) { return c.network_latency_mean_ms == 1.5; }},
       // Multi-Run, sweeps, capacity search, time slices (study_options_test.cpp has the rules).
       {{"-m", "a", "--slice-duration", "2"},
        [](const Config& c) { return c.slice_duration_s == 2.0; }},

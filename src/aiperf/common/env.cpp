@@ -35,6 +35,32 @@ const std::vector<Variable> kTable = {
     {"AIPERF_HTTP_SSL_VERIFY", Kind::kBool, "true", "HTTP",
      "Verify the server's TLS certificate. false has the effect of --insecure (for test servers "
      "with self-signed certificates only)."},
+    // ------------------------------------------------------------------ SERVER METRICS
+    {"AIPERF_SERVER_METRICS_COLLECTION_INTERVAL", Kind::kNumber, "0.333", "Server metrics",
+     "Seconds between two scrapes of each Prometheus endpoint during the run.", 0.001, 300},
+    {"AIPERF_SERVER_METRICS_COLLECTION_FLUSH_PERIOD", Kind::kNumber, "2.0", "Server metrics",
+     "Seconds the scrapes go on after the profiling phase ends, so that counters the server "
+     "updates late are still seen.",
+     0, 30},
+    {"AIPERF_SERVER_METRICS_REACHABILITY_TIMEOUT", Kind::kNumber, "10", "Server metrics",
+     "Seconds the first scrape of an endpoint may take before the endpoint is reported "
+     "unreachable and left out.",
+     1, 300},
+    // ------------------------------------------------------------------ GPU
+    {"AIPERF_GPU_COLLECTION_INTERVAL", Kind::kNumber, "0.333", "GPU telemetry",
+     "Seconds between two GPU samples (DCGM scrapes or NVML reads).", 0.01, 300},
+    {"AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS", Kind::kString,
+     "http://localhost:9400/metrics,http://localhost:9401/metrics", "GPU telemetry",
+     "DCGM exporter URLs that are always tried (a comma list; a JSON-style list is accepted, "
+     "and [] tries none)."},
+    {"AIPERF_GPU_REACHABILITY_TIMEOUT", Kind::kNumber, "10", "GPU telemetry",
+     "Seconds the first scrape of a DCGM endpoint may take before it is reported unreachable.", 1,
+     300},
+    // ------------------------------------------------------------------ TIMING
+    {"AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", Kind::kNumber, "0.1", "Timing",
+     "Seconds between two steps of a --request-rate-ramp-duration ramp (the rate is raised "
+     "linearly, one step per interval).",
+     0.01, 10},
     // ------------------------------------------------------------------ UI
     {"AIPERF_UI_SPINNER_REFRESH_RATE", Kind::kNumber, "0.25", "UI",
      "Seconds between redraws of the --ui simple progress bar on a terminal.", 0.01, 100},

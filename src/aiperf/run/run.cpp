@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/run/profile_run.h"
@@ -97,7 +98,9 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       if (!spec.rate_series.empty()) {
         rates = schedule::RateSchedule::series(spec.rate_series);
       } else if (spec.rate_ramp_s) {
-        rates = schedule::RateSchedule::ramp(spec.rate, *spec.rate_ramp_s);
+        rates = schedule::RateSchedule::ramp(
+            spec.rate, *spec.rate_ramp_s,
+            env::number("AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", 0.1));
       }
       rs = std::make_unique<worker::RateScheduler>(
           ps, ws,

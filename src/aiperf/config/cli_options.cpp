@@ -726,7 +726,9 @@ std::vector<OptionDoc> profile_option_docs() {
       d.default_text = s.default_text;
       d.group = s.group;
       d.help = s.help;
-      const std::string m = s.metavar;
+      std::string m = s.metavar;
+      if (m.size() > 4 && m.compare(m.size() - 4, 4, " ...") == 0)
+        m.resize(m.size() - 4);  // a list
       if (d.takes_value && m.find('|') != std::string::npos && m.find('<') == std::string::npos) {
         size_t start = 0;
         while (true) {

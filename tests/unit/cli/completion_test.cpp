@@ -43,6 +43,7 @@ TEST(Completion, EveryProfileFlagIsInEveryScript) {
   }
   for (const auto& doc : config::profile_option_docs()) {
     for (const auto& c : doc.choices) {
+      EXPECT_EQ(c.find(' '), std::string::npos) << doc.names.front() << " choice '" << c << "'";
       EXPECT_NE(bash.find(c), std::string::npos) << doc.names.front() << " " << c;
       EXPECT_NE(fish.find(c), std::string::npos) << doc.names.front() << " " << c;
     }

@@ -86,6 +86,11 @@ const std::vector<SimpleKey> kSimpleKeys = {
     {"artifacts", "dir", "--output-artifact-dir", K::kText},
     {"artifacts", "prefix", "--profile-export-prefix", K::kText},
     {"artifacts", "slice_duration", "--slice-duration", K::kDuration},
+    {"artifacts", "trace", "--export-http-trace", K::kSwitch},
+    {"artifacts", "show_trace_timing", "--show-trace-timing", K::kSwitch},
+    {"phase", "prefill_concurrency", "--prefill-concurrency", K::kInt},
+    {"server_metrics", "urls", "--server-metrics", K::kList},
+    {"server_metrics", "formats", "--server-metrics-formats", K::kList},
     {"runtime", "ui", "--ui-type", K::kText},
     {"runtime", "workers", "--workers-max", K::kInt},
     {"logging", "level", "--log-level", K::kText},
@@ -148,6 +153,19 @@ const std::vector<std::string_view> kShapedFlags = {
     "--no-profile-run-disable-warmup-after-first",
     "--no-parameter-sweep-same-seed",
     "--sweep-type",  // sweep.type grid|zip (scenarios are expanded here)
+    // yaml_observe.cpp
+    "--no-server-metrics",
+    "--gpu-telemetry",
+    "--no-gpu-telemetry",
+    "--network-latency-automatic",
+    "--network-latency-mean",
+    "--network-latency-ping-interval",
+    "--concurrency-ramp-duration",
+    "--prefill-concurrency-ramp-duration",
+    "--request-rate-ramp-duration",
+    "--request-rate-series",  // phases[].request_rate_series (this build's extension)
+    "--request-cancellation-rate",
+    "--request-cancellation-delay",
 };
 
 // --help and --config itself; the capacity search and the concurrency range are this build's
@@ -305,21 +323,9 @@ void BodyMapper::map_envelope(const YamlNode& env) {
   if (auto* n = section("runtime")) runtime(path("runtime"), *n);
   if (auto* n = section("logging")) logging(path("logging"), *n);
   if (auto* n = section("slos")) slos(path("slos"), *n);
-  for (const char* k : {"gpu_telemetry", "server_metrics", "network_latency"}) {
-    const YamlNode* n = section(k);
-    if (!n || scalar_is_null(*n)) continue;
-    const std::string what = std::string(k) == "gpu_telemetry"    ? "GPU telemetry"
-                             : std::string(k) == "server_metrics" ? "server metrics scraping"
-                                                                  : "network latency probing";
-    if (!n->is_map()) r_.fail(path(k), *n, what + " is not supported by this build");
-    const YamlNode* enabled = n->find("enabled");
-    const bool on = enabled ? r_.boolean(YamlReader::child(path(k), "enabled"), *enabled)
-                            : std::string(k) != "network_latency";  // AIPerf's defaults
-    if (on) {
-      r_.fail(enabled ? YamlReader::child(path(k), "enabled") : path(k), enabled ? *enabled : *n,
-              what + " is not supported by this build; set enabled: false or remove the key");
-    }
-  }
+  if (auto* n = section("server_metrics")) server_metrics(path("server_metrics"), *n);
+  if (auto* n = section("gpu_telemetry")) gpu_telemetry(path("gpu_telemetry"), *n);
+  if (auto* n = section("network_latency")) network_latency(path("network_latency"), *n);
   for (auto [k, field, what] : {std::tuple{"otel", "metrics_url", "OpenTelemetry streaming"},
                                 std::tuple{"mlflow", "tracking_uri", "MLflow upload"},
                                 std::tuple{"wandb", "project", "Weights & Biases upload"}}) {
@@ -492,9 +498,7 @@ void BodyMapper::artifacts(const std::string& path, const YamlNode& n) {
     const char* value;
     const char* what;
   };
-  for (const Off& o : {Off{"trace", "false", "the HTTP trace export"},
-                       Off{"show_trace_timing", "false", "HTTP trace timing"},
-                       Off{"user_files", "[]", "templated user files"},
+  for (const Off& o : {Off{"user_files", "[]", "templated user files"},
                        Off{"auto_plot", "false", "automatic plots"},
                        Off{"plot_required", "false", "automatic plots"},
                        Off{"export_outputs_json", "false", "outputs.json"}}) {

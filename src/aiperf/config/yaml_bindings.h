@@ -57,6 +57,7 @@ const std::vector<std::string_view>& cli_only_flags();
 struct PhaseLoad {
   std::string type;
   std::optional<double> concurrency, rate, smoothness;
+  const YamlNode* node = nullptr;  // the profiling phase
 };
 
 /// Reads the `benchmark` body (already shorthand-normalized) and the envelope's random_seed.
@@ -75,6 +76,17 @@ class BodyMapper {
   void runtime(const std::string& path, const YamlNode& n);
   void logging(const std::string& path, const YamlNode& n);
   void slos(const std::string& path, const YamlNode& n);
+  // yaml_observe.cpp: observation sections and a profiling phase's shaping keys.
+  void server_metrics(const std::string& path, const YamlNode& n);
+  void gpu_telemetry(const std::string& path, const YamlNode& n);
+  void network_latency(const std::string& path, const YamlNode& n);
+  /// A ramp (`30`, `"2m"` or {duration, strategy: linear}) -> `flag` with its seconds.
+  void ramp(const std::string& path, const YamlNode& n, const char* flag);
+  /// prefill ramps, rate ramps, cancellation of the profiling phase `p` at `pp`.
+  void phase_shaping(const std::string& pp, const YamlNode& p);
+  /// The warmup runs with the profiling phase's ramps and prefill concurrency (spec §3.1):
+  /// a warmup that states other ones, a rate series or cancellation is refused.
+  void warmup_shaping(const YamlNode& w, const std::string& wp, const PhaseLoad& prof);
   /// The envelope's `multi_run` and the settings of `sweep` (its values are expanded into
   /// variations by expand_variations, not mapped here).
   void study(const YamlNode& envelope, const StudySpec& spec);

@@ -22,13 +22,8 @@ struct Off {
 };
 
 const std::vector<Off> kUnsupported = {
-    {"concurrency_ramp", "null", "concurrency ramps"},
-    {"prefill_concurrency", "null", "prefill concurrency"},
-    {"prefill_ramp", "null", "prefill concurrency ramps"},
-    {"cancellation", "null", "request cancellation"},
     {"sla", "[]", "phase SLA filters"},
     {"seamless", "false", "seamless phase transitions"},
-    {"rate_ramp", "null", "request-rate ramps"},
     {"adaptive_scale", "false", "adaptive scaling"},
     {"adaptive_sustain_duration", "null", "adaptive scaling"},
     {"adaptive_assessment_period", "null", "adaptive scaling"},
@@ -65,6 +60,8 @@ std::vector<std::string_view> allowed_keys(const std::string& type) {
     keys.insert(keys.end(), {"auto_offset", "start_offset", "end_offset"});
   } else {
     keys.insert(keys.end(), {"rate", "rate_ramp"});
+    // request_rate_series: this build's piecewise-constant rate (--request-rate-series).
+    if (type != "user_centric") keys.insert(keys.end(), {"rate_series", "request_rate_series"});
     if (type == "gamma") keys.push_back("smoothness");
     if (type == "user_centric") keys.push_back("users");
   }
@@ -138,7 +135,7 @@ void BodyMapper::phases(const std::string& path, const YamlNode& n) {
   const std::string type = p.find("type")->text;
   const YamlNode& type_node = *p.find("type");
   simple("phase", pp, p);
-  PhaseLoad prof{type, {}, {}, {}};
+  PhaseLoad prof{type, {}, {}, {}, &p};
   if (const YamlNode* c = p.find("concurrency"); c && !scalar_is_null(*c)) {
     prof.concurrency = r_.number(at(p, pp, "concurrency"), *c);
   }
@@ -158,7 +155,18 @@ void BodyMapper::phases(const std::string& path, const YamlNode& n) {
     }
   } else {
     if (file_dataset()) emit("--no-fixed-schedule", {}, at(p, pp, "type"), type_node, true);
-    if (type != "concurrency") {
+    const YamlNode* series = p.find("request_rate_series");
+    if (series && scalar_is_null(*series)) series = nullptr;
+    if (series && type != "concurrency") {
+      if (const YamlNode* rate = p.find("rate")) {
+        r_.fail(at(p, pp, "rate"), *rate,
+                "give 'rate' or 'request_rate_series', not both (the series sets the rate)");
+      }
+      const std::string sp = at(p, pp, "request_rate_series");
+      emit("--request-rate-series", {r_.text(sp, *series)}, sp, *series);
+      emit("--arrival-pattern", {type}, at(p, pp, "type"), type_node);
+      prof.rate = 1;  // rate-controlled; the value only matters to the warmup checks
+    } else if (type != "concurrency") {
       const YamlNode* rate = p.find("rate");
       if (!rate) r_.fail(pp, p, "'rate' is required for a " + type + " phase (requests/s)");
       const std::string rp = at(p, pp, "rate");
@@ -175,7 +183,9 @@ void BodyMapper::phases(const std::string& path, const YamlNode& n) {
       }
     }
   }
-  const bool has_stop = p.find("requests") || p.find("duration") || p.find("sessions");
+  phase_shaping(pp, p);
+  const bool has_stop = p.find("requests") || p.find("duration") || p.find("sessions") ||
+                        (p.find("request_rate_series") && type != "concurrency");
   out_.needs_stop_condition = type != "fixed_schedule" && !has_stop;
   out_.phase_path = pp;
   out_.phase_line = p.line;
@@ -193,6 +203,7 @@ void BodyMapper::warmup_phase(const YamlNode& w, const std::string& wp, const Ph
             "a warmup phase is a concurrency loop or a request rate (concurrency, poisson, gamma, "
             "constant)");
   }
+  warmup_shaping(w, wp, prof);
   int stops = 0;
   for (const char* k : {"requests", "sessions", "duration"}) stops += w.find(k) ? 1 : 0;
   if (stops != 1) {

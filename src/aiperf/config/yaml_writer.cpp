@@ -40,14 +40,16 @@ class Writer {
     env.fields.emplace_back("benchmark", YamlNode::map());
     body_ = &env.fields.back().second;
     // Sections in the schema's order; empty ones are dropped at the end.
-    for (const char* s : {"models", "endpoint", "tokenizer", "datasets", "phases", "artifacts",
-                          "slos", "runtime", "logging"}) {
+    for (const char* s :
+         {"models", "endpoint", "tokenizer", "datasets", "phases", "artifacts", "slos",
+          "gpu_telemetry", "server_metrics", "network_latency", "runtime", "logging"}) {
       body_->fields.emplace_back(s, YamlNode::map());
     }
     dataset();
     models();
     simple_keys();
     shaped_keys();
+    observation();
     phases();
     std::erase_if(body_->fields, [](const auto& f) {
       return (f.second.is_map() && f.second.fields.empty()) ||
@@ -73,7 +75,7 @@ class Writer {
   /// dataset kind (a key the run's dataset cannot use had no effect and is left out).
   YamlNode* place(const std::string& s) {
     if (s == "endpoint" || s == "tokenizer" || s == "artifacts" || s == "runtime" ||
-        s == "logging") {
+        s == "logging" || s == "server_metrics") {
       return &section(s.c_str());
     }
     if (s == "dataset") return &ds();
@@ -246,12 +248,77 @@ class Writer {
     }
   }
 
+  static YamlNode list(const std::vector<std::string>& items) {
+    YamlNode l = YamlNode::seq();
+    for (const auto& i : items) l.items.push_back(scalar(i, true));
+    return l;
+  }
+
+  /// server_metrics, gpu_telemetry, network_latency (inverse of yaml_observe.cpp).
+  void observation() {
+    YamlNode& sm = section("server_metrics");
+    if (!cfg_.server_metrics_enabled) {
+      sm = YamlNode::map();
+      sm.set("enabled", scalar("false"));
+    } else {
+      if (!cfg_.server_metrics_urls.empty()) sm.set("urls", list(cfg_.server_metrics_urls));
+      if (get("--server-metrics-formats")) sm.set("formats", list(cfg_.server_metrics_formats));
+    }
+    YamlNode& gpu = section("gpu_telemetry");
+    if (!cfg_.gpu_telemetry_enabled) {
+      gpu.set("enabled", scalar("false"));
+    } else if (const auto* items = get("--gpu-telemetry")) {
+      if (cfg_.gpu_telemetry_nvml) gpu.set("collector", scalar("pynvml"));
+      for (const auto& v : *items) {
+        if (v.find("dashboard") != std::string::npos) gpu.set("mode", scalar("realtime_dashboard"));
+      }
+      if (!cfg_.gpu_telemetry_urls.empty()) gpu.set("urls", list(cfg_.gpu_telemetry_urls));
+      const auto& files = cfg_.gpu_telemetry_metrics_files;
+      if (files.size() == 1) gpu.set("metrics_file", scalar(files.front(), true));
+      if (files.size() > 1) gpu.set("metrics_file", list(files));
+    }
+    YamlNode& net = section("network_latency");
+    if (cfg_.network_latency_mean_ms) {
+      net.set("enabled", scalar("true"));
+      net.set("mean_ms", num(*cfg_.network_latency_mean_ms));
+    } else if (cfg_.network_latency_automatic) {
+      net.set("enabled", scalar("true"));
+      if (get("--network-latency-ping-interval")) {
+        net.set("ping_interval", num(cfg_.network_latency_ping_interval_s));
+      }
+    }
+  }
+
+  /// Prefill concurrency, ramps, cancellation of the profiling phase.
+  void shaping(YamlNode& p) {
+    if (cfg_.prefill_concurrency)
+      p.set("prefill_concurrency", num(double(*cfg_.prefill_concurrency)));
+    for (auto [key, value] : {std::pair{"concurrency_ramp", cfg_.concurrency_ramp_duration_s},
+                              std::pair{"prefill_ramp", cfg_.prefill_concurrency_ramp_duration_s},
+                              std::pair{"rate_ramp", cfg_.request_rate_ramp_duration_s}}) {
+      if (!value) continue;
+      YamlNode r = YamlNode::map();
+      r.set("duration", num(*value));
+      p.set(key, std::move(r));
+    }
+    if (cfg_.request_cancellation_rate_pct) {
+      YamlNode c = YamlNode::map();
+      c.set("rate", num(*cfg_.request_cancellation_rate_pct));
+      c.set("delay", num(cfg_.request_cancellation_delay_s));
+      p.set("cancellation", std::move(c));
+    }
+  }
+
   /// The load of the profiling phase as it resolved.
   void load(YamlNode& p) {
     switch (cfg_.timing_mode) {
       case TimingMode::kRequestRate:
         p.set("type", scalar(to_string(cfg_.arrival_pattern)));
-        p.set("rate", num(*cfg_.request_rate));
+        if (const auto* series = get("--request-rate-series")) {
+          p.set("request_rate_series", scalar(series->back(), true));
+        } else {
+          p.set("rate", num(*cfg_.request_rate));
+        }
         if (cfg_.arrival_pattern == ArrivalPattern::kGamma && get("--arrival-smoothness")) {
           p.set("smoothness", num(cfg_.arrival_smoothness));
         }
@@ -328,6 +395,7 @@ class Writer {
     if (cfg_.benchmark_duration_s) p.set("duration", num(*cfg_.benchmark_duration_s));
     if (cfg_.num_sessions) p.set("sessions", num(double(*cfg_.num_sessions)));
     if (const auto* g = get("--benchmark-grace-period")) p.set("grace_period", scalar(g->back()));
+    shaping(p);
     list.items.push_back(std::move(p));
     section("phases") = std::move(list);
   }

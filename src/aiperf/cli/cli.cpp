@@ -8,6 +8,7 @@
 #include "aiperf/cli/analyze_trace.h"
 #include "aiperf/cli/command_table.h"
 #include "aiperf/cli/config_cmd.h"
+#include "aiperf/cli/plot_cmd.h"
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
 #include "aiperf/cli/validate.h"
@@ -25,7 +26,10 @@ void print_usage(FILE* f) {
                "Usage: aiperf COMMAND [OPTIONS]\n\n"
                "Commands:\n"
                "  analyze-trace Statistics of a mooncake-style trace (lengths, prefix reuse).\n"
+               "  compare       Compare runs: key metrics side by side, change and noise.\n"
                "  config        Config files: init (from a template), expand, validate.\n"
+               "  plot          Plots and an HTML report of runs (or serve it: --dashboard).\n"
+               "  plugins       List the plugin registries (endpoints, datasets, ...).\n"
                "  profile       Run a benchmark against an OpenAI-compatible server.\n"
                "  synthesize    Rewrite a trace with the --synthesis-* transforms.\n"
                "  tokenize      Count or list the tokens of a text with a tokenizer.\n"
@@ -71,17 +75,27 @@ int main(int argc, char** argv) {
   if (cmd == "profile") {
     return run_profile(std::vector<std::string>(argv + 2, argv + argc));
   }
+  if (cmd == "plugins") {
+    try {
+      return run_plugins(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return 2;
+    }
+  }
   if (cmd == "tokenize") return run_tokenize(argc - 1, argv + 1);
   if (cmd == "config") return run_config(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "analyze-trace") {
     return run_analyze_trace(std::vector<std::string>(argv + 2, argv + argc));
   }
+  if (cmd == "plot") return run_plot(std::vector<std::string>(argv + 2, argv + argc));
+  if (cmd == "compare") return run_compare(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "synthesize") return run_synthesize(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "validate") return run_validate(std::vector<std::string>(argv + 2, argv + argc));
   std::fprintf(
       stderr,
-      "aiperf: error: unknown command '%s' (commands: analyze-trace, config, profile, synthesize, "
-      "tokenize, validate; see aiperf --help)\n",
+      "aiperf: error: unknown command '%s' (commands: analyze-trace, compare, config, plot, "
+      "plugins, profile, synthesize, tokenize, validate; see aiperf --help)\n",
       cmd.c_str());
   return 2;
 }

@@ -119,7 +119,41 @@ CommandDoc build() {
               {opt({"--input"}, true, "The file to check.", "<path>", true), help_opt()}, {},
               {"mooncake-trace"});
 
-  root.subcommands = {analyze, config, profile, synthesize, tokenize, validate};
+  const std::vector<std::string> themes = {"light", "dark"};
+  CommandDoc compare = command(
+      "compare", "Compare runs: key metrics side by side, change and noise.",
+      {opt({"--files", "-f"}, true, "The runs (same as positional arguments).", "<path>...", true),
+       opt({"--fail-on-regression"}, true,
+           "Exit 1 when a metric is worse than the baseline by more than this percent.", "<pct>"),
+       opt({"--output"}, true, "Also write <dir>/compare.html.", "<dir>", true),
+       opt({"--theme"}, true, "HTML colours.", "light|dark", false, themes), help_opt()},
+      {}, {}, true);
+  CommandDoc plot = command(
+      "plot", "Plots and an HTML report of runs (or serve it: --dashboard).",
+      {opt({"--paths"}, true, "Run directories, folders of runs, or globs.", "<path>...", true),
+       opt({"--empty-paths"}, false, "Forget the paths given so far."),
+       opt({"--output"}, true, "Where to write (default: <first path>/plots).", "<dir>", true),
+       opt({"--theme"}, true, "Colours.", "light|dark", false, themes),
+       opt({"--config"}, true, "Plot configuration.", "<yaml>", true),
+       opt({"--html"}, false, "Also write <output>/report.html (the default)."),
+       opt({"--no-html"}, false, "Do not write the HTML report."),
+       opt({"--verbose", "-v"}, false, "Print every file written and every plot left out."),
+       opt({"--no-verbose"}, false, "The default."),
+       opt({"--dashboard"}, false, "Serve the HTML report over HTTP instead of writing files."),
+       opt({"--host"}, true, "Dashboard address.", "<host>"),
+       opt({"--port"}, true, "Dashboard port.", "<int>"), help_opt()},
+      {}, {}, true);
+  CommandDoc plugins =
+      command("plugins", "List the plugin registries (endpoints, datasets, ...).",
+              {opt({"--all", "-a"}, false, "Every category and its types."),
+               opt({"--validate", "-v"}, false, "Check the registries."),
+               opt({"--category"}, true, "Only this category.", "<name>"),
+               opt({"--name"}, true, "Only this type.", "<name>"),
+               opt({"--plugin"}, true, "Load this plugin shared object first.", "<path>", true),
+               help_opt()});
+
+  root.subcommands = {analyze, compare,    config,   plot,    plugins,
+                      profile, synthesize, tokenize, validate};
   return root;
 }
 

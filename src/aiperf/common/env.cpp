@@ -61,6 +61,15 @@ const std::vector<Variable> kTable = {
      "Seconds between two steps of a --request-rate-ramp-duration ramp (the rate is raised "
      "linearly, one step per interval).",
      0.01, 10},
+    // ------------------------------------------------------------------ SCALE-OUT AND PLUGINS
+    {"AIPERF_RANK_TIMEOUT_S", Kind::kNumber, "10", "Scale-out",
+     "Seconds a rank of an MPI run may stay silent before rank 0 reports it lost "
+     "(docs/scale-out.md).",
+     0.001, 86400},
+    {"AIPERF_MPI_MODULE", Kind::kPath, "libaiperf_mpi.so beside the binary", "Scale-out",
+     "The MPI module to load under an MPI launcher (one built against the launcher's MPI)."},
+    {"AIPERF_PLUGIN_PATH", Kind::kString, "", "Plugins",
+     "More directories (colon-separated) searched for plugin shared objects (docs/plugins.md)."},
     // ------------------------------------------------------------------ UI
     {"AIPERF_UI_SPINNER_REFRESH_RATE", Kind::kNumber, "0.25", "UI",
      "Seconds between redraws of the --ui simple progress bar on a terminal.", 0.01, 100},
@@ -109,8 +118,11 @@ const std::vector<Variable> kTable = {
      "Where --install-completion puts the bash completion script."},
     {"XDG_CONFIG_HOME", Kind::kPath, "~/.config", "System",
      "Where --install-completion puts the fish completion script."},
-    {"HOME", Kind::kPath, "", "System", "The user's home directory (default cache locations)."},
+    {"HOME", Kind::kPath, "", "System",
+     "The user's home directory (default cache locations, ~/.aiperf/plot_config.yaml)."},
     {"SHELL", Kind::kString, "", "System", "The shell --install-completion targets by default."},
+    {"TERM", Kind::kString, "", "System",
+     "--ui dashboard needs a terminal type other than dumb (else simple progress is shown)."},
     {"TMPDIR", Kind::kPath, "/tmp", "System", "Scratch files of synthetic video generation."},
     {"PATH", Kind::kString, "", "System", "Where the ffmpeg program is looked for (--video-*)."},
 };

@@ -478,13 +478,10 @@ void resolve(ParseState& st, const ParseEnv& env) {
   }
   if (st.ui) {
     c.ui = *st.ui;
-    if (c.ui == UiType::kDashboard) {
-      c.ui = UiType::kSimple;
-      c.warnings.push_back(typed_name(st, "--ui-type") +
-                           " dashboard: this build has no dashboard yet; using simple");
-    }
+  } else if (!env.stdout_is_tty) {
+    c.ui = UiType::kNone;  // spec §1.3: none when stdout is not a terminal
   } else {
-    c.ui = env.stdout_is_tty ? UiType::kSimple : UiType::kNone;
+    c.ui = st.verbose || st.extra_verbose ? UiType::kSimple : UiType::kDashboard;
   }
 
   // Tokenizer default (spec §1.3).
@@ -781,7 +778,9 @@ std::string artifact_subdir_name(const Config& cfg) {
   std::string model = cfg.models.empty() ? std::string("model") : cfg.models.front();
   std::replace(model.begin(), model.end(), '/', '_');
   if (cfg.models.size() > 1) model += "_multi";
-  std::string name = model + "-openai-" + to_string(cfg.endpoint_type);
+  std::string name =
+      model + "-openai-" +
+      (cfg.plugin_endpoint.empty() ? to_string(cfg.endpoint_type) : cfg.plugin_endpoint);
   // AIPerf looks the rate up under a missing attribute, so rate phases are named by their
   // concurrency cap only (spec §6.1); we keep the names scripts already depend on.
   if (cfg.concurrency) name += "-concurrency" + std::to_string(*cfg.concurrency);

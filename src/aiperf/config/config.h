@@ -53,6 +53,11 @@ const char* to_string(TimingMode m);      // "concurrency", "request_rate"
 /// never for names containing '/' (hub ids). Such names get the builtin tokenizer by default.
 bool is_placeholder_model_name(const std::string& model);
 
+/// Endpoint names that plugins registered (plugin/plugin.h): --endpoint-type accepts them.
+/// Call before parsing; not thread-safe.
+void register_plugin_endpoint_name(std::string name);
+bool is_plugin_endpoint_name(std::string_view name);
+
 struct Config {
   // ---- Endpoint
   std::vector<std::string> models;  // -m/--model/--model-names (>= 1)
@@ -203,6 +208,9 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Report (plots, HTML report, dashboard; docs/plots.md)
+  bool generate_plots = false;  // --generate-plots: PNG/SVG into <artifact dir>/plots after a run
+
   // ---- Telemetry (issue 12, spec §7.1-§7.2; flags in options_telemetry.cpp)
   bool server_metrics_enabled = true;            // off with --no-server-metrics
   std::vector<std::string> server_metrics_urls;  // --server-metrics, normalized (…/metrics)
@@ -238,6 +246,13 @@ struct Config {
   /// The -f file asks for several runs (`sweep`, `multi_run`): `aiperf profile` hands it to the
   /// study runner with one Config per variation (cli/config_study.cpp).
   bool config_file_study = false;
+  // ---- Scale-out and plugins (issue 14: docs/scale-out.md, docs/plugins.md)
+  /// --source-ip: IP literals new connections bind to, round robin (many source addresses).
+  std::vector<std::string> source_ips;
+  /// --plugin: shared objects loaded before the other flags are parsed (plugin/plugin.h).
+  std::vector<std::string> plugins;
+  /// --endpoint-type naming a plugin's endpoint (endpoint_type then stays kChat, unused).
+  std::string plugin_endpoint;
 
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)

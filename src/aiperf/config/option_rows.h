@@ -30,10 +30,12 @@ std::vector<OptionSpec> endpoint_options();
 std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
+std::vector<OptionSpec> report_options();
 std::vector<OptionSpec> workload_options();
 std::vector<OptionSpec> telemetry_options();
 std::vector<OptionSpec> shaping_options();      // options_shaping.cpp
 std::vector<OptionSpec> study_options();        // Multi-Run rows and --slice-duration
+std::vector<OptionSpec> scale_options();        // Scale-out (--source-ip) and Plugins (--plugin)
 std::vector<OptionSpec> config_file_options();  // options_config.cpp
 std::vector<OptionSpec> warmup_options();       // options_warmup.cpp
 

@@ -28,7 +28,8 @@ const std::vector<SimpleKey> kSimpleKeys = {
     {"endpoint", "streaming", "--streaming", K::kSwitch},
     {"endpoint", "use_legacy_max_tokens", "--use-legacy-max-tokens", K::kSwitch},
     {"endpoint", "use_server_token_count", "--use-server-token-count", K::kSwitch},
-    {"endpoint", "insecure", "--insecure", K::kSwitch},  // this build's extension
+    {"endpoint", "insecure", "--insecure", K::kSwitch},   // this build's extension
+    {"endpoint", "source_ips", "--source-ip", K::kList},  // this build's extension
     {"tokenizer", "name", "--tokenizer", K::kText},
     {"tokenizer", "revision", "--tokenizer-revision", K::kText},
     {"tokenizer", "trust_remote_code", "--tokenizer-trust-remote-code", K::kSwitch},
@@ -87,6 +88,7 @@ const std::vector<SimpleKey> kSimpleKeys = {
     {"artifacts", "prefix", "--profile-export-prefix", K::kText},
     {"artifacts", "slice_duration", "--slice-duration", K::kDuration},
     {"artifacts", "trace", "--export-http-trace", K::kSwitch},
+    {"artifacts", "auto_plot", "--generate-plots", K::kSwitch},
     {"artifacts", "show_trace_timing", "--show-trace-timing", K::kSwitch},
     {"phase", "prefill_concurrency", "--prefill-concurrency", K::kInt},
     {"server_metrics", "urls", "--server-metrics", K::kList},
@@ -170,8 +172,11 @@ const std::vector<std::string_view> kShapedFlags = {
 
 // --help and --config itself; the capacity search and the concurrency range are this build's
 // command-line extensions (a file's `sweep` lists its values).
+// --plugin: plugins are loaded from the command line before anything else is read (their
+// endpoint types must be known when the file's endpoint.type is).
 const std::vector<std::string_view> kCliOnly = {"--help",
                                                 "--config",
+                                                "--plugin",
                                                 "--concurrency-start",
                                                 "--concurrency-end",
                                                 "--concurrency-step",
@@ -403,7 +408,8 @@ void BodyMapper::endpoint(const std::string& path, const YamlNode& n) {
                  "wait_for_model_timeout",
                  "wait_for_model_interval",
                  "wait_for_model_mode",
-                 "insecure"});
+                 "insecure",
+                 "source_ips"});
   if (n.find("url") && n.find("urls")) {
     r_.fail(YamlReader::child(path, n.key_as_written("url")), *n.find("url"),
             "give 'url' or 'urls', not both");
@@ -499,7 +505,6 @@ void BodyMapper::artifacts(const std::string& path, const YamlNode& n) {
     const char* what;
   };
   for (const Off& o : {Off{"user_files", "[]", "templated user files"},
-                       Off{"auto_plot", "false", "automatic plots"},
                        Off{"plot_required", "false", "automatic plots"},
                        Off{"export_outputs_json", "false", "outputs.json"}}) {
     if (const YamlNode* v = n.find(o.key)) r_.only_default(at(o.key), *v, o.value, o.what);

@@ -256,6 +256,7 @@ class Writer {
 
   /// server_metrics, gpu_telemetry, network_latency (inverse of yaml_observe.cpp).
   void observation() {
+    if (!cfg_.source_ips.empty()) section("endpoint").set("source_ips", list(cfg_.source_ips));
     YamlNode& sm = section("server_metrics");
     if (!cfg_.server_metrics_enabled) {
       sm = YamlNode::map();

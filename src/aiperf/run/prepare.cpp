@@ -15,6 +15,7 @@
 #include "aiperf/config/config_file.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/transport/source_addrs.h"
 
 namespace aiperf::run {
 
@@ -66,8 +67,17 @@ LogSeverity log_severity(config::LogLevel l) {
 
 int default_worker_count(const config::Config& cfg) {
   if (cfg.workers_max > 0) return cfg.workers_max;
-  unsigned n = std::max(1u, std::thread::hardware_concurrency());
-  return int(std::max(1u, n / 2));  // the other cores: record pipeline, scheduler, the server
+  // AIPerf's formula (spec §9.2): three quarters of the cores less one, 1 to 32, and no more
+  // workers than the profiling phase has concurrent requests (a concurrency-mode phase: 1 by
+  // default).
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  int n = std::clamp(int(cores * 0.75) - 1, 1, 32);
+  if (cfg.concurrency) {
+    n = int(std::min<int64_t>(n, std::max<int64_t>(1, *cfg.concurrency)));
+  } else if (cfg.timing_mode == config::TimingMode::kConcurrency) {
+    n = 1;
+  }
+  return n;
 }
 
 void write_inputs_json(const std::string& path, const dataset::Dataset& ds,
@@ -92,8 +102,13 @@ void ProfileRun::prepare() {
   ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
   paths_ = exporter::artifact_paths(cfg_);
   fs::create_directories(paths_.dir);
-  setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
-                log_severity(cfg_.log_level));
+  const bool follower = team_ && !team_->leader();
+  if (!follower) {
+    setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
+                  log_severity(cfg_.log_level));
+  } else {
+    quiet_rank_logging(paths_.dir, team_->rank(), log_severity(cfg_.log_level));
+  }
   spdlog::info("aiperf {} profile: {}", endpoint::kAiperfVersion,
                config::redacted_command_line(cfg_.argv));
   spdlog::info("endpoint {} streaming={} timing={} urls={} models={}",
@@ -105,7 +120,18 @@ void ProfileRun::prepare() {
         "ever run: the tokenizer is loaded from its tokenizer.json (or tokenizer.model)");
   }
   int64_t t0 = mono_ns();
-  endpoint_ = endpoint::create(cfg_.endpoint_type);
+  endpoint_ = cfg_.plugin_endpoint.empty() ? endpoint::create(cfg_.endpoint_type)
+                                           : endpoint::create(cfg_.plugin_endpoint);
+  if (!endpoint_) throw ConfigError("--endpoint-type " + cfg_.plugin_endpoint + ": not loaded");
+  if (!cfg_.plugin_endpoint.empty()) {
+    // A plugin's endpoint says itself what its metrics are (aiperf_plugin.h).
+    const endpoint::EndpointInfo& ei = endpoint_->info();
+    ctx_.produces_tokens = ei.produces_tokens;
+    ctx_.tokenizes_input = ei.tokenizes_input;
+    ctx_.streaming = ctx_.streaming && ei.supports_streaming;
+    ctx_.metrics_title = std::string(ei.metrics_title);
+    ctx_.finalize();
+  }
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {
     std::string err;
     auto url = transport::parse_url(cfg_.urls[i], &err);
@@ -114,6 +140,13 @@ void ProfileRun::prepare() {
     plan_.client.urls.push_back(*url);
   }
   plan_.client.insecure = cfg_.tls_insecure;
+  for (const std::string& ip : cfg_.source_ips) {  // --source-ip: addresses of this host
+    if (auto why = transport::check_bindable(ip)) {
+      throw ConfigError("--source-ip: cannot bind " + ip + ": " + *why +
+                        " (give addresses of this host's interfaces)");
+    }
+  }
+  plan_.client.source_ips = cfg_.source_ips;
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
 
   tokenizer::LoadOptions lo;
@@ -138,11 +171,13 @@ void ProfileRun::prepare() {
   if (cfg_.timing_mode == config::TimingMode::kUserCentric && !cfg_.num_users) {
     throw ConfigError("--user-centric-rate requires --num-users");
   }
-  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
-                    *endpoint_, extra_inputs_.get());
-  // The effective configuration (config/config_file.h): `aiperf profile -f` repeats the run.
-  std::ofstream((fs::path(paths_.dir) / "run_config.yaml").string())
-      << config::effective_config_yaml(cfg_, rngs_.root());
+  if (!follower) {
+    write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
+                      *endpoint_, extra_inputs_.get());
+    // The effective configuration (config/config_file.h): `aiperf profile -f` repeats the run.
+    std::ofstream((fs::path(paths_.dir) / "run_config.yaml").string())
+        << config::effective_config_yaml(cfg_, rngs_.root());
+  }
 }
 
 void ProfileRun::render_bodies() {

@@ -228,9 +228,9 @@ TEST(ConfigFile, ErrorsNameTheKeyPathAndTheLine) {
        "benchmark.datasets[0].prompts.isl.median: lognormal, multimodal and empirical "
        "distributions are not supported",
        5},
-      {"benchmark:\n  model: m\n  artifacts:\n    autoPlot: true\n  phases: {type: "
+      {"benchmark:\n  model: m\n  artifacts:\n    plotRequired: true\n  phases: {type: "
        "concurrency, requests: 1}\n",
-       "benchmark.artifacts.autoPlot: automatic plots is not supported by this build", 4},
+       "benchmark.artifacts.plotRequired: automatic plots is not supported by this build", 4},
       {"sweeps: {}\nbenchmark:\n  model: m\n", "sweeps: unknown key; did you mean 'sweep'?", 1},
       {"benchmark:\n  model: m\n  endpoint:\n    api_key: ${AIPERF_SURELY_UNSET_VAR}\n",
        "benchmark.endpoint.api_key: environment variable AIPERF_SURELY_UNSET_VAR is not set", 4},

@@ -44,6 +44,7 @@ declare -A SOURCES=(
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
   [openai_response_fuzz]="src/aiperf/endpoint/openai_parse.cpp src/aiperf/endpoint/parsed_response.cpp"
   [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
+  [config_file_fuzz]="$(cd "$ROOT" && ls src/aiperf/config/*.cpp | grep -v templates.cpp | tr '\n' ' ') src/aiperf/common/env.cpp"
   [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
   [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
@@ -61,6 +62,7 @@ declare -A LIBS=(
   [parquet_fuzz]="-lsnappy -lzstd -lz"
   [openai_response_fuzz]="-lsimdjson"
   [mock_request_body_fuzz]="-lsimdjson"
+  [config_file_fuzz]="-lyaml-cpp"
   [report_records_fuzz]="-lsimdjson"
   [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
@@ -87,6 +89,12 @@ seed_jsonl_lines() {
   shift 2
   for f in "$@"; do
     while IFS= read -r line; do printf '%s%s' "$prefix" "$line" >"$dir/l_$((i++))"; done <"$f"
+  done
+}
+seed_config_file_fuzz() {
+  local dir=$1 f i=0
+  for f in "$ROOT"/src/aiperf/config/templates/*.yaml "$ROOT"/tests/data/config/aiperf/*.yaml; do
+    cp "$f" "$dir/cfg_$((i++))"
   done
 }
 seed_mooncake_trace_fuzz() {

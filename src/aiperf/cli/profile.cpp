@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "aiperf/cli/cli.h"
+#include "aiperf/cli/config_study.h"
 #include "aiperf/cli/run_observers.h"
 #include "aiperf/cluster/launch.h"
 #include "aiperf/cluster/team.h"
@@ -90,15 +91,20 @@ int run_profile(const std::vector<std::string>& args) {
   }
   if (team) return run_profile_as_rank(*team, cfg, std::move(error));
   // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
-  if (cfg.study.active()) {
-    // Several runs (repeated runs, a sweep, a capacity search) go through the study runner; its
-    // report covers every run of the study.
+  if (cfg.config_file_study || cfg.study.active()) {
+    // Several runs (repeated runs, a sweep, a capacity search; or a config file's sweep /
+    // multi_run) go through the study runner; its report covers every run of the study.
     study::StudyOptions so;
     so.observers = [](const config::Config& c) {
       std::vector<std::unique_ptr<run::RunObserver>> v;
       v.push_back(std::make_unique<telemetry::TelemetryObserver>(c));
       return v;
     };
+    if (cfg.config_file_study) {  // -f with `sweep` / `multi_run`: one Config per variation
+      return run_study_with_report(cfg, so, [&](const study::StudyOptions& o) {
+        return run_config_file_study(args, cfg, o);
+      });
+    }
     return run_study_with_report(cfg, so);
   }
   telemetry::TelemetryObserver telemetry(cfg);

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "aiperf/common/env.h"
+
 namespace aiperf::cluster {
 
 namespace fs = std::filesystem;
@@ -51,7 +53,7 @@ LaunchInfo detect_launch(const std::function<const char*(const char*)>& getenv_f
 }
 
 std::string find_mpi_module() {
-  if (const char* p = std::getenv("AIPERF_MPI_MODULE"); p && *p) return p;
+  if (auto p = env::raw("AIPERF_MPI_MODULE")) return *p;
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return "";

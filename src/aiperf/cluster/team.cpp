@@ -18,6 +18,7 @@
 #include "aiperf/cluster/team_tags.h"
 #include "aiperf/cluster/wire.h"
 #include "aiperf/common/clock.h"
+#include "aiperf/common/env.h"
 
 namespace aiperf::cluster {
 
@@ -72,14 +73,9 @@ std::unique_ptr<Team> Team::join() {
     return nullptr;
   }
   TeamOptions o;
-  if (const char* t = std::getenv("AIPERF_RANK_TIMEOUT_S"); t && *t) {
-    char* end = nullptr;
-    double s = std::strtod(t, &end);
-    if (*end != '\0' || !(s > 0) || s > 86400) {
-      throw std::runtime_error(std::string("AIPERF_RANK_TIMEOUT_S: '") + t +
-                               "' is not a number of seconds in (0, 86400]");
-    }
-    o.silence_timeout_ns = int64_t(s * 1e9);
+  // Range-checked by env::check_process_environment() at start-up (common/env.h).
+  if (env::raw("AIPERF_RANK_TIMEOUT_S")) {
+    o.silence_timeout_ns = int64_t(env::number("AIPERF_RANK_TIMEOUT_S", 10) * 1e9);
   }
   return std::make_unique<Team>(std::move(comm), o);
 }

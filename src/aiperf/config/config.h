@@ -231,6 +231,21 @@ struct Config {
   StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
   std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)
 
+  // ---- Warmup load (issue 16: AIPerf's Warmup group, options_warmup.cpp). Unset: inherited.
+  std::optional<int64_t> warmup_num_sessions;            // --num-warmup-sessions
+  std::optional<int64_t> warmup_concurrency;             // --warmup-concurrency
+  std::optional<double> warmup_request_rate;             // --warmup-request-rate; 0 = closed loop
+  std::optional<ArrivalPattern> warmup_arrival_pattern;  // --warmup-arrival-pattern
+  std::optional<double> warmup_grace_period_s;           // --warmup-grace-period; unset: unbounded
+
+  // ---- Config files and the effective configuration (issue 16: config_file.h)
+  std::optional<std::string> config_file;  // -f/--config, as given
+  /// Every option the run was given, file and flags merged (flags win), keyed by primary name
+  /// with the values as given, in option-table order. effective_config_yaml() writes them.
+  std::vector<std::pair<std::string, std::vector<std::string>>> given_options;
+  /// The -f file asks for several runs (`sweep`, `multi_run`): `aiperf profile` hands it to the
+  /// study runner with one Config per variation (cli/config_study.cpp).
+  bool config_file_study = false;
   // ---- Scale-out and plugins (issue 14: docs/scale-out.md, docs/plugins.md)
   /// --source-ip: IP literals new connections bind to, round robin (many source addresses).
   std::vector<std::string> source_ips;

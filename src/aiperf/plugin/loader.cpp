@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/endpoint/endpoint.h"
 #include "aiperf/plugin/plugin.h"
@@ -137,9 +138,9 @@ void append(void* ctx, const char* data, size_t len) {
 
 std::vector<std::string> env_plugin_paths() {
   std::vector<std::string> out;
-  const char* v = std::getenv("AIPERF_PLUGIN_PATH");
+  const auto v = env::raw("AIPERF_PLUGIN_PATH");
   if (!v) return out;
-  std::stringstream ss(v);
+  std::stringstream ss(*v);
   std::string item;
   while (std::getline(ss, item, ':')) {
     if (!item.empty()) out.push_back(item);

@@ -18,6 +18,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/config/cli_options.h"
+#include "aiperf/config/config_file.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
 #include "aiperf/run/session_feed.h"
@@ -204,6 +205,9 @@ void ProfileRun::prepare() {
   }
   throw_if_stop_requested();
   if (follower) return;  // rank 0 writes inputs.json
+  // The effective configuration (config/config_file.h): `aiperf profile -f` repeats the run.
+  std::ofstream((fs::path(paths_.dir) / "run_config.yaml").string())
+      << config::effective_config_yaml(cfg_, rngs_.root());
   set_signal_policy(SignalPolicy::kCooperative, "writing inputs.json");
   const std::string inputs = (fs::path(paths_.dir) / "inputs.json").string();
   if (dataset_.source) {  // written as the run renders the conversations (inputs_json.h)

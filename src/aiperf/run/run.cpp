@@ -13,6 +13,7 @@
 
 #include "aiperf/common/cancel.h"
 #include "aiperf/common/clock.h"
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/config/value_parsers.h"
@@ -148,7 +149,9 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       if (!spec.rate_series.empty()) {
         rates = schedule::RateSchedule::series(spec.rate_series);
       } else if (spec.rate_ramp_s) {
-        rates = schedule::RateSchedule::ramp(spec.rate, *spec.rate_ramp_s);
+        rates = schedule::RateSchedule::ramp(
+            spec.rate, *spec.rate_ramp_s,
+            env::number("AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", 0.1));
       }
       rs = std::make_unique<worker::RateScheduler>(
           ps, ws,

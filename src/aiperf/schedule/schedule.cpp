@@ -45,20 +45,38 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
   }
 
   std::vector<PhaseSpec> phases;
-  if (cfg.warmup_request_count || cfg.warmup_duration_s) {
+  if (cfg.warmup_request_count || cfg.warmup_num_sessions || cfg.warmup_duration_s) {
     PhaseSpec w = prof;
     w.phase = record::Phase::kWarmup;
-    // Warmup is always request-rate style (spec §3.1).
-    if (w.mode == TimingMode::kFixedSchedule || w.mode == TimingMode::kUserCentric) {
-      w.mode = cfg.request_rate ? TimingMode::kRequestRate : TimingMode::kConcurrency;
-      w.rate = cfg.request_rate.value_or(0.0);
-      w.num_users = 0;
+    // Warmup is always request-rate style (spec §3.1): a rate (its own, else the profiling
+    // one) gives an open loop, otherwise a closed loop; --warmup-* override what it inherits.
+    std::optional<double> rate =
+        cfg.warmup_request_rate ? cfg.warmup_request_rate : cfg.request_rate;
+    if (rate && *rate <= 0) rate.reset();  // --warmup-request-rate 0: a closed loop
+    const std::optional<int64_t> conc =
+        cfg.warmup_concurrency ? cfg.warmup_concurrency : cfg.concurrency;
+    w.num_users = 0;
+    if (rate) {
+      w.mode = TimingMode::kRequestRate;
+      w.rate = *rate;
+      if (cfg.warmup_arrival_pattern) w.arrival = *cfg.warmup_arrival_pattern;
+      if (w.arrival == config::ArrivalPattern::kConcurrencyBurst) {
+        w.arrival = config::ArrivalPattern::kPoisson;
+      }
+      w.concurrency_set = conc.has_value();
+      w.concurrency = conc.value_or(1);
+    } else {
+      w.mode = TimingMode::kConcurrency;
+      w.rate = 0.0;
+      w.concurrency_set = true;
+      w.concurrency = conc.value_or(1);
     }
-    // Precedence request-count > duration (spec §1.4).
+    // Precedence request-count > sessions > duration (spec §3.1).
     w.request_count = cfg.warmup_request_count;
-    w.num_sessions = std::nullopt;
-    w.duration_s = cfg.warmup_request_count ? std::nullopt : cfg.warmup_duration_s;
-    w.grace_s = std::numeric_limits<double>::infinity();
+    w.num_sessions = cfg.warmup_request_count ? std::nullopt : cfg.warmup_num_sessions;
+    w.duration_s =
+        cfg.warmup_request_count || cfg.warmup_num_sessions ? std::nullopt : cfg.warmup_duration_s;
+    w.grace_s = cfg.warmup_grace_period_s.value_or(std::numeric_limits<double>::infinity());
     // Ramps and prefill concurrency are inherited (spec §3.1); the rate series is not: warmup
     // runs at its mean rate. Warmup requests are never cancelled (spec §3.10).
     w.rate_series.clear();

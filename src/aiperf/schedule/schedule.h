@@ -86,11 +86,14 @@ struct PhaseSpec {
   bool open_loop() const { return mode != config::TimingMode::kConcurrency; }
 };
 
-/// The phases of a run in order: warmup (if --warmup-request-count/--warmup-duration), then
-/// profiling. Warmup inherits the profiling timing (fixed schedule and user-centric warm up with
-/// a concurrency loop, as AIPerf's warmup is always request-rate style); its grace is unbounded
-/// (spec §3.9). Without any stop condition the profiling phase sends 10 requests (spec §1.4),
-/// except in fixed-schedule mode whose stop condition is the trace itself.
+/// The phases of a run in order: warmup (if --warmup-request-count, --num-warmup-sessions or
+/// --warmup-duration), then profiling. The warmup is always request-rate style (spec §3.1): an
+/// open loop at --warmup-request-rate (else --request-rate) by --warmup-arrival-pattern (else
+/// the profiling pattern), capped by --warmup-concurrency (else --concurrency); without a rate a
+/// closed loop at --warmup-concurrency (else --concurrency, else 1). Its grace is
+/// --warmup-grace-period, unbounded when unset (spec §3.9). Without any stop condition the
+/// profiling phase sends 10 requests (spec §1.4), except in fixed-schedule mode whose stop
+/// condition is the trace itself.
 std::vector<PhaseSpec> make_phases(const config::Config& cfg);
 
 /// Picks the dataset conversation for each new session (spec §4.9): sequential (wraps around),

@@ -347,6 +347,16 @@ TEST(ProfileAliases, EveryNameWorks) {
          return c.video_audio_sample_rate == 16000 && c.video_audio_num_channels == 2 &&
                 c.video_audio_codec == "libopus" && c.video_audio_depth == 24;
        }},
+      {{"-m", "a", "--warmup-request-count", "2", "--num-warmup-sessions", "3",
+        "--warmup-concurrency", "4", "--warmup-request-rate", "5", "--warmup-arrival-pattern",
+        "gamma"},
+       [](const Config& c) {
+         return c.warmup_request_count == 2 && !c.warmup_num_sessions &&
+                c.warmup_concurrency == 4 && c.warmup_request_rate == 5.0 &&
+                c.warmup_arrival_pattern == ArrivalPattern::kGamma;
+       }},
+      {{"-m", "a", "--warmup-duration", "5", "--warmup-grace-period", "1.5"},
+       [](const Config& c) { return c.warmup_grace_period_s == 1.5; }},
       {{"-m", "a", "--user-centric-rate", "2", "--num-users", "3", "--session-turns-mean", "2"},
        [](const Config& c) {
          return c.timing_mode == TimingMode::kUserCentric && c.user_centric_rate == 2.0 &&
@@ -448,6 +458,7 @@ TEST(ProfileAliases, EveryNameWorks) {
   // Every name in the table is covered above (or is --help).
   for (const auto& name : profile_flag_names()) {
     if (name == "--help" || name == "-h") continue;
+    if (name == "--config" || name == "-f") continue;  // needs a file: config_file_test.cpp
     bool covered = false;
     for (const auto& tc : cases) {
       for (const auto& a : tc.args) covered |= a == name;

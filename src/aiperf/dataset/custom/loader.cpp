@@ -13,6 +13,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/dataset/custom/hash_prompts.h"
@@ -37,7 +38,7 @@ std::string generated_session_id(const RngManager& rngs, size_t index) {
 
 /// MemAvailable of /proc/meminfo in bytes, or -1 when unknown.
 double available_memory_bytes() {
-  if (const char* e = std::getenv("AIPERF_MEMORY_LIMIT_BYTES"); e && *e) return std::atof(e);
+  if (env::raw("AIPERF_MEMORY_LIMIT_BYTES")) return env::number("AIPERF_MEMORY_LIMIT_BYTES", -1);
   std::FILE* f = std::fopen("/proc/meminfo", "r");
   if (!f) return -1;
   char line[256];

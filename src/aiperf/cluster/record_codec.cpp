@@ -6,7 +6,7 @@ namespace aiperf::cluster {
 
 // A field added to ProcessedRecord must be added to encode/decode below (and to the round-trip
 // test in tests/unit/cluster/record_codec_test.cpp); then update this size.
-static_assert(sizeof(record::ProcessedRecord) == 800,
+static_assert(sizeof(record::ProcessedRecord) == 808,
               "record::ProcessedRecord changed: carry the new field in cluster/record_codec.cpp");
 
 namespace {
@@ -140,6 +140,7 @@ void encode_record(const record::ProcessedRecord& r, std::string& out) {
     w.str(body);
   }
   w.i64(r.http_status);
+  w.u64(uint64_t(r.token_split));
 }
 
 bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
@@ -203,6 +204,9 @@ bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
     out.raw_responses.emplace_back(t, std::string(r.str()));
   }
   out.http_status = int(r.i64());
+  const uint64_t split = r.u64();
+  ok = ok && split <= uint64_t(record::ProcessedRecord::TokenSplit::kStream);
+  out.token_split = record::ProcessedRecord::TokenSplit(split);
   if (!ok || !r.ok()) {
     if (malformed) *malformed = true;
     pos_ = in_.size();

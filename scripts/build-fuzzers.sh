@@ -46,7 +46,7 @@ declare -A SOURCES=(
   [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
   [config_file_fuzz]="$(cd "$ROOT" && ls src/aiperf/config/*.cpp | grep -v templates.cpp | tr '\n' ' ') src/aiperf/common/env.cpp"
   [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
-  [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
+  [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp src/aiperf/common/env.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
   [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
 )

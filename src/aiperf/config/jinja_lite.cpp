@@ -216,7 +216,8 @@ class Expr {
     if (name == "none" || name == "None") return nullptr;
     while (i_ < s_.size() && s_[i_] == '.') {
       ++i_;
-      name += "." + identifier();
+      name += '.';  // two appends: g++ 12 warns falsely (-Wrestrict) on "." + std::string
+      name += identifier();
     }
     skip();
     if (i_ < s_.size() && s_[i_] == '[') fail("subscripts ([...]) are not supported");

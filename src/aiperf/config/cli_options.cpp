@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "aiperf/common/error.h"
+#include "aiperf/config/option_rows.h"
 #include "aiperf/config/option_table.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
@@ -457,6 +458,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
         "--model: at least one model name is required (e.g. --model Qwen/Qwen3-0.6B)");
   }
   c.extra_inputs_json = st.extra_inputs.dump();
+  detail::resolve_endpoint_type(st);
   resolve_dataset_source(st);
   detail::resolve_media(st);
   resolve_timing(st);

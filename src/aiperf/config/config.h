@@ -5,12 +5,30 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace aiperf::config {
 
-enum class EndpointType { kChat, kCompletions };
+/// --endpoint-type (spec §1.3, §5.4), in AIPerf's choice order; kMessages is Anthropic's
+/// Messages API (current AIPerf).
+enum class EndpointType {
+  kChat,
+  kCohereRankings,
+  kCompletions,
+  kResponses,
+  kChatEmbeddings,
+  kEmbeddings,
+  kHfTeiRankings,
+  kHuggingfaceGenerate,
+  kImageGeneration,
+  kVideoGeneration,
+  kNimEmbeddings,
+  kNimRankings,
+  kTemplate,
+  kMessages,
+};
 enum class ArrivalPattern { kPoisson, kConstant, kGamma, kConcurrencyBurst };
 enum class ModelSelection { kRoundRobin, kRandom, kWeighted };
 enum class ExportLevel { kSummary, kRecords, kRaw };
@@ -38,13 +56,47 @@ enum class AudioFormat { kWav, kMp3 };
 enum class VideoSynthType { kMovingShapes, kGridClock, kNoise };
 enum class VideoFormat { kWebm, kMp4 };
 
-const char* to_string(EndpointType t);    // "chat", "completions"
+const char* to_string(EndpointType t);    // "chat", "completions", ... (the CLI name)
 const char* to_string(ArrivalPattern p);  // "poisson", ...
 const char* to_string(ExportLevel l);     // "summary", "records", "raw"
 const char* to_string(ModelSelection s);  // "round_robin", "random", "weighted"
 const char* to_string(UiType u);          // "none", "simple", "dashboard"
 const char* to_string(LogLevel l);        // "TRACE", ..., "CRITICAL" (AIPerf's spelling)
 const char* to_string(TimingMode m);      // "concurrency", "request_rate"
+
+/// Every --endpoint-type name, in AIPerf's order (the CLI choices).
+const std::vector<std::string_view>& endpoint_type_names();
+/// The metadata of an endpoint type that stages other than the endpoint need (spec §5.4; the
+/// endpoint's own EndpointInfo holds the same facts, and a test keeps them equal).
+struct EndpointFacts {
+  bool supports_streaming = true;
+  bool produces_tokens = true;
+  bool tokenizes_input = true;
+  bool supports_images = false;
+  bool supports_audio = false;
+  bool supports_videos = false;
+  bool produces_video = false;
+  std::string_view metrics_title = "LLM Metrics";  // console title (spec §6.8)
+};
+const EndpointFacts& endpoint_facts(EndpointType t);
+/// The endpoint's metadata says it can stream (spec §5.4); --streaming is turned off otherwise.
+inline bool endpoint_supports_streaming(EndpointType t) {
+  return endpoint_facts(t).supports_streaming;
+}
+/// Which synthetic media kinds the endpoint's requests carry (supports_images / _audio /
+/// _videos).
+struct EndpointMedia {
+  bool images = false;
+  bool audio = false;
+  bool videos = false;
+};
+inline EndpointMedia endpoint_media(EndpointType t) {
+  const EndpointFacts& f = endpoint_facts(t);
+  return {f.supports_images, f.supports_audio, f.supports_videos};
+}
+/// cohere_rankings, hf_tei_rankings, nim_rankings: synthetic data is a query plus passages
+/// (spec §4.8).
+bool is_rankings_endpoint(EndpointType t);
 
 /// True for model names that are obviously placeholders (mock-model, test-model, fake-model,
 /// dummy-model, mock, fake, dummy, placeholder, and mock-* / fake-* / dummy-*), case-insensitive,
@@ -167,6 +219,15 @@ struct Config {
     return video_width && video_height && *video_width > 0 && *video_height > 0 &&
            video_batch_size > 0;
   }
+
+  // ---- Endpoints (issue 9: spec §1.3 "Endpoint" and "Rankings", §4.8, §5.4)
+  bool download_video_content = false;  // --download-video-content (video_generation)
+  int64_t rankings_passages_mean = 1;   // passages per synthetic rankings request (>= 1)
+  int64_t rankings_passages_stddev = 0;
+  int64_t rankings_passages_prompt_token_mean = 550;  // tokens per passage (>= 1)
+  int64_t rankings_passages_prompt_token_stddev = 0;
+  int64_t rankings_query_prompt_token_mean = 550;  // tokens of the query (>= 1)
+  int64_t rankings_query_prompt_token_stddev = 0;
 
   // ---- Goodput: (metric tag, threshold in display unit), in order given
   std::vector<std::pair<std::string, double>> goodput;

@@ -30,5 +30,10 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
+std::vector<OptionSpec> endpoint_type_options();  // options_endpoint_types.cpp
+
+/// --streaming, --download-video-content and --rankings-* against --endpoint-type (warnings,
+/// streaming turned off where the endpoint cannot stream). Run by resolve().
+void resolve_endpoint_type(ParseState& st);
 
 }  // namespace aiperf::config::detail

@@ -36,6 +36,10 @@ struct Turn {
   /// The turn's text items when there are several (`texts`, `--prompt-batch-size`); `text` is
   /// then their join with " " (what ISL counts). Empty when the turn has one text.
   std::vector<std::string> texts;
+  /// The name of each text item (`texts`, or the single `text`) when the source named them
+  /// (dataset files' {"name", "contents"} texts; synthetic rankings: "query", "passages");
+  /// empty when unnamed. Rankings and template bodies pick texts by name.
+  std::vector<std::string> text_names;
   std::vector<MediaItem> media;
   std::string extra_json;     // per-record `extra` object, shallow-merged into the body
   std::string messages_json;  // mooncake `messages`: an OpenAI message array sent as is
@@ -93,6 +97,14 @@ std::string public_cache_dir();
 /// at random. Deterministic for a given seed. Throws ConfigError on impossible settings.
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs);
+
+/// Synthetic rankings data (spec §4.8), what build_synthetic makes for the rankings endpoint
+/// types: one single-turn conversation per entry whose texts are a query (named "query",
+/// --rankings-query-prompt-token-mean/-stddev tokens) and N passages (named "passages",
+/// N ~ --rankings-passages-mean/-stddev, each --rankings-passages-prompt-token-mean/-stddev
+/// tokens); `text` joins them with spaces (what ISL counts).
+Dataset build_synthetic_rankings(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                                 const RngManager& rngs);
 
 /// The model of the dataset's `turn_counter`-th turn (spec §4.3): --model-selection-strategy
 /// round_robin cycles through --model in turn order, random draws one from `model_rng`. ""

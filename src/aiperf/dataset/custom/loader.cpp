@@ -111,6 +111,7 @@ struct Loader {
     Turn t;
     if (!r.role.empty()) t.role = r.role;
     t.texts = std::move(r.texts);
+    t.text_names = std::move(r.text_names);
     t.media = std::move(r.media);
     for (MediaItem& m : t.media) media::inline_media_file(m);  // local paths -> base64
     t.extra_json = std::move(r.extra_json);

@@ -178,9 +178,11 @@ void add_videos(const config::Config& cfg, const RngManager& rngs, Dataset& ds) 
 /// Images, audio and video items of every turn (spec §4.3, §4.7): --image-batch-size (etc.)
 /// items per turn, named image_url / input_audio / video_url, in dataset order, each modality on
 /// its own random streams.
+/// Kinds the endpoint cannot send are not made (the config stage warned).
 void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
-  if (cfg.images_enabled()) add_images(cfg, rngs, ds);
-  if (cfg.audio_enabled()) {  // cheap: one after another
+  const config::EndpointMedia em = config::endpoint_media(cfg.endpoint_type);
+  if (cfg.images_enabled() && em.images) add_images(cfg, rngs, ds);
+  if (cfg.audio_enabled() && em.audio) {  // cheap: one after another
     media::AudioGenerator gen(cfg, rngs);
     for (auto& conv : ds.conversations) {
       for (auto& turn : conv.turns) {
@@ -190,7 +192,7 @@ void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
       }
     }
   }
-  if (cfg.video_enabled()) add_videos(cfg, rngs, ds);
+  if (cfg.video_enabled() && em.videos) add_videos(cfg, rngs, ds);
 }
 
 }  // namespace
@@ -227,6 +229,8 @@ class SeqDist {
 
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs) {
+  if (config::is_rankings_endpoint(cfg.endpoint_type))
+    return build_synthetic_rankings(cfg, tok, rngs);
   validate(cfg);
   Rng length_rng = rngs.derive("dataset.prompt.length");
   Rng model_rng = rngs.derive("composer.turn.model_selection");
@@ -357,6 +361,60 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
         conv.user_context_message = ctx_gen.generate(*cfg.user_context_prompt_length);
       }
     }
+  }
+  return ds;
+}
+
+Dataset build_synthetic_rankings(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                                 const RngManager& rngs) {
+  if (cfg.num_dataset_entries < 1) {
+    throw ConfigError("--num-dataset-entries must be at least 1 (got " +
+                      std::to_string(cfg.num_dataset_entries) + ")");
+  }
+  if (cfg.models.empty()) throw ConfigError("--model: at least one model name is required");
+  Rng passages_rng = rngs.derive("dataset.rankings.passages");
+  Rng passage_tokens_rng = rngs.derive("dataset.rankings.passages.tokens");
+  Rng query_tokens_rng = rngs.derive("dataset.rankings.query.tokens");
+  Rng model_rng = rngs.derive("composer.turn.model_selection");
+  Rng max_tokens_rng = rngs.derive("composer.turn.max_tokens");
+  PromptGenerator gen(tok, rngs.derive("dataset.prompt.corpus"));
+
+  Dataset ds;
+  ds.conversations.resize(size_t(cfg.num_dataset_entries));
+  std::vector<TextJob> jobs;
+  for (size_t c = 0; c < ds.conversations.size(); ++c) {
+    Conversation& conv = ds.conversations[c];
+    conv.session_id = session_id(rngs, c);
+    const int64_t passages = sample_positive_normal_integer(
+        passages_rng, double(cfg.rankings_passages_mean), double(cfg.rankings_passages_stddev));
+    Turn& turn = conv.turns.emplace_back();
+    turn.texts.resize(size_t(passages) + 1);
+    turn.text_names.assign(size_t(passages) + 1, "passages");
+    turn.text_names[0] = "query";
+    const int64_t query_len = sample_positive_normal_integer(
+        query_tokens_rng, double(cfg.rankings_query_prompt_token_mean),
+        double(cfg.rankings_query_prompt_token_stddev));
+    jobs.push_back({&turn.texts[0], nullptr, gen.draw_start(), query_len});
+    for (int64_t k = 1; k <= passages; ++k) {
+      const int64_t len = sample_positive_normal_integer(
+          passage_tokens_rng, double(cfg.rankings_passages_prompt_token_mean),
+          double(cfg.rankings_passages_prompt_token_stddev));
+      jobs.push_back({&turn.texts[size_t(k)], nullptr, gen.draw_start(), len});
+    }
+    turn.model = pick_model(cfg, model_rng, c);
+    if (cfg.osl_mean) {
+      turn.max_tokens =
+          sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
+    }
+  }
+  build_texts(gen, jobs);
+  for (auto& conv : ds.conversations) {
+    Turn& turn = conv.turns.front();
+    for (size_t i = 0; i < turn.texts.size(); ++i) {
+      if (i) turn.text += ' ';
+      turn.text += turn.texts[i];
+    }
+    turn.input_tokens = int64_t(tok.count(turn.text));
   }
   return ds;
 }

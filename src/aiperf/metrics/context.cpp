@@ -38,7 +38,8 @@ bool env_flag(const char* name) {
 }
 
 void RunContext::finalize() {
-  uint32_t disallowed = kProducesVideoOnly;  // chat/completions never produce video
+  uint32_t disallowed = 0;
+  if (!produces_video) disallowed |= kProducesVideoOnly;
   if (!produces_tokens) disallowed |= kProducesTokensOnly;
   if (!tokenizes_input) disallowed |= kTokenizesInputOnly;
   if (!supports_audio) disallowed |= kSupportsAudioOnly;
@@ -75,13 +76,14 @@ std::vector<GoodputSlo> parse_goodput(const std::vector<std::pair<std::string, d
 
 RunContext make_run_context(const config::Config& cfg) {
   RunContext ctx;
-  ctx.streaming = cfg.streaming;
-  ctx.produces_tokens = true;  // chat and completions (spec §5.4)
-  ctx.tokenizes_input = true;
-  const bool chat = cfg.endpoint_type == config::EndpointType::kChat;
-  ctx.supports_audio = chat;
-  ctx.supports_images = chat;
-  ctx.supports_videos = chat;
+  const config::EndpointFacts& ep = config::endpoint_facts(cfg.endpoint_type);
+  ctx.streaming = cfg.streaming && ep.supports_streaming;
+  ctx.produces_tokens = ep.produces_tokens;
+  ctx.tokenizes_input = ep.tokenizes_input;
+  ctx.supports_audio = ep.supports_audio;
+  ctx.supports_images = ep.supports_images;
+  ctx.supports_videos = ep.supports_videos;
+  ctx.produces_video = ep.produces_video;
   ctx.use_server_token_count = cfg.use_server_token_count;
   ctx.dev_mode = env_flag("AIPERF_DEV_MODE");
   ctx.show_experimental = ctx.dev_mode || env_flag("AIPERF_DEV_SHOW_EXPERIMENTAL_METRICS");
@@ -92,7 +94,7 @@ RunContext make_run_context(const config::Config& cfg) {
       "AIPERF_METRICS_OSL_MISMATCH_MAX_TOKEN_THRESHOLD", ctx.osl_mismatch_max_token_threshold);
   ctx.usage_pct_diff_threshold =
       env_double("AIPERF_METRICS_USAGE_PCT_DIFF_THRESHOLD", ctx.usage_pct_diff_threshold);
-  ctx.metrics_title = "LLM Metrics";
+  ctx.metrics_title = std::string(ep.metrics_title);
   ctx.finalize();
   ctx.goodput = parse_goodput(cfg.goodput, ctx);
   ctx.finalize();

@@ -93,6 +93,8 @@ enum class MetricId : uint16_t {
   kNumImages,
   kImageThroughput,
   kImageLatency,
+  kVideoInferenceTime,
+  kVideoPeakMemory,
   kUsagePromptTokens,
   kUsageCompletionTokens,
   kUsageTotalTokens,
@@ -201,6 +203,7 @@ struct RunContext {
   bool supports_audio = false;
   bool supports_images = false;
   bool supports_videos = false;
+  bool produces_video = false;  // video_generation: the video metrics apply
   bool use_server_token_count = false;
   bool show_experimental = false;  // AIPERF_DEV_MODE or AIPERF_DEV_SHOW_EXPERIMENTAL_METRICS
   bool show_internal = false;      // AIPERF_DEV_SHOW_INTERNAL_METRICS (summary outputs)

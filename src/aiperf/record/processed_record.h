@@ -62,6 +62,9 @@ struct ProcessedRecord {
   /// Image items over every turn sent with this request (history and the current turn).
   int64_t num_images = 0;
   std::optional<Usage> usage;
+  /// video_generation: the finished job's inference_time_s and peak_memory_mb, when reported.
+  std::optional<double> video_inference_time_s;
+  std::optional<double> video_peak_memory_mb;
 
   /// Valid = no error and >= 1 content response with timestamps in order (spec §2.1).
   bool valid() const { return !error.has_value(); }

@@ -20,6 +20,7 @@ enum class ErrorKind : uint8_t {
   kProtocol,   // malformed HTTP / chunked framing
   kSseError,   // an SSE message with `event: error`
   kCancelled,  // client-side cancellation (request-cancellation or shutdown)
+  kJob,        // an asynchronous job (video generation) failed, or its result is unusable
 };
 
 const char* error_kind_name(ErrorKind k);

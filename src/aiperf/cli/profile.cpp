@@ -162,7 +162,7 @@ void ProfileRun::prepare() {
         "ever run: the tokenizer is loaded from its tokenizer.json (or tokenizer.model)");
   }
   int64_t t0 = mono_ns();
-  endpoint_ = endpoint::create(cfg_.endpoint_type);
+  endpoint_ = endpoint::create(cfg_);
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {
     std::string err;
     auto url = transport::parse_url(cfg_.urls[i], &err);
@@ -172,6 +172,10 @@ void ProfileRun::prepare() {
   }
   plan_.client.insecure = cfg_.tls_insecure;
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
+  if (endpoint_->info().polls_job) {  // video_generation: follow each job (worker/video_job.h)
+    plan_.jobs = {true, endpoint_.get(), worker::video_poll_interval_ns(),
+                  cfg_.download_video_content, plan_.client.request_timeout_ns};
+  }
 
   tokenizer::LoadOptions lo;
   lo.revision = cfg_.tokenizer_revision;

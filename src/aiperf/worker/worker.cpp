@@ -150,20 +150,39 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
                    : plan_.bodies[c.conversation];
   }
   // `c` (captured by value) keeps a later turn's body alive until the request is done.
+  if (plan_.jobs.enabled) {
+    std::string headers = header_scratch_;
+    client_->send(
+        req, std::move(rec),
+        [this, phase, c, headers = std::move(headers)](std::unique_ptr<record::RequestRecord> r) {
+          const uint16_t u = r->url_index;
+          follow_job(loop_, *client_, plan_.jobs, plan_.client.urls[u], std::move(r),
+                     plan_.targets[u], headers, &aborting_,
+                     [this, phase, c](std::unique_ptr<record::RequestRecord> done) {
+                       complete(phase, c, std::move(done));
+                     });
+        });
+    return;
+  }
   client_->send(req, std::move(rec), [this, phase, c](std::unique_ptr<record::RequestRecord> r) {
-    in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
-    // A dropped record never reaches the pipeline: its session cannot continue.
-    phase->on_return(c, !forward);
-    if (forward) {
-      sink_.push(std::move(r));
-    } else {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (!aborting_ && c.final_turn() && phase->spec().mode == config::TimingMode::kConcurrency) {
-      issue_closed(phase);  // closed loop: a session ended, start the next
-    }
+    complete(phase, c, std::move(r));
   });
+}
+
+void Worker::complete(schedule::PhaseState* phase, const schedule::Credit& c,
+                      std::unique_ptr<record::RequestRecord> r) {
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
+  // A dropped record never reaches the pipeline: its session cannot continue.
+  phase->on_return(c, !forward);
+  if (forward) {
+    sink_.push(std::move(r));
+  } else {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!aborting_ && c.final_turn() && phase->spec().mode == config::TimingMode::kConcurrency) {
+    issue_closed(phase);  // closed loop: a session ended, start the next
+  }
 }
 
 }  // namespace aiperf::worker

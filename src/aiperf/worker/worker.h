@@ -17,6 +17,7 @@
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/transport/event_loop.h"
 #include "aiperf/transport/http_client.h"
+#include "aiperf/worker/video_job.h"
 
 namespace aiperf::worker {
 
@@ -46,6 +47,7 @@ struct RequestPlan {
   /// answer of max_tokens tokens is about that many SSE events); empty or 0: no hint.
   std::vector<uint32_t> expected_events;
   transport::ClientOptions client;  // URLs, TLS, timeout
+  JobPolling jobs;                  // video_generation: poll each submitted job (video_job.h)
 };
 
 class Worker {
@@ -78,6 +80,9 @@ class Worker {
  private:
   void issue_closed(schedule::PhaseState* phase);
   void send(schedule::PhaseState* phase, const schedule::Credit& c);
+  /// A request's end: back to the phase, on to the record sink.
+  void complete(schedule::PhaseState* phase, const schedule::Credit& c,
+                std::unique_ptr<record::RequestRecord> r);
   std::string uuid4();
 
   uint16_t id_;

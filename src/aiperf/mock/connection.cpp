@@ -245,6 +245,8 @@ void Connection::on_timer() {
       if (gen_.active) {
         finish_non_stream();
       } else {
+        // Embeddings, rankings: the whole answer is the one "token" of the ground truth.
+        if (recording_) rec_.first_token_ns = rec_.last_token_ns = mono_ns();
         std::string body = std::move(delayed_body_);
         respond(delayed_status_, delayed_type_, body);
       }

@@ -37,6 +37,7 @@ declare -A SOURCES=(
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
+  [endpoint_parsers_fuzz]="$(cd "$ROOT" && echo src/aiperf/endpoint/*.cpp) src/aiperf/config/config.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -48,6 +49,7 @@ declare -A LIBS=(
   [burst_gpt_trace_fuzz]="-lsimdjson"
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
+  [endpoint_parsers_fuzz]="-lsimdjson"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -93,6 +95,29 @@ seed_raw_formats_fuzz() {
 }
 seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"
+}
+
+# Responses recorded from the mock, each message prefixed with its endpoint's index in the
+# --endpoint-type choices (config::endpoint_type_names()).
+seed_endpoint_parsers_fuzz() {
+  local dir=$1 i=0 f idx
+  declare -A IDX=([responses]=3 [embeddings]=5 [tei]=6 [tgi]=7 [images]=8 [video]=9 [nim]=11
+                  [cohere]=1 [messages]=13)
+  for f in "$ROOT"/tests/data/endpoint/apis/*; do
+    idx=${IDX[$(basename "$f" | cut -d_ -f1 | cut -d. -f1)]:-12}
+    if [[ $f == *.sse ]]; then
+      sed -n 's/^data: //p' "$f" | while IFS= read -r line; do
+        printf "\\$(printf '%03o' "$idx")%s" "$line" >"$dir/e_${i}_$RANDOM"
+      done
+    else
+      { printf "\\$(printf '%03o' "$idx")"; cat "$f"; } >"$dir/b_$((i++))"
+    fi
+  done
+  for f in "$ROOT"/tests/data/endpoint/*.sse; do  # OpenAI-style streams for chat (0)
+    sed -n 's/^data: \{0,1\}//p' "$f" | while IFS= read -r line; do
+      printf '\000%s' "$line" >"$dir/c_$RANDOM$RANDOM"
+    done
+  done
 }
 
 seed_parquet_fuzz() {

@@ -23,6 +23,9 @@ constexpr EndpointInfo kChatInfo{
     .tokenizes_input = true,
     .metrics_title = "LLM Metrics",
     .service_kind = "openai",
+    .supports_audio = true,
+    .supports_images = true,
+    .supports_videos = true,
 };
 
 /// Appends the messages of one turn: its raw messages verbatim, else one role/content message.

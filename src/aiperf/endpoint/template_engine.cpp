@@ -138,11 +138,40 @@ void html_escape(std::string_view s, std::string& out) {
   }
 }
 
+/// Python's json.dumps text (", " and ": " separators, ensure_ascii) of a value whose objects
+/// are already key-sorted (nlohmann::json keeps them so).
+void py_dumps(const json& j, std::string& out) {
+  if (j.is_array()) {
+    out += '[';
+    for (size_t i = 0; i < j.size(); ++i) {
+      if (i) out += ", ";
+      py_dumps(j[i], out);
+    }
+    out += ']';
+  } else if (j.is_object()) {
+    out += '{';
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!first) out += ", ";
+      first = false;
+      out += json(it.key()).dump(-1, ' ', true);
+      out += ": ";
+      py_dumps(it.value(), out);
+    }
+    out += '}';
+  } else if (j.is_number_float()) {
+    out += py_float(j.get<double>());
+  } else {
+    out += j.dump(-1, ' ', true);
+  }
+}
+
 /// Jinja's tojson: json.dumps(sort_keys=True) with <, >, & and ' escaped for HTML safety.
 std::string to_json(const Val& v) {
   if (v.undefined) throw InputError("template: tojson of an undefined value");
   json sorted = json::parse(v.j.dump());  // nlohmann::json objects keep keys sorted
-  std::string text = sorted.dump(-1, ' ', true);
+  std::string text;
+  py_dumps(sorted, text);
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -526,10 +555,11 @@ Val eval(const Expr& e, const json& scope) {
 struct BodyTemplate::Node {
   enum Kind { kSeq, kText, kOut, kIf, kFor } kind = kSeq;
   std::string text;
-  Expr expr;                                    // kOut; kFor: the iterable
-  std::string var;                              // kFor
-  std::vector<std::pair<Expr, Node>> branches;  // kIf: condition -> body
-  std::vector<Node> kids;                       // kSeq; kFor: one body; kIf: else body (0 or 1)
+  Expr expr;                 // kOut; kFor: the iterable
+  std::string var;           // kFor
+  std::vector<Expr> conds;   // kIf: one condition per branch in `bodies`
+  std::vector<Node> bodies;  // kIf: the branches' bodies
+  std::vector<Node> kids;    // kSeq; kFor: one body; kIf: else body (0 or 1)
 };
 
 namespace {
@@ -614,11 +644,11 @@ std::string parse_seq(const std::vector<Piece>& pieces, size_t& i, Node& seq,
   while (i < pieces.size()) {
     const Piece& p = pieces[i++];
     if (p.kind == Piece::kText) {
-      seq.kids.push_back(Node{Node::kText, p.src, {}, {}, {}, {}});
+      seq.kids.push_back(Node{Node::kText, p.src, {}, {}, {}, {}, {}});
       continue;
     }
     if (p.kind == Piece::kExpr) {
-      Node out{Node::kOut, {}, ExprParser(p.src, where(p)).parse_all(), {}, {}, {}};
+      Node out{Node::kOut, {}, ExprParser(p.src, where(p)).parse_all(), {}, {}, {}, {}};
       seq.kids.push_back(std::move(out));
       continue;
     }
@@ -626,19 +656,20 @@ std::string parse_seq(const std::vector<Piece>& pieces, size_t& i, Node& seq,
     for (std::string_view s : stops)
       if (kw == s) return kw + " " + rest_of(p.src);
     if (kw == "if") {
-      Node n{Node::kIf, {}, {}, {}, {}, {}};
+      Node n{Node::kIf, {}, {}, {}, {}, {}, {}};
       Expr cond = ExprParser(rest_of(p.src), where(p)).parse_all();
       for (;;) {
-        Node body{Node::kSeq, {}, {}, {}, {}, {}};
+        Node body{Node::kSeq, {}, {}, {}, {}, {}, {}};
         std::string stop = parse_seq(pieces, i, body, {"elif", "else", "endif"});
-        n.branches.emplace_back(std::move(cond), std::move(body));
+        n.conds.push_back(std::move(cond));
+        n.bodies.push_back(std::move(body));
         if (stop.empty()) throw ConfigError("template: " + where(p) + " has no {% endif %}");
         if (keyword(stop) == "elif") {
           cond = ExprParser(rest_of(stop), where(p)).parse_all();
           continue;
         }
         if (keyword(stop) == "else") {
-          Node other{Node::kSeq, {}, {}, {}, {}, {}};
+          Node other{Node::kSeq, {}, {}, {}, {}, {}, {}};
           std::string end = parse_seq(pieces, i, other, {"endif"});
           if (end.empty()) throw ConfigError("template: " + where(p) + " has no {% endif %}");
           n.kids.push_back(std::move(other));
@@ -648,8 +679,8 @@ std::string parse_seq(const std::vector<Piece>& pieces, size_t& i, Node& seq,
       seq.kids.push_back(std::move(n));
     } else if (kw == "for") {
       auto [var, iter] = ExprParser(rest_of(p.src), where(p)).parse_for();
-      Node n{Node::kFor, {}, std::move(iter), var, {}, {}};
-      Node body{Node::kSeq, {}, {}, {}, {}, {}};
+      Node n{Node::kFor, {}, std::move(iter), var, {}, {}, {}};
+      Node body{Node::kSeq, {}, {}, {}, {}, {}, {}};
       if (parse_seq(pieces, i, body, {"endfor"}).empty())
         throw ConfigError("template: " + where(p) + " has no {% endfor %}");
       n.kids.push_back(std::move(body));
@@ -680,9 +711,9 @@ void render_node(const Node& n, const json& scope, std::string& out) {
       break;
     }
     case Node::kIf: {
-      for (const auto& [cond, body] : n.branches) {
-        if (truthy(eval(cond, scope))) {
-          render_node(body, scope, out);
+      for (size_t b = 0; b < n.conds.size(); ++b) {
+        if (truthy(eval(n.conds[b], scope))) {
+          render_node(n.bodies[b], scope, out);
           return;
         }
       }

@@ -49,6 +49,63 @@ constexpr EndpointInfo kChatEmbeddingsInfo{
 
 enum class Shape : uint8_t { kOpenAi, kAny };
 
+/// A `data` list of embedding objects: `n` items, `vectors` of them with an `embedding`,
+/// `all_embedding` when every item says "object": "embedding". kAny stops at a first item that
+/// is not an embedding object (n = 0: not this shape).
+struct DataList {
+  size_t n = 0, vectors = 0;
+  bool all_embedding = true;
+};
+
+bool read_data_list(od::value& v, Shape shape, DataList& d) {
+  using namespace detail;
+  od::array arr;
+  if (v.get_array().get(arr)) return false;
+  for (auto er : arr) {
+    od::value item;
+    od::json_type it;
+    if (std::move(er).get(item) || !type_of(item, it)) return false;
+    bool is_embedding = false, has_vector = false;
+    if (it == od::json_type::object) {
+      od::object o;
+      if (item.get_object().get(o)) return false;
+      for (auto gr : o) {
+        od::field g;
+        od::json_type gt;
+        if (std::move(gr).get(g) || !type_of(g.value(), gt)) return false;
+        std::string_view gk = key_of(g);
+        std::string_view s;
+        if (gk == "object") is_embedding = get_str(g.value(), s) && s == "embedding";
+        if (gk == "embedding") has_vector = gt != od::json_type::null;
+      }
+    }
+    if (d.n == 0 && shape == Shape::kAny && !is_embedding) return true;  // not the OpenAI shape
+    d.all_embedding = d.all_embedding && is_embedding;
+    d.vectors += has_vector ? 1 : 0;
+    ++d.n;
+  }
+  return true;
+}
+
+/// `embeddings` / `embedding`: a list of vectors, or one vector of numbers. 0 when neither.
+bool count_vectors(od::value& v, size_t& vectors) {
+  using namespace detail;
+  od::array arr;
+  if (v.get_array().get(arr)) return false;
+  size_t n = 0;
+  bool nested = false;
+  for (auto er : arr) {
+    od::value item;
+    od::json_type it;
+    if (std::move(er).get(item) || !type_of(item, it)) return false;
+    if (n == 0) nested = it == od::json_type::array;
+    if (n == 0 && !nested && it != od::json_type::number) break;
+    ++n;
+  }
+  vectors = n == 0 ? 0 : nested ? n : 1;
+  return true;
+}
+
 /// Counts the vectors of an embeddings response. kOpenAi (AIPerf's EmbeddingsEndpoint):
 /// `data` must be a non-empty list whose items are all objects with object == "embedding"
 /// (else the response is an error, as AIPerf raises); vectors are the items' `embedding`
@@ -64,69 +121,27 @@ bool parse_embeddings(std::string_view payload, Shape shape, ParsedResponse& out
   bool bad_list = false;
   for (auto fr : root) {
     od::field f;
-    if (std::move(fr).get(f)) return fail(out);
+    od::json_type t;
+    if (std::move(fr).get(f) || !type_of(f.value(), t)) return fail(out);
     std::string_view k = key_of(f);
     od::value& v = f.value();
-    od::json_type t;
-    if (!type_of(v, t)) return fail(out);
     if (k == "data" && t == od::json_type::array) {
-      od::array arr;
-      if (v.get_array().get(arr)) return fail(out);
-      size_t n = 0, vectors = 0;
-      bool all_embedding = true;
-      for (auto er : arr) {
-        od::value item;
-        if (std::move(er).get(item)) return fail(out);
-        od::json_type it;
-        if (!type_of(item, it)) return fail(out);
-        bool is_embedding = false, has_vector = false;
-        if (it == od::json_type::object) {
-          od::object o;
-          if (item.get_object().get(o)) return fail(out);
-          for (auto gr : o) {
-            od::field g;
-            if (std::move(gr).get(g)) return fail(out);
-            std::string_view gk = key_of(g);
-            od::json_type gt;
-            if (!type_of(g.value(), gt)) return fail(out);
-            if (gk == "object") {
-              std::string_view s;
-              is_embedding = get_str(g.value(), s) && s == "embedding";
-            } else if (gk == "embedding") {
-              has_vector = gt != od::json_type::null;
-            }
-          }
-        }
-        if (n == 0 && shape == Shape::kAny && !is_embedding) break;  // not the OpenAI shape
-        all_embedding = all_embedding && is_embedding;
-        vectors += has_vector ? 1 : 0;
-        ++n;
-      }
-      if (n == 0) continue;
-      if (!all_embedding && shape == Shape::kOpenAi) {
+      DataList d;
+      if (!read_data_list(v, shape, d)) return fail(out);
+      if (d.n == 0) continue;
+      if (!d.all_embedding && shape == Shape::kOpenAi) {
         bad_list = true;
-      } else if (vectors > 0) {
+      } else if (d.vectors > 0) {
         out.kind = DataKind::kEmbeddings;
-        out.items = vectors;
+        out.items = d.vectors;
       }
     } else if ((k == "embeddings" || k == "embedding") && shape == Shape::kAny &&
                t == od::json_type::array && out.kind == DataKind::kNone) {
-      od::array arr;
-      if (v.get_array().get(arr)) return fail(out);
-      size_t n = 0;
-      bool nested = false;
-      for (auto er : arr) {
-        od::value item;
-        if (std::move(er).get(item)) return fail(out);
-        od::json_type it;
-        if (!type_of(item, it)) return fail(out);
-        if (n == 0) nested = it == od::json_type::array;
-        if (n == 0 && !nested && it != od::json_type::number) break;
-        ++n;
-      }
-      if (n > 0) {  // a list of vectors, or one vector of numbers
+      size_t vectors = 0;
+      if (!count_vectors(v, vectors)) return fail(out);
+      if (vectors > 0) {
         out.kind = DataKind::kEmbeddings;
-        out.items = nested ? n : 1;
+        out.items = vectors;
       }
     } else if (k == "usage") {
       if (read_usage(v, out) < 0) return fail(out);

@@ -167,6 +167,110 @@ bool read_response_object(od::value& v, ParsedResponse& out) {
   return true;
 }
 
+/// The top-level members a Responses API message may carry (views into the parser's buffer).
+struct Fields {
+  std::string_view type, object, delta, text, message, code_str, output_text;
+  std::optional<int> code;
+  FullOutput full;
+  bool has_output = false;
+};
+
+bool read_fields(od::object root, Fields& x, ParsedResponse& out) {
+  using namespace detail;
+  for (auto fr : root) {
+    od::field f;
+    if (std::move(fr).get(f)) return false;
+    std::string_view k = key_of(f);
+    od::value& v = f.value();
+    if (k == "type") {
+      get_str(v, x.type);
+    } else if (k == "object") {
+      get_str(v, x.object);
+    } else if (k == "delta") {
+      get_str(v, x.delta);
+    } else if (k == "text") {
+      get_str(v, x.text);
+    } else if (k == "message") {
+      get_str(v, x.message);
+    } else if (k == "code") {
+      if (!get_str(v, x.code_str)) x.code = read_int(v);
+    } else if (k == "response") {
+      if (!read_response_object(v, out)) return false;
+    } else if (k == "usage") {
+      if (read_usage(v, out) < 0) return false;
+    } else if (k == "error") {
+      if (!read_error(v, out)) return false;
+    } else if (k == "output") {
+      od::json_type t;
+      if (!type_of(v, t)) return false;
+      if (t != od::json_type::array) continue;
+      x.has_output = true;
+      od::array arr;
+      if (v.get_array().get(arr)) return false;
+      for (auto er : arr) {
+        od::value item;
+        if (std::move(er).get(item) || !read_output_item(item, x.full)) return false;
+      }
+    } else if (k == "output_text") {
+      get_str(v, x.output_text);
+    }
+  }
+  return true;
+}
+
+/// A streaming event, by its `type`.
+void classify_event(const Fields& x, ParsedResponse& out) {
+  const std::string_view type = x.type;
+  if (type == "response.output_text.delta" && !x.delta.empty()) {
+    out.kind = DataKind::kText;
+    out.content.assign(x.delta);
+  } else if (type == "response.reasoning_text.delta" && !x.delta.empty()) {
+    out.kind = DataKind::kReasoning;
+    out.reasoning.assign(x.delta);
+  } else if (type == "response.function_call_arguments.delta" && !x.delta.empty()) {
+    out.kind = DataKind::kToolCall;
+    out.tool_call_text.assign(x.delta);
+  } else if (type == "response.output_text.done" && !x.text.empty()) {
+    out.kind = DataKind::kText;
+    out.content.assign(x.text);
+    out.final_text = true;
+  } else if (type == "error" && !out.has_error) {
+    out.has_error = true;
+    out.error.type = x.code_str.empty() ? std::string("error") : std::string(x.code_str);
+    out.error.message.assign(x.message);
+    out.error.code = x.code;
+  } else if (type == "response.failed" && !out.has_error) {
+    out.has_error = true;
+    out.error.type = "response.failed";
+    out.error.message = "the server reported response.failed";
+  }
+  // Usage only from the final events (response.completed, response.incomplete); other
+  // structural events (created, in_progress, output_item.*, content_part.*) carry none.
+  if (type != "response.completed" && type != "response.incomplete" && type != "response.failed") {
+    out.has_usage = false;
+    out.usage = record::Usage{};
+  }
+}
+
+/// A non-streaming response object: precedence reasoning > text > tool call, then output_text.
+void classify_full(Fields& x, ParsedResponse& out) {
+  FullOutput& full = x.full;
+  if (x.has_output && !full.reasoning.empty()) {
+    out.kind = DataKind::kReasoning;
+    out.reasoning = std::move(full.reasoning);
+    out.content = std::move(full.text);
+  } else if (x.has_output && !full.text.empty()) {
+    out.kind = DataKind::kText;
+    out.content = std::move(full.text);
+  } else if (x.has_output && !full.tool.empty()) {
+    out.kind = DataKind::kToolCall;
+    out.tool_call_text = std::move(full.tool);
+  } else if (!x.output_text.empty()) {
+    out.kind = DataKind::kText;
+    out.content.assign(x.output_text);
+  }
+}
+
 bool parse_responses(std::string_view payload, ParsedResponse& out) {
   using namespace detail;
   out.clear();
@@ -174,95 +278,12 @@ bool parse_responses(std::string_view payload, ParsedResponse& out) {
   if (!start_document(payload, doc)) return false;
   od::object root;
   if (doc.get_object().get(root)) return fail(out);
-  std::string_view type, object, delta, text, message, code_str, output_text;
-  std::optional<int> code;
-  FullOutput full;
-  bool has_output = false;
-  for (auto fr : root) {
-    od::field f;
-    if (std::move(fr).get(f)) return fail(out);
-    std::string_view k = key_of(f);
-    od::value& v = f.value();
-    if (k == "type") {
-      get_str(v, type);
-    } else if (k == "object") {
-      get_str(v, object);
-    } else if (k == "delta") {
-      get_str(v, delta);
-    } else if (k == "text") {
-      get_str(v, text);
-    } else if (k == "message") {
-      get_str(v, message);
-    } else if (k == "code") {
-      if (!get_str(v, code_str)) code = read_int(v);
-    } else if (k == "response") {
-      if (!read_response_object(v, out)) return fail(out);
-    } else if (k == "usage") {
-      if (read_usage(v, out) < 0) return fail(out);
-    } else if (k == "error") {
-      if (!read_error(v, out)) return fail(out);
-    } else if (k == "output") {
-      od::json_type t;
-      if (!type_of(v, t)) return fail(out);
-      if (t != od::json_type::array) continue;
-      has_output = true;
-      od::array arr;
-      if (v.get_array().get(arr)) return fail(out);
-      for (auto er : arr) {
-        od::value item;
-        if (std::move(er).get(item) || !read_output_item(item, full)) return fail(out);
-      }
-    } else if (k == "output_text") {
-      get_str(v, output_text);
-    }
-  }
-
-  if (!type.empty()) {  // a streaming event
-    if (type == "response.output_text.delta" && !delta.empty()) {
-      out.kind = DataKind::kText;
-      out.content.assign(delta);
-    } else if (type == "response.reasoning_text.delta" && !delta.empty()) {
-      out.kind = DataKind::kReasoning;
-      out.reasoning.assign(delta);
-    } else if (type == "response.function_call_arguments.delta" && !delta.empty()) {
-      out.kind = DataKind::kToolCall;
-      out.tool_call_text.assign(delta);
-    } else if (type == "response.output_text.done" && !text.empty()) {
-      out.kind = DataKind::kText;
-      out.content.assign(text);
-      out.final_text = true;
-    } else if (type == "error" && !out.has_error) {
-      out.has_error = true;
-      out.error.type = code_str.empty() ? std::string("error") : std::string(code_str);
-      out.error.message.assign(message);
-      out.error.code = code;
-    } else if (type == "response.failed" && !out.has_error) {
-      out.has_error = true;
-      out.error.type = "response.failed";
-      out.error.message = "the server reported response.failed";
-    }
-    // Usage only from the final events (response.completed, response.incomplete); other
-    // structural events (created, in_progress, output_item.*, content_part.*) carry none.
-    if (type != "response.completed" && type != "response.incomplete" &&
-        type != "response.failed") {
-      out.has_usage = false;
-      out.usage = record::Usage{};
-    }
-  } else if (object == "response") {
-    if (has_output && !full.reasoning.empty()) {
-      out.kind = DataKind::kReasoning;
-      out.reasoning = std::move(full.reasoning);
-      out.content = std::move(full.text);
-    } else if (has_output && !full.text.empty()) {
-      out.kind = DataKind::kText;
-      out.content = std::move(full.text);
-    } else if (has_output && !full.tool.empty()) {
-      out.kind = DataKind::kToolCall;
-      out.tool_call_text = std::move(full.tool);
-    } else if (!output_text.empty()) {
-      out.kind = DataKind::kText;
-      out.content.assign(output_text);
-    }
+  Fields x;
+  if (!read_fields(root, x, out)) return fail(out);
+  if (!x.type.empty()) {
+    classify_event(x, out);
+  } else if (x.object == "response") {
+    classify_full(x, out);
   } else if (!out.has_error) {
     out.has_usage = false;  // some other object: not a Responses API message
   }

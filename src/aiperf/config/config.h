@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "aiperf/config/study_config.h"
+
 namespace aiperf::config {
 
 /// --endpoint-type (spec §1.3, §5.4), in AIPerf's choice order; kMessages is Anthropic's
@@ -220,6 +222,27 @@ struct Config {
            video_batch_size > 0;
   }
 
+  // ---- Load shaping, request cancellation, HTTP trace, network latency (issue 11, spec §3.2,
+  // §3.5, §3.10, §2.5, §7.3; rows in config/options_shaping.cpp, docs/timing.md)
+  std::optional<int64_t> prefill_concurrency;  // requests awaiting their first token, at most
+  std::optional<double> concurrency_ramp_duration_s;
+  std::optional<double> prefill_concurrency_ramp_duration_s;
+  std::optional<double> request_rate_ramp_duration_s;
+  /// --request-rate-series (our extension): a piecewise-constant rate, segment after segment;
+  /// the last rate holds after the series. Sets request_rate (its time-weighted mean) and, when
+  /// no --benchmark-duration is given, the duration (the series' total).
+  struct RateSegment {
+    double rate = 0;        // requests/s, >= 0
+    double duration_s = 0;  // > 0
+  };
+  std::vector<RateSegment> request_rate_series;
+  std::optional<double> request_cancellation_rate_pct;  // (0, 100]
+  double request_cancellation_delay_s = 0.0;            // after the body is fully written
+  bool export_http_trace = false;                       // trace_data in profile_export.jsonl
+  bool show_trace_timing = false;                       // the HTTP trace console table
+  bool network_latency_automatic = false;               // TCP-handshake RTT probes
+  std::optional<double> network_latency_mean_ms;        // a fixed RTT instead of probes
+  double network_latency_ping_interval_s = 1.0;         // between probes
   // ---- Endpoints (issue 9: spec §1.3 "Endpoint" and "Rankings", §4.8, §5.4)
   bool download_video_content = false;  // --download-video-content (video_generation)
   int64_t rankings_passages_mean = 1;   // passages per synthetic rankings request (>= 1)
@@ -239,6 +262,10 @@ struct Config {
   UiType ui = UiType::kNone;
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
+
+  // ---- Study and time slices (issue 11: study/study.h, docs/study.md)
+  StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
+  std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)
 
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)

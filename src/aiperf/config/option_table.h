@@ -31,6 +31,7 @@ struct ParseState {
   bool fixed_schedule_flag = false;          // --fixed-schedule
   bool no_fixed_schedule_flag = false;       // --no-fixed-schedule
   std::optional<int64_t> num_conversations;  // --conversation-num/--num-sessions as given
+  bool study_point = false;  // parsing one point of a study: no sweep, no study (study/)
   /// Name as typed (alias or primary) of each option the user gave, keyed by primary name;
   /// cross-option messages name what the user wrote.
   std::vector<std::pair<std::string, std::string>> typed;
@@ -74,6 +75,13 @@ std::vector<OptionSpec> media_options();
 /// Cross-option rules of the media flags (spec §1.4); run by resolve() after the dataset source
 /// is known. Throws ConfigError naming the flag.
 void resolve_media(ParseState& st);
+
+/// --request-rate-series (options_shaping.cpp), before the timing mode is chosen: the series
+/// stands for --request-rate (its mean) and, without another stop condition, sets the duration.
+void resolve_rate_series(ParseState& st);
+/// Cross-option rules of load shaping, cancellation, HTTP trace and network latency (spec §1.4),
+/// once the timing mode and stop conditions are resolved. Throws ConfigError naming the flag.
+void resolve_shaping(ParseState& st);
 
 /// True for file names whose extension is an image format we decode (.png, .jpg, .jpeg, ...).
 bool is_image_file_name(const std::string& name);

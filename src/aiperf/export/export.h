@@ -37,10 +37,12 @@ inline constexpr const char* kSchemaVersion = "1.3";
 // ------------------------------------------------------------------ file names (spec §6.2)
 struct ArtifactPaths {
   std::string dir;
-  std::string summary_json;   // profile_export_aiperf.json | P.json
-  std::string summary_csv;    // profile_export_aiperf.csv  | P.csv
-  std::string records_jsonl;  // profile_export.jsonl       | P.jsonl
-  std::string raw_jsonl;      // profile_export_raw.jsonl   | P_raw.jsonl
+  std::string summary_json;     // profile_export_aiperf.json | P.json
+  std::string summary_csv;      // profile_export_aiperf.csv  | P.csv
+  std::string records_jsonl;    // profile_export.jsonl       | P.jsonl
+  std::string raw_jsonl;        // profile_export_raw.jsonl   | P_raw.jsonl
+  std::string timeslices_json;  // profile_export_aiperf_timeslices.json | P_timeslices.json
+  std::string timeslices_csv;   // profile_export_aiperf_timeslices.csv  | P_timeslices.csv
 };
 /// Paths inside cfg.artifact_dir (already resolved), honouring --profile-export-prefix (known
 /// suffixes such as ".json", "_raw.jsonl" are stripped from the prefix first).
@@ -83,6 +85,13 @@ struct SummaryInfo {
   int64_t start_wall_ns = 0;
   int64_t end_wall_ns = 0;
   std::optional<ClientHealth> client_health;
+  /// Extra top-level sections (key, JSON text) from run observers (telemetry, ...): a key of
+  /// AIPerf's declared order (e.g. "telemetry_data") takes its declared place, others follow
+  /// "client_health" in the order given.
+  std::vector<std::pair<std::string, std::string>> sections;
+  /// More run_info fields (key, JSON text) of a run that is part of a study (sweep_id, trial,
+  /// run_label, variation_label, variation_index, variation_values), in AIPerf's order.
+  std::vector<std::pair<std::string, std::string>> run_info;
 };
 
 /// Metrics the summary files carry: have a value, not EXPERIMENTAL, not INTERNAL (unless
@@ -103,6 +112,19 @@ void write_summary_json(const std::string& path, const metrics::Results& results
 std::string render_summary_csv(const metrics::Results& results, const metrics::RunContext& ctx);
 void write_summary_csv(const std::string& path, const metrics::Results& results,
                        const metrics::RunContext& ctx);
+
+// ------------------------------------------------------------------ time slices (§6.6)
+/// {"timeslices": [{"timeslice_index": i, "<tag>": {...}, ...}], "input_config": {...}}: every
+/// slice's metrics as in the summary JSON. `slices` oldest first (metrics::TimesliceAggregator).
+std::string render_timeslices_json(const std::vector<metrics::Results>& slices,
+                                   const metrics::RunContext& ctx, const config::Config& cfg);
+/// Tidy CSV: Timeslice,Metric,Unit,Stat,Value; per slice, metrics sorted by tag, each present
+/// statistic in the order avg,min,max,sum,p1..p99,std.
+std::string render_timeslices_csv(const std::vector<metrics::Results>& slices,
+                                  const metrics::RunContext& ctx);
+/// Writes both to paths.timeslices_json / .timeslices_csv (throws std::runtime_error).
+void write_timeslices(const ArtifactPaths& paths, const std::vector<metrics::Results>& slices,
+                      const metrics::RunContext& ctx, const config::Config& cfg);
 
 // ------------------------------------------------------------------ per-record JSONL (§6.5)
 /// One line per profiling record, written as records arrive (1 MiB stdio buffer).
@@ -181,17 +203,28 @@ std::string render_osl_mismatch_warning(const metrics::Results& results,
                                         const metrics::RunContext& ctx);
 std::string render_usage_discrepancy_warning(const metrics::Results& results,
                                              const metrics::RunContext& ctx);
+/// `NVIDIA AIPerf | HTTP Trace Timing` (the http_req_* metrics), only with --show-trace-timing.
+std::string render_http_trace_table(const metrics::Results& results,
+                                    const metrics::RunContext& ctx);
+/// aiperf-C++: a panel when streamed chunks carried several tokens on average (>= 1.5), with
+/// inter_token_latency_per_token; empty otherwise.
+std::string render_chunk_tokens_notice(const metrics::Results& results);
+/// A line naming the network-adjusted metrics whose samples were clamped at 0; empty if none.
+std::string render_network_clamp_warning(const metrics::Results& results);
 /// aiperf-C++ extension: the client-side metrics table and the client health lines.
 std::string render_client_section(const metrics::Results& results, const ClientHealth* health);
 
 /// Everything, in AIPerf's order: error summary, main table(s), usage-discrepancy warning,
-/// OSL-mismatch warning, then the Client section and `files` (label, path) lines.
+/// OSL-mismatch warning, the Client section, `panels` (from run observers: telemetry, ...),
+/// then the `files` (label, path) lines.
 std::string render_console(const metrics::Results& results, const metrics::RunContext& ctx,
                            const ClientHealth* health,
-                           const std::vector<std::pair<std::string, std::string>>& files = {});
+                           const std::vector<std::pair<std::string, std::string>>& files = {},
+                           const std::vector<std::string>& panels = {});
 void print_console(std::FILE* out, const metrics::Results& results, const metrics::RunContext& ctx,
                    const ClientHealth* health,
-                   const std::vector<std::pair<std::string, std::string>>& files = {});
+                   const std::vector<std::pair<std::string, std::string>>& files = {},
+                   const std::vector<std::string>& panels = {});
 
 /// A box-drawn table like Rich's default (heavy head). Exposed for the UI and tests.
 struct TextTable {

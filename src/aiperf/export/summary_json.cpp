@@ -9,6 +9,7 @@
 
 #include "aiperf/config/cli_options.h"
 #include "aiperf/export/export.h"
+#include "aiperf/export/metric_block.h"
 #include "aiperf/export/util.h"
 
 namespace aiperf::exporter {
@@ -60,25 +61,6 @@ void put_number(ordered_json& obj, const char* key, double v) {
   if (std::isfinite(v)) obj[key] = v;
 }
 
-ordered_json metric_block(const MetricResult& r) {
-  ordered_json b;
-  b["unit"] = std::string(r.unit());
-  if (!r.distribution) {
-    // AIPerf's JsonMetricResult.avg is a float field: counters export as 2.0, not 2.
-    put_number(b, "avg", r.value);
-    return b;
-  }
-  const auto& s = r.stats;
-  put_number(b, "avg", s.avg);
-  for (size_t i = 0; i < s.p.size(); ++i) put_number(b, metrics::kPercentileKeys[i].data(), s.p[i]);
-  put_number(b, "min", s.min);
-  put_number(b, "max", s.max);
-  put_number(b, "std", s.std);
-  b["count"] = s.count;
-  put_number(b, "sum", s.sum);
-  return b;
-}
-
 ordered_json error_summary_json(const metrics::Results& results) {
   ordered_json list = ordered_json::array();
   for (const auto& e : results.error_summary) {
@@ -106,12 +88,41 @@ ordered_json client_health_json(const ClientHealth& h) {
 ordered_json run_info_json(const config::Config& cfg, const SummaryInfo& info) {
   ordered_json j;
   if (!info.benchmark_id.empty()) j["benchmark_id"] = info.benchmark_id;
+  for (const auto& [key, text] : info.run_info) {
+    if (key == "sweep_id") j[key] = ordered_json::parse(text);
+  }
   if (cfg.random_seed) j["random_seed"] = *cfg.random_seed;
+  for (const auto& [key, text] : info.run_info) {
+    if (key != "sweep_id") j[key] = ordered_json::parse(text);
+  }
   if (!cfg.argv.empty()) j["cli_command"] = config::redacted_command_line(cfg.argv);
   return j;
 }
 
 }  // namespace
+
+namespace detail {
+
+ordered_json metric_block(const MetricResult& r) {
+  ordered_json b;
+  b["unit"] = std::string(r.unit());
+  if (!r.distribution) {
+    // AIPerf's JsonMetricResult.avg is a float field: counters export as 2.0, not 2.
+    put_number(b, "avg", r.value);
+    return b;
+  }
+  const auto& s = r.stats;
+  put_number(b, "avg", s.avg);
+  for (size_t i = 0; i < s.p.size(); ++i) put_number(b, metrics::kPercentileKeys[i].data(), s.p[i]);
+  put_number(b, "min", s.min);
+  put_number(b, "max", s.max);
+  put_number(b, "std", s.std);
+  b["count"] = s.count;
+  put_number(b, "sum", s.sum);
+  return b;
+}
+
+}  // namespace detail
 
 bool exported_in_summary(const metrics::MetricInfo& m, const metrics::RunContext& ctx) {
   if (m.has(metrics::kExperimental)) return false;
@@ -144,6 +155,15 @@ std::string iso_local_time(int64_t epoch_ns) {
   return out;
 }
 
+namespace {
+const std::string* find_section(const SummaryInfo& info, std::string_view key) {
+  for (const auto& [k, text] : info.sections) {
+    if (k == key) return &text;
+  }
+  return nullptr;
+}
+}  // namespace
+
 std::string render_summary_json(const metrics::Results& results, const metrics::RunContext& ctx,
                                 const config::Config& cfg, const SummaryInfo& info) {
   ordered_json j;
@@ -159,8 +179,8 @@ std::string render_summary_json(const metrics::Results& results, const metrics::
       if (!info.aiperf_version.empty()) j[k] = info.aiperf_version;
     } else if (key == "benchmark_id") {
       if (!info.benchmark_id.empty()) j[k] = info.benchmark_id;
-    } else if (key == "telemetry_data" || key == "branch_stats") {
-      // not produced by this program (no GPU telemetry, no DAG runs): omitted like null
+    } else if (const std::string* text = find_section(info, key)) {
+      j[k] = ordered_json::parse(*text);  // e.g. telemetry_data, from a run observer
     } else if (key == "input_config") {
       j[k] = ordered_json::parse(config::redacted_config_json(cfg).dump());
     } else if (key == "run_info") {
@@ -174,15 +194,18 @@ std::string render_summary_json(const metrics::Results& results, const metrics::
     } else if (key == "end_time") {
       if (end_ns) j[k] = iso_local_time(end_ns);
     } else if (const MetricResult* r = results.find(key); r && metric_ok(*r)) {
-      j[k] = metric_block(*r);
+      j[k] = detail::metric_block(*r);
     }
   }
   for (const auto& r : results.metrics) {
     const std::string tag(r.tag());
     if (!metric_ok(r) || j.contains(tag)) continue;
-    j[tag] = metric_block(r);
+    j[tag] = detail::metric_block(r);
   }
   if (info.client_health) j["client_health"] = client_health_json(*info.client_health);
+  for (const auto& [key, text] : info.sections) {
+    if (!j.contains(key)) j[key] = ordered_json::parse(text);
+  }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

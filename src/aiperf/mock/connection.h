@@ -55,6 +55,7 @@ class Connection final : public transport::IoHandler {
     bool stream = false;
     bool chunked = true;  // HTTP/1.1 chunked framing of the SSE body
     bool include_usage = false;
+    bool continuous_usage = false;  // running usage in every chunk (vLLM continuous_usage_stats)
     bool headers_done = true;
     StreamState st;        // wire format, identity, usage, total and reasoning token counts
     int64_t next = 0;      // next token index

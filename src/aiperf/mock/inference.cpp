@@ -70,6 +70,7 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
     rec_.requested_max_tokens = req.max_tokens.value_or(-1);
     rec_.requested_min_tokens = req.min_tokens.value_or(-1);
     rec_.ignore_eos = req.ignore_eos;
+    rec_.tokens_per_chunk = std::max(1, o.tokens_per_chunk);
   }
   int64_t isl = int64_t(c.text->count(req.prompt_text));
   if (req.prompt_token_ids >= 0) isl += req.prompt_token_ids;
@@ -115,6 +116,7 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   st.format = format_of(kind);
   st.reasoning = plan.reasoning_tokens;
   st.total = plan.reasoning_tokens + plan.output_tokens;
+  g.continuous_usage = req.include_usage && req.continuous_usage;  // as vLLM: needs both
   g.start_ns = recording_ ? rec_.request_complete_ns : mono_ns();
   g.lat =
       o.fast ? Latency{} : compute_latency(c.latency, isl, st.total, inflight, splitmix64(h ^ seq));
@@ -238,10 +240,15 @@ void Connection::emit_group(int64_t end, bool reset_after) {
     }
     text.clear();
     for (int64_t k = t; k < chunk_end; ++k) text.append(c.text->piece(g.word_offset + uint64_t(k)));
-    // TGI's last event repeats the whole answer as generated_text.
+    // TGI's last event repeats the whole answer as generated_text; with vLLM's
+    // continuous_usage_stats every chat/completions chunk carries the running usage.
     const bool whole = chunk_end == st.total && st.format == WireFormat::kTgi;
+    UsageCounts running = st.usage;
+    running.completion_tokens = chunk_end;
+    running.reasoning_tokens = std::min(chunk_end, st.reasoning);
     append_token_event(&sse_, c.framer, g.st, t, chunk_end, text,
-                       whole ? answer_text(st.reasoning, st.total) : std::string());
+                       whole ? answer_text(st.reasoning, st.total) : std::string(),
+                       g.continuous_usage ? &running : nullptr);
     t = chunk_end;
   }
   const bool finished = end >= st.total && !reset_after;

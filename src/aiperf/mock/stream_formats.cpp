@@ -215,7 +215,8 @@ void append_prelude(std::string* sse, const SseFramer& f, StreamState& s) {
 }
 
 void append_token_event(std::string* sse, const SseFramer& f, StreamState& s, int64_t first,
-                        int64_t end, std::string_view text, std::string_view full_content) {
+                        int64_t end, std::string_view text, std::string_view full_content,
+                        const UsageCounts* running) {
   const bool reasoning = first < s.reasoning;
   const bool last = end >= s.total;
   thread_local Out json;
@@ -224,7 +225,7 @@ void append_token_event(std::string* sse, const SseFramer& f, StreamState& s, in
     case WireFormat::kChat:
     case WireFormat::kCompletions:
       append_chunk_json(&json, s.ident, text, first == 0 && s.ident.chat, reasoning,
-                        last ? stop_reason(s) : std::string_view());
+                        last ? stop_reason(s) : std::string_view(), running);
       f.append_event(sse, json);
       return;
     case WireFormat::kResponses: {

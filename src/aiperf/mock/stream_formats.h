@@ -34,8 +34,11 @@ void append_prelude(std::string* sse, const SseFramer& f, StreamState& s);
 
 /// One token event carrying `text`, the tokens [first, end) of the answer. `full_content` is
 /// the whole content text; TGI's last event repeats it as generated_text (others ignore it).
+/// `running`: chat/completions put this running usage in the chunk (vLLM's
+/// continuous_usage_stats); null for none.
 void append_token_event(std::string* sse, const SseFramer& f, StreamState& s, int64_t first,
-                        int64_t end, std::string_view text, std::string_view full_content);
+                        int64_t end, std::string_view text, std::string_view full_content,
+                        const UsageCounts* running = nullptr);
 
 /// Events between the last reasoning token and the first content token (Responses: the
 /// reasoning item done, the message item added; Anthropic: the thinking block's signature and

@@ -1,8 +1,8 @@
-#include "aiperf/cli/record_pipeline.h"
+#include "aiperf/run/record_pipeline.h"
 
 #include "aiperf/common/clock.h"
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 RecordPipeline::RecordPipeline(worker::RecordSink& sink, const record::RecordProcessor& processor,
                                const dataset::Dataset& dataset,
@@ -97,6 +97,7 @@ void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm) {
     return;
   }
   const metrics::RecordValues& values = aggregator_.add(rec);
+  if (timeslices_) timeslices_->add(rec, values);
   if (writers_) writers_->write(rec, values);
   if (rec.error) {
     counters_.profiling_errors.fetch_add(1, std::memory_order_relaxed);
@@ -184,4 +185,4 @@ bool RecordPipeline::advance_session(const record::RequestRecord& raw,
   return true;
 }
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

@@ -15,11 +15,12 @@
 #include "aiperf/dataset/dataset.h"
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
+#include "aiperf/metrics/timeslices.h"
 #include "aiperf/record/processor.h"
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 /// Live counters for the progress UI and the stop logic (written by the pipeline thread).
 struct PipelineCounters {
@@ -46,6 +47,8 @@ class RecordPipeline {
     std::optional<double> delay_cap_s;  // --inter-turn-delay-cap-seconds (file datasets)
   };
   void enable_sessions(const Sessions& s) { sessions_cfg_ = s; }
+  /// --slice-duration (before start()): profiling records also go to their time slice.
+  void enable_timeslices(metrics::TimesliceAggregator* t) { timeslices_ = t; }
   void start();
   /// Processes everything still queued, then joins.
   void finish();
@@ -83,6 +86,7 @@ class RecordPipeline {
   const std::vector<std::string>& bodies_;
   metrics::Aggregator& aggregator_;
   exporter::RecordWriters* writers_;
+  metrics::TimesliceAggregator* timeslices_ = nullptr;
   std::thread thread_;
   std::atomic<bool> done_{false};
   PipelineCounters counters_;
@@ -93,4 +97,4 @@ class RecordPipeline {
   std::string first_error_;
 };
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

@@ -1,8 +1,8 @@
-#include "aiperf/cli/signals.h"
+#include "aiperf/run/signals.h"
 
 #include <csignal>
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 namespace {
 volatile std::sig_atomic_t g_interrupts = 0;
@@ -25,4 +25,4 @@ int interrupt_count() {
   return g_interrupts;
 }
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

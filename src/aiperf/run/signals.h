@@ -3,10 +3,10 @@
 // what completed are written (the handler only counts; the main thread acts).
 #pragma once
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 void install_interrupt_handlers();
 /// Number of SIGINT/SIGTERM received since install (async-signal-safe counter).
 int interrupt_count();
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

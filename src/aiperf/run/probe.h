@@ -7,10 +7,10 @@
 
 #include "aiperf/transport/url.h"
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 /// nullopt when a TCP connection to `url` could be opened within `timeout_ms`; otherwise a
 /// one-line reason ("connection refused", "timed out after 5 s", "cannot resolve host").
 std::optional<std::string> probe_tcp(const transport::Url& url, int timeout_ms);
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

@@ -1,4 +1,4 @@
-#include "aiperf/cli/probe.h"
+#include "aiperf/run/probe.h"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace aiperf::cli {
+namespace aiperf::run {
 
 namespace {
 std::optional<std::string> try_connect(const addrinfo* ai, int timeout_ms) {
@@ -58,4 +58,4 @@ std::optional<std::string> probe_tcp(const transport::Url& url, int timeout_ms) 
   return last;
 }
 
-}  // namespace aiperf::cli
+}  // namespace aiperf::run

@@ -1,0 +1,395 @@
+// The run's phases and exports (docs/architecture.md "Threads of a run"), and the public
+// entry points of run.h.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "aiperf/common/clock.h"
+#include "aiperf/common/error.h"
+#include "aiperf/common/log.h"
+#include "aiperf/run/profile_run.h"
+#include "aiperf/run/signals.h"
+#include "aiperf/schedule/arrival.h"
+#include "aiperf/schedule/user_centric.h"
+#include "aiperf/worker/open_loop_drivers.h"
+#include "aiperf/worker/rate_scheduler.h"
+#include "aiperf/worker/shaping_driver.h"
+
+namespace aiperf::run {
+
+namespace {
+constexpr int64_t kInterruptDrainNs = 5'000'000'000;  // first Ctrl-C: wait this long, then cut
+}  // namespace
+
+PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progress& progress,
+                                  RecordPipeline& pipeline) {
+  using config::TimingMode;
+  PhaseWindow out;
+  out.phase = spec_in.phase;
+  schedule::PhaseSpec spec = spec_in;
+  if (spec.mode == TimingMode::kFixedSchedule && fixed_) {
+    // The trace is the stop condition; --request-count still applies (spec §3.3, §3.6).
+    int64_t total = int64_t(fixed_->total_turns);
+    spec.request_count = spec.request_count ? std::min(*spec.request_count, total) : total;
+    spec.num_sessions = int64_t(fixed_->entries.size());
+  }
+  schedule::ConversationSampler sampler(
+      dataset_.conversations.size(),
+      cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
+  phase_states_.push_back(std::make_unique<schedule::PhaseState>(
+      spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), std::move(sampler)));
+  schedule::PhaseState& ps = *phase_states_.back();
+  if (spec.cancel_rate_pct > 0) {
+    ps.set_cancellation(
+        schedule::CancellationPolicy(spec.cancel_rate_pct, spec.cancel_delay_s, rngs_));
+  }
+  if (spec.phase == record::Phase::kProfiling && cfg_.network_latency_automatic) {
+    network_probe_ =
+        std::make_unique<NetworkProbe>(plan_.client.urls, cfg_.network_latency_ping_interval_s);
+    network_probe_->start();
+  }
+  int64_t start = mono_ns();
+  out.start_mono_ns = start;
+  out.start_wall_ns = wall_ns();
+  ps.start(start);
+  notify([&](RunObserver& o) { o.on_phase_start(spec.phase, start); });
+
+  ui::ProgressCounters pc;
+  pc.phase = spec.name();
+  pc.total = spec.request_count ? uint64_t(*spec.request_count) : 0;
+  pc.duration_s = spec.duration_s.value_or(0.0);
+  pc.phase_start_ns = start;
+  bool warm = spec.phase == record::Phase::kWarmup;
+  const auto& cnt = pipeline.counters();
+  uint64_t done0 = warm ? cnt.warmup_done.load() : cnt.profiling_done.load();
+  uint64_t err0 = warm ? 0 : cnt.profiling_errors.load();
+
+  std::vector<worker::Worker*> ws;
+  for (auto& w : workers_) ws.push_back(w.get());
+  std::unique_ptr<worker::RateScheduler> rs;
+  std::unique_ptr<worker::FixedScheduleDriver> fsd;
+  std::unique_ptr<worker::UserCentricDriver> ucd;
+  std::unique_ptr<worker::TurnScheduler> turns;  // later turns of sessions (not rate mode)
+  worker::TurnScheduler* next_turns = nullptr;
+  switch (spec.mode) {
+    case TimingMode::kConcurrency: {
+      turns = std::make_unique<worker::DirectTurnScheduler>(
+          ps, ws, [](const worker::TurnDone& t, int64_t) { return t.returned_ns + t.delay_ns; });
+      next_turns = turns.get();
+      router_.attach(spec.phase, &ps, next_turns);
+      // The session limit: --concurrency, or 1 when it ramps (the ShapingDriver adds sessions).
+      const int64_t n = int64_t(workers_.size()), slots = ps.session_limit();
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t share = slots / n + (i < slots % n ? 1 : 0);
+        if (share > 0) workers_[i]->run_closed_loop(&ps, share);
+      }
+      break;
+    }
+    case TimingMode::kRequestRate: {
+      // A rate that changes (ramp, series): unit-mean gaps turned into time by the schedule.
+      std::optional<schedule::RateSchedule> rates;
+      if (!spec.rate_series.empty()) {
+        rates = schedule::RateSchedule::series(spec.rate_series);
+      } else if (spec.rate_ramp_s) {
+        rates = schedule::RateSchedule::ramp(spec.rate, *spec.rate_ramp_s);
+      }
+      rs = std::make_unique<worker::RateScheduler>(
+          ps, ws,
+          schedule::make_interval_generator(spec.arrival, rates ? 1.0 : spec.rate, spec.smoothness,
+                                            rngs_),
+          std::move(rates));
+      router_.attach(spec.phase, &ps, rs.get());
+      rs->start();
+      break;
+    }
+    case TimingMode::kFixedSchedule:
+      turns = worker::make_fixed_schedule_turns(ps, ws, fixed_->zero_ms);
+      router_.attach(spec.phase, &ps, turns.get());
+      fsd = std::make_unique<worker::FixedScheduleDriver>(ps, ws, *fixed_);
+      fsd->start();
+      break;
+    case TimingMode::kUserCentric: {
+      double total = 0;
+      for (const auto& c : dataset_.conversations) total += double(c.turns.size());
+      double avg =
+          dataset_.conversations.empty() ? 1.0 : total / double(dataset_.conversations.size());
+      auto plan = schedule::plan_user_centric(spec.num_users, spec.rate, avg);
+      turns = worker::make_user_centric_turns(ps, ws, plan.turn_gap_ns);
+      router_.attach(spec.phase, &ps, turns.get());
+      ucd = std::make_unique<worker::UserCentricDriver>(ps, ws, std::move(plan));
+      ucd->start();
+      break;
+    }
+  }
+
+  std::unique_ptr<worker::ShapingDriver> shaping;  // ramps and the prefill limit
+  if (worker::ShapingDriver::needed(spec)) {
+    shaping =
+        std::make_unique<worker::ShapingDriver>(ps, ws, spec.mode == TimingMode::kConcurrency);
+    shaping->start();
+  }
+
+  int64_t abort_at = std::numeric_limits<int64_t>::max();
+  if (spec.duration_s && std::isfinite(spec.grace_s)) {
+    abort_at = ps.send_deadline_ns() + int64_t(spec.grace_s * 1e9);
+  }
+  bool aborted = false;
+  for (;;) {
+    usleep(10'000);
+    int64_t now = mono_ns();
+    int sig = interrupt_count();
+    if (sig > handled_interrupts_) {
+      handled_interrupts_ = sig;
+      out.interrupted = true;
+      ps.stop_sending();
+      worker::drop_prefill_waiters(&ps, ws);  // never sent
+      abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
+      std::fprintf(stderr, sig >= 2
+                               ? "\naiperf: stopping now; writing what completed\n"
+                               : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
+                                 "(Ctrl-C again to stop now)\n");
+    }
+    if (now >= ps.send_deadline_ns()) ps.stop_sending();
+    pc.completed = (warm ? cnt.warmup_done.load() : cnt.profiling_done.load()) - done0;
+    pc.errors = warm ? 0 : cnt.profiling_errors.load() - err0;
+    progress.update(pc);
+    if (!opts_.observers.empty()) {
+      LiveStatus live;
+      live.phase = spec.phase;
+      live.phase_start_mono_ns = start;
+      live.now_mono_ns = now;
+      live.completed = pc.completed;
+      live.errors = pc.errors;
+      live.total = pc.total;
+      live.duration_s = pc.duration_s;
+      live.issued = ps.sent();
+      live.in_flight = uint64_t(std::max<int64_t>(ps.in_flight(), 0));
+      live.stopping = ps.sending_done();
+      notify([&](RunObserver& o) { o.on_tick(live); });
+    }
+    if (ps.finished()) break;
+    if (!aborted && now >= abort_at) {
+      aborted = true;
+      if (!out.interrupted) out.grace_expired = true;
+      for (auto& w : workers_) w->abort_in_flight();
+      worker::drop_prefill_waiters(&ps, ws);
+    }
+    if (aborted && now >= abort_at + 10'000'000'000) break;  // never hang on shutdown
+  }
+  router_.detach(spec.phase);  // before the schedulers go
+  if (shaping) shaping->stop();
+  if (rs) rs->stop();
+  if (fsd) fsd->stop();
+  if (ucd) ucd->stop();
+  out.end_mono_ns = mono_ns();
+  out.end_wall_ns = wall_ns();
+  if (spec.phase == record::Phase::kProfiling && network_probe_) network_probe_->stop();
+  notify([&](RunObserver& o) { o.on_phase_end(out); });
+  spdlog::info("phase {} ended after {:.3f} s{}{}", spec.name(),
+               (out.end_mono_ns - out.start_mono_ns) / 1e9, out.interrupted ? " (interrupted)" : "",
+               out.grace_expired ? " (grace period expired)" : "");
+  return out;
+}
+
+RunOutcome ProfileRun::execute() {
+  prepare();
+  RunSetup setup;
+  setup.cfg = &cfg_;
+  setup.ctx = &ctx_;
+  setup.dataset = &dataset_;
+  setup.paths = &paths_;
+  setup.seed = rngs_.root();
+  setup.workers = default_worker_count(cfg_);
+  notify([&](RunObserver& o) { o.on_prepared(setup); });
+  check_servers();
+  if (opts_.install_signal_handlers) install_interrupt_handlers();
+  handled_interrupts_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
+
+  aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
+  writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
+  record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
+  RecordPipeline pipeline(sink_, processor, dataset_, plan_.bodies, *aggregator_, writers_.get());
+  RecordPipeline::Sessions sessions;
+  sessions.cfg = &cfg_;
+  sessions.endpoint = endpoint_.get();
+  sessions.extra_inputs = extra_inputs_.get();
+  sessions.router = &router_;
+  if (cfg_.input_file) sessions.delay_cap_s = cfg_.inter_turn_delay_cap_s;
+  pipeline.enable_sessions(sessions);
+  if (cfg_.slice_duration_s) {
+    timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
+    pipeline.enable_timeslices(timeslices_.get());
+  }
+  pipeline.start();
+
+  int nw = default_worker_count(cfg_);
+  uint64_t id_seed = rngs_.derive("worker.ids").next_u64();
+  plan_.trace_chunks = cfg_.export_http_trace;
+  std::vector<worker::Worker*> peers;
+  for (int i = 0; i < nw; ++i) {
+    workers_.push_back(std::make_unique<worker::Worker>(uint16_t(i), plan_, sink_, id_seed));
+    peers.push_back(workers_.back().get());
+  }
+  for (auto& w : workers_) {
+    w->set_peers(peers);
+    w->start();
+  }
+  spdlog::info("{} I/O worker thread(s) started", nw);
+
+  ui::ProgressOptions po;
+  po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress ? ui::ProgressMode::kNone
+                                                                     : ui::ProgressMode::kSimple;
+  po.out = stderr;
+  ui::Progress progress(po);
+  progress.start();
+
+  PhaseWindow prof;
+  bool profiled = false;
+  for (const auto& spec : schedule::make_phases(cfg_)) {
+    PhaseWindow o = run_phase(spec, progress, pipeline);
+    if (spec.phase == record::Phase::kProfiling) {
+      prof = o;
+      profiled = true;
+    }
+    if (o.interrupted) break;
+  }
+  if (!profiled) prof.interrupted = true;
+  progress.finish();
+  for (auto& w : workers_) w->stop();
+  pipeline.finish();
+  return finish(prof, pipeline);
+}
+
+// Spec §7.3: the RTT the network_adjusted_* metrics subtract, measured or given.
+void ProfileRun::apply_network_rtt() {
+  if (cfg_.network_latency_mean_ms) {
+    aggregator_->set_network_rtt(*cfg_.network_latency_mean_ms * 1e6);
+    return;
+  }
+  if (!network_probe_) return;
+  for (const auto& f : network_probe_->failures()) spdlog::warn("network latency probe: {}", f);
+  if (auto rtt = network_probe_->mean_rtt_ns()) {
+    spdlog::info("network RTT: {:.3f} ms mean over {} TCP handshakes", *rtt / 1e6,
+                 network_probe_->samples());
+    aggregator_->set_network_rtt(*rtt);
+  } else {
+    spdlog::warn(
+        "network latency: no TCP handshake succeeded; network_adjusted_* metrics are left out");
+  }
+}
+
+RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pipeline) {
+  writers_->close();
+  apply_network_rtt();
+  RunOutcome out;
+  out.results = aggregator_->finish();
+  const metrics::Results& results = out.results;
+  out.interrupted = prof.interrupted;
+  out.grace_expired = prof.grace_expired;
+  out.profiling = prof;
+  out.paths = paths_;
+  out.seed = rngs_.root();
+  out.first_error = pipeline.first_error();
+
+  exporter::ClientSelfStats self;
+  int64_t wall = std::max<int64_t>(prof.end_mono_ns - prof.start_mono_ns, 1);
+  for (auto& w : workers_) {
+    self.cpu_ns += w->cpu_ns();
+    self.worker_thread_utilization.push_back(double(w->cpu_ns()) / double(wall));
+  }
+  self.cpu_ns += pipeline.counters().cpu_ns.load();
+  self.requests = results.valid_count + results.error_count;
+  out.health = exporter::assess_client_health(self, results);
+  const exporter::ClientHealth& health = out.health;
+  out.files = writers_->files();
+  write_timeslices(out.files);
+  out.files.insert(out.files.begin(), {"CSV", paths_.summary_csv});
+  out.files.insert(out.files.begin(), {"JSON", paths_.summary_json});
+  ResultSections extra;
+  notify([&](RunObserver& o) { o.on_results(out, extra); });
+  out.files.insert(out.files.end(), extra.files.begin(), extra.files.end());
+
+  exporter::SummaryInfo info;
+  info.aiperf_version = std::string(endpoint::kAiperfVersion);
+  info.benchmark_id =
+      endpoint::uuid4(rngs_.derive("benchmark.id").next_u64(), wall_ns() ^ uint64_t(::getpid()));
+  info.was_cancelled = prof.interrupted;
+  info.start_wall_ns = prof.start_wall_ns;
+  info.end_wall_ns = prof.end_wall_ns;
+  info.client_health = health;
+  info.sections = std::move(extra.json);
+  info.run_info = opts_.run_info;
+  exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
+  exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
+
+  if (opts_.print_console) {
+    exporter::print_console(stdout, results, ctx_, &health, out.files, extra.console);
+    std::fflush(stdout);
+  }
+
+  spdlog::info("results: {} valid, {} errors; client: {}", results.valid_count, results.error_count,
+               health.reason);
+  for (const auto& [label, path] : out.files) spdlog::info("{}: {}", label, path);
+  if (prof.grace_expired) {
+    spdlog::warn(
+        "the grace period (--benchmark-grace-period {} s) expired; requests still in flight were "
+        "cancelled and are not in the results",
+        cfg_.benchmark_grace_period_s);
+  }
+  int rc = kExitOk;
+  if (prof.interrupted) {
+    spdlog::warn("interrupted: results cover the {} requests that completed", self.requests);
+    rc = kExitInterrupted;
+  } else if (results.valid_count == 0) {
+    spdlog::error("all {} requests failed{}{}", results.error_count,
+                  out.first_error.empty() ? "" : "; first error: ", out.first_error);
+    rc = kExitBenchmarkFailed;
+  }
+  out.exit_code = rc;
+  notify([&](RunObserver& o) { o.on_finished(out); });
+  shutdown_logging();
+  return out;
+}
+
+void ProfileRun::write_timeslices(std::vector<std::pair<std::string, std::string>>& files) {
+  if (!timeslices_) return;
+  const std::vector<metrics::Results> slices = timeslices_->finish();
+  try {
+    exporter::write_timeslices(paths_, slices, ctx_, cfg_);
+    files.emplace_back("Timeslice JSON", paths_.timeslices_json);
+    files.emplace_back("Timeslice CSV", paths_.timeslices_csv);
+  } catch (const std::exception& e) {
+    spdlog::error("time slices: {}", e.what());
+  }
+}
+
+RunOutcome run_benchmark(const config::Config& cfg, const RunOptions& opts) {
+  ProfileRun run(cfg, opts);
+  return run.execute();
+}
+
+int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutcome* outcome) {
+  try {
+    RunOutcome o = run_benchmark(cfg, opts);
+    int rc = o.exit_code;
+    if (outcome) *outcome = std::move(o);
+    return rc;
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitBenchmarkFailed;
+  }
+}
+
+}  // namespace aiperf::run

@@ -38,6 +38,7 @@ declare -A SOURCES=(
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
   [endpoint_parsers_fuzz]="$(cd "$ROOT" && echo src/aiperf/endpoint/*.cpp) src/aiperf/config/config.cpp"
+  [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -50,6 +51,7 @@ declare -A LIBS=(
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
   [endpoint_parsers_fuzz]="-lsimdjson"
+  [prom_parser_fuzz]=""
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -118,6 +120,12 @@ seed_endpoint_parsers_fuzz() {
       printf '\000%s' "$line" >"$dir/c_$RANDOM$RANDOM"
     done
   done
+seed_prom_parser_fuzz() {
+  local f i=0
+  for f in "$ROOT"/tests/data/metrics/*.prom; do
+    { printf '\000'; cat "$f"; } >"$1/text_$((i++))"
+  done
+  { printf '\001'; tail -n +2 "$ROOT"/tests/data/metrics/openmetrics_client_golang_random_example.om.txt; } >"$1/om"
 }
 
 seed_parquet_fuzz() {

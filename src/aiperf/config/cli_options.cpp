@@ -462,6 +462,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
   detail::resolve_endpoint_type(st);
   resolve_dataset_source(st);
   detail::resolve_media(st);
+  detail::resolve_telemetry(st);
   detail::resolve_rate_series(st);
   resolve_timing(st);
   resolve_stop(st);

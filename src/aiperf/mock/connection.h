@@ -68,6 +68,11 @@ class Connection final : public transport::IoHandler {
     int64_t malformed_at = -1;
     uint64_t word_offset = 0;
     int64_t prev_token_ns = 0;
+    // For the Prometheus counters (server_metrics.h).
+    int api = 0;          // ApiKind
+    int64_t isl = 0;      // prompt tokens
+    int64_t emitted = 0;  // tokens written so far
+    int64_t first_token_ns = 0;
   };
 
   // I/O

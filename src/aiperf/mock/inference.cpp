@@ -51,6 +51,20 @@ std::string response_id(WireFormat f, uint64_t h) {
   }
 }
 
+/// The Prometheus counters keep three APIs (server_metrics.h): the chat-shaped generation APIs
+/// (Responses, Anthropic messages, images) count as chat, TGI as completions.
+int metrics_api(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::kCompletions:
+    case ApiKind::kTgi:
+      return 1;
+    case ApiKind::kEmbeddings:
+      return 2;
+    default:
+      return 0;
+  }
+}
+
 int64_t fault_index(int64_t configured, int64_t total) {
   int64_t at = configured >= 0 ? configured : total / 2;
   return std::min(at, total);
@@ -75,11 +89,14 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   int64_t isl = int64_t(c.text->count(req.prompt_text));
   if (req.prompt_token_ids >= 0) isl += req.prompt_token_ids;
   if (recording_) rec_.isl = isl;
-  c.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
 
   if (c.selected(o.error, seq, kSaltError)) {
     if (recording_) rec_.faults.emplace_back("error");
+    c.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
     c.metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
+    c.metrics.api[size_t(metrics_api(kind))]
+        .failed_by_status[size_t(std::clamp(o.error_status, 400, 599) - 400)]
+        .fetch_add(1, std::memory_order_relaxed);
     respond_error(o.error_status, "Simulated error",
                   o.error_status >= 500 ? "server_error" : "invalid_request_error");
     return;
@@ -107,9 +124,12 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   is_inference_ = true;
   int64_t inflight = c.inflight.fetch_add(1, std::memory_order_relaxed) + 1;
   c.metrics.num_requests_running.fetch_add(1, std::memory_order_relaxed);
+  c.metrics.on_request_start(metrics_api(kind), isl, req.stream);
 
   Generation& g = gen_;
   g = Generation{};
+  g.api = metrics_api(kind);
+  g.isl = isl;
   g.stream = req.stream;
   g.include_usage = req.include_usage;
   StreamState& st = g.st;
@@ -132,6 +152,8 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   st.usage.reasoning_tokens = st.reasoning;
   st.usage.cached_tokens = isl * int64_t(30 + splitmix64(h ^ 0x5eed) % 31) / 100;
   st.usage.details = !o.no_completion_tokens_details;
+  c.metrics.cached_prompt_tokens_total.fetch_add(uint64_t(st.usage.cached_tokens),
+                                                 std::memory_order_relaxed);
   if (c.selected(o.reset, seq, kSaltReset)) {
     g.reset_at = fault_index(o.reset_after_tokens, st.total);
     if (recording_) rec_.faults.emplace_back("reset");
@@ -273,12 +295,13 @@ void Connection::emit_group(int64_t end, bool reset_after) {
       // Later deadlines count from the first token's actual write, so a late first token does not
       // shorten the following gaps: the mean ITL is never below --itl, and there is no drift.
       g.start_ns = now - g.lat.ttft_ns;
-      c.metrics.time_to_first_token.observe_ns(now - arrival_ns_);
+      g.first_token_ns = now;
+      c.metrics.on_first_token(g.api, now - arrival_ns_);
+      c.metrics.on_tokens(g.api, n, 0);
     } else {
-      int64_t gap = (now - g.prev_token_ns) / n;
-      for (int64_t k = 0; k < n; ++k) c.metrics.inter_token_latency.observe_ns(gap);
+      c.metrics.on_tokens(g.api, n, (now - g.prev_token_ns) / n);
     }
-    c.metrics.generation_tokens_total.fetch_add(uint64_t(n), std::memory_order_relaxed);
+    g.emitted += n;
     g.prev_token_ns = now;
     if (recording_) {
       if (g.next == 0) rec_.first_token_ns = now;
@@ -334,8 +357,10 @@ void Connection::finish_non_stream() {
       full_body(st, answer_text(st.reasoning, st.total), answer_text(0, st.reasoning));
   if (g.malformed_at >= 0) body.resize(body.size() / 2);
   int64_t now = mono_ns();
-  c.metrics.time_to_first_token.observe_ns(now - arrival_ns_);
-  c.metrics.generation_tokens_total.fetch_add(uint64_t(st.total), std::memory_order_relaxed);
+  c.metrics.on_first_token(g.api, now - arrival_ns_);
+  c.metrics.on_tokens(g.api, st.total, 0);
+  g.emitted = st.total;
+  g.first_token_ns = now;
   if (recording_) {
     rec_.first_token_ns = rec_.last_token_ns = st.total > 0 ? now : 0;
     rec_.output_tokens = st.total - st.reasoning;

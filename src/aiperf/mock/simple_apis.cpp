@@ -43,7 +43,8 @@ bool begin(Connection& c, ApiKind kind, InferenceRequest* req) {
 
 /// Numbers the request, records model and ISL, and applies --error-*. False when an error was
 /// answered.
-bool account(Connection& c, const InferenceRequest& req, int64_t isl, uint64_t* seq_out) {
+bool account(Connection& c, const InferenceRequest& req, int64_t isl, uint64_t* seq_out,
+             bool embeddings = false) {
   ServerContext& ctx = c.ctx();
   const MockOptions& o = ctx.opts;
   uint64_t seq = ctx.inference_seq.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -54,6 +55,8 @@ bool account(Connection& c, const InferenceRequest& req, int64_t isl, uint64_t* 
     r->isl = isl;
   }
   ctx.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
+  if (embeddings)
+    ctx.metrics.api[2].prompt_tokens.fetch_add(uint64_t(isl), std::memory_order_relaxed);
   if (ctx.selected(o.error, seq, kSaltError)) {
     if (RequestRecord* r = c.record()) r->faults.emplace_back("error");
     c.respond_error(o.error_status, "Simulated error",
@@ -100,7 +103,7 @@ void handle_embeddings(Connection& c) {
   for (size_t i = 0; i < req.inputs.size(); ++i)
     isl += req.input_token_ids[i] >= 0 ? req.input_token_ids[i] : input_tokens(ctx, req.inputs[i]);
   uint64_t seq = 0;
-  if (!account(c, req, isl, &seq)) return;
+  if (!account(c, req, isl, &seq, true)) return;
   const std::string& model = req.model.empty() ? ctx.opts.model_names.front() : req.model;
   std::string body = "{\"object\":\"list\",\"data\":[";
   for (size_t i = 0; i < req.inputs.size(); ++i) {

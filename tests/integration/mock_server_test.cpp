@@ -159,14 +159,15 @@ TEST(MockServer, ReasoningModelsStreamReasoningFirst) {
   CurlResult r = curl(post_args(
       m, "/v1/chat/completions",
       R"({"model":"openai/gpt-oss-20b","messages":[{"role":"user","content":"q"}],"stream":true,)"
-      R"("max_tokens":50,"reasoning_effort":"low","stream_options":{"include_usage":true}})"));
+      R"("max_tokens":150,"reasoning_effort":"low","stream_options":{"include_usage":true}})"));
   int reasoning = 0, content = 0;
   bool content_seen = false;
   for (const std::string& d : sse_data(r.body)) {
     if (d == "[DONE]") continue;
     json j = json::parse(d);
     if (j["choices"].empty()) {
-      EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], 50);
+      EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], 100);
+      EXPECT_EQ(j["usage"]["completion_tokens"], 150);  // reasoning counted inside max_tokens
       continue;
     }
     const json& delta = j["choices"][0]["delta"];
@@ -179,8 +180,8 @@ TEST(MockServer, ReasoningModelsStreamReasoningFirst) {
       ++content;
     }
   }
-  EXPECT_EQ(reasoning, 50);  // low = 100, capped by max_tokens
-  EXPECT_EQ(content, 50);
+  EXPECT_EQ(reasoning, 100);  // low effort = 100 reasoning tokens
+  EXPECT_EQ(content, 50);     // what max_tokens leaves of 150
 }
 
 TEST(MockServer, ErrorInjection) {

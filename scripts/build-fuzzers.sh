@@ -120,6 +120,8 @@ seed_endpoint_parsers_fuzz() {
       printf '\000%s' "$line" >"$dir/c_$RANDOM$RANDOM"
     done
   done
+}
+
 seed_prom_parser_fuzz() {
   local f i=0
   for f in "$ROOT"/tests/data/metrics/*.prom; do

@@ -184,6 +184,22 @@ TEST(MockServer, ReasoningModelsStreamReasoningFirst) {
   EXPECT_EQ(content, 50);     // what max_tokens leaves of 150
 }
 
+TEST(MockServer, RankingLatencyHasItsOwnOptions) {
+  std::string gt = make_temp_dir() + "/gt.jsonl";
+  MockServerProcess m({"--embedding-base-latency", "0", "--embedding-per-input-latency", "0",
+                       "--ranking-base-latency", "200", "--ranking-per-passage-latency", "40",
+                       "--record-requests", gt});
+  CurlResult r = curl(post_args(m, "/rerank", R"({"query":"q","texts":["a b","c"]})"));
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).size(), 2u);
+  m.stop();
+  auto recs = jsonl(gt);
+  ASSERT_EQ(recs.size(), 1u);
+  const int64_t start = recs[0]["request_complete_mono_ns"];
+  const int64_t answered = recs[0]["last_token_mono_ns"];
+  EXPECT_GE(answered - start, 280'000'000);  // 200 + 2 passages x 40 ms, never early
+}
+
 TEST(MockServer, ErrorInjection) {
   {
     MockServerProcess m({"--error-rate", "100"});

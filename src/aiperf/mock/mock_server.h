@@ -41,9 +41,11 @@ struct MockOptions {
   double ttft_jitter_cv = 0.0;
   double itl_jitter_cv = 0.0;
   double embedding_base_latency_ms = 10.0;
-  double embedding_per_input_latency_ms = 2.0;  // per input; per passage for rankings
-  double video_generation_ms = 300.0;           // a video job's time to completion
-  bool no_completion_tokens_details = false;    // usage without *_tokens_details (llama.cpp)
+  double embedding_per_input_latency_ms = 2.0;  // per input
+  double ranking_base_latency_ms = 10.0;
+  double ranking_per_passage_latency_ms = 1.0;
+  double video_generation_ms = 300.0;         // a video job's time to completion
+  bool no_completion_tokens_details = false;  // usage without *_tokens_details (llama.cpp)
   uint64_t random_seed = 0;
 
   // Tokens.

@@ -85,6 +85,9 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
       kLatency);
   opt(app, "--embedding-per-input-latency", o.embedding_per_input_latency_ms,
       "Embeddings latency per input, ms", kLatency);
+  opt(app, "--ranking-base-latency", o.ranking_base_latency_ms, "Rankings latency, ms", kLatency);
+  opt(app, "--ranking-per-passage-latency", o.ranking_per_passage_latency_ms,
+      "Rankings latency per passage, ms", kLatency);
   opt(app, "--video-generation-ms", o.video_generation_ms,
       "Time from a video job's submission to its completion, ms", kLatency)
       ->check(CLI::Range(0.0, 1e9));

@@ -87,6 +87,10 @@ double input_latency_ms(const MockOptions& o, size_t inputs) {
   return o.embedding_base_latency_ms + o.embedding_per_input_latency_ms * double(inputs);
 }
 
+double ranking_latency_ms(const MockOptions& o, size_t passages) {
+  return o.ranking_base_latency_ms + o.ranking_per_passage_latency_ms * double(passages);
+}
+
 /// Deterministic relevance of a passage to a query, in [0, 1).
 double relevance(uint64_t seed, std::string_view query, std::string_view passage) {
   uint64_t h = splitmix64(seed ^ fnv1a64(query) ^ (fnv1a64(passage) * 0x9E3779B97F4A7C15ull));
@@ -166,7 +170,7 @@ void handle_rankings(Connection& c, ApiKind kind) {
       break;
   }
   if (RequestRecord* r = c.record()) r->output_tokens = int64_t(scored.size());
-  respond_after(c, input_latency_ms(ctx.opts, req.passages.size()), std::move(body));
+  respond_after(c, ranking_latency_ms(ctx.opts, req.passages.size()), std::move(body));
 }
 
 void handle_video_submit(Connection& c) {

@@ -257,6 +257,7 @@ nlohmann::json redacted_config_json(const Config& c) {
       {"random_seed", c.random_seed ? json(*c.random_seed) : json(nullptr)},
   };
   if (c.profile_export_prefix) out["artifacts"]["prefix"] = *c.profile_export_prefix;
+  if (c.slice_duration_s) out["artifacts"]["slice_duration"] = *c.slice_duration_s;
   if (c.workers_max > 0) out["runtime"]["workers_max"] = c.workers_max;
   // Telemetry (issue 12), shaped like AIPerf's server_metrics / gpu_telemetry sections; URLs may
   // carry passwords.

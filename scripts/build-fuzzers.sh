@@ -6,6 +6,8 @@
 #   scripts/build-fuzzers.sh --run 20        build, then run each target for 20 s
 #   scripts/build-fuzzers.sh --out DIR       build somewhere else
 #   scripts/build-fuzzers.sh --only NAME     just this target (file name without .cpp)
+#   scripts/build-fuzzers.sh --seed NAME DIR write NAME's starting inputs into DIR, build nothing
+#                                            (scripts/fuzz.sh: seeds live in tests/fuzz/corpus/)
 #
 # Needs: clang-14, libclang-rt-14-dev. Adding a target: drop tests/fuzz/<name>_fuzz.cpp and add
 # its library sources (and link flags, and a seed function if wanted) in the tables below.
@@ -15,6 +17,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/build-fuzz"
 RUN_SECS=0
 ONLY=""
+SEED_TARGET=""
+SEED_DIR=""
 CXX=${FUZZ_CXX:-clang++-14}
 
 while [[ $# -gt 0 ]]; do
@@ -22,7 +26,8 @@ while [[ $# -gt 0 ]]; do
     --run) RUN_SECS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --seed) SEED_TARGET="$2"; SEED_DIR="$3"; shift 3 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-fuzzers.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,9 +43,13 @@ declare -A SOURCES=(
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
   [endpoint_parsers_fuzz]="$(cd "$ROOT" && echo src/aiperf/endpoint/*.cpp) src/aiperf/config/config.cpp"
+  [openai_response_fuzz]="src/aiperf/endpoint/openai_parse.cpp src/aiperf/endpoint/parsed_response.cpp"
+  [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
+  [config_file_fuzz]="$(cd "$ROOT" && ls src/aiperf/config/*.cpp | grep -v templates.cpp | tr '\n' ' ') src/aiperf/common/env.cpp"
   [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
   [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
+  [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -53,9 +62,13 @@ declare -A LIBS=(
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
   [endpoint_parsers_fuzz]="-lsimdjson"
+  [openai_response_fuzz]="-lsimdjson"
+  [mock_request_body_fuzz]="-lsimdjson"
+  [config_file_fuzz]="-lyaml-cpp"
   [report_records_fuzz]="-lsimdjson"
   [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
+  [team_wire_fuzz]=""
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -78,6 +91,12 @@ seed_jsonl_lines() {
   shift 2
   for f in "$@"; do
     while IFS= read -r line; do printf '%s%s' "$prefix" "$line" >"$dir/l_$((i++))"; done <"$f"
+  done
+}
+seed_config_file_fuzz() {
+  local dir=$1 f i=0
+  for f in "$ROOT"/src/aiperf/config/templates/*.yaml "$ROOT"/tests/data/config/aiperf/*.yaml; do
+    cp "$f" "$dir/cfg_$((i++))"
   done
 }
 seed_mooncake_trace_fuzz() {
@@ -126,6 +145,27 @@ seed_endpoint_parsers_fuzz() {
   done
 }
 
+# Response messages: the data lines of the SSE recordings (chat) and a few completions shapes.
+seed_openai_response_fuzz() {
+  local dir=$1 i=0 f line
+  for f in "$ROOT"/tests/data/sse/*/*.sse; do
+    while IFS= read -r line; do
+      [[ $line == data:* ]] || continue
+      printf '\000%s' "${line#data: }" >"$dir/chat_$((i++))"
+      [[ $i -ge 200 ]] && break 2
+    done <"$f"
+  done
+  printf '\001%s' '{"id":"c","object":"text_completion","choices":[{"index":0,"text":"hi","finish_reason":null}]}' >"$dir/cmpl"
+  printf '\001%s' '{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":2}}}' >"$dir/usage"
+  printf '\000%s' '{"error":{"message":"boom","type":"server_error","code":500}}' >"$dir/error"
+}
+seed_mock_request_body_fuzz() {
+  printf '\000%s' '{"model":"m","messages":[{"role":"user","content":"hello there"}],"stream":true,"stream_options":{"include_usage":true},"max_completion_tokens":5}' >"$1/chat"
+  printf '\000%s' '{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"data:x"}}]}],"max_tokens":3,"ignore_eos":true,"min_tokens":3}' >"$1/chat_parts"
+  printf '\001%s' '{"model":"m","prompt":"once upon","max_tokens":4,"stream":false}' >"$1/cmpl"
+  printf '\001%s' '{"model":"m","prompt":[1,2,3]}' >"$1/cmpl_ids"
+  printf '\002%s' '{"model":"m","input":["a b",[1,2],"c"]}' >"$1/emb"
+}
 seed_report_records_fuzz() {
   cp "$ROOT"/tests/data/report/run_small/profile_export.jsonl "$1/run_small"
   head -n 3 "$ROOT"/tests/data/report/run_small/profile_export.jsonl >"$1/three"
@@ -147,6 +187,14 @@ seed_prom_parser_fuzz() {
 seed_parquet_fuzz() {
   cp "$ROOT"/tests/data/parquet/*.parquet "$1/"
 }
+
+if [[ -n "$SEED_TARGET" ]]; then
+  mkdir -p "$SEED_DIR"
+  if declare -F "seed_$SEED_TARGET" >/dev/null; then "seed_$SEED_TARGET" "$SEED_DIR"; fi
+  # libFuzzer needs at least one input to start from.
+  [[ -n "$(ls -A "$SEED_DIR")" ]] || printf 'x' >"$SEED_DIR/empty_seed"
+  exit 0
+fi
 
 mkdir -p "$OUT"
 FLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -170,14 +218,19 @@ for src in "${targets[@]}"; do
   # shellcheck disable=SC2086
   "$CXX" "${FLAGS[@]}" "$src" "${srcs[@]}" -o "$OUT/$name" ${LIBS[$name]:-}
   if [[ "$RUN_SECS" != 0 ]]; then
+    # A smoke pass: new inputs go to build-fuzz/corpus/ (scripts/fuzz.sh's full corpus), the
+    # repository's seeds (tests/fuzz/corpus/) are read as well.
     corpus="$OUT/corpus/$name"
+    seeds="$ROOT/tests/fuzz/corpus/$name"
     mkdir -p "$corpus"
-    if [[ -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
+    dirs=("$corpus")
+    [[ -d "$seeds" && -n "$(ls -A "$seeds")" ]] && dirs+=("$seeds")
+    if [[ ${#dirs[@]} == 1 && -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
       "seed_$name" "$corpus"
     fi
     echo "== run $name for ${RUN_SECS}s"
     if ! (cd "$OUT" && "./$name" -max_total_time="$RUN_SECS" -print_final_stats=1 \
-          -max_len=65536 -timeout=10 -rss_limit_mb=2048 "$corpus" 2>&1 | tail -n 15); then
+          -max_len=65536 -timeout=10 -rss_limit_mb=2048 "${dirs[@]}" 2>&1 | tail -n 15); then
       echo "== $name FAILED (crash input saved in $OUT)" >&2
       status=1
     fi

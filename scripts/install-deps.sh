@@ -7,8 +7,10 @@ PKGS=(
   libyaml-cpp-dev libpcre2-dev libutf8proc-dev libsentencepiece-dev libboost-dev
   libpng-dev libjpeg-dev libmp3lame-dev ffmpeg libsnappy-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
+  dpkg-dev zsh fish  # cpack's dpkg-shlibdeps; completion scripts checked in their shells
   gnuplot-nox fonts-dejavu-core chromium tmux
   prometheus-node-exporter prometheus  # real exporters the telemetry tests start on free ports
+  libopenmpi-dev openmpi-bin
 )
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 missing=()

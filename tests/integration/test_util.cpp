@@ -178,6 +178,19 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s) {
   return r;
 }
 
+bool wait_for_answers(const std::string& url, double n, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    CurlResult m = curl({url + "/vllm/metrics"}, 5);  // the default family is aiperf's
+    auto pos = m.body.find("\nvllm:request_success_total");
+    auto eol = pos == std::string::npos ? pos : m.body.find('\n', pos + 1);
+    auto sp = pos == std::string::npos ? pos : m.body.rfind(' ', eol);
+    if (sp != std::string::npos && sp > pos && std::stod(m.body.substr(sp + 1)) >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 CurlResult curl(const std::vector<std::string>& args, int timeout_s) {
   std::string dir = make_temp_dir("aiperf-curl");
   std::vector<std::string> argv = {

@@ -110,6 +110,10 @@ class MockServerProcess {
   ChildProcess proc_;
 };
 
+/// Waits until the mock server at `url` has answered `n` requests (its Prometheus counter
+/// vllm:request_success_total at /vllm/metrics), up to `timeout_ms`. False on timeout.
+bool wait_for_answers(const std::string& url, double n, int timeout_ms = 30000);
+
 /// A tiny HTTP/1.1 file server on a free port of 127.0.0.1, in a thread of the test: GET <path>
 /// answers the body set for that path (200) or 404, one request per connection. Counts requests
 /// per path. Stands in for the Hugging Face Hub and other download hosts.

@@ -6,10 +6,14 @@
 #include <vector>
 
 #include "aiperf/cli/analyze_trace.h"
+#include "aiperf/cli/command_table.h"
+#include "aiperf/cli/config_cmd.h"
 #include "aiperf/cli/plot_cmd.h"
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
 #include "aiperf/cli/validate.h"
+#include "aiperf/common/env.h"
+#include "aiperf/common/error.h"
 
 namespace aiperf::cli {
 
@@ -23,14 +27,18 @@ void print_usage(FILE* f) {
                "Commands:\n"
                "  analyze-trace Statistics of a mooncake-style trace (lengths, prefix reuse).\n"
                "  compare       Compare runs: key metrics side by side, change and noise.\n"
+               "  config        Config files: init (from a template), expand, validate.\n"
                "  plot          Plots and an HTML report of runs (or serve it: --dashboard).\n"
+               "  plugins       List the plugin registries (endpoints, datasets, ...).\n"
                "  profile       Run a benchmark against an OpenAI-compatible server.\n"
                "  synthesize    Rewrite a trace with the --synthesis-* transforms.\n"
                "  tokenize      Count or list the tokens of a text with a tokenizer.\n"
                "  validate      Check a trace file (validate mooncake-trace --input <path>).\n\n"
                "Options:\n"
                "  --help, -h     Show this message.\n"
-               "  --version      Show the version.\n\n"
+               "  --version      Show the version.\n"
+               "  --install-completion [--shell bash|zsh|fish] [-o PATH]\n"
+               "                 Install shell completion for aiperf.\n\n"
                "Run 'aiperf COMMAND --help' for the options of a command.\n",
                kVersion);
 }
@@ -42,6 +50,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string cmd = argv[1];
+  try {
+    env::check_process_environment();  // unknown AIPERF_* names warned about once
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  }
   if (cmd == "--version" || cmd == "-V" || cmd == "version") {
     std::printf("aiperf %s\n", kVersion);
     return 0;
@@ -50,10 +64,27 @@ int main(int argc, char** argv) {
     print_usage(stdout);
     return 0;
   }
+  if (cmd == "--install-completion") {
+    try {
+      return install_completion(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return kExitUsage;
+    }
+  }
   if (cmd == "profile") {
     return run_profile(std::vector<std::string>(argv + 2, argv + argc));
   }
+  if (cmd == "plugins") {
+    try {
+      return run_plugins(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return 2;
+    }
+  }
   if (cmd == "tokenize") return run_tokenize(argc - 1, argv + 1);
+  if (cmd == "config") return run_config(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "analyze-trace") {
     return run_analyze_trace(std::vector<std::string>(argv + 2, argv + argc));
   }
@@ -63,8 +94,8 @@ int main(int argc, char** argv) {
   if (cmd == "validate") return run_validate(std::vector<std::string>(argv + 2, argv + argc));
   std::fprintf(
       stderr,
-      "aiperf: error: unknown command '%s' (commands: analyze-trace, compare, plot, profile, "
-      "synthesize, tokenize, validate; see aiperf --help)\n",
+      "aiperf: error: unknown command '%s' (commands: analyze-trace, compare, config, plot, "
+      "plugins, profile, synthesize, tokenize, validate; see aiperf --help)\n",
       cmd.c_str());
   return 2;
 }

@@ -114,7 +114,8 @@ void ReportObserver::on_finished(const run::RunOutcome& out) {
   }
 }
 
-int run_study_with_report(const config::Config& cfg, const study::StudyOptions& opts) {
+int run_study_with_report(const config::Config& cfg, const study::StudyOptions& opts,
+                          const std::function<int(const study::StudyOptions&)>& runner) {
   std::optional<report::PlotConfig> plots;
   if (cfg.generate_plots) {
     try {
@@ -124,7 +125,7 @@ int run_study_with_report(const config::Config& cfg, const study::StudyOptions& 
       return kExitUsage;
     }
   }
-  const int rc = study::run_study_cli(cfg, opts);
+  const int rc = runner ? runner(opts) : study::run_study_cli(cfg, opts);
   if (rc == kExitUsage) return rc;
   try {
     std::vector<report::RunData> runs;

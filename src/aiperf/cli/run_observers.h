@@ -2,6 +2,7 @@
 // (--ui dashboard) and the end-of-run report (the HTML report, and the plots of
 // --generate-plots). docs/dashboard.md, docs/plots.md.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,8 @@ class ReportObserver : public run::RunObserver {
 /// <artifact dir>/report.html over every run it wrote, and with --generate-plots the multi-run
 /// plots in <artifact dir>/plots (the plot configuration is checked before the study starts).
 /// Returns the study's exit code.
-int run_study_with_report(const config::Config& cfg, const study::StudyOptions& opts);
+/// `runner` runs the study (default: study::run_study_cli; a config file's sweep brings its own).
+int run_study_with_report(const config::Config& cfg, const study::StudyOptions& opts,
+                          const std::function<int(const study::StudyOptions&)>& runner = {});
 
 }  // namespace aiperf::cli

@@ -153,6 +153,9 @@ RngManager::RngManager(std::optional<uint64_t> root_seed)
     root_ = *root_seed;
   } else {
     os_entropy(&root_, sizeof root_);
+    // 63 bits: the drawn seed fits --random-seed (a signed 64-bit integer), so the run's
+    // effective config (run_config.yaml) can record it and repeat the run.
+    root_ &= 0x7fff'ffff'ffff'ffffULL;
   }
 }
 

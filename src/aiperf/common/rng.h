@@ -43,7 +43,7 @@ class Rng {
 
 class RngManager {
  public:
-  /// Unseeded (nullopt) draws the root from OS entropy.
+  /// Unseeded (nullopt) draws the root from OS entropy (63 bits, so it fits --random-seed).
   explicit RngManager(std::optional<uint64_t> root_seed);
   /// child seed = first 8 bytes (big-endian) of SHA-256("<root>:<identifier>").
   Rng derive(std::string_view identifier) const;

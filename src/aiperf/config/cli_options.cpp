@@ -14,7 +14,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
+#include "aiperf/config/file_merge.h"
 #include "aiperf/config/option_rows.h"
 #include "aiperf/config/option_table.h"
 #include "aiperf/config/value_parsers.h"
@@ -466,6 +468,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
   detail::resolve_rate_series(st);
   resolve_timing(st);
   resolve_stop(st);
+  detail::resolve_warmup(st);
   detail::resolve_shaping(st);
 
   // Logging and UI.
@@ -488,6 +491,9 @@ void resolve(ParseState& st, const ParseEnv& env) {
                          "' looks like a placeholder; using the builtin tokenizer (pass "
                          "--tokenizer to choose another)");
   }
+
+  // AIPERF_HTTP_SSL_VERIFY=false has the effect of --insecure (docs/environment-variables.md).
+  if (!env::flag("AIPERF_HTTP_SSL_VERIFY")) c.tls_insecure = true;
 
   // Artifact directory (spec §6.1).
   if (!st.artifact_dir_given) c.artifact_dir = "artifacts/" + artifact_subdir_name(c);
@@ -565,7 +571,10 @@ bool valid_utf8(std::string_view s) {
 /// point of a study, study/study.h); an option not among the arguments is added.
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 
+/// `file`/`variation`: one run of a config file (else -f among `args` is read); `overrides`:
+/// one point of a study, applied over the file and the arguments.
 Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
+                     const LoadedConfigFile* file, const Variation* variation,
                      const Overrides& overrides = {}) {
   // Values end up in JSON request bodies and exports, which must be UTF-8.
   for (size_t i = 0; i < args.size(); ++i) {
@@ -588,6 +597,22 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
     else
       it->second = o.typed;
   }
+
+  // -f/--config: the file's keys become occurrences of the same rows; flags given win.
+  std::optional<FileOptions> from_file;
+  const auto& config_values = values[size_t(detail::option_index("--config"))];
+  if (file) {
+    from_file = file_options(*file, *variation);
+  } else if (!config_values.empty()) {
+    LoadedConfigFile loaded = load_config_file(config_values.back());
+    from_file = file_options(loaded, expand_variations(loaded).front());
+    st.cfg.config_file_study = loaded.study.active();
+  }
+  if (from_file) {
+    detail::merge_file_options(*from_file, values, st);
+    detail::check_merged(*from_file, values);
+  }
+
   st.study_point = !overrides.empty();
   for (const auto& [primary, value] : overrides) {
     int idx = find_option(primary);
@@ -602,14 +627,31 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
       throw ConfigError(flag + ": given more than once ('" + values[i][0] + "' and '" +
                         values[i][1] + "'); pass it once");
     }
-    // A comma list of several values on a sweep flag is a parameter sweep (spec §1.2): the
-    // first value stands in for the base config.
-    if (auto first = detail::take_sweep_list(st, t[i], flag, values[i].back())) {
-      values[i].back() = *first;
+    try {
+      // A comma list of several values on a sweep flag is a parameter sweep (spec §1.2): the
+      // first value stands in for the base config.
+      if (auto first = detail::take_sweep_list(st, t[i], flag, values[i].back())) {
+        values[i].back() = *first;
+      }
+      t[i].apply(st, flag, values[i]);
+    } catch (const ConfigError& e) {
+      if (!from_file || flag.rfind("-", 0) == 0) throw;
+      throw ConfigError(e.what() + detail::locate(*from_file, e.what()));
     }
-    t[i].apply(st, flag, values[i]);
   }
-  resolve(st, env);
+  try {
+    resolve(st, env);
+  } catch (const ConfigError& e) {
+    if (!from_file) throw;
+    throw ConfigError(e.what() + detail::locate(*from_file, e.what()));
+  }
+  if (from_file) {
+    st.cfg.warnings.insert(st.cfg.warnings.end(), from_file->warnings.begin(),
+                           from_file->warnings.end());
+  }
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!values[i].empty()) st.cfg.given_options.emplace_back(t[i].names.front(), values[i]);
+  }
   st.cfg.argv = {"aiperf", "profile"};
   st.cfg.argv.insert(st.cfg.argv.end(), args.begin(), args.end());
   return std::move(st.cfg);
@@ -622,7 +664,16 @@ Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& 
     if (a == "-h" || a == "--help") throw HelpRequested(profile_help_text());
   }
   try {
-    return parse_checked(args, env);
+    return parse_checked(args, env, nullptr, nullptr);
+  } catch (const ConfigError& e) {
+    throw ConfigError(one_line(e.what()));
+  }
+}
+
+Config parse_profile_variation(const std::vector<std::string>& args, const ParseEnv& env,
+                               const LoadedConfigFile& file, const Variation& variation) {
+  try {
+    return parse_checked(args, env, &file, &variation);
   } catch (const ConfigError& e) {
     throw ConfigError(one_line(e.what()));
   }
@@ -631,18 +682,19 @@ Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& 
 Config parse_profile_point(const Config& base,
                            const std::vector<std::pair<std::string, std::string>>& values) {
   Overrides overrides;
-  for (const auto& [path, value] : values) {
+  for (const auto& pv : values) {  // (clang 14 cannot capture a structured binding)
+    const std::string& path = pv.first;
     const auto& lists = detail::magic_lists();
     auto it = std::find_if(lists.begin(), lists.end(),
                            [&](const detail::MagicList& m) { return path == m.path; });
     if (it == lists.end()) throw ConfigError("no flag sets the sweep parameter " + path);
-    overrides.emplace_back(it->flag, value);
+    overrides.emplace_back(it->flag, pv.second);
   }
   overrides.emplace_back("--ui-type", to_string(base.ui));  // as resolved for the study
   std::vector<std::string> args;
   if (base.argv.size() > 2) args.assign(base.argv.begin() + 2, base.argv.end());
   try {
-    return parse_checked(args, ParseEnv{}, overrides);
+    return parse_checked(args, ParseEnv{}, nullptr, nullptr, overrides);
   } catch (const ConfigError& e) {
     throw ConfigError(one_line(e.what()));
   }
@@ -657,6 +709,39 @@ Config parse_profile_args(const std::vector<std::string>& args) {
 std::vector<std::string> profile_flag_names() {
   std::vector<std::string> out;
   for (const auto& s : table()) out.insert(out.end(), s.names.begin(), s.names.end());
+  return out;
+}
+
+std::vector<OptionDoc> profile_option_docs() {
+  std::vector<OptionDoc> out;
+  for (auto group : detail::kHelpGroups) {
+    for (const auto& s : table()) {
+      if (group != s.group) continue;
+      OptionDoc d;
+      d.names = s.names;
+      d.takes_value = s.kind == ValueKind::kValue;
+      d.metavar = s.metavar;
+      d.default_text = s.default_text;
+      d.group = s.group;
+      d.help = s.help;
+      std::string m = s.metavar;
+      if (m.size() > 4 && m.compare(m.size() - 4, 4, " ...") == 0)
+        m.resize(m.size() - 4);  // a list
+      if (d.takes_value && m.find('|') != std::string::npos && m.find('<') == std::string::npos) {
+        size_t start = 0;
+        while (true) {
+          const size_t bar = m.find('|', start);
+          d.choices.push_back(m.substr(start, bar == std::string::npos ? bar : bar - start));
+          if (bar == std::string::npos) break;
+          start = bar + 1;
+        }
+      }
+      for (const char* hint : {"<path", "<file", "<dir", "<yaml", "<jsonl"}) {
+        d.file_value = d.file_value || m.find(hint) != std::string::npos;
+      }
+      out.push_back(std::move(d));
+    }
+  }
   return out;
 }
 
@@ -694,7 +779,9 @@ std::string artifact_subdir_name(const Config& cfg) {
   std::string model = cfg.models.empty() ? std::string("model") : cfg.models.front();
   std::replace(model.begin(), model.end(), '/', '_');
   if (cfg.models.size() > 1) model += "_multi";
-  std::string name = model + "-openai-" + to_string(cfg.endpoint_type);
+  std::string name =
+      model + "-openai-" +
+      (cfg.plugin_endpoint.empty() ? to_string(cfg.endpoint_type) : cfg.plugin_endpoint);
   // AIPerf looks the rate up under a missing attribute, so rate phases are named by their
   // concurrency cap only (spec §6.1); we keep the names scripts already depend on.
   if (cfg.concurrency) name += "-concurrency" + std::to_string(*cfg.concurrency);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aiperf/config/config.h"
+#include "aiperf/config/config_file.h"
 
 namespace aiperf::config {
 
@@ -38,6 +39,14 @@ struct ParseEnv {
 Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& env);
 Config parse_profile_args(const std::vector<std::string>& args);
 
+/// One run of a config file (a sweep point, see expand_variations) with the command line's
+/// `args` on top: the same parsing and resolution as parse_profile_args, the file's values
+/// taken from `variation` instead of the file named by -f. For the study stage and
+/// `aiperf config validate`. parse_profile_args itself refuses a file whose study is active
+/// (sweep / multi_run) with one line.
+Config parse_profile_variation(const std::vector<std::string>& args, const ParseEnv& env,
+                               const LoadedConfigFile& file, const Variation& variation);
+
 /// One point of a study (study/study.h): `base.argv` parsed again with each swept parameter
 /// (AIPerf's dotted path, e.g. "phases.profiling.concurrency", and a single value as the flag
 /// takes it) in place of its list, and the UI `base` resolved. The result is a plain run: its
@@ -51,6 +60,22 @@ std::string profile_help_text();
 
 /// Every flag name and alias `profile` accepts, in table order (for completion and tests).
 std::vector<std::string> profile_flag_names();
+
+/// One `profile` option as the documentation generators (shell completion, man page) see it,
+/// straight from the option table.
+struct OptionDoc {
+  std::vector<std::string> names;  // primary long name first, then aliases
+  bool takes_value = false;
+  std::string metavar;  // "<int>", "chat|completions"
+  std::string default_text;
+  std::string group;  // help group
+  std::string help;
+  std::vector<std::string> choices;  // from a metavar like "a|b|c" (no <...> part)
+  bool file_value = false;           // the value is a path (completed as a file name)
+};
+
+/// Every `profile` option in help order (grouped as in --help).
+std::vector<OptionDoc> profile_option_docs();
 
 /// The descriptive artifact sub-directory name of spec §6.1 for a resolved config, e.g.
 /// "Qwen_Qwen3-0.6B-openai-chat-concurrency10" (no "artifacts/" prefix).

@@ -105,6 +105,11 @@ bool is_rankings_endpoint(EndpointType t);
 /// never for names containing '/' (hub ids). Such names get the builtin tokenizer by default.
 bool is_placeholder_model_name(const std::string& model);
 
+/// Endpoint names that plugins registered (plugin/plugin.h): --endpoint-type accepts them.
+/// Call before parsing; not thread-safe.
+void register_plugin_endpoint_name(std::string name);
+bool is_plugin_endpoint_name(std::string_view name);
+
 struct Config {
   // ---- Endpoint
   std::vector<std::string> models;  // -m/--model/--model-names (>= 1)
@@ -285,6 +290,29 @@ struct Config {
   // ---- Study and time slices (issue 11: study/study.h, docs/study.md)
   StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
   std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)
+
+  // ---- Warmup load (issue 16: AIPerf's Warmup group, options_warmup.cpp). Unset: inherited.
+  std::optional<int64_t> warmup_num_sessions;            // --num-warmup-sessions
+  std::optional<int64_t> warmup_concurrency;             // --warmup-concurrency
+  std::optional<double> warmup_request_rate;             // --warmup-request-rate; 0 = closed loop
+  std::optional<ArrivalPattern> warmup_arrival_pattern;  // --warmup-arrival-pattern
+  std::optional<double> warmup_grace_period_s;           // --warmup-grace-period; unset: unbounded
+
+  // ---- Config files and the effective configuration (issue 16: config_file.h)
+  std::optional<std::string> config_file;  // -f/--config, as given
+  /// Every option the run was given, file and flags merged (flags win), keyed by primary name
+  /// with the values as given, in option-table order. effective_config_yaml() writes them.
+  std::vector<std::pair<std::string, std::vector<std::string>>> given_options;
+  /// The -f file asks for several runs (`sweep`, `multi_run`): `aiperf profile` hands it to the
+  /// study runner with one Config per variation (cli/config_study.cpp).
+  bool config_file_study = false;
+  // ---- Scale-out and plugins (issue 14: docs/scale-out.md, docs/plugins.md)
+  /// --source-ip: IP literals new connections bind to, round robin (many source addresses).
+  std::vector<std::string> source_ips;
+  /// --plugin: shared objects loaded before the other flags are parsed (plugin/plugin.h).
+  std::vector<std::string> plugins;
+  /// --endpoint-type naming a plugin's endpoint (endpoint_type then stays kChat, unused).
+  std::string plugin_endpoint;
 
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)

@@ -12,8 +12,6 @@
 namespace aiperf::config {
 namespace {
 
-constexpr const char* kRedacted = "<redacted>";
-
 /// Replaces the password of "scheme://user:password@host" forms anywhere in `text`.
 std::string redact_url_passwords(std::string text) {
   size_t pos = 0;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/option_rows.h"
 #include "aiperf/config/value_parsers.h"
@@ -411,9 +412,9 @@ std::vector<OptionSpec> media_options() {
 }
 
 std::optional<std::string> find_program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return std::nullopt;
-  std::string_view rest(path);
+  const auto path = env::raw("PATH");
+  if (!path) return std::nullopt;
+  std::string_view rest(*path);
   while (true) {
     const size_t colon = rest.find(':');
     const std::string_view dir = rest.substr(0, colon);

@@ -76,6 +76,8 @@ std::vector<OptionSpec> media_options();
 /// is known. Throws ConfigError naming the flag.
 void resolve_media(ParseState& st);
 
+/// The warmup's cross-option rules (options_warmup.cpp); run by resolve() after resolve_stop.
+void resolve_warmup(ParseState& st);
 /// Cross-option rules of the Server Metrics / GPU Telemetry flags (options_telemetry.cpp).
 void resolve_telemetry(ParseState& st);
 /// --request-rate-series (options_shaping.cpp), before the timing mode is chosen: the series

@@ -385,4 +385,26 @@ bool is_credential_header(std::string_view name) {
   return false;
 }
 
+std::vector<std::string> secret_values(
+    std::optional<std::string_view> api_key,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::vector<std::string> out;
+  auto add = [&out](std::string_view v) {
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    if (v.size() >= 4) out.emplace_back(v);
+  };
+  if (api_key) add(*api_key);
+  for (const auto& [k, v] : headers) {
+    if (!is_credential_header(k)) continue;
+    add(v);
+    const size_t sp = v.find(' ');  // "Bearer xyz", "Basic xyz": the credential alone too
+    if (sp != std::string::npos) add(std::string_view(v).substr(sp + 1));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace aiperf::config

@@ -63,4 +63,12 @@ std::optional<std::string> nearest(std::string_view word,
 /// X-Api-Key, and any name containing auth, token, secret, key, password, cookie, credential).
 bool is_credential_header(std::string_view name);
 
+/// The secret strings of a run (docs/reliability.md "Secrets"): the --api-key value and the
+/// values of credential -H headers (a "Bearer x" value gives "Bearer x" and "x"), longest
+/// first; values shorter than 4 characters are left out (too common to scrub).
+std::vector<std::string> secret_values(
+    std::optional<std::string_view> api_key,
+    const std::vector<std::pair<std::string, std::string>>& headers);
+/// (common/secrets.h scrubs them out of text.)
+
 }  // namespace aiperf::config

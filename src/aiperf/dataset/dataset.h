@@ -3,6 +3,7 @@
 // run (DESIGN §3).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,8 +63,52 @@ struct Conversation {
   bool accumulate_history = true;
 };
 
+/// Conversations rebuilt on demand from a compact form instead of being held (docs/
+/// architecture.md "Datasets rendered just in time"): synthetic prompts are slices of the
+/// corpus, trace prompts are built from a row's lengths and hash ids, so a few numbers per
+/// conversation (or per block of them) are enough. materialize(i) returns the same
+/// conversation every time. Thread-safe (const).
+class ConversationSource {
+ public:
+  /// A read position: builds conversations in any order, cheapest in ascending order (each
+  /// read continues from the last one). Not thread-safe: one per thread.
+  class Cursor {
+   public:
+    virtual ~Cursor() = default;
+    virtual Conversation read(size_t i) = 0;
+  };
+  virtual ~ConversationSource() = default;
+  virtual size_t size() const = 0;
+  /// Turns of conversation i without building it.
+  virtual uint32_t turns(size_t i) const = 0;
+  virtual std::unique_ptr<Cursor> open() const = 0;
+  /// Builds conversation i (prompt texts included): costs about what building its prompts costs.
+  Conversation materialize(size_t i) const { return open()->read(i); }
+  /// Memory the compact form holds (for the log).
+  virtual size_t memory_bytes() const = 0;
+  /// Turns per conversation for PhaseState (empty when every conversation has one turn).
+  virtual std::vector<uint32_t> turn_counts() const = 0;
+  /// The first turn's timestamp of conversation i (trace replay), if it has one.
+  virtual std::optional<int64_t> first_timestamp_ms(size_t) const { return std::nullopt; }
+};
+
+/// A conversation built just in time for one session, with what the run needs to send its
+/// first turn; the session's credits and records carry it until the session ends.
+struct PreparedConversation {
+  Conversation conversation;
+  std::string first_body;        // turn 0, rendered for the phase (warmup bodies differ)
+  uint32_t expected_events = 0;  // room for SSE events of the longest turn (0 = no hint)
+};
+
 struct Dataset {
+  /// The conversations, held; empty when `source` is set.
   std::vector<Conversation> conversations;
+  /// Set instead of `conversations` when the dataset is rebuilt just in time.
+  std::shared_ptr<const ConversationSource> source;
+  size_t size() const { return source ? source->size() : conversations.size(); }
+  uint32_t turns(size_t i) const {
+    return source ? source->turns(i) : uint32_t(conversations[i].turns.size());
+  }
   /// One-line notices from loading (rows skipped by --synthesis-max-isl or unparsable BurstGPT
   /// rows with their count, unknown fields ignored, ...). The CLI prints each once.
   std::vector<std::string> warnings;
@@ -95,8 +140,23 @@ std::string public_cache_dir();
 /// Synthetic prompts (spec §4.2-4.3): ISL ~ positive-normal(isl_mean, isl_stddev) built to the
 /// exact token count with `tok`; OSL likewise when --osl is given; models assigned round-robin or
 /// at random. Deterministic for a given seed. Throws ConfigError on impossible settings.
+/// Large text-only datasets (see synthetic_just_in_time) come back as a ConversationSource
+/// (Dataset::source) whose conversations are the same as the held ones would be; `tok` must
+/// then outlive the dataset.
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs);
+/// The held form, whatever the size.
+Dataset build_synthetic_held(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                             const RngManager& rngs);
+/// The just-in-time form (no media).
+Dataset build_synthetic_just_in_time(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                                     const RngManager& rngs);
+/// Whether build_synthetic rebuilds conversations just in time: a text-only synthetic dataset
+/// (no images, audio or video; not for a rankings endpoint, whose data
+/// build_synthetic_rankings holds) run in concurrency or request-rate mode whose prompts and
+/// bodies would hold more than 64 MB (about 13k entries at the default ISL). The environment
+/// variable AIPERF_JIT_MIN_ENTRIES replaces the size rule by an entry count (tests).
+bool synthetic_just_in_time(const config::Config& cfg);
 
 /// Synthetic rankings data (spec §4.8), what build_synthetic makes for the rankings endpoint
 /// types: one single-turn conversation per entry whose texts are a query (named "query",

@@ -20,28 +20,6 @@ std::string_view Endpoint::path(const config::Config& cfg) const {
 
 void Endpoint::configure(const config::Config&) {}
 
-void ParsedResponse::clear() {
-  kind = DataKind::kNone;
-  content.clear();
-  reasoning.clear();
-  tool_call_text.clear();
-  finish_reason.clear();
-  final_text = false;
-  items = 0;
-  video.id.clear();
-  video.status.clear();
-  video.url.clear();
-  video.inference_time_s.reset();
-  video.peak_memory_mb.reset();
-  video.error_message.clear();
-  has_usage = false;
-  usage = record::Usage{};
-  has_error = false;
-  error.code.reset();
-  error.type.clear();
-  error.message.clear();
-}
-
 // ---- registry ---------------------------------------------------------------------------------
 
 namespace {

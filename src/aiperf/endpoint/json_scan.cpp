@@ -3,6 +3,7 @@
 #include "aiperf/endpoint/json_scan.h"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -137,10 +138,12 @@ void read_slot(od::value& v, Slot& s) {
     s.d = static_cast<double>(s.i);
   } else if (n.is_uint64()) {
     s.d = static_cast<double>(n.get_uint64());
-    s.i = static_cast<int64_t>(n.get_uint64());
+    s.i = INT64_MAX;  // above INT64_MAX: saturate
   } else {
     s.d = n.get_double();
-    s.i = static_cast<int64_t>(s.d);
+    // A count beyond int64 (a hostile or broken server) saturates instead of being undefined.
+    constexpr double kLimit = 9.2e18;
+    s.i = s.d >= kLimit ? INT64_MAX : s.d <= -kLimit ? INT64_MIN : static_cast<int64_t>(s.d);
   }
 }
 

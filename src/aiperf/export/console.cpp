@@ -233,19 +233,46 @@ std::string render_osl_mismatch_warning(const metrics::Results& results,
   const int64_t n = count_of(results, metrics::MetricId::kOslMismatchCount);
   const int64_t total = count_of(results, metrics::MetricId::kRequestCount);
   if (n <= 0 || total <= 0) return {};
+  const int64_t longer = std::min(n, count_of(results, metrics::MetricId::kOslMismatchLongerCount));
+  const int64_t shorter = n - longer;
   const MetricResult* diff = results.find(metrics::MetricId::kOslMismatchDiffPct);
+  const MetricResult* reasoning = results.find(metrics::MetricId::kTotalReasoningTokens);
+  const bool has_reasoning = reasoning && reasoning->value > 0;
   std::string body = detail::grouped_int(n) + " of " + detail::grouped_int(total) + " requests (" +
                      fmt_1(100.0 * static_cast<double>(n) / static_cast<double>(total)) +
-                     "%) have output length differing from requested by more than the threshold.\n";
+                     "%) have output length differing from requested by more than the threshold: " +
+                     detail::grouped_int(longer) + " longer, " + detail::grouped_int(shorter) +
+                     " shorter.\n";
   body += "Threshold (tokens): min(requested × " + fmt_g(ctx.osl_mismatch_pct_threshold) + "%, " +
           fmt_g(ctx.osl_mismatch_max_token_threshold) + ")\n";
-  body += "Average mismatch: " + (diff ? fmt_1(diff->value) + "%" : std::string("N/A")) + "\n\n";
+  body += "Average mismatch: " + (diff ? fmt_1(diff->value) + "%" : std::string("N/A")) + "\n";
+  // Only the causes that fit the direction (and the run) are listed.
+  auto tokenizer_cause = [](const char* more_or_fewer) {
+    return std::string("  - the client's tokenizer is not the server's (it counts ") +
+           more_or_fewer +
+           " tokens): use the model's\n    --tokenizer, or --use-server-token-count\n";
+  };
+  if (longer > 0) {
+    body += "\nLonger than requested, likely causes:\n";
+    if (has_reasoning) {
+      body +=
+          "  - reasoning tokens are counted in OSL (output + reasoning) but the server does not\n"
+          "    count them against max_tokens\n";
+    }
+    body +=
+        "  - the server ignored max_tokens (some expect max_tokens instead of\n"
+        "    max_completion_tokens: --use-legacy-max-tokens, or the other way round)\n";
+    if (!ctx.use_server_token_count) body += tokenizer_cause("more");
+  }
+  if (shorter > 0) {
+    body += "\nShorter than requested, likely causes:\n";
+    body +=
+        "  - the server stopped at an end-of-sequence token before max_tokens: ask it to ignore\n"
+        "    EOS, e.g. --extra-inputs ignore_eos:true   or   --extra-inputs min_tokens:<N>\n";
+    if (!ctx.use_server_token_count) body += tokenizer_cause("fewer");
+  }
   body +=
-      "Likely cause: the server stopped at an end-of-sequence token before max_tokens.\n"
-      "To get the requested length, ask the server to ignore EOS, e.g.\n"
-      "  --extra-inputs ignore_eos:true   or   --extra-inputs min_tokens:<N>\n"
-      "If the tokenizer differs from the server's, try --use-server-token-count.\n"
-      "Per-request values: osl_mismatch_diff_pct in profile_export.jsonl.\n"
+      "\nPer-request values: osl_mismatch_diff_pct in profile_export.jsonl.\n"
       "Thresholds: AIPERF_METRICS_OSL_MISMATCH_PCT_THRESHOLD=" +
       fmt_g(ctx.osl_mismatch_pct_threshold) + ", AIPERF_METRICS_OSL_MISMATCH_MAX_TOKEN_THRESHOLD=" +
       fmt_g(ctx.osl_mismatch_max_token_threshold);

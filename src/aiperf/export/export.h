@@ -153,6 +153,8 @@ class JsonlWriter {
   /// Writes `rec` (warmup records and records with neither metrics nor error are skipped).
   void write(const record::ProcessedRecord& rec, const metrics::RecordValues& values);
   void flush();
+  /// Throws std::runtime_error if an earlier buffered write failed (ENOSPC, EFBIG).
+  void check() const;
   void close();
   int64_t lines_written() const { return lines_; }
 
@@ -182,6 +184,8 @@ class RawJsonlWriter {
 
   void write(const record::ProcessedRecord& rec);
   void flush();
+  /// Throws std::runtime_error if an earlier buffered write failed (ENOSPC, EFBIG).
+  void check() const;
   void close();
 
   static std::string render_line(const record::ProcessedRecord& rec, const config::Config& cfg);
@@ -203,11 +207,17 @@ class RecordWriters {
   void close();
   /// (label, path) of the files written, for the console's closing lines.
   std::vector<std::pair<std::string, std::string>> files() const;
+  /// The first write error ("cannot write <path>: No space left on device"), empty if none.
+  /// After one, nothing more is written (the run goes on; it reports the error at the end).
+  const std::string& error() const { return error_; }
 
  private:
+  template <class Fn>
+  void guard(Fn&& fn);
   std::optional<JsonlWriter> jsonl_;
   std::optional<RawJsonlWriter> raw_;
   std::string jsonl_path_, raw_path_;
+  std::string error_;
 };
 
 // ------------------------------------------------------------------ console (spec §6.8)

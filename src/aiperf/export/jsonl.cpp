@@ -76,6 +76,10 @@ void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   r.cancel_ns > 0 ? w.value(wall_of(r, r.cancel_ns)) : w.null();
   w.key("agent_depth").value(0);
   w.key("parent_correlation_id").null();
+  // Extension: completion_tokens split by what the stream carried (record/processed_record.h).
+  if (r.token_split == record::ProcessedRecord::TokenSplit::kStream) {
+    w.key("token_split").value("stream");
+  }
   w.end_object();
 }
 
@@ -254,6 +258,11 @@ void JsonlWriter::flush() {
   if (f_ != nullptr) std::fflush(f_);
 }
 
+void JsonlWriter::check() const {
+  if (f_ != nullptr && std::ferror(f_))
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
 void JsonlWriter::close() {
   if (!close_file(f_))
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
@@ -333,6 +342,11 @@ void RawJsonlWriter::flush() {
   if (f_ != nullptr) std::fflush(f_);
 }
 
+void RawJsonlWriter::check() const {
+  if (f_ != nullptr && std::ferror(f_))
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+}
+
 void RawJsonlWriter::close() {
   if (!close_file(f_))
     throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
@@ -355,25 +369,51 @@ RecordWriters::RecordWriters(const config::Config& cfg, const metrics::RunContex
   }
 }
 
+// A write error (a full disk, a file-size limit) must not end the run: the first one is kept,
+// the writers stop, and the run reports it once at the end (docs/reliability.md).
+template <class Fn>
+void RecordWriters::guard(Fn&& fn) {
+  if (!error_.empty()) return;
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    jsonl_.reset();  // closes quietly; no further writes
+    raw_.reset();
+  }
+}
+
 void RecordWriters::write(const record::ProcessedRecord& rec, const metrics::RecordValues& values) {
-  if (jsonl_) jsonl_->write(rec, values);
-  if (raw_) raw_->write(rec);
+  guard([&] {
+    if (jsonl_) jsonl_->write(rec, values);
+    if (raw_) raw_->write(rec);
+  });
 }
 
 void RecordWriters::flush() {
-  if (jsonl_) jsonl_->flush();
-  if (raw_) raw_->flush();
+  guard([&] {
+    if (jsonl_) {
+      jsonl_->flush();
+      jsonl_->check();
+    }
+    if (raw_) {
+      raw_->flush();
+      raw_->check();
+    }
+  });
 }
 
 void RecordWriters::close() {
-  if (jsonl_) jsonl_->close();
-  if (raw_) raw_->close();
+  guard([&] {
+    if (jsonl_) jsonl_->close();
+    if (raw_) raw_->close();
+  });
 }
 
 std::vector<std::pair<std::string, std::string>> RecordWriters::files() const {
   std::vector<std::pair<std::string, std::string>> out;
-  if (jsonl_) out.emplace_back("JSONL Export", jsonl_path_);
-  if (raw_) out.emplace_back("Raw JSONL Export", raw_path_);
+  if (!jsonl_path_.empty()) out.emplace_back("JSONL Export", jsonl_path_);
+  if (!raw_path_.empty()) out.emplace_back("Raw JSONL Export", raw_path_);
   return out;
 }
 

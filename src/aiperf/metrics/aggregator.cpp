@@ -42,6 +42,18 @@ constexpr SumPair kSums[] = {
 
 Aggregator::Aggregator(RunContext ctx) : ctx_(std::move(ctx)) {}
 
+size_t Aggregator::sample_count() const {
+  size_t n = 0;
+  for (const auto& v : samples_) n += v.size();
+  return n;
+}
+
+size_t Aggregator::sample_bytes() const {
+  size_t n = 0;
+  for (const auto& v : samples_) n += v.capacity() * sizeof(double);
+  return n;
+}
+
 const RecordValues& Aggregator::add(const record::ProcessedRecord& rec) {
   if (rec.phase != record::Phase::kProfiling) {
     scratch_.clear();

@@ -180,6 +180,9 @@ constexpr std::array<MetricInfo, kNumMetrics> kCatalog{{
     {M::kUsageDiscrepancyCount, "usage_discrepancy_count", "Usage Discrepancy Count",
      "Discrepancies", K::kAggregate, "requests", "requests", kNoOrder, kUsageDiffOnly | kNir,
      G::kNone, true},
+    {M::kOslMismatchLongerCount, "osl_mismatch_longer_count", "OSL Mismatch Longer Count",
+     "OSL Longer", K::kAggregate, "requests", "requests", kNoOrder, kTok | kNir | kInternal,
+     G::kNone, true},
     // ---------------------------------------------------------------- derived
     {M::kTotalIsl, "total_isl", "Total Input Sequence Length", "Total ISL", K::kDerived, "tokens",
      "tokens", kNoOrder, kIn | kLib, G::kNone, true},

@@ -4,19 +4,12 @@
 #include <cstdlib>
 #include <string>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/metrics/metrics.h"
 
 namespace aiperf::metrics {
 namespace {
-
-double env_double(const char* name, double fallback) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return fallback;
-  char* end = nullptr;
-  const double d = std::strtod(v, &end);
-  return (end != v) ? d : fallback;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -30,11 +23,7 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 bool env_flag(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr) return false;
-  std::string s(v);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s == "1" || s == "true" || s == "yes" || s == "on";
+  return env::flag(name);
 }
 
 void RunContext::finalize() {
@@ -90,11 +79,11 @@ RunContext make_run_context(const config::Config& cfg) {
   ctx.show_experimental = ctx.dev_mode || env_flag("AIPERF_DEV_SHOW_EXPERIMENTAL_METRICS");
   ctx.show_internal = env_flag("AIPERF_DEV_SHOW_INTERNAL_METRICS");
   ctx.osl_mismatch_pct_threshold =
-      env_double("AIPERF_METRICS_OSL_MISMATCH_PCT_THRESHOLD", ctx.osl_mismatch_pct_threshold);
-  ctx.osl_mismatch_max_token_threshold = env_double(
+      env::number("AIPERF_METRICS_OSL_MISMATCH_PCT_THRESHOLD", ctx.osl_mismatch_pct_threshold);
+  ctx.osl_mismatch_max_token_threshold = env::number(
       "AIPERF_METRICS_OSL_MISMATCH_MAX_TOKEN_THRESHOLD", ctx.osl_mismatch_max_token_threshold);
   ctx.usage_pct_diff_threshold =
-      env_double("AIPERF_METRICS_USAGE_PCT_DIFF_THRESHOLD", ctx.usage_pct_diff_threshold);
+      env::number("AIPERF_METRICS_USAGE_PCT_DIFF_THRESHOLD", ctx.usage_pct_diff_threshold);
   ctx.metrics_title = std::string(ep.metrics_title);
   ctx.network_latency = cfg.network_latency_automatic || cfg.network_latency_mean_ms.has_value();
   ctx.show_trace_timing = cfg.show_trace_timing;

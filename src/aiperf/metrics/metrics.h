@@ -142,6 +142,7 @@ enum class MetricId : uint16_t {
   kGoodRequestCount,
   kOslMismatchCount,
   kUsageDiscrepancyCount,
+  kOslMismatchLongerCount,  // extension (internal): the mismatches whose OSL exceeded max_tokens
   // ---- derived metrics
   kTotalIsl,
   kTotalOutputTokens,
@@ -383,6 +384,10 @@ class Aggregator {
 
   const RunContext& context() const { return ctx_; }
   int64_t records_seen() const { return valid_ + errors_; }
+  /// Values held for exact percentiles (record metrics, per request) and the bytes their
+  /// arrays hold (capacity): what grows with the number of requests.
+  size_t sample_count() const;
+  size_t sample_bytes() const;
 
   /// Distinct (code, type, message) kept in the error table; further distinct errors are
   /// counted under one "(other errors)" row so memory stays bounded.

@@ -228,7 +228,10 @@ void compute_valid(const record::ProcessedRecord& r, const RunContext& ctx, Reco
   if (osl_diff) {
     const double threshold = std::min(*requested * (ctx.osl_mismatch_pct_threshold / 100.0),
                                       ctx.osl_mismatch_max_token_threshold);
-    e.put(M::kOslMismatchCount, std::fabs(*osl - *requested) > threshold ? 1.0 : 0.0);
+    const bool mismatch = std::fabs(*osl - *requested) > threshold;
+    e.put(M::kOslMismatchCount, mismatch ? 1.0 : 0.0);
+    // Which way it differs tells the causes apart (export/console.cpp's warning).
+    e.put(M::kOslMismatchLongerCount, mismatch && *osl > *requested ? 1.0 : 0.0);
   }
   if (!ctx.goodput.empty()) e.put(M::kGoodRequestCount, is_good(out, ctx) ? 1.0 : 0.0);
 }

@@ -43,8 +43,25 @@ void Connection::start() {
     handshake();
   }
   if (!closed_ && !handshaking_) handle_readable(false);
+  if (!closed_ && !busy_ && timer_kind_ == TimerKind::kNone) arm_wait_timer();
   --in_callback_;
   after_event();
+}
+
+void Connection::arm_wait_timer() {
+  const MockOptions& o = ctx().opts;
+  if (parser_.buffered() > 0 && arrival_ns_ > 0) {
+    // A request has begun: it must be complete within --header-timeout-seconds of its first
+    // byte, however slowly it trickles in (a slowloris client is closed).
+    if (o.header_timeout_s <= 0 || timer_kind_ == TimerKind::kRequestTimeout) return;
+    arm_timer(arrival_ns_ + int64_t(o.header_timeout_s * 1e9), TimerKind::kRequestTimeout);
+  } else if (o.idle_timeout_s > 0) {
+    arm_timer(mono_ns() + int64_t(o.idle_timeout_s * 1e9), TimerKind::kIdle);
+  } else if (timer_id_) {
+    worker_->loop.cancel_timer(timer_id_);
+    timer_id_ = 0;
+    timer_kind_ = TimerKind::kNone;
+  }
 }
 
 void Connection::on_io(uint32_t events) {
@@ -253,6 +270,18 @@ void Connection::on_timer() {
         respond(delayed_status_, delayed_type_, body);
       }
       break;
+    case TimerKind::kIdle:
+      if (!busy_) close_now(false);
+      break;
+    case TimerKind::kRequestTimeout:
+      if (!busy_) {
+        busy_ = true;
+        close_after_ = true;
+        force_close_ = true;
+        respond_error(408, "the request was not received in time (--header-timeout-seconds)",
+                      "invalid_request_error");
+      }
+      break;
     case TimerKind::kNone:
       break;
   }
@@ -263,7 +292,11 @@ void Connection::process_input() {
     auto st = parser_.parse();
     switch (st) {
       case HttpRequestParser::Status::kNeedMore:
-        if (peer_eof_) close_now(false);  // the rest of the request will never come
+        if (peer_eof_) {
+          close_now(false);  // the rest of the request will never come
+        } else if (parser_.buffered() > 0) {
+          arm_wait_timer();  // a partial request: the request timeout runs
+        }
         return;
       case HttpRequestParser::Status::kHeadersDone:
         out_ += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -286,6 +319,11 @@ void Connection::process_input() {
 }
 
 void Connection::dispatch() {
+  if (timer_kind_ == TimerKind::kIdle || timer_kind_ == TimerKind::kRequestTimeout) {
+    worker_->loop.cancel_timer(timer_id_);  // answering now
+    timer_id_ = 0;
+    timer_kind_ = TimerKind::kNone;
+  }
   const HttpRequest& req = parser_.request();
   status_ = 0;
   is_inference_ = false;
@@ -422,6 +460,7 @@ void Connection::complete_response() {
   }
   parser_.consume();
   arrival_ns_ = parser_.buffered() > 0 ? now : 0;
+  arm_wait_timer();  // keep-alive: idle until the next request (after_event parses a queued one)
 }
 
 }  // namespace aiperf::mock

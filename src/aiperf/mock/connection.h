@@ -48,7 +48,7 @@ class Connection final : public transport::IoHandler {
   void begin_record(std::string_view endpoint);
 
  private:
-  enum class TimerKind { kNone, kPump, kSlowHeaders, kDelayedResponse };
+  enum class TimerKind { kNone, kPump, kSlowHeaders, kDelayedResponse, kIdle, kRequestTimeout };
 
   struct Generation {
     bool active = false;
@@ -66,6 +66,8 @@ class Connection final : public transport::IoHandler {
     int64_t stall_ns = 0;
     bool stalled = false;
     int64_t malformed_at = -1;
+    int64_t error_event_at = -1;  // --fault-error-event-*
+    int64_t truncate_at = -1;     // --fault-truncate-*
     uint64_t word_offset = 0;
     int64_t prev_token_ns = 0;
     // For the Prometheus counters (server_metrics.h).
@@ -83,6 +85,8 @@ class Connection final : public transport::IoHandler {
   void close_now(bool reset);
   void after_event();  // common tail of on_io / timers: continue work, maybe retire
   void arm_timer(int64_t deadline_ns, TimerKind kind);
+  /// No request in progress: the idle timeout, or the request timeout of a partial request.
+  void arm_wait_timer();
   void on_timer();
   bool handshake();
 
@@ -98,6 +102,9 @@ class Connection final : public transport::IoHandler {
   // generation (inference.cpp)
   void pump();
   void emit_group(int64_t end, bool reset_after);
+  /// --fault-error-event-* / --fault-truncate-*: the stream ends here (inference.cpp).
+  void emit_error_event_and_end();
+  void emit_truncated_chunk();
   void append_final_events(std::string* sse);
   void finish_non_stream();
   /// The answer's text: tokens [from, to) joined (reasoning tokens are the first ones).

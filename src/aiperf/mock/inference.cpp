@@ -12,7 +12,8 @@
 namespace aiperf::mock {
 
 namespace {
-constexpr uint64_t kSaltError = 1, kSaltReset = 2, kSaltStall = 3, kSaltMalformed = 4;
+constexpr uint64_t kSaltError = 1, kSaltReset = 2, kSaltStall = 3, kSaltMalformed = 4,
+                   kSaltResetHead = 5, kSaltErrorEvent = 6, kSaltTruncate = 7;
 
 bool is_reasoning_model(std::string_view model) {
   std::string lower(model);
@@ -97,8 +98,22 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
     c.metrics.api[size_t(metrics_api(kind))]
         .failed_by_status[size_t(std::clamp(o.error_status, 400, 599) - 400)]
         .fetch_add(1, std::memory_order_relaxed);
-    respond_error(o.error_status, "Simulated error",
-                  o.error_status >= 500 ? "server_error" : "invalid_request_error");
+    if (o.error_body == "json") {
+      respond_error(o.error_status, "Simulated error",
+                    o.error_status >= 500 ? "server_error" : "invalid_request_error");
+    } else {  // a proxy's or a framework's plain answer: no JSON to parse
+      if (recording_) rec_.outcome = "error";
+      respond(o.error_status, "text/plain", o.error_body == "text" ? "Simulated error\n" : "");
+    }
+    return;
+  }
+  if (c.selected(o.reset_before_headers, seq, kSaltResetHead)) {
+    if (recording_) {
+      rec_.faults.emplace_back("reset_before_headers");
+      rec_.outcome = "reset";
+    }
+    c.metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
+    close_now(true);
     return;
   }
 
@@ -143,6 +158,8 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   g.word_offset = h % c.text->vocabulary_size();
   // The token limit counts reasoning and content together, as real servers do.
   st.length_stop = req.max_tokens && st.total >= *req.max_tokens;
+  st.no_done = o.sse_no_done;
+  st.pad_bytes = o.sse_pad_bytes;
   st.ident.chat = kind == ApiKind::kChat;
   st.ident.id = response_id(st.format, splitmix64(o.random_seed + seq));
   st.ident.model_json = json_quote(model);
@@ -166,6 +183,14 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   if (c.selected(o.malformed, seq, kSaltMalformed)) {
     g.malformed_at = fault_index(-1, st.total);
     if (recording_) rec_.faults.emplace_back("malformed");
+  }
+  if (req.stream && c.selected(o.error_event, seq, kSaltErrorEvent)) {
+    g.error_event_at = fault_index(-1, st.total);
+    if (recording_) rec_.faults.emplace_back("error_event");
+  }
+  if (req.stream && c.selected(o.truncate, seq, kSaltTruncate)) {
+    g.truncate_at = fault_index(-1, st.total);
+    if (recording_) rec_.faults.emplace_back("truncated");
   }
   if (recording_) {
     rec_.planned_output_tokens = plan.output_tokens;
@@ -222,6 +247,17 @@ void Connection::pump() {
       end = std::min(end, g.reset_at);
       reset_after = true;
     }
+    // An injected error event or cut: the tokens before it, then the stream ends there.
+    const int64_t cut = g.error_event_at >= 0 ? g.error_event_at : g.truncate_at;
+    if (cut >= 0 && g.next >= cut) {
+      if (g.error_event_at >= 0) {
+        emit_error_event_and_end();
+      } else {
+        emit_truncated_chunk();
+      }
+      return;
+    }
+    if (cut >= 0) end = std::min(end, cut);
     // Release the write when the first token of its last event is due.
     int64_t last_event_first =
         g.next + ((std::max(end - g.next, int64_t(1)) - 1) / per_chunk) * per_chunk;
@@ -342,6 +378,43 @@ std::string Connection::answer_text(int64_t from, int64_t to) const {
   const TokenText& text = *worker_->ctx->text;
   for (int64_t k = from; k < to; ++k) out.append(text.piece(gen_.word_offset + uint64_t(k)));
   return out;
+}
+
+void Connection::emit_error_event_and_end() {
+  // What vLLM / SGLang do when generation fails midway: an error object with HTTP 200 still
+  // standing, then [DONE].
+  ServerContext& c = ctx();
+  Generation& g = gen_;
+  sse_.clear();
+  c.framer.append_event(&sse_,
+                        "{\"error\":{\"message\":\"Simulated mid-stream error\",\"type\":"
+                        "\"server_error\",\"code\":500}}");
+  if (!c.opts.sse_no_done) c.framer.append_event(&sse_, "[DONE]");
+  if (g.chunked) {
+    fmt::format_to(std::back_inserter(out_), "{:x}\r\n", sse_.size());
+    out_ += sse_;
+    out_ += "\r\n0\r\n\r\n";
+  } else {
+    out_ += sse_;
+  }
+  if (recording_) rec_.outcome = "error_event";
+  g.error_event_at = -1;
+  g.active = false;
+  if (!flush()) return;
+  end_response();
+}
+
+void Connection::emit_truncated_chunk() {
+  // A chunk that announces more bytes than arrive, then FIN: the body cannot be completed.
+  Generation& g = gen_;
+  sse_.clear();
+  ctx().framer.append_event(&sse_, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"cut");
+  if (g.chunked) fmt::format_to(std::back_inserter(out_), "{:x}\r\n", sse_.size() * 2);
+  out_ += sse_;
+  if (recording_) rec_.outcome = "truncated";
+  g.active = false;
+  if (!flush()) return;
+  close_now(false);
 }
 
 void Connection::finish_non_stream() {

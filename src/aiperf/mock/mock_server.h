@@ -58,6 +58,7 @@ struct MockOptions {
   // Access and readiness.
   std::string api_key;
   std::string auth_header_name = "Authorization";
+  bool echo_credentials = false;  // the 401 message quotes the credential header received
   double models_ready_delay_s = 0.0;
   double inference_ready_delay_s = 0.0;
   bool disable_models_endpoint = false;
@@ -81,6 +82,18 @@ struct MockOptions {
   int tokens_per_chunk = 1;
   double slow_headers_ms = 0.0;
   bool close_after_response = false;
+  // More faults for the client's fault matrix (docs/reliability.md).
+  std::string error_body = "json";     // injected errors' body: json | text | empty
+  FaultSelector reset_before_headers;  // RST right after the request, before any response byte
+  FaultSelector error_event;           // an {"error": ...} event mid-stream in a 200 stream
+  FaultSelector truncate;              // the chunked stream cut mid-chunk (FIN)
+  bool sse_no_done = false;            // end streams without the [DONE] event
+  size_t sse_pad_bytes = 0;            // the first content event carries this much padding
+
+  // Timeouts: a client that does not finish its request, or keeps a connection idle, is closed
+  // (0 = never).
+  double header_timeout_s = 10.0;  // from a request's first byte to its last (then 408)
+  double idle_timeout_s = 60.0;    // no request in progress (keep-alive, or never sent one)
 
   // TLS.
   bool tls = false;  // self-signed certificate generated at start unless cert/key are given

@@ -108,6 +108,8 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
   opt(app, "--api-key", o.api_key, "Require 'Authorization: Bearer KEY' (401 otherwise)", kAccess);
   opt(app, "--auth-header-name", o.auth_header_name,
       "Header carrying the key (other than Authorization: the bare key)", kAccess);
+  flag(app, "--echo-credentials", o.echo_credentials,
+       "The 401 message quotes the credential header received (a leaky server)", kAccess);
   opt(app, "--models-ready-delay-seconds", o.models_ready_delay_s, "503 on /v1/models until then",
       kAccess);
   opt(app, "--inference-ready-delay-seconds", o.inference_ready_delay_s,
@@ -161,6 +163,35 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
       ->check(CLI::Range(0.0, 1e9));
   flag(app, "--close-after-response", o.close_after_response,
        "Close after every response while still sending Connection: keep-alive", kFaults);
+  opt(app, "--error-body", o.error_body, "Body of injected errors: json, text or empty", kFaults)
+      ->check(CLI::IsMember({"json", "text", "empty"}));
+  opt(app, "--fault-reset-before-headers-rate", o.reset_before_headers.rate_pct,
+      "Reset (TCP RST) this % of requests before any response byte", kFaults)
+      ->check(pct);
+  opt(app, "--fault-reset-before-headers-every", o.reset_before_headers.every,
+      "Reset every Nth request before any response byte", kFaults);
+  opt(app, "--fault-error-event-rate", o.error_event.rate_pct,
+      "Send an {\"error\": ...} event midway through this % of 200 streams, then end them", kFaults)
+      ->check(pct);
+  opt(app, "--fault-error-event-every", o.error_event.every,
+      "Send an {\"error\": ...} event midway through every Nth 200 stream", kFaults);
+  opt(app, "--fault-truncate-rate", o.truncate.rate_pct,
+      "Cut this % of chunked streams mid-chunk (close without the final chunk)", kFaults)
+      ->check(pct);
+  opt(app, "--fault-truncate-every", o.truncate.every, "Cut every Nth chunked stream mid-chunk",
+      kFaults);
+  flag(app, "--sse-no-done", o.sse_no_done, "End streams without the [DONE] event", kFaults);
+  opt(app, "--sse-pad-bytes", o.sse_pad_bytes,
+      "Pad the first content event of a stream with this many bytes (one huge SSE line)", kFaults)
+      ->check(CLI::Range(size_t(0), size_t(64) << 20));
+  const char* kTimeouts = "Timeouts (0 = none)";
+  opt(app, "--header-timeout-seconds", o.header_timeout_s,
+      "Answer 408 and close when a request is not complete this long after its first byte",
+      kTimeouts)
+      ->check(CLI::Range(0.0, 86400.0));
+  opt(app, "--idle-timeout-seconds", o.idle_timeout_s,
+      "Close a connection with no request in progress after this long", kTimeouts)
+      ->check(CLI::Range(0.0, 86400.0));
 
   const char* kMetrics = "Prometheus metrics";
   opt(app, "--metrics-family", o.metrics_family,

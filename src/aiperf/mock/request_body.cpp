@@ -154,6 +154,8 @@ simdjson::error_code read_int(od::value v, std::optional<int64_t>* out) {
   }
   double d;
   if (auto e = v.get_double().get(d)) return e;
+  // Out of int64's range (or NaN): not a number of tokens, so the request is refused (400).
+  if (!(d > -9.2e18 && d < 9.2e18)) return simdjson::NUMBER_OUT_OF_RANGE;
   *out = int64_t(d);
   return simdjson::SUCCESS;
 }

@@ -220,7 +220,12 @@ void route_request(Connection& c) {
   }
   if (found->protected_by_api_key && !authorized(c)) {
     if (found->method == "POST") c.begin_record(path);  // inference endpoints are all POST
-    c.respond_error(401, "Incorrect API key provided", "invalid_request_error");
+    std::string msg = "Incorrect API key provided";
+    // --echo-credentials: a leaky server that quotes what it got (the client must not export it).
+    if (c.ctx().opts.echo_credentials) {
+      msg += fmt::format(": {}", c.request().header(c.ctx().opts.auth_header_name));
+    }
+    c.respond_error(401, msg, "invalid_request_error");
     return;
   }
   found->handler(c);

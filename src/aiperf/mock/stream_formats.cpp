@@ -226,6 +226,10 @@ void append_token_event(std::string* sse, const SseFramer& f, StreamState& s, in
     case WireFormat::kCompletions:
       append_chunk_json(&json, s.ident, text, first == 0 && s.ident.chat, reasoning,
                         last ? stop_reason(s) : std::string_view(), running);
+      if (first == 0 && s.pad_bytes > 0) {
+        // --sse-pad-bytes: one huge SSE line (an extra member the client must skip).
+        json.insert(1, "\"x_pad\":\"" + std::string(s.pad_bytes, 'a') + "\",");
+      }
       f.append_event(sse, json);
       return;
     case WireFormat::kResponses: {
@@ -329,7 +333,7 @@ void append_final(std::string* sse, const SseFramer& f, StreamState& s, bool inc
         append_usage_chunk_json(&json, s.ident, s.usage);
         f.append_event(sse, json);
       }
-      f.append_event(sse, "[DONE]");
+      if (!s.no_done) f.append_event(sse, "[DONE]");
       return;
     case WireFormat::kResponses: {
       // A reasoning-only answer (the limit reached while thinking) still closes its item.

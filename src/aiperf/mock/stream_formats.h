@@ -3,6 +3,7 @@
 // each one's non-streaming body. The generation loop (inference.cpp) decides what and when; the
 // functions here only append bytes (one call per token event is the server's hot path).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@ struct StreamState {
   int64_t reasoning = 0;     // how many of them are reasoning
   bool length_stop = false;  // stopped at the token limit (finish "length", "max_tokens", ...)
   int64_t sequence = 0;      // Responses API sequence_number of the next event
+  bool no_done = false;      // --sse-no-done: chat/completions streams end without [DONE]
+  size_t pad_bytes = 0;      // --sse-pad-bytes: the first chat/completions chunk's padding
 };
 
 /// Events sent right after the response head, before the first token (Responses:

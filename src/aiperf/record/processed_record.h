@@ -59,6 +59,13 @@ struct ProcessedRecord {
   std::optional<int64_t> output_tokens;  // non-reasoning
   std::optional<int64_t> reasoning_tokens;
   std::optional<int64_t> requested_osl;  // the turn's max_tokens, if sent
+  /// With --use-server-token-count: how completion_tokens was split into reasoning and output.
+  /// kUsage: by the server's usage (its reasoning count, or none); kStream: the usage gave no
+  /// reasoning count but the stream carried reasoning text, so completion_tokens was split in
+  /// proportion to the tokens of the reasoning and output texts (exported as
+  /// "token_split": "stream").
+  enum class TokenSplit : uint8_t { kUsage, kStream };
+  TokenSplit token_split = TokenSplit::kUsage;
   /// Image items over every turn sent with this request (history and the current turn).
   int64_t num_images = 0;
   std::optional<Usage> usage;

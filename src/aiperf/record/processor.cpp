@@ -2,8 +2,11 @@
 #include "aiperf/record/processor.h"
 
 #include "aiperf/common/http_status.h"
+#include "aiperf/common/secrets.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include <simdjson.h>
 
@@ -132,8 +135,20 @@ ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_ur
       if (!msg.empty()) e.message += " [" + msg + "]";
       break;
     case ErrorKind::kRead:
-      e.type = "ServerDisconnectedError";
-      e.message = or_default("Server disconnected");
+      // As aiohttp tells them apart: the connection lost while the body was being read (the
+      // head had arrived) fails the body: ClientPayloadError; before any response, a socket
+      // error is ClientOSError and a clean close ServerDisconnectedError. The transport's
+      // socket errors read "read failed: <strerror> ...".
+      if (raw.ack_ns > 0 || raw.http_status > 0) {
+        e.type = "ClientPayloadError";
+        e.message = "Response payload is not completed" + (msg.empty() ? "" : ": " + msg);
+      } else if (msg.rfind("read failed:", 0) == 0) {
+        e.type = "ClientOSError";
+        e.message = msg;
+      } else {
+        e.type = "ServerDisconnectedError";
+        e.message = or_default("Server disconnected");
+      }
       break;
     case ErrorKind::kWrite:
       e.type = "ClientOSError";
@@ -209,6 +224,23 @@ int64_t RecordProcessor::count_input_tokens(const dataset::Conversation& conv,
   for (const dataset::Turn& t : history) add_turn(t);
   add_turn(turn);
   return static_cast<int64_t>(tok_->count(j));
+}
+
+void RecordProcessor::split_by_stream(int64_t completion, std::string_view output,
+                                      std::string_view reasoning, ProcessedRecord& r) const {
+  // The server counted every completion token but did not say how many were reasoning
+  // (llama.cpp and others: no completion_tokens_details), while the stream showed reasoning
+  // text: share its total in proportion to the two texts' token counts (bytes without a
+  // tokenizer), so that reasoning is not reported as output.
+  const double rt = tok_ ? double(tok_->count(reasoning)) : double(reasoning.size());
+  const double ot = tok_ ? double(tok_->count(output)) : double(output.size());
+  const int64_t total = completion < 0 ? 0 : completion;
+  int64_t reasoning_tokens =
+      rt + ot > 0 ? int64_t(std::llround(double(total) * rt / (rt + ot))) : total;
+  reasoning_tokens = std::clamp<int64_t>(reasoning_tokens, 0, total);
+  r.reasoning_tokens = reasoning_tokens;
+  r.output_tokens = total - reasoning_tokens;
+  r.token_split = ProcessedRecord::TokenSplit::kStream;
 }
 
 ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
@@ -342,7 +374,9 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
       r.input_tokens = r.usage->prompt_tokens;
       if (!error) {
         r.reasoning_tokens = r.usage->reasoning_tokens;
-        if (r.usage->completion_tokens) {
+        if (r.usage->completion_tokens && !r.usage->reasoning_tokens && !s.reasoning.empty()) {
+          split_by_stream(*r.usage->completion_tokens, s.output, s.reasoning, r);
+        } else if (r.usage->completion_tokens) {
           int64_t out = *r.usage->completion_tokens - r.usage->reasoning_tokens.value_or(0);
           r.output_tokens = out < 0 ? 0 : out;
         }
@@ -368,6 +402,11 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
 
   if (ctx.assistant_reply && !error)
     ctx.assistant_reply->assign(s.output.empty() ? s.reasoning : s.output);
+  if (!secrets_.empty()) {
+    // A server may quote the credential it got ("Incorrect API key provided: sk-...").
+    if (error) scrub_secrets(error->message, secrets_);
+    for (auto& [ts, text] : r.raw_responses) scrub_secrets(text, secrets_);
+  }
   r.error = std::move(error);
   return r;
 }

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aiperf/config/config.h"
 #include "aiperf/dataset/dataset.h"
@@ -39,6 +40,10 @@ class RecordProcessor {
   RecordProcessor(const config::Config& cfg, const endpoint::Endpoint& ep,
                   const tokenizer::Tokenizer* tok);
 
+  /// Secret strings of the run (config::secret_values): scrubbed from error messages and raw
+  /// responses, where a server may quote them. Call before the first process().
+  void set_secrets(std::vector<std::string> secrets) { secrets_ = std::move(secrets); }
+
   /// Processes one finished request. `payload_sent` is the exact request body (kept only at
   /// --export-level raw).
   ProcessedRecord process(const RequestRecord& raw, const dataset::Conversation& conv,
@@ -59,6 +64,10 @@ class RecordProcessor {
                              const dataset::Turn& turn) const;
 
  private:
+  /// --use-server-token-count, usage without a reasoning count, reasoning in the stream.
+  void split_by_stream(int64_t completion, std::string_view output, std::string_view reasoning,
+                       ProcessedRecord& r) const;
+
   const config::Config& cfg_;
   const endpoint::Endpoint& ep_;
   const tokenizer::Tokenizer* tok_;
@@ -67,6 +76,7 @@ class RecordProcessor {
   bool merge_usage_;      // EndpointInfo::merges_usage
   bool server_tc_;        // --use-server-token-count
   bool keep_raw_;         // --export-level raw
+  std::vector<std::string> secrets_;
 };
 
 /// The exported error for a transport-level failure (spec §3.11; names as AIPerf/aiohttp
@@ -74,7 +84,9 @@ class RecordProcessor {
 /// message}; kCancelled → {499, "RequestCancellationError", ...}; kTimeout → {null,
 /// "TimeoutError", ...}; kConnect → {null, "ClientConnectorError", "Cannot connect to host ..."};
 /// `base_url` (the --url used) names the host for kConnect.
-/// kRead → "ServerDisconnectedError"; kWrite → "ClientOSError"; kProtocol → "ClientPayloadError".
+/// kRead → "ClientPayloadError" once the response head had arrived (the body was cut), else
+/// "ClientOSError" for a socket error (reset) and "ServerDisconnectedError" for a clean close;
+/// kWrite → "ClientOSError"; kProtocol → "ClientPayloadError".
 ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_url = {});
 
 /// An error object received inside a 2xx response (vLLM-style `{"error": {...}}`): code =

@@ -3,10 +3,15 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace aiperf::dataset {
+struct PreparedConversation;
+}  // namespace aiperf::dataset
 
 namespace aiperf::record {
 
@@ -87,6 +92,9 @@ struct RequestRecord {
   uint16_t url_index = 0;
   std::string x_request_id;      // uuid4 per request (X-Request-ID header)
   std::string x_correlation_id;  // uuid4 per session instance (X-Correlation-ID header)
+  /// The session's conversation when the dataset is rebuilt just in time (from the credit);
+  /// null: the dataset's held conversation `conversation_index`.
+  std::shared_ptr<const dataset::PreparedConversation> prepared;
 
   // --- timing, CLOCK_MONOTONIC ns (0 = did not happen)
   int64_t scheduled_ns = 0;   // when the schedule wanted the request sent

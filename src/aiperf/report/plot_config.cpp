@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/metrics/metrics.h"
 
@@ -336,9 +337,8 @@ PlotConfig load_plot_config(const std::optional<std::string>& explicit_path,
     fs::path p = fs::path(d) / ".aiperf-plot-config.yaml";
     if (fs::exists(p, ec)) return use(p.string());
   }
-  const char* home = std::getenv("HOME");
-  if (home && *home) {
-    fs::path user = fs::path(home) / ".aiperf" / "plot_config.yaml";
+  if (const auto home = env::raw("HOME")) {
+    fs::path user = fs::path(*home) / ".aiperf" / "plot_config.yaml";
     if (fs::exists(user, ec)) return use(user.string());
     fs::create_directories(user.parent_path(), ec);
     std::ofstream f(user, std::ios::binary);

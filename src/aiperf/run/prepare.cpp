@@ -1,6 +1,11 @@
 // Run preparation: tokenizer, dataset, rendered request bodies, inputs.json, the start-up
 // reachability check (docs/architecture.md "Data flow").
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -8,12 +13,17 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "aiperf/common/cancel.h"
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/config/cli_options.h"
+#include "aiperf/config/config_file.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/session_feed.h"
+#include "aiperf/run/signals.h"
+#include "aiperf/transport/source_addrs.h"
 
 namespace aiperf::run {
 
@@ -63,6 +73,25 @@ LogSeverity log_severity(config::LogLevel l) {
 
 }  // namespace
 
+void check_artifact_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw ConfigError("--artifact-dir: cannot create '" + dir + "': " + ec.message() +
+                      " (choose a writable directory)");
+  }
+  // Writable? (mkdir succeeding says nothing of an existing directory.)
+  const std::string probe =
+      (fs::path(dir) / fmt::format(".aiperf-write-test-{}", ::getpid())).string();
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw ConfigError("--artifact-dir: cannot write in '" + dir + "': " + std::strerror(errno) +
+                      " (choose a writable directory)");
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 int default_worker_count(const config::Config& cfg) {
   if (cfg.workers_max > 0) return cfg.workers_max;
   // AIPerf's formula (spec §9.2): three quarters of the cores less one, 1 to 32, and no more
@@ -78,30 +107,17 @@ int default_worker_count(const config::Config& cfg) {
   return n;
 }
 
-void write_inputs_json(const std::string& path, const dataset::Dataset& ds,
-                       const std::vector<std::string>& bodies, const config::Config& cfg,
-                       const endpoint::Endpoint& ep, const nlohmann::ordered_json* extra) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot write " + path);
-  f << "{\n  \"data\": [";
-  for (size_t i = 0; i < ds.conversations.size(); ++i) {
-    const dataset::Conversation& conv = ds.conversations[i];
-    f << (i ? ",\n" : "\n") << "    {\"session_id\": " << nlohmann::json(conv.session_id).dump()
-      << ", \"payloads\": [" << bodies[i];
-    for (size_t k = 1; k < conv.turns.size(); ++k) {
-      f << ", " << ep.render_body(endpoint::make_render_context(cfg, conv, conv.turns[k], extra));
-    }
-    f << "]}";
-  }
-  f << "\n  ]\n}\n";
-}
-
 void ProfileRun::prepare() {
   ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
   paths_ = exporter::artifact_paths(cfg_);
-  fs::create_directories(paths_.dir);
-  setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
-                log_severity(cfg_.log_level));
+  check_artifact_dir(paths_.dir);
+  const bool follower = team_ && !team_->leader();
+  if (!follower) {
+    setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
+                  log_severity(cfg_.log_level));
+  } else {
+    quiet_rank_logging(paths_.dir, team_->rank(), log_severity(cfg_.log_level));
+  }
   spdlog::info("aiperf {} profile: {}", endpoint::kAiperfVersion,
                config::redacted_command_line(cfg_.argv));
   spdlog::info("endpoint {} streaming={} timing={} urls={} models={}",
@@ -113,7 +129,21 @@ void ProfileRun::prepare() {
         "ever run: the tokenizer is loaded from its tokenizer.json (or tokenizer.model)");
   }
   int64_t t0 = mono_ns();
-  endpoint_ = endpoint::create(cfg_);
+  set_signal_policy(SignalPolicy::kCooperative, "loading the tokenizer");
+  if (cfg_.plugin_endpoint.empty()) {
+    endpoint_ = endpoint::create(cfg_);  // configured from cfg_
+  } else {
+    endpoint_ = endpoint::create(cfg_.plugin_endpoint);
+    if (!endpoint_) throw ConfigError("--endpoint-type " + cfg_.plugin_endpoint + ": not loaded");
+    endpoint_->configure(cfg_);
+    // A plugin's endpoint says itself what its metrics are (aiperf_plugin.h).
+    const endpoint::EndpointInfo& ei = endpoint_->info();
+    ctx_.produces_tokens = ei.produces_tokens;
+    ctx_.tokenizes_input = ei.tokenizes_input;
+    ctx_.streaming = ctx_.streaming && ei.supports_streaming;
+    ctx_.metrics_title = std::string(ei.metrics_title);
+    ctx_.finalize();
+  }
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {
     std::string err;
     auto url = transport::parse_url(cfg_.urls[i], &err);
@@ -122,6 +152,13 @@ void ProfileRun::prepare() {
     plan_.client.urls.push_back(*url);
   }
   plan_.client.insecure = cfg_.tls_insecure;
+  for (const std::string& ip : cfg_.source_ips) {  // --source-ip: addresses of this host
+    if (auto why = transport::check_bindable(ip)) {
+      throw ConfigError("--source-ip: cannot bind " + ip + ": " + *why +
+                        " (give addresses of this host's interfaces)");
+    }
+  }
+  plan_.client.source_ips = cfg_.source_ips;
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
   if (endpoint_->info().polls_job) {  // video_generation: follow each job (worker/video_job.h)
     plan_.jobs = {true, endpoint_.get(), worker::video_poll_interval_ns(),
@@ -134,13 +171,35 @@ void ProfileRun::prepare() {
   tokenizer_ = tokenizer::load(cfg_.tokenizer_spec(), lo);
   spdlog::info("tokenizer {} loaded in {:.1f} ms", tokenizer_->name(), (mono_ns() - t0) / 1e6);
   t0 = mono_ns();
+  throw_if_stop_requested();
+  set_signal_policy(SignalPolicy::kCooperative, "building the dataset");
   dataset_ = dataset::load_dataset(cfg_, *tokenizer_, rngs_);
-  size_t turns = 0;
-  for (const auto& c : dataset_.conversations) turns += c.turns.size();
-  spdlog::info("dataset: {} conversations, {} turns, built in {:.1f} ms",
-               dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
+  if (team_ && dataset_.source) {
+    // Ranks deal the schedule by global session index (cluster/share.h) while a just-in-time
+    // feed walks the whole order: under a launcher each rank holds its dataset instead.
+    auto cursor = dataset_.source->open();
+    dataset_.conversations.reserve(dataset_.source->size());
+    for (size_t i = 0; i < dataset_.source->size(); ++i) {
+      if (i % 1024 == 0) throw_if_stop_requested();
+      dataset_.conversations.push_back(cursor->read(i));
+    }
+    dataset_.source.reset();
+  }
+  if (dataset_.source) {
+    spdlog::info(
+        "dataset: {} conversations, rebuilt just in time (compact form {:.1f} MB, made in {:.1f} "
+        "ms)",
+        dataset_.size(), dataset_.source->memory_bytes() / 1e6, (mono_ns() - t0) / 1e6);
+  } else {
+    size_t turns = 0;
+    for (const auto& c : dataset_.conversations) turns += c.turns.size();
+    spdlog::info("dataset: {} conversations, {} turns, built in {:.1f} ms",
+                 dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
+  }
   for (const auto& w : cfg_.warnings) spdlog::warn("{}", w);
   for (const auto& w : dataset_.warnings) spdlog::warn("{}", w);
+  throw_if_stop_requested();
+  set_signal_policy(SignalPolicy::kCooperative, "rendering the request bodies");
   render_bodies();
   if (cfg_.timing_mode == config::TimingMode::kFixedSchedule) {
     auto specs = schedule::make_phases(cfg_);
@@ -150,26 +209,40 @@ void ProfileRun::prepare() {
   if (cfg_.timing_mode == config::TimingMode::kUserCentric && !cfg_.num_users) {
     throw ConfigError("--user-centric-rate requires --num-users");
   }
-  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
-                    *endpoint_, extra_inputs_.get());
+  throw_if_stop_requested();
+  if (follower) return;  // rank 0 writes inputs.json
+  // The effective configuration (config/config_file.h): `aiperf profile -f` repeats the run.
+  std::ofstream((fs::path(paths_.dir) / "run_config.yaml").string())
+      << config::effective_config_yaml(cfg_, rngs_.root());
+  set_signal_policy(SignalPolicy::kCooperative, "writing inputs.json");
+  const std::string inputs = (fs::path(paths_.dir) / "inputs.json").string();
+  if (dataset_.source) {  // written as the run renders the conversations (inputs_json.h)
+    inputs_stream_ = std::make_unique<InputsJsonStream>(inputs, dataset_.size(), cfg_, *endpoint_,
+                                                        extra_inputs_.get());
+    return;
+  }
+  try {
+    write_inputs_json(inputs, dataset_, plan_.bodies, cfg_, *endpoint_, extra_inputs_.get());
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(inputs, ec);  // never leave a truncated inputs.json behind
+    throw;
+  }
 }
 
 void ProfileRun::render_bodies() {
   extra_inputs_ = endpoint::parse_extra_inputs(cfg_.extra_inputs_json);
   headers_ = std::make_unique<endpoint::RequestHeaders>(cfg_);
   plan_.headers = headers_.get();
+  if (dataset_.source) return;  // rendered just in time (run/session_feed.h)
   bool warmup = cfg_.warmup_request_count || cfg_.warmup_duration_s;
   size_t released = 0;
+  size_t n = 0;
   for (auto& conv : dataset_.conversations) {
+    if (++n % 1024 == 0) throw_if_stop_requested();
     auto rc = endpoint::make_render_context(cfg_, conv, conv.turns[0], extra_inputs_.get());
     plan_.bodies.push_back(endpoint_->render_body(rc));
-    if (cfg_.streaming) {
-      // Room for one SSE event per token plus the role, usage and [DONE] messages.
-      int64_t most = 0;
-      for (const auto& t : conv.turns) most = std::max(most, t.max_tokens.value_or(0));
-      plan_.expected_events.push_back(most > 0 ? uint32_t(std::min<int64_t>(most, 1 << 16) + 4)
-                                               : 0);
-    }
+    if (cfg_.streaming) plan_.expected_events.push_back(expected_events(conv));
     if (warmup) {
       rc.warmup = true;
       plan_.warmup_bodies.push_back(endpoint_->render_body(rc));

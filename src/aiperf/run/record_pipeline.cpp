@@ -50,14 +50,27 @@ void RecordPipeline::run() {
     for (size_t i = 0; i < batch.size(); ++i) handle(*batch[i], steps[i]);
     if (last && batch.empty()) break;
   }
-  if (writers_) writers_->flush();
+  if (writers_) {
+    std::lock_guard<std::mutex> lk(account_mu_);
+    writers_->flush();
+  }
   counters_.cpu_ns.store(thread_cpu_ns());
+}
+
+const dataset::Conversation& RecordPipeline::conversation_of(
+    const record::RequestRecord& raw) const {
+  return raw.prepared ? raw.prepared->conversation : dataset_.conversations[raw.conversation_index];
+}
+
+std::string_view RecordPipeline::first_body_of(const record::RequestRecord& raw) const {
+  return raw.prepared ? std::string_view(raw.prepared->first_body)
+                      : std::string_view(bodies_[raw.conversation_index]);
 }
 
 RecordPipeline::TurnStep RecordPipeline::begin_turn(const record::RequestRecord& raw) {
   TurnStep step;
   if (raw.num_turns <= 1 || !sessions_cfg_) return step;
-  const dataset::Conversation& conv = dataset_.conversations[raw.conversation_index];
+  const dataset::Conversation& conv = conversation_of(raw);
   step.key = (uint64_t(raw.phase) << 32) | raw.session_index;
   step.st = &sessions_[step.key];               // node-based: the pointer survives other inserts
   step.sent_body = step.st->body;               // what this turn sent
@@ -73,33 +86,40 @@ void RecordPipeline::handle(const record::RequestRecord& raw, TurnStep& step) {
     counters_.warmup_done.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const dataset::Conversation& conv = dataset_.conversations[raw.conversation_index];
+  const dataset::Conversation& conv = conversation_of(raw);
   const dataset::Turn& turn = conv.turns[raw.turn_index];
   record::RequestContext ctx;
   ctx.x_request_id = raw.x_request_id;
   ctx.x_correlation_id = raw.x_correlation_id;
   if (!step.st) {
-    account(processor_.process(raw, conv, turn, bodies_[raw.conversation_index], ctx), warm);
+    account(processor_.process(raw, conv, turn, first_body_of(raw), ctx), warm);
     return;
   }
   ctx.history = std::span<const dataset::Turn>(step.st->history).first(step.sent_history);
-  std::string_view payload = step.sent_body ? std::string_view(*step.sent_body)
-                                            : std::string_view(bodies_[raw.conversation_index]);
+  std::string_view payload =
+      step.sent_body ? std::string_view(*step.sent_body) : first_body_of(raw);
   record::ProcessedRecord rec = processor_.process(raw, conv, turn, payload, ctx);
   if (step.ended) sessions_.erase(step.key);
   step = TurnStep{};
   account(std::move(rec), warm);
 }
 
-void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm) {
+void RecordPipeline::account_remote(record::ProcessedRecord&& rec) {
+  account(std::move(rec), false, true);
+}
+
+void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm, bool remote) {
   if (warm) {
     counters_.warmup_done.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const metrics::RecordValues& values = aggregator_.add(rec);
-  if (timeslices_) timeslices_->add(rec, values);
-  if (writers_) writers_->write(rec, values);
-  for (RunObserver* o : observers_) o->on_record(rec, values);
+  if (remote || !forward_ || !forward_(rec)) {
+    std::lock_guard<std::mutex> lk(account_mu_);
+    const metrics::RecordValues& values = aggregator_.add(rec);
+    if (timeslices_) timeslices_->add(rec, values);
+    if (writers_) writers_->write(rec, values);
+    for (RunObserver* o : observers_) o->on_record(rec, values);
+  }
   if (rec.error) {
     counters_.profiling_errors.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lk(err_mu_);
@@ -162,6 +182,7 @@ bool RecordPipeline::advance_session(const record::RequestRecord& raw,
   t.prev.url_index = raw.url_index;
   t.prev.scheduled_ns = raw.scheduled_ns;
   t.prev.x_correlation_id = raw.x_correlation_id;
+  t.prev.prepared = raw.prepared;
   t.worker_id = raw.worker_id;
   try {
     auto rc = endpoint::make_render_context(*sc.cfg, conv, nt, sc.extra_inputs, st.history,

@@ -1,5 +1,6 @@
 // The run's phases and exports (docs/architecture.md "Threads of a run"), and the public
 // entry points of run.h.
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,10 +11,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "aiperf/common/cancel.h"
 #include "aiperf/common/clock.h"
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
+#include "aiperf/config/value_parsers.h"
+#include "aiperf/plugin/plugin.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/session_feed.h"
 #include "aiperf/run/signals.h"
 #include "aiperf/schedule/arrival.h"
 #include "aiperf/schedule/user_centric.h"
@@ -25,7 +31,44 @@ namespace aiperf::run {
 
 namespace {
 constexpr int64_t kInterruptDrainNs = 5'000'000'000;  // first Ctrl-C: wait this long, then cut
+std::string g_failed_while = "starting";  // what run_benchmark() was doing when it threw
 }  // namespace
+
+std::unique_ptr<JustInTimeFeed> ProfileRun::start_feed(const schedule::PhaseSpec& spec,
+                                                       schedule::PhaseState& ps,
+                                                       schedule::ConversationSampler sampler) {
+  JustInTimeFeed::Options o;
+  o.source = dataset_.source.get();
+  const bool warmup = spec.phase == record::Phase::kWarmup;
+  o.render = [this, warmup](const dataset::Conversation& conv) {
+    auto rc = endpoint::make_render_context(cfg_, conv, conv.turns[0], extra_inputs_.get());
+    rc.warmup = warmup;
+    return endpoint_->render_body(rc);
+  };
+  o.hint_events = cfg_.streaming;
+  if (!warmup && inputs_stream_) {
+    InputsJsonStream* stream = inputs_stream_.get();
+    o.on_rendered = [stream](uint32_t i, const dataset::PreparedConversation& p) {
+      stream->add(i, p.conversation, p.first_body);
+    };
+  }
+  // Ahead of the schedule: twice the session slots, and at least a few hundred sessions.
+  o.window = size_t(std::clamp<int64_t>(2 * spec.concurrency + 256, 256, 16384));
+  std::unique_ptr<JustInTimeFeed> feed;
+  if (spec.mode == config::TimingMode::kFixedSchedule && fixed_) {
+    std::vector<uint32_t> order;
+    order.reserve(fixed_->entries.size());
+    for (const auto& e : fixed_->entries) order.push_back(e.conversation);
+    feed = std::make_unique<JustInTimeFeed>(std::move(o), std::move(order));
+  } else {
+    feed = std::make_unique<JustInTimeFeed>(std::move(o), std::move(sampler));
+  }
+  feed->start();
+  // The first sessions are ready before the phase starts (a few seconds at most).
+  feed->prefill(size_t(std::min<int64_t>(spec.concurrency + 64, 1024)), mono_ns() + 5'000'000'000);
+  ps.set_feed(feed.get());
+  return feed;
+}
 
 PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progress& progress,
                                   RecordPipeline& pipeline) {
@@ -39,12 +82,18 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     spec.request_count = spec.request_count ? std::min(*spec.request_count, total) : total;
     spec.num_sessions = int64_t(fixed_->entries.size());
   }
-  schedule::ConversationSampler sampler(
-      dataset_.conversations.size(),
-      cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
+  const std::optional<int64_t> global_count = spec.request_count;
+  if (team_) spec = team_->share(spec);  // this rank's part of the one schedule
+  auto make_sampler = [&] {
+    return schedule::ConversationSampler(
+        dataset_.size(),
+        cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
+  };
   phase_states_.push_back(std::make_unique<schedule::PhaseState>(
-      spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), std::move(sampler)));
+      spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), make_sampler()));
   schedule::PhaseState& ps = *phase_states_.back();
+  std::unique_ptr<JustInTimeFeed> feed;
+  if (dataset_.source) feed = start_feed(spec, ps, make_sampler());
   if (spec.cancel_rate_pct > 0) {
     ps.set_cancellation(
         schedule::CancellationPolicy(spec.cancel_rate_pct, spec.cancel_delay_s, rngs_));
@@ -55,15 +104,17 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     network_probe_->start();
   }
   if (spec.phase == record::Phase::kProfiling) sched_at_start_ = sample_sched();
-  int64_t start = mono_ns();
+  int64_t start = team_ ? team_->start_phase(spec.phase) : mono_ns();  // a common start
   out.start_mono_ns = start;
   out.start_wall_ns = wall_ns();
   ps.start(start);
+  if (spec.idle) ps.stop_sending();  // a rank with no share of this phase
+  if (team_ && spec.phase == record::Phase::kProfiling) profiling_cpu0_ns_ = process_cpu_ns();
   notify([&](RunObserver& o) { o.on_phase_start(spec.phase, start); });
 
   ui::ProgressCounters pc;
   pc.phase = spec.name();
-  pc.total = spec.request_count ? uint64_t(*spec.request_count) : 0;
+  pc.total = global_count ? uint64_t(*global_count) : 0;
   pc.duration_s = spec.duration_s.value_or(0.0);
   pc.phase_start_ns = start;
   bool warm = spec.phase == record::Phase::kWarmup;
@@ -98,7 +149,9 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       if (!spec.rate_series.empty()) {
         rates = schedule::RateSchedule::series(spec.rate_series);
       } else if (spec.rate_ramp_s) {
-        rates = schedule::RateSchedule::ramp(spec.rate, *spec.rate_ramp_s);
+        rates = schedule::RateSchedule::ramp(
+            spec.rate, *spec.rate_ramp_s,
+            env::number("AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", 0.1));
       }
       rs = std::make_unique<worker::RateScheduler>(
           ps, ws,
@@ -117,9 +170,8 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       break;
     case TimingMode::kUserCentric: {
       double total = 0;
-      for (const auto& c : dataset_.conversations) total += double(c.turns.size());
-      double avg =
-          dataset_.conversations.empty() ? 1.0 : total / double(dataset_.conversations.size());
+      for (size_t i = 0; i < dataset_.size(); ++i) total += double(dataset_.turns(i));
+      double avg = dataset_.size() == 0 ? 1.0 : total / double(dataset_.size());
       auto plan = schedule::plan_user_centric(spec.num_users, spec.rate, avg);
       turns = worker::make_user_centric_turns(ps, ws, plan.turn_gap_ns);
       router_.attach(spec.phase, &ps, turns.get());
@@ -145,16 +197,29 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     usleep(10'000);
     int64_t now = mono_ns();
     int sig = interrupt_count();
-    if (sig > handled_interrupts_) {
+    const bool told = team_ && !out.interrupted && team_->stop_requested();
+    if (sig > handled_interrupts_ || told) {
       handled_interrupts_ = sig;
       out.interrupted = true;
       ps.stop_sending();
       worker::drop_prefill_waiters(&ps, ws);  // never sent
-      abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
-      std::fprintf(stderr, sig >= 2
-                               ? "\naiperf: stopping now; writing what completed\n"
-                               : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
-                                 "(Ctrl-C again to stop now)\n");
+      // Under a launcher an interrupt is a one-second affair (mpirun sends SIGKILL after
+      // SIGTERM): stop at once and write what completed.
+      const bool again = sig - interrupts_at_start_ >= 2;
+      const bool at_once = again || team_;
+      abort_at = std::min(abort_at, at_once ? now : now + kInterruptDrainNs);
+      if (team_) team_->request_stop();
+      if (!team_ || team_->leader()) {
+        if (at_once) {
+          std::fprintf(stderr, "\naiperf: %s received%s; stopping now, writing what completed\n",
+                       signal_name(first_signal()), again ? " again" : "");
+        } else {
+          std::fprintf(stderr,
+                       "\naiperf: %s received; waiting up to 5 s for in-flight requests (again to "
+                       "stop now)\n",
+                       signal_name(first_signal()));
+        }
+      }
     }
     if (now >= ps.send_deadline_ns()) ps.stop_sending();
     pc.completed = (warm ? cnt.warmup_done.load() : cnt.profiling_done.load()) - done0;
@@ -174,7 +239,12 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       live.stopping = ps.sending_done();
       notify([&](RunObserver& o) { o.on_tick(live); });
     }
-    if (ps.finished()) break;
+    // With ranks the phase is over when every rank's part is (an interrupted leader does not
+    // wait: the launcher is about to end the job).
+    if (ps.finished() &&
+        (!team_ || team_->phase_over(spec.phase, true) || (out.interrupted && team_->leader()))) {
+      break;
+    }
     if (!aborted && now >= abort_at) {
       aborted = true;
       if (!out.interrupted) out.grace_expired = true;
@@ -188,6 +258,14 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   if (rs) rs->stop();
   if (fsd) fsd->stop();
   if (ucd) ucd->stop();
+  if (feed) {
+    feed->stop();
+    spdlog::info(
+        "phase {}: {} sessions rendered just in time ({:.1f} s of renderer CPU), {} stalls",
+        spec.name(), feed->rendered(), feed->cpu_ns() / 1e9, feed->stalls());
+    if (!feed->error().empty()) spdlog::error("rendering a session failed: {}", feed->error());
+    feed_cpu_ns_ += feed->cpu_ns();
+  }
   out.end_mono_ns = mono_ns();
   out.end_wall_ns = wall_ns();
   if (spec.phase == record::Phase::kProfiling) {
@@ -201,7 +279,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   return out;
 }
 
-RunOutcome ProfileRun::execute() {
+void ProfileRun::prepare_and_probe() {
   prepare();
   RunSetup setup;
   setup.cfg = &cfg_;
@@ -211,13 +289,34 @@ RunOutcome ProfileRun::execute() {
   setup.seed = rngs_.root();
   setup.workers = default_worker_count(cfg_);
   notify([&](RunObserver& o) { o.on_prepared(setup); });
+  // The preparation is done (inputs.json written): from here on the run's main loop polls the
+  // signals. One that comes while the server is checked, or came after the preparation's last
+  // poll, is still counted: the run then stops at once and writes its (empty) artifacts with
+  // was_cancelled, as a stop during the run does.
+  set_signal_policy(SignalPolicy::kPolled, "running the benchmark");
   check_servers();
+}
+
+RunOutcome ProfileRun::execute() {
   if (opts_.install_signal_handlers) install_interrupt_handlers();
-  handled_interrupts_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
+  secrets_ = config::secret_values(
+      cfg_.api_key ? std::optional<std::string_view>(*cfg_.api_key) : std::nullopt, cfg_.headers);
+  // A key in memory must not end up in a core file: no core dumps while it is held.
+  if (!secrets_.empty()) ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // Signals the caller has handled (a study's own count), else those before this point.
+  interrupts_at_start_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
+  handled_interrupts_ = interrupts_at_start_;
+  if (!team_) {
+    prepare_and_probe();
+  } else if (std::optional<RunOutcome> left = prepare_in_team()) {
+    return std::move(*left);  // a rank left out, or a configuration error somewhere
+  }
+  const bool follower = team_ && !team_->leader();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
-  writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
+  if (!follower) writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
   record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
+  processor.set_secrets(secrets_);
   RecordPipeline pipeline(sink_, processor, dataset_, plan_.bodies, *aggregator_, writers_.get());
   RecordPipeline::Sessions sessions;
   sessions.cfg = &cfg_;
@@ -231,10 +330,20 @@ RunOutcome ProfileRun::execute() {
     timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
     pipeline.enable_timeslices(timeslices_.get());
   }
+  if (team_) attach_team(pipeline);
+  // The team's record sink refers to `pipeline`: detached before `pipeline` goes, however the
+  // run ends.
+  struct SinkGuard {
+    cluster::Team* t;
+    ~SinkGuard() {
+      if (t) t->set_record_sink(nullptr);
+    }
+  } sink_guard{team_ && team_->leader() ? team_ : nullptr};
   pipeline.start();
 
   int nw = default_worker_count(cfg_);
   uint64_t id_seed = rngs_.derive("worker.ids").next_u64();
+  if (team_) id_seed ^= 0x9E3779B97F4A7C15ull * uint64_t(team_->rank() + 1);  // distinct ids
   plan_.trace_chunks = cfg_.export_http_trace;
   std::vector<worker::Worker*> peers;
   for (int i = 0; i < nw; ++i) {
@@ -248,8 +357,9 @@ RunOutcome ProfileRun::execute() {
   spdlog::info("{} I/O worker thread(s) started", nw);
 
   ui::ProgressOptions po;
-  po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress ? ui::ProgressMode::kNone
-                                                                     : ui::ProgressMode::kSimple;
+  po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress || follower
+                ? ui::ProgressMode::kNone
+                : ui::ProgressMode::kSimple;
   po.out = stderr;
   ui::Progress progress(po);
   progress.start();
@@ -290,7 +400,13 @@ void ProfileRun::apply_network_rtt() {
 }
 
 RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pipeline) {
-  writers_->close();
+  if (team_ && !team_->leader()) return finish_follower(prof, pipeline);
+  if (team_) gather_team(prof, pipeline);  // every rank's records are in after this
+  set_signal_policy(SignalPolicy::kFinishing, "writing the results");
+  writers_->close();  // a write error is kept in writers_->error()
+  // What grows with the number of requests (docs/performance.md "Long runs").
+  spdlog::info("exact-percentile values: {} held, {:.1f} MB", aggregator_->sample_count(),
+               aggregator_->sample_bytes() / 1e6);
   apply_network_rtt();
   RunOutcome out;
   out.results = aggregator_->finish();
@@ -308,7 +424,8 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
     self.cpu_ns += w->cpu_ns();
     self.worker_thread_utilization.push_back(double(w->cpu_ns()) / double(wall));
   }
-  self.cpu_ns += pipeline.counters().cpu_ns.load();
+  self.cpu_ns += pipeline.counters().cpu_ns.load() + feed_cpu_ns_;
+  if (team_) add_team_cpu(self);
   self.requests = results.valid_count + results.error_count;
   if (sched_profiling_.has_schedstat) {
     self.on_cpu_ms = double(sched_profiling_.on_cpu_ns) / 1e6;
@@ -323,6 +440,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   out.files.insert(out.files.begin(), {"JSON", paths_.summary_json});
   ResultSections extra;
   notify([&](RunObserver& o) { o.on_results(out, extra); });
+  if (team_) add_team_sections(extra);
   out.files.insert(out.files.end(), extra.files.begin(), extra.files.end());
 
   exporter::SummaryInfo info;
@@ -335,12 +453,38 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.client_health = health;
   info.sections = std::move(extra.json);
   info.run_info = opts_.run_info;
-  exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
-  exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
+  // A failed export (full disk, file-size limit) is reported once, after the console summary,
+  // which is printed anyway: the results are known even when a file could not hold them.
+  if (!writers_->error().empty()) out.export_errors.push_back(writers_->error());
+  if (inputs_stream_) {
+    if (std::string e = inputs_stream_->close(); !e.empty()) out.export_errors.push_back(e);
+    spdlog::info("inputs.json: {} conversations, as the run used them", inputs_stream_->entries());
+  }
+  auto guarded = [&out](auto&& write) {
+    try {
+      write();
+    } catch (const std::exception& e) {
+      out.export_errors.emplace_back(e.what());
+    }
+  };
+  guarded([&] { exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info); });
+  guarded([&] { exporter::write_summary_csv(paths_.summary_csv, results, ctx_); });
+  // Plugin exporters (plugin/plugin.h) write after the run's own files; theirs are listed too.
+  guarded([&] {
+    for (auto& f : plugin::run_plugin_exporters(paths_.dir, paths_.summary_json,
+                                                cfg_.export_level == config::ExportLevel::kSummary
+                                                    ? std::string()
+                                                    : paths_.records_jsonl)) {
+      out.files.push_back(std::move(f));
+    }
+  });
 
   if (opts_.print_console) {
     exporter::print_console(stdout, results, ctx_, &health, out.files, extra.console);
-    std::fflush(stdout);
+    std::fflush(stdout);  // a closed stdout (aiperf ... | head) is not an error of the run
+  }
+  for (const std::string& e : out.export_errors) {
+    spdlog::error("{} (the results above are complete; this file is not)", e);
   }
 
   spdlog::info("results: {} valid, {} errors; client: {}", results.valid_count, results.error_count,
@@ -352,13 +496,22 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
         "cancelled and are not in the results",
         cfg_.benchmark_grace_period_s);
   }
-  int rc = kExitOk;
+  int rc = out.export_errors.empty() ? kExitOk : kExitBenchmarkFailed;
   if (prof.interrupted) {
-    spdlog::warn("interrupted: results cover the {} requests that completed", self.requests);
-    rc = kExitInterrupted;
+    spdlog::warn("interrupted by {}: results cover the {} requests that completed",
+                 signal_name(first_signal()), self.requests);
+    rc = interrupt_exit_code();
+  } else if (interrupt_count() > interrupts_at_start_) {
+    rc = interrupt_exit_code();  // a signal during the exports: they were finished first
   } else if (results.valid_count == 0) {
     spdlog::error("all {} requests failed{}{}", results.error_count,
                   out.first_error.empty() ? "" : "; first error: ", out.first_error);
+    rc = kExitBenchmarkFailed;
+  } else if (team_ && team_->failed_ranks() > 0) {
+    spdlog::error(
+        "{} of {} ranks failed (see scale_out in {}); the results cover what the "
+        "others completed",
+        team_->failed_ranks(), team_->size(), paths_.summary_json);
     rc = kExitBenchmarkFailed;
   }
   out.exit_code = rc;
@@ -380,9 +533,29 @@ void ProfileRun::write_timeslices(std::vector<std::pair<std::string, std::string
 }
 
 RunOutcome run_benchmark(const config::Config& cfg, const RunOptions& opts) {
+  // The caller's signal policy is restored afterwards, however the run ends.
+  struct RestorePolicy {
+    SignalPolicy policy = signal_policy();
+    std::string doing = signal_activity();
+    ~RestorePolicy() { set_signal_policy(policy, doing); }
+  } restore;
   ProfileRun run(cfg, opts);
-  return run.execute();
+  try {
+    return run.execute();
+  } catch (...) {
+    g_failed_while = signal_activity();  // before the policy is restored
+    throw;
+  }
 }
+
+namespace {
+/// The one line for a stop before the run started (nothing was sent).
+int report_interrupted(int signo) {
+  std::fprintf(stderr, "aiperf: interrupted by %s while %s; nothing was sent (exit %d)\n",
+               signal_name(signo), g_failed_while.c_str(), 128 + signo);
+  return 128 + signo;
+}
+}  // namespace
 
 int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutcome* outcome) {
   try {
@@ -390,13 +563,18 @@ int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutc
     int rc = o.exit_code;
     if (outcome) *outcome = std::move(o);
     return rc;
+  } catch (const Interrupted& e) {
+    return report_interrupted(e.signo());
   } catch (const ConfigError& e) {
+    if (stop_requested()) return report_interrupted(stop_signal());  // an error while unwinding
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitUsage;
   } catch (const InputError& e) {
+    if (stop_requested()) return report_interrupted(stop_signal());
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
+    if (stop_requested()) return report_interrupted(stop_signal());
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitBenchmarkFailed;
   }

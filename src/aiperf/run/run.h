@@ -23,6 +23,9 @@
 namespace aiperf::dataset {
 struct Dataset;
 }
+namespace aiperf::cluster {
+class Team;
+}
 
 namespace aiperf::run {
 
@@ -66,7 +69,9 @@ struct LiveStatus {
 
 /// What the run produced, for observers and callers.
 struct RunOutcome {
-  int exit_code = 0;  // cli exit codes: 0 ok, 1 benchmark failed, 130 interrupted
+  /// cli exit codes: 0 ok, 1 benchmark failed (every request failed, or an export could not be
+  /// written), 128 + signal when a signal stopped it (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+  int exit_code = 0;
   bool interrupted = false;
   bool grace_expired = false;
   metrics::Results results;
@@ -77,6 +82,9 @@ struct RunOutcome {
   /// (label, path) of every file written, as listed at the end of the console output.
   std::vector<std::pair<std::string, std::string>> files;
   std::string first_error;  // the first request error seen, if any
+  /// Files that could not be written ("cannot write <path>: No space left on device"), one
+  /// each; non-empty makes the exit code 1 (unless a signal stopped the run).
+  std::vector<std::string> export_errors;
 };
 
 /// Where an observer adds to a run's outputs (RunObserver::on_results).
@@ -124,6 +132,10 @@ struct RunOptions {
   std::vector<std::pair<std::string, std::string>> run_info;
   /// Show the progress UI chosen by --ui (a study may show its own instead).
   bool show_progress = true;
+  /// Scale-out (cluster/team.h): this process is one rank of several; null: one process.
+  /// Rank 0 writes the exports of the whole run; the others send their share and return an
+  /// outcome with no results.
+  cluster::Team* team = nullptr;
 };
 
 /// Runs one benchmark. Throws aiperf::ConfigError / aiperf::InputError for bad configuration or

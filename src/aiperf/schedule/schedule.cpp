@@ -45,20 +45,38 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
   }
 
   std::vector<PhaseSpec> phases;
-  if (cfg.warmup_request_count || cfg.warmup_duration_s) {
+  if (cfg.warmup_request_count || cfg.warmup_num_sessions || cfg.warmup_duration_s) {
     PhaseSpec w = prof;
     w.phase = record::Phase::kWarmup;
-    // Warmup is always request-rate style (spec §3.1).
-    if (w.mode == TimingMode::kFixedSchedule || w.mode == TimingMode::kUserCentric) {
-      w.mode = cfg.request_rate ? TimingMode::kRequestRate : TimingMode::kConcurrency;
-      w.rate = cfg.request_rate.value_or(0.0);
-      w.num_users = 0;
+    // Warmup is always request-rate style (spec §3.1): a rate (its own, else the profiling
+    // one) gives an open loop, otherwise a closed loop; --warmup-* override what it inherits.
+    std::optional<double> rate =
+        cfg.warmup_request_rate ? cfg.warmup_request_rate : cfg.request_rate;
+    if (rate && *rate <= 0) rate.reset();  // --warmup-request-rate 0: a closed loop
+    const std::optional<int64_t> conc =
+        cfg.warmup_concurrency ? cfg.warmup_concurrency : cfg.concurrency;
+    w.num_users = 0;
+    if (rate) {
+      w.mode = TimingMode::kRequestRate;
+      w.rate = *rate;
+      if (cfg.warmup_arrival_pattern) w.arrival = *cfg.warmup_arrival_pattern;
+      if (w.arrival == config::ArrivalPattern::kConcurrencyBurst) {
+        w.arrival = config::ArrivalPattern::kPoisson;
+      }
+      w.concurrency_set = conc.has_value();
+      w.concurrency = conc.value_or(1);
+    } else {
+      w.mode = TimingMode::kConcurrency;
+      w.rate = 0.0;
+      w.concurrency_set = true;
+      w.concurrency = conc.value_or(1);
     }
-    // Precedence request-count > duration (spec §1.4).
+    // Precedence request-count > sessions > duration (spec §3.1).
     w.request_count = cfg.warmup_request_count;
-    w.num_sessions = std::nullopt;
-    w.duration_s = cfg.warmup_request_count ? std::nullopt : cfg.warmup_duration_s;
-    w.grace_s = std::numeric_limits<double>::infinity();
+    w.num_sessions = cfg.warmup_request_count ? std::nullopt : cfg.warmup_num_sessions;
+    w.duration_s =
+        cfg.warmup_request_count || cfg.warmup_num_sessions ? std::nullopt : cfg.warmup_duration_s;
+    w.grace_s = cfg.warmup_grace_period_s.value_or(std::numeric_limits<double>::infinity());
     // Ramps and prefill concurrency are inherited (spec §3.1); the rate series is not: warmup
     // runs at its mean rate. Warmup requests are never cancelled (spec §3.10).
     w.rate_series.clear();
@@ -199,13 +217,13 @@ Credit PhaseState::issue_locked(uint32_t conversation, uint32_t turn, uint32_t n
                                 int64_t scheduled_ns) {
   uint64_t n = sent_.load(std::memory_order_relaxed);
   Credit c;
-  c.index = n;
+  c.index = global_index(n);
   c.phase = spec_.phase;
   c.conversation = conversation;
   c.turn = turn;
   c.num_turns = num_turns;
   c.scheduled_ns = scheduled_ns;
-  if (cancel_.enabled()) c.cancel_after_ns = cancel_.draw(spec_.phase).value_or(-1);
+  if (cancel_.enabled()) c.cancel_after_ns = cancel_.draw(spec_.phase, c.index).value_or(-1);
   sent_.store(n + 1, std::memory_order_release);
   // The credit that reaches a target is the final one (spec §3.3).
   bool final_credit = (spec_.request_count && int64_t(n + 1) >= *spec_.request_count) ||
@@ -223,16 +241,47 @@ std::optional<Credit> PhaseState::try_issue(int64_t now_ns, int64_t scheduled_ns
     if (!any_turn_allowed_locked(now_ns)) stop_sending();
     return std::nullopt;
   }
-  uint32_t conv = sampler_.next();
-  uint32_t turns = conversation_turns(conv);
+  uint32_t conv = 0;
+  std::shared_ptr<const dataset::PreparedConversation> prepared;
   uint64_t s = sessions_.load(std::memory_order_relaxed);
+  // Scale-out: the sampler's draw for this share's next global session (the draws of the other
+  // ranks' sessions are skipped), so N ranks send what one process would. A just-in-time feed
+  // is never shared (prepare.cpp holds the dataset under a launcher).
+  const uint64_t g = global_index(s);
+  if (feed_) {
+    if (!take_from_feed(-1, &conv, &prepared)) return std::nullopt;
+  } else {
+    while (sampler_draws_ < g) {
+      sampler_.next();
+      ++sampler_draws_;
+    }
+    ++sampler_draws_;
+    conv = sampler_.next();
+  }
+  uint32_t turns =
+      prepared ? uint32_t(prepared->conversation.turns.size()) : conversation_turns(conv);
   sessions_.store(s + 1, std::memory_order_release);
   total_session_turns_ += turns;
   active_sessions_.fetch_add(1, std::memory_order_acq_rel);
   Credit c = issue_locked(conv, 0, turns, scheduled_ns);
-  c.session = uint32_t(s);
-  c.url_index = uint16_t(next_url_++ % num_urls_);  // round robin per session (spec §5.1)
+  c.session = uint32_t(g);
+  c.url_index = uint16_t(g % num_urls_);  // round robin per session (spec §5.1)
+  attach(c, std::move(prepared));
   return c;
+}
+
+bool PhaseState::take_from_feed(int64_t want, uint32_t* conversation,
+                                std::shared_ptr<const dataset::PreparedConversation>* out) {
+  const SessionFeed::Take t = feed_->take(want, conversation, out);
+  starved_.store(t == SessionFeed::Take::kNotYet, std::memory_order_release);
+  if (t == SessionFeed::Take::kEnded) stop_sending();  // nothing more can start
+  return t == SessionFeed::Take::kReady;
+}
+
+void PhaseState::attach(Credit& c, std::shared_ptr<const dataset::PreparedConversation> p) {
+  if (!p) return;
+  c.body = std::shared_ptr<const std::string>(p, &p->first_body);  // aliases the prepared one
+  c.prepared = std::move(p);
 }
 
 std::optional<Credit> PhaseState::try_issue_session(uint32_t conversation, uint32_t num_turns,
@@ -243,15 +292,22 @@ std::optional<Credit> PhaseState::try_issue_session(uint32_t conversation, uint3
     if (!any_turn_allowed_locked(now_ns)) stop_sending();
     return std::nullopt;
   }
-  uint32_t all = conversation_turns(conversation);
+  std::shared_ptr<const dataset::PreparedConversation> prepared;
+  if (feed_ && !take_from_feed(int64_t(conversation), &conversation, &prepared)) {
+    return std::nullopt;
+  }
+  uint32_t all =
+      prepared ? uint32_t(prepared->conversation.turns.size()) : conversation_turns(conversation);
   uint32_t turns = num_turns == 0 ? all : std::min(num_turns, all);
   uint64_t s = sessions_.load(std::memory_order_relaxed);
   sessions_.store(s + 1, std::memory_order_release);
   total_session_turns_ += turns;
   active_sessions_.fetch_add(1, std::memory_order_acq_rel);
   Credit c = issue_locked(conversation, 0, turns, scheduled_ns);
-  c.session = uint32_t(s);
-  c.url_index = uint16_t(next_url_++ % num_urls_);
+  const uint64_t g = global_index(s);
+  c.session = uint32_t(g);
+  c.url_index = uint16_t(g % num_urls_);
+  attach(c, std::move(prepared));
   return c;
 }
 
@@ -269,6 +325,7 @@ std::optional<Credit> PhaseState::try_issue_next(const Credit& prev, int64_t now
   c.session = prev.session;
   c.url_index = prev.url_index;
   c.x_correlation_id = prev.x_correlation_id;
+  c.prepared = prev.prepared;
   return c;
 }
 

@@ -17,6 +17,7 @@
 
 #include "aiperf/common/rng.h"
 #include "aiperf/config/config.h"
+#include "aiperf/dataset/dataset.h"
 #include "aiperf/record/request_record.h"
 #include "aiperf/schedule/shaping.h"
 
@@ -37,9 +38,13 @@ struct Credit {
   /// The session's X-Correlation-ID. Empty on a first turn: the worker draws a UUID4 (or the
   /// user-centric driver sets the user id); later turns carry the first turn's value.
   std::string x_correlation_id;
-  /// Body of a later turn rendered with the session history (record pipeline); null: the
-  /// pre-rendered turn-0 body of `conversation`.
+  /// Body of a later turn rendered with the session history (record pipeline), or of the first
+  /// turn rendered just in time (SessionFeed); null: the pre-rendered turn-0 body of
+  /// `conversation`.
   std::shared_ptr<const std::string> body;
+  /// The session's conversation when the dataset is rebuilt just in time (null: the dataset's
+  /// held conversation `conversation`). Every credit of the session carries it.
+  std::shared_ptr<const dataset::PreparedConversation> prepared;
 
   bool final_turn() const { return turn + 1 >= num_turns; }
 };
@@ -70,15 +75,25 @@ struct PhaseSpec {
   std::vector<config::Config::RateSegment> rate_series;  // --request-rate-series
   double cancel_rate_pct = 0.0;                          // 0: no cancellation
   double cancel_delay_s = 0.0;
+  // ---- Scale-out (cluster/share.h, docs/scale-out.md): this process sends the share of the
+  // global schedule whose index ≡ deal_index (mod deal_count): sessions in concurrency and
+  // rate modes, ticks of the arrival sequence, trace entries, users. Counts above are already
+  // this share's. idle: this process sends nothing in the phase.
+  int deal_index = 0;
+  int deal_count = 1;
+  bool idle = false;
   const char* name() const { return phase == record::Phase::kWarmup ? "warmup" : "profiling"; }
   bool open_loop() const { return mode != config::TimingMode::kConcurrency; }
 };
 
-/// The phases of a run in order: warmup (if --warmup-request-count/--warmup-duration), then
-/// profiling. Warmup inherits the profiling timing (fixed schedule and user-centric warm up with
-/// a concurrency loop, as AIPerf's warmup is always request-rate style); its grace is unbounded
-/// (spec §3.9). Without any stop condition the profiling phase sends 10 requests (spec §1.4),
-/// except in fixed-schedule mode whose stop condition is the trace itself.
+/// The phases of a run in order: warmup (if --warmup-request-count, --num-warmup-sessions or
+/// --warmup-duration), then profiling. The warmup is always request-rate style (spec §3.1): an
+/// open loop at --warmup-request-rate (else --request-rate) by --warmup-arrival-pattern (else
+/// the profiling pattern), capped by --warmup-concurrency (else --concurrency); without a rate a
+/// closed loop at --warmup-concurrency (else --concurrency, else 1). Its grace is
+/// --warmup-grace-period, unbounded when unset (spec §3.9). Without any stop condition the
+/// profiling phase sends 10 requests (spec §1.4), except in fixed-schedule mode whose stop
+/// condition is the trace itself.
 std::vector<PhaseSpec> make_phases(const config::Config& cfg);
 
 /// Picks the dataset conversation for each new session (spec §4.9): sequential (wraps around),
@@ -106,6 +121,27 @@ struct PrefillWaiter {
 
 inline constexpr std::string_view kRandomSamplerStream = "dataset.sampler.random";
 inline constexpr std::string_view kShuffleSamplerStream = "dataset.sampler.shuffle";
+
+/// New sessions prepared ahead of the schedule when the dataset is rebuilt just in time
+/// (docs/architecture.md "Datasets rendered just in time"): a renderer thread builds each
+/// session's conversation and first body in the order sessions will start (the sampler's order,
+/// or a fixed schedule's), and PhaseState takes them from here instead of sampling.
+class SessionFeed {
+ public:
+  virtual ~SessionFeed() = default;
+  enum class Take { kReady, kNotYet, kEnded };
+  /// Takes the next prepared session. `want`: the conversation the caller is about to start
+  /// (fixed schedule; sessions before it that were skipped are dropped), or -1 for whatever comes
+  /// next (sampler order). Non-blocking: kNotYet when it is not ready yet; kEnded when no more
+  /// sessions will come (the order ended, or rendering failed). Called under PhaseState's lock.
+  virtual Take take(int64_t want, uint32_t* conversation,
+                    std::shared_ptr<const dataset::PreparedConversation>* out) = 0;
+  /// Blocks until take() would find a session or `deadline_ns` (monotonic) passes; false on
+  /// timeout or when the feed ended. Not under any lock.
+  virtual bool wait_ready(int64_t deadline_ns) = 0;
+  /// Episodes of take() finding nothing ready (the renderer fell behind the schedule).
+  virtual uint64_t stalls() const = 0;
+};
 
 /// Shared, thread-safe state of one running phase: credit counting against the stop
 /// conditions, session slots, and completion tracking.
@@ -140,6 +176,14 @@ class PhaseState {
 
   /// The sampler's next conversation (user-centric users pick theirs when created).
   uint32_t sample_conversation();
+  /// Sessions come from `feed` (borrowed; set before the phase starts) instead of the sampler.
+  void set_feed(SessionFeed* feed) { feed_ = feed; }
+  SessionFeed* feed() const { return feed_; }
+  /// The last try_issue*() found the feed not ready: retry shortly (nothing was taken).
+  bool feed_starved() const { return starved_.load(std::memory_order_acquire); }
+  /// Waits (not holding the lock) until the feed has a session ready or `deadline_ns`; true at
+  /// once without a feed.
+  bool wait_feed(int64_t deadline_ns) { return !feed_ || feed_->wait_ready(deadline_ns); }
   /// True when a session slot is free (open-loop modes with a ceiling check before issuing).
   bool slot_available() const;
   /// The session limit now: --concurrency, or the concurrency ramp's current step.
@@ -205,15 +249,26 @@ class PhaseState {
   bool any_turn_allowed_locked(int64_t now_ns) const;
   Credit issue_locked(uint32_t conversation, uint32_t turn, uint32_t num_turns,
                       int64_t scheduled_ns);
+  bool take_from_feed(int64_t want, uint32_t* conversation,
+                      std::shared_ptr<const dataset::PreparedConversation>* out);
+  /// Gives a first-turn credit its prepared conversation and body (just-in-time datasets).
+  static void attach(Credit& c, std::shared_ptr<const dataset::PreparedConversation> p);
 
   PhaseSpec spec_;
   std::vector<uint32_t> turns_;  // turns per conversation (empty: all single-turn)
   size_t num_urls_;
   int64_t start_ns_ = 0;
   int64_t send_deadline_ns_ = std::numeric_limits<int64_t>::max();
+  /// The global number of this share's local credit or session number `n` (scale-out).
+  uint64_t global_index(uint64_t n) const {
+    return n * uint64_t(spec_.deal_count) + uint64_t(spec_.deal_index);
+  }
+
   mutable std::mutex mu_;  // guards sampler_ and the issue decisions
   ConversationSampler sampler_;
-  uint64_t next_url_ = 0;
+  uint64_t sampler_draws_ = 0;        // draws try_issue() made (scale-out skips other shares')
+  SessionFeed* feed_ = nullptr;
+  std::atomic<bool> starved_{false};
   uint64_t total_session_turns_ = 0;  // Σ num_turns of started sessions (guarded by mu_)
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> sessions_{0};
@@ -228,6 +283,7 @@ class PhaseState {
 /// Turns per conversation of a dataset (for PhaseState).
 template <class Dataset>
 std::vector<uint32_t> turn_counts(const Dataset& ds) {
+  if (ds.source) return ds.source->turn_counts();
   std::vector<uint32_t> t;
   t.reserve(ds.conversations.size());
   for (const auto& c : ds.conversations)

@@ -109,8 +109,10 @@ CancellationPolicy::CancellationPolicy(double rate_pct, double delay_s, const Rn
       delay_ns_(std::llround(delay_s * 1e9)),
       rng_(rngs.derive(kCancellationStream)) {}
 
-std::optional<int64_t> CancellationPolicy::draw(record::Phase phase) {
+std::optional<int64_t> CancellationPolicy::draw(record::Phase phase, uint64_t index) {
   if (!rng_ || phase == record::Phase::kWarmup) return std::nullopt;
+  for (; drawn_ < index; ++drawn_) rng_->uniform01();
+  ++drawn_;
   if (rng_->uniform01() < p_) return delay_ns_;
   return std::nullopt;
 }

@@ -146,12 +146,17 @@ class CancellationPolicy {
   CancellationPolicy(double rate_pct, double delay_s, const RngManager& rngs);
   bool enabled() const { return rng_.has_value(); }
   /// The delay (ns after the request is fully written) when this credit is to be cancelled.
-  std::optional<int64_t> draw(record::Phase phase);
+  std::optional<int64_t> draw(record::Phase phase) { return draw(phase, drawn_); }
+  /// The same for the credit numbered `index` in its phase (increasing from call to call): the
+  /// draws of the indices skipped (other ranks' credits under scale-out) are made and dropped,
+  /// so each credit gets the draw one process gives it.
+  std::optional<int64_t> draw(record::Phase phase, uint64_t index);
 
  private:
   double p_ = 0;
   int64_t delay_ns_ = 0;
   std::optional<Rng> rng_;
+  uint64_t drawn_ = 0;  // profiling draws made
 };
 
 inline constexpr std::string_view kCancellationStream = "timing.request.cancellation";

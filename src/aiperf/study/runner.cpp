@@ -105,6 +105,10 @@ RunResult PointRunner::run(config::Config cfg, const Variation& var, int trial,
   run::RunOutcome o;
   try {
     o = run::run_benchmark(cfg, ro);
+  } catch (const Interrupted&) {  // a signal while the run was being prepared: nothing sent
+    run_interrupted_ = true;
+    r.error = "interrupted (Ctrl-C)";
+    return r;
   } catch (const ConfigError& e) {
     setup_rc_ = kExitUsage;
     r.error = e.what();
@@ -214,6 +218,7 @@ bool StudyLoop::run_point(size_t v, int trial, double cooldown_s) {
   cfg.random_seed = seed_of(var, trial);
   if (!history_[v].empty() && s_.disable_warmup_after_first) {
     cfg.warmup_request_count.reset();
+    cfg.warmup_num_sessions.reset();
     cfg.warmup_duration_s.reset();
   }
   RunResult r = runner_.run(std::move(cfg), var, trial, dir_of(var, trial));

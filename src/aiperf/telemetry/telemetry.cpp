@@ -8,22 +8,17 @@
 #include <thread>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/common/env.h"
 #include "aiperf/transport/url.h"
 
 namespace aiperf::telemetry {
 
 namespace {
 
+/// An AIPERF_ number of seconds (common/env.h: already checked at start-up, so a bad value
+/// never reaches here).
 double env_seconds(const char* name, double def) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return def;
-  char* end = nullptr;
-  double x = std::strtod(v, &end);
-  if (end == v || x < 0 || !std::isfinite(x)) {
-    spdlog::warn("{}='{}' is not a number of seconds; using {}", name, v, def);
-    return def;
-  }
-  return x;
+  return env::number(name, def);
 }
 
 int64_t to_ns(double s) {
@@ -33,14 +28,17 @@ int64_t to_ns(double s) {
 constexpr int64_t kBoundaryScrapeNs = 1'500'000'000;  // most a boundary scrape waits
 
 std::string gpu_count_suffix(int n) {
-  return "(" + std::to_string(n) + (n == 1 ? " GPU)" : " GPUs)");
+  std::string s = "(";  // appended piece by piece: g++ 12 -O2 warns (-Wrestrict) on the + chain
+  s += std::to_string(n);
+  s += n == 1 ? " GPU)" : " GPUs)";
+  return s;
 }
 
 /// AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS (a comma list, brackets and quotes tolerated) or DCGM
 /// exporter's two usual ports.
 void add_default_dcgm_urls(TelemetryOptions* o) {
   std::string defaults = "http://localhost:9400/metrics,http://localhost:9401/metrics";
-  if (const char* e = std::getenv("AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS")) defaults = e;
+  if (auto e = env::raw("AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS")) defaults = *e;
   size_t p = 0;
   while (p <= defaults.size()) {
     size_t c = defaults.find(',', p);

@@ -1,4 +1,5 @@
 #include "aiperf/tokenizer/hub.h"
+#include "aiperf/common/env.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,13 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool env_true(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v) return false;
-  std::string s = v;
-  return s == "1" || s == "true" || s == "TRUE" || s == "True" || s == "yes" || s == "on";
-}
-
 bool looks_like_commit(const std::string& rev) {
   if (rev.size() != 40) return false;
   for (char c : rev)
@@ -29,13 +23,12 @@ bool looks_like_commit(const std::string& rev) {
 }  // namespace
 
 std::string hub_cache_dir() {
-  if (const char* c = std::getenv("HF_HUB_CACHE"); c && *c) return c;
-  if (const char* c = std::getenv("HUGGINGFACE_HUB_CACHE"); c && *c) return c;
-  if (const char* h = std::getenv("HF_HOME"); h && *h) return (fs::path(h) / "hub").string();
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg) return (fs::path(xdg) / "huggingface" / "hub").string();
-  const char* home = std::getenv("HOME");
-  return (fs::path(home ? home : ".") / ".cache" / "huggingface" / "hub").string();
+  if (auto c = env::raw("HF_HUB_CACHE")) return *c;
+  if (auto c = env::raw("HUGGINGFACE_HUB_CACHE")) return *c;
+  if (auto h = env::raw("HF_HOME")) return (fs::path(*h) / "hub").string();
+  if (auto xdg = env::raw("XDG_CACHE_HOME"))
+    return (fs::path(*xdg) / "huggingface" / "hub").string();
+  return (fs::path(env::string("HOME", ".")) / ".cache" / "huggingface" / "hub").string();
 }
 
 std::string hub_repo_folder(const std::string& id) {
@@ -69,7 +62,7 @@ std::string find_cached_snapshot(const std::string& id, const std::string& revis
 
 std::shared_ptr<const Tokenizer> load_from_hub(const std::string& id, const LoadOptions& opts) {
   std::string snap = find_cached_snapshot(id, opts.revision);
-  if (snap.empty() && !env_true("HF_HUB_OFFLINE") && !env_true("TRANSFORMERS_OFFLINE"))
+  if (snap.empty() && !env::flag("HF_HUB_OFFLINE") && !env::flag("TRANSFORMERS_OFFLINE"))
     snap = download_to_cache(id, opts.revision);
   if (snap.empty())
     throw InputError("tokenizer '" + id +

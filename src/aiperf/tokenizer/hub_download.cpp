@@ -15,6 +15,7 @@
 #include <functional>
 #include <random>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/tokenizer/hub.h"
 
@@ -253,20 +254,18 @@ std::string http_get(const Url& u, const std::string& token, Response& r,
 }  // namespace
 
 std::string hub_endpoint() {
-  const char* e = std::getenv("HF_ENDPOINT");
-  std::string s = e && *e ? e : "https://huggingface.co";
+  std::string s = env::string("HF_ENDPOINT", "https://huggingface.co");
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
 }
 
 std::string hub_token() {
-  if (const char* t = std::getenv("HF_TOKEN"); t && *t) return t;
-  if (const char* t = std::getenv("HUGGING_FACE_HUB_TOKEN"); t && *t) return t;
+  if (auto t = env::raw("HF_TOKEN")) return *t;
+  if (auto t = env::raw("HUGGING_FACE_HUB_TOKEN")) return *t;
   // huggingface-cli login stores the token at $HF_HOME/token.
-  const char* home = std::getenv("HF_HOME");
-  const char* user_home = std::getenv("HOME");
-  fs::path p = home && *home ? fs::path(home) / "token"
-                             : fs::path(user_home ? user_home : ".") / ".cache/huggingface/token";
+  const auto home = env::raw("HF_HOME");
+  fs::path p = home ? fs::path(*home) / "token"
+                    : fs::path(env::string("HOME", ".")) / ".cache/huggingface/token";
   std::ifstream f(p);
   std::string t;
   if (f && std::getline(f, t)) return t;
@@ -275,10 +274,7 @@ std::string hub_token() {
 
 bool hub_offline() {
   for (const char* name : {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"}) {
-    const char* v = std::getenv(name);
-    if (!v) continue;
-    std::string s = lower(v);
-    if (s == "1" || s == "on" || s == "yes" || s == "true") return true;
+    if (env::raw(name) && env::flag(name)) return true;
   }
   return false;
 }

@@ -1,5 +1,7 @@
 #include "aiperf/transport/http_client.h"
 
+#include <algorithm>
+
 #include <netdb.h>
 #include <unistd.h>
 
@@ -39,8 +41,50 @@ void clear_response(RequestRecord& r) {
 // ---------------------------------------------------------------------------------------------
 // setup
 
+namespace {
+
+/// Every address of `host` (numeric hosts included) for `port`, in getaddrinfo's order.
+std::string lookup(const std::string& host, int port, int flags, std::vector<SockAddr>* out) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = flags;
+  addrinfo* res = nullptr;
+  const std::string p = std::to_string(port);
+  int rc = getaddrinfo(host.c_str(), p.c_str(), &hints, &res);
+  if (rc != 0 || !res) return "cannot resolve host '" + host + "': " + gai_strerror(rc);
+  for (const addrinfo* a = res; a; a = a->ai_next) {
+    SockAddr sa;
+    std::memcpy(&sa.ss, a->ai_addr, a->ai_addrlen);
+    sa.len = socklen_t(a->ai_addrlen);
+    out->push_back(sa);
+  }
+  freeaddrinfo(res);
+  return {};
+}
+
+/// Fills u.addrs; returns the resolution error ("" when it resolved).
+std::string resolve(UrlPool& u,
+                    const std::function<std::vector<std::string>(const std::string&)>& resolver) {
+  if (resolver) {
+    for (const std::string& a : resolver(u.url.host)) {
+      std::string err = lookup(a, u.url.port, AI_NUMERICHOST, &u.addrs);
+      if (!err.empty()) return err;
+    }
+    return u.addrs.empty() ? "cannot resolve host '" + u.url.host + "': no address" : "";
+  }
+  std::string err = lookup(u.url.host, u.url.port, 0, &u.addrs);
+  // IPv4 addresses first, as AIPerf does; the others after them, in the resolver's order.
+  std::stable_partition(u.addrs.begin(), u.addrs.end(),
+                        [](const SockAddr& a) { return a.ss.ss_family == AF_INET; });
+  return err;
+}
+
+}  // namespace
+
 HttpClient::Impl::Impl(EventLoop& l, ClientOptions o) : loop(l), opt(std::move(o)) {
   std::signal(SIGPIPE, SIG_IGN);
+  sources = SourceAddrs(opt.source_ips, opt.source_start);
   bool any_tls = false;
   urls.resize(opt.urls.size());
   for (size_t i = 0; i < opt.urls.size(); ++i) {
@@ -48,25 +92,7 @@ HttpClient::Impl::Impl(EventLoop& l, ClientOptions o) : loop(l), opt(std::move(o
     u.url = opt.urls[i];
     u.host_header = u.url.host_header();
     any_tls |= u.url.tls();
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    std::string port = std::to_string(u.url.port);
-    int rc = getaddrinfo(u.url.host.c_str(), port.c_str(), &hints, &res);
-    if (rc != 0 || !res) {
-      u.resolve_error = "cannot resolve host '" + u.url.host + "': " + gai_strerror(rc);
-      continue;
-    }
-    const addrinfo* pick = res;
-    for (const addrinfo* a = res; a; a = a->ai_next)
-      if (a->ai_family == AF_INET) {
-        pick = a;  // IPv4 first, as AIPerf does
-        break;
-      }
-    std::memcpy(&u.addr, pick->ai_addr, pick->ai_addrlen);
-    u.addr_len = socklen_t(pick->ai_addrlen);
-    freeaddrinfo(res);
+    u.resolve_error = resolve(u, opt.resolve);
   }
   if (any_tls) {
     ctx = SSL_CTX_new(TLS_client_method());
@@ -252,6 +278,7 @@ void HttpClient::Impl::start_attempt(PendingRequest* r, bool allow_pool) {
     return;
   }
   r->on_pooled = false;
+  r->addr_tries = 0;
   rec.connection_reused = false;
   if (!rec.start_ns) {
     rec.start_wall_ns = wall_ns();

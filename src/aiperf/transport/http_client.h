@@ -43,6 +43,13 @@ struct ClientOptions {
   std::string ca_file;                             // extra PEM CA bundle ("" = system store only)
   /// Cap on a captured error body (non-2xx) in bytes.
   size_t max_error_body = 64 * 1024;
+  /// --source-ip: local addresses (IP literals) new connections bind to, round robin starting
+  /// at `source_start` (source_addrs.h); empty: the kernel chooses.
+  std::vector<std::string> source_ips;
+  size_t source_start = 0;
+  /// The numeric addresses a host name stands for, in the order to try (tests: a name with
+  /// several addresses); unset: getaddrinfo, IPv4 addresses first, as AIPerf.
+  std::function<std::vector<std::string>(const std::string& host)> resolve;
 };
 
 /// Called once per request, on the loop thread, when the first SSE message carrying data (not
@@ -80,9 +87,11 @@ class HttpClient {
   using Done = std::function<void(std::unique_ptr<record::RequestRecord>)>;
 
   /// Resolves every URL's host now (blocking getaddrinfo, IPv4 first) and sets up TLS when any
-  /// URL is https. Throws std::runtime_error when the TLS context cannot be created. A host
-  /// that does not resolve is not fatal here: its requests fail with ErrorKind::kConnect.
-  /// Ignores SIGPIPE for the process (writes to a closed socket must be errors, not signals).
+  /// URL is https. A host with several addresses: a connection that cannot be made to one
+  /// (refused, unreachable) tries the next, and the one that worked is tried first afterwards.
+  /// Throws std::runtime_error when the TLS context cannot be created. A host that does not resolve
+  /// is not fatal here: its requests fail with ErrorKind::kConnect. Ignores SIGPIPE for the process
+  /// (writes to a closed socket must be errors, not signals).
   HttpClient(EventLoop& loop, ClientOptions options);
   /// Closes every connection; in-flight requests are dropped without their callbacks (call
   /// abort_all() first to get them back).

@@ -18,6 +18,7 @@
 
 #include "aiperf/transport/http_client.h"
 #include "aiperf/transport/http_response_parser.h"
+#include "aiperf/transport/source_addrs.h"
 #include "aiperf/transport/sse_framer.h"
 
 namespace aiperf::transport {
@@ -50,6 +51,7 @@ struct ClientConn final : IoHandler, HttpResponseParser::Sink {
   int fd = -1;
   SSL* ssl = nullptr;
   uint16_t url = 0;
+  uint16_t addr = 0;  // index into UrlPool::addrs
   ConnState state = ConnState::kFree;
   PendingRequest* req = nullptr;
   size_t idle_pos = 0;
@@ -80,14 +82,20 @@ struct PendingRequest {
   bool resent = false;
   uint64_t seq = 0;  // which use of this recycled object (stale timers compare it)
   EventLoop::TimerId cancel_timer = 0;  // armed --request-cancellation timer, 0 = none
+  uint8_t addr_tries = 0;               // addresses of the URL this attempt has tried to connect to
+};
+
+struct SockAddr {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
 };
 
 struct UrlPool {
   Url url;
   std::string host_header;
-  sockaddr_storage addr{};
-  socklen_t addr_len = 0;
-  std::string resolve_error;  // non-empty: the host did not resolve
+  std::vector<SockAddr> addrs;  // in the order to try
+  size_t preferred = 0;         // the address that last connected: tried first
+  std::string resolve_error;    // non-empty: the host did not resolve
   std::vector<ClientConn*> idle;
 };
 
@@ -95,6 +103,7 @@ struct HttpClient::Impl {
   EventLoop& loop;
   ClientOptions opt;
   std::vector<UrlPool> urls;
+  SourceAddrs sources;  // --source-ip
   SSL_CTX* ctx = nullptr;
   std::unique_ptr<char[]> rbuf{new char[kReadBufBytes]};
   Stats stats;
@@ -143,6 +152,8 @@ struct HttpClient::Impl {
   void close_conn(ClientConn* c);
   void detach(ClientConn* c);
   bool open_conn(PendingRequest* r);
+  /// A connect to one address failed: try the URL's next address, else fail the request.
+  void connect_failed(PendingRequest* r, int err);
   void on_connected(ClientConn* c);
   void do_handshake(ClientConn* c);
   void begin_request(ClientConn* c);

@@ -153,24 +153,35 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
     fail(r, ErrorKind::kConnect, u.resolve_error);
     return false;
   }
-  int fd = ::socket(u.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const uint16_t ai = uint16_t((u.preferred + r->addr_tries) % u.addrs.size());
+  const SockAddr& addr = u.addrs[ai];
+  int fd = ::socket(addr.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     fail(r, ErrorKind::kConnect, "socket: " + errno_text(errno));
     return false;
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (!sources.empty()) {
+    std::string err;
+    if (!sources.bind_next(fd, u.addr.ss_family, &err)) {
+      ::close(fd);
+      fail(r, ErrorKind::kConnect, err);
+      return false;
+    }
+  }
   ++stats.connects;
   r->rec->trace.connect_start_ns = mono_ns();
-  int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&u.addr), u.addr_len);
+  int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr.ss), addr.len);
   if (rc < 0 && errno != EINPROGRESS) {
     int e = errno;
     ::close(fd);
-    fail(r, ErrorKind::kConnect, "connect to " + u.url.host_header() + " failed: " + errno_text(e));
+    connect_failed(r, e);
     return false;
   }
   ClientConn* c = alloc_conn();
   c->fd = fd;
+  c->addr = ai;
   c->url = r->req.url_index;
   c->req = r;
   r->conn = c;
@@ -180,8 +191,23 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
   return true;
 }
 
+void HttpClient::Impl::connect_failed(PendingRequest* r, int err) {
+  UrlPool& u = urls[r->req.url_index];
+  if (size_t(r->addr_tries) + 1 < u.addrs.size()) {
+    ++r->addr_tries;  // the host has another address: try it (refused on one family, ...)
+    open_conn(r);
+    return;
+  }
+  std::string msg = "connect to " + u.url.host_header() + " failed: " + errno_text(err);
+  if (u.addrs.size() > 1) msg += " (" + std::to_string(u.addrs.size()) + " addresses tried)";
+  fail(r, ErrorKind::kConnect, std::move(msg));
+}
+
 void HttpClient::Impl::on_connected(ClientConn* c) {
-  const Url& url = urls[c->url].url;
+  UrlPool& pool = urls[c->url];
+  pool.preferred = c->addr;  // this address works: new connections try it first
+  c->req->addr_tries = 0;
+  const Url& url = pool.url;
   record::HttpTrace& tr = c->req->rec->trace;
   tr.connect_end_ns = mono_ns();
   if (!url.tls()) {
@@ -351,9 +377,9 @@ void HttpClient::Impl::on_io(ClientConn* c, uint32_t events) {
       socklen_t len = sizeof err;
       getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
       if (err != 0) {
-        const UrlPool& u = urls[c->url];
-        fail(c->req, ErrorKind::kConnect,
-             "connect to " + u.url.host_header() + " failed: " + errno_text(err));
+        PendingRequest* r = c->req;
+        close_conn(c);
+        connect_failed(r, err);
         return;
       }
       sockaddr_storage peer;
@@ -419,6 +445,7 @@ void HttpClient::Impl::do_read(ClientConn* c, uint32_t events) {
       }
       return;
     }
+    // "read failed: " starts every socket-error message (record/processor.h maps it).
     fail(r, ErrorKind::kRead,
          "read failed: " + err +
              (c->parser.nothing_received() ? " (before any response byte)" : " (mid-response)"));

@@ -17,6 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "aiperf/common/env.h"
+
 namespace aiperf::ui {
 
 enum class ProgressMode { kNone, kSimple };
@@ -36,9 +38,11 @@ struct ProgressOptions {
   FILE* out = stdout;
   /// -1 = detect with isatty(fileno(out)); 0/1 force.
   int tty = -1;
-  int width = 0;                 // TTY line width in columns (bar sized to fit); 0 = terminal width
-  double tty_interval_s = 0.25;  // redraw period on a TTY
-  double plain_interval_s = 10.0;  // period of plain lines when not a TTY
+  int width = 0;  // TTY line width in columns (bar sized to fit); 0 = terminal width
+  /// Redraw period on a TTY; AIPERF_UI_SPINNER_REFRESH_RATE (docs/environment-variables.md).
+  double tty_interval_s = env::number("AIPERF_UI_SPINNER_REFRESH_RATE", 0.25);
+  /// Period of plain lines when not a TTY; AIPERF_UI_PLAIN_PROGRESS_INTERVAL.
+  double plain_interval_s = env::number("AIPERF_UI_PLAIN_PROGRESS_INTERVAL", 10.0);
 };
 
 class Progress {

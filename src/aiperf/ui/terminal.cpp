@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "aiperf/common/env.h"
+
 namespace aiperf::ui {
 
 namespace {
@@ -50,8 +52,8 @@ TerminalSize terminal_size(int fd) {
 
 std::string full_screen_unusable(int fd, int min_cols, int min_rows) {
   if (!::isatty(fd)) return "the output is not a terminal";
-  const char* term = std::getenv("TERM");
-  if (term == nullptr || *term == '\0' || std::strcmp(term, "dumb") == 0) {
+  const auto term = env::raw("TERM");
+  if (!term || *term == "dumb") {
     return "TERM is unset or dumb";
   }
   TerminalSize sz = terminal_size(fd);

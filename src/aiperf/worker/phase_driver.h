@@ -30,6 +30,9 @@ class PhaseDriver {
   }
 
  protected:
+  /// Longest wait for a just-in-time session before the tick is let go (the renderer is then
+  /// far behind the schedule; the run's log counts these stalls).
+  static constexpr int64_t kFeedWaitNs = 1'000'000'000;
   /// run() loops while this is false.
   bool stopping() const { return stop_.load(std::memory_order_relaxed); }
 

@@ -6,6 +6,10 @@
 
 namespace aiperf::worker {
 
+namespace {
+constexpr int64_t kFeedRetryNs = 200'000;  // closed loop: retry a session the feed had not ready
+}  // namespace
+
 void RecordSink::push(std::unique_ptr<record::RequestRecord> r, bool urgent) {
   bool wake;
   {
@@ -60,7 +64,9 @@ void RecordSink::notify() {
 
 Worker::Worker(uint16_t id, const RequestPlan& plan, RecordSink& sink, uint64_t id_seed)
     : id_(id), plan_(plan), sink_(sink) {
-  client_ = std::make_unique<transport::HttpClient>(loop_, plan.client);
+  transport::ClientOptions opts = plan.client;
+  opts.source_start = id;  // --source-ip: workers start their round robins apart
+  client_ = std::make_unique<transport::HttpClient>(loop_, std::move(opts));
   // splitmix64 of the seed: ids differ per worker and per run.
   uint64_t z = id_seed + 0x9E3779B97F4A7C15ull * (id + 1);
   for (auto& s : rng_state_) {
@@ -143,7 +149,14 @@ void Worker::run_closed_loop(schedule::PhaseState* phase, int64_t sessions) {
 void Worker::issue_closed(schedule::PhaseState* phase) {
   int64_t now = mono_ns();
   auto c = phase->try_issue(now, now);
-  if (!c) return;
+  if (!c) {
+    // A just-in-time dataset whose renderer fell behind: this loop never waits for it (its
+    // other requests are being read); it tries again shortly instead.
+    if (phase->feed_starved() && !aborting_) {
+      loop_.add_timer(now + kFeedRetryNs, [this, phase] { issue_closed(phase); });
+    }
+    return;
+  }
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   send(phase, std::move(*c));
 }
@@ -236,7 +249,9 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
   req.url_index = c.url_index;
   req.target = plan_.targets[c.url_index];
   req.header_lines = header_scratch_;
-  if (c.conversation < plan_.expected_events.size()) {
+  if (c.prepared) {
+    req.expected_events = c.prepared->expected_events;
+  } else if (c.conversation < plan_.expected_events.size()) {
     req.expected_events = plan_.expected_events[c.conversation];
   }
   req.cancel_after_ns = c.cancel_after_ns;
@@ -279,6 +294,7 @@ void Worker::complete(schedule::PhaseState* phase, const schedule::Credit& c, bo
   // A dropped record never reaches the pipeline: its session cannot continue.
   phase->on_return(c, !forward);
   if (forward) {
+    r->prepared = c.prepared;  // the record pipeline needs the conversation
     // A session's next turn waits for the pipeline to read this answer.
     outbox_urgent_ |= r->turn_index + 1 < r->num_turns;
     outbox_.push_back(std::move(r));  // flushed at the end of the loop pass

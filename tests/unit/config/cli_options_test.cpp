@@ -347,6 +347,16 @@ TEST(ProfileAliases, EveryNameWorks) {
          return c.video_audio_sample_rate == 16000 && c.video_audio_num_channels == 2 &&
                 c.video_audio_codec == "libopus" && c.video_audio_depth == 24;
        }},
+      {{"-m", "a", "--warmup-request-count", "2", "--num-warmup-sessions", "3",
+        "--warmup-concurrency", "4", "--warmup-request-rate", "5", "--warmup-arrival-pattern",
+        "gamma"},
+       [](const Config& c) {
+         return c.warmup_request_count == 2 && !c.warmup_num_sessions &&
+                c.warmup_concurrency == 4 && c.warmup_request_rate == 5.0 &&
+                c.warmup_arrival_pattern == ArrivalPattern::kGamma;
+       }},
+      {{"-m", "a", "--warmup-duration", "5", "--warmup-grace-period", "1.5"},
+       [](const Config& c) { return c.warmup_grace_period_s == 1.5; }},
       {{"-m", "a", "--user-centric-rate", "2", "--num-users", "3", "--session-turns-mean", "2"},
        [](const Config& c) {
          return c.timing_mode == TimingMode::kUserCentric && c.user_centric_rate == 2.0 &&
@@ -446,6 +456,13 @@ TEST(ProfileAliases, EveryNameWorks) {
                 c.study.search_resolution == 2.0 && c.study.search_start == 2.0 &&
                 c.study.search_max == 64.0 && c.study.search_max_probes == 9;
        }},
+      // Scale-out and plugins (SourceIp below, transport/source_addrs_test.cpp, the Plugins tests).
+      {{"-m", "a", "--source-ip", "127.0.0.2,127.0.0.3", "--plugin", "/x/libp.so", "--plugin",
+        "/y"},
+       [](const Config& c) {
+         return c.source_ips == std::vector<std::string>{"127.0.0.2", "127.0.0.3"} &&
+                c.plugins == std::vector<std::string>{"/x/libp.so", "/y"};
+       }},
   };
   for (const auto& tc : cases) {
     std::string joined;
@@ -456,12 +473,19 @@ TEST(ProfileAliases, EveryNameWorks) {
   // Every name in the table is covered above (or is --help).
   for (const auto& name : profile_flag_names()) {
     if (name == "--help" || name == "-h") continue;
+    if (name == "--config" || name == "-f") continue;  // needs a file: config_file_test.cpp
     bool covered = false;
     for (const auto& tc : cases) {
       for (const auto& a : tc.args) covered |= a == name;
     }
     EXPECT_TRUE(covered) << name;
   }
+}
+
+TEST(ProfileParse, SourceIpTakesAddressLiteralsOnly) {
+  EXPECT_EQ(parse({"-m", "a", "--source-ip", "::1", "--source-ip", "[::1]"}).source_ips.size(), 2u);
+  std::string e = error_of({"-m", "a", "--source-ip", "127.0.0.2,eth0"});
+  EXPECT_NE(e.find("--source-ip: 'eth0' is not an IPv4 or IPv6 address"), std::string::npos) << e;
 }
 
 TEST(ProfileParse, InlineValuesAndNegativeNumbers) {

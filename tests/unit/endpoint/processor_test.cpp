@@ -183,7 +183,18 @@ TEST(RecordProcessor, TransportErrorMapping) {
   EXPECT_EQ(map_transport_error(raw).code, 502);
   EXPECT_EQ(map_transport_error(raw).type, "SSEResponseError");
   raw.error = ErrorKind::kRead;
+  raw.error_message = "connection closed before the response was complete";
   EXPECT_EQ(map_transport_error(raw).type, "ServerDisconnectedError");
+  raw.error_message = "read failed: Connection reset by peer (before any response byte)";
+  EXPECT_EQ(map_transport_error(raw).type, "ClientOSError");  // aiohttp: OSError → ClientOSError
+  raw.ack_ns = 5;  // the head had arrived: the body was cut
+  raw.http_status = 200;
+  EXPECT_EQ(map_transport_error(raw).type, "ClientPayloadError");
+  EXPECT_EQ(map_transport_error(raw).message,
+            "Response payload is not completed: read failed: Connection reset by peer (before any "
+            "response byte)");
+  raw.ack_ns = 0;
+  raw.http_status = 0;
   EXPECT_EQ(http_reason_phrase(429), "Too Many Requests");
   EXPECT_EQ(http_reason_phrase(599), "HTTP 599");
 }
@@ -215,6 +226,45 @@ TEST(RecordProcessor, RecordedFixtureEndToEnd) {
   EXPECT_EQ(r.content_ts.size(), 177u);
   EXPECT_EQ(r.output_tokens, 615);  // bytes of the concatenated text
   EXPECT_EQ(r.usage->completion_tokens, 177);
+}
+
+// llama.cpp (recorded, tests/data/sse/llamacpp_recorded): every token streamed as
+// reasoning_content, usage with completion_tokens 12 and no completion_tokens_details. Before,
+// all 12 were reported as output and none as reasoning.
+TEST(RecordProcessor, ReasoningHiddenInUsageIsSplitByWhatTheStreamCarried) {
+  Env e;
+  e.cfg.use_server_token_count = true;
+  auto raw = test::record_from_sse(
+      test::read_data_file("../sse/llamacpp_recorded/chat_reasoning_only_usage_no_details.sse"),
+      1000);
+  auto r = e.run(raw);
+  ASSERT_TRUE(r.valid()) << r.error->message;
+  EXPECT_EQ(r.usage->completion_tokens, 12);
+  EXPECT_EQ(r.reasoning_tokens, 12);
+  EXPECT_EQ(r.output_tokens, 0);
+  EXPECT_EQ(r.input_tokens, 31);
+  EXPECT_EQ(r.token_split, ProcessedRecord::TokenSplit::kStream);
+
+  // Reasoning and output: completion_tokens shared in proportion (ByteTokenizer: 6 and 2 tokens
+  // of 8 → 9 and 3 of 12).
+  const char* usage_no_details =
+      R"({"object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":4,"completion_tokens":12}})";
+  auto mixed = e.run(
+      stream({{110, reasoning_chunk("abcdef")}, {120, chunk("gh")}, {130, usage_no_details}}));
+  ASSERT_TRUE(mixed.valid());
+  EXPECT_EQ(mixed.reasoning_tokens, 9);
+  EXPECT_EQ(mixed.output_tokens, 3);
+  EXPECT_EQ(mixed.token_split, ProcessedRecord::TokenSplit::kStream);
+
+  // A usage that splits them itself is taken as it is; so is one without reasoning in the stream.
+  auto told = e.run(stream({{110, reasoning_chunk("abcdef")}, {120, chunk("gh")}, {150, kUsage}}));
+  EXPECT_EQ(told.reasoning_tokens, 5);
+  EXPECT_EQ(told.output_tokens, 7);
+  EXPECT_EQ(told.token_split, ProcessedRecord::TokenSplit::kUsage);
+  auto plain = e.run(stream({{120, chunk("gh")}, {130, usage_no_details}}));
+  EXPECT_FALSE(plain.reasoning_tokens);
+  EXPECT_EQ(plain.output_tokens, 12);
+  EXPECT_EQ(plain.token_split, ProcessedRecord::TokenSplit::kUsage);
 }
 
 // Per-token ITL needs the first chunk's tokens: the usage delta when every chunk carries the

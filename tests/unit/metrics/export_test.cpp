@@ -236,6 +236,12 @@ TEST(Jsonl, LineShapeWallClockAndFilter) {
   EXPECT_FALSE(m.contains("credit_drop_latency"));    // INTERNAL
   EXPECT_TRUE(j["error"].is_null());
 
+  EXPECT_FALSE(md.contains("token_split"));
+  r.token_split = record::ProcessedRecord::TokenSplit::kStream;  // --use-server-token-count
+  EXPECT_EQ(
+      ordered_json::parse(JsonlWriter::render_line(r, values, ctx))["metadata"]["token_split"],
+      "stream");
+
   auto e = metrics::test::make_error(0, 503, "Service Unavailable", "down");
   e.input_tokens = 9;
   const auto ej =
@@ -368,6 +374,38 @@ TEST(Console, WarningsOnlyWhenCountsPositive) {
   metrics::Aggregator clean(ctx);
   clean.add(ok);
   EXPECT_TRUE(render_osl_mismatch_warning(clean.finish(), ctx).empty());
+}
+
+// Before, the warning blamed an early end-of-sequence even for outputs longer than requested.
+TEST(Console, OslMismatchWarningSaysWhichWayAndTheCausesThatFit) {
+  auto ctx = context(false);
+  auto requested = [](record::ProcessedRecord r) {
+    r.requested_osl = 100;
+    return r;
+  };
+  // Longer only, with reasoning in the output: reasoning and max_tokens causes, no EOS advice.
+  metrics::Aggregator longer(ctx);
+  auto r1 = requested(make_record(0, {kSec}, 120));  // OSL 180 = 120 output + 60 reasoning
+  r1.reasoning_tokens = 60;
+  longer.add(r1);
+  longer.add(requested(make_record(0, {kSec}, 100)));
+  std::string w = render_osl_mismatch_warning(longer.finish(), ctx);
+  EXPECT_NE(w.find("1 longer, 0 shorter"), std::string::npos) << w;
+  EXPECT_NE(w.find("reasoning tokens are counted in OSL"), std::string::npos) << w;
+  EXPECT_NE(w.find("ignored max_tokens"), std::string::npos) << w;
+  EXPECT_NE(w.find("counts more tokens"), std::string::npos) << w;
+  EXPECT_EQ(w.find("end-of-sequence"), std::string::npos) << w;
+
+  // Shorter only: EOS and the tokenizer; with --use-server-token-count not the tokenizer.
+  ctx.use_server_token_count = true;
+  metrics::Aggregator shorter(ctx);
+  shorter.add(requested(make_record(0, {kSec}, 40)));
+  w = render_osl_mismatch_warning(shorter.finish(), ctx);
+  EXPECT_NE(w.find("0 longer, 1 shorter"), std::string::npos) << w;
+  EXPECT_NE(w.find("end-of-sequence"), std::string::npos) << w;
+  EXPECT_EQ(w.find("ignored max_tokens"), std::string::npos) << w;
+  EXPECT_EQ(w.find("tokenizer is not"), std::string::npos) << w;
+  EXPECT_EQ(w.find("reasoning tokens are counted"), std::string::npos) << w;
 }
 
 // Lateness of a millisecond, or a machine that kept the client's threads waiting for a core,

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "aiperf/common/error.h"
 
 namespace aiperf::schedule {
@@ -74,6 +76,45 @@ TEST(FixedSchedule, MissingFirstTimestampIsAnError) {
   }
   dataset::Dataset empty;
   EXPECT_THROW(build_fixed_schedule(empty, true, std::nullopt), InputError);
+}
+
+/// A just-in-time source with only timestamps (trace columns): the schedule is built from them
+/// without the prompts.
+class TimestampSource final : public dataset::ConversationSource {
+ public:
+  explicit TimestampSource(std::vector<std::optional<int64_t>> ts) : ts_(std::move(ts)) {}
+  size_t size() const override { return ts_.size(); }
+  uint32_t turns(size_t) const override { return 1; }
+  std::unique_ptr<Cursor> open() const override { return nullptr; }
+  size_t memory_bytes() const override { return 0; }
+  std::vector<uint32_t> turn_counts() const override { return {}; }
+  std::optional<int64_t> first_timestamp_ms(size_t i) const override { return ts_[i]; }
+
+ private:
+  std::vector<std::optional<int64_t>> ts_;
+};
+
+TEST(FixedSchedule, AJustInTimeSourceGivesTheScheduleOfTheHeldDataset) {
+  const std::vector<std::optional<int64_t>> ts = {5000, 1000, 3000, 1000, 7000};
+  std::vector<std::vector<std::optional<int64_t>>> convs;
+  for (auto t : ts) convs.push_back({t});
+  for (bool auto_offset : {true, false}) {
+    dataset::Dataset held = trace(convs);
+    dataset::Dataset jit;
+    jit.source = std::make_shared<TimestampSource>(ts);
+    FixedSchedule a = build_fixed_schedule(held, auto_offset, 500);
+    FixedSchedule b = build_fixed_schedule(jit, auto_offset, 500);
+    EXPECT_DOUBLE_EQ(a.zero_ms, b.zero_ms);
+    EXPECT_EQ(a.total_turns, b.total_turns);
+    ASSERT_EQ(a.entries.size(), b.entries.size());
+    for (size_t i = 0; i < a.entries.size(); ++i) {
+      EXPECT_EQ(a.entries[i].conversation, b.entries[i].conversation) << i;
+      EXPECT_EQ(a.entries[i].offset_ns, b.entries[i].offset_ns) << i;
+    }
+  }
+  dataset::Dataset missing;
+  missing.source = std::make_shared<TimestampSource>(std::vector<std::optional<int64_t>>{1, {}});
+  EXPECT_THROW(build_fixed_schedule(missing, true, std::nullopt), InputError);
 }
 
 }  // namespace

@@ -228,6 +228,39 @@ TEST(Cancellation, DrawsItsOwnStreamAndSparesWarmup) {
   EXPECT_FALSE(CancellationPolicy().enabled());
 }
 
+// Scale-out: a rank drawing only for its own credit numbers (index ≡ r mod 3) gets, for each,
+// the decision one process drawing every credit gets.
+TEST(Cancellation, ARanksShareGetsOneProcessDecisions) {
+  RngManager rngs(7);
+  CancellationPolicy all(40.0, 0.0, rngs), share(40.0, 0.0, rngs);
+  std::vector<bool> one;
+  for (int i = 0; i < 300; ++i) one.push_back(all.draw(record::Phase::kProfiling).has_value());
+  int cancelled = 0;
+  for (uint64_t i = 2; i < 300; i += 3) {
+    bool c = share.draw(record::Phase::kProfiling, i).has_value();
+    EXPECT_EQ(c, one[i]) << i;
+    cancelled += c;
+  }
+  EXPECT_GT(cancelled, 0);  // both outcomes occur (40 % of 100 draws)
+  EXPECT_LT(cancelled, 100);
+
+  // Through PhaseState: rank 1 of 3 issues credits 1, 4, 7, ... with those credits' decisions.
+  PhaseSpec s;
+  s.concurrency = 100;
+  s.request_count = 30;
+  s.deal_count = 3;
+  s.deal_index = 1;
+  PhaseState ps(s, 1, 1);
+  ps.set_cancellation(CancellationPolicy(40.0, 0.0, rngs));
+  ps.start(0);
+  for (int k = 0; k < 30; ++k) {
+    auto c = ps.try_issue(0, 0);
+    ASSERT_TRUE(c);
+    ASSERT_EQ(c->index, uint64_t(1 + 3 * k));
+    EXPECT_EQ(c->cancel_after_ns >= 0, bool(one[c->index])) << c->index;
+  }
+}
+
 TEST(Cancellation, IssuedCreditsCarryTheDelay) {
   PhaseSpec s;
   s.concurrency = 1;

@@ -281,6 +281,81 @@ TEST(HttpClient, ConnectionRefusedFailsFast) {
   EXPECT_GT(r->end_ns, 0);
 }
 
+// A host name that stands for several addresses, the first of which refuses (an IPv4 address
+// nothing listens on, before the one the server is on): the next one is tried, and the one that
+// worked is tried first for the next connections. Before, only the first address was used and
+// every request failed.
+TEST(HttpClient, AHostWithSeveralAddressesTriesTheNextWhenOneRefuses) {
+  for (bool v6 : {false, true}) {
+    TestServer* self = nullptr;
+    TestServer srv([&](Stream& s, int n) { serve_json(self, "{}")(s, n); }, nullptr, v6);
+    self = &srv;
+    if (!srv.listening()) continue;  // no IPv6 loopback here
+    EventLoop loop;
+    ClientOptions o;
+    o.urls.push_back(*parse_url("http://multi.test:" + std::to_string(srv.port())));
+    int lookups = 0;
+    o.resolve = [&lookups, v6](const std::string& host) {
+      EXPECT_EQ(host, "multi.test");
+      ++lookups;
+      return std::vector<std::string>{"127.0.0.2", v6 ? "::1" : "127.0.0.1"};
+    };
+    o.request_timeout_ns = 5 * kSec;
+    HttpClient client(loop, o);
+    EXPECT_EQ(lookups, 1);
+    std::vector<std::unique_ptr<RequestRecord>> out;
+    auto send = [&] {
+      HttpRequest r;
+      r.target = "/";
+      r.body = "{}";
+      client.send(r, std::make_unique<RequestRecord>(),
+                  [&out](std::unique_ptr<RequestRecord> rec) { out.push_back(std::move(rec)); });
+    };
+    send();
+    send();  // two at once: two connections
+    for (int64_t until = mono_ns() + 10 * kSec; out.size() < 2 && mono_ns() < until;) {
+      loop.run_once(10);
+    }
+    ASSERT_EQ(out.size(), 2u) << (v6 ? "v6" : "v4");
+    for (auto& r : out) expect_ok(*r);
+    // The first request tried 127.0.0.2, then the server's address; the second either did the
+    // same or (once the first connected) went straight to the server's address.
+    EXPECT_GE(client.stats().connects, 3u);
+    EXPECT_LE(client.stats().connects, 4u);
+    const uint64_t before = client.stats().connects;
+    client.close_idle();
+    send();
+    for (int64_t until = mono_ns() + 10 * kSec; out.size() < 3 && mono_ns() < until;) {
+      loop.run_once(10);
+    }
+    ASSERT_EQ(out.size(), 3u);
+    expect_ok(*out[2]);
+    EXPECT_EQ(client.stats().connects, before + 1);  // the address that worked, first
+  }
+}
+
+TEST(HttpClient, EveryAddressRefusingIsOneConnectError) {
+  uint16_t port;
+  {
+    TestServer gone([](Stream&, int) {});
+    port = gone.port();
+  }
+  EventLoop loop;
+  ClientOptions o;
+  o.urls.push_back(*parse_url("http://multi.test:" + std::to_string(port)));
+  o.resolve = [](const std::string&) { return std::vector<std::string>{"127.0.0.2", "127.0.0.1"}; };
+  HttpClient client(loop, o);
+  std::unique_ptr<RequestRecord> got;
+  HttpRequest r;
+  r.target = "/";
+  client.send(r, std::make_unique<RequestRecord>(),
+              [&got](std::unique_ptr<RequestRecord> rec) { got = std::move(rec); });
+  for (int64_t until = mono_ns() + 5 * kSec; !got && mono_ns() < until;) loop.run_once(10);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->error, ErrorKind::kConnect);
+  EXPECT_NE(got->error_message.find("2 addresses tried"), std::string::npos) << got->error_message;
+}
+
 TEST(HttpClient, UnresolvableHostIsAConnectError) {
   Harness h("http://no-such-host.invalid:80");
   auto r = h.one();

@@ -83,6 +83,32 @@ Prompt HashPromptBuilder::join(const std::vector<int64_t>& ids, int64_t last) co
   return p;
 }
 
+Prompt HashPromptBuilder::assemble_fresh(const std::vector<int64_t>& ids, int64_t input_length,
+                                         BlockCache& cache) const {
+  if (ids.empty()) return {};
+  const size_t n = ids.size();
+  const int64_t last = input_length - (int64_t(n) - 1) * block_size_;
+  Prompt p;
+  int64_t sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t len = i + 1 == n ? last : block_size_;
+    const uint64_t key = mix(uint64_t(ids[i])) ^ uint64_t(len) * 0x9E3779B97F4A7C15ULL;
+    auto it = cache.map_.find(key);
+    if (it == cache.map_.end() || it->second.id != ids[i] || it->second.len != len) {
+      if (cache.map_.size() >= cache.max_) cache.map_.clear();
+      Block b = make_block(ids[i], len);
+      it = cache.map_
+               .insert_or_assign(key, BlockCache::Entry{ids[i], len, std::move(b.text), b.tokens})
+               .first;
+    }
+    p.text += it->second.text;
+    sum += it->second.tokens;
+  }
+  // As join(): with a separator the blocks cannot merge across borders.
+  p.tokens = sep_.empty() ? int64_t(tok_.count(p.text)) : sum;
+  return p;
+}
+
 int64_t HashPromptBuilder::final_block(int64_t n, int64_t input_length,
                                        const SourcePos& pos) const {
   const int64_t last = input_length - (n - 1) * block_size_;

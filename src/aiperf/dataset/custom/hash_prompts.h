@@ -36,6 +36,28 @@ class HashPromptBuilder {
   void generate_pending();
   Prompt assemble(const std::vector<int64_t>& ids, int64_t input_length) const;
 
+  /// A small per-caller cache of blocks for assemble_fresh() (the first blocks of trace rows are
+  /// often shared); emptied when it holds `max_blocks`.
+  class BlockCache {
+   public:
+    explicit BlockCache(size_t max_blocks = 4096) : max_(max_blocks) {}
+
+   private:
+    friend class HashPromptBuilder;
+    size_t max_;
+    struct Entry {
+      int64_t id = 0, len = 0;
+      std::string text;
+      int64_t tokens = 0;
+    };
+    std::unordered_map<uint64_t, Entry> map_;  // key: (id, len) mixed; the entry says which
+  };
+  /// assemble() for prompts built just in time: the blocks are made when needed (through
+  /// `cache`, not the builder's own), so nothing grows with the trace. The same text as
+  /// build()/assemble() give. Thread-safe (const) with one cache per thread.
+  Prompt assemble_fresh(const std::vector<int64_t>& ids, int64_t input_length,
+                        BlockCache& cache) const;
+
   int64_t block_size() const { return block_size_; }
   /// The separator text used at the start of every block ("" when the tokenizer has none).
   const std::string& separator() const { return sep_; }

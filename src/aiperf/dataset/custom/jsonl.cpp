@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "aiperf/common/cancel.h"
 #include "aiperf/common/error.h"
 #include "aiperf/dataset/custom/json_util.h"
 #include "aiperf/dataset/custom/records.h"
@@ -111,6 +112,7 @@ bool LineReader::next(std::string_view& line) {
       line = carry_;
       break;
     }
+    throw_if_stop_requested();  // once per block: a signal stops a long load promptly
     end_ = std::fread(buf_.data(), 1, buf_.size(), f_);
     pos_ = 0;
     if (end_ < buf_.size()) {

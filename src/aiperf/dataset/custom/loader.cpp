@@ -3,6 +3,7 @@
 // rules: --osl fallback, models, delay cap, fixed-schedule offsets (spec §3.6), synthesis
 // (spec §8.4). Every left-out record is counted in Dataset::warnings.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,12 +13,14 @@
 #include <memory>
 #include <unordered_map>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/dataset/custom/hash_prompts.h"
 #include "aiperf/dataset/custom/parallel.h"
 #include "aiperf/dataset/custom/records.h"
 #include "aiperf/dataset/custom/synthesis.h"
+#include "aiperf/dataset/custom/trace_columns.h"
 #include "aiperf/dataset/media/media.h"
 
 namespace aiperf::dataset {
@@ -35,7 +38,7 @@ std::string generated_session_id(const RngManager& rngs, size_t index) {
 
 /// MemAvailable of /proc/meminfo in bytes, or -1 when unknown.
 double available_memory_bytes() {
-  if (const char* e = std::getenv("AIPERF_MEMORY_LIMIT_BYTES"); e && *e) return std::atof(e);
+  if (env::raw("AIPERF_MEMORY_LIMIT_BYTES")) return env::number("AIPERF_MEMORY_LIMIT_BYTES", -1);
   std::FILE* f = std::fopen("/proc/meminfo", "r");
   if (!f) return -1;
   char line[256];
@@ -327,8 +330,91 @@ struct Loader {
   double avail_bytes = 0;     // memory available for prompts (0: not read yet, < 0: unknown)
   double tokens_planned = 0;  // input tokens of prompt_jobs so far
 
+  // ---- plain trace rows kept as columns (trace_columns.h) ----------------------------------
+  std::unique_ptr<TraceColumns> columns;
+
+  /// Mooncake and BurstGPT rows start as columns when the run can render them just in time;
+  /// the first row that is not plain turns them into held conversations (flush_columns()).
+  void start_columns(int64_t block) {
+    if (cfg.timing_mode == config::TimingMode::kUserCentric) return;
+    columns = std::make_unique<TraceColumns>(tok, rngs, block, cfg.models);
+  }
+
+  bool plain_row(const RowSink& sink, const TraceRow& r) const {
+    constexpr int64_t kMax = INT32_MAX;
+    return columns && !sink.by_chat && !r.session_id && r.input_length && *r.input_length > 0 &&
+           *r.input_length <= kMax && r.text_input.empty() && r.messages_json.empty() &&
+           r.payload_json.empty() && r.extra_json.empty() && !r.delay_ms &&
+           (!replaying() || r.timestamp_ms) && (!r.output_length || *r.output_length <= kMax) &&
+           TraceColumns::ids_fit(r.hash_ids);
+  }
+
+  /// The same draws, in the same order, as add_row() makes for the row (corpus start, max
+  /// tokens, model), kept as numbers.
+  void add_plain(TraceRow& r) {
+    const SourcePos pos{path, r.line};
+    TraceColumns::Row row;
+    if (r.timestamp_ms) row.timestamp_ms = ms(*r.timestamp_ms);
+    row.input_length = *r.input_length;
+    if (!r.hash_ids.empty()) {
+      hashes->check(r.hash_ids, *r.input_length, pos);
+      row.ids = &r.hash_ids;
+    } else {
+      row.corpus_start = gen.draw_start();
+    }
+    Turn t;
+    finish_turn(t, r.output_length, false);
+    if (t.max_tokens && *t.max_tokens > INT32_MAX) t.max_tokens = INT32_MAX;
+    row.max_tokens = t.max_tokens;
+    row.model = t.model;
+    columns->add(row);
+  }
+
+  /// The column rows become held conversations with their pending prompt jobs, as add_row()
+  /// would have made them.
+  void flush_columns() {
+    if (!columns) return;
+    std::unique_ptr<TraceColumns> cols = std::move(columns);
+    for (size_t i = 0; i < cols->size(); ++i) {
+      ds.conversations.push_back(cols->shell(i));
+      PromptJob job;
+      job.conv = ds.conversations.size() - 1;
+      job.turn = 0;
+      job.input_length = ds.conversations.back().turns[0].input_tokens;
+      job.ids = cols->ids(i);
+      if (job.ids.empty()) job.start = cols->corpus_start(i);
+      tokens_planned += double(job.input_length);
+      prompt_jobs.push_back(std::move(job));
+    }
+    if (avail_bytes == 0) avail_bytes = available_memory_bytes();
+    guard_prompt_memory();
+  }
+
+  /// At the end of the file: columns of a large trace stay columns (the run renders them just
+  /// in time), a small one is held as before.
+  void finish_columns() {
+    if (!columns) return;
+    bool keep = columns->total_input_tokens() * 9.0 > 64e6;
+    if (const char* env = std::getenv("AIPERF_JIT_MIN_ENTRIES")) {
+      keep = double(columns->size()) >= std::atof(env);
+    }
+    if (!keep || columns->size() == 0) {
+      flush_columns();
+      return;
+    }
+    columns->finish();
+    ds.source = std::shared_ptr<const ConversationSource>(std::move(columns));
+  }
+
   void add_row(RowSink& sink, TraceRow& r) {
     if (outside_window(sink, r)) return;
+    if (columns) {
+      if (plain_row(sink, r)) {
+        add_plain(r);
+        return;
+      }
+      flush_columns();
+    }
     const SourcePos pos{path, r.line};
     std::optional<std::string> sid = r.session_id;
     if (sink.by_chat) sid = std::to_string(r.chat_id);  // root id, set by the bailian grouping
@@ -420,6 +506,7 @@ struct Loader {
     OrderCheck order{replaying(), std::nullopt};
     if (!SynthesisParams::from(cfg).active()) {  // stream: one parsed row at a time
       RowSink sink = make_sink(block, false);
+      start_columns(block);
       int64_t over = 0;
       for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
         parse_mooncake_line(line, pos, row, &unknown);
@@ -489,7 +576,10 @@ struct Loader {
     const bool rewrite = SynthesisParams::from(cfg).active();
     std::vector<TraceRow> trows;
     std::optional<RowSink> sink;
-    if (!rewrite) sink.emplace(make_sink(block, false));
+    if (!rewrite) {
+      sink.emplace(make_sink(block, false));
+      start_columns(block);
+    }
     int64_t empty_prompt = 0, over = 0;
     while (reader.next(line)) {
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
@@ -673,6 +763,13 @@ struct Loader {
 
   /// Delay cap, fixed-schedule offsets and checks (spec §3.6).
   void schedule_rules() {
+    if (ds.source) {  // plain rows: no delays; a timestamp on each when replaying
+      if (cfg.fixed_schedule_start_offset_ms || cfg.fixed_schedule_end_offset_ms) {
+        warn_skipped(window_skipped,
+                     "timestamp outside --fixed-schedule-start-offset/--fixed-schedule-end-offset");
+      }
+      return;
+    }
     if (cfg.inter_turn_delay_cap_s) {
       const int64_t cap = int64_t(*cfg.inter_turn_delay_cap_s * 1000.0);
       for (auto& c : ds.conversations) {
@@ -756,10 +853,11 @@ struct Loader {
         load_sagemaker();
         break;
     }
-    if (ds.conversations.empty() && window_skipped > 0) {
+    finish_columns();
+    if (ds.size() == 0 && window_skipped > 0) {
       throw InputError(path + ": no records left to replay (check the fixed-schedule offsets)");
     }
-    if (ds.conversations.empty()) {
+    if (ds.size() == 0) {
       throw InputError(path + ": no records (expected at least one " + config::to_string(type) +
                        " record)");
     }

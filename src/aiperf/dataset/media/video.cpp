@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/dataset/media/media.h"
 
@@ -144,8 +145,7 @@ int run_program(const std::vector<std::string>& argv, const std::string& log) {
 struct TempDir {
   std::string path;
   TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base && *base ? base : "/tmp") + "/aiperf-video-XXXXXX";
+    std::string templ = env::string("TMPDIR", "/tmp") + "/aiperf-video-XXXXXX";
     if (::mkdtemp(templ.data()) == nullptr) {
       throw std::runtime_error("synthetic video: cannot create a temporary directory");
     }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/dataset/custom/parallel.h"
 #include "aiperf/dataset/public/download.h"
@@ -136,8 +137,7 @@ std::string columns_list(const parquet::File& f) {
 }
 
 std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
+  return env::string(name, fallback);
 }
 
 std::string generated_session_id(const RngManager& rngs, size_t index) {
@@ -380,12 +380,9 @@ Dataset conversations_from_prompts(std::vector<PromptTurns> prompts, const confi
 }
 
 std::string public_cache_dir() {
-  if (const char* c = std::getenv("AIPERF_DATASET_CACHE"); c && *c) return c;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
-    return std::string(x) + "/aiperf/datasets";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : ".") + "/.cache/aiperf/datasets";
+  if (auto c = env::raw("AIPERF_DATASET_CACHE")) return *c;
+  if (auto x = env::raw("XDG_CACHE_HOME")) return *x + "/aiperf/datasets";
+  return env::string("HOME", ".") + "/.cache/aiperf/datasets";
 }
 
 Dataset load_public(const config::Config& cfg, const tokenizer::Tokenizer& tok,

@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/dataset/dataset.h"
 #include "aiperf/dataset/public/download.h"
@@ -24,8 +25,7 @@ constexpr const char* kShareGptUrl =
 constexpr const char* kShareGptFile = "ShareGPT_V3_unfiltered_cleaned_split.json";
 
 std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : fallback;
+  return env::string(name, fallback);
 }
 
 /// vLLM's is_valid_sequence: prompt 4..1024 tokens, completion >= 4 (unless --osl is set),

@@ -1,0 +1,274 @@
+// Config files: load shaping (prefill concurrency, ramps, cancellation, the rate series), the
+// HTTP trace, server metrics, GPU telemetry and network latency keys map onto the same options
+// as their flags, the effective config writes them back, and misuse is refused by key path.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "aiperf/common/error.h"
+#include "aiperf/config/cli_options.h"
+#include "aiperf/config/config_file.h"
+
+namespace aiperf::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "aiperf_config_observe_test";
+  fs::create_directories(dir);
+  const fs::path p = dir / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+Config parse(const std::vector<std::string>& args) {
+  ParseEnv env;
+  env.stdout_is_tty = false;
+  return parse_profile_args(args, env);
+}
+
+std::string error_of(const std::vector<std::string>& args) {
+  try {
+    parse(args);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+/// What the new keys decide, side by side (redacted_config_json covers most of it, not all).
+nlohmann::json shaping_of(const Config& c) {
+  nlohmann::json j = redacted_config_json(c);
+  j.erase("cli_command");
+  j["x"] = {c.export_http_trace,
+            c.show_trace_timing,
+            c.network_latency_automatic,
+            c.network_latency_mean_ms.value_or(-1),
+            c.network_latency_ping_interval_s,
+            c.gpu_telemetry_console,
+            c.server_metrics_enabled,
+            c.gpu_telemetry_enabled,
+            c.request_cancellation_rate_pct.value_or(-1),
+            c.request_cancellation_delay_s};
+  return j;
+}
+
+TEST(ConfigFileObserve, KeysMapOntoTheSameOptionsAsTheirFlags) {
+  const std::string csv = write_file("fields.csv", "DCGM_FI_DEV_GPU_UTIL, gauge, util\n");
+  const std::string f = write_file("shaping.yaml", R"(benchmark:
+  model: m
+  endpoint: {url: "http://127.0.0.1:9", streaming: true}
+  phases:
+    - name: profiling
+      type: concurrency
+      concurrency: 8
+      prefill_concurrency: 4
+      concurrency_ramp: 10
+      prefill_ramp: {duration: 5s, strategy: linear}
+      cancellation: {rate: 12.5, delay: 0.5}
+      duration: 30
+  artifacts: {trace: true, show_trace_timing: true}
+  server_metrics: {urls: ["127.0.0.1:9100"], formats: [json, jsonl]}
+  gpu_telemetry: {collector: pynvml, metrics_file: ")" +
+                                                       csv + R"("}
+  network_latency: {enabled: true, ping_interval: 2}
+)");
+  const Config from_file = parse({"-f", f});
+  const Config from_cli = parse({"-m",
+                                 "m",
+                                 "-u",
+                                 "http://127.0.0.1:9",
+                                 "--streaming",
+                                 "--concurrency",
+                                 "8",
+                                 "--prefill-concurrency",
+                                 "4",
+                                 "--concurrency-ramp-duration",
+                                 "10",
+                                 "--prefill-concurrency-ramp-duration",
+                                 "5",
+                                 "--request-cancellation-rate",
+                                 "12.5",
+                                 "--request-cancellation-delay",
+                                 "0.5",
+                                 "--benchmark-duration",
+                                 "30",
+                                 "--export-http-trace",
+                                 "--show-trace-timing",
+                                 "--server-metrics",
+                                 "127.0.0.1:9100",
+                                 "--server-metrics-formats",
+                                 "json,jsonl",
+                                 "--gpu-telemetry",
+                                 "pynvml",
+                                 csv,
+                                 "--network-latency-automatic",
+                                 "--network-latency-ping-interval",
+                                 "2"});
+  EXPECT_EQ(shaping_of(from_file), shaping_of(from_cli));
+  EXPECT_EQ(from_file.prefill_concurrency, 4);
+  EXPECT_EQ(from_file.concurrency_ramp_duration_s, 10.0);
+  EXPECT_EQ(from_file.prefill_concurrency_ramp_duration_s, 5.0);
+  EXPECT_TRUE(from_file.gpu_telemetry_nvml);
+  EXPECT_EQ(from_file.gpu_telemetry_metrics_files, std::vector<std::string>{csv});
+  EXPECT_EQ(from_file.server_metrics_urls,
+            std::vector<std::string>{"http://127.0.0.1:9100/metrics"});
+
+  // A rate phase: its ramp and the rate series (this build's extension, instead of `rate`).
+  const std::string r = write_file("rate.yaml", R"(benchmark:
+  model: m
+  phases:
+    - {name: profiling, type: constant, rate: 5, rate_ramp: "2s", requests: 20}
+  server_metrics: {enabled: false}
+  gpu_telemetry: {enabled: false}
+  network_latency: {mean_ms: 3.5}
+)");
+  const Config rate = parse({"-f", r});
+  EXPECT_EQ(shaping_of(rate),
+            shaping_of(parse({"-m", "m", "--request-rate", "5", "--arrival-pattern", "constant",
+                              "--request-rate-ramp-duration", "2", "--request-count", "20",
+                              "--num-dataset-entries", "100", "--no-server-metrics",
+                              "--no-gpu-telemetry", "--network-latency-mean", "3.5"})));
+  const std::string s = write_file("series.yaml", R"(benchmark:
+  model: m
+  phases: {type: poisson, request_rate_series: "10:2s,20:1s"}
+)");
+  const Config series = parse({"-f", s});
+  EXPECT_EQ(shaping_of(series),
+            shaping_of(parse({"-m", "m", "--request-rate-series", "10:2s,20:1s"})));
+  EXPECT_EQ(series.benchmark_duration_s, 3.0);  // the series' length, as on the command line
+  EXPECT_EQ(series.request_rate_series.size(), 2u);
+}
+
+TEST(ConfigFileObserve, AWarmupSharesTheProfilingShaping) {
+  const std::string base = R"(benchmark:
+  model: m
+  endpoint: {streaming: true}
+  phases:
+    - {name: warmup, type: concurrency, concurrency: 4, requests: 4 WARMUP}
+    - {name: profiling, type: concurrency, concurrency: 4, requests: 8, prefill_concurrency: 2,
+       concurrency_ramp: 3}
+)";
+  auto with = [&](const std::string& extra, const std::string& name) {
+    std::string text = base;
+    text.replace(text.find(" WARMUP"), 7, extra);
+    return write_file(name, text);
+  };
+  // Left out: inherited (no error); the same value: accepted.
+  EXPECT_EQ(error_of({"-f", with("", "w0.yaml")}), "");
+  EXPECT_EQ(error_of({"-f", with(", prefill_concurrency: 2, concurrency_ramp: {duration: 3}",
+                                 "w1.yaml")}),
+            "");
+  const std::string f2 = with(", concurrency_ramp: 5", "w2.yaml");
+  EXPECT_NE(error_of({"-f", f2})
+                .find("benchmark.phases[0].concurrency_ramp: the warmup shares the profiling "
+                      "phase's concurrency_ramp"),
+            std::string::npos)
+      << error_of({"-f", f2});
+  EXPECT_NE(error_of({"-f", with(", cancellation: {rate: 5}", "w3.yaml")})
+                .find("benchmark.phases[0].cancellation: warmup requests are never cancelled"),
+            std::string::npos);
+}
+
+TEST(ConfigFileObserve, MisuseIsRefusedByKeyPath) {
+  struct Broken {
+    const char* yaml;
+    const char* message;
+  };
+  const std::vector<Broken> cases = {
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1, concurrency_ramp: "
+       "{duration: 2, strategy: exponential}}\n",
+       "benchmark.phases[0].concurrency_ramp.strategy: only linear ramps are supported"},
+      {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, requests: 1, rate_series: "
+       "[{time_s: 0, qps: 1}, {time_s: 5, qps: 2}]}\n",
+       "benchmark.phases[0].rate_series: piecewise-linear rate control points are not supported"},
+      {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, request_rate_series: "
+       "\"1:2s\"}\n",
+       "benchmark.phases[0].rate: give 'rate' or 'request_rate_series', not both"},
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1}\n  server_metrics: "
+       "{enabled: false, urls: [\"h:1\"]}\n",
+       "benchmark.server_metrics.urls: server metrics scraping is off (enabled: false)"},
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1}\n  gpu_telemetry: "
+       "{collector: amd_dme}\n",
+       "benchmark.gpu_telemetry.collector: the AMD Device Metrics Exporter collector is not "
+       "supported"},
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1}\n  network_latency: "
+       "{mean_ms: 2, ping_interval: 1}\n",
+       "benchmark.network_latency.ping_interval: ping_interval applies when the round trip is "
+       "measured"},
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1}\n  network_latency: "
+       "{enabled: false, mean_ms: 2}\n",
+       "benchmark.network_latency.mean_ms: network latency adjustment is off"},
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1, prefill_concurrency: "
+       "2}\n",
+       "benchmark.phases[0].prefill_concurrency requires --streaming"},
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1, cancellation: {rate: "
+       "101}}\n",
+       "benchmark.phases[0].cancellation.rate"},
+  };
+  int i = 0;
+  for (const auto& c : cases) {
+    const std::string f = write_file("broken" + std::to_string(i++) + ".yaml", c.yaml);
+    const std::string err = error_of({"-f", f});
+    EXPECT_NE(err.find(c.message), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  }
+}
+
+/// run_config.yaml of a run with the new flags gives the same run back.
+TEST(ConfigFileObserve, TheEffectiveConfigWritesThemBack) {
+  const std::string csv = write_file("fields2.csv", "DCGM_FI_DEV_GPU_UTIL, gauge, util\n");
+  const std::vector<std::vector<std::string>> runs = {
+      {"-m",
+       "m",
+       "--streaming",
+       "--concurrency",
+       "6",
+       "--prefill-concurrency",
+       "3",
+       "--concurrency-ramp-duration",
+       "2",
+       "--prefill-concurrency-ramp-duration",
+       "1",
+       "--benchmark-duration",
+       "5",
+       "--request-cancellation-rate",
+       "20",
+       "--request-cancellation-delay",
+       "0.25",
+       "--export-http-trace",
+       "--export-level",
+       "records",
+       "--show-trace-timing"},
+      {"-m", "m", "--request-rate", "8", "--request-rate-ramp-duration", "3", "--request-count",
+       "40", "--server-metrics", "h:9100,h:9200/x", "--server-metrics-formats", "jsonl",
+       "--gpu-telemetry", "localhost:9400", "dashboard", csv, "--network-latency-automatic",
+       "--network-latency-ping-interval", "0.5"},
+      {"-m", "m", "--request-rate-series", "4:1s,8:2s", "--arrival-pattern", "gamma",
+       "--no-server-metrics", "--no-gpu-telemetry", "--network-latency-mean", "1.5"},
+      {"-m", "m", "--gpu-telemetry", "pynvml", "--warmup-request-count", "2", "--concurrency", "2",
+       "--streaming", "--prefill-concurrency", "1"},
+  };
+  int i = 0;
+  for (const auto& args : runs) {
+    const Config original = parse(args);
+    const std::string yaml = effective_config_yaml(original, 99);
+    const std::string f = write_file("effective" + std::to_string(i++) + ".yaml", yaml);
+    Config reloaded;
+    try {
+      reloaded = parse({"-f", f});
+    } catch (const ConfigError& e) {
+      ADD_FAILURE() << e.what() << "\n" << yaml;
+      continue;
+    }
+    auto want = shaping_of(original);
+    want["random_seed"] = 99;
+    EXPECT_EQ(shaping_of(reloaded), want) << yaml;
+    EXPECT_EQ(reloaded.gpu_telemetry_metrics_files, original.gpu_telemetry_metrics_files);
+  }
+}
+
+}  // namespace
+}  // namespace aiperf::config

@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "aiperf/common/error.h"
+#include "aiperf/config/option_rows.h"
 #include "aiperf/config/option_table.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
@@ -207,9 +208,11 @@ void resolve_dataset_source(ParseState& st) {
     // --isl-block-size stays allowed with files: it sets the hash_ids block size (AIPerf's
     // CLI rejects it, its YAML accepts it; docs/datasets.md).
     std::string flags;
+    // --shared-system-prompt-length and --user-context-prompt-length stay allowed: they are
+    // added to file-based conversations too, as AIPerf's composer does (its skill guide runs
+    // them with --input-file; the dataset stage refuses files of raw request bodies).
     for (const char* f :
-         {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--shared-system-prompt-length",
-          "--user-context-prompt-length", "--prompt-input-tokens-mean",
+         {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--prompt-input-tokens-mean",
           "--prompt-input-tokens-stddev", "--prompt-batch-size", "--seq-dist", "--image-batch-size",
           "--image-source", "--image-source-sampling", "--audio-batch-size",
           "--video-batch-size"}) {
@@ -457,6 +460,8 @@ void resolve(ParseState& st, const ParseEnv& env) {
         "--model: at least one model name is required (e.g. --model Qwen/Qwen3-0.6B)");
   }
   c.extra_inputs_json = st.extra_inputs.dump();
+  detail::resolve_servers(st);
+  detail::resolve_tutorial(st);
   resolve_dataset_source(st);
   detail::resolve_media(st);
   resolve_timing(st);

@@ -30,5 +30,11 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
+std::vector<OptionSpec> server_options();    // options_servers.cpp (issue 9)
+std::vector<OptionSpec> tutorial_options();  // options_tutorial.cpp (issue 9)
+
+// Cross-option rules of those rows, run by resolve() in cli_options.cpp.
+void resolve_servers(ParseState& st);
+void resolve_tutorial(ParseState& st);
 
 }  // namespace aiperf::config::detail

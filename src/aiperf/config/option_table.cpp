@@ -58,7 +58,7 @@ const std::vector<OptionSpec>& option_table() {
     std::vector<OptionSpec> t;
     // Row order within a help group is help order; groups are ordered by kHelpGroups.
     for (auto rows : {endpoint_options, input_options, load_options, output_options,
-                      workload_options, media_options}) {
+                      workload_options, media_options, server_options, tutorial_options}) {
       std::vector<OptionSpec> r = rows();
       t.insert(t.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
     }

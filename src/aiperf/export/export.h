@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -75,6 +76,20 @@ inline constexpr double kBottleneckLatenessP99Ms = 5.0;
 ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::Results& results);
 
 // ------------------------------------------------------------------ summary JSON (spec §6.3)
+/// Where a run sits among runs (AIPerf's `run_info`, schema 1.3). One `aiperf profile` run is
+/// trial 0 of variation 0 "base" with no parameter values, as AIPerf describes a non-sweep run;
+/// a study (repeated runs, sweeps) sets these per run through run::RunOptions::identity.
+struct RunIdentity {
+  int64_t trial = 0;                         // zero-based trial within the variation
+  std::string run_label;                     // e.g. "run_0001", "concurrency_10"; "" = none
+  std::string variation_label = "base";      // sweep cell label
+  int64_t variation_index = 0;               // sweep cell index
+  std::string variation_values_json = "{}";  // the cell's {parameter path: value}, a JSON object
+  std::string sweep_id;                      // shared by every run of one study; "" = none
+  /// The seed this run derived its random streams from; unset: the run fills in its own.
+  std::optional<uint64_t> random_seed;
+};
+
 struct SummaryInfo {
   std::string aiperf_version;
   std::string benchmark_id;
@@ -83,6 +98,7 @@ struct SummaryInfo {
   int64_t start_wall_ns = 0;
   int64_t end_wall_ns = 0;
   std::optional<ClientHealth> client_health;
+  RunIdentity run;  // run_info
   /// Extra top-level sections (key, JSON text) from run observers (telemetry, ...): a key of
   /// AIPerf's declared order (e.g. "telemetry_data") takes its declared place, others follow
   /// "client_health" in the order given.
@@ -174,11 +190,14 @@ class RecordWriters {
 };
 
 // ------------------------------------------------------------------ console (spec §6.8)
-/// `NVIDIA AIPerf | LLM Metrics` (group kDefault) or `... | LLM Metrics: Usage` etc.; empty
+/// Who we are in console titles: AIPerf's titles read "NVIDIA AIPerf | ..."; this program is not
+/// NVIDIA's, so its tables say so (artifact names and keys stay AIPerf's).
+inline constexpr std::string_view kConsoleTitle = "aiperf (C++)";
+/// `aiperf (C++) | LLM Metrics` (group kDefault) or `... | LLM Metrics: Usage` etc.; empty
 /// string when the group has no rows.
 std::string render_metrics_table(const metrics::Results& results, const metrics::RunContext& ctx,
                                  metrics::ConsoleGroup group = metrics::ConsoleGroup::kDefault);
-/// `NVIDIA AIPerf | Error Summary`; empty when there were no errors.
+/// `aiperf (C++) | Error Summary`; empty when there were no errors.
 std::string render_error_summary(const metrics::Results& results);
 /// Panels shown only when the counts are > 0; empty otherwise.
 std::string render_osl_mismatch_warning(const metrics::Results& results,

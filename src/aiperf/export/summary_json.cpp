@@ -103,10 +103,23 @@ ordered_json client_health_json(const ClientHealth& h) {
   return j;
 }
 
+// AIPerf's RunInfo fields in their order; null ones left out.
 ordered_json run_info_json(const config::Config& cfg, const SummaryInfo& info) {
+  const RunIdentity& run = info.run;
   ordered_json j;
   if (!info.benchmark_id.empty()) j["benchmark_id"] = info.benchmark_id;
-  if (cfg.random_seed) j["random_seed"] = *cfg.random_seed;
+  if (!run.sweep_id.empty()) j["sweep_id"] = run.sweep_id;
+  if (run.random_seed) {
+    j["random_seed"] = *run.random_seed;
+  } else if (cfg.random_seed) {
+    j["random_seed"] = *cfg.random_seed;
+  }
+  j["trial"] = run.trial;
+  if (!run.run_label.empty()) j["run_label"] = run.run_label;
+  j["variation_label"] = run.variation_label;
+  j["variation_index"] = run.variation_index;
+  ordered_json values = ordered_json::parse(run.variation_values_json, nullptr, false);
+  j["variation_values"] = values.is_object() ? values : ordered_json::object();
   if (!cfg.argv.empty()) j["cli_command"] = config::redacted_command_line(cfg.argv);
   return j;
 }

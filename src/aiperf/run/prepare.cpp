@@ -14,6 +14,7 @@
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/servers.h"
 
 namespace aiperf::run {
 
@@ -113,6 +114,7 @@ void ProfileRun::prepare() {
     plan_.client.urls.push_back(*url);
   }
   plan_.client.insecure = cfg_.tls_insecure;
+  plan_.client.reuse = transport_reuse(cfg_.connection_reuse);
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
 
   tokenizer::LoadOptions lo;
@@ -127,6 +129,7 @@ void ProfileRun::prepare() {
   spdlog::info("dataset: {} conversations, {} turns, built in {:.1f} ms",
                dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
   for (const auto& w : cfg_.warnings) spdlog::warn("{}", w);
+  for (const auto& w : ctx_.warnings) spdlog::warn("{}", w);
   for (const auto& w : dataset_.warnings) spdlog::warn("{}", w);
   render_bodies();
   if (cfg_.timing_mode == config::TimingMode::kFixedSchedule) {
@@ -169,6 +172,10 @@ void ProfileRun::render_bodies() {
 }
 
 void ProfileRun::check_servers() {
+  if (cfg_.wait_for_model_timeout_s > 0) {
+    wait_until_ready();  // polls until the model answers (spec §5.5)
+    return;
+  }
   for (size_t i = 0; i < plan_.client.urls.size(); ++i) {
     if (auto err = probe_tcp(plan_.client.urls[i], kProbeTimeoutMs)) {
       throw std::runtime_error("cannot connect to " + cfg_.urls[i] + ": " + *err +

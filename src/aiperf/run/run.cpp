@@ -261,6 +261,8 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.start_wall_ns = prof.start_wall_ns;
   info.end_wall_ns = prof.end_wall_ns;
   info.client_health = health;
+  info.run = opts_.identity;
+  if (!info.run.random_seed) info.run.random_seed = rngs_.root();
   info.sections = std::move(extra.json);
   exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
   exporter::write_summary_csv(paths_.summary_csv, results, ctx_);

@@ -113,6 +113,10 @@ struct RunOptions {
   bool install_signal_handlers = true;
   /// Show the progress UI chosen by --ui (a study may show its own instead).
   bool show_progress = true;
+  /// The run's place among runs, written as run_info in profile_export_aiperf.json. A study
+  /// sets trial, run_label, variation_*, sweep_id (and random_seed when it chose the seed);
+  /// unset random_seed becomes the seed this run used.
+  exporter::RunIdentity identity;
 };
 
 /// Runs one benchmark. Throws aiperf::ConfigError / aiperf::InputError for bad configuration or

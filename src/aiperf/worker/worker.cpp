@@ -139,6 +139,9 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
   req.url_index = c.url_index;
   req.target = plan_.targets[c.url_index];
   req.header_lines = header_scratch_;
+  // --connection-reuse-strategy sticky-user-sessions: one connection per session instance.
+  req.session_key = (uint64_t(c.phase) + 1) << 32 | c.session;
+  req.session_final = c.final_turn();
   if (c.conversation < plan_.expected_events.size()) {
     req.expected_events = plan_.expected_events[c.conversation];
   }

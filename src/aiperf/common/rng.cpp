@@ -153,6 +153,7 @@ RngManager::RngManager(std::optional<uint64_t> root_seed)
     root_ = *root_seed;
   } else {
     os_entropy(&root_, sizeof root_);
+    root_ &= 0x7fff'ffff'ffff'ffffULL;  // reproducible: --random-seed takes 0..2^63-1
   }
 }
 

@@ -67,7 +67,8 @@ std::vector<DocLine> doc_command_lines() {
       while (!s.empty() && s.back() == '\\' && i + 1 < lines.size()) {
         s.pop_back();
         std::string next = lines[++i];
-        s += " " + next.substr(std::min(next.size(), next.find_first_not_of(' ')));
+        s += ' ';
+        s.append(next, std::min(next.size(), next.find_first_not_of(' ')));
       }
       out.push_back({fs::relative(f, kRoot).string() + ":" + std::to_string(at), s});
     }
@@ -176,6 +177,14 @@ std::string fixture_for(const std::optional<std::string>& type, bool trace) {
       .string();
 }
 
+bool looks_like_data_file(const std::string& w) {
+  for (const char* ext : {".jsonl", ".json", ".csv"}) {
+    const std::string e(ext);
+    if (w.size() > e.size() && w.compare(w.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
+
 struct Prepared {
   std::vector<std::string> argv;
   std::string skip;  // non-empty: why the line is not run
@@ -224,6 +233,10 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
     if (a == "--public-dataset" || a == "--dataset") {
       p.skip = "downloads a public dataset from the Hugging Face Hub (no network in tests)";
       return p;
+    }
+    if (!is_option(a) && looks_like_data_file(a) && !fs::exists(a)) {
+      out.push_back(fixture_for(type, true));  // e.g. aiperf analyze-trace FILE
+      continue;
     }
     if (!is_option(a) || i + 1 >= in.size() || is_option(in[i + 1])) {
       out.push_back(a);
@@ -283,15 +296,29 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
 
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
+  for (const auto& x : v) {
+    if (!s.empty()) s += ' ';
+    s += x;
+  }
   return s;
 }
 
 TEST(DocsCommands, EveryQuotedCommandLineRuns) {
   const std::vector<DocLine> lines = doc_command_lines();
   ASSERT_GE(lines.size(), 5u) << "the README alone quotes five command lines";
-  MockServerProcess a({"--fast"});
-  MockServerProcess b({"--fast"});
+  // The mocks list every model the lines name, for --wait-for-model-mode models.
+  std::string models = "mock-model";
+  for (const auto& line : lines) {
+    const auto w = shell_words(line.text);
+    for (size_t i = 0; i + 1 < w.size(); ++i) {
+      if (w[i] == "-m" || w[i] == "--model" || w[i] == "--model-names") {
+        models += ',';
+        models += w[i + 1];
+      }
+    }
+  }
+  MockServerProcess a({"--fast", "--model-names", models});
+  MockServerProcess b({"--fast", "--model-names", models});
   const std::vector<std::string> urls = {a.url(), b.url()};
   size_t ran = 0;
   for (const auto& line : lines) {

@@ -5,6 +5,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/run.h"
+#include "aiperf/study/study.h"
 
 namespace aiperf::cli {
 
@@ -23,6 +24,8 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
+  // Several runs (repeated runs, a sweep, a capacity search) go through the study runner.
+  if (cfg.study.active()) return study::run_study_cli(cfg);
   return run::run_benchmark_cli(cfg);
 }
 

@@ -455,6 +455,7 @@ void resolve_stop(ParseState& st) {
 /// Defaults that depend on other flags, and the cross-option rules (spec §1.4, §3.9, §6.1).
 void resolve(ParseState& st, const ParseEnv& env) {
   Config& c = st.cfg;
+  detail::resolve_study(st);
   if (c.models.empty()) {
     throw ConfigError(
         "--model: at least one model name is required (e.g. --model Qwen/Qwen3-0.6B)");
@@ -563,7 +564,12 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env) {
+/// (primary flag, value) pairs that replace what the arguments give for those options (one
+/// point of a study, study/study.h); an option not among the arguments is added.
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
+                     const Overrides& overrides = {}) {
   // Values end up in JSON request bodies and exports, which must be UTF-8.
   for (size_t i = 0; i < args.size(); ++i) {
     if (!valid_utf8(args[i])) {
@@ -585,12 +591,24 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env) 
     else
       it->second = o.typed;
   }
+  st.study_point = !overrides.empty();
+  for (const auto& [primary, value] : overrides) {
+    int idx = find_option(primary);
+    if (idx < 0) throw ConfigError("internal: no option " + primary + " to set a study point");
+    values[size_t(idx)] = {value};
+    if (!st.given(primary)) st.typed.emplace_back(primary, primary);
+  }
   for (size_t i = 0; i < t.size(); ++i) {
     if (values[i].empty()) continue;
     const std::string flag = typed_name(st, t[i].names.front());
     if (!t[i].repeatable && values[i].size() > 1) {
       throw ConfigError(flag + ": given more than once ('" + values[i][0] + "' and '" +
                         values[i][1] + "'); pass it once");
+    }
+    // A comma list of several values on a sweep flag is a parameter sweep (spec §1.2): the
+    // first value stands in for the base config.
+    if (auto first = detail::take_sweep_list(st, t[i], flag, values[i].back())) {
+      values[i].back() = *first;
     }
     t[i].apply(st, flag, values[i]);
   }
@@ -608,6 +626,26 @@ Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& 
   }
   try {
     return parse_checked(args, env);
+  } catch (const ConfigError& e) {
+    throw ConfigError(one_line(e.what()));
+  }
+}
+
+Config parse_profile_point(const Config& base,
+                           const std::vector<std::pair<std::string, std::string>>& values) {
+  Overrides overrides;
+  for (const auto& [path, value] : values) {
+    const auto& lists = detail::magic_lists();
+    auto it = std::find_if(lists.begin(), lists.end(),
+                           [&](const detail::MagicList& m) { return path == m.path; });
+    if (it == lists.end()) throw ConfigError("no flag sets the sweep parameter " + path);
+    overrides.emplace_back(it->flag, value);
+  }
+  overrides.emplace_back("--ui-type", to_string(base.ui));  // as resolved for the study
+  std::vector<std::string> args;
+  if (base.argv.size() > 2) args.assign(base.argv.begin() + 2, base.argv.end());
+  try {
+    return parse_checked(args, ParseEnv{}, overrides);
   } catch (const ConfigError& e) {
     throw ConfigError(one_line(e.what()));
   }

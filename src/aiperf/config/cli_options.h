@@ -5,6 +5,7 @@
 #pragma once
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,13 @@ struct ParseEnv {
 /// HelpRequested. The one-argument form reads isatty(STDOUT_FILENO).
 Config parse_profile_args(const std::vector<std::string>& args, const ParseEnv& env);
 Config parse_profile_args(const std::vector<std::string>& args);
+
+/// One point of a study (study/study.h): `base.argv` parsed again with each swept parameter
+/// (AIPerf's dotted path, e.g. "phases.profiling.concurrency", and a single value as the flag
+/// takes it) in place of its list, and the UI `base` resolved. The result is a plain run: its
+/// `study` is empty. Throws aiperf::ConfigError when the value breaks a cross-option rule.
+Config parse_profile_point(const Config& base,
+                           const std::vector<std::pair<std::string, std::string>>& values);
 
 /// The `aiperf profile --help` text: every option grouped as in AIPerf's docs, with aliases,
 /// value form and default.

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "aiperf/config/study_config.h"
+
 namespace aiperf::config {
 
 enum class EndpointType { kChat, kCompletions };
@@ -193,6 +195,10 @@ struct Config {
   UiType ui = UiType::kNone;
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
+
+  // ---- Study and time slices (issue 11: study/study.h, docs/study.md)
+  StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
+  std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)
 
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)

@@ -668,6 +668,13 @@ GenaiPerfProfile translate_genai_perf_profile(const std::vector<std::string>& ar
 Config parse_genai_perf_profile(const std::vector<std::string>& args, const ParseEnv& env) {
   GenaiPerfProfile p = translate_genai_perf_profile(args);
   Config cfg = parse_profile_args(p.aiperf_args, env);
+  if (cfg.study.is_sweep()) {
+    // argparse's int/float types: GenAI-Perf sweeps belong to `genai-perf analyze`.
+    const SweepParameter& s = cfg.study.sweep.front();
+    throw ConfigError("argument " + s.flag + ": invalid value '" + s.values.front().text +
+                      ",...': GenAI-Perf takes one value (its sweeps are genai-perf analyze, not "
+                      "available here)");
+  }
   cfg.argv = {"genai-perf", "profile"};
   cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   return cfg;

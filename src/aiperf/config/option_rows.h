@@ -1,6 +1,7 @@
 // Helpers shared by the files that hold the rows of the option table, one file per help group
 // (options_*.cpp, media_options.cpp). Private to the config stage.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,24 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
+std::vector<OptionSpec> study_options();  // Multi-Run rows and --slice-duration
+
+/// AIPerf's list-valued ("magic list") flags: a comma list of several values is a parameter
+/// sweep (spec §1.2). `path` is AIPerf's dotted config path of the value (options_study.cpp).
+struct MagicList {
+  const char* flag;  // primary name of the row
+  const char* path;  // e.g. "phases.profiling.concurrency"
+  bool integer;
+};
+const std::vector<MagicList>& magic_lists();
+/// The row of `flag` is a magic list with a comma list of several values: records the sweep
+/// (each value checked by the row's own apply on a scratch state) and returns the first value,
+/// which the caller applies as the base config's placeholder (as AIPerf does).
+std::optional<std::string> take_sweep_list(ParseState& st, const OptionSpec& row,
+                                           std::string_view flag, const std::string& value);
+/// The Multi-Run rules that need every flag (--concurrency-start/-end/-step, convergence and
+/// search checks, the consistent seed). Runs first in resolve().
+void resolve_study(ParseState& st);
 std::vector<OptionSpec> server_options();    // options_servers.cpp (issue 9)
 std::vector<OptionSpec> tutorial_options();  // options_tutorial.cpp (issue 9)
 

@@ -31,6 +31,7 @@ struct ParseState {
   bool fixed_schedule_flag = false;          // --fixed-schedule
   bool no_fixed_schedule_flag = false;       // --no-fixed-schedule
   std::optional<int64_t> num_conversations;  // --conversation-num/--num-sessions as given
+  bool study_point = false;  // parsing one point of a study: no sweep, no study (study/)
   /// Name as typed (alias or primary) of each option the user gave, keyed by primary name;
   /// cross-option messages name what the user wrote.
   std::vector<std::pair<std::string, std::string>> typed;

@@ -38,10 +38,12 @@ inline constexpr const char* kSchemaVersion = "1.3";
 // ------------------------------------------------------------------ file names (spec §6.2)
 struct ArtifactPaths {
   std::string dir;
-  std::string summary_json;   // profile_export_aiperf.json | P.json
-  std::string summary_csv;    // profile_export_aiperf.csv  | P.csv
-  std::string records_jsonl;  // profile_export.jsonl       | P.jsonl
-  std::string raw_jsonl;      // profile_export_raw.jsonl   | P_raw.jsonl
+  std::string summary_json;     // profile_export_aiperf.json | P.json
+  std::string summary_csv;      // profile_export_aiperf.csv  | P.csv
+  std::string records_jsonl;    // profile_export.jsonl       | P.jsonl
+  std::string raw_jsonl;        // profile_export_raw.jsonl   | P_raw.jsonl
+  std::string timeslices_json;  // profile_export_aiperf_timeslices.json | P_timeslices.json
+  std::string timeslices_csv;   // profile_export_aiperf_timeslices.csv  | P_timeslices.csv
 };
 /// Paths inside cfg.artifact_dir (already resolved), honouring --profile-export-prefix (known
 /// suffixes such as ".json", "_raw.jsonl" are stripped from the prefix first).
@@ -76,20 +78,6 @@ inline constexpr double kBottleneckLatenessP99Ms = 5.0;
 ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::Results& results);
 
 // ------------------------------------------------------------------ summary JSON (spec §6.3)
-/// Where a run sits among runs (AIPerf's `run_info`, schema 1.3). One `aiperf profile` run is
-/// trial 0 of variation 0 "base" with no parameter values, as AIPerf describes a non-sweep run;
-/// a study (repeated runs, sweeps) sets these per run through run::RunOptions::identity.
-struct RunIdentity {
-  int64_t trial = 0;                         // zero-based trial within the variation
-  std::string run_label;                     // e.g. "run_0001", "concurrency_10"; "" = none
-  std::string variation_label = "base";      // sweep cell label
-  int64_t variation_index = 0;               // sweep cell index
-  std::string variation_values_json = "{}";  // the cell's {parameter path: value}, a JSON object
-  std::string sweep_id;                      // shared by every run of one study; "" = none
-  /// The seed this run derived its random streams from; unset: the run fills in its own.
-  std::optional<uint64_t> random_seed;
-};
-
 struct SummaryInfo {
   std::string aiperf_version;
   std::string benchmark_id;
@@ -98,11 +86,18 @@ struct SummaryInfo {
   int64_t start_wall_ns = 0;
   int64_t end_wall_ns = 0;
   std::optional<ClientHealth> client_health;
-  RunIdentity run;  // run_info
+  /// The seed the run derived its random streams from (run_info.random_seed); unset: the
+  /// --random-seed of the config, if any.
+  std::optional<uint64_t> random_seed;
   /// Extra top-level sections (key, JSON text) from run observers (telemetry, ...): a key of
   /// AIPerf's declared order (e.g. "telemetry_data") takes its declared place, others follow
   /// "client_health" in the order given.
   std::vector<std::pair<std::string, std::string>> sections;
+  /// More run_info fields (key, JSON text) of a run that is part of a study (sweep_id, trial,
+  /// run_label, variation_label, variation_index, variation_values). A field not given takes
+  /// the value AIPerf's RunInfo documents for a single run: trial 0, variation "base", index 0,
+  /// values {}. Written in AIPerf's order whatever the order here.
+  std::vector<std::pair<std::string, std::string>> run_info;
 };
 
 /// Metrics the summary files carry: have a value, not EXPERIMENTAL, not INTERNAL (unless
@@ -123,6 +118,19 @@ void write_summary_json(const std::string& path, const metrics::Results& results
 std::string render_summary_csv(const metrics::Results& results, const metrics::RunContext& ctx);
 void write_summary_csv(const std::string& path, const metrics::Results& results,
                        const metrics::RunContext& ctx);
+
+// ------------------------------------------------------------------ time slices (§6.6)
+/// {"timeslices": [{"timeslice_index": i, "<tag>": {...}, ...}], "input_config": {...}}: every
+/// slice's metrics as in the summary JSON. `slices` oldest first (metrics::TimesliceAggregator).
+std::string render_timeslices_json(const std::vector<metrics::Results>& slices,
+                                   const metrics::RunContext& ctx, const config::Config& cfg);
+/// Tidy CSV: Timeslice,Metric,Unit,Stat,Value; per slice, metrics sorted by tag, each present
+/// statistic in the order avg,min,max,sum,p1..p99,std.
+std::string render_timeslices_csv(const std::vector<metrics::Results>& slices,
+                                  const metrics::RunContext& ctx);
+/// Writes both to paths.timeslices_json / .timeslices_csv (throws std::runtime_error).
+void write_timeslices(const ArtifactPaths& paths, const std::vector<metrics::Results>& slices,
+                      const metrics::RunContext& ctx, const config::Config& cfg);
 
 // ------------------------------------------------------------------ per-record JSONL (§6.5)
 /// One line per profiling record, written as records arrive (1 MiB stdio buffer).

@@ -49,11 +49,15 @@ ArtifactPaths artifact_paths(const std::string& dir, const std::optional<std::st
     p.summary_csv = join(dir, base + ".csv");
     p.records_jsonl = join(dir, base + ".jsonl");
     p.raw_jsonl = join(dir, base + "_raw.jsonl");
+    p.timeslices_json = join(dir, base + "_timeslices.json");
+    p.timeslices_csv = join(dir, base + "_timeslices.csv");
   } else {
     p.summary_json = join(dir, "profile_export_aiperf.json");
     p.summary_csv = join(dir, "profile_export_aiperf.csv");
     p.records_jsonl = join(dir, "profile_export.jsonl");
     p.raw_jsonl = join(dir, "profile_export_raw.jsonl");
+    p.timeslices_json = join(dir, "profile_export_aiperf_timeslices.json");
+    p.timeslices_csv = join(dir, "profile_export_aiperf_timeslices.csv");
   }
   return p;
 }

@@ -9,6 +9,7 @@
 
 #include "aiperf/config/cli_options.h"
 #include "aiperf/export/export.h"
+#include "aiperf/export/metric_block.h"
 #include "aiperf/export/util.h"
 
 namespace aiperf::exporter {
@@ -60,25 +61,6 @@ void put_number(ordered_json& obj, const char* key, double v) {
   if (std::isfinite(v)) obj[key] = v;
 }
 
-ordered_json metric_block(const MetricResult& r) {
-  ordered_json b;
-  b["unit"] = std::string(r.unit());
-  if (!r.distribution) {
-    // AIPerf's JsonMetricResult.avg is a float field: counters export as 2.0, not 2.
-    put_number(b, "avg", r.value);
-    return b;
-  }
-  const auto& s = r.stats;
-  put_number(b, "avg", s.avg);
-  for (size_t i = 0; i < s.p.size(); ++i) put_number(b, metrics::kPercentileKeys[i].data(), s.p[i]);
-  put_number(b, "min", s.min);
-  put_number(b, "max", s.max);
-  put_number(b, "std", s.std);
-  b["count"] = s.count;
-  put_number(b, "sum", s.sum);
-  return b;
-}
-
 ordered_json error_summary_json(const metrics::Results& results) {
   ordered_json list = ordered_json::array();
   for (const auto& e : results.error_summary) {
@@ -105,26 +87,62 @@ ordered_json client_health_json(const ClientHealth& h) {
 
 // AIPerf's RunInfo fields in their order; null ones left out.
 ordered_json run_info_json(const config::Config& cfg, const SummaryInfo& info) {
-  const RunIdentity& run = info.run;
   ordered_json j;
   if (!info.benchmark_id.empty()) j["benchmark_id"] = info.benchmark_id;
-  if (!run.sweep_id.empty()) j["sweep_id"] = run.sweep_id;
-  if (run.random_seed) {
-    j["random_seed"] = *run.random_seed;
+  auto given = [&](std::string_view key) -> const std::string* {
+    for (const auto& [k, text] : info.run_info) {
+      if (k == key) return &text;
+    }
+    return nullptr;
+  };
+  auto put = [&](const char* key, const char* single_run) {
+    const std::string* text = given(key);
+    if (text) {
+      j[key] = ordered_json::parse(*text, nullptr, false);
+      if (j[key].is_discarded() || j[key].is_null()) j.erase(key);
+    } else if (single_run) {
+      j[key] = ordered_json::parse(single_run);
+    }
+  };
+  put("sweep_id", nullptr);
+  if (info.random_seed) {
+    j["random_seed"] = *info.random_seed;
   } else if (cfg.random_seed) {
     j["random_seed"] = *cfg.random_seed;
   }
-  j["trial"] = run.trial;
-  if (!run.run_label.empty()) j["run_label"] = run.run_label;
-  j["variation_label"] = run.variation_label;
-  j["variation_index"] = run.variation_index;
-  ordered_json values = ordered_json::parse(run.variation_values_json, nullptr, false);
-  j["variation_values"] = values.is_object() ? values : ordered_json::object();
+  put("trial", "0");
+  put("run_label", nullptr);
+  put("variation_label", "\"base\"");
+  put("variation_index", "0");
+  put("variation_values", "{}");
   if (!cfg.argv.empty()) j["cli_command"] = config::redacted_command_line(cfg.argv);
   return j;
 }
 
 }  // namespace
+
+namespace detail {
+
+ordered_json metric_block(const MetricResult& r) {
+  ordered_json b;
+  b["unit"] = std::string(r.unit());
+  if (!r.distribution) {
+    // AIPerf's JsonMetricResult.avg is a float field: counters export as 2.0, not 2.
+    put_number(b, "avg", r.value);
+    return b;
+  }
+  const auto& s = r.stats;
+  put_number(b, "avg", s.avg);
+  for (size_t i = 0; i < s.p.size(); ++i) put_number(b, metrics::kPercentileKeys[i].data(), s.p[i]);
+  put_number(b, "min", s.min);
+  put_number(b, "max", s.max);
+  put_number(b, "std", s.std);
+  b["count"] = s.count;
+  put_number(b, "sum", s.sum);
+  return b;
+}
+
+}  // namespace detail
 
 bool exported_in_summary(const metrics::MetricInfo& m, const metrics::RunContext& ctx) {
   if (m.has(metrics::kExperimental)) return false;
@@ -196,13 +214,13 @@ std::string render_summary_json(const metrics::Results& results, const metrics::
     } else if (key == "end_time") {
       if (end_ns) j[k] = iso_local_time(end_ns);
     } else if (const MetricResult* r = results.find(key); r && metric_ok(*r)) {
-      j[k] = metric_block(*r);
+      j[k] = detail::metric_block(*r);
     }
   }
   for (const auto& r : results.metrics) {
     const std::string tag(r.tag());
     if (!metric_ok(r) || j.contains(tag)) continue;
-    j[tag] = metric_block(r);
+    j[tag] = detail::metric_block(r);
   }
   if (info.client_health) j["client_health"] = client_health_json(*info.client_health);
   for (const auto& [key, text] : info.sections) {

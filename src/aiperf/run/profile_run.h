@@ -44,6 +44,8 @@ class ProfileRun {
   PhaseWindow run_phase(const schedule::PhaseSpec& spec, ui::Progress& progress,
                         RecordPipeline& pipeline);
   RunOutcome finish(const PhaseWindow& prof, const RecordPipeline& pipeline);
+  /// The time-slice exports (spec §6.6), listed in `files`.
+  void write_timeslices(std::vector<std::pair<std::string, std::string>>& files);
   template <class F>
   void notify(F&& f) {
     for (RunObserver* o : opts_.observers) f(*o);
@@ -67,6 +69,7 @@ class ProfileRun {
   worker::RecordSink sink_;
   std::vector<std::unique_ptr<worker::Worker>> workers_;
   std::unique_ptr<metrics::Aggregator> aggregator_;
+  std::unique_ptr<metrics::TimesliceAggregator> timeslices_;  // --slice-duration
   std::unique_ptr<exporter::RecordWriters> writers_;
   std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
   int handled_interrupts_ = 0;

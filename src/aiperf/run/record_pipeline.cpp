@@ -97,6 +97,7 @@ void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm) {
     return;
   }
   const metrics::RecordValues& values = aggregator_.add(rec);
+  if (timeslices_) timeslices_->add(rec, values);
   if (writers_) writers_->write(rec, values);
   if (rec.error) {
     counters_.profiling_errors.fetch_add(1, std::memory_order_relaxed);

@@ -15,6 +15,7 @@
 #include "aiperf/dataset/dataset.h"
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
+#include "aiperf/metrics/timeslices.h"
 #include "aiperf/record/processor.h"
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
@@ -46,6 +47,8 @@ class RecordPipeline {
     std::optional<double> delay_cap_s;  // --inter-turn-delay-cap-seconds (file datasets)
   };
   void enable_sessions(const Sessions& s) { sessions_cfg_ = s; }
+  /// --slice-duration (before start()): profiling records also go to their time slice.
+  void enable_timeslices(metrics::TimesliceAggregator* t) { timeslices_ = t; }
   void start();
   /// Processes everything still queued, then joins.
   void finish();
@@ -83,6 +86,7 @@ class RecordPipeline {
   const std::vector<std::string>& bodies_;
   metrics::Aggregator& aggregator_;
   exporter::RecordWriters* writers_;
+  metrics::TimesliceAggregator* timeslices_ = nullptr;
   std::thread thread_;
   std::atomic<bool> done_{false};
   PipelineCounters counters_;

@@ -177,7 +177,7 @@ RunOutcome ProfileRun::execute() {
   notify([&](RunObserver& o) { o.on_prepared(setup); });
   check_servers();
   if (opts_.install_signal_handlers) install_interrupt_handlers();
-  handled_interrupts_ = interrupt_count();
+  handled_interrupts_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
   writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
@@ -190,6 +190,10 @@ RunOutcome ProfileRun::execute() {
   sessions.router = &router_;
   if (cfg_.input_file) sessions.delay_cap_s = cfg_.inter_turn_delay_cap_s;
   pipeline.enable_sessions(sessions);
+  if (cfg_.slice_duration_s) {
+    timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
+    pipeline.enable_timeslices(timeslices_.get());
+  }
   pipeline.start();
 
   int nw = default_worker_count(cfg_);
@@ -247,6 +251,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   out.health = exporter::assess_client_health(self, results);
   const exporter::ClientHealth& health = out.health;
   out.files = writers_->files();
+  write_timeslices(out.files);
   out.files.insert(out.files.begin(), {"CSV", paths_.summary_csv});
   out.files.insert(out.files.begin(), {"JSON", paths_.summary_json});
   ResultSections extra;
@@ -261,9 +266,9 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.start_wall_ns = prof.start_wall_ns;
   info.end_wall_ns = prof.end_wall_ns;
   info.client_health = health;
-  info.run = opts_.identity;
-  if (!info.run.random_seed) info.run.random_seed = rngs_.root();
+  info.random_seed = rngs_.root();
   info.sections = std::move(extra.json);
+  info.run_info = opts_.run_info;
   exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
   exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
 
@@ -294,6 +299,18 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   notify([&](RunObserver& o) { o.on_finished(out); });
   shutdown_logging();
   return out;
+}
+
+void ProfileRun::write_timeslices(std::vector<std::pair<std::string, std::string>>& files) {
+  if (!timeslices_) return;
+  const std::vector<metrics::Results> slices = timeslices_->finish();
+  try {
+    exporter::write_timeslices(paths_, slices, ctx_, cfg_);
+    files.emplace_back("Timeslice JSON", paths_.timeslices_json);
+    files.emplace_back("Timeslice CSV", paths_.timeslices_csv);
+  } catch (const std::exception& e) {
+    spdlog::error("time slices: {}", e.what());
+  }
 }
 
 RunOutcome run_benchmark(const config::Config& cfg, const RunOptions& opts) {

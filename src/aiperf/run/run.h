@@ -111,12 +111,14 @@ struct RunOptions {
   bool print_console = true;
   /// Install the SIGINT/SIGTERM/SIGHUP handlers (a study installs them once for all its runs).
   bool install_signal_handlers = true;
+  /// Ctrl-C presses (signals.h interrupt_count()) the caller has already handled; a later one
+  /// stops this run, even one that came while it was being prepared. -1: those counted when the
+  /// run starts.
+  int interrupts_seen = -1;
+  /// More run_info fields for profile_export_aiperf.json (key, JSON text), from a study.
+  std::vector<std::pair<std::string, std::string>> run_info;
   /// Show the progress UI chosen by --ui (a study may show its own instead).
   bool show_progress = true;
-  /// The run's place among runs, written as run_info in profile_export_aiperf.json. A study
-  /// sets trial, run_label, variation_*, sweep_id (and random_seed when it chose the seed);
-  /// unset random_seed becomes the seed this run used.
-  exporter::RunIdentity identity;
 };
 
 /// Runs one benchmark. Throws aiperf::ConfigError / aiperf::InputError for bad configuration or

@@ -380,6 +380,50 @@ TEST(ProfileAliases, EveryNameWorks) {
       {{"-m", "a", "--streaming", "--goodput-ttft", "50", "--goodput-itl", "5", "--goodput-e2e",
         "900"},
        [](const Config& c) { return c.goodput.size() == 3; }},
+      // Multi-Run, sweeps, capacity search, time slices (study_options_test.cpp has the rules).
+      {{"-m", "a", "--slice-duration", "2"},
+       [](const Config& c) { return c.slice_duration_s == 2.0; }},
+      {{"-m", "a", "--num-profile-runs", "3", "--profile-run-cooldown-seconds", "1",
+        "--confidence-level", "0.9", "--no-profile-run-disable-warmup-after-first",
+        "--no-set-consistent-seed", "--vary-seed-per-trial"},
+       [](const Config& c) {
+         return c.study.num_profile_runs == 3 && c.study.profile_run_cooldown_s == 1 &&
+                c.study.confidence_level == 0.9 && !c.study.disable_warmup_after_first &&
+                !c.study.set_consistent_seed && c.study.vary_seed_per_trial;
+       }},
+      {{"-m", "a", "--runs", "2", "--profile-run-disable-warmup-after-first",
+        "--set-consistent-seed", "--no-vary-seed-per-trial"},
+       [](const Config& c) {
+         return c.study.num_profile_runs == 2 && c.study.disable_warmup_after_first &&
+                !c.study.vary_seed_per_trial && c.random_seed == 42u;
+       }},
+      {{"-m", "a", "--runs", "4", "--convergence-metric", "request_latency", "--convergence-stat",
+        "p90", "--convergence-threshold", "0.2", "--convergence-mode", "cv"},
+       [](const Config& c) {
+         return c.study.convergence_metric == "request_latency" &&
+                c.study.convergence_stat == "p90" && c.study.convergence_threshold == 0.2 &&
+                c.study.convergence_mode == ConvergenceMode::kCv;
+       }},
+      {{"-m", "a", "--concurrency", "1,2", "--parameter-sweep-cooldown-seconds", "1",
+        "--parameter-sweep-same-seed", "--parameter-sweep-mode", "independent", "--sweep-type",
+        "zip"},
+       [](const Config& c) {
+         return c.study.parameter_sweep_cooldown_s == 1 && c.study.parameter_sweep_same_seed &&
+                c.study.parameter_sweep_mode == SweepMode::kIndependent &&
+                c.study.sweep_type == SweepType::kZip;
+       }},
+      {{"-m", "a", "--concurrency", "1,2", "--no-parameter-sweep-same-seed"},
+       [](const Config& c) { return !c.study.parameter_sweep_same_seed; }},
+      {{"-m", "a", "--concurrency-start", "1", "--concurrency-end", "5", "--concurrency-step", "2"},
+       [](const Config& c) { return c.study.sweep.at(0).values.size() == 3; }},
+      {{"-m", "a", "--goodput", "request_latency:9", "--search", "concurrency", "--search-target",
+        "0.8", "--search-resolution", "2", "--search-start", "2", "--search-max", "64",
+        "--search-max-probes", "9"},
+       [](const Config& c) {
+         return c.study.search == SearchParameter::kConcurrency && c.study.search_target == 0.8 &&
+                c.study.search_resolution == 2.0 && c.study.search_start == 2.0 &&
+                c.study.search_max == 64.0 && c.study.search_max_probes == 9;
+       }},
   };
   for (const auto& tc : cases) {
     std::string joined;
@@ -491,7 +535,7 @@ TEST(ProfileNumbers, Ranges) {
                "--concurrency: expected an integer >= 1 (got 'abc')");
   EXPECT_ERROR(Args({"-m", "a", "--concurrency", "2.5"}),
                "--concurrency: expected an integer >= 1 (got '2.5')");
-  EXPECT_ERROR_HAS(Args({"-m", "a", "--concurrency", "1,2"}), "parameter sweep");
+  EXPECT_EQ(parse({"-m", "a", "--concurrency", "1,2"}).study.sweep.size(), 1u);  // a sweep
   EXPECT_EQ(parse({"-m", "a", "--concurrency", "4,"}).concurrency, 4);
   EXPECT_ERROR(Args({"-m", "a", "--request-rate", "0"}), "--request-rate: must be > 0 (got 0)");
   EXPECT_ERROR_HAS(Args({"-m", "a", "--request-rate", "inf"}), "finite");

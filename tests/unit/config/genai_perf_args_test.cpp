@@ -274,6 +274,8 @@ TEST(GenaiPerf, RefusalsAreOneLineNamingTheFlag) {
             std::string::npos);
   EXPECT_NE(gap_error({"--fixed-schedule", "maybe"}).find("expected true or false"),
             std::string::npos);
+  EXPECT_NE(gap_error({"--concurrency", "1,2"}).find("GenAI-Perf takes one value"),
+            std::string::npos);
   for (const std::string& msg : {unknown, osl, aiperf_flag, passthrough}) {
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   }

@@ -205,13 +205,14 @@ TEST(SummaryJson, RunInfoOfAStudyPoint) {
   cfg.models = {"m"};
   SummaryInfo info;
   info.benchmark_id = "b1";
-  info.run.trial = 2;
-  info.run.run_label = "run_0003";
-  info.run.variation_label = "concurrency_8";
-  info.run.variation_index = 1;
-  info.run.variation_values_json = R"({"phases.profiling.concurrency":8})";
-  info.run.sweep_id = "s1";
-  info.run.random_seed = 43;
+  // A study's pairs, in any order: written in AIPerf's order.
+  info.run_info = {{"variation_values", R"({"phases.profiling.concurrency":8})"},
+                   {"trial", "2"},
+                   {"run_label", R"("run_0003")"},
+                   {"variation_label", R"("concurrency_8")"},
+                   {"variation_index", "1"},
+                   {"sweep_id", R"("s1")"}};
+  info.random_seed = 43;
   const auto j = ordered_json::parse(render_summary_json(res, ctx, cfg, info));
   EXPECT_EQ(j["run_info"].dump(),
             R"({"benchmark_id":"b1","sweep_id":"s1","random_seed":43,"trial":2,)"

@@ -1,0 +1,304 @@
+// The floor of client cost (issue 15): a bare epoll HTTP/1.1 client that does only what any
+// streaming benchmark client must — keep C connections busy with one fixed POST each, find the
+// response's end (Content-Length or chunked framing), find SSE event boundaries in the decoded
+// body, and stamp every read that carried events with CLOCK_MONOTONIC. No JSON, no tokenizing,
+// no records, no exports. Whatever aiperf spends beyond this is its own overhead.
+//
+//   floor_client --port P --connections C --requests N [--stream 0|1] [--timings FILE]
+//
+// Prints one JSON line: requests, events, wall_s, cpu_s (user+system of the process). With
+// --timings, writes per request "ttft_ns mean_itl_ns events" (ITL as AIPerf's: the span from the
+// first to the last content event over events - 1; [DONE] rides with the last event).
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+int64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+enum class State { kHead, kChunkSize, kChunkData, kChunkCrlf, kLength, kTrailer };
+
+struct Conn {
+  int fd = -1;
+  State st = State::kHead;
+  std::string head;      // response head being assembled
+  size_t remaining = 0;  // bytes left in the current chunk / Content-Length body
+  std::string size_line;
+  bool chunked = false;
+  char prev = 0;  // last decoded body byte (an SSE boundary "\n\n" may straddle reads)
+  int64_t sent_ns = 0;
+  int64_t first_ns = 0;
+  int64_t last_ns = 0;
+  uint32_t events = 0;
+};
+
+struct Totals {
+  uint64_t requests = 0;
+  uint64_t events = 0;
+};
+
+class Client {
+ public:
+  Client(int port, int conns, uint64_t requests, bool stream, FILE* timings)
+      : port_(port), nconn_(conns), target_(requests), timings_(timings) {
+    std::string body = std::string("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",") +
+                       "\"content\":\"hello there\"}],\"max_tokens\":100" +
+                       (stream ? ",\"stream\":true" : "") + "}";
+    request_ =
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+  int run();
+  const Totals& totals() const { return totals_; }
+
+ private:
+  bool open_conn(Conn& c);
+  void send_request(Conn& c);
+  void on_read(Conn& c);
+  void body_bytes(Conn& c, const char* p, size_t n, int64_t t);
+  void end_response(Conn& c);
+
+  int port_, nconn_;
+  uint64_t target_;
+  uint64_t issued_ = 0;
+  FILE* timings_;
+  std::string request_;
+  int ep_ = -1;
+  std::vector<Conn> conns_;
+  Totals totals_;
+  int open_ = 0;
+};
+
+bool Client::open_conn(Conn& c) {
+  c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  int one = 1;
+  setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port_));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) {
+    std::perror("floor_client: connect");
+    return false;
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = &c;
+  epoll_ctl(ep_, EPOLL_CTL_ADD, c.fd, &ev);
+  ++open_;
+  return true;
+}
+
+void Client::send_request(Conn& c) {
+  ++issued_;
+  c.st = State::kHead;
+  c.head.clear();
+  c.prev = 0;
+  c.events = 0;
+  c.first_ns = c.last_ns = 0;
+  c.sent_ns = now_ns();
+  // A small request fits the socket buffer: one write (a blocking wait would only hide a bug).
+  size_t off = 0;
+  while (off < request_.size()) {
+    ssize_t n = write(c.fd, request_.data() + off, request_.size() - off);
+    if (n > 0) {
+      off += size_t(n);
+    } else if (errno != EAGAIN && errno != EINTR) {
+      std::perror("floor_client: write");
+      std::exit(1);
+    }
+  }
+}
+
+int Client::run() {
+  ep_ = epoll_create1(0);
+  conns_.resize(size_t(nconn_));
+  for (auto& c : conns_) {
+    if (!open_conn(c)) return 1;
+  }
+  for (auto& c : conns_) {
+    if (issued_ < target_) send_request(c);
+  }
+  std::vector<epoll_event> evs(1024);
+  while (totals_.requests < target_) {
+    int n = epoll_wait(ep_, evs.data(), int(evs.size()), 10'000);
+    if (n == 0) {
+      std::fprintf(stderr, "floor_client: no progress for 10 s\n");
+      return 1;
+    }
+    for (int i = 0; i < n; ++i) on_read(*static_cast<Conn*>(evs[i].data.ptr));
+  }
+  return 0;
+}
+
+void Client::on_read(Conn& c) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(c.fd, buf, sizeof buf);
+    if (n <= 0) {
+      if (n < 0 && errno == EAGAIN) return;
+      std::fprintf(stderr, "floor_client: server closed a connection\n");
+      std::exit(1);
+    }
+    int64_t t = now_ns();  // one stamp per read, as aiperf stamps
+    const char* p = buf;
+    size_t left = size_t(n);
+    while (left > 0) {
+      switch (c.st) {
+        case State::kHead: {
+          size_t before = c.head.size();
+          c.head.append(p, left);
+          size_t end = c.head.find("\r\n\r\n");
+          if (end == std::string::npos) {
+            left = 0;
+            break;
+          }
+          size_t used = end + 4 - before;
+          p += used;
+          left -= used;
+          c.chunked = c.head.find("chunked") != std::string::npos;
+          if (c.chunked) {
+            c.st = State::kChunkSize;
+            c.size_line.clear();
+          } else {
+            size_t cl = c.head.find("Content-Length:");
+            c.remaining = cl == std::string::npos ? 0 : std::strtoul(&c.head[cl + 15], nullptr, 10);
+            c.st = State::kLength;
+            if (c.remaining == 0) end_response(c);
+          }
+          break;
+        }
+        case State::kChunkSize: {
+          const char* nl = static_cast<const char*>(std::memchr(p, '\n', left));
+          size_t take = nl ? size_t(nl - p) + 1 : left;
+          c.size_line.append(p, take);
+          p += take;
+          left -= take;
+          if (!nl) break;
+          c.remaining = std::strtoul(c.size_line.c_str(), nullptr, 16);
+          c.size_line.clear();
+          c.st = c.remaining ? State::kChunkData : State::kTrailer;
+          break;
+        }
+        case State::kChunkData:
+        case State::kLength: {
+          size_t take = std::min(left, c.remaining);
+          body_bytes(c, p, take, t);
+          p += take;
+          left -= take;
+          c.remaining -= take;
+          if (c.remaining == 0) {
+            if (c.st == State::kLength) {
+              end_response(c);
+            } else {
+              c.st = State::kChunkCrlf;
+              c.size_line.clear();
+            }
+          }
+          break;
+        }
+        case State::kChunkCrlf:
+        case State::kTrailer: {
+          const char* nl = static_cast<const char*>(std::memchr(p, '\n', left));
+          size_t take = nl ? size_t(nl - p) + 1 : left;
+          p += take;
+          left -= take;
+          if (!nl) break;
+          if (c.st == State::kChunkCrlf) {
+            c.st = State::kChunkSize;
+          } else {
+            end_response(c);  // the empty line after the last chunk ("0\r\n\r\n")
+          }
+          break;
+        }
+      }
+    }
+  }
+}
+
+void Client::body_bytes(Conn& c, const char* p, size_t n, int64_t t) {
+  uint32_t ev = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] == '\n' && c.prev == '\n') ++ev;
+    c.prev = p[i];
+  }
+  if (!ev) return;
+  if (!c.first_ns) c.first_ns = t;
+  c.last_ns = t;
+  c.events += ev;
+}
+
+void Client::end_response(Conn& c) {
+  ++totals_.requests;
+  uint32_t content = c.events > 0 ? c.events - 1 : 0;  // the final [DONE] is not a token
+  totals_.events += content ? content : 1;
+  if (timings_ && c.first_ns) {
+    double itl = content > 1 ? double(c.last_ns - c.first_ns) / double(content - 1) : 0.0;
+    std::fprintf(timings_, "%lld %.0f %u\n", (long long)(c.first_ns - c.sent_ns), itl, content);
+  }
+  if (issued_ < target_) send_request(c);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int port = 0, conns = 64, stream = 1;
+  uint64_t requests = 1000;
+  const char* timings_path = nullptr;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i];
+    if (k == "--port")
+      port = std::atoi(argv[i + 1]);
+    else if (k == "--connections")
+      conns = std::atoi(argv[i + 1]);
+    else if (k == "--requests")
+      requests = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (k == "--stream")
+      stream = std::atoi(argv[i + 1]);
+    else if (k == "--timings")
+      timings_path = argv[i + 1];
+    else {
+      std::fprintf(stderr, "floor_client: unknown option %s\n", k.c_str());
+      return 2;
+    }
+  }
+  if (port <= 0 || conns <= 0) {
+    std::fprintf(stderr,
+                 "usage: floor_client --port P --connections C --requests N "
+                 "[--stream 0|1] [--timings FILE]\n");
+    return 2;
+  }
+  FILE* timings = timings_path ? std::fopen(timings_path, "w") : nullptr;
+  int64_t t0 = now_ns();
+  Client cl(port, conns, requests, stream != 0, timings);
+  int rc = cl.run();
+  double wall = double(now_ns() - t0) / 1e9;
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  if (timings) std::fclose(timings);
+  std::printf("{\"requests\": %llu, \"events\": %llu, \"wall_s\": %.3f, \"cpu_s\": %.4f}\n",
+              (unsigned long long)cl.totals().requests, (unsigned long long)cl.totals().events,
+              wall, cpu);
+  return rc;
+}

@@ -465,8 +465,10 @@ void resolve(ParseState& st, const ParseEnv& env) {
   detail::resolve_tutorial(st);
   resolve_dataset_source(st);
   detail::resolve_media(st);
+  detail::resolve_rate_series(st);
   resolve_timing(st);
   resolve_stop(st);
+  detail::resolve_shaping(st);
 
   // Logging and UI.
   if (st.extra_verbose) {

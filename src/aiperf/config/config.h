@@ -185,6 +185,29 @@ struct Config {
            video_batch_size > 0;
   }
 
+  // ---- Load shaping, request cancellation, HTTP trace, network latency (issue 11, spec §3.2,
+  // §3.5, §3.10, §2.5, §7.3; rows in config/options_shaping.cpp, docs/timing.md)
+  std::optional<int64_t> prefill_concurrency;  // requests awaiting their first token, at most
+  std::optional<double> concurrency_ramp_duration_s;
+  std::optional<double> prefill_concurrency_ramp_duration_s;
+  std::optional<double> request_rate_ramp_duration_s;
+  /// --request-rate-series (our extension): a piecewise-constant rate, segment after segment;
+  /// the last rate holds after the series. Sets request_rate (its time-weighted mean) and, when
+  /// no --benchmark-duration is given, the duration (the series' total).
+  struct RateSegment {
+    double rate = 0;        // requests/s, >= 0
+    double duration_s = 0;  // > 0
+    bool operator==(const RateSegment&) const = default;  // Config's equality (tests)
+  };
+  std::vector<RateSegment> request_rate_series;
+  std::optional<double> request_cancellation_rate_pct;  // (0, 100]
+  double request_cancellation_delay_s = 0.0;            // after the body is fully written
+  bool export_http_trace = false;                       // trace_data in profile_export.jsonl
+  bool show_trace_timing = false;                       // the HTTP trace console table
+  bool network_latency_automatic = false;               // TCP-handshake RTT probes
+  std::optional<double> network_latency_mean_ms;        // a fixed RTT instead of probes
+  double network_latency_ping_interval_s = 1.0;         // between probes
+
   // ---- Goodput: (metric tag, threshold in display unit), in order given
   std::vector<std::pair<std::string, double>> goodput;
 
@@ -211,6 +234,7 @@ struct Config {
   std::string tokenizer_spec() const;
 
   /// Field-by-field equality (tests compare the Config of two spellings of one command line).
+  /// A member of struct type needs its own `operator==(...) const = default` for this to exist.
   bool operator==(const Config&) const = default;
 };
 

@@ -215,6 +215,23 @@ nlohmann::ordered_json redacted_config_json(const Config& c) {
       }
       if (c.fixed_schedule_end_offset_ms) phase["end_offset"] = *c.fixed_schedule_end_offset_ms;
     }
+    // Load shaping (AIPerf's phase keys; the rate series is our extension).
+    if (c.prefill_concurrency) phase["prefill_concurrency"] = *c.prefill_concurrency;
+    if (c.concurrency_ramp_duration_s) {
+      phase["concurrency_ramp"] = {{"duration", *c.concurrency_ramp_duration_s}};
+    }
+    if (c.prefill_concurrency_ramp_duration_s) {
+      phase["prefill_ramp"] = {{"duration", *c.prefill_concurrency_ramp_duration_s}};
+    }
+    if (c.request_rate_ramp_duration_s) {
+      phase["rate_ramp"] = {{"duration", *c.request_rate_ramp_duration_s}};
+    }
+    if (!c.request_rate_series.empty()) {
+      json series = json::array();
+      for (const auto& s : c.request_rate_series)
+        series.push_back({{"rate", s.rate}, {"duration", s.duration_s}});
+      phase["rate_series"] = series;
+    }
   };
   json phases = json::array();
   if (c.warmup_request_count || c.warmup_duration_s) {
@@ -231,6 +248,10 @@ nlohmann::ordered_json redacted_config_json(const Config& c) {
   if (c.benchmark_duration_s) {
     profiling["duration"] = *c.benchmark_duration_s;
     profiling["grace_period"] = seconds(c.benchmark_grace_period_s);
+  }
+  if (c.request_cancellation_rate_pct) {
+    profiling["cancellation"] = {{"rate", *c.request_cancellation_rate_pct},
+                                 {"delay", c.request_cancellation_delay_s}};
   }
   phases.push_back(profiling);
 

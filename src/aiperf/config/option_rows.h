@@ -31,6 +31,7 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
+std::vector<OptionSpec> shaping_options();  // options_shaping.cpp
 std::vector<OptionSpec> study_options();  // Multi-Run rows and --slice-duration
 
 /// AIPerf's list-valued ("magic list") flags: a comma list of several values is a parameter

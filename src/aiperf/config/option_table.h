@@ -83,6 +83,13 @@ std::vector<OptionSpec> media_options();
 /// is known. Throws ConfigError naming the flag.
 void resolve_media(ParseState& st);
 
+/// --request-rate-series (options_shaping.cpp), before the timing mode is chosen: the series
+/// stands for --request-rate (its mean) and, without another stop condition, sets the duration.
+void resolve_rate_series(ParseState& st);
+/// Cross-option rules of load shaping, cancellation, HTTP trace and network latency (spec §1.4),
+/// once the timing mode and stop conditions are resolved. Throws ConfigError naming the flag.
+void resolve_shaping(ParseState& st);
+
 /// True for file names whose extension is an image format we decode (.png, .jpg, .jpeg, ...).
 bool is_image_file_name(const std::string& name);
 

@@ -273,6 +273,57 @@ std::string render_usage_discrepancy_warning(const metrics::Results& results,
   return panel("Token Count Discrepancy Warning", body);
 }
 
+std::string render_http_trace_table(const metrics::Results& results,
+                                    const metrics::RunContext& ctx) {
+  if (!ctx.show_trace_timing) return {};
+  std::vector<const MetricResult*> shown;
+  for (const auto& r : results.metrics) {
+    if (r.info->has(metrics::kHttpTraceOnly) && !r.info->has(metrics::kErrorOnly)) {
+      shown.push_back(&r);
+    }
+  }
+  if (shown.empty()) return {};
+  std::stable_sort(shown.begin(), shown.end(), [](const MetricResult* a, const MetricResult* b) {
+    return a->info->display_order < b->info->display_order;
+  });
+  TextTable t = metrics_table("NVIDIA AIPerf | HTTP Trace Timing");
+  for (const auto* r : shown) t.rows.push_back(metric_row(*r));
+  return t.render();
+}
+
+std::string render_chunk_tokens_notice(const metrics::Results& results) {
+  const MetricResult* per_chunk = results.find(metrics::MetricId::kOutputTokensPerChunk);
+  if (per_chunk == nullptr || !per_chunk->distribution || per_chunk->stats.avg < 1.5) return {};
+  std::string body = "Streamed chunks carried " + fmt_1(per_chunk->stats.avg) +
+                     " output tokens on average (p50 " + fmt_1(per_chunk->stats.p[4]) + ", max " +
+                     fmt_1(per_chunk->stats.max) +
+                     ") — speculative decoding or a batching server.\n";
+  const MetricResult* per_token = results.find(metrics::MetricId::kInterTokenLatencyPerToken);
+  const MetricResult* icl = results.find(metrics::MetricId::kInterChunkLatency);
+  if (per_token != nullptr && per_token->distribution) {
+    body += "Inter token latency per token (each chunk's gap spread over its tokens): avg " +
+            detail::fixed2(per_token->stats.avg) + " ms, p50 " +
+            detail::fixed2(per_token->stats.p[4]) + " ms, p99 " +
+            detail::fixed2(per_token->stats.p[8]) + " ms";
+    if (icl != nullptr && icl->distribution) {
+      body += "\n(gap between chunks: avg " + detail::fixed2(icl->stats.avg) + " ms)";
+    }
+    body += "\n";
+  }
+  body +=
+      "Per request: inter_token_latency_per_token and output_tokens_per_chunk in\n"
+      "profile_export.jsonl; ITL above follows AIPerf's formula.";
+  return panel("Multi-Token Chunks", body);
+}
+
+std::string render_network_clamp_warning(const metrics::Results& results) {
+  if (results.network_clamped.empty()) return {};
+  std::string tags;
+  for (const auto& t : results.network_clamped) tags += (tags.empty() ? "" : ", ") + t;
+  return "WARNING: the network RTT exceeded some samples of " + tags +
+         "; they were clamped to 0 (the adjusted spread is narrower than the raw one)\n";
+}
+
 std::string render_client_section(const metrics::Results& results, const ClientHealth* health) {
   TextTable t = metrics_table("aiperf-C++ | Client");
   for (const auto& r : results.metrics) {
@@ -311,12 +362,15 @@ std::string render_console(const metrics::Results& results, const metrics::RunCo
     out += "\n" + block;
   };
   add(render_error_summary(results));
+  add(render_http_trace_table(results, ctx));
   for (auto g : {ConsoleGroup::kDefault, ConsoleGroup::kUsage, ConsoleGroup::kCache,
                  ConsoleGroup::kPrediction, ConsoleGroup::kAudio, ConsoleGroup::kReasoning}) {
     add(render_metrics_table(results, ctx, g));
   }
   add(render_usage_discrepancy_warning(results, ctx));
   add(render_osl_mismatch_warning(results, ctx));
+  add(render_chunk_tokens_notice(results));
+  add(render_network_clamp_warning(results));
   add(render_client_section(results, health));
   for (const auto& p : panels) add(p);
   if (!files.empty()) {

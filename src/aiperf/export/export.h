@@ -212,6 +212,14 @@ std::string render_osl_mismatch_warning(const metrics::Results& results,
                                         const metrics::RunContext& ctx);
 std::string render_usage_discrepancy_warning(const metrics::Results& results,
                                              const metrics::RunContext& ctx);
+/// `NVIDIA AIPerf | HTTP Trace Timing` (the http_req_* metrics), only with --show-trace-timing.
+std::string render_http_trace_table(const metrics::Results& results,
+                                    const metrics::RunContext& ctx);
+/// aiperf-C++: a panel when streamed chunks carried several tokens on average (>= 1.5), with
+/// inter_token_latency_per_token; empty otherwise.
+std::string render_chunk_tokens_notice(const metrics::Results& results);
+/// A line naming the network-adjusted metrics whose samples were clamped at 0; empty if none.
+std::string render_network_clamp_warning(const metrics::Results& results);
 /// aiperf-C++ extension: the client-side metrics table and the client health lines.
 std::string render_client_section(const metrics::Results& results, const ClientHealth* health);
 

@@ -63,8 +63,60 @@ void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   w.key("worker_id").value("worker_" + std::to_string(r.worker_id));
   w.key("record_processor_id").value("record_processor_0");
   w.key("benchmark_phase").value(r.phase == record::Phase::kProfiling ? "profiling" : "warmup");
-  w.key("was_cancelled").value(r.error && r.error->kind == record::ErrorKind::kCancelled);
+  const bool cancelled = r.error && (r.error->kind == record::ErrorKind::kCancelled ||
+                                     r.error->kind == record::ErrorKind::kRequestCancelled);
+  w.key("was_cancelled").value(cancelled);
+  if (r.cancel_ns > 0) w.key("cancellation_time_ns").value(wall_of(r, r.cancel_ns));
   w.key("agent_depth").value(0);
+  w.end_object();
+}
+
+/// --export-http-trace (spec §6.5 "trace_data"): the transport stamps of the request in epoch
+/// ns, AIPerf's field names (aiohttp's set, plus the TLS handshake we see separately); a field
+/// is left out when its event did not happen (reused connection, no body, ...).
+void write_trace_data(detail::JsonWriter& w, const record::ProcessedRecord& r) {
+  const record::HttpTrace& t = r.trace;
+  auto stamp = [&](const char* key, int64_t mono) {
+    if (mono > 0) w.key(key).value(wall_of(r, mono));
+  };
+  auto span = [&](const char* key, int64_t from, int64_t to) {
+    if (from > 0 && to >= from) w.key(key).value(to - from);
+  };
+  auto chunks = [&](const char* key, const std::vector<std::pair<int64_t, uint32_t>>& v) {
+    w.key(key).begin_array();
+    for (const auto& [ts, n] : v)
+      w.begin_array().value(wall_of(r, ts)).value(int64_t(n)).end_array();
+    w.end_array();
+  };
+  w.key("trace_data").begin_object();
+  w.key("trace_type").value("aiperf_cpp");
+  stamp("request_send_start_ns", t.send_start_ns);
+  stamp("request_send_end_ns", r.sent_ns);
+  chunks("request_chunks", t.writes);
+  w.key("request_chunks_count").value(int64_t(t.write_calls));
+  w.key("request_bytes_total").value(int64_t(r.bytes_sent));
+  if (r.http_status > 0) w.key("response_status_code").value(r.http_status);
+  stamp("response_headers_received_ns", r.ack_ns);
+  stamp("response_receive_start_ns", t.first_byte_ns);
+  if (t.body_reads > 0) stamp("response_receive_end_ns", r.end_ns);
+  chunks("response_chunks", t.reads);
+  w.key("response_chunks_count").value(int64_t(t.body_reads));
+  w.key("response_bytes_total").value(int64_t(r.bytes_received));
+  if (r.error) stamp("error_timestamp_ns", r.end_ns);
+  span("sending_ns", t.send_start_ns, r.sent_ns);
+  span("waiting_ns", r.sent_ns, t.first_byte_ns);
+  if (t.body_reads > 0) span("receiving_ns", t.first_byte_ns, r.end_ns);
+  if (t.body_reads > 0) span("duration_ns", t.send_start_ns, r.end_ns);
+  if (r.connection_reused) {
+    stamp("connection_reused_ns", r.start_ns);
+  } else {
+    stamp("tcp_connect_start_ns", t.connect_start_ns);
+    stamp("tcp_connect_end_ns", t.connect_end_ns);
+    span("connecting_ns", t.connect_start_ns, t.tls_end_ns > 0 ? t.tls_end_ns : t.connect_end_ns);
+    stamp("tls_handshake_start_ns", t.tls_start_ns);
+    stamp("tls_handshake_end_ns", t.tls_end_ns);
+    span("tls_handshaking_ns", t.tls_start_ns, t.tls_end_ns);
+  }
   w.end_object();
 }
 
@@ -130,6 +182,7 @@ std::string JsonlWriter::render_line(const record::ProcessedRecord& rec,
   }
   w.end_object();
   if (!any && !rec.error) return {};
+  if (ctx.export_http_trace) write_trace_data(w, rec);
   write_error(w, rec);
   w.end_object();
   return out;

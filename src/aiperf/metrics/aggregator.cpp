@@ -119,6 +119,37 @@ void Aggregator::accumulate_error(const record::ErrorInfo& e) {
   errors_table_.push_back({e.code, e.type, e.message, 1});
 }
 
+// Spec §2.5 network-adjusted metrics: every sample of the source metric less the RTT, clamped
+// at 0, so the mean and percentiles shift by the RTT and the spread stays (unless clamped).
+void Aggregator::inject_network_adjusted(std::array<std::optional<double>, kNumMetrics>& value,
+                                         std::array<Stats, kNumMetrics>& stats,
+                                         std::array<bool, kNumMetrics>& dist, Results& res) {
+  if (!network_rtt_ns_) return;
+  const double rtt = *network_rtt_ns_;
+  if (ctx_.is_applicable(M::kNetworkRtt)) value[index_of(M::kNetworkRtt)] = rtt;
+  constexpr std::pair<M, M> kAdjusted[] = {
+      {M::kNetworkAdjustedRequestLatency, M::kRequestLatency},
+      {M::kNetworkAdjustedTimeToFirstToken, M::kTimeToFirstToken},
+      {M::kNetworkAdjustedTimeToFirstOutputToken, M::kTimeToFirstOutputToken},
+  };
+  for (const auto& [adj, src] : kAdjusted) {
+    const auto& in = samples_[index_of(src)];
+    if (in.empty() || !ctx_.is_applicable(adj)) continue;
+    std::vector<double> out;
+    out.reserve(in.size());
+    bool clamped = false;
+    for (double v : in) {
+      clamped |= v - rtt < 0;
+      out.push_back(std::max(v - rtt, 0.0));
+    }
+    const size_t i = index_of(adj);
+    stats[i] = compute_stats(out);
+    value[i] = stats[i].avg;
+    dist[i] = true;
+    if (clamped) res.network_clamped.emplace_back(metric_info(adj).tag);
+  }
+}
+
 Results Aggregator::finish() {
   Results res;
   res.valid_count = valid_;
@@ -129,9 +160,12 @@ Results Aggregator::finish() {
   std::array<Opt, kNumMetrics> value{};
   std::array<Opt, kNumMetrics> sum{};
   std::array<Stats, kNumMetrics> stats{};
+  std::array<bool, kNumMetrics> dist{};  // has a distribution (record or network-adjusted)
+  inject_network_adjusted(value, stats, dist, res);
   for (const auto& m : catalog()) {
     const size_t i = index_of(m.id);
     if (m.kind == Kind::kRecord && !samples_[i].empty()) {
+      dist[i] = true;
       stats[i] = compute_stats(samples_[i]);
       std::vector<double>().swap(samples_[i]);
       sum[i] = stats[i].sum;
@@ -183,7 +217,7 @@ Results Aggregator::finish() {
     if (!value[i]) continue;
     MetricResult r;
     r.info = &m;
-    if (m.kind == Kind::kRecord) {
+    if (dist[i]) {
       r.distribution = true;
       Stats s = stats[i];
       s.avg = m.to_display(s.avg);

@@ -16,6 +16,8 @@ constexpr uint32_t kNir = kNoIndividualRecords;
 constexpr uint32_t kRsn = kSupportsReasoning;
 constexpr uint32_t kAudio = kSupportsAudioOnly;
 constexpr uint32_t kExt = kClientExtension;
+constexpr uint32_t kHttp = kHttpTraceOnly;
+constexpr uint32_t kNet = kNetworkLatencyOnly;
 
 using G = ConsoleGroup;
 using K = Kind;
@@ -122,6 +124,42 @@ constexpr std::array<MetricInfo, kNumMetrics> kCatalog{{
     {M::kScheduledTimeToFirstToken, "scheduled_time_to_first_token",
      "Scheduled Time to First Token", "Sched TTFT", K::kRecord, "ns", "ms", kNoOrder, kSTok | kExt,
      G::kNone, false},
+    {M::kInterTokenLatencyPerToken, "inter_token_latency_per_token",
+     "Inter Token Latency Per Token", "ITL/Token", K::kRecord, "ns", "ms", kNoOrder, kSTok,
+     G::kNone, false},
+    {M::kOutputTokensPerChunk, "output_tokens_per_chunk", "Output Tokens Per Chunk", "Tokens/Chunk",
+     K::kRecord, "tokens", "tokens", kNoOrder, kSTok, G::kNone, false},
+    // HTTP trace: computed for every valid request, exported, shown with --show-trace-timing.
+    {M::kHttpReqBlocked, "http_req_blocked", "HTTP Blocked", "Blocked", K::kRecord, "ns", "ms",
+     2000, kHttp, G::kNone, false},
+    {M::kHttpReqDnsLookup, "http_req_dns_lookup", "HTTP DNS Lookup", "DNS", K::kRecord, "ns", "ms",
+     2010, kHttp, G::kNone, false},
+    {M::kHttpReqConnecting, "http_req_connecting", "HTTP Connecting", "Connecting", K::kRecord,
+     "ns", "ms", 2020, kHttp, G::kNone, false},
+    {M::kHttpReqTlsHandshaking, "http_req_tls_handshaking", "HTTP TLS Handshaking", "TLS",
+     K::kRecord, "ns", "ms", 2025, kHttp, G::kNone, false},
+    {M::kHttpReqSending, "http_req_sending", "HTTP Sending", "Sending", K::kRecord, "ns", "ms",
+     2030, kHttp, G::kNone, false},
+    {M::kHttpReqWaiting, "http_req_waiting", "HTTP Waiting (TTFB)", "TTFB", K::kRecord, "ns", "ms",
+     2040, kHttp, G::kNone, false},
+    {M::kHttpReqReceiving, "http_req_receiving", "HTTP Receiving", "Receiving", K::kRecord, "ns",
+     "ms", 2050, kHttp, G::kNone, false},
+    {M::kHttpReqConnectionReused, "http_req_connection_reused", "HTTP Connection Reused",
+     "Conn Reused", K::kRecord, "ratio", "ratio", 2060, kHttp, G::kNone, true},
+    {M::kHttpReqDataSent, "http_req_data_sent", "HTTP Data Sent", "Sent", K::kRecord, "B", "KB",
+     2070, kHttp, G::kNone, false},
+    {M::kHttpReqChunksSent, "http_req_chunks_sent", "HTTP Chunks Sent", "Chunks Sent", K::kRecord,
+     "count", "count", 2080, kHttp, G::kNone, true},
+    {M::kHttpReqDataReceived, "http_req_data_received", "HTTP Data Received", "Received",
+     K::kRecord, "B", "KB", 2090, kHttp, G::kNone, false},
+    {M::kHttpReqChunksReceived, "http_req_chunks_received", "HTTP Chunks Received", "Chunks Recv",
+     K::kRecord, "count", "count", 2100, kHttp, G::kNone, true},
+    {M::kHttpReqConnectionOverhead, "http_req_connection_overhead", "HTTP Connection Overhead",
+     "Conn Overhead", K::kRecord, "ns", "ms", 2110, kHttp, G::kNone, false},
+    {M::kHttpReqDuration, "http_req_duration", "HTTP Duration (excl. conn)", "Dur (excl)",
+     K::kRecord, "ns", "ms", 2120, kHttp, G::kNone, false},
+    {M::kHttpReqTotal, "http_req_total", "HTTP Total Time", "Total", K::kRecord, "ns", "ms", 2130,
+     kHttp, G::kNone, false},
     // ---------------------------------------------------------------- aggregate
     {M::kRequestCount, "request_count", "Request Count", "Requests", K::kAggregate, "requests",
      "requests", 1100, kLib | kNir, G::kDefault, true},
@@ -203,6 +241,17 @@ constexpr std::array<MetricInfo, kNumMetrics> kCatalog{{
     {M::kOverallUsagePromptCacheReadPct, "overall_usage_prompt_cache_read_pct",
      "Overall Usage Prompt Cache Read %", "Overall Cache Read %", K::kDerived, "%", "%", 2012, kLib,
      G::kUsage, false},
+    {M::kNetworkRtt, "network_rtt", "Network RTT", "Net RTT", K::kDerived, "ns", "ms", 305,
+     kNir | kNet, G::kDefault, false},
+    {M::kNetworkAdjustedRequestLatency, "network_adjusted_request_latency",
+     "Network-Adjusted Request Latency", "Net-Adj Req Latency", K::kDerived, "ns", "ms", 301, kNet,
+     G::kDefault, false},
+    {M::kNetworkAdjustedTimeToFirstToken, "network_adjusted_time_to_first_token",
+     "Network-Adjusted Time to First Token", "Net-Adj TTFT", K::kDerived, "ns", "ms", 101,
+     kSTok | kNet, G::kDefault, false},
+    {M::kNetworkAdjustedTimeToFirstOutputToken, "network_adjusted_time_to_first_output_token",
+     "Network-Adjusted Time to First Output Token", "Net-Adj TTFO", K::kDerived, "ns", "ms", 211,
+     kSTok | kRsn | kNet, G::kDefault, false},
 }};
 
 constexpr bool catalog_is_indexed() {
@@ -225,10 +274,20 @@ double ns_per(std::string_view u) {
   if (u == "sec") return 1e9;
   return 0.0;
 }
+// Bytes per size unit (1024-based, spec §2.2).
+double bytes_per(std::string_view u) {
+  if (u == "B") return 1.0;
+  if (u == "KB") return 1024.0;
+  if (u == "MB") return 1024.0 * 1024;
+  if (u == "GB") return 1024.0 * 1024 * 1024;
+  if (u == "TB") return 1024.0 * 1024 * 1024 * 1024;
+  return 0.0;
+}
 }  // namespace
 
 double convert_unit(double v, std::string_view from, std::string_view to) {
   if (from == to) return v;
+  if (bytes_per(from) > 0 && bytes_per(to) > 0) return v * bytes_per(from) / bytes_per(to);
   const double f = ns_per(from), t = ns_per(to);
   if (f <= 0 || t <= 0) {
     throw std::invalid_argument("no conversion from unit " + std::string(from) + " to " +

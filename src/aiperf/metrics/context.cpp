@@ -48,6 +48,7 @@ void RunContext::finalize() {
   if (use_server_token_count) disallowed |= kUsageDiffOnly;
   if (!show_experimental) disallowed |= kExperimental;
   if (goodput.empty()) disallowed |= kGoodputFlag;
+  if (!network_latency) disallowed |= kNetworkLatencyOnly;
   for (const auto& m : catalog()) applicable[index_of(m.id)] = (m.flags & disallowed) == 0;
 }
 
@@ -102,6 +103,9 @@ RunContext make_run_context(const config::Config& cfg) {
   ctx.usage_pct_diff_threshold =
       env_double("AIPERF_METRICS_USAGE_PCT_DIFF_THRESHOLD", ctx.usage_pct_diff_threshold);
   ctx.metrics_title = "LLM Metrics";
+  ctx.network_latency = cfg.network_latency_automatic || cfg.network_latency_mean_ms.has_value();
+  ctx.show_trace_timing = cfg.show_trace_timing;
+  ctx.export_http_trace = cfg.export_http_trace;
   ctx.finalize();
   ctx.goodput = parse_goodput(cfg.goodput, ctx, &ctx.warnings);
   ctx.finalize();

@@ -54,6 +54,8 @@ enum Flag : uint32_t {
   /// aiperf-C++ extension (not an AIPerf flag): client-side metrics shown in the "Client"
   /// console section (docs/metrics.md).
   kClientExtension = 1u << 24,
+  /// aiperf-C++: applies only with --network-latency-automatic / --network-latency-mean.
+  kNetworkLatencyOnly = 1u << 25,
 };
 
 enum class Kind : uint8_t { kRecord, kAggregate, kDerived };
@@ -112,6 +114,24 @@ enum class MetricId : uint16_t {
   kSendLateness,               // extension
   kScheduledRequestLatency,    // extension
   kScheduledTimeToFirstToken,  // extension
+  kInterTokenLatencyPerToken,  // extension: each chunk's gap spread over its tokens
+  kOutputTokensPerChunk,       // extension
+  // HTTP trace (spec §2.5, k6 naming); http_req_tls_handshaking is our k6 extension
+  kHttpReqBlocked,
+  kHttpReqDnsLookup,
+  kHttpReqConnecting,
+  kHttpReqTlsHandshaking,
+  kHttpReqSending,
+  kHttpReqWaiting,
+  kHttpReqReceiving,
+  kHttpReqConnectionReused,
+  kHttpReqDataSent,
+  kHttpReqChunksSent,
+  kHttpReqDataReceived,
+  kHttpReqChunksReceived,
+  kHttpReqConnectionOverhead,
+  kHttpReqDuration,
+  kHttpReqTotal,
   // ---- aggregate metrics
   kRequestCount,
   kErrorRequestCount,
@@ -147,6 +167,11 @@ enum class MetricId : uint16_t {
   kTotalUsageToolUsePromptTokens,
   kTotalUsagePromptAudioSeconds,
   kOverallUsagePromptCacheReadPct,
+  // network-adjusted (spec §2.5, §7.3): injected after aggregation from the RTT
+  kNetworkRtt,
+  kNetworkAdjustedRequestLatency,
+  kNetworkAdjustedTimeToFirstToken,
+  kNetworkAdjustedTimeToFirstOutputToken,
   kCount_  // number of metrics; not a metric
 };
 inline constexpr size_t kNumMetrics = static_cast<size_t>(MetricId::kCount_);
@@ -205,6 +230,9 @@ struct RunContext {
   bool show_experimental = false;  // AIPERF_DEV_MODE or AIPERF_DEV_SHOW_EXPERIMENTAL_METRICS
   bool show_internal = false;      // AIPERF_DEV_SHOW_INTERNAL_METRICS (summary outputs)
   bool dev_mode = false;           // AIPERF_DEV_MODE (internal metrics in per-record export)
+  bool network_latency = false;    // --network-latency-automatic / --network-latency-mean
+  bool show_trace_timing = false;  // --show-trace-timing: the HTTP trace console table
+  bool export_http_trace = false;  // --export-http-trace: trace_data in the per-record JSONL
   std::vector<GoodputSlo> goodput;
   double osl_mismatch_pct_threshold = 5.0;         // AIPERF_METRICS_OSL_MISMATCH_PCT_THRESHOLD
   double osl_mismatch_max_token_threshold = 50.0;  // ..._MAX_TOKEN_THRESHOLD
@@ -296,6 +324,8 @@ struct ErrorCount {
 };
 
 struct Results {
+  /// Network-adjusted metrics whose samples were clamped at 0 (the RTT exceeded them).
+  std::vector<std::string> network_clamped;
   /// Metrics that have a value, in processing (MetricId) order. Includes INTERNAL,
   /// EXPERIMENTAL and extension metrics; exporters filter (see export/export.h).
   std::vector<MetricResult> metrics;
@@ -322,6 +352,10 @@ class Aggregator {
   /// Accumulates already-computed values (from compute_record) for `rec`.
   void add(const record::ProcessedRecord& rec, const RecordValues& values);
 
+  /// The network round trip (ns) to subtract (spec §2.5 network-adjusted metrics); call before
+  /// finish(). Without it the network_* metrics have no value.
+  void set_network_rtt(double rtt_ns) { network_rtt_ns_ = rtt_ns; }
+
   /// Aggregates, derives and converts to display units. Call once; the aggregator is spent.
   Results finish();
 
@@ -334,6 +368,9 @@ class Aggregator {
 
  private:
   void accumulate_error(const record::ErrorInfo& e);
+  void inject_network_adjusted(std::array<std::optional<double>, kNumMetrics>& value,
+                               std::array<Stats, kNumMetrics>& stats,
+                               std::array<bool, kNumMetrics>& dist, Results& res);
 
   RunContext ctx_;
   RecordValues scratch_;
@@ -347,6 +384,7 @@ class Aggregator {
   // Wall-clock span kept as exact integers (doubles lose ~256 ns at epoch magnitudes).
   int64_t min_start_wall_ns_ = 0;
   int64_t max_end_wall_ns_ = 0;
+  std::optional<double> network_rtt_ns_;
 };
 
 /// Truthy environment variable ("1", "true", "yes", "on", case-insensitive).

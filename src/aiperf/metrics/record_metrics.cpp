@@ -70,6 +70,56 @@ void compute_usage(const record::Usage& u, Emitter& e, Opt isl, Opt osl, Opt rea
   }
 }
 
+/// HTTP trace metrics (spec §2.5, AIPerf's http_req_* with k6 naming). Our client resolves DNS
+/// before the run and never queues for a pooled connection, so blocked and DNS are 0; connecting
+/// includes the TLS handshake (as AIPerf's), which http_req_tls_handshaking also shows alone.
+void compute_http(const record::ProcessedRecord& r, Emitter& e) {
+  const record::HttpTrace& t = r.trace;
+  const double blocked = 0.0, dns = 0.0;
+  e.put(M::kHttpReqBlocked, blocked);
+  e.put(M::kHttpReqDnsLookup, dns);
+  Opt connecting, tls;
+  if (r.connection_reused) {
+    connecting = tls = 0.0;
+  } else if (t.connect_start_ns > 0 && t.connect_end_ns >= t.connect_start_ns) {
+    const int64_t ready = t.tls_end_ns > 0 ? t.tls_end_ns : t.connect_end_ns;
+    connecting = static_cast<double>(ready - t.connect_start_ns);
+    tls = t.tls_end_ns > 0 && t.tls_start_ns > 0
+              ? static_cast<double>(t.tls_end_ns - t.tls_start_ns)
+              : 0.0;
+  }
+  connecting = e.put(M::kHttpReqConnecting, connecting);
+  e.put(M::kHttpReqTlsHandshaking, tls);
+  Opt sending, waiting, receiving;
+  if (t.send_start_ns > 0 && r.sent_ns >= t.send_start_ns) {
+    sending = static_cast<double>(r.sent_ns - t.send_start_ns);
+  }
+  if (r.sent_ns > 0 && t.first_byte_ns >= r.sent_ns) {
+    waiting = static_cast<double>(t.first_byte_ns - r.sent_ns);
+  }
+  if (t.body_reads == 1) {
+    receiving = 0.0;
+  } else if (t.body_reads > 1 && r.end_ns >= t.first_byte_ns) {
+    receiving = static_cast<double>(r.end_ns - t.first_byte_ns);
+  }
+  sending = e.put(M::kHttpReqSending, sending);
+  waiting = e.put(M::kHttpReqWaiting, waiting);
+  receiving = e.put(M::kHttpReqReceiving, receiving);
+  e.put(M::kHttpReqConnectionReused, r.connection_reused ? 1.0 : 0.0);
+  e.put(M::kHttpReqDataSent, static_cast<double>(r.bytes_sent));
+  e.put(M::kHttpReqChunksSent, static_cast<double>(t.write_calls));
+  e.put(M::kHttpReqDataReceived, static_cast<double>(r.bytes_received));
+  e.put(M::kHttpReqChunksReceived, static_cast<double>(t.body_reads));
+  e.put(M::kHttpReqConnectionOverhead, blocked + dns + connecting.value_or(0.0));
+  if (t.send_start_ns > 0 && r.end_ns >= t.send_start_ns) {
+    e.put(M::kHttpReqDuration, static_cast<double>(r.end_ns - t.send_start_ns));
+  }
+  if (sending && waiting && receiving) {
+    e.put(M::kHttpReqTotal,
+          blocked + dns + connecting.value_or(0.0) + *sending + *waiting + *receiving);
+  }
+}
+
 bool is_good(const RecordValues& v, const RunContext& ctx) {
   for (const auto& slo : ctx.goodput) {
     const Opt x = v.get(slo.id);
@@ -119,6 +169,14 @@ void compute_valid(const record::ProcessedRecord& r, const RunContext& ctx, Reco
     for (size_t i = 1; i < n; ++i)
       out.inter_chunk_ns.push_back(static_cast<double>(ts[i] - ts[i - 1]));
   }
+  // aiperf-C++: a chunk's gap spread over its tokens. Summed over the chunks after the first,
+  // that is (latency − TTFT) / (OSL − tokens of the first chunk): exact when chunks carry
+  // several tokens, equal to ITL when each carries one (docs/metrics.md).
+  if (latency && ttft && osl && n >= 2 && r.first_chunk_tokens) {
+    const double rest = *osl - static_cast<double>(*r.first_chunk_tokens);
+    if (rest >= 1) e.put(M::kInterTokenLatencyPerToken, (*latency - *ttft) / rest);
+  }
+  if (osl && n >= 1) e.put(M::kOutputTokensPerChunk, *osl / static_cast<double>(n));
   if (itl && *itl > 0) e.put(M::kOutputTokenThroughputPerUser, 1e9 / *itl);
   if (osl && latency && *latency > 0) e.put(M::kE2eOutputTokenThroughput, *osl / (*latency / 1e9));
   if (isl && ttft && *ttft > 0) e.put(M::kPrefillThroughputPerUser, *isl / (*ttft / 1e9));
@@ -156,6 +214,8 @@ void compute_valid(const record::ProcessedRecord& r, const RunContext& ctx, Reco
       e.put(M::kScheduledTimeToFirstToken, static_cast<double>(ts[0] - r.scheduled_ns));
     }
   }
+
+  compute_http(r, e);
 
   // Per-record aggregate contributions.
   e.put(M::kRequestCount, 1.0);

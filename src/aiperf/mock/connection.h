@@ -56,6 +56,7 @@ class Connection final : public transport::IoHandler {
     bool stream = false;
     bool chunked = true;  // HTTP/1.1 chunked framing of the SSE body
     bool include_usage = false;
+    bool continuous_usage = false;  // running usage in every chunk (vLLM continuous_usage_stats)
     bool headers_done = true;
     ChunkIdentity ident;
     UsageCounts usage;

@@ -38,6 +38,7 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
     rec_.requested_max_tokens = req.max_tokens.value_or(-1);
     rec_.requested_min_tokens = req.min_tokens.value_or(-1);
     rec_.ignore_eos = req.ignore_eos;
+    rec_.tokens_per_chunk = std::max(1, o.tokens_per_chunk);
   }
   int64_t isl = int64_t(c.text->count(req.prompt_text));
   if (req.prompt_token_ids >= 0) isl += req.prompt_token_ids;
@@ -70,6 +71,7 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   g = Generation{};
   g.stream = req.stream;
   g.include_usage = req.include_usage;
+  g.continuous_usage = req.include_usage && req.continuous_usage;  // as vLLM: needs both
   g.reasoning = plan.reasoning_tokens;
   g.total = plan.reasoning_tokens + plan.output_tokens;
   g.start_ns = recording_ ? rec_.request_complete_ns : mono_ns();
@@ -190,8 +192,11 @@ void Connection::emit_group(int64_t end, bool reset_after) {
     for (int64_t k = t; k < chunk_end; ++k) text.append(c.text->piece(g.word_offset + uint64_t(k)));
     json.clear();
     bool last = chunk_end == g.total;
+    UsageCounts running = g.usage;
+    running.completion_tokens = chunk_end;
+    running.reasoning_tokens = std::min(chunk_end, g.reasoning);
     append_chunk_json(&json, g.ident, text, t == 0 && g.ident.chat, t < g.reasoning,
-                      last ? g.finish_reason : "");
+                      last ? g.finish_reason : "", g.continuous_usage ? &running : nullptr);
     c.framer.append_event(&sse_, json);
     t = chunk_end;
   }

@@ -202,6 +202,10 @@ simdjson::error_code read_object(ApiKind kind, od::object obj, InferenceRequest*
               od::value iv;
               if ((e = f.value().get(iv))) break;
               if ((e = read_bool(iv, &out->include_usage))) break;
+            } else if (k == "continuous_usage_stats") {
+              od::value iv;
+              if ((e = f.value().get(iv))) break;
+              if ((e = read_bool(iv, &out->continuous_usage))) break;
             }
           }
         }

@@ -16,6 +16,7 @@ struct InferenceRequest {
   int64_t prompt_token_ids = -1;  // completions with token-id prompts: their count, else -1
   bool stream = false;
   bool include_usage = false;
+  bool continuous_usage = false;      // stream_options.continuous_usage_stats (vLLM)
   std::optional<int64_t> max_tokens;  // max_completion_tokens wins over max_tokens
   std::optional<int64_t> min_tokens;
   bool ignore_eos = false;

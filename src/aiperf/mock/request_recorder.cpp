@@ -44,6 +44,7 @@ std::string RequestRecorder::to_json(const RequestRecord& r) const {
   j["planned_output_tokens"] = r.planned_output_tokens;
   j["output_tokens"] = r.output_tokens;
   j["reasoning_tokens"] = r.reasoning_tokens;
+  j["tokens_per_chunk"] = r.tokens_per_chunk;
   j["faults"] = r.faults;
   nlohmann::ordered_json h = nlohmann::ordered_json::object();
   for (const auto& [k, v] : r.headers) h[k] = v;

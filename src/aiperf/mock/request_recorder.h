@@ -23,6 +23,7 @@ struct RequestRecord {
   int64_t planned_output_tokens = 0;
   int64_t output_tokens = 0;     // content tokens actually written
   int64_t reasoning_tokens = 0;  // reasoning tokens actually written
+  int64_t tokens_per_chunk = 1;  // --tokens-per-chunk: tokens per streamed SSE chunk
   uint64_t seq = 0;              // 1-based inference request number (fault selectors use it)
   uint64_t connection = 0;       // 1-based number of the TCP connection, in accept order
   std::vector<std::string> faults;

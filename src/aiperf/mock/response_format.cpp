@@ -57,8 +57,10 @@ void append_head(std::string* out, const ChunkIdentity& id, bool chunk) {
 }
 }  // namespace
 
+void append_usage_json(std::string* out, const UsageCounts& u);
+
 void append_chunk_json(std::string* out, const ChunkIdentity& id, std::string_view text, bool role,
-                       bool reasoning, std::string_view finish_reason) {
+                       bool reasoning, std::string_view finish_reason, const UsageCounts* usage) {
   append_head(out, id, true);
   if (id.chat) {
     out->append(",\"choices\":[{\"index\":0,\"delta\":{");
@@ -78,7 +80,12 @@ void append_chunk_json(std::string* out, const ChunkIdentity& id, std::string_vi
     out->append(finish_reason);
     out->push_back('"');
   }
-  out->append("}]}");
+  out->append("}]");
+  if (usage) {
+    out->append(",\"usage\":");
+    append_usage_json(out, *usage);
+  }
+  out->push_back('}');
 }
 
 void append_usage_json(std::string* out, const UsageCounts& u) {

@@ -30,9 +30,11 @@ std::string json_quote(std::string_view s);
 void append_json_quoted(std::string* out, std::string_view s);
 
 /// One token chunk's JSON. `role` puts "role":"assistant" in the delta (chat only); `reasoning`
-/// sends `text` as delta.reasoning_content; `finish_reason` empty = null.
+/// sends `text` as delta.reasoning_content; `finish_reason` empty = null. `usage` (vLLM's
+/// stream_options.continuous_usage_stats): the running usage, appended to the chunk.
 void append_chunk_json(std::string* out, const ChunkIdentity& id, std::string_view text, bool role,
-                       bool reasoning, std::string_view finish_reason);
+                       bool reasoning, std::string_view finish_reason,
+                       const UsageCounts* usage = nullptr);
 /// The include_usage chunk: empty choices plus usage.
 void append_usage_chunk_json(std::string* out, const ChunkIdentity& id, const UsageCounts& u);
 void append_usage_json(std::string* out, const UsageCounts& u);

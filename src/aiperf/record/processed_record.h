@@ -63,6 +63,18 @@ struct ProcessedRecord {
   int64_t num_images = 0;
   std::optional<Usage> usage;
 
+  /// Output tokens (content + reasoning) of the first content response: its usage when it
+  /// carries one, else the tokenizer on its text; nullopt when unknown. Per-token ITL.
+  std::optional<int64_t> first_chunk_tokens;
+
+  // Transport (HTTP trace metrics, spec §2.5; trace_data in the JSONL).
+  int64_t sent_ns = 0;  // request fully written
+  bool connection_reused = false;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  HttpTrace trace;
+  int64_t cancel_ns = 0;  // a --request-cancellation fired at this instant
+
   /// Valid = no error and >= 1 content response with timestamps in order (spec §2.1).
   bool valid() const { return !error.has_value(); }
   std::optional<ErrorInfo> error;

@@ -18,6 +18,7 @@ struct Scratch {
   std::string output;
   std::string reasoning;
   std::string joined_input;
+  std::string first_chunk;  // output + reasoning text of the first content response
 };
 
 Scratch& scratch() {
@@ -93,6 +94,7 @@ ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_ur
       e.message = msg;
       break;
     case ErrorKind::kCancelled:
+    case ErrorKind::kRequestCancelled:
       e.code = 499;
       e.type = "RequestCancellationError";
       e.message = or_default("Request was cancelled");
@@ -199,6 +201,12 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
   r.end_ns = raw.end_ns;
   r.start_wall_ns = raw.start_wall_ns;
   r.http_status = raw.http_status;
+  r.sent_ns = raw.sent_ns;
+  r.connection_reused = raw.connection_reused;
+  r.bytes_sent = raw.bytes_sent;
+  r.bytes_received = raw.bytes_received;
+  r.trace = raw.trace;
+  r.cancel_ns = raw.cancel_ns;
   if (turn.max_tokens) r.requested_osl = *turn.max_tokens;
   auto images_of = [](const dataset::Turn& t) {
     int64_t n = 0;
@@ -215,6 +223,9 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
   Scratch& s = scratch();
   s.output.clear();
   s.reasoning.clear();
+  s.first_chunk.clear();
+  std::optional<int64_t> usage_before_first;  // completion tokens reported before any content
+  std::optional<int64_t> first_chunk_usage;   // ... and with the first content response
   if (ctx.assistant_reply) ctx.assistant_reply->clear();
 
   std::optional<ErrorInfo> error;
@@ -252,7 +263,19 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
     }
     if (p.has_error && !error) error = map_response_error(p.error, raw.http_status);
     if (p.has_usage) r.usage = p.usage;  // the last non-empty usage wins
-    if (!p.has_data()) continue;
+    if (!p.has_data()) {
+      if (p.has_usage && r.content_ts.empty()) usage_before_first = p.usage.completion_tokens;
+      continue;
+    }
+    if (r.content_ts.empty()) {
+      // Per-token ITL needs the first chunk's token count: a usage delta when the server sends
+      // usage with every chunk, else the tokenizer on its text (below).
+      if (p.has_usage && p.usage.completion_tokens) {
+        first_chunk_usage = *p.usage.completion_tokens - usage_before_first.value_or(0);
+      }
+      s.first_chunk.assign(p.output_text());
+      if (p.kind == endpoint::DataKind::kReasoning) s.first_chunk.append(p.reasoning);
+    }
     r.content_ts.push_back(ev.ts_ns);
     std::string_view out = p.output_text();
     if (!out.empty() && r.first_output_ts == 0) r.first_output_ts = ev.ts_ns;
@@ -288,6 +311,16 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
     if (!error) {
       r.output_tokens = static_cast<int64_t>(tok_->count(s.output));
       if (!s.reasoning.empty()) r.reasoning_tokens = static_cast<int64_t>(tok_->count(s.reasoning));
+    }
+  }
+
+  // Tokens of the first chunk, for per-token ITL (needs >= 2 chunks): its usage delta, else
+  // the tokenizer (not with --use-server-token-count, which never tokenizes).
+  if (!error && r.content_ts.size() >= 2) {
+    if (first_chunk_usage) {
+      r.first_chunk_tokens = first_chunk_usage;
+    } else if (tok_ && tokenize_ && !server_tc_) {
+      r.first_chunk_tokens = static_cast<int64_t>(tok_->count(s.first_chunk));
     }
   }
 

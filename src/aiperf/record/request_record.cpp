@@ -22,6 +22,8 @@ const char* error_kind_name(ErrorKind k) {
       return "sse_error";
     case ErrorKind::kCancelled:
       return "cancelled";
+    case ErrorKind::kRequestCancelled:
+      return "request_cancelled";
   }
   return "unknown";
 }

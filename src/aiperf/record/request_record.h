@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace aiperf::record {
@@ -19,7 +20,10 @@ enum class ErrorKind : uint8_t {
   kStatus,     // non-2xx HTTP status (body captured in error_body)
   kProtocol,   // malformed HTTP / chunked framing
   kSseError,   // an SSE message with `event: error`
-  kCancelled,  // client-side cancellation (request-cancellation or shutdown)
+  kCancelled,  // aborted by the client at shutdown (grace expired, Ctrl-C): never reported
+  /// --request-cancellation-rate (spec §3.10): the client disconnected on purpose after its
+  /// delay; reported as error 499.
+  kRequestCancelled,
 };
 
 const char* error_kind_name(ErrorKind k);
@@ -45,6 +49,31 @@ struct ResponseEvent {
   uint32_t shared = 0;
 };
 
+/// Transport phases of one request (spec §2.5 HTTP trace metrics, k6/HAR naming), stamped on
+/// the I/O thread with CLOCK_MONOTONIC ns; 0 = did not happen (a reused connection has no
+/// connect or TLS stamps). DNS is resolved once before the run, so there is no lookup here.
+struct HttpTrace {
+  int64_t connect_start_ns = 0;  // connect(2) called on a fresh socket
+  int64_t connect_end_ns = 0;    // TCP connected
+  int64_t tls_start_ns = 0;      // TLS handshake begun (https)
+  int64_t tls_end_ns = 0;        // TLS handshake done
+  int64_t send_start_ns = 0;     // first request byte handed to the ready connection
+  int64_t first_byte_ns = 0;     // the read that delivered the first response body byte
+  uint32_t write_calls = 0;      // write/sendmsg/SSL_write calls that moved request bytes
+  uint32_t body_reads = 0;       // reads that delivered response body bytes
+  /// (stamp, bytes) per write and per body read: kept only for --export-http-trace.
+  std::vector<std::pair<int64_t, uint32_t>> writes, reads;
+
+  void clear() {
+    auto w = std::move(writes), r = std::move(reads);
+    *this = HttpTrace{};
+    w.clear();
+    r.clear();
+    writes = std::move(w);
+    reads = std::move(r);
+  }
+};
+
 struct RequestRecord {
   // --- identity (set by the scheduler when the credit is issued)
   uint64_t credit_index = 0;  // issue order within the phase (= JSONL session_num)
@@ -66,6 +95,12 @@ struct RequestRecord {
   int64_t ack_ns = 0;         // response status line + headers received
   int64_t end_ns = 0;         // response complete, or error
   int64_t start_wall_ns = 0;  // epoch ns paired with start_ns
+  /// The first SSE message carrying data (not `[DONE]`): where prefill ends for
+  /// --prefill-concurrency (set only when the request asked for it).
+  int64_t first_data_ns = 0;
+  int64_t cancel_ns = 0;         // a --request-cancellation fired (kRequestCancelled)
+  int64_t cancel_after_ns = -1;  // the planned cancellation delay; -1: not to be cancelled
+  HttpTrace trace;
 
   // --- response
   int http_status = 0;
@@ -84,11 +119,14 @@ struct RequestRecord {
   void reset() {
     std::string d = std::move(data);
     std::vector<ResponseEvent> e = std::move(events);
+    HttpTrace t = std::move(trace);
     d.clear();
     e.clear();
+    t.clear();
     *this = RequestRecord{};
     data = std::move(d);
     events = std::move(e);
+    trace = std::move(t);
   }
 };
 

@@ -16,6 +16,7 @@
 #include "aiperf/endpoint/endpoint.h"
 #include "aiperf/export/export.h"
 #include "aiperf/metrics/metrics.h"
+#include "aiperf/run/network_probe.h"
 #include "aiperf/run/record_pipeline.h"
 #include "aiperf/run/run.h"
 #include "aiperf/schedule/fixed_schedule.h"
@@ -46,6 +47,7 @@ class ProfileRun {
   RunOutcome finish(const PhaseWindow& prof, const RecordPipeline& pipeline);
   /// The time-slice exports (spec §6.6), listed in `files`.
   void write_timeslices(std::vector<std::pair<std::string, std::string>>& files);
+  void apply_network_rtt();
   template <class F>
   void notify(F&& f) {
     for (RunObserver* o : opts_.observers) f(*o);
@@ -72,6 +74,7 @@ class ProfileRun {
   std::unique_ptr<metrics::TimesliceAggregator> timeslices_;  // --slice-duration
   std::unique_ptr<exporter::RecordWriters> writers_;
   std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
+  std::unique_ptr<NetworkProbe> network_probe_;   // --network-latency-automatic, profiling only
   int handled_interrupts_ = 0;
 };
 

@@ -19,6 +19,7 @@
 #include "aiperf/schedule/user_centric.h"
 #include "aiperf/worker/open_loop_drivers.h"
 #include "aiperf/worker/rate_scheduler.h"
+#include "aiperf/worker/shaping_driver.h"
 
 namespace aiperf::run {
 
@@ -44,6 +45,15 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   phase_states_.push_back(std::make_unique<schedule::PhaseState>(
       spec, schedule::turn_counts(dataset_), plan_.client.urls.size(), std::move(sampler)));
   schedule::PhaseState& ps = *phase_states_.back();
+  if (spec.cancel_rate_pct > 0) {
+    ps.set_cancellation(
+        schedule::CancellationPolicy(spec.cancel_rate_pct, spec.cancel_delay_s, rngs_));
+  }
+  if (spec.phase == record::Phase::kProfiling && cfg_.network_latency_automatic) {
+    network_probe_ =
+        std::make_unique<NetworkProbe>(plan_.client.urls, cfg_.network_latency_ping_interval_s);
+    network_probe_->start();
+  }
   int64_t start = mono_ns();
   out.start_mono_ns = start;
   out.start_wall_ns = wall_ns();
@@ -73,20 +83,31 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
           ps, ws, [](const worker::TurnDone& t, int64_t) { return t.returned_ns + t.delay_ns; });
       next_turns = turns.get();
       router_.attach(spec.phase, &ps, next_turns);
-      int64_t n = int64_t(workers_.size());
+      // The session limit: --concurrency, or 1 when it ramps (the ShapingDriver adds sessions).
+      const int64_t n = int64_t(workers_.size()), slots = ps.session_limit();
       for (int64_t i = 0; i < n; ++i) {
-        int64_t share = spec.concurrency / n + (i < spec.concurrency % n ? 1 : 0);
+        int64_t share = slots / n + (i < slots % n ? 1 : 0);
         if (share > 0) workers_[i]->run_closed_loop(&ps, share);
       }
       break;
     }
-    case TimingMode::kRequestRate:
+    case TimingMode::kRequestRate: {
+      // A rate that changes (ramp, series): unit-mean gaps turned into time by the schedule.
+      std::optional<schedule::RateSchedule> rates;
+      if (!spec.rate_series.empty()) {
+        rates = schedule::RateSchedule::series(spec.rate_series);
+      } else if (spec.rate_ramp_s) {
+        rates = schedule::RateSchedule::ramp(spec.rate, *spec.rate_ramp_s);
+      }
       rs = std::make_unique<worker::RateScheduler>(
           ps, ws,
-          schedule::make_interval_generator(spec.arrival, spec.rate, spec.smoothness, rngs_));
+          schedule::make_interval_generator(spec.arrival, rates ? 1.0 : spec.rate, spec.smoothness,
+                                            rngs_),
+          std::move(rates));
       router_.attach(spec.phase, &ps, rs.get());
       rs->start();
       break;
+    }
     case TimingMode::kFixedSchedule:
       turns = worker::make_fixed_schedule_turns(ps, ws, fixed_->zero_ms);
       router_.attach(spec.phase, &ps, turns.get());
@@ -107,6 +128,13 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     }
   }
 
+  std::unique_ptr<worker::ShapingDriver> shaping;  // ramps and the prefill limit
+  if (worker::ShapingDriver::needed(spec)) {
+    shaping =
+        std::make_unique<worker::ShapingDriver>(ps, ws, spec.mode == TimingMode::kConcurrency);
+    shaping->start();
+  }
+
   int64_t abort_at = std::numeric_limits<int64_t>::max();
   if (spec.duration_s && std::isfinite(spec.grace_s)) {
     abort_at = ps.send_deadline_ns() + int64_t(spec.grace_s * 1e9);
@@ -120,6 +148,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       handled_interrupts_ = sig;
       out.interrupted = true;
       ps.stop_sending();
+      worker::drop_prefill_waiters(&ps, ws);  // never sent
       abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
       std::fprintf(stderr, sig >= 2
                                ? "\naiperf: stopping now; writing what completed\n"
@@ -149,15 +178,18 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       aborted = true;
       if (!out.interrupted) out.grace_expired = true;
       for (auto& w : workers_) w->abort_in_flight();
+      worker::drop_prefill_waiters(&ps, ws);
     }
     if (aborted && now >= abort_at + 10'000'000'000) break;  // never hang on shutdown
   }
   router_.detach(spec.phase);  // before the schedulers go
+  if (shaping) shaping->stop();
   if (rs) rs->stop();
   if (fsd) fsd->stop();
   if (ucd) ucd->stop();
   out.end_mono_ns = mono_ns();
   out.end_wall_ns = wall_ns();
+  if (spec.phase == record::Phase::kProfiling && network_probe_) network_probe_->stop();
   notify([&](RunObserver& o) { o.on_phase_end(out); });
   spdlog::info("phase {} ended after {:.3f} s{}{}", spec.name(),
                (out.end_mono_ns - out.start_mono_ns) / 1e9, out.interrupted ? " (interrupted)" : "",
@@ -198,9 +230,15 @@ RunOutcome ProfileRun::execute() {
 
   int nw = default_worker_count(cfg_);
   uint64_t id_seed = rngs_.derive("worker.ids").next_u64();
+  plan_.trace_chunks = cfg_.export_http_trace;
+  std::vector<worker::Worker*> peers;
   for (int i = 0; i < nw; ++i) {
     workers_.push_back(std::make_unique<worker::Worker>(uint16_t(i), plan_, sink_, id_seed));
-    workers_.back()->start();
+    peers.push_back(workers_.back().get());
+  }
+  for (auto& w : workers_) {
+    w->set_peers(peers);
+    w->start();
   }
   spdlog::info("{} I/O worker thread(s) started", nw);
 
@@ -228,8 +266,27 @@ RunOutcome ProfileRun::execute() {
   return finish(prof, pipeline);
 }
 
+// Spec §7.3: the RTT the network_adjusted_* metrics subtract, measured or given.
+void ProfileRun::apply_network_rtt() {
+  if (cfg_.network_latency_mean_ms) {
+    aggregator_->set_network_rtt(*cfg_.network_latency_mean_ms * 1e6);
+    return;
+  }
+  if (!network_probe_) return;
+  for (const auto& f : network_probe_->failures()) spdlog::warn("network latency probe: {}", f);
+  if (auto rtt = network_probe_->mean_rtt_ns()) {
+    spdlog::info("network RTT: {:.3f} ms mean over {} TCP handshakes", *rtt / 1e6,
+                 network_probe_->samples());
+    aggregator_->set_network_rtt(*rtt);
+  } else {
+    spdlog::warn(
+        "network latency: no TCP handshake succeeded; network_adjusted_* metrics are left out");
+  }
+}
+
 RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pipeline) {
   writers_->close();
+  apply_network_rtt();
   RunOutcome out;
   out.results = aggregator_->finish();
   const metrics::Results& results = out.results;

@@ -30,6 +30,15 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
     prof.start_offset_ms = cfg.fixed_schedule_start_offset_ms;
   }
   if (cfg.input_file) prof.delay_cap_s = cfg.inter_turn_delay_cap_s;
+  prof.prefill_concurrency = cfg.prefill_concurrency;
+  prof.concurrency_ramp_s = cfg.concurrency_ramp_duration_s;
+  prof.prefill_ramp_s = cfg.prefill_concurrency_ramp_duration_s;
+  if (prof.mode == TimingMode::kRequestRate) {
+    prof.rate_ramp_s = cfg.request_rate_ramp_duration_s;
+    prof.rate_series = cfg.request_rate_series;
+  }
+  prof.cancel_rate_pct = cfg.request_cancellation_rate_pct.value_or(0.0);
+  prof.cancel_delay_s = cfg.request_cancellation_delay_s;
   if (!prof.request_count && !prof.duration_s && !prof.num_sessions &&
       prof.mode != TimingMode::kFixedSchedule) {
     prof.request_count = 10;  // spec §1.4
@@ -50,6 +59,11 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
     w.num_sessions = std::nullopt;
     w.duration_s = cfg.warmup_request_count ? std::nullopt : cfg.warmup_duration_s;
     w.grace_s = std::numeric_limits<double>::infinity();
+    // Ramps and prefill concurrency are inherited (spec §3.1); the rate series is not: warmup
+    // runs at its mean rate. Warmup requests are never cancelled (spec §3.10).
+    w.rate_series.clear();
+    if (w.mode != TimingMode::kRequestRate) w.rate_ramp_s.reset();
+    w.cancel_rate_pct = 0.0;
     phases.push_back(w);
   }
   phases.push_back(prof);
@@ -97,14 +111,44 @@ uint32_t ConversationSampler::next() {
 // ---- PhaseState -------------------------------------------------------------------------------
 
 PhaseState::PhaseState(const PhaseSpec& spec, size_t num_conversations, size_t num_urls)
-    : spec_(spec), num_urls_(num_urls == 0 ? 1 : num_urls), sampler_(num_conversations) {}
+    : PhaseState(spec, {}, num_urls, ConversationSampler(num_conversations)) {}
 
 PhaseState::PhaseState(const PhaseSpec& spec, std::vector<uint32_t> turns, size_t num_urls,
                        ConversationSampler sampler)
     : spec_(spec),
       turns_(std::move(turns)),
       num_urls_(num_urls == 0 ? 1 : num_urls),
-      sampler_(std::move(sampler)) {}
+      sampler_(std::move(sampler)) {
+  // A concurrency ramp starts at one session (spec §3.5).
+  session_limit_.store(spec_.concurrency_ramp_s ? std::min<int64_t>(1, spec_.concurrency)
+                                                : spec_.concurrency);
+  if (spec_.prefill_concurrency) {
+    int64_t p = *spec_.prefill_concurrency;
+    prefill_ = std::make_unique<SlotQueue<PrefillWaiter>>(
+        spec_.prefill_ramp_s ? std::min<int64_t>(1, p) : p);
+  }
+}
+
+bool PhaseState::acquire_prefill(uint16_t worker, Credit& c) {
+  PrefillWaiter w{worker, std::move(c)};
+  if (prefill_->acquire_or_queue(w)) {
+    c = std::move(w.credit);
+    return true;
+  }
+  return false;
+}
+
+std::optional<PrefillWaiter> PhaseState::release_prefill() {
+  return prefill_ ? prefill_->release() : std::nullopt;
+}
+
+std::vector<PrefillWaiter> PhaseState::set_prefill_limit(int64_t n) {
+  return prefill_ ? prefill_->set_limit(n) : std::vector<PrefillWaiter>{};
+}
+
+std::vector<PrefillWaiter> PhaseState::take_prefill_waiters() {
+  return prefill_ ? prefill_->take_waiters() : std::vector<PrefillWaiter>{};
+}
 
 void PhaseState::start(int64_t now_ns) {
   start_ns_ = now_ns;
@@ -119,7 +163,7 @@ uint32_t PhaseState::sample_conversation() {
 }
 
 bool PhaseState::slot_available() const {
-  return active_sessions_.load(std::memory_order_acquire) < spec_.concurrency;
+  return active_sessions_.load(std::memory_order_acquire) < session_limit();
 }
 
 // Spec §3.3. Lifecycle, request count, session count, duration.
@@ -161,6 +205,7 @@ Credit PhaseState::issue_locked(uint32_t conversation, uint32_t turn, uint32_t n
   c.turn = turn;
   c.num_turns = num_turns;
   c.scheduled_ns = scheduled_ns;
+  if (cancel_.enabled()) c.cancel_after_ns = cancel_.draw(spec_.phase).value_or(-1);
   sent_.store(n + 1, std::memory_order_release);
   // The credit that reaches a target is the final one (spec §3.3).
   bool final_credit = (spec_.request_count && int64_t(n + 1) >= *spec_.request_count) ||

@@ -18,6 +18,7 @@
 #include "aiperf/common/rng.h"
 #include "aiperf/config/config.h"
 #include "aiperf/record/request_record.h"
+#include "aiperf/schedule/shaping.h"
 
 namespace aiperf::schedule {
 
@@ -31,6 +32,8 @@ struct Credit {
   uint32_t session = 0;      // session number within the phase
   uint16_t url_index = 0;    // chosen on the first turn, kept by later turns
   int64_t scheduled_ns = 0;  // CLOCK_MONOTONIC target send time
+  /// >= 0: cancel the request this long after it is fully written (spec §3.10); -1: never.
+  int64_t cancel_after_ns = -1;
   /// The session's X-Correlation-ID. Empty on a first turn: the worker draws a UUID4 (or the
   /// user-centric driver sets the user id); later turns carry the first turn's value.
   std::string x_correlation_id;
@@ -59,6 +62,14 @@ struct PhaseSpec {
   std::optional<int64_t> start_offset_ms;
   /// Clamp of dataset turn delays (--inter-turn-delay-cap-seconds, file datasets only).
   std::optional<double> delay_cap_s;
+  // Load shaping (spec §3.2, §3.5, §3.10; schedule/shaping.h).
+  std::optional<int64_t> prefill_concurrency;  // cap on requests awaiting their first token
+  std::optional<double> concurrency_ramp_s;    // session limit 1 -> concurrency
+  std::optional<double> prefill_ramp_s;        // prefill limit 1 -> prefill_concurrency
+  std::optional<double> rate_ramp_s;           // request rate ramp (request-rate mode)
+  std::vector<config::Config::RateSegment> rate_series;  // --request-rate-series
+  double cancel_rate_pct = 0.0;                          // 0: no cancellation
+  double cancel_delay_s = 0.0;
   const char* name() const { return phase == record::Phase::kWarmup ? "warmup" : "profiling"; }
   bool open_loop() const { return mode != config::TimingMode::kConcurrency; }
 };
@@ -85,6 +96,12 @@ class ConversationSampler {
   uint64_t next_ = 0;
   std::optional<Rng> rng_;
   std::vector<uint32_t> order_;
+};
+
+/// A credit waiting for a prefill slot (spec §3.2), and the worker it was given to.
+struct PrefillWaiter {
+  uint16_t worker = 0;
+  Credit credit;
 };
 
 inline constexpr std::string_view kRandomSamplerStream = "dataset.sampler.random";
@@ -125,6 +142,31 @@ class PhaseState {
   uint32_t sample_conversation();
   /// True when a session slot is free (open-loop modes with a ceiling check before issuing).
   bool slot_available() const;
+  /// The session limit now: --concurrency, or the concurrency ramp's current step.
+  int64_t session_limit() const { return session_limit_.load(std::memory_order_acquire); }
+  void set_session_limit(int64_t n) { session_limit_.store(n, std::memory_order_release); }
+
+  /// Request cancellation (spec §3.10): drawn for each credit as it is issued. Call before
+  /// start(); without it nothing is cancelled.
+  void set_cancellation(CancellationPolicy policy) { cancel_ = std::move(policy); }
+
+  // Prefill concurrency (spec §3.2): every credit of a limited phase takes a prefill slot before
+  // it is sent and gives it back at its first token (or when it ends without one).
+  bool prefill_limited() const { return prefill_ != nullptr; }
+  /// A slot now (true), or `c` joins the waiters (false; moved from).
+  bool acquire_prefill(uint16_t worker, Credit& c);
+  /// A slot comes back; the oldest waiter, if any, takes it (the caller sends it).
+  std::optional<PrefillWaiter> release_prefill();
+  /// A new limit (the prefill ramp); the waiters that fit now.
+  std::vector<PrefillWaiter> set_prefill_limit(int64_t n);
+  /// Removes the waiters (the phase stops sending); they hold no slot.
+  std::vector<PrefillWaiter> take_prefill_waiters();
+  /// Slots in use (requests awaiting their first token, or about to be sent); 0 if unlimited.
+  int64_t prefill_in_use() const { return prefill_ ? prefill_->in_use() : 0; }
+  /// True when a prefill slot is free now (always true without a limit).
+  bool prefill_available() const {
+    return !prefill_ || (prefill_->waiting() == 0 && prefill_->in_use() < prefill_->limit());
+  }
   int64_t active_sessions() const { return active_sessions_.load(std::memory_order_acquire); }
   /// Stop conditions without side effects (spec §3.3).
   bool can_start_new_session(int64_t now_ns) const;
@@ -178,6 +220,9 @@ class PhaseState {
   std::atomic<uint64_t> returned_{0};
   std::atomic<int64_t> active_sessions_{0};
   std::atomic<bool> sending_done_{false};
+  std::atomic<int64_t> session_limit_{1};
+  CancellationPolicy cancel_;  // guarded by mu_
+  std::unique_ptr<SlotQueue<PrefillWaiter>> prefill_;
 };
 
 /// Turns per conversation of a dataset (for PhaseState).

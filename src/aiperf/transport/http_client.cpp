@@ -30,6 +30,8 @@ void clear_response(RequestRecord& r) {
   r.bytes_sent = r.bytes_received = 0;
   r.error = ErrorKind::kNone;
   r.error_message.clear();
+  r.first_data_ns = r.cancel_ns = 0;
+  r.trace.clear();
 }
 
 }  // namespace
@@ -156,7 +158,28 @@ void HttpClient::Impl::on_timeout() {
   arm_timeout();
 }
 
+void HttpClient::Impl::arm_cancel(PendingRequest* r) {
+  if (r->req.cancel_after_ns < 0 || r->cancel_timer) return;
+  const int64_t delay = r->req.cancel_after_ns;
+  const uint64_t seq = r->seq;
+  r->cancel_timer = loop.add_timer(mono_ns() + delay, [this, r, seq, delay] {
+    if (r->seq != seq || !r->linked) return;  // finished (and maybe reused) meanwhile
+    r->cancel_timer = 0;
+    char msg[96];
+    snprintf(msg, sizeof msg, "Request cancelled %.3fs after being sent", double(delay) / 1e9);
+    r->rec->cancel_ns = mono_ns();
+    fail(r, ErrorKind::kRequestCancelled, msg);  // closes the connection: never pooled
+  });
+}
+
+void HttpClient::Impl::disarm_cancel(PendingRequest* r) {
+  if (!r->cancel_timer) return;
+  loop.cancel_timer(r->cancel_timer);
+  r->cancel_timer = 0;
+}
+
 void HttpClient::Impl::complete(PendingRequest* r) {
+  disarm_cancel(r);
   unlink(r);
   if (r->conn) detach(r->conn);
   if (!in_send) {
@@ -199,6 +222,7 @@ bool HttpClient::Impl::stale_connection_failure(PendingRequest* r) const {
 }
 
 void HttpClient::Impl::resend(PendingRequest* r) {
+  disarm_cancel(r);  // re-armed when the new attempt is written
   close_conn(r->conn);
   r->resent = true;
   ++stats.resends;
@@ -253,8 +277,11 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
   r->resent = false;
   r->on_pooled = false;
   r->conn = nullptr;
+  r->seq = ++I.next_seq;
+  r->cancel_timer = 0;
   RequestRecord& R = *r->rec;
   clear_response(R);
+  R.cancel_after_ns = req.cancel_after_ns;
   // Small first reservations: at 10k concurrent streams every touched page counts, and the
   // buffers double as events arrive (a pooled record keeps its capacity).
   if (R.data.capacity() == 0) R.data.reserve(256);

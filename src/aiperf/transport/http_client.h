@@ -10,7 +10,10 @@
 //   start_ns / start_wall_ns  before connect() when the request needs a new connection (AIPerf
 //                             counts connect and TLS time in the request), else immediately
 //                             before the first write on the reused connection;
+//   trace.connect_*/tls_*     a fresh connection's TCP connect and TLS handshake;
+//   trace.send_start_ns       the connection is ready and the first request byte is written;
 //   sent_ns                   the last request byte was handed to the kernel (or to TLS);
+//   trace.first_byte_ns       the read that delivered the first response body byte;
 //   ack_ns                    the read that completed the response status line and headers;
 //   events[i].ts_ns           the read that completed SSE event i (non-SSE: the body end);
 //   end_ns                    the read that completed the body, or the moment of failure.
@@ -51,6 +54,15 @@ struct ClientOptions {
   size_t max_error_body = 64 * 1024;
 };
 
+/// Called once per request, on the loop thread, when the first SSE message carrying data (not
+/// `[DONE]`, not `event: error`) has been framed; RequestRecord::first_data_ns is set by then.
+/// The end of prefill for --prefill-concurrency (spec §3.2). It must not call back into the
+/// client (post to the loop instead).
+struct FirstEventHook {
+  void (*fn)(void* ctx, record::RequestRecord& rec) = nullptr;
+  void* ctx = nullptr;
+};
+
 struct HttpRequest {
   uint16_t url_index = 0;
   std::string_view method = "POST";
@@ -62,6 +74,12 @@ struct HttpRequest {
   /// Capacity hint for the record's event list (e.g. max_tokens + a few for a stream); 0: a
   /// small default that grows as events arrive.
   uint32_t expected_events = 0;
+  FirstEventHook first_event;  // fn null: not wanted
+  /// >= 0: a simulated client disconnect (spec §3.10) this many ns after the request (head and
+  /// body) is fully written: it fails with ErrorKind::kRequestCancelled, its connection closed.
+  int64_t cancel_after_ns = -1;
+  /// Keep (stamp, bytes) of every write and body read in RequestRecord::trace (HTTP trace export).
+  bool trace_chunks = false;
   /// ReusePolicy::kPerSession: the session (conversation instance) this request belongs to,
   /// and whether it is the session's last request (its connection is then closed).
   uint64_t session_key = 0;

@@ -58,7 +58,8 @@ struct ClientConn final : IoHandler, HttpResponseParser::Sink {
   bool per_session = false;  // idle in Impl::session_idle rather than UrlPool::idle
   bool write_done = false;
   BodyMode mode = BodyMode::kPlain;
-  int64_t read_ts = 0;  // stamp of the read being parsed
+  int64_t read_ts = 0;       // stamp of the read being parsed
+  int64_t body_read_ts = 0;  // stamp of the last read counted in trace.body_reads
   HttpResponseParser parser;
   SseFramer framer;
 
@@ -80,6 +81,8 @@ struct PendingRequest {
   size_t wpos = 0;         // bytes of head + body written in this attempt
   bool on_pooled = false;  // this attempt runs on a kept-alive connection
   bool resent = false;
+  uint64_t seq = 0;  // which use of this recycled object (stale timers compare it)
+  EventLoop::TimerId cancel_timer = 0;  // armed --request-cancellation timer, 0 = none
 };
 
 struct UrlPool {
@@ -109,6 +112,7 @@ struct HttpClient::Impl {
   PendingRequest* head = nullptr;  // in-flight list
   PendingRequest* tail = nullptr;
   size_t in_flight = 0;  // started and Done not yet run (includes `deferred`)
+  uint64_t next_seq = 0;
 
   bool in_send = false;
   bool hold_recycling = false;
@@ -133,6 +137,9 @@ struct HttpClient::Impl {
   void resend(PendingRequest* r);
   void arm_timeout();
   void on_timeout();
+  void arm_cancel(PendingRequest* r);
+  void disarm_cancel(PendingRequest* r);
+  void check_first_event(ClientConn* c, size_t first_new_event);
 
   // connections
   ClientConn* alloc_conn();

@@ -37,10 +37,20 @@ void ClientConn::on_head(const ResponseHead& h) {
 
 void ClientConn::on_body(const char* p, size_t n) {
   RequestRecord& rec = *req->rec;
+  if (read_ts != body_read_ts) {  // the first body bytes of this read
+    body_read_ts = read_ts;
+    if (rec.trace.body_reads++ == 0) rec.trace.first_byte_ns = read_ts;
+    if (req->req.trace_chunks) rec.trace.reads.emplace_back(read_ts, 0);
+  }
+  if (req->req.trace_chunks) rec.trace.reads.back().second += uint32_t(n);
   switch (mode) {
-    case BodyMode::kSse:
+    case BodyMode::kSse: {
+      const size_t before = rec.events.size();
       framer.feed(p, n, read_ts, rec);
+      if (req->req.first_event.fn && rec.first_data_ns == 0 && rec.events.size() > before)
+        cl->check_first_event(this, before);
       break;
+    }
     case BodyMode::kPlain:
       rec.data.append(p, n);
       break;
@@ -49,6 +59,28 @@ void ClientConn::on_body(const char* p, size_t n) {
       if (rec.error_message.size() < cap)
         rec.error_message.append(p, std::min(n, cap - rec.error_message.size()));
       break;
+    }
+  }
+}
+
+void HttpClient::Impl::check_first_event(ClientConn* c, size_t first_new_event) {
+  RequestRecord& rec = *c->req->rec;
+  for (size_t i = first_new_event; i < rec.events.size(); ++i) {
+    const record::ResponseEvent& ev = rec.events[i];
+    if (ev.is_error_event) continue;
+    bool data = ev.shared > 0 || ev.shared_suffix > 0;  // coded against a longer message
+    if (!data) {
+      std::string_view v(rec.data.data() + ev.offset, ev.len);
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n'))
+        v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n'))
+        v.remove_suffix(1);
+      data = !v.empty() && v != "[DONE]";
+    }
+    if (data) {
+      rec.first_data_ns = ev.ts_ns;
+      c->req->req.first_event.fn(c->req->req.first_event.ctx, rec);
+      return;
     }
   }
 }
@@ -174,6 +206,7 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   ++stats.connects;
+  r->rec->trace.connect_start_ns = mono_ns();
   int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&u.addr), u.addr_len);
   if (rc < 0 && errno != EINPROGRESS) {
     int e = errno;
@@ -194,6 +227,8 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
 
 void HttpClient::Impl::on_connected(ClientConn* c) {
   const Url& url = urls[c->url].url;
+  record::HttpTrace& tr = c->req->rec->trace;
+  tr.connect_end_ns = mono_ns();
   if (!url.tls()) {
     c->state = ConnState::kActive;
     begin_request(c);
@@ -219,6 +254,7 @@ void HttpClient::Impl::on_connected(ClientConn* c) {
     }
   }
   c->state = ConnState::kHandshake;
+  tr.tls_start_ns = mono_ns();
   do_handshake(c);
 }
 
@@ -227,6 +263,7 @@ void HttpClient::Impl::do_handshake(ClientConn* c) {
   int rc = SSL_do_handshake(c->ssl);
   if (rc == 1) {
     ++stats.tls_handshakes;
+    c->req->rec->trace.tls_end_ns = mono_ns();
     c->state = ConnState::kActive;
     begin_request(c);
     return;
@@ -244,7 +281,9 @@ void HttpClient::Impl::begin_request(ClientConn* c) {
   c->parser.reset();
   c->mode = BodyMode::kPlain;
   c->write_done = false;
+  c->body_read_ts = 0;
   c->req->wpos = 0;
+  c->req->rec->trace.send_start_ns = mono_ns();
   // The response is read when the socket reports it (edge-triggered; registered already).
   do_write(c);
 }
@@ -300,10 +339,13 @@ void HttpClient::Impl::do_write(ClientConn* c) {
     }
     r->wpos += size_t(n);
     r->rec->bytes_sent += uint64_t(n);
+    ++r->rec->trace.write_calls;
+    if (r->req.trace_chunks) r->rec->trace.writes.emplace_back(mono_ns(), uint32_t(n));
   }
   if (!c->write_done) {
     c->write_done = true;
     r->rec->sent_ns = mono_ns();
+    if (r->req.cancel_after_ns >= 0) arm_cancel(r);  // spec §3.10: from the fully written body
   }
 }
 
@@ -434,8 +476,11 @@ void HttpClient::Impl::finish_response(ClientConn* c, int64_t ts, bool must_clos
   PendingRequest* r = c->req;
   RequestRecord& rec = *r->rec;
   switch (c->mode) {
-    case BodyMode::kSse:
+    case BodyMode::kSse: {
+      const size_t before = rec.events.size();
       c->framer.finish(ts, rec);
+      if (r->req.first_event.fn && rec.first_data_ns == 0 && rec.events.size() > before)
+        check_first_event(c, before);
       if (c->framer.saw_error_event()) {
         rec.error = ErrorKind::kSseError;
         rec.error_message = c->framer.error_comment();
@@ -448,6 +493,7 @@ void HttpClient::Impl::finish_response(ClientConn* c, int64_t ts, bool must_clos
         if (rec.error_message.empty()) rec.error_message = "SSE event: error";
       }
       break;
+    }
     case BodyMode::kPlain:
       rec.events.push_back(record::ResponseEvent{ts, 0, uint32_t(rec.data.size()), false});
       break;

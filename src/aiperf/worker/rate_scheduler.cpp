@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "aiperf/common/clock.h"
 
@@ -27,8 +28,18 @@ Worker* pick_least_loaded(const std::vector<Worker*>& workers, size_t* rr) {
 }
 
 RateScheduler::RateScheduler(schedule::PhaseState& phase, std::vector<Worker*> workers,
-                             std::unique_ptr<schedule::IntervalGenerator> intervals)
-    : PhaseDriver(phase, std::move(workers)), intervals_(std::move(intervals)) {}
+                             std::unique_ptr<schedule::IntervalGenerator> intervals,
+                             std::optional<schedule::RateSchedule> rates)
+    : PhaseDriver(phase, std::move(workers)),
+      intervals_(std::move(intervals)),
+      rates_(std::move(rates)) {}
+
+int64_t RateScheduler::next_target(int64_t prev) {
+  if (!rates_) return prev + intervals_->next_ns();
+  const int64_t start = phase_.start_ns();
+  const int64_t t = rates_->advance(prev - start, intervals_->next_s());
+  return t == std::numeric_limits<int64_t>::max() ? t : start + t;
+}
 
 RateScheduler::~RateScheduler() {
   stop();
@@ -40,8 +51,12 @@ Worker* RateScheduler::least_loaded() {
 
 void RateScheduler::run() {
   const auto& spec = phase_.spec();
-  int64_t next = phase_.start_ns() + intervals_->next_ns();
+  int64_t next = next_target(phase_.start_ns());
   while (!stopping() && !phase_.sending_done()) {
+    if (next == std::numeric_limits<int64_t>::max()) {  // the rate stays 0: nothing more
+      phase_.stop_sending();
+      break;
+    }
     int64_t now = mono_ns();
     if (next < now) next = now;  // never burst to catch up
     // Wake early (at most 1 ms slices so stop() stays responsive) and hand over ahead of time.
@@ -54,14 +69,17 @@ void RateScheduler::run() {
       break;
     }
     int64_t target = next;
-    next += intervals_->next_ns();  // scheduled before issuing
+    next = next_target(next);  // scheduled before issuing
 
     // Continuations first (they hold their slots), then new sessions (spec §3.4).
     auto t = continuations_.pop_ready(target);
     bool can_new = !t && phase_.can_start_new_session(target);
     bool can_any = t || can_new || phase_.can_send_any_turn(target);
-    switch (schedule::decide_tick(t.has_value(), can_new,
-                                  spec.concurrency_set && !phase_.slot_available(), can_any)) {
+    // A new session needs a session slot under a ceiling and a prefill slot under a prefill
+    // limit; without one the tick is skipped (AIPerf's try_issue_credit, spec §3.2).
+    const bool blocked =
+        (spec.concurrency_set && !phase_.slot_available()) || !phase_.prefill_available();
+    switch (schedule::decide_tick(t.has_value(), can_new, blocked, can_any)) {
       case schedule::TickAction::kContinuation: {
         auto c = phase_.try_issue_next(t->prev, target, target);
         if (!c) {

@@ -11,12 +11,14 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "aiperf/schedule/arrival.h"
 #include "aiperf/schedule/ready_queue.h"
 #include "aiperf/schedule/schedule.h"
+#include "aiperf/schedule/shaping.h"
 #include "aiperf/worker/phase_driver.h"
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
@@ -25,8 +27,11 @@ namespace aiperf::worker {
 
 class RateScheduler final : public TurnScheduler, public PhaseDriver {
  public:
+  /// `rates`: a rate that changes over the phase (ramp, series); `intervals` then draws
+  /// unit-mean gaps (rate 1) that the schedule turns into time (schedule::RateSchedule).
   RateScheduler(schedule::PhaseState& phase, std::vector<Worker*> workers,
-                std::unique_ptr<schedule::IntervalGenerator> intervals);
+                std::unique_ptr<schedule::IntervalGenerator> intervals,
+                std::optional<schedule::RateSchedule> rates = std::nullopt);
   ~RateScheduler() override;
   /// Ticks skipped because every session slot was busy (rate with a --concurrency ceiling).
   uint64_t skipped_ticks() const { return skipped_.load(); }
@@ -39,7 +44,10 @@ class RateScheduler final : public TurnScheduler, public PhaseDriver {
  private:
   void run() override;
   Worker* least_loaded();
+  /// The target after `prev` (absolute monotonic ns; INT64_MAX: never).
+  int64_t next_target(int64_t prev);
   std::unique_ptr<schedule::IntervalGenerator> intervals_;
+  std::optional<schedule::RateSchedule> rates_;
   schedule::ReadyQueue<TurnDone> continuations_;
   std::atomic<uint64_t> skipped_{0};
   size_t rr_ = 0;

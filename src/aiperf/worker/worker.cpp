@@ -1,5 +1,7 @@
 #include "aiperf/worker/worker.h"
 
+#include <algorithm>
+
 #include "aiperf/common/clock.h"
 
 namespace aiperf::worker {
@@ -73,7 +75,7 @@ std::string Worker::uuid4() {
 
 void Worker::submit(schedule::PhaseState* phase, schedule::Credit c) {
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  loop_.post([this, phase, c = std::move(c)] {
+  loop_.post([this, phase, c = std::move(c)]() mutable {
     if (aborting_) {
       phase->on_dropped(c);
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
@@ -83,9 +85,10 @@ void Worker::submit(schedule::PhaseState* phase, schedule::Credit c) {
     // hands credits over ahead of time so that lateness is the timerfd wake-up only.
     int64_t now = mono_ns();
     if (c.scheduled_ns > now + 20'000) {
-      loop_.add_timer(c.scheduled_ns, [this, phase, c] { send(phase, c); });
+      int64_t at = c.scheduled_ns;
+      loop_.add_timer(at, [this, phase, c = std::move(c)]() mutable { send(phase, std::move(c)); });
     } else {
-      send(phase, c);
+      send(phase, std::move(c));
     }
   });
 }
@@ -101,7 +104,7 @@ void Worker::issue_closed(schedule::PhaseState* phase) {
   auto c = phase->try_issue(now, now);
   if (!c) return;
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  send(phase, *c);
+  send(phase, std::move(*c));
 }
 
 void Worker::abort_in_flight() {
@@ -111,12 +114,65 @@ void Worker::abort_in_flight() {
   });
 }
 
-void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
+void Worker::send(schedule::PhaseState* phase, schedule::Credit c) {
   if (aborting_) {
     phase->on_dropped(c);
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     return;
   }
+  if (phase->prefill_limited() && !phase->acquire_prefill(id_, c)) return;  // waits (moved)
+  dispatch(phase, c);
+}
+
+void Worker::resume_prefill(schedule::PhaseState* phase, schedule::Credit c) {
+  // The prefill wait is shaping, not client lateness: the schedule wants it sent from now on
+  // (send_lateness and the client-bottleneck check then see only the client's own delay).
+  c.scheduled_ns = std::max(c.scheduled_ns, mono_ns());
+  loop_.post([this, phase, c = std::move(c)] {
+    if (aborting_ || mono_ns() >= phase->send_deadline_ns()) {
+      // Too late to send: the slot goes to the next waiter (which meets the same fate).
+      phase->on_dropped(c);
+      in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      release_prefill(phase);
+      return;
+    }
+    dispatch(phase, c);
+  });
+}
+
+void Worker::drop_waiting(schedule::PhaseState* phase, schedule::Credit c) {
+  loop_.post([this, phase, c = std::move(c)] {
+    phase->on_dropped(c);
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  });
+}
+
+void Worker::release_prefill(schedule::PhaseState* phase) {
+  if (auto w = phase->release_prefill()) {
+    Worker* to = w->worker < peers_.size() ? peers_[w->worker] : this;
+    to->resume_prefill(phase, std::move(w->credit));
+  }
+}
+
+void Worker::on_first_event(void* self, record::RequestRecord& rec) {
+  auto* w = static_cast<Worker*>(self);
+  schedule::PhaseState* phase = w->phases_[size_t(rec.phase) & 1];
+  if (phase) w->release_prefill(phase);
+}
+
+void resume_prefill_waiters(schedule::PhaseState* phase, std::vector<schedule::PrefillWaiter> ws,
+                            const std::vector<Worker*>& workers) {
+  for (auto& w : ws) workers[w.worker % workers.size()]->resume_prefill(phase, std::move(w.credit));
+}
+
+void drop_prefill_waiters(schedule::PhaseState* phase, const std::vector<Worker*>& workers) {
+  for (auto& w : phase->take_prefill_waiters()) {
+    workers[w.worker % workers.size()]->drop_waiting(phase, std::move(w.credit));
+  }
+}
+
+void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
+  phases_[size_t(c.phase) & 1] = phase;
   auto rec = std::make_unique<record::RequestRecord>();
   rec->credit_index = c.index;
   rec->phase = c.phase;
@@ -145,6 +201,10 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
   if (c.conversation < plan_.expected_events.size()) {
     req.expected_events = plan_.expected_events[c.conversation];
   }
+  req.cancel_after_ns = c.cancel_after_ns;
+  req.trace_chunks = plan_.trace_chunks;
+  const bool prefill = phase->prefill_limited();
+  if (prefill) req.first_event = {&Worker::on_first_event, this};
   if (c.body) {
     req.body = *c.body;  // a later turn, rendered with the session history
   } else {
@@ -153,20 +213,24 @@ void Worker::send(schedule::PhaseState* phase, const schedule::Credit& c) {
                    : plan_.bodies[c.conversation];
   }
   // `c` (captured by value) keeps a later turn's body alive until the request is done.
-  client_->send(req, std::move(rec), [this, phase, c](std::unique_ptr<record::RequestRecord> r) {
-    in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
-    // A dropped record never reaches the pipeline: its session cannot continue.
-    phase->on_return(c, !forward);
-    if (forward) {
-      sink_.push(std::move(r));
-    } else {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (!aborting_ && c.final_turn() && phase->spec().mode == config::TimingMode::kConcurrency) {
-      issue_closed(phase);  // closed loop: a session ended, start the next
-    }
-  });
+  client_->send(req, std::move(rec),
+                [this, phase, c, prefill](std::unique_ptr<record::RequestRecord> r) {
+                  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+                  if (prefill && r->first_data_ns == 0)
+                    release_prefill(phase);  // ended before a first token
+                  bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
+                  // A dropped record never reaches the pipeline: its session cannot continue.
+                  phase->on_return(c, !forward);
+                  if (forward) {
+                    sink_.push(std::move(r));
+                  } else {
+                    dropped_.fetch_add(1, std::memory_order_relaxed);
+                  }
+                  if (!aborting_ && c.final_turn() &&
+                      phase->spec().mode == config::TimingMode::kConcurrency) {
+                    issue_closed(phase);  // closed loop: a session ended, start the next
+                  }
+                });
 }
 
 }  // namespace aiperf::worker

@@ -46,6 +46,7 @@ struct RequestPlan {
   /// answer of max_tokens tokens is about that many SSE events); empty or 0: no hint.
   std::vector<uint32_t> expected_events;
   transport::ClientOptions client;  // URLs, TLS, timeout
+  bool trace_chunks = false;        // --export-http-trace: keep per-read/write stamps
 };
 
 class Worker {
@@ -69,6 +70,16 @@ class Worker {
   /// cut off by the grace period or by Ctrl-C count neither as successes nor as errors).
   void abort_in_flight();
 
+  /// Every worker of the run (indexed by id), for handing a freed prefill slot to the worker
+  /// whose credit waits for it. Set before start().
+  void set_peers(std::vector<Worker*> peers) { peers_ = std::move(peers); }
+  /// Thread-safe. Credit `c` (submitted to this worker) got its prefill slot: send it now, or
+  /// drop it (and pass the slot on) when the phase no longer sends.
+  void resume_prefill(schedule::PhaseState* phase, schedule::Credit c);
+  /// Thread-safe. Credit `c` (submitted to this worker, holding no prefill slot) will not be
+  /// sent: the phase stopped sending while it waited.
+  void drop_waiting(schedule::PhaseState* phase, schedule::Credit c);
+
   size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   uint16_t id() const { return id_; }
   /// CPU time this worker's thread used (valid after stop()).
@@ -77,7 +88,13 @@ class Worker {
 
  private:
   void issue_closed(schedule::PhaseState* phase);
-  void send(schedule::PhaseState* phase, const schedule::Credit& c);
+  /// Takes a prefill slot where the phase has a limit (or waits for one), then dispatch().
+  void send(schedule::PhaseState* phase, schedule::Credit c);
+  void dispatch(schedule::PhaseState* phase, const schedule::Credit& c);
+  /// A prefill slot comes back: the oldest waiter (on whichever worker) takes it.
+  void release_prefill(schedule::PhaseState* phase);
+  /// FirstEventHook: the request's first streamed message arrived (its prefill ended).
+  static void on_first_event(void* self, record::RequestRecord& rec);
   std::string uuid4();
 
   uint16_t id_;
@@ -92,6 +109,14 @@ class Worker {
   bool aborting_ = false;       // loop thread only
   uint64_t rng_state_[2];       // uuid generation, loop thread only
   std::string header_scratch_;  // per-request header lines, loop thread only
+  std::vector<Worker*> peers_;
+  schedule::PhaseState* phases_[2] = {nullptr, nullptr};  // by record::Phase, loop thread only
 };
+
+/// Hands prefill waiters to their workers: `resume` for those that got a slot.
+void resume_prefill_waiters(schedule::PhaseState* phase, std::vector<schedule::PrefillWaiter> ws,
+                            const std::vector<Worker*>& workers);
+/// The phase stops sending: drops every credit still waiting for a prefill slot.
+void drop_prefill_waiters(schedule::PhaseState* phase, const std::vector<Worker*>& workers);
 
 }  // namespace aiperf::worker

@@ -380,6 +380,31 @@ TEST(ProfileAliases, EveryNameWorks) {
       {{"-m", "a", "--streaming", "--goodput-ttft", "50", "--goodput-itl", "5", "--goodput-e2e",
         "900"},
        [](const Config& c) { return c.goodput.size() == 3; }},
+      // Load shaping, cancellation, HTTP trace, network latency (options_shaping.cpp).
+      {{"-m", "a", "--streaming", "--concurrency", "4", "--prefill-concurrency", "2",
+        "--concurrency-ramp-duration", "1.5", "--prefill-concurrency-ramp-duration", "2"},
+       [](const Config& c) {
+         return c.prefill_concurrency == 2 && c.concurrency_ramp_duration_s == 1.5 &&
+                c.prefill_concurrency_ramp_duration_s == 2.0;
+       }},
+      {{"-m", "a", "--request-rate", "5", "--request-rate-ramp-duration", "3"},
+       [](const Config& c) { return c.request_rate_ramp_duration_s == 3.0; }},
+      {{"-m", "a", "--request-rate-series", "10:30s,50:1m"},
+       [](const Config& c) {
+         return c.request_rate_series.size() == 2 && c.request_rate_series[1].duration_s == 60.0;
+       }},
+      {{"-m", "a", "--request-cancellation-rate", "25", "--request-cancellation-delay", "0.5"},
+       [](const Config& c) {
+         return c.request_cancellation_rate_pct == 25.0 && c.request_cancellation_delay_s == 0.5;
+       }},
+      {{"-m", "a", "--export-http-trace", "--show-trace-timing"},
+       [](const Config& c) { return c.export_http_trace && c.show_trace_timing; }},
+      {{"-m", "a", "--network-latency-automatic", "--network-latency-ping-interval", "0.5"},
+       [](const Config& c) {
+         return c.network_latency_automatic && c.network_latency_ping_interval_s == 0.5;
+       }},
+      {{"-m", "a", "--network-latency-mean", "1.5"},
+       [](const Config& c) { return c.network_latency_mean_ms == 1.5; }},
       // Multi-Run, sweeps, capacity search, time slices (study_options_test.cpp has the rules).
       {{"-m", "a", "--slice-duration", "2"},
        [](const Config& c) { return c.slice_duration_s == 2.0; }},

@@ -80,7 +80,8 @@ TEST(RecordProcessor, StreamingContentResponsesAndTokens) {
   EXPECT_EQ(r.end_ns, 200);
   EXPECT_TRUE(r.payload.empty());  // only kept at --export-level raw
   EXPECT_TRUE(r.raw_responses.empty());
-  EXPECT_EQ(e.tok.calls(), 2);  // output once, input once
+  EXPECT_EQ(e.tok.calls(), 3);         // output once, input once, the first chunk (per-token ITL)
+  EXPECT_EQ(r.first_chunk_tokens, 5);  // "Hello"
 }
 
 TEST(RecordProcessor, IdsFallBackToTheRawRecord) {
@@ -214,6 +215,31 @@ TEST(RecordProcessor, RecordedFixtureEndToEnd) {
   EXPECT_EQ(r.content_ts.size(), 177u);
   EXPECT_EQ(r.output_tokens, 615);  // bytes of the concatenated text
   EXPECT_EQ(r.usage->completion_tokens, 177);
+}
+
+// Per-token ITL needs the first chunk's tokens: the usage delta when every chunk carries the
+// running usage (vLLM continuous_usage_stats), with no tokenizing at all under server counts.
+TEST(RecordProcessor, FirstChunkTokensFromRunningUsage) {
+  Env e;
+  e.cfg.use_server_token_count = true;
+  auto with_usage = [](const char* text, int completion) {
+    return std::string(
+               R"({"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":")") +
+           text + R"("}}],"usage":{"prompt_tokens":3,"completion_tokens":)" +
+           std::to_string(completion) + R"(,"total_tokens":9}})";
+  };
+  auto raw = stream({{110, kRole}, {120, with_usage("ab", 4)}, {130, with_usage("cd", 8)}});
+  auto r = e.run(raw);
+  ASSERT_TRUE(r.valid()) << r.error->message;
+  EXPECT_EQ(r.first_chunk_tokens, 4);
+  EXPECT_EQ(r.output_tokens, 8);
+  EXPECT_EQ(e.tok.calls(), 0);
+  // No running usage and server counts: unknown (never tokenized).
+  auto plain = e.run(stream({{120, chunk("ab")}, {130, chunk("cd")}, {150, kUsage}}));
+  EXPECT_FALSE(plain.first_chunk_tokens);
+  // A single content chunk needs no count.
+  Env t;
+  EXPECT_FALSE(t.run(stream({{120, chunk("abc")}})).first_chunk_tokens);
 }
 
 TEST(RecordProcessor, ServerTokenCount) {

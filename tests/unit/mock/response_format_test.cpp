@@ -55,6 +55,22 @@ TEST(ResponseFormat, CompletionChunkAndUsage) {
   EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], 2);
 }
 
+TEST(ResponseFormat, ContinuousUsageRidesOnTheChunk) {
+  std::string s;
+  UsageCounts running{10, 8, 0, 3};  // 8 completion tokens so far
+  append_chunk_json(&s, ident(true), " a b", false, false, "", &running);
+  auto j = nlohmann::json::parse(s);
+  EXPECT_EQ(j["choices"][0]["delta"]["content"], " a b");
+  EXPECT_EQ(j["usage"]["completion_tokens"], 8);
+  EXPECT_EQ(j["usage"]["total_tokens"], 18);
+  std::string body = R"({"model":"m","prompt":"x","stream":true,)"
+                     R"("stream_options":{"include_usage":true,"continuous_usage_stats":true}})";
+  InferenceRequest req;
+  EXPECT_EQ(parse_inference_request(ApiKind::kCompletions, body, &req), "");
+  EXPECT_TRUE(req.include_usage);
+  EXPECT_TRUE(req.continuous_usage);
+}
+
 TEST(ResponseFormat, NonStreamingBodiesAndErrors) {
   UsageCounts u{3, 2, 0, 1};
   auto j = nlohmann::json::parse(chat_completion_body(ident(true), " a b", "", "stop", u));

@@ -1,0 +1,118 @@
+#include "aiperf/schedule/shaping.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace aiperf::schedule {
+
+// ---- StepRamp ---------------------------------------------------------------------------------
+
+StepRamp::StepRamp(int64_t target, int64_t duration_ns)
+    : target_(std::max<int64_t>(target, 1)), duration_ns_(std::max<int64_t>(duration_ns, 0)) {}
+
+int64_t StepRamp::step_time_ns(int64_t v) const {
+  if (v <= 1 || target_ <= 1) return 0;
+  long double t = (long double)duration_ns_ * (long double)(v - 1) / (long double)(target_ - 1);
+  return int64_t(std::llround(t));
+}
+
+int64_t StepRamp::value_at(int64_t elapsed_ns) const {
+  if (target_ <= 1 || elapsed_ns >= duration_ns_) return target_;
+  if (elapsed_ns < 0) return 1;
+  // First guess from the inverse, then settle against the rounded step times.
+  long double guess =
+      1.0L + (long double)elapsed_ns * (long double)(target_ - 1) / (long double)duration_ns_;
+  int64_t v = std::clamp<int64_t>(int64_t(guess), 1, target_);
+  while (v < target_ && step_time_ns(v + 1) <= elapsed_ns) ++v;
+  while (v > 1 && step_time_ns(v) > elapsed_ns) --v;
+  return v;
+}
+
+std::optional<std::pair<int64_t, int64_t>> StepRamp::next_step(int64_t elapsed_ns) const {
+  int64_t v = value_at(elapsed_ns);
+  if (v >= target_) return std::nullopt;
+  return std::make_pair(step_time_ns(v + 1), v + 1);
+}
+
+// ---- RateSchedule -----------------------------------------------------------------------------
+
+RateSchedule RateSchedule::constant(double rate) {
+  RateSchedule s;
+  s.pieces_.push_back({0, rate});
+  return s;
+}
+
+RateSchedule RateSchedule::ramp(double target, double duration_s, double interval_s) {
+  RateSchedule s;
+  const int64_t d = std::llround(duration_s * 1e9);
+  const int64_t step = std::max<int64_t>(std::llround(interval_s * 1e9), 1);
+  const double start = target * (interval_s / duration_s);
+  s.pieces_.push_back({0, start});
+  for (int64_t t = step;; t += step) {
+    if (t >= d) {
+      s.pieces_.push_back({t, target});
+      break;
+    }
+    s.pieces_.push_back({t, start + (target - start) * double(t) / double(d)});
+  }
+  return s;
+}
+
+RateSchedule RateSchedule::series(const std::vector<config::Config::RateSegment>& segments) {
+  RateSchedule s;
+  long double t = 0;
+  for (const auto& seg : segments) {
+    s.pieces_.push_back({int64_t(std::llround(t)), seg.rate});
+    t += (long double)seg.duration_s * 1e9L;
+  }
+  if (s.pieces_.empty()) s.pieces_.push_back({0, 0.0});
+  return s;
+}
+
+double RateSchedule::rate_at(int64_t elapsed_ns) const {
+  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), elapsed_ns,
+                             [](int64_t t, const Piece& p) { return t < p.start_ns; });
+  if (it == pieces_.begin()) return pieces_.front().rate;
+  return std::prev(it)->rate;
+}
+
+int64_t RateSchedule::advance(int64_t from_ns, double work) const {
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  if (work <= 0) return from_ns;
+  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), from_ns,
+                             [](int64_t t, const Piece& p) { return t < p.start_ns; });
+  size_t i = it == pieces_.begin() ? 0 : size_t(std::prev(it) - pieces_.begin());
+  long double t = (long double)from_ns;
+  long double left = work;
+  for (; i < pieces_.size(); ++i) {
+    const double rate = pieces_[i].rate;
+    const bool last = i + 1 == pieces_.size();
+    if (last) {
+      if (rate <= 0) return kNever;
+      long double end = t + left / rate * 1e9L;
+      return end >= (long double)kNever ? kNever : int64_t(std::llround(end));
+    }
+    const long double end = (long double)pieces_[i + 1].start_ns;
+    const long double cap = rate * (end - t) / 1e9L;
+    if (rate > 0 && left <= cap) return int64_t(std::llround(t + left / rate * 1e9L));
+    left -= cap;
+    t = end;
+  }
+  return kNever;
+}
+
+// ---- CancellationPolicy -----------------------------------------------------------------------
+
+CancellationPolicy::CancellationPolicy(double rate_pct, double delay_s, const RngManager& rngs)
+    : p_(rate_pct / 100.0),
+      delay_ns_(std::llround(delay_s * 1e9)),
+      rng_(rngs.derive(kCancellationStream)) {}
+
+std::optional<int64_t> CancellationPolicy::draw(record::Phase phase) {
+  if (!rng_ || phase == record::Phase::kWarmup) return std::nullopt;
+  if (rng_->uniform01() < p_) return delay_ns_;
+  return std::nullopt;
+}
+
+}  // namespace aiperf::schedule

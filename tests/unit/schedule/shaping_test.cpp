@@ -1,0 +1,295 @@
+// Load shaping as pure logic (spec §3.2, §3.5, §3.10): ramp step times, the rate over time and
+// the arrival times it gives, prefill slots with their waiters, the cancellation draw.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "aiperf/config/cli_options.h"
+#include "aiperf/schedule/schedule.h"
+#include "aiperf/schedule/shaping.h"
+
+namespace aiperf::schedule {
+namespace {
+
+constexpr int64_t kSec = 1'000'000'000;
+
+TEST(StepRamp, StepToVHappensAtDurationTimesVMinusOneOverTargetMinusOne) {
+  StepRamp r(5, 8 * kSec);  // steps of +1 every 2 s: 1@0, 2@2, 3@4, 4@6, 5@8
+  EXPECT_EQ(r.step_time_ns(1), 0);
+  EXPECT_EQ(r.step_time_ns(2), 2 * kSec);
+  EXPECT_EQ(r.step_time_ns(5), 8 * kSec);
+  EXPECT_EQ(r.value_at(0), 1);
+  EXPECT_EQ(r.value_at(2 * kSec - 1), 1);
+  EXPECT_EQ(r.value_at(2 * kSec), 2);
+  EXPECT_EQ(r.value_at(7 * kSec), 4);
+  EXPECT_EQ(r.value_at(8 * kSec), 5);
+  EXPECT_EQ(r.value_at(100 * kSec), 5);
+  auto s = r.next_step(3 * kSec);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->first, 4 * kSec);
+  EXPECT_EQ(s->second, 3);
+  EXPECT_FALSE(r.next_step(8 * kSec));
+}
+
+TEST(StepRamp, UnevenStepsRoundToTheNearestNanosecond) {
+  StepRamp r(4, 10 * kSec);  // 10/3 s apart
+  EXPECT_EQ(r.step_time_ns(2), 3'333'333'333);
+  EXPECT_EQ(r.step_time_ns(3), 6'666'666'667);
+  for (int64_t v = 2; v <= 4; ++v) {
+    EXPECT_EQ(r.value_at(r.step_time_ns(v)), v);
+    EXPECT_EQ(r.value_at(r.step_time_ns(v) - 1), v - 1);
+  }
+}
+
+TEST(StepRamp, TargetOfOneNeedsNoStep) {
+  StepRamp r(1, 5 * kSec);
+  EXPECT_EQ(r.value_at(0), 1);
+  EXPECT_FALSE(r.next_step(0));
+}
+
+TEST(RateSchedule, RampStartsAtTargetTimesIntervalOverDurationAndStepsEveryInterval) {
+  auto s = RateSchedule::ramp(10.0, 2.0);  // start 10·0.1/2 = 0.5 req/s
+  EXPECT_DOUBLE_EQ(s.rate_at(0), 0.5);
+  EXPECT_DOUBLE_EQ(s.rate_at(kSec / 10 - 1), 0.5);
+  // At t = 0.1 s: 0.5 + (10 − 0.5)·0.1/2 = 0.975; at 1 s: 5.25; from 2 s on: 10.
+  EXPECT_NEAR(s.rate_at(kSec / 10), 0.975, 1e-12);
+  EXPECT_NEAR(s.rate_at(kSec), 5.25, 1e-12);
+  EXPECT_NEAR(s.rate_at(kSec + kSec / 20), 5.25, 1e-12);
+  EXPECT_DOUBLE_EQ(s.rate_at(2 * kSec), 10.0);
+  EXPECT_DOUBLE_EQ(s.rate_at(50 * kSec), 10.0);
+  EXPECT_EQ(s.pieces().size(), 21u);  // 0, 0.1, ..., 1.9, then the target at 2.0
+}
+
+TEST(RateSchedule, AdvanceIntegratesTheRateAcrossPieces) {
+  // 10 req/s for 1 s, 0 for 1 s, then 2 req/s.
+  auto s = RateSchedule::series({{10.0, 1.0}, {0.0, 1.0}, {2.0, 1.0}});
+  EXPECT_EQ(s.advance(0, 1.0), kSec / 10);
+  EXPECT_EQ(s.advance(kSec / 2, 5.0), kSec);  // exactly the rest of the first segment
+  // 1 request left after the first segment: the quiet segment is skipped, then 0.5 s at 2/s.
+  EXPECT_EQ(s.advance(kSec / 2, 6.0), 2 * kSec + kSec / 2);
+  EXPECT_EQ(s.advance(5 * kSec, 4.0), 7 * kSec);  // the last rate holds after the series
+  EXPECT_DOUBLE_EQ(s.rate_at(1'500'000'000), 0.0);
+}
+
+TEST(RateSchedule, ARateThatStaysZeroNeverArrives) {
+  auto s = RateSchedule::series({{5.0, 1.0}, {0.0, 1.0}});
+  EXPECT_EQ(s.advance(kSec / 2, 10.0), std::numeric_limits<int64_t>::max());
+}
+
+TEST(RateSchedule, ConstantRateIsOneOverRate) {
+  auto s = RateSchedule::constant(4.0);
+  EXPECT_TRUE(s.is_constant());
+  EXPECT_EQ(s.advance(3 * kSec, 1.0), 3 * kSec + kSec / 4);
+}
+
+TEST(RateSchedule, ConstantArrivalsUnderARampCountLikeTheIntegral) {
+  // Unit gaps under the ramp: the number of arrivals by time t is floor(∫ rate), so the ramp
+  // reaches its target rate at its end (no long first gap at the low start rate).
+  auto s = RateSchedule::ramp(20.0, 1.0);
+  int64_t t = 0;
+  int n = 0;
+  while ((t = s.advance(t, 1.0)) < kSec) ++n;
+  double integral = 0;
+  for (const auto& p : s.pieces()) {
+    if (p.start_ns >= kSec) break;
+    integral += p.rate * 0.1;
+  }
+  EXPECT_EQ(n, int(std::floor(integral + 1e-9)));
+  // After the ramp, arrivals are 1/20 s apart.
+  int64_t a = s.advance(2 * kSec, 1.0), b = s.advance(a, 1.0);
+  EXPECT_EQ(b - a, kSec / 20);
+}
+
+TEST(SlotQueue, WaitersTakeReleasedSlotsInOrder) {
+  SlotQueue<int> q(2);
+  int a = 1, b = 2, c = 3, d = 4;
+  EXPECT_TRUE(q.acquire_or_queue(a));
+  EXPECT_TRUE(q.acquire_or_queue(b));
+  EXPECT_FALSE(q.acquire_or_queue(c));
+  EXPECT_FALSE(q.acquire_or_queue(d));
+  EXPECT_EQ(q.in_use(), 2);
+  EXPECT_EQ(q.waiting(), 2u);
+  auto w = q.release();
+  ASSERT_TRUE(w);
+  EXPECT_EQ(*w, 3);  // the slot passes to the oldest waiter: still 2 in use
+  EXPECT_EQ(q.in_use(), 2);
+  w = q.release();
+  ASSERT_TRUE(w);
+  EXPECT_EQ(*w, 4);
+  EXPECT_FALSE(q.release());
+  EXPECT_FALSE(q.release());
+  EXPECT_EQ(q.in_use(), 0);
+}
+
+TEST(SlotQueue, RaisingTheLimitLetsWaitersGoAndLoweringTakesNoSlot) {
+  SlotQueue<int> q(1);
+  int v[5] = {0, 1, 2, 3, 4};
+  EXPECT_TRUE(q.acquire_or_queue(v[0]));
+  for (int i = 1; i < 5; ++i) EXPECT_FALSE(q.acquire_or_queue(v[i]));
+  auto go = q.set_limit(3);
+  ASSERT_EQ(go.size(), 2u);
+  EXPECT_EQ(go[0], 1);
+  EXPECT_EQ(go[1], 2);
+  EXPECT_EQ(q.in_use(), 3);
+  EXPECT_TRUE(q.set_limit(1).empty());  // 3 in use stay in use (debt)
+  EXPECT_FALSE(q.release());            // 2 in use, still over the limit of 1
+  EXPECT_FALSE(q.release());            // 1 in use: at the limit
+  auto w = q.release();                 // 0 in use: the waiter goes
+  ASSERT_TRUE(w);
+  EXPECT_EQ(*w, 3);
+  auto rest = q.take_waiters();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0], 4);
+  EXPECT_EQ(q.waiting(), 0u);
+}
+
+// Prefill slots in a phase: never more than the cap between a credit's acquisition and its
+// release, whatever the order of first tokens.
+TEST(PhaseStatePrefill, InUseNeverExceedsTheCap) {
+  PhaseSpec s;
+  s.concurrency = 8;
+  s.request_count = 100;
+  s.prefill_concurrency = 3;
+  PhaseState ps(s, 1, 1);
+  ps.start(0);
+  ASSERT_TRUE(ps.prefill_limited());
+  std::vector<Credit> holding;
+  size_t queued = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto c = ps.try_issue(0, 0);
+    ASSERT_TRUE(c);
+    Credit copy = *c;
+    if (ps.acquire_prefill(0, *c)) {
+      holding.push_back(copy);
+    } else {
+      ++queued;
+    }
+    EXPECT_LE(ps.prefill_in_use(), 3);
+  }
+  EXPECT_EQ(holding.size(), 3u);
+  EXPECT_EQ(queued, 5u);
+  EXPECT_FALSE(ps.prefill_available());
+  for (int i = 0; i < 5; ++i) {
+    auto w = ps.release_prefill();  // a first token
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->credit.index, uint64_t(3 + i));  // FIFO
+    EXPECT_EQ(ps.prefill_in_use(), 3);
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(ps.release_prefill());
+  EXPECT_EQ(ps.prefill_in_use(), 0);
+  EXPECT_TRUE(ps.prefill_available());
+}
+
+TEST(PhaseStatePrefill, ARampStartsAtOneSlotAndARampedSessionLimitAtOne) {
+  PhaseSpec s;
+  s.concurrency = 6;
+  s.concurrency_ramp_s = 5.0;
+  s.request_count = 100;
+  s.prefill_concurrency = 4;
+  s.prefill_ramp_s = 3.0;
+  PhaseState ps(s, 1, 1);
+  ps.start(0);
+  EXPECT_EQ(ps.session_limit(), 1);
+  ASSERT_TRUE(ps.try_issue(0, 0));
+  EXPECT_FALSE(ps.slot_available());
+  ps.set_session_limit(2);
+  EXPECT_TRUE(ps.slot_available());
+  Credit a, b;
+  EXPECT_TRUE(ps.acquire_prefill(0, a));
+  EXPECT_FALSE(ps.acquire_prefill(1, b));
+  auto go = ps.set_prefill_limit(2);
+  ASSERT_EQ(go.size(), 1u);
+  EXPECT_EQ(go[0].worker, 1);
+}
+
+TEST(Cancellation, DrawsItsOwnStreamAndSparesWarmup) {
+  RngManager rngs(42);
+  CancellationPolicy p(30.0, 0.25, rngs);
+  ASSERT_TRUE(p.enabled());
+  int cancelled = 0;
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    auto d = p.draw(record::Phase::kProfiling);
+    if (d) {
+      EXPECT_EQ(*d, 250'000'000);
+      ++cancelled;
+    }
+  }
+  // Binomial(20000, 0.3): sd ≈ 65; 6 sd.
+  EXPECT_NEAR(cancelled, 0.3 * n, 400);
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(p.draw(record::Phase::kWarmup));
+  // Same seed, same decisions; other streams are untouched (derived by name).
+  CancellationPolicy q(30.0, 0.25, rngs), r(30.0, 0.25, rngs);
+  for (int i = 0; i < 200; ++i)
+    EXPECT_EQ(q.draw(record::Phase::kProfiling), r.draw(record::Phase::kProfiling));
+  EXPECT_FALSE(CancellationPolicy().enabled());
+}
+
+TEST(Cancellation, IssuedCreditsCarryTheDelay) {
+  PhaseSpec s;
+  s.concurrency = 1;
+  s.request_count = 1000;
+  PhaseState ps(s, 1, 1);
+  ps.set_cancellation(CancellationPolicy(100.0, 0.5, RngManager(1)));
+  ps.start(0);
+  auto c = ps.try_issue(0, 0);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->cancel_after_ns, 500'000'000);
+  PhaseSpec w = s;
+  w.phase = record::Phase::kWarmup;
+  PhaseState wp(w, 1, 1);
+  wp.set_cancellation(CancellationPolicy(100.0, 0.5, RngManager(1)));
+  wp.start(0);
+  EXPECT_EQ(wp.try_issue(0, 0)->cancel_after_ns, -1);
+}
+
+config::Config parse(std::vector<std::string> args) {
+  config::ParseEnv env;
+  args.insert(args.begin(), {"-m", "mock-model"});
+  return config::parse_profile_args(args, env);
+}
+
+TEST(ShapingPhases, ProfilingGetsEveryShapingFlag) {
+  auto phases = make_phases(
+      parse({"--streaming", "--request-rate-series", "10:1s,20:1s", "--concurrency", "4",
+             "--prefill-concurrency", "2", "--concurrency-ramp-duration", "1",
+             "--prefill-concurrency-ramp-duration", "0.5", "--request-cancellation-rate", "50",
+             "--request-cancellation-delay", "0.2"}));
+  ASSERT_EQ(phases.size(), 1u);
+  const PhaseSpec& p = phases.front();
+  EXPECT_EQ(p.mode, config::TimingMode::kRequestRate);
+  EXPECT_EQ(p.rate_series.size(), 2u);
+  EXPECT_EQ(p.prefill_concurrency, 2);
+  EXPECT_EQ(p.concurrency_ramp_s, 1.0);
+  EXPECT_EQ(p.prefill_ramp_s, 0.5);
+  EXPECT_EQ(p.cancel_rate_pct, 50.0);
+  EXPECT_EQ(p.cancel_delay_s, 0.2);
+  EXPECT_EQ(p.duration_s, 2.0);
+}
+
+TEST(ShapingPhases, WarmupInheritsRampsAndPrefillButNeitherSeriesNorCancellation) {
+  auto phases =
+      make_phases(parse({"--streaming", "--request-rate-series", "10:1s,20:1s", "--concurrency",
+                         "4", "--prefill-concurrency", "2", "--concurrency-ramp-duration", "1",
+                         "--warmup-request-count", "3", "--request-cancellation-rate", "50"}));
+  ASSERT_EQ(phases.size(), 2u);
+  const PhaseSpec& w = phases.front();
+  EXPECT_EQ(w.prefill_concurrency, 2);
+  EXPECT_EQ(w.concurrency_ramp_s, 1.0);
+  EXPECT_TRUE(w.rate_series.empty());
+  EXPECT_DOUBLE_EQ(w.rate, 15.0);  // the series' mean
+  EXPECT_EQ(w.cancel_rate_pct, 0.0);
+  EXPECT_EQ(phases.back().cancel_rate_pct, 50.0);
+}
+
+TEST(ShapingPhases, RateRampOnlyInRateMode) {
+  auto phases = make_phases(parse({"--request-rate", "10", "--request-rate-ramp-duration", "2"}));
+  EXPECT_EQ(phases.back().rate_ramp_s, 2.0);
+  EXPECT_FALSE(make_phases(parse({"--concurrency", "2"})).back().rate_ramp_s);
+}
+
+}  // namespace
+}  // namespace aiperf::schedule

@@ -37,6 +37,7 @@ declare -A SOURCES=(
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
+  [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -48,6 +49,7 @@ declare -A LIBS=(
   [burst_gpt_trace_fuzz]="-lsimdjson"
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
+  [prom_parser_fuzz]=""
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -93,6 +95,14 @@ seed_raw_formats_fuzz() {
 }
 seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"
+}
+
+seed_prom_parser_fuzz() {
+  local f i=0
+  for f in "$ROOT"/tests/data/metrics/*.prom; do
+    { printf '\000'; cat "$f"; } >"$1/text_$((i++))"
+  done
+  { printf '\001'; tail -n +2 "$ROOT"/tests/data/metrics/openmetrics_client_golang_random_example.om.txt; } >"$1/om"
 }
 
 seed_parquet_fuzz() {

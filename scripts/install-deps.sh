@@ -7,6 +7,7 @@ PKGS=(
   libyaml-cpp-dev libpcre2-dev libutf8proc-dev libsentencepiece-dev libboost-dev
   libpng-dev libjpeg-dev libmp3lame-dev ffmpeg libsnappy-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
+  prometheus-node-exporter prometheus  # real exporters the telemetry tests start on free ports
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -399,17 +399,40 @@ TEST(MockServer, Tls) {
 TEST(MockServer, MetricsCountWhatWasServed) {
   MockServerProcess m({"--fast"});
   for (int i = 0; i < 3; ++i) curl(post_args(m, "/v1/chat/completions", kChat17));
-  CurlResult r = curl({m.url() + "/metrics"});
-  ASSERT_EQ(r.http_status, 200);
-  EXPECT_NE(r.body.find("vllm:generation_tokens_total{model_name=\"mock-model\"} 51"),
+  // /metrics: AIPerf's mock names by default.
+  CurlResult a = curl({m.url() + "/metrics"});
+  ASSERT_EQ(a.http_status, 200);
+  EXPECT_NE(a.body.find("aiperf_mock_completion_tokens_total{endpoint=\"/v1/chat/completions\","
+                        "model=\"mock-model\"} 51.0"),
             std::string::npos)
-      << r.body;
-  EXPECT_NE(r.body.find("vllm:request_success_total{model_name=\"mock-model\"} 3"),
+      << a.body;
+  EXPECT_NE(a.body.find("aiperf_mock_requests_total{endpoint=\"/v1/chat/completions\",method="
+                        "\"POST\",status=\"200\"} 3.0"),
             std::string::npos);
-  EXPECT_NE(r.body.find("vllm:e2e_request_latency_seconds_count{model_name=\"mock-model\"} 3"),
+  CurlResult r = curl({m.url() + "/vllm/metrics"});
+  ASSERT_EQ(r.http_status, 200);
+  const std::string l = "{engine=\"0\",model_name=\"mock-model\"}";
+  EXPECT_NE(r.body.find("vllm:generation_tokens_total" + l + " 51.0"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("vllm:e2e_request_latency_seconds_count" + l + " 3.0"), std::string::npos);
+  EXPECT_NE(r.body.find("vllm:num_requests_running" + l + " 0.0"), std::string::npos);
+  EXPECT_NE(r.body.find("vllm:request_success_total{engine=\"0\",finished_reason=\"length\","
+                        "model_name=\"mock-model\"} 3.0"),
             std::string::npos);
-  EXPECT_NE(r.body.find("vllm:num_requests_running{model_name=\"mock-model\"} 0"),
+  // Each family at /<family>/metrics; DCGM-shaped GPUs at /dcgm1 and /dcgm2.
+  EXPECT_NE(curl({m.url() + "/llamacpp/metrics"}).body.find("llamacpp:tokens_predicted_total 51"),
             std::string::npos);
+  CurlResult d = curl({m.url() + "/dcgm2/metrics"});
+  EXPECT_NE(d.body.find("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"1\""), std::string::npos)
+      << d.body;
+}
+
+TEST(MockServer, TrtllmFamilyAnswersJsonAtMetrics) {
+  MockServerProcess m({"--fast", "--metrics-family", "trtllm"});
+  CurlResult r = curl({m.url() + "/metrics"});
+  EXPECT_NE(r.headers.find("application/json"), std::string::npos) << r.headers;
+  EXPECT_EQ(r.body.front(), '[');
+  CurlResult p = curl({m.url() + "/prometheus/metrics"});
+  EXPECT_NE(p.body.find("# TYPE trtllm:time_to_first_token_seconds histogram"), std::string::npos);
 }
 
 TEST(MockServer, PortInUseIsAnError) {

@@ -1,11 +1,13 @@
 // `aiperf profile`: parses the flags and runs one benchmark (run/run.h).
 #include <cstdio>
+#include <memory>
 
 #include "aiperf/cli/cli.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/run.h"
 #include "aiperf/study/study.h"
+#include "aiperf/telemetry/telemetry.h"
 
 namespace aiperf::cli {
 
@@ -24,9 +26,21 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
-  // Several runs (repeated runs, a sweep, a capacity search) go through the study runner.
-  if (cfg.study.active()) return study::run_study_cli(cfg);
-  return run::run_benchmark_cli(cfg);
+  // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
+  if (cfg.study.active()) {
+    // Several runs (repeated runs, a sweep, a capacity search) go through the study runner.
+    study::StudyOptions so;
+    so.observers = [](const config::Config& c) {
+      std::vector<std::unique_ptr<run::RunObserver>> v;
+      v.push_back(std::make_unique<telemetry::TelemetryObserver>(c));
+      return v;
+    };
+    return study::run_study_cli(cfg, so);
+  }
+  telemetry::TelemetryObserver telemetry(cfg);
+  run::RunOptions opts;
+  opts.observers.push_back(&telemetry);
+  return run::run_benchmark_cli(cfg, opts);
 }
 
 }  // namespace aiperf::cli

@@ -219,6 +219,22 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Telemetry (issue 12, spec §7.1-§7.2; flags in options_telemetry.cpp)
+  bool server_metrics_enabled = true;            // off with --no-server-metrics
+  std::vector<std::string> server_metrics_urls;  // --server-metrics, normalized (…/metrics)
+  /// --server-metrics-formats, in AIPerf's spelling: "json", "csv", "jsonl".
+  std::vector<std::string> server_metrics_formats{"json", "csv"};
+  bool gpu_telemetry_enabled = true;            // off with --no-gpu-telemetry
+  bool gpu_telemetry_console = false;           // --gpu-telemetry given: print the GPU table
+  bool gpu_telemetry_nvml = false;              // --gpu-telemetry pynvml: NVML instead of DCGM
+  std::vector<std::string> gpu_telemetry_urls;  // DCGM URLs given, normalized
+  std::vector<std::string> gpu_telemetry_metrics_files;  // custom metric CSVs
+  bool has_server_metrics_format(const std::string& f) const {
+    for (const auto& x : server_metrics_formats) {
+      if (x == f) return true;
+    }
+    return false;
+  }
   // ---- Study and time slices (issue 11: study/study.h, docs/study.md)
   StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
   std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)

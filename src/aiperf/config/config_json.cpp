@@ -261,6 +261,21 @@ nlohmann::ordered_json redacted_config_json(const Config& c) {
               {"phases", phases}};
   out["artifacts"] = {{"dir", c.artifact_dir}, {"export_level", to_string(c.export_level)}};
   if (c.profile_export_prefix) out["artifacts"]["prefix"] = *c.profile_export_prefix;
+  // Telemetry (issue 12), shaped like AIPerf's server_metrics / gpu_telemetry sections; URLs may
+  // carry passwords.
+  json sm_urls = json::array();
+  for (const auto& u : c.server_metrics_urls) sm_urls.push_back(redact_url_passwords(u));
+  out["server_metrics"] = {{"enabled", c.server_metrics_enabled},
+                           {"urls", sm_urls},
+                           {"formats", c.server_metrics_formats}};
+  json gpu_urls = json::array();
+  for (const auto& u : c.gpu_telemetry_urls) gpu_urls.push_back(redact_url_passwords(u));
+  out["gpu_telemetry"] = {{"enabled", c.gpu_telemetry_enabled},
+                          {"collector", c.gpu_telemetry_nvml ? "pynvml" : "dcgm"},
+                          {"urls", gpu_urls}};
+  if (!c.gpu_telemetry_metrics_files.empty()) {
+    out["gpu_telemetry"]["metrics_files"] = c.gpu_telemetry_metrics_files;
+  }
   if (!c.goodput.empty()) {
     json slos = json::object();
     for (const auto& [tag, v] : c.goodput) slos[tag] = v;

@@ -31,8 +31,9 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> workload_options();
+std::vector<OptionSpec> telemetry_options();
 std::vector<OptionSpec> shaping_options();  // options_shaping.cpp
-std::vector<OptionSpec> study_options();  // Multi-Run rows and --slice-duration
+std::vector<OptionSpec> study_options();    // Multi-Run rows and --slice-duration
 
 /// AIPerf's list-valued ("magic list") flags: a comma list of several values is a parameter
 /// sweep (spec §1.2). `path` is AIPerf's dotted config path of the value (options_study.cpp).

@@ -32,6 +32,8 @@ const std::vector<std::string_view> kHelpGroups = {
     "Output",
     "HTTP Trace",
     "Network Latency",
+    "Server Metrics",
+    "GPU Telemetry",
     "UI",
     "Multi-Run",
     "Service",
@@ -62,8 +64,8 @@ const std::vector<OptionSpec>& option_table() {
     std::vector<OptionSpec> t;
     // Row order within a help group is help order; groups are ordered by kHelpGroups.
     for (auto rows : {endpoint_options, input_options, load_options, output_options,
-                      workload_options, media_options, study_options, shaping_options,
-                      server_options, tutorial_options}) {
+                      workload_options, media_options, telemetry_options, study_options,
+                      shaping_options, server_options, tutorial_options}) {
       std::vector<OptionSpec> r = rows();
       t.insert(t.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
     }

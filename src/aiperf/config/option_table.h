@@ -83,6 +83,8 @@ std::vector<OptionSpec> media_options();
 /// is known. Throws ConfigError naming the flag.
 void resolve_media(ParseState& st);
 
+/// Cross-option rules of the Server Metrics / GPU Telemetry flags (options_telemetry.cpp).
+void resolve_telemetry(ParseState& st);
 /// --request-rate-series (options_shaping.cpp), before the timing mode is chosen: the series
 /// stands for --request-rate (its mean) and, without another stop condition, sets the duration.
 void resolve_rate_series(ParseState& st);

@@ -49,6 +49,10 @@ ArtifactPaths artifact_paths(const std::string& dir, const std::optional<std::st
     p.summary_csv = join(dir, base + ".csv");
     p.records_jsonl = join(dir, base + ".jsonl");
     p.raw_jsonl = join(dir, base + "_raw.jsonl");
+    p.server_metrics_json = join(dir, base + "_server_metrics.json");
+    p.server_metrics_csv = join(dir, base + "_server_metrics.csv");
+    p.server_metrics_jsonl = join(dir, base + "_server_metrics.jsonl");
+    p.gpu_telemetry_jsonl = join(dir, base + "_gpu_telemetry.jsonl");
     p.timeslices_json = join(dir, base + "_timeslices.json");
     p.timeslices_csv = join(dir, base + "_timeslices.csv");
   } else {
@@ -56,6 +60,10 @@ ArtifactPaths artifact_paths(const std::string& dir, const std::optional<std::st
     p.summary_csv = join(dir, "profile_export_aiperf.csv");
     p.records_jsonl = join(dir, "profile_export.jsonl");
     p.raw_jsonl = join(dir, "profile_export_raw.jsonl");
+    p.server_metrics_json = join(dir, "server_metrics_export.json");
+    p.server_metrics_csv = join(dir, "server_metrics_export.csv");
+    p.server_metrics_jsonl = join(dir, "server_metrics_export.jsonl");
+    p.gpu_telemetry_jsonl = join(dir, "gpu_telemetry_export.jsonl");
     p.timeslices_json = join(dir, "profile_export_aiperf_timeslices.json");
     p.timeslices_csv = join(dir, "profile_export_aiperf_timeslices.csv");
   }

@@ -197,7 +197,9 @@ void Connection::close_now(bool reset) {
   if (busy_ && is_inference_) {
     ctx().inflight.fetch_sub(1, std::memory_order_relaxed);
     ctx().metrics.num_requests_running.fetch_sub(1, std::memory_order_relaxed);
-    ctx().metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
+    // 499: the connection ended before the response did (nginx's "client closed request").
+    ctx().metrics.on_request_end(gen_.api, 499, now - arrival_ns_, gen_.isl, gen_.emitted, false,
+                                 0);
     is_inference_ = false;
   }
   if (busy_ && recording_) {
@@ -404,11 +406,10 @@ void Connection::complete_response() {
   if (is_inference_) {
     c.inflight.fetch_sub(1, std::memory_order_relaxed);
     c.metrics.num_requests_running.fetch_sub(1, std::memory_order_relaxed);
-    if (status_ < 400)
-      c.metrics.request_success_total.fetch_add(1, std::memory_order_relaxed);
-    else
-      c.metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
-    c.metrics.e2e_request_latency.observe_ns(now - arrival_ns_);
+    const Generation& g = gen_;
+    c.metrics.on_request_end(g.api, status_, now - arrival_ns_, g.isl, g.emitted,
+                             std::string_view(g.finish_reason) == "length",
+                             g.first_token_ns ? now - g.first_token_ns : 0);
     is_inference_ = false;
   }
   if (recording_) {

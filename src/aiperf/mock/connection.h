@@ -73,6 +73,11 @@ class Connection final : public transport::IoHandler {
     uint64_t word_offset = 0;
     const char* finish_reason = "stop";
     int64_t prev_token_ns = 0;
+    // For the Prometheus counters (server_metrics.h).
+    int api = 0;          // ApiKind
+    int64_t isl = 0;      // prompt tokens
+    int64_t emitted = 0;  // tokens written so far
+    int64_t first_token_ns = 0;
   };
 
   // I/O

@@ -43,11 +43,14 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   int64_t isl = int64_t(c.text->count(req.prompt_text));
   if (req.prompt_token_ids >= 0) isl += req.prompt_token_ids;
   if (recording_) rec_.isl = isl;
-  c.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
 
   if (c.selected(o.error, seq, kSaltError)) {
     if (recording_) rec_.faults.emplace_back("error");
+    c.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
     c.metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
+    c.metrics.api[size_t(kind)]
+        .failed_by_status[size_t(std::clamp(o.error_status, 400, 599) - 400)]
+        .fetch_add(1, std::memory_order_relaxed);
     respond_error(o.error_status, "Simulated error",
                   o.error_status >= 500 ? "server_error" : "invalid_request_error");
     return;
@@ -66,9 +69,12 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   is_inference_ = true;
   int64_t inflight = c.inflight.fetch_add(1, std::memory_order_relaxed) + 1;
   c.metrics.num_requests_running.fetch_add(1, std::memory_order_relaxed);
+  c.metrics.on_request_start(int(kind), isl, req.stream);
 
   Generation& g = gen_;
   g = Generation{};
+  g.api = int(kind);
+  g.isl = isl;
   g.stream = req.stream;
   g.include_usage = req.include_usage;
   g.continuous_usage = req.include_usage && req.continuous_usage;  // as vLLM: needs both
@@ -88,6 +94,8 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   g.usage.completion_tokens = g.total;
   g.usage.reasoning_tokens = g.reasoning;
   g.usage.cached_tokens = isl * int64_t(30 + splitmix64(h ^ 0x5eed) % 31) / 100;
+  c.metrics.cached_prompt_tokens_total.fetch_add(uint64_t(g.usage.cached_tokens),
+                                                 std::memory_order_relaxed);
   if (c.selected(o.reset, seq, kSaltReset)) {
     g.reset_at = fault_index(o.reset_after_tokens, g.total);
     if (recording_) rec_.faults.emplace_back("reset");
@@ -222,12 +230,13 @@ void Connection::emit_group(int64_t end, bool reset_after) {
       // Later deadlines count from the first token's actual write, so a late first token does not
       // shorten the following gaps: the mean ITL is never below --itl, and there is no drift.
       g.start_ns = now - g.lat.ttft_ns;
-      c.metrics.time_to_first_token.observe_ns(now - arrival_ns_);
+      g.first_token_ns = now;
+      c.metrics.on_first_token(g.api, now - arrival_ns_);
+      c.metrics.on_tokens(g.api, n, 0);
     } else {
-      int64_t gap = (now - g.prev_token_ns) / n;
-      for (int64_t k = 0; k < n; ++k) c.metrics.inter_token_latency.observe_ns(gap);
+      c.metrics.on_tokens(g.api, n, (now - g.prev_token_ns) / n);
     }
-    c.metrics.generation_tokens_total.fetch_add(uint64_t(n), std::memory_order_relaxed);
+    g.emitted += n;
     g.prev_token_ns = now;
     if (recording_) {
       if (g.next == 0) rec_.first_token_ns = now;
@@ -280,8 +289,10 @@ void Connection::finish_non_stream() {
                    : text_completion_body(g.ident, content, g.finish_reason, g.usage);
   if (g.malformed_at >= 0) body.resize(body.size() / 2);
   int64_t now = mono_ns();
-  c.metrics.time_to_first_token.observe_ns(now - arrival_ns_);
-  c.metrics.generation_tokens_total.fetch_add(uint64_t(g.total), std::memory_order_relaxed);
+  c.metrics.on_first_token(g.api, now - arrival_ns_);
+  c.metrics.on_tokens(g.api, g.total, 0);
+  g.emitted = g.total;
+  g.first_token_ns = now;
   if (recording_) {
     rec_.first_token_ns = rec_.last_token_ns = g.total > 0 ? now : 0;
     rec_.output_tokens = g.total - g.reasoning;

@@ -70,6 +70,20 @@ ServerContext::ServerContext(const MockOptions& o) : opts(o), framer(o), latency
         json_quote(opts.model_names[i]), start_wall_ns / 1'000'000'000);
   }
   models_body += "]}";
+  if (auto f = metrics_family_from_name(opts.metrics_family)) {
+    metrics_family = *f;
+  } else {
+    throw ConfigError("--metrics-family: unknown family '" + opts.metrics_family + "'");
+  }
+  DcgmOptions d;
+  d.gpu_name = opts.dcgm_gpu_name;
+  d.num_gpus = opts.dcgm_num_gpus;
+  d.min_throughput = opts.dcgm_min_throughput;
+  d.window_s = opts.dcgm_window_sec;
+  d.hostname = opts.dcgm_hostname;
+  d.seed = opts.dcgm_seed >= 0 ? uint64_t(opts.dcgm_seed) : opts.random_seed;
+  d.auto_load = opts.dcgm_auto_load;
+  for (int e = 1; e <= 2; ++e) dcgm.push_back(std::make_unique<DcgmFaker>(d, e));
 }
 
 ServerContext::~ServerContext() {

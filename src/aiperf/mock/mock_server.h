@@ -82,6 +82,17 @@ struct MockOptions {
   std::string tls_cert;
   std::string tls_key;
 
+  // Prometheus metrics (docs/mock-server.md): which server /metrics imitates, and the fake
+  // DCGM exporters at /dcgm1/metrics and /dcgm2/metrics.
+  std::string metrics_family = "aiperf";  // aiperf, vllm, sglang, trtllm, triton, dynamo, ...
+  std::string dcgm_gpu_name = "h200";
+  int dcgm_num_gpus = 2;
+  double dcgm_min_throughput = 100;
+  double dcgm_window_sec = 1.0;
+  std::string dcgm_hostname = "localhost";
+  int64_t dcgm_seed = -1;  // -1: --random-seed
+  bool dcgm_auto_load = true;
+
   bool quiet = false;  // no per-start log lines beyond "listening on ..."
 };
 

@@ -152,6 +152,30 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
   flag(app, "--close-after-response", o.close_after_response,
        "Close after every response while still sending Connection: keep-alive", kFaults);
 
+  const char* kMetrics = "Prometheus metrics";
+  opt(app, "--metrics-family", o.metrics_family,
+      "What /metrics imitates: aiperf, vllm, sglang, trtllm, triton, dynamo, tgi, llamacpp "
+      "(each also at /<family>/metrics)",
+      kMetrics)
+      ->check(CLI::IsMember(
+          {"aiperf", "vllm", "sglang", "trtllm", "triton", "dynamo", "tgi", "llamacpp"}));
+  opt(app, "--dcgm-gpu-name", o.dcgm_gpu_name,
+      "Fake DCGM GPU model: rtx6000, a100, h100, h100-sxm, h200, b200, gb200", kMetrics)
+      ->check(CLI::IsMember({"rtx6000", "a100", "h100", "h100-sxm", "h200", "b200", "gb200"}));
+  opt(app, "--dcgm-num-gpus", o.dcgm_num_gpus, "Fake GPUs per DCGM exporter", kMetrics)
+      ->check(CLI::Range(1, 8));
+  opt(app, "--dcgm-min-throughput", o.dcgm_min_throughput,
+      "Tokens/s counted as full load at least (the load scales to the peak above it)", kMetrics)
+      ->check(CLI::Range(1.0, 1e9));
+  opt(app, "--dcgm-window-sec", o.dcgm_window_sec, "Throughput window of the load, s", kMetrics)
+      ->check(CLI::Range(0.1, 60.0));
+  opt(app, "--dcgm-hostname", o.dcgm_hostname, "Hostname label of the fake GPUs", kMetrics);
+  opt(app, "--dcgm-seed", o.dcgm_seed, "Seed of the fake GPUs (-1: --random-seed)", kMetrics);
+  app.add_flag("--dcgm-auto-load,!--no-dcgm-auto-load", o.dcgm_auto_load,
+               "Load follows the token throughput (off: idle GPUs)")
+      ->envname("MOCK_SERVER_DCGM_AUTO_LOAD")
+      ->group(kMetrics);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -65,6 +65,7 @@ void inference(Connection& c, ApiKind kind) {
     r->isl = isl;
   }
   ctx.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
+  ctx.metrics.api[2].prompt_tokens.fetch_add(uint64_t(isl), std::memory_order_relaxed);
   if (ctx.selected(o.error, seq, 1)) {
     if (RequestRecord* r = c.record()) r->faults.emplace_back("error");
     c.respond_error(o.error_status, "Simulated error",
@@ -120,9 +121,34 @@ void root(Connection& c) {
   c.respond(200, "application/json", "{\"message\":\"aiperf-mock-server\",\"status\":\"ok\"}");
 }
 
+constexpr const char* kPromText = "text/plain; version=0.0.4; charset=utf-8";
+
+void serve_family(Connection& c, MetricsFamily f) {
+  const ServerContext& ctx = c.ctx();
+  c.respond(200, kPromText, ctx.metrics.render(f, ctx.opts.model_names.front(), ctx.start_wall_ns));
+}
+
 void metrics(Connection& c) {
-  c.respond(200, "text/plain; version=0.0.4; charset=utf-8",
-            c.ctx().metrics.render(c.ctx().opts.model_names.front()));
+  if (c.ctx().metrics_family == MetricsFamily::kTrtllm) {
+    // trtllm-serve answers /metrics with its iteration statistics in JSON and serves Prometheus
+    // text at /prometheus/metrics.
+    c.respond(200, "application/json", c.ctx().metrics.render_trtllm_iteration_stats());
+    return;
+  }
+  serve_family(c, c.ctx().metrics_family);
+}
+
+template <MetricsFamily F>
+void family_metrics(Connection& c) {
+  serve_family(c, F);
+}
+
+template <int Exporter>
+void dcgm_metrics(Connection& c) {
+  ServerContext& ctx = c.ctx();
+  c.respond(200, kPromText,
+            ctx.dcgm[Exporter - 1]->scrape(
+                mono_ns(), ctx.metrics.generation_tokens_total.load(std::memory_order_relaxed)));
 }
 
 constexpr Route kRoutes[] = {
@@ -132,7 +158,17 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/models", true, models},
     {"GET", "/health", false, health},
     {"GET", "/metrics", false, metrics},
-    {"GET", "/vllm/metrics", false, metrics},
+    {"GET", "/vllm/metrics", false, family_metrics<MetricsFamily::kVllm>},
+    {"GET", "/sglang/metrics", false, family_metrics<MetricsFamily::kSglang>},
+    {"GET", "/trtllm/metrics", false, family_metrics<MetricsFamily::kTrtllm>},
+    {"GET", "/prometheus/metrics", false, family_metrics<MetricsFamily::kTrtllm>},
+    {"GET", "/triton/metrics", false, family_metrics<MetricsFamily::kTriton>},
+    {"GET", "/dynamo_frontend/metrics", false, family_metrics<MetricsFamily::kDynamo>},
+    {"GET", "/tgi/metrics", false, family_metrics<MetricsFamily::kTgi>},
+    {"GET", "/llamacpp/metrics", false, family_metrics<MetricsFamily::kLlamacpp>},
+    {"GET", "/aiperf/metrics", false, family_metrics<MetricsFamily::kAiperf>},
+    {"GET", "/dcgm1/metrics", false, dcgm_metrics<1>},
+    {"GET", "/dcgm2/metrics", false, dcgm_metrics<2>},
     {"GET", "/", false, root},
 };
 

@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "aiperf/mock/dcgm_faker.h"
 #include "aiperf/mock/generation_plan.h"
 #include "aiperf/mock/mock_server.h"
 #include "aiperf/mock/request_recorder.h"
@@ -28,8 +29,10 @@ struct ServerContext {
   const MockOptions opts;
   std::unique_ptr<TokenText> text;
   ServerMetrics metrics;
-  std::unique_ptr<RequestRecorder> recorder;  // null unless --record-requests
-  SSL_CTX* ssl_ctx = nullptr;                 // null unless TLS
+  MetricsFamily metrics_family = MetricsFamily::kAiperf;  // what /metrics serves
+  std::vector<std::unique_ptr<DcgmFaker>> dcgm;           // /dcgm1/metrics, /dcgm2/metrics
+  std::unique_ptr<RequestRecorder> recorder;              // null unless --record-requests
+  SSL_CTX* ssl_ctx = nullptr;                             // null unless TLS
   SseFramer framer;
   LatencyParams latency;
   int64_t start_mono_ns = 0;

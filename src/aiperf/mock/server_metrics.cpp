@@ -1,81 +1,171 @@
+// The mock's counters and union-bucket histograms (server_metrics.h); the per-family texts are in
+// metrics_render.cpp.
 #include "aiperf/mock/server_metrics.h"
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
 
-#include <memory>
+#include "aiperf/mock/metrics_buckets.h"
 
 namespace aiperf::mock {
 
-AtomicHistogram::AtomicHistogram(std::vector<double> bounds_s) : bounds_s_(std::move(bounds_s)) {
-  for (double b : bounds_s_) bounds_ns_.push_back(int64_t(b * 1e9));
-  buckets_ = std::make_unique<std::atomic<uint64_t>[]>(bounds_s_.size() + 1);
-  for (size_t i = 0; i <= bounds_s_.size(); ++i) buckets_[i].store(0);
-}
-
-void AtomicHistogram::observe_ns(int64_t ns) {
-  size_t i = 0;
-  while (i < bounds_ns_.size() && ns > bounds_ns_[i]) ++i;
-  buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-  sum_ns_.fetch_add(ns, std::memory_order_relaxed);
-}
-
-void AtomicHistogram::render(std::string* out, const char* name, const char* help,
-                             const std::string& labels) const {
-  auto it = std::back_inserter(*out);
-  fmt::format_to(it, "# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
-  uint64_t cum = 0;
-  for (size_t i = 0; i < bounds_s_.size(); ++i) {
-    cum += buckets_[i].load(std::memory_order_relaxed);
-    fmt::format_to(it, "{}_bucket{{{},le=\"{}\"}} {}\n", name, labels, bounds_s_[i], cum);
+std::optional<MetricsFamily> metrics_family_from_name(std::string_view n) {
+  static constexpr std::pair<std::string_view, MetricsFamily> kNames[] = {
+      {"aiperf", MetricsFamily::kAiperf}, {"vllm", MetricsFamily::kVllm},
+      {"sglang", MetricsFamily::kSglang}, {"trtllm", MetricsFamily::kTrtllm},
+      {"triton", MetricsFamily::kTriton}, {"dynamo", MetricsFamily::kDynamo},
+      {"tgi", MetricsFamily::kTgi},       {"llamacpp", MetricsFamily::kLlamacpp}};
+  for (const auto& [name, f] : kNames) {
+    if (name == n) return f;
   }
-  cum += buckets_[bounds_s_.size()].load(std::memory_order_relaxed);
-  fmt::format_to(it, "{}_bucket{{{},le=\"+Inf\"}} {}\n", name, labels, cum);
-  fmt::format_to(it, "{}_sum{{{}}} {}\n", name, labels,
-                 double(sum_ns_.load(std::memory_order_relaxed)) / 1e9);
-  fmt::format_to(it, "{}_count{{{}}} {}\n", name, labels, cum);
+  return std::nullopt;
 }
 
-ServerMetrics::ServerMetrics()
-    : time_to_first_token({0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0,
-                           2.5, 5.0, 7.5, 10.0}),
-      inter_token_latency({0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4,
-                           0.5, 0.75, 1.0, 2.5}),
-      e2e_request_latency({0.01, 0.05, 0.1, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0,
-                           20.0, 30.0, 40.0, 50.0, 60.0}) {}
+const char* to_string(MetricsFamily f) {
+  switch (f) {
+    case MetricsFamily::kAiperf:
+      return "aiperf";
+    case MetricsFamily::kVllm:
+      return "vllm";
+    case MetricsFamily::kSglang:
+      return "sglang";
+    case MetricsFamily::kTrtllm:
+      return "trtllm";
+    case MetricsFamily::kTriton:
+      return "triton";
+    case MetricsFamily::kDynamo:
+      return "dynamo";
+    case MetricsFamily::kTgi:
+      return "tgi";
+    case MetricsFamily::kLlamacpp:
+      return "llamacpp";
+  }
+  return "?";
+}
 
-std::string ServerMetrics::render(const std::string& model_name) const {
-  std::string out;
-  out.reserve(8192);
-  std::string labels = fmt::format("model_name=\"{}\"", model_name);
-  auto it = std::back_inserter(out);
-  auto gauge = [&](const char* name, const char* help, int64_t v) {
-    fmt::format_to(it, "# HELP {} {}\n# TYPE {} gauge\n{}{{{}}} {}\n", name, help, name, name,
-                   labels, v);
-  };
-  auto counter = [&](const char* name, const char* help, uint64_t v) {
-    fmt::format_to(it, "# HELP {} {}\n# TYPE {} counter\n{}{{{}}} {}\n", name, help, name, name,
-                   labels, v);
-  };
-  gauge("vllm:num_requests_running", "Number of requests in model execution batches.",
-        num_requests_running.load(std::memory_order_relaxed));
-  gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.",
-        num_requests_waiting.load(std::memory_order_relaxed));
-  counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.",
-          prompt_tokens_total.load(std::memory_order_relaxed));
-  counter("vllm:generation_tokens_total", "Number of generation tokens processed.",
-          generation_tokens_total.load(std::memory_order_relaxed));
-  counter("vllm:request_success_total", "Count of successfully processed requests.",
-          request_success_total.load(std::memory_order_relaxed));
-  counter("vllm:request_failure_total", "Count of failed or faulted requests (mock).",
-          request_failure_total.load(std::memory_order_relaxed));
-  time_to_first_token.render(&out, "vllm:time_to_first_token_seconds",
-                             "Histogram of time to first token in seconds.", labels);
-  inter_token_latency.render(&out, "vllm:inter_token_latency_seconds",
-                             "Histogram of inter-token latency in seconds.", labels);
-  e2e_request_latency.render(&out, "vllm:e2e_request_latency_seconds",
-                             "Histogram of end to end request latency in seconds.", labels);
+MultiHistogram::MultiHistogram(std::vector<std::vector<double>> views, double unit)
+    : views_(std::move(views)), unit_(unit) {
+  // Values are whole base units, so "v <= bound" is "v <= floor(bound)" (the epsilon absorbs
+  // 0.001 * 1e9 coming out as 999999.99...).
+  auto base = [&](double b) { return int64_t(std::floor(b * unit_ + 1e-6)); };
+  for (const auto& v : views_) {
+    for (double b : v) bounds_base_.push_back(base(b));
+  }
+  std::sort(bounds_base_.begin(), bounds_base_.end());
+  bounds_base_.erase(std::unique(bounds_base_.begin(), bounds_base_.end()), bounds_base_.end());
+  for (const auto& v : views_) {
+    std::vector<size_t> idx;
+    for (double b : v) {
+      int64_t x = base(b);
+      idx.push_back(size_t(std::lower_bound(bounds_base_.begin(), bounds_base_.end(), x) -
+                           bounds_base_.begin()));
+    }
+    view_index_.push_back(std::move(idx));
+  }
+  buckets_ = std::make_unique<std::atomic<uint64_t>[]>(bounds_base_.size() + 1);
+  for (size_t i = 0; i <= bounds_base_.size(); ++i) buckets_[i].store(0);
+}
+
+void MultiHistogram::observe(int64_t v) {
+  size_t i = size_t(std::lower_bound(bounds_base_.begin(), bounds_base_.end(), v) -
+                    bounds_base_.begin());  // first bound >= v: le semantics
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  sum_.fetch_add(v, std::memory_order_relaxed);
+}
+
+MultiHistogram::View MultiHistogram::view(const std::vector<const MultiHistogram*>& hs, size_t i) {
+  View out;
+  const MultiHistogram& h0 = *hs.front();
+  out.bounds = h0.views_[i];
+  const size_t n = h0.bounds_base_.size() + 1;
+  std::vector<uint64_t> counts(n, 0);
+  int64_t sum = 0;
+  for (const MultiHistogram* h : hs) {
+    for (size_t k = 0; k < n; ++k) counts[k] += h->buckets_[k].load(std::memory_order_relaxed);
+    sum += h->sum_.load(std::memory_order_relaxed);
+  }
+  uint64_t cum = 0;
+  size_t k = 0;
+  for (size_t b : h0.view_index_[i]) {
+    for (; k <= b; ++k) cum += counts[k];
+    out.cumulative.push_back(cum);
+  }
+  for (; k < n; ++k) cum += counts[k];
+  out.cumulative.push_back(cum);
+  out.sum = double(sum) / h0.unit_;
   return out;
+}
+
+ServerMetrics::ServerMetrics() {
+  for (size_t a = 0; a < 2; ++a) {
+    time_to_first_token[a] = std::make_unique<MultiHistogram>(buckets::ttft_views(), 1e9);
+    inter_token_latency[a] = std::make_unique<MultiHistogram>(buckets::itl_views(), 1e9);
+    e2e_request_latency[a] = std::make_unique<MultiHistogram>(buckets::e2e_views(), 1e9);
+  }
+  queue_time = std::make_unique<MultiHistogram>(buckets::queue_views(), 1e9);
+  prompt_length = std::make_unique<MultiHistogram>(buckets::length_views(), 1.0);
+  generation_length = std::make_unique<MultiHistogram>(buckets::length_views(), 1.0);
+  time_per_token = std::make_unique<MultiHistogram>(buckets::itl_views(), 1e9);
+}
+
+void ServerMetrics::on_request_start(int kind, int64_t isl, bool stream) {
+  const auto r = std::memory_order_relaxed;
+  prompt_tokens_total.fetch_add(uint64_t(isl), r);
+  api[size_t(kind)].prompt_tokens.fetch_add(uint64_t(isl), r);
+  api[size_t(kind)].in_progress.fetch_add(1, r);
+  if (stream) {
+    stream_requests.fetch_add(1, r);
+    api[size_t(kind)].streaming_requests.fetch_add(1, r);
+  } else {
+    unary_requests.fetch_add(1, r);
+  }
+  if (kind < 2) {
+    kv_tokens_in_use.fetch_add(isl, r);
+    queue_time->observe(0);  // served at once: the mock has no queue
+    prompt_length->observe(isl);
+  }
+}
+
+void ServerMetrics::on_first_token(int kind, int64_t ttft_ns) {
+  if (kind < 2) time_to_first_token[size_t(kind)]->observe(ttft_ns);
+  prompt_time_ns.fetch_add(ttft_ns, std::memory_order_relaxed);
+}
+
+void ServerMetrics::on_tokens(int kind, int64_t n, int64_t gap_ns) {
+  const auto r = std::memory_order_relaxed;
+  generation_tokens_total.fetch_add(uint64_t(n), r);
+  api[size_t(kind)].completion_tokens.fetch_add(uint64_t(n), r);
+  api[size_t(kind)].tokens_streamed.fetch_add(uint64_t(n), r);
+  kv_tokens_in_use.fetch_add(n, r);
+  if (gap_ns > 0 && kind < 2) {
+    for (int64_t k = 0; k < n; ++k) inter_token_latency[size_t(kind)]->observe(gap_ns);
+  }
+}
+
+void ServerMetrics::on_request_end(int kind, int status, int64_t e2e_ns, int64_t isl,
+                                   int64_t emitted, bool length_limited, int64_t decode_ns) {
+  const auto r = std::memory_order_relaxed;
+  ApiCounters& a = this->api[size_t(kind)];
+  a.in_progress.fetch_sub(1, r);
+  if (status < 400) {
+    request_success_total.fetch_add(1, r);
+    a.ok.fetch_add(1, r);
+    (length_limited ? finished_length : finished_stop).fetch_add(1, r);
+  } else {
+    request_failure_total.fetch_add(1, r);
+    if (status < 600) a.failed_by_status[size_t(status - 400)].fetch_add(1, r);
+  }
+  if (kind >= 2) return;
+  kv_tokens_in_use.fetch_sub(isl + emitted, r);
+  e2e_request_latency[size_t(kind)]->observe(e2e_ns);
+  if (status < 400) {
+    generation_length->observe(emitted);
+    if (emitted > 0) time_per_token->observe(e2e_ns / emitted);
+  }
+  decode_time_ns.fetch_add(decode_ns, r);
+  int64_t seq = isl + emitted, cur = max_sequence_tokens.load(r);
+  while (seq > cur && !max_sequence_tokens.compare_exchange_weak(cur, seq, r)) {
+  }
 }
 
 }  // namespace aiperf::mock

@@ -61,7 +61,7 @@ StudyPlan make_study_plan(const config::Config& cfg, PointBuilder builder) {
   return plan;
 }
 
-int run_study_cli(const config::Config& cfg) {
+int run_study_cli(const config::Config& cfg, const StudyOptions& opts) {
   StudyPlan plan;
   try {
     plan = make_study_plan(cfg, cli_point_builder(cfg));
@@ -69,7 +69,7 @@ int run_study_cli(const config::Config& cfg) {
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return 2;
   }
-  return run_study(plan);
+  return run_study(plan, opts);
 }
 
 }  // namespace aiperf::study

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "aiperf/common/error.h"
@@ -98,6 +99,9 @@ RunResult PointRunner::run(config::Config cfg, const Variation& var, int trial,
                  {"variation_index", std::to_string(var.index)},
                  {"variation_values", values.dump()}};
   ro.print_console = opts_.print_console;
+  std::vector<std::unique_ptr<run::RunObserver>> observers;
+  if (opts_.observers) observers = opts_.observers(cfg);
+  for (const auto& ob : observers) ro.observers.push_back(ob.get());
   run::RunOutcome o;
   try {
     o = run::run_benchmark(cfg, ro);

@@ -16,10 +16,15 @@
 // (run/signals.h) and each run inherits them.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "aiperf/config/config.h"
+
+namespace aiperf::run {
+class RunObserver;
+}
 
 namespace aiperf::study {
 
@@ -63,6 +68,9 @@ StudyPlan make_study_plan(const config::Config& cfg, PointBuilder builder);
 
 struct StudyOptions {
   bool print_console = true;  // each run's report and the study's summaries on stdout
+  /// Makes the observers of one run from that run's Config (e.g. telemetry); they live for the
+  /// run only, so each run gets its own. Unset: none.
+  std::function<std::vector<std::unique_ptr<run::RunObserver>>(const config::Config&)> observers;
 };
 
 /// Runs the plan and writes the aggregates. Returns the exit code: 0 when at least two runs
@@ -73,6 +81,6 @@ int run_study(const StudyPlan& plan, const StudyOptions& opts = {});
 
 /// `aiperf profile` with study flags: make_study_plan with cli_point_builder, then run_study;
 /// errors become "aiperf: error: ..." on stderr and their exit code.
-int run_study_cli(const config::Config& cfg);
+int run_study_cli(const config::Config& cfg, const StudyOptions& opts = {});
 
 }  // namespace aiperf::study

@@ -160,6 +160,10 @@ bool HttpResponseParser::parse_head(const char* p, size_t n, Sink& sink) {
         if (iequals(t, "close")) h.keep_alive = false;
         if (iequals(t, "keep-alive") && h.minor_version == 0) h.keep_alive = true;
       });
+    } else if (iequals(name, "content-encoding")) {
+      for_each_token(value, [&](std::string_view t) {
+        if (iequals(t, "gzip") || iequals(t, "x-gzip")) h.gzip = true;
+      });
     } else if (iequals(name, "content-type")) {
       content_type_.assign(value);
       std::string_view media = trim(value.substr(0, value.find(';')));

@@ -19,6 +19,7 @@ struct ResponseHead {
   bool chunked = false;           // Transfer-Encoding ends in chunked
   int64_t content_length = -1;    // -1 = not given
   bool event_stream = false;      // Content-Type media type is text/event-stream
+  bool gzip = false;              // Content-Encoding: gzip (or x-gzip)
   std::string_view reason;        // reason phrase
   std::string_view content_type;  // raw header value
 };

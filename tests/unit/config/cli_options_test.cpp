@@ -380,6 +380,16 @@ TEST(ProfileAliases, EveryNameWorks) {
       {{"-m", "a", "--streaming", "--goodput-ttft", "50", "--goodput-itl", "5", "--goodput-e2e",
         "900"},
        [](const Config& c) { return c.goodput.size() == 3; }},
+      // Server Metrics / GPU Telemetry (more in telemetry_options_test.cpp).
+      {{"-m", "a", "--server-metrics", "h:1", "--server-metrics-formats", "jsonl"},
+       [](const Config& c) {
+         return c.server_metrics_urls == std::vector<std::string>{"http://h:1/metrics"} &&
+                c.server_metrics_formats == std::vector<std::string>{"jsonl"};
+       }},
+      {{"-m", "a", "--no-server-metrics", "--no-gpu-telemetry"},
+       [](const Config& c) { return !c.server_metrics_enabled && !c.gpu_telemetry_enabled; }},
+      {{"-m", "a", "--gpu-telemetry", "pynvml"},
+       [](const Config& c) { return c.gpu_telemetry_nvml && c.gpu_telemetry_console; }},
       // Load shaping, cancellation, HTTP trace, network latency (options_shaping.cpp).
       {{"-m", "a", "--streaming", "--concurrency", "4", "--prefill-concurrency", "2",
         "--concurrency-ramp-duration", "1.5", "--prefill-concurrency-ramp-duration", "2"},

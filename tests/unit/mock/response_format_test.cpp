@@ -156,24 +156,57 @@ TEST(Embedding, UnitNormDeterministic768) {
   EXPECT_NEAR(norm, 1.0, 1e-3);
 }
 
-TEST(ServerMetrics, PrometheusTextWithVllmNames) {
+TEST(ServerMetrics, FamiliesRenderOneSetOfCounters) {
   ServerMetrics m;
-  m.prompt_tokens_total += 5;
-  m.time_to_first_token.observe_ns(30'000'000);
-  m.time_to_first_token.observe_ns(3'000'000'000);
-  std::string t = m.render("mock-model");
-  EXPECT_NE(t.find("# TYPE vllm:num_requests_running gauge"), std::string::npos);
-  EXPECT_NE(t.find("vllm:prompt_tokens_total{model_name=\"mock-model\"} 5"), std::string::npos);
-  EXPECT_NE(
-      t.find("vllm:time_to_first_token_seconds_bucket{model_name=\"mock-model\",le=\"0.04\"} 1"),
-      std::string::npos);
-  EXPECT_NE(
-      t.find("vllm:time_to_first_token_seconds_bucket{model_name=\"mock-model\",le=\"+Inf\"} 2"),
-      std::string::npos);
-  EXPECT_NE(t.find("vllm:time_to_first_token_seconds_count{model_name=\"mock-model\"} 2"),
-            std::string::npos);
-  EXPECT_NE(t.find("# TYPE vllm:e2e_request_latency_seconds histogram"), std::string::npos);
-  EXPECT_NE(t.find("# TYPE vllm:inter_token_latency_seconds histogram"), std::string::npos);
+  m.on_request_start(0, 5, true);
+  m.on_first_token(0, 30'000'000);
+  m.on_tokens(0, 1, 0);
+  m.on_tokens(0, 2, 5'000'000);
+  m.on_request_end(0, 200, 50'000'000, 5, 3, /*length_limited=*/true, 20'000'000);
+  const auto npos = std::string::npos;
+  std::string v = m.render(MetricsFamily::kVllm, "mock-model", 0);
+  EXPECT_NE(v.find("vllm:generation_tokens_total{engine=\"0\",model_name=\"mock-model\"} 3.0"),
+            npos)
+      << v;
+  EXPECT_NE(v.find("# TYPE vllm:generation_tokens_created gauge"), npos);
+  EXPECT_NE(v.find("vllm:time_to_first_token_seconds_bucket{engine=\"0\",model_name=\"mock-"
+                   "model\",le=\"0.04\"} 1.0"),
+            npos);
+  EXPECT_NE(v.find("vllm:inter_token_latency_seconds_count{engine=\"0\",model_name=\"mock-"
+                   "model\"} 2.0"),
+            npos);
+  EXPECT_NE(v.find("vllm:request_success_total{engine=\"0\",finished_reason=\"length\",model_"
+                   "name=\"mock-model\"} 1.0"),
+            npos);
+  EXPECT_NE(m.render(MetricsFamily::kLlamacpp, "m", 0).find("llamacpp:tokens_predicted_total 3\n"),
+            npos);
+  EXPECT_NE(m.render(MetricsFamily::kTgi, "m", 0).find("tgi_request_success 1\n"), npos);
+  EXPECT_NE(m.render(MetricsFamily::kDynamo, "m", 0)
+                .find("dynamo_frontend_output_tokens_total{model=\"m\"} 3\n"),
+            npos);
+  EXPECT_NE(m.render(MetricsFamily::kAiperf, "m", 0)
+                .find("aiperf_mock_completion_tokens_total{endpoint=\"/v1/chat/completions\","
+                      "model=\"m\"} 3.0"),
+            npos);
+  EXPECT_NE(m.render(MetricsFamily::kTriton, "m", 0)
+                .find("nv_inference_first_response_histogram_ms_bucket{model=\"tensorrt_llm\","
+                      "version=\"1\",le=\"50\"} 1"),
+            npos);
+  EXPECT_NE(m.render_trtllm_iteration_stats().find("\"iter\":3"), npos);
+}
+
+TEST(MultiHistogram, EveryViewIsExactOverTheUnionOfBounds) {
+  MultiHistogram h({{1, 2, 4}, {1.5, 3}}, 1.0);
+  for (int64_t v : {1, 2, 3, 5}) h.observe(v);
+  auto a = h.view(0);
+  EXPECT_EQ(a.cumulative, (std::vector<uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(a.sum, 11.0);
+  auto b = h.view(1);
+  EXPECT_EQ(b.cumulative, (std::vector<uint64_t>{1, 3, 4}));
+  MultiHistogram t({{0.001, 0.005}}, 1e9);  // seconds over ns: 1 ms is "<= 0.001"
+  t.observe(1'000'000);
+  t.observe(1'000'001);
+  EXPECT_EQ(t.view(0).cumulative, (std::vector<uint64_t>{1, 2, 2}));
 }
 
 }  // namespace

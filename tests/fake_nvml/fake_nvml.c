@@ -1,0 +1,143 @@
+/* A stand-in for the NVIDIA driver's libnvidia-ml.so.1 for the tests of the NVML collector
+ * (src/aiperf/telemetry/nvml.cpp): the entry points it resolves, with deterministic values.
+ * FAKE_NVML_GPUS=<n> (default 2) GPUs; FAKE_NVML_INIT_FAIL=1 makes nvmlInit_v2 fail as without a
+ * driver. GPU i draws 100 + 10 i W; its energy counter is that power integrated since
+ * nvmlInit_v2 (mJ), so an energy delta is exactly power x time. nvmlDeviceGetJpgUtilization is
+ * absent (an older driver) and nvmlDeviceGetViolationStatus answers NOT_SUPPORTED. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef int nvmlReturn_t;
+typedef struct fake_device* nvmlDevice_t;
+struct fake_device {
+  unsigned index;
+};
+typedef struct {
+  unsigned int gpu, memory;
+} nvmlUtilization_t;
+typedef struct {
+  unsigned long long total, free, used;
+} nvmlMemory_t;
+typedef struct {
+  char busIdLegacy[16];
+  unsigned int domain, bus, device, pciDeviceId, pciSubSystemId;
+  char busId[32];
+} nvmlPciInfo_t;
+typedef struct {
+  unsigned long long referenceTime, violationTime;
+} nvmlViolationTime_t;
+
+enum { kSuccess = 0, kInvalidArgument = 2, kNotSupported = 3, kDriverNotLoaded = 9 };
+
+static struct fake_device g_devices[64];
+static double g_init_s = 0;
+static int g_init = 0;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static unsigned gpu_count(void) {
+  const char* e = getenv("FAKE_NVML_GPUS");
+  int n = e ? atoi(e) : 2;
+  return n < 0 ? 0u : (n > 64 ? 64u : (unsigned)n);
+}
+
+static unsigned power_mw(unsigned i) { return 100000u + 10000u * i; }
+
+nvmlReturn_t nvmlInit_v2(void) {
+  const char* f = getenv("FAKE_NVML_INIT_FAIL");
+  if (f && *f == '1') return kDriverNotLoaded;
+  g_init = 1;
+  g_init_s = now_s();
+  return kSuccess;
+}
+nvmlReturn_t nvmlShutdown(void) {
+  g_init = 0;
+  return kSuccess;
+}
+const char* nvmlErrorString(nvmlReturn_t r) {
+  switch (r) {
+    case kSuccess: return "Success";
+    case kNotSupported: return "Not Supported";
+    case kDriverNotLoaded: return "Driver Not Loaded";
+    default: return "Unknown Error";
+  }
+}
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int* n) {
+  *n = gpu_count();
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int i, nvmlDevice_t* d) {
+  if (i >= gpu_count()) return kInvalidArgument;
+  g_devices[i].index = i;
+  *d = &g_devices[i];
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char* buf, unsigned int len) {
+  snprintf(buf, len, "NVIDIA Fake GPU %u", d->index);
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char* buf, unsigned int len) {
+  snprintf(buf, len, "GPU-fake0000-0000-0000-0000-%012u", d->index);
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t* p) {
+  memset(p, 0, sizeof *p);
+  snprintf(p->busId, sizeof p->busId, "00000000:%02X:00.0", 0x10 + d->index);
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int* mw) {
+  *mw = power_mw(d->index);
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t d, unsigned long long* mj) {
+  double s = g_init ? now_s() - g_init_s : 0.0;
+  *mj = 5000000ull + (unsigned long long)(s * (double)power_mw(d->index));
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t* u) {
+  u->gpu = 50 + d->index;
+  u->memory = 20 + d->index;
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t* m) {
+  m->total = 80000000000ull;
+  m->used = 10000000000ull + 1000000000ull * d->index;
+  m->free = m->total - m->used;
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t d, int sensor, unsigned int* t) {
+  if (sensor != 0) return kNotSupported;
+  *t = 40 + d->index;
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t d, int type, unsigned int* mhz) {
+  (void)d;
+  if (type == 1) *mhz = 1500;
+  else if (type == 2) *mhz = 1200;
+  else return kNotSupported;
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetEncoderUtilization(nvmlDevice_t d, unsigned int* u, unsigned int* p) {
+  (void)d;
+  *u = 0;
+  *p = 167000;
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetDecoderUtilization(nvmlDevice_t d, unsigned int* u, unsigned int* p) {
+  (void)d;
+  *u = 3;
+  *p = 167000;
+  return kSuccess;
+}
+nvmlReturn_t nvmlDeviceGetViolationStatus(nvmlDevice_t d, int policy, nvmlViolationTime_t* v) {
+  (void)d;
+  (void)policy;
+  (void)v;
+  return kNotSupported;
+}

@@ -286,7 +286,7 @@ std::string render_http_trace_table(const metrics::Results& results,
   std::stable_sort(shown.begin(), shown.end(), [](const MetricResult* a, const MetricResult* b) {
     return a->info->display_order < b->info->display_order;
   });
-  TextTable t = metrics_table("NVIDIA AIPerf | HTTP Trace Timing");
+  TextTable t = metrics_table(std::string(kConsoleTitle) + " | HTTP Trace Timing");
   for (const auto* r : shown) t.rows.push_back(metric_row(*r));
   return t.render();
 }

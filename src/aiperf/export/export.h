@@ -216,7 +216,7 @@ std::string render_osl_mismatch_warning(const metrics::Results& results,
                                         const metrics::RunContext& ctx);
 std::string render_usage_discrepancy_warning(const metrics::Results& results,
                                              const metrics::RunContext& ctx);
-/// `NVIDIA AIPerf | HTTP Trace Timing` (the http_req_* metrics), only with --show-trace-timing.
+/// `aiperf (C++) | HTTP Trace Timing` (the http_req_* metrics), only with --show-trace-timing.
 std::string render_http_trace_table(const metrics::Results& results,
                                     const metrics::RunContext& ctx);
 /// aiperf-C++: a panel when streamed chunks carried several tokens on average (>= 1.5), with

@@ -59,6 +59,12 @@ bool is_next_option(std::string_view tok) {
   return tok.size() >= 2 && tok[0] == '-' && find_option(tok) >= 0;
 }
 
+/// AIPerf's list options that may also stand alone: a bare `--gpu-telemetry` turns the GPU
+/// table on with the default sources (its docs and tutorials spell it so).
+bool bare_is_meaningful(const OptionSpec& s) {
+  return s.names.front() == "--gpu-telemetry";
+}
+
 std::string value_form(const OptionSpec& s) {
   return std::string(s.metavar);
 }
@@ -115,9 +121,13 @@ std::vector<Occurrence> scan(const std::vector<std::string>& args) {
     }
     if (!inline_value) {
       if (i >= args.size() || is_next_option(args[i])) {
-        throw ConfigError(name + ": missing value (expected " + value_form(spec) + ")");
+        if (!bare_is_meaningful(spec)) {
+          throw ConfigError(name + ": missing value (expected " + value_form(spec) + ")");
+        }
+        inline_value = std::string();  // the row's apply step skips the empty value
+      } else {
+        inline_value = args[i++];
       }
-      inline_value = args[i++];
     }
     out.push_back({idx, name, *inline_value});
     if (spec.consume_multiple) {

@@ -388,6 +388,13 @@ TEST(ProfileAliases, EveryNameWorks) {
        }},
       {{"-m", "a", "--no-server-metrics", "--no-gpu-telemetry"},
        [](const Config& c) { return !c.server_metrics_enabled && !c.gpu_telemetry_enabled; }},
+      {{"-m", "a", "--gpu-telemetry", "--streaming"},  // bare, as AIPerf's docs spell it
+       [](const Config& c) {
+         return c.gpu_telemetry_console && c.streaming && c.gpu_telemetry_urls.empty() &&
+                !c.gpu_telemetry_nvml;
+       }},
+      {{"-m", "a", "--gpu-telemetry"},
+       [](const Config& c) { return c.gpu_telemetry_console && c.gpu_telemetry_urls.empty(); }},
       {{"-m", "a", "--gpu-telemetry", "pynvml"},
        [](const Config& c) { return c.gpu_telemetry_nvml && c.gpu_telemetry_console; }},
       // Load shaping, cancellation, HTTP trace, network latency (options_shaping.cpp).

@@ -192,7 +192,8 @@ TEST(InputConfig, AiperfKeyOrderAndWhatReadersLookFor) {
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
   EXPECT_EQ(keys, (std::vector<std::string>{"models", "endpoint", "datasets", "phases", "artifacts",
-                                            "slos", "tokenizer", "runtime", "logging", "loadgen"}));
+                                            "server_metrics", "gpu_telemetry", "slos", "tokenizer",
+                                            "runtime", "logging", "loadgen"}));
   std::vector<std::string> ep;
   for (auto it = j["endpoint"].begin(); it != j["endpoint"].end(); ++it) ep.push_back(it.key());
   EXPECT_EQ(ep.front(), "urls");

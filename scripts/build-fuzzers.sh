@@ -37,6 +37,8 @@ declare -A SOURCES=(
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
+  [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
+  [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
 )
 # Extra link flags per target.
@@ -49,6 +51,8 @@ declare -A LIBS=(
   [burst_gpt_trace_fuzz]="-lsimdjson"
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
+  [report_records_fuzz]="-lsimdjson"
+  [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
 )
 
@@ -97,6 +101,16 @@ seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"
 }
 
+seed_report_records_fuzz() {
+  cp "$ROOT"/tests/data/report/run_small/profile_export.jsonl "$1/run_small"
+  head -n 3 "$ROOT"/tests/data/report/run_small/profile_export.jsonl >"$1/three"
+}
+seed_plot_config_fuzz() {
+  # The built-in configuration is the richest seed; it is a C++ raw string in this file.
+  sed -n '/R"YAML(/,/)YAML"/p' "$ROOT"/src/aiperf/report/default_plot_config.cpp |
+    sed '1s/.*R"YAML(//; $d' >"$1/default.yaml"
+  printf 'visualization:\n  multi_run_defaults: [a]\n  multi_run_plots:\n    a: {type: pareto, x: {metric: request_latency, stat: p99}, y: request_throughput_avg, groups: [model]}\n' >"$1/dict.yaml"
+}
 seed_prom_parser_fuzz() {
   local f i=0
   for f in "$ROOT"/tests/data/metrics/*.prom; do

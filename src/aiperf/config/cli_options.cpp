@@ -489,13 +489,10 @@ void resolve(ParseState& st, const ParseEnv& env) {
   }
   if (st.ui) {
     c.ui = *st.ui;
-    if (c.ui == UiType::kDashboard) {
-      c.ui = UiType::kSimple;
-      c.warnings.push_back(typed_name(st, "--ui-type") +
-                           " dashboard: this build has no dashboard yet; using simple");
-    }
+  } else if (!env.stdout_is_tty) {
+    c.ui = UiType::kNone;  // spec §1.3: none when stdout is not a terminal
   } else {
-    c.ui = env.stdout_is_tty ? UiType::kSimple : UiType::kNone;
+    c.ui = st.verbose || st.extra_verbose ? UiType::kSimple : UiType::kDashboard;
   }
 
   // Tokenizer default (spec §1.3).

@@ -219,6 +219,9 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   int workers_max = 0;  // 0 = auto
 
+  // ---- Report (plots, HTML report, dashboard; docs/plots.md)
+  bool generate_plots = false;  // --generate-plots: PNG/SVG into <artifact dir>/plots after a run
+
   // ---- Telemetry (issue 12, spec §7.1-§7.2; flags in options_telemetry.cpp)
   bool server_metrics_enabled = true;            // off with --no-server-metrics
   std::vector<std::string> server_metrics_urls;  // --server-metrics, normalized (…/metrics)

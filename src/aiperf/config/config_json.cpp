@@ -261,6 +261,7 @@ nlohmann::ordered_json redacted_config_json(const Config& c) {
               {"phases", phases}};
   out["artifacts"] = {{"dir", c.artifact_dir}, {"export_level", to_string(c.export_level)}};
   if (c.profile_export_prefix) out["artifacts"]["prefix"] = *c.profile_export_prefix;
+  if (c.slice_duration_s) out["artifacts"]["slice_duration"] = *c.slice_duration_s;
   // Telemetry (issue 12), shaped like AIPerf's server_metrics / gpu_telemetry sections; URLs may
   // carry passwords.
   json sm_urls = json::array();

@@ -30,6 +30,7 @@ std::vector<OptionSpec> endpoint_options();
 std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
+std::vector<OptionSpec> report_options();
 std::vector<OptionSpec> workload_options();
 std::vector<OptionSpec> telemetry_options();
 std::vector<OptionSpec> shaping_options();  // options_shaping.cpp

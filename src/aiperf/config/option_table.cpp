@@ -65,7 +65,7 @@ const std::vector<OptionSpec>& option_table() {
     // Row order within a help group is help order; groups are ordered by kHelpGroups.
     for (auto rows : {endpoint_options, input_options, load_options, output_options,
                       workload_options, media_options, telemetry_options, study_options,
-                      shaping_options, server_options, tutorial_options}) {
+                      shaping_options, report_options, server_options, tutorial_options}) {
       std::vector<OptionSpec> r = rows();
       t.insert(t.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
     }

@@ -58,10 +58,11 @@ std::vector<OptionSpec> output_options() {
       {{"--ui-type", "--ui"},
        ValueKind::kValue,
        "none|simple|dashboard",
-       "simple on a terminal, none otherwise",
+       "dashboard on a terminal (simple with -v/-vv), none otherwise",
        "UI",
-       "Live display: none, or simple (a progress bar on a terminal, periodic lines "
-       "otherwise). dashboard is accepted and shown as simple in this build.",
+       "Live display: dashboard (a full-screen view of progress, rates, latencies and client "
+       "health; falls back to simple when the terminal cannot show it), simple (a progress bar "
+       "on a terminal, periodic lines otherwise) or none.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {

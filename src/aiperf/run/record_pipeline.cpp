@@ -99,6 +99,7 @@ void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm) {
   const metrics::RecordValues& values = aggregator_.add(rec);
   if (timeslices_) timeslices_->add(rec, values);
   if (writers_) writers_->write(rec, values);
+  for (RunObserver* o : observers_) o->on_record(rec, values);
   if (rec.error) {
     counters_.profiling_errors.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lk(err_mu_);

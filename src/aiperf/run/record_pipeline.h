@@ -17,6 +17,7 @@
 #include "aiperf/metrics/metrics.h"
 #include "aiperf/metrics/timeslices.h"
 #include "aiperf/record/processor.h"
+#include "aiperf/run/run.h"
 #include "aiperf/worker/session_router.h"
 #include "aiperf/worker/worker.h"
 
@@ -47,6 +48,8 @@ class RecordPipeline {
     std::optional<double> delay_cap_s;  // --inter-turn-delay-cap-seconds (file datasets)
   };
   void enable_sessions(const Sessions& s) { sessions_cfg_ = s; }
+  /// Observers told of every profiling record (RunObserver::on_record), before start().
+  void observe(std::vector<RunObserver*> observers) { observers_ = std::move(observers); }
   /// --slice-duration (before start()): profiling records also go to their time slice.
   void enable_timeslices(metrics::TimesliceAggregator* t) { timeslices_ = t; }
   void start();
@@ -91,6 +94,7 @@ class RecordPipeline {
   std::atomic<bool> done_{false};
   PipelineCounters counters_;
   std::optional<Sessions> sessions_cfg_;
+  std::vector<RunObserver*> observers_;
   endpoint::ParsedResponse parsed_;                      // scratch of extract_reply()
   std::unordered_map<uint64_t, SessionState> sessions_;  // (phase, session) → state
   mutable std::mutex err_mu_;

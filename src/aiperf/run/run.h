@@ -6,7 +6,8 @@
 //
 // Threading: run_benchmark() blocks the calling thread (the "main thread" of the run) until the
 // exports are written. Every RunObserver method is called on that thread, in the order listed
-// below; observers must not block it for long (the run's stop logic ticks every 10 ms).
+// below (on_record excepted: the record pipeline thread); observers must not block it for long
+// (the run's stop logic ticks every 10 ms).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -98,6 +99,10 @@ class RunObserver {
   virtual void on_phase_start(record::Phase, int64_t /*start_mono_ns*/) {}
   virtual void on_tick(const LiveStatus&) {}
   virtual void on_phase_end(const PhaseWindow&) {}
+  /// One processed profiling record with its metric values (internal units: ns, tokens), in
+  /// completion order. Called on the record pipeline thread, NOT the main thread: keep it cheap
+  /// and non-blocking (it sits between the records that feed the aggregator).
+  virtual void on_record(const record::ProcessedRecord&, const metrics::RecordValues&) {}
   /// Every record is processed and the statistics are final; the summary files are not written
   /// yet. Add JSON sections, console panels and files here.
   virtual void on_results(const RunOutcome&, ResultSections&) {}

@@ -86,7 +86,9 @@ TEST(ProfileDefaults, OnlyModel) {
 }
 
 TEST(ProfileDefaults, UiFollowsTerminal) {
-  EXPECT_EQ(parse({"-m", "x"}, /*tty=*/true).ui, UiType::kSimple);
+  EXPECT_EQ(parse({"-m", "x"}, /*tty=*/true).ui, UiType::kDashboard);
+  EXPECT_EQ(parse({"-m", "x", "-v"}, /*tty=*/true).ui, UiType::kSimple);
+  EXPECT_EQ(parse({"-m", "x", "-vv"}, /*tty=*/true).ui, UiType::kSimple);
   EXPECT_EQ(parse({"-m", "x"}, /*tty=*/false).ui, UiType::kNone);
   EXPECT_EQ(parse({"-m", "x", "--ui", "simple"}, false).ui, UiType::kSimple);
   EXPECT_EQ(parse({"-m", "x", "--ui", "none"}, true).ui, UiType::kNone);
@@ -167,6 +169,7 @@ TEST(ProfileAliases, EveryNameWorks) {
       {{"-m", "a", "-vv"}, [](const Config& c) { return c.log_level == LogLevel::kTrace; }},
       {{"-m", "a", "--extra-verbose"},
        [](const Config& c) { return c.log_level == LogLevel::kTrace; }},
+      {{"-m", "a", "--generate-plots"}, [](const Config& c) { return c.generate_plots; }},
       {{"-m", "a", "--workers-max", "3"}, [](const Config& c) { return c.workers_max == 3; }},
       {{"-m", "a", "--max-workers", "3"}, [](const Config& c) { return c.workers_max == 3; }},
       {{"-m", "a", "--streaming"}, [](const Config& c) { return c.streaming; }},
@@ -720,10 +723,12 @@ TEST(ProfileOutput, ArtifactDirAndChoices) {
   EXPECT_ERROR_HAS(Args({"-m", "a", "--artifact-dir", ""}), "--artifact-dir: empty directory");
 }
 
-TEST(ProfileUi, DashboardMapsToSimple) {
+TEST(ProfileUi, DashboardIsKept) {
   Config c = parse({"-m", "a", "--ui", "dashboard"});
-  EXPECT_EQ(c.ui, UiType::kSimple);
-  EXPECT_TRUE(has_warning(c, "dashboard"));
+  EXPECT_EQ(c.ui, UiType::kDashboard);
+  EXPECT_FALSE(has_warning(c, "dashboard"));
+  EXPECT_TRUE(parse({"-m", "a", "--generate-plots"}).generate_plots);
+  EXPECT_FALSE(parse({"-m", "a"}).generate_plots);
   EXPECT_ERROR(Args({"-m", "a", "--ui", "fancy"}),
                "--ui: invalid choice 'fancy' (choose from: none, simple, dashboard)");
 }

@@ -236,6 +236,12 @@ TEST(GenaiPerfLine, RunsThroughTheGenaiPerfLink) {
     EXPECT_EQ(g["ignore_eos"], true);  // --output-tokens-mean-deterministic
     EXPECT_EQ(g["requested_max_tokens"], 5);
   }
+  // The run is aiperf profile's: its observers (here the HTML report) are attached too.
+  EXPECT_TRUE(fs::exists(r.dir + "/report.html"));
+  // genai-perf compare --files is aiperf compare.
+  CommandResult cmp = run_command({link, "compare", "--files", r.dir, r.dir});
+  EXPECT_EQ(cmp.exit_code, 0) << cmp.err;
+  EXPECT_NE(cmp.out.find("Run Comparison"), std::string::npos) << cmp.out;
   // aiperf genai-perf ... is the same front end; errors are one line, exit 2.
   CommandResult bad = run_command({AIPERF_BIN, "genai-perf", "profile", "-m", "m",
                                    "--endpoint-type", "chat", "--concurency", "2"});

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "aiperf/cli/cli.h"
+#include "aiperf/cli/plot_cmd.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/genai_perf_args.h"
 #include "aiperf/config/value_parsers.h"
@@ -23,7 +24,8 @@ void print_usage(FILE* f) {
                "Commands:\n"
                "  profile   Benchmark with GenAI-Perf's profile flags (genai-perf profile --help\n"
                "            shows what each becomes); results are aiperf's artifacts.\n\n"
-               "GenAI-Perf's compare, analyze, config, create-template and\n"
+               "  compare   aiperf compare (--files BASELINE OTHER...).\n\n"
+               "GenAI-Perf's analyze, config, create-template and\n"
                "process-export-files are not part of this build.\n"
                "See docs/genai-perf.md, or run aiperf --help for aiperf's own commands.\n",
                kVersion);
@@ -46,7 +48,7 @@ int run_profile_line(const std::vector<std::string>& args) {
   } catch (const ConfigError& e) {
     return refuse(e.what());
   }
-  return run::run_benchmark_cli(cfg);
+  return run_parsed_profile(cfg);
 }
 
 }  // namespace
@@ -67,11 +69,7 @@ int run_genai_perf(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (cmd == "profile") return run_profile_line(rest);
-  if (cmd == "compare") {
-    return refuse(
-        "compare: comparing runs is not available in this build yet (aiperf compare is not "
-        "built); the artifacts of each run are in its --artifact-dir");
-  }
+  if (cmd == "compare") return run_compare(rest);  // aiperf compare takes --files too
   if (cmd == "analyze") {
     return refuse(
         "analyze: sweeps are not available through genai-perf here; run genai-perf profile once "

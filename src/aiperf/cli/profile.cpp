@@ -29,6 +29,10 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
+  return run_parsed_profile(cfg);
+}
+
+int run_parsed_profile(const config::Config& cfg) {
   // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
   if (cfg.study.active()) {
     // Several runs (repeated runs, a sweep, a capacity search) go through the study runner; its

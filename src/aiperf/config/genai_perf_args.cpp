@@ -110,7 +110,7 @@ const std::vector<GapFlag>& gap_flags() {
       {{"--generate-plots"},
        Arity::kFlag,
        "Output",
-       "aiperf's plot option when this build has one, else refused"},
+       "--generate-plots (aiperf's plots in <artifact-dir>/plots)"},
       {{"--profile-export-file"},
        Arity::kOne,
        "Output",

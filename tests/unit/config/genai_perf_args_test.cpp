@@ -111,6 +111,7 @@ TEST(GenaiPerf, EveryAcceptedFlagParsesToItsAiperfSpelling) {
       {{"--osl", "64", "--output-tokens-mean-deterministic"},
        {"--osl", "64", "--extra-inputs", "ignore_eos:true"}},
       {{"--random-seed", "7"}, {"--random-seed", "7"}},
+      {{"--generate-plots"}, {"--generate-plots"}},  // aiperf's plots (the report stage)
       {{"--synthetic-input-tokens-mean", "300", "--synthetic-input-tokens-stddev", "5"},
        {"--isl", "300", "--isl-stddev", "5"}},
       {{"--isl", "300"}, {"--isl", "300"}},
@@ -162,7 +163,6 @@ TEST(GenaiPerf, EveryAcceptedFlagParsesToItsAiperfSpelling) {
                                          "--grpc-method",
                                          "--checkpoint-dir",
                                          "--enable-checkpointing",
-                                         "--generate-plots",
                                          "--stability-percentage",
                                          "-s",
                                          "--help",

@@ -214,6 +214,10 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
   }
   const bool genai = w[0].size() >= 10 && w[0].substr(w[0].size() - 10) == "genai-perf";
   std::vector<std::string> in(w.begin() + 1, w.end());
+  if (!in.empty() && (in[0] == "plot" || in[0] == "compare")) {
+    p.skip = "reads the artifacts of earlier runs (tests/integration/report_test.cpp runs them)";
+    return p;
+  }
   const bool profile = (!in.empty() && in[0] == "profile") ||
                        (in.size() > 1 && in[0] == "genai-perf" && in[1] == "profile");
   std::vector<std::string> out;

@@ -176,6 +176,30 @@ const char* to_string(TimingMode m) {
   return "?";
 }
 
+const char* to_string(ConnectionReuse c) {
+  switch (c) {
+    case ConnectionReuse::kPooled:
+      return "pooled";
+    case ConnectionReuse::kNever:
+      return "never";
+    case ConnectionReuse::kStickyUserSessions:
+      return "sticky-user-sessions";
+  }
+  return "?";
+}
+
+const char* to_string(WaitForModelMode m) {
+  switch (m) {
+    case WaitForModelMode::kModels:
+      return "models";
+    case WaitForModelMode::kInference:
+      return "inference";
+    case WaitForModelMode::kBoth:
+      return "both";
+  }
+  return "?";
+}
+
 bool is_placeholder_model_name(const std::string& model) {
   if (model.find('/') != std::string::npos) return false;
   std::string lower = model;

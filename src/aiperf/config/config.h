@@ -51,6 +51,12 @@ enum class CustomDatasetType {
   kSageMakerDataCapture
 };
 enum class SamplingStrategy { kSequential, kRandom, kShuffle };
+/// --connection-reuse-strategy (spec §5.1): one shared keep-alive pool; a fresh connection per
+/// request; or one connection per conversation instance, closed after its final turn.
+enum class ConnectionReuse { kPooled, kNever, kStickyUserSessions };
+/// --wait-for-model-mode (spec §5.5): GET /v1/models lists the model; a one-token request
+/// answers below 500; or both, models first.
+enum class WaitForModelMode { kModels, kInference, kBoth };
 // Synthetic media (spec §1.3 "Audio/Image/Video Input", §4.7).
 enum class ImageFormat { kPng, kJpeg, kRandom };
 enum class ImageSourceSampling { kRandomWithReplacement, kShuffleCycle, kSequentialCycle };
@@ -58,13 +64,15 @@ enum class AudioFormat { kWav, kMp3 };
 enum class VideoSynthType { kMovingShapes, kGridClock, kNoise };
 enum class VideoFormat { kWebm, kMp4 };
 
-const char* to_string(EndpointType t);    // "chat", "completions", ... (the CLI name)
-const char* to_string(ArrivalPattern p);  // "poisson", ...
-const char* to_string(ExportLevel l);     // "summary", "records", "raw"
-const char* to_string(ModelSelection s);  // "round_robin", "random", "weighted"
-const char* to_string(UiType u);          // "none", "simple", "dashboard"
-const char* to_string(LogLevel l);        // "TRACE", ..., "CRITICAL" (AIPerf's spelling)
-const char* to_string(TimingMode m);      // "concurrency", "request_rate"
+const char* to_string(EndpointType t);      // "chat", "completions", ... (the CLI name)
+const char* to_string(ArrivalPattern p);    // "poisson", ...
+const char* to_string(ExportLevel l);       // "summary", "records", "raw"
+const char* to_string(ModelSelection s);    // "round_robin", "random", "weighted"
+const char* to_string(UiType u);            // "none", "simple", "dashboard"
+const char* to_string(LogLevel l);          // "TRACE", ..., "CRITICAL" (AIPerf's spelling)
+const char* to_string(TimingMode m);        // "concurrency", "request_rate"
+const char* to_string(ConnectionReuse c);   // "pooled", "never", "sticky-user-sessions"
+const char* to_string(WaitForModelMode m);  // "models", "inference", "both"
 
 /// Every --endpoint-type name, in AIPerf's order (the CLI choices).
 const std::vector<std::string_view>& endpoint_type_names();
@@ -126,6 +134,13 @@ struct Config {
   bool use_legacy_max_tokens = false;
   bool use_server_token_count = false;
   bool tls_insecure = false;  // --insecure: skip TLS verification
+
+  // ---- Several servers and readiness (issue 9 part 3; spec §1.3 Endpoint, §5.1, §5.5).
+  // --url-strategy has one choice (round_robin): URLs go round robin per conversation.
+  ConnectionReuse connection_reuse = ConnectionReuse::kPooled;  // --connection-reuse-strategy
+  double wait_for_model_timeout_s = 0.0;  // --wait-for-model-timeout; 0 = no readiness probe
+  WaitForModelMode wait_for_model_mode = WaitForModelMode::kInference;
+  double wait_for_model_interval_s = 5.0;  // --wait-for-model-interval
 
   // ---- Tokenizer
   std::optional<std::string> tokenizer;  // default: model name (or builtin)
@@ -237,8 +252,9 @@ struct Config {
   /// the last rate holds after the series. Sets request_rate (its time-weighted mean) and, when
   /// no --benchmark-duration is given, the duration (the series' total).
   struct RateSegment {
-    double rate = 0;        // requests/s, >= 0
-    double duration_s = 0;  // > 0
+    double rate = 0;                                      // requests/s, >= 0
+    double duration_s = 0;                                // > 0
+    bool operator==(const RateSegment&) const = default;  // Config's equality (tests)
   };
   std::vector<RateSegment> request_rate_series;
   std::optional<double> request_cancellation_rate_pct;  // (0, 100]
@@ -323,6 +339,10 @@ struct Config {
   /// The tokenizer spec to load: explicit --tokenizer, else "builtin" for placeholder model
   /// names (mock-model, test-model, ...), else the first model name.
   std::string tokenizer_spec() const;
+
+  /// Field-by-field equality (tests compare the Config of two spellings of one command line).
+  /// A member of struct type needs its own `operator==(...) const = default` for this to exist.
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace aiperf::config

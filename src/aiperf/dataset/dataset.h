@@ -166,6 +166,14 @@ bool synthetic_just_in_time(const config::Config& cfg);
 Dataset build_synthetic_rankings(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                                  const RngManager& rngs);
 
+/// --shared-system-prompt-length and --user-context-prompt-length (spec §4.2): one synthetic
+/// system prompt for every conversation, and one synthetic user-context prompt per conversation
+/// index, of exactly that many tokens. AIPerf's composer adds them to synthetic and file-based
+/// conversations alike. Throws ConfigError when a conversation's turns are whole request bodies
+/// (raw payloads), which are sent as written and cannot take them. No-op when neither is set.
+void add_context_prompts(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                         const RngManager& rngs, Dataset& ds);
+
 /// The model of the dataset's `turn_counter`-th turn (spec §4.3): --model-selection-strategy
 /// round_robin cycles through --model in turn order, random draws one from `model_rng`. ""
 /// when there is no model.

@@ -43,9 +43,10 @@ void RunContext::finalize() {
 }
 
 std::vector<GoodputSlo> parse_goodput(const std::vector<std::pair<std::string, double>>& pairs,
-                                      const RunContext& ctx) {
+                                      const RunContext& ctx, std::vector<std::string>* warnings) {
   std::vector<GoodputSlo> out;
   std::vector<std::string> not_applicable;
+  std::vector<std::string> reasons;
   for (const auto& [tag, value] : pairs) {
     const MetricInfo* m = find_metric(tag);
     if (m == nullptr) throw ConfigError("Unknown metric tag(s) in --goodput: " + tag + ".");
@@ -53,13 +54,21 @@ std::vector<GoodputSlo> parse_goodput(const std::vector<std::pair<std::string, d
     if (!ctx.is_applicable(m->id) || m->kind != Kind::kRecord || m->has(kErrorOnly) ||
         m->id == MetricId::kInterChunkLatency) {
       not_applicable.push_back(tag);
+      reasons.push_back(m->has(kStreamingOnly) && !ctx.streaming ? "needs --streaming"
+                                                                 : "not measured in this run");
       continue;
     }
     out.push_back({m->id, m->from_display(value), m->has(kLargerIsBetter)});
   }
-  if (!not_applicable.empty()) {
+  // AIPerf's CLI reference: only the SLOs that apply to the endpoint/configuration are
+  // considered. Those left out are named once; with none left, goodput means nothing.
+  if (!not_applicable.empty() && (out.empty() || warnings == nullptr)) {
     throw ConfigError("Invalid --goodput: metric(s) " + join(not_applicable) +
                       " are not applicable to the current endpoint/configuration.");
+  }
+  for (size_t i = 0; i < not_applicable.size(); ++i) {
+    warnings->push_back("--goodput: " + not_applicable[i] + " does not apply to this run (" +
+                        reasons[i] + "); goodput counts the other SLOs only");
   }
   return out;
 }
@@ -89,7 +98,7 @@ RunContext make_run_context(const config::Config& cfg) {
   ctx.show_trace_timing = cfg.show_trace_timing;
   ctx.export_http_trace = cfg.export_http_trace;
   ctx.finalize();
-  ctx.goodput = parse_goodput(cfg.goodput, ctx);
+  ctx.goodput = parse_goodput(cfg.goodput, ctx, &ctx.warnings);
   ctx.finalize();
   return ctx;
 }

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 
 #include <fmt/format.h>
@@ -27,7 +28,10 @@ constexpr size_t kReadChunk = 64 * 1024;
 }  // namespace
 
 Connection::Connection(Worker* w, int fd, SSL* ssl)
-    : worker_(w), fd_(fd), ssl_(ssl), parser_(limits_of(w->ctx->opts)) {}
+    : worker_(w), fd_(fd), ssl_(ssl), parser_(limits_of(w->ctx->opts)) {
+  static std::atomic<uint64_t> accepted{0};  // ground truth: which requests shared a connection
+  number_ = ++accepted;
+}
 
 Connection::~Connection() {
   if (ssl_) SSL_free(ssl_);
@@ -345,6 +349,7 @@ void Connection::begin_record(std::string_view endpoint) {
   recording_ = true;
   rec_.endpoint.assign(endpoint);
   rec_.method = req.method;
+  rec_.connection = number_;
   rec_.arrival_ns = arrival_ns_;
   rec_.request_complete_ns = mono_ns();
   static constexpr std::string_view kInteresting[] = {"x-request-id", "x-correlation-id",

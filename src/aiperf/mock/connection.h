@@ -50,6 +50,8 @@ class Connection final : public transport::IoHandler {
  private:
   enum class TimerKind { kNone, kPump, kSlowHeaders, kDelayedResponse, kIdle, kRequestTimeout };
 
+  uint64_t number_ = 0;  // accept order, 1-based (the record's "connection")
+
   struct Generation {
     bool active = false;
     bool stream = false;

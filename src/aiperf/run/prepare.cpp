@@ -21,6 +21,7 @@
 #include "aiperf/config/config_file.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/servers.h"
 #include "aiperf/run/session_feed.h"
 #include "aiperf/run/signals.h"
 #include "aiperf/transport/source_addrs.h"
@@ -159,6 +160,7 @@ void ProfileRun::prepare() {
     }
   }
   plan_.client.source_ips = cfg_.source_ips;
+  plan_.client.reuse = transport_reuse(cfg_.connection_reuse);
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
   if (endpoint_->info().polls_job) {  // video_generation: follow each job (worker/video_job.h)
     plan_.jobs = {true, endpoint_.get(), worker::video_poll_interval_ns(),
@@ -197,6 +199,7 @@ void ProfileRun::prepare() {
                  dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
   }
   for (const auto& w : cfg_.warnings) spdlog::warn("{}", w);
+  for (const auto& w : ctx_.warnings) spdlog::warn("{}", w);
   for (const auto& w : dataset_.warnings) spdlog::warn("{}", w);
   throw_if_stop_requested();
   set_signal_policy(SignalPolicy::kCooperative, "rendering the request bodies");
@@ -255,6 +258,10 @@ void ProfileRun::render_bodies() {
 }
 
 void ProfileRun::check_servers() {
+  if (cfg_.wait_for_model_timeout_s > 0) {
+    wait_until_ready();  // polls until the model answers (spec §5.5)
+    return;
+  }
   for (size_t i = 0; i < plan_.client.urls.size(); ++i) {
     if (auto err = probe_tcp(plan_.client.urls[i], kProbeTimeoutMs)) {
       throw std::runtime_error("cannot connect to " + cfg_.urls[i] + ": " + *err +

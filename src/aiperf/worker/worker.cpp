@@ -249,6 +249,9 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
   req.url_index = c.url_index;
   req.target = plan_.targets[c.url_index];
   req.header_lines = header_scratch_;
+  // --connection-reuse-strategy sticky-user-sessions: one connection per session instance.
+  req.session_key = (uint64_t(c.phase) + 1) << 32 | c.session;
+  req.session_final = c.final_turn();
   if (c.prepared) {
     req.expected_events = c.prepared->expected_events;
   } else if (c.conversation < plan_.expected_events.size()) {

@@ -398,6 +398,8 @@ struct Loader {
     if (const char* env = std::getenv("AIPERF_JIT_MIN_ENTRIES")) {
       keep = double(columns->size()) >= std::atof(env);
     }
+    // The context prompts (add_context_prompts) go on held conversations.
+    if (cfg.shared_system_prompt_length || cfg.user_context_prompt_length) keep = false;
     if (!keep || columns->size() == 0) {
       flush_columns();
       return;

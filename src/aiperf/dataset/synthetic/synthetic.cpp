@@ -211,4 +211,29 @@ Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& t
   return build_synthetic_held(cfg, tok, rngs);
 }
 
+void add_context_prompts(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                         const RngManager& rngs, Dataset& ds) {
+  if (!cfg.shared_system_prompt_length && !cfg.user_context_prompt_length) return;
+  for (const auto& conv : ds.conversations) {
+    for (const auto& t : conv.turns) {
+      if (t.payload_json.empty()) continue;
+      throw ConfigError(std::string(cfg.shared_system_prompt_length
+                                        ? "--shared-system-prompt-length"
+                                        : "--user-context-prompt-length") +
+                        ": this dataset's records are whole request bodies, sent as written, so "
+                        "no prompt can be added to them; drop the flag or use a format with "
+                        "messages or text (single_turn, multi_turn)");
+    }
+  }
+  PromptGenerator ctx_gen(tok, rngs.derive("dataset.prompt.context.corpus"));
+  std::optional<std::string> system;
+  if (cfg.shared_system_prompt_length) system = ctx_gen.generate(*cfg.shared_system_prompt_length);
+  for (auto& conv : ds.conversations) {
+    if (system) conv.system_message = *system;  // replaces a file's own, as AIPerf does
+    if (cfg.user_context_prompt_length) {
+      conv.user_context_message = ctx_gen.generate(*cfg.user_context_prompt_length);
+    }
+  }
+}
+
 }  // namespace aiperf::dataset

@@ -750,6 +750,9 @@ std::vector<OptionDoc> profile_option_docs() {
           start = bar + 1;
         }
       }
+      if (d.names.front() == "--endpoint-type") {  // "<type>": every built-in type
+        for (std::string_view n : endpoint_type_names()) d.choices.emplace_back(n);
+      }
       for (const char* hint : {"<path", "<file", "<dir", "<yaml", "<jsonl"}) {
         d.file_value = d.file_value || m.find(hint) != std::string::npos;
       }

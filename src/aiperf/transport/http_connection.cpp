@@ -209,7 +209,7 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (!sources.empty()) {
     std::string err;
-    if (!sources.bind_next(fd, u.addr.ss_family, &err)) {
+    if (!sources.bind_next(fd, addr.ss.ss_family, &err)) {
       ::close(fd);
       fail(r, ErrorKind::kConnect, err);
       return false;

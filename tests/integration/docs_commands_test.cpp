@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -214,6 +215,17 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
   }
   const bool genai = w[0].size() >= 10 && w[0].substr(w[0].size() - 10) == "genai-perf";
   std::vector<std::string> in(w.begin() + 1, w.end());
+  if (line.text.find(';') != std::string::npos) {
+    p.skip = "a shell sequence (docs/install.md's package check)";
+    return p;
+  }
+  static const std::set<std::string> kCommands = {
+      "analyze-trace", "compare",    "config",   "genai-perf", "plot",    "plugins",
+      "profile",       "synthesize", "tokenize", "validate",   "analyze", "create-template"};
+  if (!genai && !in.empty() && in[0].front() != '-' && !kCommands.count(in[0])) {
+    p.skip = "printed output, not a command line";
+    return p;
+  }
   if (!in.empty() && (in[0] == "plot" || in[0] == "compare")) {
     p.skip = "reads the artifacts of earlier runs (tests/integration/report_test.cpp runs them)";
     return p;

@@ -153,11 +153,9 @@ int run_one_process(const config::Config& cfg, const std::vector<std::string>& a
   }
   try {
     return run::run_benchmark(cfg, opts).exit_code;
-  } catch (const std::exception& e) {
+  } catch (const std::exception&) {
     if (dash) dash->stop();  // the message must land on the normal screen
-    const bool usage = dynamic_cast<const ConfigError*>(&e) || dynamic_cast<const InputError*>(&e);
-    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
-    return usage ? kExitUsage : kExitBenchmarkFailed;
+    return run::report_run_error(std::current_exception());
   }
 }
 

@@ -666,6 +666,7 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
   for (size_t i = 0; i < t.size(); ++i) {
     if (!values[i].empty()) st.cfg.given_options.emplace_back(t[i].names.front(), values[i]);
   }
+  detail::canonical_given_options(st.cfg.given_options);
   st.cfg.argv = {"aiperf", "profile"};
   st.cfg.argv.insert(st.cfg.argv.end(), args.begin(), args.end());
   return std::move(st.cfg);

@@ -65,5 +65,9 @@ void resolve_endpoint_type(ParseState& st);
 // Cross-option rules of the server and tutorial rows, run by resolve() in cli_options.cpp.
 void resolve_servers(ParseState& st);
 void resolve_tutorial(ParseState& st);
+/// Config::given_options with the tutorial spellings as the options they stand for
+/// (--request-timeout ms -> --request-timeout-seconds, --trace-file -> --input-file,
+/// --goodput-ttft/-itl/-e2e -> --goodput), so run_config.yaml writes them.
+void canonical_given_options(std::vector<std::pair<std::string, std::vector<std::string>>>& given);
 
 }  // namespace aiperf::config::detail

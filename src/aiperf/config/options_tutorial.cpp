@@ -3,6 +3,11 @@
 // --warmup-requests, --input-tokens-mean/-stddev, --dataset) live in the rows they alias; these
 // rows convert a value: milliseconds to seconds, one SLO to a --goodput pair, a trace file to
 // --input-file with --fixed-schedule.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iterator>
+
 #include "aiperf/common/error.h"
 #include "aiperf/config/option_rows.h"
 #include "aiperf/config/value_parsers.h"
@@ -90,6 +95,35 @@ std::vector<OptionSpec> tutorial_options() {
                 add_slo(st, flag, one(values), "request_latency");
               }),
   };
+}
+
+void canonical_given_options(std::vector<std::pair<std::string, std::vector<std::string>>>& given) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  auto add = [&out](const std::string& flag, std::vector<std::string> values) {
+    for (auto& [f, v] : out) {
+      if (f == flag) {
+        v.insert(v.end(), values.begin(), values.end());
+        return;
+      }
+    }
+    out.emplace_back(flag, std::move(values));
+  };
+  for (auto& [flag, values] : given) {
+    if (flag == "--request-timeout" && !values.empty()) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.15g", std::strtod(values.back().c_str(), nullptr) / 1000);
+      add("--request-timeout-seconds", {buf});
+    } else if (flag == "--trace-file") {
+      add("--input-file", values);
+    } else if (const SloFlag* slo = std::find_if(std::begin(kSloFlags), std::end(kSloFlags),
+                                                 [&](const SloFlag& s) { return flag == s.flag; });
+               slo != std::end(kSloFlags)) {
+      for (const auto& v : values) add("--goodput", {std::string(slo->tag) + ":" + v});
+    } else {
+      add(flag, std::move(values));
+    }
+  }
+  given = std::move(out);
 }
 
 void resolve_tutorial(ParseState& st) {

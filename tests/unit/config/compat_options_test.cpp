@@ -31,10 +31,11 @@ std::string error_of(Args args) {
   return {};
 }
 
-/// The Config without what records how it was spelled (argv, notices).
+/// The Config without what records how it was spelled (argv, notices, the options as given).
 Config normalized(Config c) {
   c.argv.clear();
   c.warnings.clear();
+  c.given_options.clear();  // keyed by each row's name, with the values as typed
   return c;
 }
 

@@ -24,6 +24,7 @@ const Args kBase = {"-m", "m", "--service-kind", "openai", "--endpoint-type", "c
 Config normalized(Config c) {
   c.argv.clear();
   c.warnings.clear();
+  c.given_options.clear();  // the options as typed
   return c;
 }
 

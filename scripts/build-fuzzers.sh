@@ -47,7 +47,7 @@ declare -A SOURCES=(
   [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
   [config_file_fuzz]="$(cd "$ROOT" && ls src/aiperf/config/*.cpp | grep -v templates.cpp | tr '\n' ' ') src/aiperf/common/env.cpp"
   [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
-  [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
+  [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp src/aiperf/common/env.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
   [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
 )
@@ -197,13 +197,21 @@ if [[ -n "$SEED_TARGET" ]]; then
 fi
 
 mkdir -p "$OUT"
-FLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -fno-omit-frame-pointer -I"$ROOT/src")
+# Every source is compiled once into an object (through ccache when installed), in parallel on
+# every core, and shared by the targets that need it; each target is then one link.
+SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
+CFLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer-no-link "${SAN[@]}" -fno-omit-frame-pointer
+        -I"$ROOT/src")
+CC_LAUNCH=()
+command -v ccache >/dev/null && CC_LAUNCH=(ccache)
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/aiperf-ccache}
 shopt -s nullglob
 targets=("$ROOT"/tests/fuzz/*_fuzz.cpp)
 [[ ${#targets[@]} -gt 0 ]] || { echo "no tests/fuzz/*_fuzz.cpp" >&2; exit 1; }
 
 status=0
+names=()
+declare -A UNIQUE=()
 for src in "${targets[@]}"; do
   name=$(basename "$src" .cpp)
   [[ -n "$ONLY" && "$name" != "$ONLY" ]] && continue
@@ -212,11 +220,33 @@ for src in "${targets[@]}"; do
     status=1
     continue
   fi
-  srcs=()
-  for s in ${SOURCES[$name]}; do srcs+=("$ROOT/$s"); done
-  echo "== build $name"
+  names+=("$name")
+  UNIQUE["tests/fuzz/$name.cpp"]=1
+  for s in ${SOURCES[$name]}; do UNIQUE[$s]=1; done
+done
+obj_of() { echo "$OUT/obj/${1%.cpp}.o"; }
+compile_one() {  # source path relative to ROOT
+  local o
+  o=$(obj_of "$1")
+  mkdir -p "$(dirname "$o")"
+  "${CC_LAUNCH[@]}" "$CXX" "${CFLAGS[@]}" -c "$ROOT/$1" -o "$o" || { echo "== compile $1 FAILED" >&2; return 1; }
+}
+export -f compile_one obj_of
+export OUT ROOT CXX
+export CFLAGS_STR="${CFLAGS[*]}" CC_LAUNCH_STR="${CC_LAUNCH[*]}"
+echo "== compile ${#UNIQUE[@]} sources for ${#names[@]} targets"
+if ! printf '%s\n' "${!UNIQUE[@]}" | sort |
+    xargs -P "$(nproc)" -I{} bash -c 'CFLAGS=($CFLAGS_STR); CC_LAUNCH=($CC_LAUNCH_STR); compile_one "$1"' _ {}; then
+  echo "build-fuzzers.sh: a source did not compile" >&2
+  exit 1
+fi
+
+for name in "${names[@]}"; do
+  objs=("$(obj_of "tests/fuzz/$name.cpp")")
+  for s in ${SOURCES[$name]}; do objs+=("$(obj_of "$s")"); done
+  echo "== link $name"
   # shellcheck disable=SC2086
-  "$CXX" "${FLAGS[@]}" "$src" "${srcs[@]}" -o "$OUT/$name" ${LIBS[$name]:-}
+  "$CXX" -fsanitize=fuzzer "${SAN[@]}" "${objs[@]}" -o "$OUT/$name" ${LIBS[$name]:-}
   if [[ "$RUN_SECS" != 0 ]]; then
     # A smoke pass: new inputs go to build-fuzz/corpus/ (scripts/fuzz.sh's full corpus), the
     # repository's seeds (tests/fuzz/corpus/) are read as well.

@@ -126,7 +126,6 @@ void encode_record(const record::ProcessedRecord& r, std::string& out) {
   put_opt(w, r.reasoning_tokens);
   put_opt(w, r.requested_osl);
   w.i64(r.num_images);
-  w.i64(int64_t(r.token_split));
   put_optd(w, r.video_inference_time_s);
   put_optd(w, r.video_peak_memory_mb);
   w.boolean(r.usage.has_value());
@@ -153,6 +152,7 @@ void encode_record(const record::ProcessedRecord& r, std::string& out) {
     w.str(body);
   }
   w.i64(r.http_status);
+  w.u64(uint64_t(r.token_split));
 }
 
 bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
@@ -191,9 +191,6 @@ bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
   out.reasoning_tokens = get_opt(r);
   out.requested_osl = get_opt(r);
   out.num_images = r.i64();
-  out.token_split = r.i64() == int64_t(record::ProcessedRecord::TokenSplit::kStream)
-                        ? record::ProcessedRecord::TokenSplit::kStream
-                        : record::ProcessedRecord::TokenSplit::kUsage;
   out.video_inference_time_s = get_optd(r);
   out.video_peak_memory_mb = get_optd(r);
   if (r.boolean()) get_usage(r, out.usage.emplace());
@@ -221,6 +218,9 @@ bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
     out.raw_responses.emplace_back(t, std::string(r.str()));
   }
   out.http_status = int(r.i64());
+  const uint64_t split = r.u64();
+  ok = ok && split <= uint64_t(record::ProcessedRecord::TokenSplit::kStream);
+  out.token_split = record::ProcessedRecord::TokenSplit(split);
   if (!ok || !r.ok()) {
     if (malformed) *malformed = true;
     pos_ = in_.size();

@@ -558,12 +558,9 @@ int report_interrupted(int signo) {
 }
 }  // namespace
 
-int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutcome* outcome) {
+int report_run_error(std::exception_ptr ep) {
   try {
-    RunOutcome o = run_benchmark(cfg, opts);
-    int rc = o.exit_code;
-    if (outcome) *outcome = std::move(o);
-    return rc;
+    std::rethrow_exception(ep);
   } catch (const Interrupted& e) {
     return report_interrupted(e.signo());
   } catch (const ConfigError& e) {
@@ -578,6 +575,17 @@ int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutc
     if (stop_requested()) return report_interrupted(stop_signal());
     std::fprintf(stderr, "aiperf: error: %s\n", e.what());
     return kExitBenchmarkFailed;
+  }
+}
+
+int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts, RunOutcome* outcome) {
+  try {
+    RunOutcome o = run_benchmark(cfg, opts);
+    int rc = o.exit_code;
+    if (outcome) *outcome = std::move(o);
+    return rc;
+  } catch (const std::exception&) {
+    return report_run_error(std::current_exception());
   }
 }
 

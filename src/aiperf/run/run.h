@@ -10,6 +10,7 @@
 // (the run's stop logic ticks every 10 ms).
 #pragma once
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <utility>
@@ -148,5 +149,10 @@ RunOutcome run_benchmark(const config::Config& cfg, const RunOptions& opts = {})
 /// Returns the outcome, or nullopt-like exit code via `exit_code` when it threw.
 int run_benchmark_cli(const config::Config& cfg, const RunOptions& opts = {},
                       RunOutcome* outcome = nullptr);
+
+/// What run_benchmark_cli does with an exception run_benchmark threw (call from a catch block
+/// with std::current_exception()): prints its one line and returns the exit code (128+signal
+/// for a stop while preparing, 2 for ConfigError/InputError, 1 otherwise).
+int report_run_error(std::exception_ptr e);
 
 }  // namespace aiperf::run

@@ -207,8 +207,8 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
   Prepared p;
   std::vector<std::string> w = shell_words(line.text);
   for (const auto& word : w) {
-    if (word.front() == '[' || word.find("…") != std::string::npos || word.front() == '<' ||
-        word.front() == '(') {
+    if (word.front() == '[' || word.find("…") != std::string::npos || word == "..." ||
+        word.front() == '<' || word.front() == '(') {
       p.skip = "a synopsis (placeholders in brackets), not a command line";
       return p;
     }

@@ -108,7 +108,9 @@ void canonical_given_options(std::vector<std::pair<std::string, std::vector<std:
     }
     out.emplace_back(flag, std::move(values));
   };
-  for (auto& [flag, values] : given) {
+  for (auto& entry : given) {
+    const std::string& flag = entry.first;  // (a lambda below reads it: no structured binding)
+    std::vector<std::string>& values = entry.second;
     if (flag == "--request-timeout" && !values.empty()) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.15g", std::strtod(values.back().c_str(), nullptr) / 1000);

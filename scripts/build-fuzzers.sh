@@ -42,7 +42,8 @@ declare -A SOURCES=(
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
-  [openai_response_fuzz]="src/aiperf/endpoint/openai_parse.cpp src/aiperf/endpoint/parsed_response.cpp"
+  [endpoint_parsers_fuzz]="$(cd "$ROOT" && echo src/aiperf/endpoint/*.cpp) src/aiperf/config/config.cpp"
+  [openai_response_fuzz]="src/aiperf/endpoint/openai_parse.cpp src/aiperf/endpoint/json_scan.cpp src/aiperf/endpoint/parsed_response.cpp"
   [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
   [config_file_fuzz]="$(cd "$ROOT" && ls src/aiperf/config/*.cpp | grep -v templates.cpp | tr '\n' ' ') src/aiperf/common/env.cpp"
   [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
@@ -60,6 +61,7 @@ declare -A LIBS=(
   [burst_gpt_trace_fuzz]="-lsimdjson"
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
+  [endpoint_parsers_fuzz]="-lsimdjson"
   [openai_response_fuzz]="-lsimdjson"
   [mock_request_body_fuzz]="-lsimdjson"
   [config_file_fuzz]="-lyaml-cpp"
@@ -118,6 +120,29 @@ seed_raw_formats_fuzz() {
 }
 seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"
+}
+
+# Responses recorded from the mock, each message prefixed with its endpoint's index in the
+# --endpoint-type choices (config::endpoint_type_names()).
+seed_endpoint_parsers_fuzz() {
+  local dir=$1 i=0 f idx
+  declare -A IDX=([responses]=3 [embeddings]=5 [tei]=6 [tgi]=7 [images]=8 [video]=9 [nim]=11
+                  [cohere]=1 [messages]=13)
+  for f in "$ROOT"/tests/data/endpoint/apis/*; do
+    idx=${IDX[$(basename "$f" | cut -d_ -f1 | cut -d. -f1)]:-12}
+    if [[ $f == *.sse ]]; then
+      sed -n 's/^data: //p' "$f" | while IFS= read -r line; do
+        printf "\\$(printf '%03o' "$idx")%s" "$line" >"$dir/e_${i}_$RANDOM"
+      done
+    else
+      { printf "\\$(printf '%03o' "$idx")"; cat "$f"; } >"$dir/b_$((i++))"
+    fi
+  done
+  for f in "$ROOT"/tests/data/endpoint/*.sse; do  # OpenAI-style streams for chat (0)
+    sed -n 's/^data: \{0,1\}//p' "$f" | while IFS= read -r line; do
+      printf '\000%s' "$line" >"$dir/c_$RANDOM$RANDOM"
+    done
+  done
 }
 
 # Response messages: the data lines of the SSE recordings (chat) and a few completions shapes.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "aiperf/endpoint/json_scan.h"
 #include "aiperf/endpoint/openai_parse.h"
 
 using aiperf::endpoint::ParsedResponse;

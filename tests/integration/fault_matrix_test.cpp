@@ -33,7 +33,10 @@ struct Row {
 };
 
 std::string key_of(const json& err) {
-  std::string code = err["code"].is_null() ? "null" : std::to_string(err["code"].get<int>());
+  // A null code is left out of the record, as AIPerf writes it.
+  std::string code = !err.contains("code") || err["code"].is_null()
+                         ? "null"
+                         : std::to_string(err["code"].get<int>());
   return err["type"].get<std::string>() + "|" + code;
 }
 

@@ -159,14 +159,15 @@ TEST(MockServer, ReasoningModelsStreamReasoningFirst) {
   CurlResult r = curl(post_args(
       m, "/v1/chat/completions",
       R"({"model":"openai/gpt-oss-20b","messages":[{"role":"user","content":"q"}],"stream":true,)"
-      R"("max_tokens":50,"reasoning_effort":"low","stream_options":{"include_usage":true}})"));
+      R"("max_tokens":150,"reasoning_effort":"low","stream_options":{"include_usage":true}})"));
   int reasoning = 0, content = 0;
   bool content_seen = false;
   for (const std::string& d : sse_data(r.body)) {
     if (d == "[DONE]") continue;
     json j = json::parse(d);
     if (j["choices"].empty()) {
-      EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], 50);
+      EXPECT_EQ(j["usage"]["completion_tokens_details"]["reasoning_tokens"], 100);
+      EXPECT_EQ(j["usage"]["completion_tokens"], 150);  // reasoning counted inside max_tokens
       continue;
     }
     const json& delta = j["choices"][0]["delta"];
@@ -179,8 +180,24 @@ TEST(MockServer, ReasoningModelsStreamReasoningFirst) {
       ++content;
     }
   }
-  EXPECT_EQ(reasoning, 50);  // low = 100, capped by max_tokens
-  EXPECT_EQ(content, 50);
+  EXPECT_EQ(reasoning, 100);  // low effort = 100 reasoning tokens
+  EXPECT_EQ(content, 50);     // what max_tokens leaves of 150
+}
+
+TEST(MockServer, RankingLatencyHasItsOwnOptions) {
+  std::string gt = make_temp_dir() + "/gt.jsonl";
+  MockServerProcess m({"--embedding-base-latency", "0", "--embedding-per-input-latency", "0",
+                       "--ranking-base-latency", "200", "--ranking-per-passage-latency", "40",
+                       "--record-requests", gt});
+  CurlResult r = curl(post_args(m, "/rerank", R"({"query":"q","texts":["a b","c"]})"));
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).size(), 2u);
+  m.stop();
+  auto recs = jsonl(gt);
+  ASSERT_EQ(recs.size(), 1u);
+  const int64_t start = recs[0]["request_complete_mono_ns"];
+  const int64_t answered = recs[0]["last_token_mono_ns"];
+  EXPECT_GE(answered - start, 280'000'000);  // 200 + 2 passages x 40 ms, never early
 }
 
 TEST(MockServer, ErrorInjection) {

@@ -224,7 +224,7 @@ TEST(ScaleOut, ThreeRanksSendWhatOneProcessSends) {
   for (const json& r : mpi.records()) workers.insert(r["metadata"]["worker_id"].get<std::string>());
   EXPECT_GE(workers.size(), 3u);
   // One set of exports, printed once.
-  EXPECT_EQ(count_lines(mpi.result.out, "NVIDIA AIPerf | LLM Metrics"), 1);
+  EXPECT_EQ(count_lines(mpi.result.out, "aiperf (C++) | LLM Metrics"), 1);
   EXPECT_NE(mpi.result.out.find("Scale-out: 3 ranks"), std::string::npos);
 }
 

@@ -12,11 +12,12 @@ namespace aiperf::cli {
 
 namespace {
 const char* kUsage =
-    "Usage: aiperf analyze-trace --input-file <path> [--block-size <int>] [--output-file "
+    "Usage: aiperf analyze-trace [--input-file] <path> [--block-size <int>] [--output-file "
     "<path>]\n\n"
     "Statistics of a mooncake-style trace (input_length, output_length, hash_ids): lengths,\n"
     "prefix reuse and theoretical cache hit rates.\n\n"
-    "  --input-file <path>    trace JSONL (required)\n"
+    "  --input-file <path>    trace JSONL (required; may also be given as the one positional\n"
+    "                         argument)\n"
     "  --block-size <int>     tokens per hash_ids block [default: 512]\n"
     "  --output-file <path>   also write the analysis as JSON\n";
 }  // namespace
@@ -30,6 +31,15 @@ int run_analyze_trace(const std::vector<std::string>& args) {
       if (a == "-h" || a == "--help") {
         std::fputs(kUsage, stdout);
         return 0;
+      }
+      if (a.empty() || a[0] != '-') {
+        // `aiperf analyze-trace FILE`: the trace as the one positional argument.
+        if (input) {
+          throw ConfigError("unexpected argument '" + a + "': the trace is already " + *input +
+                            " (pass one trace file)");
+        }
+        input = a;
+        continue;
       }
       std::string name = a, value;
       bool inline_value = false;
@@ -45,7 +55,13 @@ int run_analyze_trace(const std::vector<std::string>& args) {
         if (i + 1 >= args.size()) throw ConfigError(name + ": missing value");
         value = args[++i];
       }
-      if (name == "--input-file") input = value;
+      if (name == "--input-file") {
+        if (input) {
+          throw ConfigError("--input-file " + value + ": the trace is already " + *input +
+                            " (pass one trace file)");
+        }
+        input = value;
+      }
       if (name == "--output-file") output = value;
       if (name == "--block-size") block = config::parse_int_at_least(name, value, 1);
     }

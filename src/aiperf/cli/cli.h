@@ -3,6 +3,10 @@
 #include <string>
 #include <vector>
 
+namespace aiperf::config {
+struct Config;
+}
+
 namespace aiperf::cli {
 
 /// Runs `aiperf <subcommand> ...`; returns the process exit code (DESIGN §4).
@@ -10,6 +14,9 @@ int main(int argc, char** argv);
 
 /// `aiperf profile ...` (args after the word "profile").
 int run_profile(const std::vector<std::string>& args);
+/// The run of `aiperf profile` once its flags are parsed (telemetry, report, dashboard and
+/// studies as there); `genai-perf profile` comes here with its translated Config.
+int run_parsed_profile(const config::Config& cfg);
 
 /// `aiperf plugins ...` (plugins_cmd.cpp). Throws aiperf::ConfigError for bad arguments.
 int run_plugins(const std::vector<std::string>& args);

@@ -152,8 +152,12 @@ CommandDoc build() {
                opt({"--plugin"}, true, "Load this plugin shared object first.", "<path>", true),
                help_opt()});
 
-  root.subcommands = {analyze, compare,    config,   plot,    plugins,
-                      profile, synthesize, tokenize, validate};
+  CommandDoc genai_perf =
+      command("genai-perf", "GenAI-Perf's command line (also: this binary run as genai-perf).",
+              {help_opt()}, {}, {"profile", "compare"});
+
+  root.subcommands = {analyze, compare, config,     genai_perf, plot,
+                      plugins, profile, synthesize, tokenize,   validate};
   return root;
 }
 

@@ -48,10 +48,9 @@ int run_profile_as_rank(cluster::Team& team, config::Config& cfg, std::string er
   return rc;
 }
 
-}  // namespace
-
-int run_profile(const std::vector<std::string>& args) {
-  std::unique_ptr<cluster::Team> team;
+/// Joins the team when launched as a rank (`team` stays null in one process). -1 on success,
+/// else the exit code.
+int join_team(std::unique_ptr<cluster::Team>& team) {
   try {
     team = cluster::Team::join();  // null: one process
   } catch (const std::exception& e) {
@@ -66,6 +65,18 @@ int run_profile(const std::vector<std::string>& args) {
     }
     return kExitUsage;
   }
+  return -1;
+}
+
+/// One process (no team): a study, or one benchmark with its observers. `args`: the profile
+/// flags, for a config file's study (empty for a translated GenAI-Perf line).
+int run_one_process(const config::Config& cfg, const std::vector<std::string>& args);
+
+}  // namespace
+
+int run_profile(const std::vector<std::string>& args) {
+  std::unique_ptr<cluster::Team> team;
+  if (int rc = join_team(team); rc >= 0) return rc;
   config::Config cfg;
   std::string error;
   try {
@@ -90,6 +101,22 @@ int run_profile(const std::vector<std::string>& args) {
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
   if (team) return run_profile_as_rank(*team, cfg, std::move(error));
+  return run_one_process(cfg, args);
+}
+
+int run_parsed_profile(const config::Config& parsed) {
+  std::unique_ptr<cluster::Team> team;
+  if (int rc = join_team(team); rc >= 0) return rc;
+  if (team) {
+    config::Config cfg = parsed;
+    return run_profile_as_rank(*team, cfg, std::string());
+  }
+  return run_one_process(parsed, {});
+}
+
+namespace {
+
+int run_one_process(const config::Config& cfg, const std::vector<std::string>& args) {
   // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
   if (cfg.config_file_study || cfg.study.active()) {
     // Several runs (repeated runs, a sweep, a capacity search; or a config file's sweep /
@@ -131,5 +158,7 @@ int run_profile(const std::vector<std::string>& args) {
     return run::report_run_error(std::current_exception());
   }
 }
+
+}  // namespace
 
 }  // namespace aiperf::cli

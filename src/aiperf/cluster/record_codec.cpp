@@ -6,12 +6,12 @@ namespace aiperf::cluster {
 
 // A field added to ProcessedRecord must be added to encode/decode below (and to the round-trip
 // test in tests/unit/cluster/record_codec_test.cpp); then update this size.
-static_assert(sizeof(record::ProcessedRecord) == 808,
+static_assert(sizeof(record::ProcessedRecord) == 840,
               "record::ProcessedRecord changed: carry the new field in cluster/record_codec.cpp");
 
 namespace {
 
-constexpr uint8_t kRecordVersion = 1;
+constexpr uint8_t kRecordVersion = 2;
 
 void put_opt(ByteWriter& w, const std::optional<int64_t>& v) {
   w.boolean(v.has_value());
@@ -21,6 +21,16 @@ void put_opt(ByteWriter& w, const std::optional<int64_t>& v) {
 std::optional<int64_t> get_opt(ByteReader& r) {
   if (!r.boolean()) return std::nullopt;
   return r.i64();
+}
+
+void put_optd(ByteWriter& w, const std::optional<double>& v) {
+  w.boolean(v.has_value());
+  if (v) w.f64(*v);
+}
+
+std::optional<double> get_optd(ByteReader& r) {
+  if (!r.boolean()) return std::nullopt;
+  return r.f64();
 }
 
 void put_usage(ByteWriter& w, const record::Usage& u) {
@@ -116,6 +126,8 @@ void encode_record(const record::ProcessedRecord& r, std::string& out) {
   put_opt(w, r.reasoning_tokens);
   put_opt(w, r.requested_osl);
   w.i64(r.num_images);
+  put_optd(w, r.video_inference_time_s);
+  put_optd(w, r.video_peak_memory_mb);
   w.boolean(r.usage.has_value());
   if (r.usage) put_usage(w, *r.usage);
   w.boolean(r.error.has_value());
@@ -179,6 +191,8 @@ bool RecordDecoder::next(record::ProcessedRecord& out, bool* malformed) {
   out.reasoning_tokens = get_opt(r);
   out.requested_osl = get_opt(r);
   out.num_images = r.i64();
+  out.video_inference_time_s = get_optd(r);
+  out.video_peak_memory_mb = get_optd(r);
   if (r.boolean()) get_usage(r, out.usage.emplace());
   if (r.boolean()) {
     record::ErrorInfo& e = out.error.emplace();

@@ -61,6 +61,12 @@ bool is_next_option(std::string_view tok) {
   return tok.size() >= 2 && tok[0] == '-' && find_option(tok) >= 0;
 }
 
+/// AIPerf's list options that may also stand alone: a bare `--gpu-telemetry` turns the GPU
+/// table on with the default sources (its docs and tutorials spell it so).
+bool bare_is_meaningful(const OptionSpec& s) {
+  return s.names.front() == "--gpu-telemetry";
+}
+
 std::string value_form(const OptionSpec& s) {
   return std::string(s.metavar);
 }
@@ -117,9 +123,13 @@ std::vector<Occurrence> scan(const std::vector<std::string>& args) {
     }
     if (!inline_value) {
       if (i >= args.size() || is_next_option(args[i])) {
-        throw ConfigError(name + ": missing value (expected " + value_form(spec) + ")");
+        if (!bare_is_meaningful(spec)) {
+          throw ConfigError(name + ": missing value (expected " + value_form(spec) + ")");
+        }
+        inline_value = std::string();  // the row's apply step skips the empty value
+      } else {
+        inline_value = args[i++];
       }
-      inline_value = args[i++];
     }
     out.push_back({idx, name, *inline_value});
     if (spec.consume_multiple) {
@@ -210,9 +220,11 @@ void resolve_dataset_source(ParseState& st) {
     // --isl-block-size stays allowed with files: it sets the hash_ids block size (AIPerf's
     // CLI rejects it, its YAML accepts it; docs/datasets.md).
     std::string flags;
+    // --shared-system-prompt-length and --user-context-prompt-length stay allowed: they are
+    // added to file-based conversations too, as AIPerf's composer does (its skill guide runs
+    // them with --input-file; the dataset stage refuses files of raw request bodies).
     for (const char* f :
-         {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--shared-system-prompt-length",
-          "--user-context-prompt-length", "--prompt-input-tokens-mean",
+         {"--prompt-prefix-pool-size", "--prompt-prefix-length", "--prompt-input-tokens-mean",
           "--prompt-input-tokens-stddev", "--prompt-batch-size", "--seq-dist", "--image-batch-size",
           "--image-source", "--image-source-sampling", "--audio-batch-size",
           "--video-batch-size"}) {
@@ -461,6 +473,9 @@ void resolve(ParseState& st, const ParseEnv& env) {
         "--model: at least one model name is required (e.g. --model Qwen/Qwen3-0.6B)");
   }
   c.extra_inputs_json = st.extra_inputs.dump();
+  detail::resolve_endpoint_type(st);
+  detail::resolve_servers(st);
+  detail::resolve_tutorial(st);
   resolve_dataset_source(st);
   detail::resolve_media(st);
   detail::resolve_telemetry(st);
@@ -651,6 +666,7 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
   for (size_t i = 0; i < t.size(); ++i) {
     if (!values[i].empty()) st.cfg.given_options.emplace_back(t[i].names.front(), values[i]);
   }
+  detail::canonical_given_options(st.cfg.given_options);
   st.cfg.argv = {"aiperf", "profile"};
   st.cfg.argv.insert(st.cfg.argv.end(), args.begin(), args.end());
   return std::move(st.cfg);
@@ -734,6 +750,9 @@ std::vector<OptionDoc> profile_option_docs() {
           if (bar == std::string::npos) break;
           start = bar + 1;
         }
+      }
+      if (d.names.front() == "--endpoint-type") {  // "<type>": every built-in type
+        for (std::string_view n : endpoint_type_names()) d.choices.emplace_back(n);
       }
       for (const char* hint : {"<path", "<file", "<dir", "<yaml", "<jsonl"}) {
         d.file_value = d.file_value || m.find(hint) != std::string::npos;

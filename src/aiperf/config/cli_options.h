@@ -82,9 +82,9 @@ std::vector<OptionDoc> profile_option_docs();
 std::string artifact_subdir_name(const Config& cfg);
 
 /// The config as exported in profile_export_aiperf.json `input_config` (shaped like AIPerf's
-/// canonical config: models, endpoint, datasets, phases, ...), with the API key, credential
-/// headers and URL passwords replaced by "<redacted>".
-nlohmann::json redacted_config_json(const Config& cfg);
+/// canonical config, keys in its order: models, endpoint, datasets, phases, ...), with the API
+/// key, credential headers and URL passwords replaced by "<redacted>". No null values.
+nlohmann::ordered_json redacted_config_json(const Config& cfg);
 
 /// The command line as one shell-quoted string with the same secrets redacted (the value of
 /// --api-key, credential -H/--header values, URL passwords). For run_info.cli_command.

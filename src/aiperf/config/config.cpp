@@ -9,14 +9,85 @@
 
 namespace aiperf::config {
 
+namespace {
+struct EndpointTypeRow {
+  EndpointType type;
+  std::string_view name;
+  EndpointFacts facts;
+};
+// streaming, tokens out, tokens in, images, audio, videos, video out, title (spec §5.4).
+constexpr EndpointTypeRow kEndpointTypes[] = {
+    {EndpointType::kChat, "chat", {true, true, true, true, true, true, false, "LLM Metrics"}},
+    {EndpointType::kCohereRankings,
+     "cohere_rankings",
+     {false, false, true, false, false, false, false, "Ranking Metrics"}},
+    {EndpointType::kCompletions,
+     "completions",
+     {true, true, true, false, false, false, false, "LLM Metrics"}},
+    {EndpointType::kResponses,
+     "responses",
+     {true, true, true, true, true, false, false, "LLM Metrics"}},
+    {EndpointType::kChatEmbeddings,
+     "chat_embeddings",
+     {false, false, true, true, false, false, false, "Embeddings Metrics"}},
+    {EndpointType::kEmbeddings,
+     "embeddings",
+     {false, false, true, false, false, false, false, "Embeddings Metrics"}},
+    {EndpointType::kHfTeiRankings,
+     "hf_tei_rankings",
+     {false, false, true, false, false, false, false, "Ranking Metrics"}},
+    {EndpointType::kHuggingfaceGenerate,
+     "huggingface_generate",
+     {true, true, true, false, false, false, false, "LLM Metrics"}},
+    {EndpointType::kImageGeneration,
+     "image_generation",
+     {true, false, true, false, false, false, false, "Image Generation Metrics"}},
+    {EndpointType::kVideoGeneration,
+     "video_generation",
+     {false, false, true, false, false, false, true, "Video Generation Metrics"}},
+    {EndpointType::kNimEmbeddings,
+     "nim_embeddings",
+     {false, false, true, true, false, false, false, "NIM Embeddings Metrics"}},
+    {EndpointType::kNimRankings,
+     "nim_rankings",
+     {false, false, true, false, false, false, false, "Rankings Metrics"}},
+    {EndpointType::kTemplate,
+     "template",
+     {true, true, true, true, true, true, false, "LLM Metrics"}},
+    {EndpointType::kMessages,
+     "messages",
+     {true, true, true, true, false, false, false, "LLM Metrics"}},
+};
+const EndpointTypeRow* endpoint_row(EndpointType t) {
+  for (const auto& r : kEndpointTypes)
+    if (r.type == t) return &r;
+  return nullptr;
+}
+}  // namespace
+
 const char* to_string(EndpointType t) {
-  switch (t) {
-    case EndpointType::kChat:
-      return "chat";
-    case EndpointType::kCompletions:
-      return "completions";
-  }
-  return "?";
+  const EndpointTypeRow* r = endpoint_row(t);
+  return r ? r->name.data() : "?";  // the names are literals: NUL-terminated
+}
+
+const std::vector<std::string_view>& endpoint_type_names() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& r : kEndpointTypes) v.push_back(r.name);
+    return v;
+  }();
+  return names;
+}
+
+const EndpointFacts& endpoint_facts(EndpointType t) {
+  static const EndpointFacts kNone{};
+  const EndpointTypeRow* r = endpoint_row(t);
+  return r ? r->facts : kNone;
+}
+
+bool is_rankings_endpoint(EndpointType t) {
+  return t == EndpointType::kCohereRankings || t == EndpointType::kHfTeiRankings ||
+         t == EndpointType::kNimRankings;
 }
 
 const char* to_string(ArrivalPattern p) {
@@ -101,6 +172,30 @@ const char* to_string(TimingMode m) {
       return "fixed_schedule";
     case TimingMode::kUserCentric:
       return "user_centric";
+  }
+  return "?";
+}
+
+const char* to_string(ConnectionReuse c) {
+  switch (c) {
+    case ConnectionReuse::kPooled:
+      return "pooled";
+    case ConnectionReuse::kNever:
+      return "never";
+    case ConnectionReuse::kStickyUserSessions:
+      return "sticky-user-sessions";
+  }
+  return "?";
+}
+
+const char* to_string(WaitForModelMode m) {
+  switch (m) {
+    case WaitForModelMode::kModels:
+      return "models";
+    case WaitForModelMode::kInference:
+      return "inference";
+    case WaitForModelMode::kBoth:
+      return "both";
   }
   return "?";
 }

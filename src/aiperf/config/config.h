@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,7 +13,24 @@
 
 namespace aiperf::config {
 
-enum class EndpointType { kChat, kCompletions };
+/// --endpoint-type (spec §1.3, §5.4), in AIPerf's choice order; kMessages is Anthropic's
+/// Messages API (current AIPerf).
+enum class EndpointType {
+  kChat,
+  kCohereRankings,
+  kCompletions,
+  kResponses,
+  kChatEmbeddings,
+  kEmbeddings,
+  kHfTeiRankings,
+  kHuggingfaceGenerate,
+  kImageGeneration,
+  kVideoGeneration,
+  kNimEmbeddings,
+  kNimRankings,
+  kTemplate,
+  kMessages,
+};
 enum class ArrivalPattern { kPoisson, kConstant, kGamma, kConcurrencyBurst };
 enum class ModelSelection { kRoundRobin, kRandom, kWeighted };
 enum class ExportLevel { kSummary, kRecords, kRaw };
@@ -33,6 +51,12 @@ enum class CustomDatasetType {
   kSageMakerDataCapture
 };
 enum class SamplingStrategy { kSequential, kRandom, kShuffle };
+/// --connection-reuse-strategy (spec §5.1): one shared keep-alive pool; a fresh connection per
+/// request; or one connection per conversation instance, closed after its final turn.
+enum class ConnectionReuse { kPooled, kNever, kStickyUserSessions };
+/// --wait-for-model-mode (spec §5.5): GET /v1/models lists the model; a one-token request
+/// answers below 500; or both, models first.
+enum class WaitForModelMode { kModels, kInference, kBoth };
 // Synthetic media (spec §1.3 "Audio/Image/Video Input", §4.7).
 enum class ImageFormat { kPng, kJpeg, kRandom };
 enum class ImageSourceSampling { kRandomWithReplacement, kShuffleCycle, kSequentialCycle };
@@ -40,13 +64,49 @@ enum class AudioFormat { kWav, kMp3 };
 enum class VideoSynthType { kMovingShapes, kGridClock, kNoise };
 enum class VideoFormat { kWebm, kMp4 };
 
-const char* to_string(EndpointType t);    // "chat", "completions"
-const char* to_string(ArrivalPattern p);  // "poisson", ...
-const char* to_string(ExportLevel l);     // "summary", "records", "raw"
-const char* to_string(ModelSelection s);  // "round_robin", "random", "weighted"
-const char* to_string(UiType u);          // "none", "simple", "dashboard"
-const char* to_string(LogLevel l);        // "TRACE", ..., "CRITICAL" (AIPerf's spelling)
-const char* to_string(TimingMode m);      // "concurrency", "request_rate"
+const char* to_string(EndpointType t);      // "chat", "completions", ... (the CLI name)
+const char* to_string(ArrivalPattern p);    // "poisson", ...
+const char* to_string(ExportLevel l);       // "summary", "records", "raw"
+const char* to_string(ModelSelection s);    // "round_robin", "random", "weighted"
+const char* to_string(UiType u);            // "none", "simple", "dashboard"
+const char* to_string(LogLevel l);          // "TRACE", ..., "CRITICAL" (AIPerf's spelling)
+const char* to_string(TimingMode m);        // "concurrency", "request_rate"
+const char* to_string(ConnectionReuse c);   // "pooled", "never", "sticky-user-sessions"
+const char* to_string(WaitForModelMode m);  // "models", "inference", "both"
+
+/// Every --endpoint-type name, in AIPerf's order (the CLI choices).
+const std::vector<std::string_view>& endpoint_type_names();
+/// The metadata of an endpoint type that stages other than the endpoint need (spec §5.4; the
+/// endpoint's own EndpointInfo holds the same facts, and a test keeps them equal).
+struct EndpointFacts {
+  bool supports_streaming = true;
+  bool produces_tokens = true;
+  bool tokenizes_input = true;
+  bool supports_images = false;
+  bool supports_audio = false;
+  bool supports_videos = false;
+  bool produces_video = false;
+  std::string_view metrics_title = "LLM Metrics";  // console title (spec §6.8)
+};
+const EndpointFacts& endpoint_facts(EndpointType t);
+/// The endpoint's metadata says it can stream (spec §5.4); --streaming is turned off otherwise.
+inline bool endpoint_supports_streaming(EndpointType t) {
+  return endpoint_facts(t).supports_streaming;
+}
+/// Which synthetic media kinds the endpoint's requests carry (supports_images / _audio /
+/// _videos).
+struct EndpointMedia {
+  bool images = false;
+  bool audio = false;
+  bool videos = false;
+};
+inline EndpointMedia endpoint_media(EndpointType t) {
+  const EndpointFacts& f = endpoint_facts(t);
+  return {f.supports_images, f.supports_audio, f.supports_videos};
+}
+/// cohere_rankings, hf_tei_rankings, nim_rankings: synthetic data is a query plus passages
+/// (spec §4.8).
+bool is_rankings_endpoint(EndpointType t);
 
 /// True for model names that are obviously placeholders (mock-model, test-model, fake-model,
 /// dummy-model, mock, fake, dummy, placeholder, and mock-* / fake-* / dummy-*), case-insensitive,
@@ -74,6 +134,13 @@ struct Config {
   bool use_legacy_max_tokens = false;
   bool use_server_token_count = false;
   bool tls_insecure = false;  // --insecure: skip TLS verification
+
+  // ---- Several servers and readiness (issue 9 part 3; spec §1.3 Endpoint, §5.1, §5.5).
+  // --url-strategy has one choice (round_robin): URLs go round robin per conversation.
+  ConnectionReuse connection_reuse = ConnectionReuse::kPooled;  // --connection-reuse-strategy
+  double wait_for_model_timeout_s = 0.0;  // --wait-for-model-timeout; 0 = no readiness probe
+  WaitForModelMode wait_for_model_mode = WaitForModelMode::kInference;
+  double wait_for_model_interval_s = 5.0;  // --wait-for-model-interval
 
   // ---- Tokenizer
   std::optional<std::string> tokenizer;  // default: model name (or builtin)
@@ -185,8 +252,9 @@ struct Config {
   /// the last rate holds after the series. Sets request_rate (its time-weighted mean) and, when
   /// no --benchmark-duration is given, the duration (the series' total).
   struct RateSegment {
-    double rate = 0;        // requests/s, >= 0
-    double duration_s = 0;  // > 0
+    double rate = 0;                                      // requests/s, >= 0
+    double duration_s = 0;                                // > 0
+    bool operator==(const RateSegment&) const = default;  // Config's equality (tests)
   };
   std::vector<RateSegment> request_rate_series;
   std::optional<double> request_cancellation_rate_pct;  // (0, 100]
@@ -196,6 +264,14 @@ struct Config {
   bool network_latency_automatic = false;               // TCP-handshake RTT probes
   std::optional<double> network_latency_mean_ms;        // a fixed RTT instead of probes
   double network_latency_ping_interval_s = 1.0;         // between probes
+  // ---- Endpoints (issue 9: spec §1.3 "Endpoint" and "Rankings", §4.8, §5.4)
+  bool download_video_content = false;  // --download-video-content (video_generation)
+  int64_t rankings_passages_mean = 1;   // passages per synthetic rankings request (>= 1)
+  int64_t rankings_passages_stddev = 0;
+  int64_t rankings_passages_prompt_token_mean = 550;  // tokens per passage (>= 1)
+  int64_t rankings_passages_prompt_token_stddev = 0;
+  int64_t rankings_query_prompt_token_mean = 550;  // tokens of the query (>= 1)
+  int64_t rankings_query_prompt_token_stddev = 0;
 
   // ---- Goodput: (metric tag, threshold in display unit), in order given
   std::vector<std::pair<std::string, double>> goodput;
@@ -263,6 +339,10 @@ struct Config {
   /// The tokenizer spec to load: explicit --tokenizer, else "builtin" for placeholder model
   /// names (mock-model, test-model, ...), else the first model name.
   std::string tokenizer_spec() const;
+
+  /// Field-by-field equality (tests compare the Config of two spellings of one command line).
+  /// A member of struct type needs its own `operator==(...) const = default` for this to exist.
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace aiperf::config

@@ -68,7 +68,7 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-nlohmann::json seconds(double s) {
+nlohmann::ordered_json seconds(double s) {
   if (std::isinf(s)) return "inf";
   return s;
 }
@@ -82,8 +82,12 @@ const char* phase_type(const Config& c) {
 
 }  // namespace
 
-nlohmann::json redacted_config_json(const Config& c) {
-  using nlohmann::json;
+// Keys in AIPerf's BenchmarkConfig field order (models, endpoint, datasets, phases, artifacts,
+// slos, tokenizer, runtime, logging), so a reader sees the same layout. Two blocks older readers
+// look for are added at the end of their object: endpoint.model_names and a top-level loadgen
+// (AIPerf before its v2 config wrote them; plotting and comparison tools still read them).
+nlohmann::ordered_json redacted_config_json(const Config& c) {
+  using json = nlohmann::ordered_json;
   json models = {{"strategy", to_string(c.model_selection)}, {"items", json::array()}};
   for (const auto& m : c.models) models["items"].push_back({{"name", m}});
 
@@ -91,20 +95,28 @@ nlohmann::json redacted_config_json(const Config& c) {
   for (const auto& u : c.urls) urls.push_back(redact_url_passwords(u));
   json headers = json::object();
   for (const auto& [k, v] : c.headers) headers[k] = is_credential_header(k) ? kRedacted : v;
-  json endpoint = {
-      {"urls", urls},
-      {"type", to_string(c.endpoint_type)},
-      {"streaming", c.streaming},
-      {"timeout", c.request_timeout_s},
-      {"headers", headers},
-      {"extra", json::parse(c.extra_inputs_json, nullptr, false)},
-      {"use_legacy_max_tokens", c.use_legacy_max_tokens},
-      {"use_server_token_count", c.use_server_token_count},
-      {"tls_insecure", c.tls_insecure},
-  };
-  if (endpoint["extra"].is_discarded()) endpoint["extra"] = json::object();
+  json endpoint = {{"urls", urls}};
+  if (c.urls.size() > 1) endpoint["url_strategy"] = "round_robin";
+  endpoint["type"] = to_string(c.endpoint_type);
   if (c.custom_endpoint) endpoint["path"] = *c.custom_endpoint;
   if (c.api_key) endpoint["api_key"] = kRedacted;
+  endpoint["timeout"] = c.request_timeout_s;
+  endpoint["streaming"] = c.streaming;
+  if (c.connection_reuse != ConnectionReuse::kPooled) {
+    endpoint["connection_reuse"] = to_string(c.connection_reuse);
+  }
+  endpoint["use_legacy_max_tokens"] = c.use_legacy_max_tokens;
+  endpoint["use_server_token_count"] = c.use_server_token_count;
+  endpoint["headers"] = headers;
+  endpoint["extra"] = json::parse(c.extra_inputs_json, nullptr, false);
+  if (endpoint["extra"].is_discarded()) endpoint["extra"] = json::object();
+  if (c.wait_for_model_timeout_s > 0) {
+    endpoint["wait_for_model_timeout"] = c.wait_for_model_timeout_s;
+    endpoint["wait_for_model_interval"] = c.wait_for_model_interval_s;
+    endpoint["wait_for_model_mode"] = to_string(c.wait_for_model_mode);
+  }
+  endpoint["tls_insecure"] = c.tls_insecure;  // our extension (--insecure)
+  endpoint["model_names"] = c.models;         // older readers
 
   json prompts = {{"isl", {{"mean", c.isl_mean}, {"stddev", c.isl_stddev}}}};
   if (c.osl_mean) prompts["osl"] = {{"mean", *c.osl_mean}, {"stddev", c.osl_stddev}};
@@ -133,12 +145,6 @@ nlohmann::json redacted_config_json(const Config& c) {
     if (c.num_prefix_prompts > 0) {
       dataset["prefix_prompts"] = {{"pool_size", c.num_prefix_prompts},
                                    {"length", c.prefix_prompt_length}};
-    }
-    if (c.shared_system_prompt_length) {
-      dataset["prefix_prompts"]["shared_system_length"] = *c.shared_system_prompt_length;
-    }
-    if (c.user_context_prompt_length) {
-      dataset["prefix_prompts"]["user_context_length"] = *c.user_context_prompt_length;
     }
     // Synthetic media, shaped like AIPerf's dataset images / audio / video sections.
     static constexpr const char* kImageFormats[] = {"png", "jpeg", "random"};
@@ -179,6 +185,13 @@ nlohmann::json redacted_config_json(const Config& c) {
         if (c.video_audio_codec) dataset["video"]["audio"]["codec"] = *c.video_audio_codec;
       }
     }
+  }
+  // Synthetic and file-based conversations alike take the shared system prompt and context.
+  if (c.shared_system_prompt_length) {
+    dataset["prefix_prompts"]["shared_system_length"] = *c.shared_system_prompt_length;
+  }
+  if (c.user_context_prompt_length) {
+    dataset["prefix_prompts"]["user_context_length"] = *c.user_context_prompt_length;
   }
   if (c.dataset_sampling_strategy) dataset["sampling"] = to_string(*c.dataset_sampling_strategy);
 
@@ -240,23 +253,13 @@ nlohmann::json redacted_config_json(const Config& c) {
   }
   phases.push_back(profiling);
 
-  json out = {
-      {"models", models},
-      {"endpoint", endpoint},
-      {"tokenizer",
-       {{"name", c.tokenizer_spec()},
-        {"revision", c.tokenizer_revision},
-        {"trust_remote_code", c.tokenizer_trust_remote_code}}},
-      {"datasets", json::array({dataset})},
-      {"phases", phases},
-      {"artifacts", {{"dir", c.artifact_dir}, {"export_level", to_string(c.export_level)}}},
-      {"runtime", {{"ui", to_string(c.ui)}}},
-      {"logging", {{"level", to_string(c.log_level)}}},
-      {"random_seed", c.random_seed ? json(*c.random_seed) : json(nullptr)},
-  };
+  json out = {{"models", models},
+              {"endpoint", endpoint},
+              {"datasets", json::array({dataset})},
+              {"phases", phases}};
+  out["artifacts"] = {{"dir", c.artifact_dir}, {"export_level", to_string(c.export_level)}};
   if (c.profile_export_prefix) out["artifacts"]["prefix"] = *c.profile_export_prefix;
   if (c.slice_duration_s) out["artifacts"]["slice_duration"] = *c.slice_duration_s;
-  if (c.workers_max > 0) out["runtime"]["workers_max"] = c.workers_max;
   // Telemetry (issue 12), shaped like AIPerf's server_metrics / gpu_telemetry sections; URLs may
   // carry passwords.
   json sm_urls = json::array();
@@ -277,6 +280,20 @@ nlohmann::json redacted_config_json(const Config& c) {
     for (const auto& [tag, v] : c.goodput) slos[tag] = v;
     out["slos"] = slos;
   }
+  out["tokenizer"] = {{"name", c.tokenizer_spec()},
+                      {"revision", c.tokenizer_revision},
+                      {"trust_remote_code", c.tokenizer_trust_remote_code}};
+  out["runtime"] = {{"ui", to_string(c.ui)}};
+  if (c.workers_max > 0) out["runtime"]["workers_max"] = c.workers_max;
+  out["logging"] = {{"level", to_string(c.log_level)}};
+  // The flat load block of AIPerf's older config, for readers that look there.
+  json loadgen = json::object();
+  if (c.concurrency) loadgen["concurrency"] = *c.concurrency;
+  if (c.request_rate) loadgen["request_rate"] = *c.request_rate;
+  if (c.request_count) loadgen["request_count"] = *c.request_count;
+  if (c.benchmark_duration_s) loadgen["benchmark_duration"] = *c.benchmark_duration_s;
+  if (c.warmup_request_count) loadgen["warmup_request_count"] = *c.warmup_request_count;
+  out["loadgen"] = loadgen;
   return out;
 }
 

@@ -528,13 +528,22 @@ void resolve_media(ParseState& st) {
                       " 0: All synthetic data are disabled. Please enable at least one of prompt, "
                       "image, audio, or video by setting the mean to a positive value.");
   }
-  const bool media = c.images_enabled() || c.audio_enabled() || c.video_enabled();
-  if (media && c.endpoint_type != EndpointType::kChat && !c.input_file && !c.public_dataset) {
-    c.warnings.push_back(std::string("synthetic images, audio and video are sent only by "
-                                     "--endpoint-type chat; ") +
-                         to_string(c.endpoint_type) + " requests carry the text alone");
+  if (!c.input_file && !c.public_dataset) {
+    const EndpointMedia em = endpoint_media(c.endpoint_type);
+    std::string dropped;
+    auto note = [&dropped](bool on, bool supported, const char* what) {
+      if (on && !supported) dropped += std::string(dropped.empty() ? "" : ", ") + what;
+    };
+    note(c.images_enabled(), em.images, "images");
+    note(c.audio_enabled(), em.audio, "audio");
+    note(c.video_enabled(), em.videos, "video");
+    if (!dropped.empty()) {
+      c.warnings.push_back("synthetic " + dropped + " cannot be sent by --endpoint-type " +
+                           to_string(c.endpoint_type) + "; its requests carry the rest alone");
+    }
   }
-  if (c.video_enabled() && !c.input_file && !c.public_dataset && !find_program("ffmpeg")) {
+  if (c.video_enabled() && endpoint_media(c.endpoint_type).videos && !c.input_file &&
+      !c.public_dataset && !find_program("ffmpeg")) {
     throw ConfigError(name("--video-width") +
                       ": synthetic video is encoded by the ffmpeg program, which is not on PATH; "
                       "install it (sudo apt-get install ffmpeg) or drop the --video-* flags");

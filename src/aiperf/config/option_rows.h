@@ -55,5 +55,19 @@ std::optional<std::string> take_sweep_list(ParseState& st, const OptionSpec& row
 /// The Multi-Run rules that need every flag (--concurrency-start/-end/-step, convergence and
 /// search checks, the consistent seed). Runs first in resolve().
 void resolve_study(ParseState& st);
+std::vector<OptionSpec> endpoint_type_options();  // options_endpoint_types.cpp
+std::vector<OptionSpec> server_options();         // options_servers.cpp (issue 9)
+std::vector<OptionSpec> tutorial_options();       // options_tutorial.cpp (issue 9)
+
+/// --streaming, --download-video-content and --rankings-* against --endpoint-type (warnings,
+/// streaming turned off where the endpoint cannot stream). Run by resolve().
+void resolve_endpoint_type(ParseState& st);
+// Cross-option rules of the server and tutorial rows, run by resolve() in cli_options.cpp.
+void resolve_servers(ParseState& st);
+void resolve_tutorial(ParseState& st);
+/// Config::given_options with the tutorial spellings as the options they stand for
+/// (--request-timeout ms -> --request-timeout-seconds, --trace-file -> --input-file,
+/// --goodput-ttft/-itl/-e2e -> --goodput), so run_config.yaml writes them.
+void canonical_given_options(std::vector<std::pair<std::string, std::vector<std::string>>>& given);
 
 }  // namespace aiperf::config::detail

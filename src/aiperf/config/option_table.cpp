@@ -24,6 +24,7 @@ const std::vector<std::string_view> kHelpGroups = {
     "Audio Input",
     "Image Input",
     "Video Input",
+    "Rankings",
     "Synthesis",
     "Load Generator",
     "Warmup",
@@ -65,10 +66,10 @@ const std::vector<OptionSpec>& option_table() {
   static const std::vector<OptionSpec> kAll = [] {
     std::vector<OptionSpec> t;
     // Row order within a help group is help order; groups are ordered by kHelpGroups.
-    for (auto rows :
-         {endpoint_options, input_options, load_options, output_options, workload_options,
-          media_options, telemetry_options, study_options, shaping_options, report_options,
-          scale_options, config_file_options, warmup_options}) {
+    for (auto rows : {endpoint_options, input_options, load_options, output_options,
+                      workload_options, media_options, telemetry_options, study_options,
+                      shaping_options, report_options, scale_options, config_file_options,
+                      warmup_options, endpoint_type_options, server_options, tutorial_options}) {
       std::vector<OptionSpec> r = rows();
       t.insert(t.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
     }

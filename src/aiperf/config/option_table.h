@@ -42,6 +42,13 @@ struct ParseState {
     }
     return false;
   }
+  /// The name the user typed for the option with this primary name (the primary if not given).
+  std::string typed_as(std::string_view primary) const {
+    for (const auto& t : typed) {
+      if (t.first == primary) return t.second;
+    }
+    return std::string(primary);
+  }
 };
 
 enum class ValueKind { kFlag, kValue };

@@ -52,7 +52,7 @@ std::vector<OptionSpec> endpoint_options() {
        "",
        "Endpoint",
        "URL path to use instead of the endpoint type's default (/v1/chat/completions, "
-       "/v1/completions); an empty string appends nothing to the base URL.",
+       "/v1/embeddings, ...); an empty string appends nothing to the base URL.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view, const std::vector<std::string>& values) {
@@ -60,11 +60,13 @@ std::vector<OptionSpec> endpoint_options() {
        }},
       {{"--endpoint-type"},
        ValueKind::kValue,
-       "chat|completions",
+       "<type>",
        "chat",
        "Endpoint",
-       "API to benchmark: chat (OpenAI chat completions) or completions (OpenAI text "
-       "completions).",
+       "API to benchmark: chat, cohere_rankings, completions, responses, chat_embeddings, "
+       "embeddings, hf_tei_rankings, huggingface_generate, image_generation, video_generation, "
+       "nim_embeddings, nim_rankings, template or messages (Anthropic). docs/endpoints.md "
+       "lists each one's path, body and metrics.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
@@ -72,9 +74,8 @@ std::vector<OptionSpec> endpoint_options() {
            st.cfg.plugin_endpoint = one(values);
            return;
          }
-         st.cfg.endpoint_type = choose(flag, one(values), {"chat", "completions"}) == 0
-                                    ? EndpointType::kChat
-                                    : EndpointType::kCompletions;
+         st.cfg.endpoint_type =
+             static_cast<EndpointType>(choose(flag, one(values), endpoint_type_names()));
        }},
       {{"--streaming"},
        ValueKind::kFlag,
@@ -123,7 +124,8 @@ std::vector<OptionSpec> endpoint_options() {
        "<key>",
        "",
        "Endpoint",
-       "Sent as 'Authorization: Bearer <key>'. Never logged; redacted in exports.",
+       "Sent as 'Authorization: Bearer <key>' (with --endpoint-type messages: 'x-api-key: <key>'). "
+       "Never logged; redacted in exports.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view, const std::vector<std::string>& values) {

@@ -64,7 +64,8 @@ std::vector<OptionSpec> input_options() {
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
-         st.cfg.goodput = parse_goodput(flag, one(values));
+         // Appended: the --goodput-ttft/-itl/-e2e spellings add pairs too (options_tutorial.cpp).
+         for (auto& p : parse_goodput(flag, one(values))) st.cfg.goodput.push_back(std::move(p));
        }},
       // ---------------------------------------------------------------- Conversation Input
       {{"--num-dataset-entries", "--num-prompts"},
@@ -81,7 +82,8 @@ std::vector<OptionSpec> input_options() {
          st.num_dataset_entries = parse_int_at_least(flag, one(values), 1);
        }},
       // ---------------------------------------------------------------- ISL
-      {{"--prompt-input-tokens-mean", "--synthetic-input-tokens-mean", "--isl"},
+      {{"--prompt-input-tokens-mean", "--synthetic-input-tokens-mean", "--isl",
+        "--input-tokens-mean"},
        ValueKind::kValue,
        "<int>",
        "550",
@@ -93,7 +95,8 @@ std::vector<OptionSpec> input_options() {
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
          st.cfg.isl_mean = parse_int_at_least(flag, one(values), 0, true);
        }},
-      {{"--prompt-input-tokens-stddev", "--synthetic-input-tokens-stddev", "--isl-stddev"},
+      {{"--prompt-input-tokens-stddev", "--synthetic-input-tokens-stddev", "--isl-stddev",
+        "--input-tokens-stddev"},
        ValueKind::kValue,
        "<number>",
        "0",

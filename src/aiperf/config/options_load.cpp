@@ -13,7 +13,7 @@ namespace aiperf::config::detail {
 std::vector<OptionSpec> load_options() {
   return {
       // ---------------------------------------------------------------- Load Generator
-      {{"--benchmark-duration"},
+      {{"--benchmark-duration", "--duration"},
        ValueKind::kValue,
        "<seconds>",
        "",
@@ -37,7 +37,7 @@ std::vector<OptionSpec> load_options() {
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
          st.grace_period_s = parse_number(flag, one(values), 0, false, false, true);
        }},
-      {{"--concurrency"},
+      {{"--concurrency", "--max-concurrency"},
        ValueKind::kValue,
        "<int>",
        "1 without --request-rate",
@@ -104,7 +104,7 @@ std::vector<OptionSpec> load_options() {
          st.cfg.request_count = parse_int_at_least(flag, one(values), 1, true);
        }},
       // ---------------------------------------------------------------- Warmup
-      {{"--warmup-request-count", "--num-warmup-requests"},
+      {{"--warmup-request-count", "--num-warmup-requests", "--warmup-requests"},
        ValueKind::kValue,
        "<int>",
        "",

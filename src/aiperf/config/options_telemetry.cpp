@@ -124,6 +124,7 @@ std::vector<OptionSpec> telemetry_options() {
          Config& c = st.cfg;
          c.gpu_telemetry_console = true;
          for (const auto& v : values) {
+           if (v.empty()) continue;  // a bare --gpu-telemetry: the default sources
            for (const auto& item : split_comma_list(flag, v)) {
              if (item.size() > 4 && lower(item.substr(item.size() - 4)) == ".csv") {
                if (!std::filesystem::is_regular_file(item)) {

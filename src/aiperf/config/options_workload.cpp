@@ -27,7 +27,7 @@ std::vector<OptionSpec> workload_options() {
          if (one(values).empty()) throw ConfigError(std::string(flag) + ": empty path");
          st.cfg.input_file = one(values);
        }},
-      {{"--public-dataset"},
+      {{"--public-dataset", "--dataset"},
        ValueKind::kValue,
        "<name>",
        "",

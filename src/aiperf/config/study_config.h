@@ -25,6 +25,7 @@ struct SweepValue {
   std::string text;  // as typed, trimmed ("10", "2.5")
   double number = 0;
   bool integer = false;  // an int flag (concurrency, counts, lengths): JSON writes 10, not 10.0
+  bool operator==(const SweepValue&) const = default;  // Config's equality (tests)
 };
 
 /// One swept parameter: AIPerf's dotted config path (its leaf names directories and the sweep
@@ -33,6 +34,7 @@ struct SweepParameter {
   std::string path;  // e.g. "phases.profiling.concurrency"
   std::string flag;  // e.g. "--concurrency"
   std::vector<SweepValue> values;
+  bool operator==(const SweepParameter&) const = default;
 };
 
 struct StudyConfig {
@@ -71,6 +73,7 @@ struct StudyConfig {
   bool active() const {
     return num_profile_runs > 1 || is_sweep() || search != SearchParameter::kNone;
   }
+  bool operator==(const StudyConfig&) const = default;
 };
 
 const char* to_string(SweepType t);        // "grid", "zip"

@@ -30,6 +30,18 @@ const std::vector<SimpleKey> kSimpleKeys = {
     {"endpoint", "use_server_token_count", "--use-server-token-count", K::kSwitch},
     {"endpoint", "insecure", "--insecure", K::kSwitch},   // this build's extension
     {"endpoint", "source_ips", "--source-ip", K::kList},  // this build's extension
+    {"endpoint", "url_strategy", "--url-strategy", K::kText},
+    {"endpoint", "connection_reuse", "--connection-reuse-strategy", K::kText},
+    {"endpoint", "download_video_content", "--download-video-content", K::kSwitch},
+    {"endpoint", "wait_for_model_timeout", "--wait-for-model-timeout", K::kNumber},
+    {"endpoint", "wait_for_model_interval", "--wait-for-model-interval", K::kNumber},
+    {"endpoint", "wait_for_model_mode", "--wait-for-model-mode", K::kText},
+    {"rankings.passages", "mean", "--rankings-passages-mean", K::kInt},
+    {"rankings.passages", "stddev", "--rankings-passages-stddev", K::kInt},
+    {"rankings.passage_tokens", "mean", "--rankings-passages-prompt-token-mean", K::kInt},
+    {"rankings.passage_tokens", "stddev", "--rankings-passages-prompt-token-stddev", K::kInt},
+    {"rankings.query_tokens", "mean", "--rankings-query-prompt-token-mean", K::kInt},
+    {"rankings.query_tokens", "stddev", "--rankings-query-prompt-token-stddev", K::kInt},
     {"tokenizer", "name", "--tokenizer", K::kText},
     {"tokenizer", "revision", "--tokenizer-revision", K::kText},
     {"tokenizer", "trust_remote_code", "--tokenizer-trust-remote-code", K::kSwitch},
@@ -174,18 +186,13 @@ const std::vector<std::string_view> kShapedFlags = {
 // command-line extensions (a file's `sweep` lists its values).
 // --plugin: plugins are loaded from the command line before anything else is read (their
 // endpoint types must be known when the file's endpoint.type is).
-const std::vector<std::string_view> kCliOnly = {"--help",
-                                                "--config",
-                                                "--plugin",
-                                                "--concurrency-start",
-                                                "--concurrency-end",
-                                                "--concurrency-step",
-                                                "--search",
-                                                "--search-target",
-                                                "--search-resolution",
-                                                "--search-start",
-                                                "--search-max",
-                                                "--search-max-probes"};
+const std::vector<std::string_view> kCliOnly = {
+    "--help", "--config", "--plugin", "--concurrency-start", "--concurrency-end",
+    "--concurrency-step", "--search", "--search-target", "--search-resolution", "--search-start",
+    "--search-max", "--search-max-probes",
+    // tutorial spellings: given_options holds them
+    // as the options they stand for
+    "--request-timeout", "--trace-file", "--goodput-ttft", "--goodput-itl", "--goodput-e2e"};
 
 }  // namespace
 
@@ -420,16 +427,12 @@ void BodyMapper::endpoint(const std::string& path, const YamlNode& n) {
     const char* value;
     const char* what;
   };
-  for (const Off& o : {Off{"url_strategy", "round_robin", "URL selection other than round_robin"},
-                       Off{"transport", "null", "choosing the transport"},
-                       Off{"connection_reuse", "pooled", "connection reuse other than pooled"},
-                       Off{"template", "null", "the template endpoint"},
-                       Off{"download_video_content", "false", "downloading video content"},
-                       Off{"request_content_type", "null", "a request content type"},
-                       Off{"session_header", "null", "a session header"},
-                       Off{"wait_for_model_timeout", "0", "waiting for the model"},
-                       Off{"wait_for_model_interval", "5.0", "waiting for the model"},
-                       Off{"wait_for_model_mode", "inference", "waiting for the model"}}) {
+  for (const Off& o : {
+           Off{"transport", "null", "choosing the transport"},
+           Off{"template", "null", "the template endpoint"},
+           Off{"request_content_type", "null", "a request content type"},
+           Off{"session_header", "null", "a session header"},
+       }) {
     if (const YamlNode* v = n.find(o.key)) r_.only_default(at(o.key), *v, o.value, o.what);
   }
   simple("endpoint", path, n);

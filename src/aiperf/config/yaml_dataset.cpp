@@ -141,8 +141,18 @@ void BodyMapper::synthetic_dataset(const std::string& dp, const YamlNode& ds) {
     distribution(at("turn_delay"), *v, "--conversation-turn-delay-mean",
                  "--conversation-turn-delay-stddev", false);
   }
-  if (const YamlNode* v = ds.find("rankings")) {
-    r_.only_default(at("rankings"), *v, "null", "the rankings dataset");
+  if (const YamlNode* v = ds.find("rankings"); v && !scalar_is_null(*v)) {
+    // AIPerf's datasets.<name>.rankings: passages / passage_tokens / query_tokens, each a
+    // {mean, stddev} (the --rankings-* flags).
+    const std::string rp = at("rankings");
+    r_.check_keys(rp, *v, {"passages", "passage_tokens", "query_tokens"});
+    for (const char* k : {"passages", "passage_tokens", "query_tokens"}) {
+      const YamlNode* d = v->find(k);
+      if (!d || scalar_is_null(*d)) continue;
+      const std::string kp = YamlReader::child(rp, v->key_as_written(k));
+      r_.check_keys(kp, *d, {"mean", "stddev"});
+      simple(std::string("rankings.") + k, kp, *d);
+    }
   }
   media(dp, ds);
 }

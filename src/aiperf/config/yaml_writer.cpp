@@ -87,6 +87,7 @@ class Writer {
       return &sub(ds(), s.c_str());
     }
     if (s == "video.audio") return &sub(sub(ds(), "video"), "audio");
+    if (s.rfind("rankings.", 0) == 0) return &sub(sub(ds(), "rankings"), s.substr(9).c_str());
     return nullptr;  // "", "phase", "warmup": written from the resolved config
   }
 

@@ -37,6 +37,10 @@ struct Turn {
   /// The turn's text items when there are several (`texts`, `--prompt-batch-size`); `text` is
   /// then their join with " " (what ISL counts). Empty when the turn has one text.
   std::vector<std::string> texts;
+  /// The name of each text item (`texts`, or the single `text`) when the source named them
+  /// (dataset files' {"name", "contents"} texts; synthetic rankings: "query", "passages");
+  /// empty when unnamed. Rankings and template bodies pick texts by name.
+  std::vector<std::string> text_names;
   std::vector<MediaItem> media;
   std::string extra_json;     // per-record `extra` object, shallow-merged into the body
   std::string messages_json;  // mooncake `messages`: an OpenAI message array sent as is
@@ -148,10 +152,27 @@ Dataset build_synthetic_held(const config::Config& cfg, const tokenizer::Tokeniz
 Dataset build_synthetic_just_in_time(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                                      const RngManager& rngs);
 /// Whether build_synthetic rebuilds conversations just in time: a text-only synthetic dataset
-/// (no images, audio or video) run in concurrency or request-rate mode whose prompts and
+/// (no images, audio or video; not for a rankings endpoint, whose data
+/// build_synthetic_rankings holds) run in concurrency or request-rate mode whose prompts and
 /// bodies would hold more than 64 MB (about 13k entries at the default ISL). The environment
 /// variable AIPERF_JIT_MIN_ENTRIES replaces the size rule by an entry count (tests).
 bool synthetic_just_in_time(const config::Config& cfg);
+
+/// Synthetic rankings data (spec §4.8), what build_synthetic makes for the rankings endpoint
+/// types: one single-turn conversation per entry whose texts are a query (named "query",
+/// --rankings-query-prompt-token-mean/-stddev tokens) and N passages (named "passages",
+/// N ~ --rankings-passages-mean/-stddev, each --rankings-passages-prompt-token-mean/-stddev
+/// tokens); `text` joins them with spaces (what ISL counts).
+Dataset build_synthetic_rankings(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                                 const RngManager& rngs);
+
+/// --shared-system-prompt-length and --user-context-prompt-length (spec §4.2): one synthetic
+/// system prompt for every conversation, and one synthetic user-context prompt per conversation
+/// index, of exactly that many tokens. AIPerf's composer adds them to synthetic and file-based
+/// conversations alike. Throws ConfigError when a conversation's turns are whole request bodies
+/// (raw payloads), which are sent as written and cannot take them. No-op when neither is set.
+void add_context_prompts(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                         const RngManager& rngs, Dataset& ds);
 
 /// The model of the dataset's `turn_counter`-th turn (spec §4.3): --model-selection-strategy
 /// round_robin cycles through --model in turn order, random draws one from `model_rng`. ""

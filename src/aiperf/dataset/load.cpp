@@ -5,9 +5,10 @@ namespace aiperf::dataset {
 
 Dataset load_dataset(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                      const RngManager& rngs) {
-  if (cfg.input_file) return load_custom(cfg, tok, rngs);
-  if (cfg.public_dataset) return load_public(cfg, tok, rngs);
-  return build_synthetic(cfg, tok, rngs);
+  if (!cfg.input_file && !cfg.public_dataset) return build_synthetic(cfg, tok, rngs);
+  Dataset ds = cfg.input_file ? load_custom(cfg, tok, rngs) : load_public(cfg, tok, rngs);
+  add_context_prompts(cfg, tok, rngs, ds);  // file-based conversations take them too (§4.2)
+  return ds;
 }
 
 std::string pick_model(const config::Config& cfg, Rng& model_rng, uint64_t turn_counter) {

@@ -84,6 +84,20 @@ inline std::vector<std::string_view> text_items(const dataset::Turn& t) {
   return out;
 }
 
+/// The turn's text items with their names ("" when the source did not name them).
+struct NamedText {
+  std::string_view name;
+  std::string_view text;
+};
+inline std::vector<NamedText> named_text_items(const dataset::Turn& t) {
+  std::vector<std::string_view> items = text_items(t);
+  std::vector<NamedText> out;
+  const bool named = t.text_names.size() == items.size();
+  for (size_t i = 0; i < items.size(); ++i)
+    out.push_back({named ? std::string_view(t.text_names[i]) : std::string_view(), items[i]});
+  return out;
+}
+
 inline std::string_view model_of(const RenderContext& ctx) {
   return ctx.turn && !ctx.turn->model.empty() ? std::string_view(ctx.turn->model)
                                               : ctx.default_model;

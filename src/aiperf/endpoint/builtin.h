@@ -6,7 +6,19 @@
 
 namespace aiperf::endpoint {
 
-std::unique_ptr<Endpoint> make_chat();         // chat.cpp
-std::unique_ptr<Endpoint> make_completions();  // completions.cpp
+std::unique_ptr<Endpoint> make_chat();                  // chat.cpp
+std::unique_ptr<Endpoint> make_completions();           // completions.cpp
+std::unique_ptr<Endpoint> make_responses();             // responses.cpp
+std::unique_ptr<Endpoint> make_embeddings();            // embeddings.cpp
+std::unique_ptr<Endpoint> make_nim_embeddings();        // embeddings.cpp
+std::unique_ptr<Endpoint> make_chat_embeddings();       // embeddings.cpp
+std::unique_ptr<Endpoint> make_cohere_rankings();       // rankings.cpp
+std::unique_ptr<Endpoint> make_hf_tei_rankings();       // rankings.cpp
+std::unique_ptr<Endpoint> make_nim_rankings();          // rankings.cpp
+std::unique_ptr<Endpoint> make_huggingface_generate();  // huggingface_generate.cpp
+std::unique_ptr<Endpoint> make_image_generation();      // image_generation.cpp
+std::unique_ptr<Endpoint> make_video_generation();      // video_generation.cpp
+std::unique_ptr<Endpoint> make_template();              // template.cpp
+std::unique_ptr<Endpoint> make_messages();              // messages.cpp
 
 }  // namespace aiperf::endpoint

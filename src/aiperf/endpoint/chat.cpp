@@ -7,6 +7,7 @@
 
 #include "aiperf/endpoint/body_util.h"
 #include "aiperf/endpoint/builtin.h"
+#include "aiperf/endpoint/message_parts.h"
 #include "aiperf/endpoint/openai_parse.h"
 
 namespace aiperf::endpoint {
@@ -22,61 +23,10 @@ constexpr EndpointInfo kChatInfo{
     .tokenizes_input = true,
     .metrics_title = "LLM Metrics",
     .service_kind = "openai",
+    .supports_audio = true,
+    .supports_images = true,
+    .supports_videos = true,
 };
-
-/// `{"type":"input_audio","input_audio":{"data":b64,"format":fmt}}` from the dataset's
-/// "<fmt>,<b64>" form or a "data:audio/<fmt>;base64,<b64>" URL.
-detail::Json audio_part(const std::string& content) {
-  using detail::Json;
-  const size_t comma = content.find(',');
-  if (comma == std::string::npos) {
-    throw InputError("audio content must be '<format>,<base64>' or a data:audio/ URL (got '" +
-                     content.substr(0, 40) + "')");
-  }
-  std::string format;
-  constexpr std::string_view kDataAudio = "data:audio/";
-  if (std::string_view(content).starts_with(kDataAudio)) {
-    std::string_view header = std::string_view(content).substr(0, comma).substr(kDataAudio.size());
-    format = std::string(header.substr(0, header.find(';')));
-    if (format.empty()) format = "wav";
-  } else {
-    format = content.substr(0, comma);
-  }
-  return Json{{"type", "input_audio"},
-              {"input_audio", Json{{"data", content.substr(comma + 1)}, {"format", format}}}};
-}
-
-/// The `content` of a synthesized message (spec §5.4): a plain string for exactly one text and
-/// no media, else a list of parts (texts, images, audios, videos; empty items skipped). An
-/// empty part list degrades to "" (servers reject `content: []`).
-detail::Json turn_content(const dataset::Turn& t) {
-  using detail::Json;
-  const std::vector<std::string_view> texts = detail::text_items(t);
-  if (texts.size() == 1 && t.media.empty()) return std::string(texts[0]);
-  Json parts = Json::array();
-  for (std::string_view text : texts) {
-    if (!text.empty()) parts.push_back(Json{{"type", "text"}, {"text", std::string(text)}});
-  }
-  using Kind = dataset::MediaItem::Kind;
-  for (Kind kind : {Kind::kImage, Kind::kAudio, Kind::kVideo}) {
-    for (const dataset::MediaItem& m : t.media) {
-      if (m.kind != kind || m.content.empty()) continue;
-      switch (kind) {
-        case Kind::kImage:
-          parts.push_back(Json{{"type", "image_url"}, {"image_url", Json{{"url", m.content}}}});
-          break;
-        case Kind::kAudio:
-          parts.push_back(audio_part(m.content));
-          break;
-        case Kind::kVideo:
-          parts.push_back(Json{{"type", "video_url"}, {"video_url", Json{{"url", m.content}}}});
-          break;
-      }
-    }
-  }
-  if (parts.empty()) return std::string();
-  return parts;
-}
 
 /// Appends the messages of one turn: its raw messages verbatim, else one role/content message.
 void render_turn(const dataset::Turn& t, detail::Json& out) {
@@ -87,8 +37,8 @@ void render_turn(const dataset::Turn& t, detail::Json& out) {
     for (Json& m : raw) out.push_back(std::move(m));
     return;
   }
-  out.push_back(
-      Json{{"role", t.role.empty() ? std::string("user") : t.role}, {"content", turn_content(t)}});
+  out.push_back(Json{{"role", t.role.empty() ? std::string("user") : t.role},
+                     {"content", detail::turn_content(t, detail::chat_part_style())}});
 }
 
 /// The tools of the most recent turn that has them (the current turn first).

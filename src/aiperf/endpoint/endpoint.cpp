@@ -18,6 +18,8 @@ std::string_view Endpoint::path(const config::Config& cfg) const {
   return i.endpoint_path;
 }
 
+void Endpoint::configure(const config::Config&) {}
+
 // ---- registry ---------------------------------------------------------------------------------
 
 namespace {
@@ -28,7 +30,27 @@ struct Registry {
   Registry() {
     // Built-in endpoints: one line each (CLI name, description, factory).
     entries.push_back({"chat", "OpenAI Chat Completions (/v1/chat/completions)", &make_chat});
+    entries.push_back({"cohere_rankings", "Cohere rerank API (/v2/rerank)", &make_cohere_rankings});
     entries.push_back({"completions", "OpenAI Completions (/v1/completions)", &make_completions});
+    entries.push_back({"responses", "OpenAI Responses API (/v1/responses)", &make_responses});
+    entries.push_back({"chat_embeddings",
+                       "Chat-style multimodal embeddings, vLLM (/v1/embeddings, chat body)",
+                       &make_chat_embeddings});
+    entries.push_back({"embeddings", "OpenAI Embeddings (/v1/embeddings)", &make_embeddings});
+    entries.push_back(
+        {"hf_tei_rankings", "Hugging Face TEI rerank (/rerank)", &make_hf_tei_rankings});
+    entries.push_back({"huggingface_generate", "Hugging Face TGI (/generate, /generate_stream)",
+                       &make_huggingface_generate});
+    entries.push_back({"image_generation", "OpenAI Image Generation (/v1/images/generations)",
+                       &make_image_generation});
+    entries.push_back({"video_generation", "OpenAI/SGLang video jobs (/v1/videos, polled)",
+                       &make_video_generation});
+    entries.push_back(
+        {"nim_embeddings", "NVIDIA NIM Embeddings (/v1/embeddings)", &make_nim_embeddings});
+    entries.push_back({"nim_rankings", "NVIDIA NIM Rankings (/v1/ranking)", &make_nim_rankings});
+    entries.push_back({"template", "A body template of your own (--extra-inputs payload_template)",
+                       &make_template});
+    entries.push_back({"messages", "Anthropic Messages API (/v1/messages)", &make_messages});
   }
 };
 
@@ -64,13 +86,17 @@ std::unique_ptr<Endpoint> create(std::string_view name) {
 }
 
 std::unique_ptr<Endpoint> create(config::EndpointType type) {
-  switch (type) {
-    case config::EndpointType::kChat:
-      return create("chat");
-    case config::EndpointType::kCompletions:
-      return create("completions");
+  return create(std::string_view(config::to_string(type)));
+}
+
+std::unique_ptr<Endpoint> create(const config::Config& cfg) {
+  std::unique_ptr<Endpoint> ep = create(cfg.endpoint_type);
+  if (!ep) {
+    throw ConfigError(std::string("--endpoint-type ") + config::to_string(cfg.endpoint_type) +
+                      ": no such endpoint in this build");
   }
-  return nullptr;
+  ep->configure(cfg);
+  return ep;
 }
 
 // ---- bodies -----------------------------------------------------------------------------------

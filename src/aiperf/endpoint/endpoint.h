@@ -23,6 +23,9 @@ namespace aiperf::endpoint {
 /// The version sent in `User-Agent: aiperf/<version>` (the CMake project version).
 inline constexpr std::string_view kAiperfVersion = "0.11.0";
 
+/// The anthropic-version header sent to --endpoint-type messages (AIPerf's value).
+inline constexpr std::string_view kAnthropicVersion = "2023-06-01";
+
 /// Static facts about an endpoint (spec §5.4 metadata columns).
 struct EndpointInfo {
   std::string_view name;            // the --endpoint-type value, e.g. "chat"
@@ -33,11 +36,44 @@ struct EndpointInfo {
   bool tokenizes_input = true;
   std::string_view metrics_title = "LLM Metrics";
   std::string_view service_kind = "openai";
+  // Input media the requests can carry (the metric applicability filter, spec §2.1).
+  bool supports_audio = false;
+  bool supports_images = false;
+  bool supports_videos = false;
+  bool produces_video = false;  // video_generation: the video metrics apply
+  /// Usage is split over several messages of one response (Anthropic: input_tokens in
+  /// message_start, output_tokens in message_delta): keys missing from the last usage are
+  /// taken from earlier ones, as AIPerf's messages endpoint folds them.
+  bool merges_usage = false;
+  /// The request submits a job that the worker then polls until it is done (video_generation,
+  /// spec §5.4); see worker/video_job.h.
+  bool polls_job = false;
 };
 
 /// What a response message carried (spec §5.4 parsing; AIPerf's TextResponseData,
 /// ReasoningResponseData, ToolCallResponseData). kNone = not a content response.
-enum class DataKind : uint8_t { kNone = 0, kText, kReasoning, kToolCall };
+/// kEmbeddings / kRankings / kImage / kVideo: non-token content (AIPerf's EmbeddingResponseData,
+/// RankingsResponseData, ImageResponseData, VideoResponseData): a content response with no text.
+enum class DataKind : uint8_t {
+  kNone = 0,
+  kText,
+  kReasoning,
+  kToolCall,
+  kEmbeddings,
+  kRankings,
+  kImage,
+  kVideo
+};
+
+/// A video job's state as a video_generation response reports it (submit and poll bodies).
+struct VideoJobInfo {
+  std::string id;
+  std::string status;  // "queued", "in_progress", "completed", "failed", ...
+  std::string url;     // where the finished video can be downloaded, if given
+  std::optional<double> inference_time_s;
+  std::optional<double> peak_memory_mb;
+  std::string error_message;  // error.message (or the error string) of a failed job
+};
 
 /// An `{"error": ...}` object found in a response message (vLLM/SGLang/TGI send these with
 /// HTTP 200 in the middle of a stream).
@@ -57,7 +93,13 @@ struct ParsedResponse {
   std::string reasoning;       // kReasoning: reasoning_content / reasoning
   std::string tool_call_text;  // kToolCall: concatenated function.name + function.arguments
   std::string finish_reason;   // choices[0].finish_reason when a non-empty string
-  bool has_usage = false;      // a non-empty `usage` object was present (attached even if kNone)
+  /// kText from a message that repeats text already streamed in deltas (Responses API
+  /// `response.output_text.done`): the record processor counts it only when no text delta
+  /// came before it in the same response (AIPerf counts it twice, docs/differences.md).
+  bool final_text = false;
+  size_t items = 0;        // kEmbeddings: vectors; kRankings: entries; kImage: images
+  VideoJobInfo video;      // kVideo
+  bool has_usage = false;  // a non-empty `usage` object was present (attached even if kNone)
   record::Usage usage;
   bool has_error = false;  // an `error` member was present (the request is failed)
   ResponseError error;
@@ -110,6 +152,11 @@ class Endpoint {
   /// The path appended to the base URL, honouring --endpoint/--custom-endpoint (an empty
   /// string means "no path").
   std::string_view path(const config::Config& cfg) const;
+
+  /// Reads what the endpoint needs from the run configuration beyond the render context
+  /// (template: payload_template and response_field from --extra-inputs). Called once by
+  /// create(cfg) before any other call. Throws aiperf::ConfigError naming the flag.
+  virtual void configure(const config::Config& cfg);
 };
 
 // ---- registry (DESIGN §5) ---------------------------------------------------------------------
@@ -131,8 +178,11 @@ const std::vector<EndpointEntry>& registry();
 bool register_endpoint(std::string name, std::string description, EndpointFactory factory);
 /// nullptr when the name is unknown.
 std::unique_ptr<Endpoint> create(std::string_view name);
-/// The endpoint for --endpoint-type.
+/// The endpoint for --endpoint-type, not yet configured.
 std::unique_ptr<Endpoint> create(config::EndpointType type);
+/// The endpoint for cfg.endpoint_type, configured from `cfg` (Endpoint::configure). Throws
+/// aiperf::ConfigError on a bad endpoint setting.
+std::unique_ptr<Endpoint> create(const config::Config& cfg);
 
 // ---- bodies -----------------------------------------------------------------------------------
 
@@ -163,9 +213,10 @@ std::string request_url(const config::Config& cfg, const Endpoint& ep, size_t ur
 /// Header lines of a request, minus Host and Content-Length (the transport adds those).
 /// Rendered once per run; per request only X-Request-ID / X-Correlation-ID are spliced in.
 /// Order: User-Agent, X-Request-ID, X-Correlation-ID, -H headers, Authorization, Accept,
-/// Content-Type. A later header with the same (case-insensitive) name replaces an earlier one
-/// in place, as AIPerf's dict merge does; a -H header named X-Request-ID or X-Correlation-ID
-/// replaces the per-request value.
+/// Content-Type. --endpoint-type messages sends x-api-key instead of Authorization and adds
+/// anthropic-version (kAnthropicVersion) unless a -H header gives it. A later header with the same
+/// (case-insensitive) name replaces an earlier one in place, as AIPerf's dict merge does; a -H
+/// header named X-Request-ID or X-Correlation-ID replaces the per-request value.
 class RequestHeaders {
  public:
   RequestHeaders(const config::Config& cfg, std::string_view version = kAiperfVersion);

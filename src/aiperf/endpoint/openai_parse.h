@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "aiperf/endpoint/endpoint.h"
+#include "aiperf/endpoint/json_scan.h"
 
 namespace aiperf::endpoint::detail {
 
@@ -11,9 +12,5 @@ enum class OpenAiApi : uint8_t { kChat, kCompletions };
 
 /// Parses one message payload; see Endpoint::parse.
 bool parse_openai(std::string_view payload, OpenAiApi api, ParsedResponse& out);
-
-/// Parses a JSON object text holding a usage dict (tests, tools). Returns false if not an
-/// object or empty.
-bool parse_usage_json(std::string_view json, record::Usage& out);
 
 }  // namespace aiperf::endpoint::detail

@@ -10,6 +10,14 @@ void ParsedResponse::clear() {
   reasoning.clear();
   tool_call_text.clear();
   finish_reason.clear();
+  final_text = false;
+  items = 0;
+  video.id.clear();
+  video.status.clear();
+  video.url.clear();
+  video.inference_time_s.reset();
+  video.peak_memory_mb.reset();
+  video.error_message.clear();
   has_usage = false;
   usage = record::Usage{};
   has_error = false;

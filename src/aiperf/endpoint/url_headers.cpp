@@ -106,7 +106,15 @@ RequestHeaders::RequestHeaders(const config::Config& cfg, std::string_view versi
   put("X-Request-ID", "");
   put("X-Correlation-ID", "");
   for (const auto& [k, v] : cfg.headers) put(k, v);
-  if (cfg.api_key) put("Authorization", cat({"Bearer ", *cfg.api_key}));
+  if (cfg.endpoint_type == config::EndpointType::kMessages) {
+    // Anthropic: the key goes in x-api-key, and anthropic-version is sent unless -H set it.
+    if (cfg.api_key) put("x-api-key", *cfg.api_key);
+    bool has_version = false;
+    for (const auto& h : hs) has_version = has_version || iequals(h.name, "anthropic-version");
+    if (!has_version) put("anthropic-version", kAnthropicVersion);
+  } else if (cfg.api_key) {
+    put("Authorization", cat({"Bearer ", *cfg.api_key}));
+  }
   put("Accept", cfg.streaming ? "text/event-stream" : "application/json");
   put("Content-Type", "application/json");
 

@@ -205,7 +205,8 @@ std::string render_metrics_table(const metrics::Results& results, const metrics:
   std::stable_sort(shown.begin(), shown.end(), [&](const MetricResult* a, const MetricResult* b) {
     return order(a) < order(b);
   });
-  TextTable t = metrics_table("NVIDIA AIPerf | " + ctx.metrics_title + group_suffix(group));
+  TextTable t =
+      metrics_table(std::string(kConsoleTitle) + " | " + ctx.metrics_title + group_suffix(group));
   for (const auto* r : shown) t.rows.push_back(metric_row(*r));
   return t.render();
 }
@@ -213,7 +214,7 @@ std::string render_metrics_table(const metrics::Results& results, const metrics:
 std::string render_error_summary(const metrics::Results& results) {
   if (results.error_summary.empty()) return {};
   TextTable t;
-  t.title = "NVIDIA AIPerf | Error Summary";
+  t.title = std::string(kConsoleTitle) + " | Error Summary";
   t.columns = {{"Code", TextTable::Justify::kRight},
                {"Type", TextTable::Justify::kRight},
                {"Message", TextTable::Justify::kLeft},
@@ -312,7 +313,7 @@ std::string render_http_trace_table(const metrics::Results& results,
   std::stable_sort(shown.begin(), shown.end(), [](const MetricResult* a, const MetricResult* b) {
     return a->info->display_order < b->info->display_order;
   });
-  TextTable t = metrics_table("NVIDIA AIPerf | HTTP Trace Timing");
+  TextTable t = metrics_table(std::string(kConsoleTitle) + " | HTTP Trace Timing");
   for (const auto* r : shown) t.rows.push_back(metric_row(*r));
   return t.render();
 }

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -100,12 +101,17 @@ struct SummaryInfo {
   int64_t start_wall_ns = 0;
   int64_t end_wall_ns = 0;
   std::optional<ClientHealth> client_health;
+  /// The seed the run derived its random streams from (run_info.random_seed); unset: the
+  /// --random-seed of the config, if any.
+  std::optional<uint64_t> random_seed;
   /// Extra top-level sections (key, JSON text) from run observers (telemetry, ...): a key of
   /// AIPerf's declared order (e.g. "telemetry_data") takes its declared place, others follow
   /// "client_health" in the order given.
   std::vector<std::pair<std::string, std::string>> sections;
   /// More run_info fields (key, JSON text) of a run that is part of a study (sweep_id, trial,
-  /// run_label, variation_label, variation_index, variation_values), in AIPerf's order.
+  /// run_label, variation_label, variation_index, variation_values). A field not given takes
+  /// the value AIPerf's RunInfo documents for a single run: trial 0, variation "base", index 0,
+  /// values {}. Written in AIPerf's order whatever the order here.
   std::vector<std::pair<std::string, std::string>> run_info;
 };
 
@@ -221,18 +227,21 @@ class RecordWriters {
 };
 
 // ------------------------------------------------------------------ console (spec §6.8)
-/// `NVIDIA AIPerf | LLM Metrics` (group kDefault) or `... | LLM Metrics: Usage` etc.; empty
+/// Who we are in console titles: AIPerf's titles read "NVIDIA AIPerf | ..."; this program is not
+/// NVIDIA's, so its tables say so (artifact names and keys stay AIPerf's).
+inline constexpr std::string_view kConsoleTitle = "aiperf (C++)";
+/// `aiperf (C++) | LLM Metrics` (group kDefault) or `... | LLM Metrics: Usage` etc.; empty
 /// string when the group has no rows.
 std::string render_metrics_table(const metrics::Results& results, const metrics::RunContext& ctx,
                                  metrics::ConsoleGroup group = metrics::ConsoleGroup::kDefault);
-/// `NVIDIA AIPerf | Error Summary`; empty when there were no errors.
+/// `aiperf (C++) | Error Summary`; empty when there were no errors.
 std::string render_error_summary(const metrics::Results& results);
 /// Panels shown only when the counts are > 0; empty otherwise.
 std::string render_osl_mismatch_warning(const metrics::Results& results,
                                         const metrics::RunContext& ctx);
 std::string render_usage_discrepancy_warning(const metrics::Results& results,
                                              const metrics::RunContext& ctx);
-/// `NVIDIA AIPerf | HTTP Trace Timing` (the http_req_* metrics), only with --show-trace-timing.
+/// `aiperf (C++) | HTTP Trace Timing` (the http_req_* metrics), only with --show-trace-timing.
 std::string render_http_trace_table(const metrics::Results& results,
                                     const metrics::RunContext& ctx);
 /// aiperf-C++: a panel when streamed chunks carried several tokens on average (>= 1.5), with

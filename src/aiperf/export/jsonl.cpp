@@ -50,6 +50,8 @@ int64_t wall_of(const record::ProcessedRecord& r, int64_t t) {
   return r.start_wall_ns + (t - r.start_ns);
 }
 
+// Null fields are left out, as AIPerf writes records since 0.4 (pydantic exclude_none): a key
+// that is present has a value, so `"error" in rec` means the request failed.
 void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   w.key("metadata").begin_object();
   w.key("session_num").value(r.credit_index);
@@ -57,11 +59,9 @@ void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   w.key("x_correlation_id").value(r.x_correlation_id);
   w.key("conversation_id").value(r.conversation_id);
   w.key("turn_index").value(r.turn_index);
-  w.key("credit_issued_ns");
-  r.credit_ns > 0 ? w.value(wall_of(r, r.credit_ns)) : w.null();
+  if (r.credit_ns > 0) w.key("credit_issued_ns").value(wall_of(r, r.credit_ns));
   w.key("request_start_ns").value(r.start_wall_ns);
-  w.key("request_ack_ns");
-  r.ack_ns > 0 ? w.value(wall_of(r, r.ack_ns)) : w.null();
+  if (r.ack_ns > 0) w.key("request_ack_ns").value(wall_of(r, r.ack_ns));
   const int64_t end = !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns;
   w.key("request_end_ns").value(wall_of(r, end));
   char worker[24] = "worker_";
@@ -72,10 +72,8 @@ void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   const bool cancelled = r.error && (r.error->kind == record::ErrorKind::kCancelled ||
                                      r.error->kind == record::ErrorKind::kRequestCancelled);
   w.key("was_cancelled").value(cancelled);
-  w.key("cancellation_time_ns");
-  r.cancel_ns > 0 ? w.value(wall_of(r, r.cancel_ns)) : w.null();
+  if (r.cancel_ns > 0) w.key("cancellation_time_ns").value(wall_of(r, r.cancel_ns));
   w.key("agent_depth").value(0);
-  w.key("parent_correlation_id").null();
   // Extension: completion_tokens split by what the stream carried (record/processed_record.h).
   if (r.token_split == record::ProcessedRecord::TokenSplit::kStream) {
     w.key("token_split").value("stream");
@@ -133,16 +131,10 @@ void write_trace_data(detail::JsonWriter& w, const record::ProcessedRecord& r) {
 }
 
 void write_error(detail::JsonWriter& w, const record::ProcessedRecord& r) {
-  w.key("error");
-  if (!r.error) {
-    w.null();
-    return;
-  }
-  w.begin_object();
-  w.key("code");
-  r.error->code ? w.value(*r.error->code) : w.null();
-  w.key("type");
-  r.error->type.empty() ? w.null() : w.value(r.error->type);
+  if (!r.error) return;
+  w.key("error").begin_object();
+  if (r.error->code) w.key("code").value(*r.error->code);
+  if (!r.error->type.empty()) w.key("type").value(r.error->type);
   w.key("message").value(r.error->message);
   w.end_object();
 }
@@ -312,9 +304,7 @@ std::string RawJsonlWriter::render_line(const record::ProcessedRecord& rec,
     w.value(rec.payload);
   }
   write_request_headers(w, cfg);
-  w.key("status");
-  rec.http_status ? w.value(rec.http_status) : w.null();
-  w.key("response_headers").null();
+  if (rec.http_status) w.key("status").value(rec.http_status);
   w.key("responses").begin_array();
   for (const auto& [ts, text] : rec.raw_responses) {
     w.begin_object().key("perf_ns").value(ts);

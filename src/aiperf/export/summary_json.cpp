@@ -91,16 +91,36 @@ ordered_json client_health_json(const ClientHealth& h) {
   return j;
 }
 
+// AIPerf's RunInfo fields in their order; null ones left out.
 ordered_json run_info_json(const config::Config& cfg, const SummaryInfo& info) {
   ordered_json j;
   if (!info.benchmark_id.empty()) j["benchmark_id"] = info.benchmark_id;
-  for (const auto& [key, text] : info.run_info) {
-    if (key == "sweep_id") j[key] = ordered_json::parse(text);
+  auto given = [&](std::string_view key) -> const std::string* {
+    for (const auto& [k, text] : info.run_info) {
+      if (k == key) return &text;
+    }
+    return nullptr;
+  };
+  auto put = [&](const char* key, const char* single_run) {
+    const std::string* text = given(key);
+    if (text) {
+      j[key] = ordered_json::parse(*text, nullptr, false);
+      if (j[key].is_discarded() || j[key].is_null()) j.erase(key);
+    } else if (single_run) {
+      j[key] = ordered_json::parse(single_run);
+    }
+  };
+  put("sweep_id", nullptr);
+  if (info.random_seed) {
+    j["random_seed"] = *info.random_seed;
+  } else if (cfg.random_seed) {
+    j["random_seed"] = *cfg.random_seed;
   }
-  if (cfg.random_seed) j["random_seed"] = *cfg.random_seed;
-  for (const auto& [key, text] : info.run_info) {
-    if (key != "sweep_id") j[key] = ordered_json::parse(text);
-  }
+  put("trial", "0");
+  put("run_label", nullptr);
+  put("variation_label", "\"base\"");
+  put("variation_index", "0");
+  put("variation_values", "{}");
   if (!cfg.argv.empty()) j["cli_command"] = config::redacted_command_line(cfg.argv);
   return j;
 }

@@ -95,6 +95,8 @@ enum class MetricId : uint16_t {
   kNumImages,
   kImageThroughput,
   kImageLatency,
+  kVideoInferenceTime,
+  kVideoPeakMemory,
   kUsagePromptTokens,
   kUsageCompletionTokens,
   kUsageTotalTokens,
@@ -251,6 +253,7 @@ struct RunContext {
   bool supports_audio = false;
   bool supports_images = false;
   bool supports_videos = false;
+  bool produces_video = false;  // video_generation: the video metrics apply
   bool use_server_token_count = false;
   bool show_experimental = false;  // AIPERF_DEV_MODE or AIPERF_DEV_SHOW_EXPERIMENTAL_METRICS
   bool show_internal = false;      // AIPERF_DEV_SHOW_INTERNAL_METRICS (summary outputs)
@@ -263,6 +266,9 @@ struct RunContext {
   double osl_mismatch_max_token_threshold = 50.0;  // ..._MAX_TOKEN_THRESHOLD
   double usage_pct_diff_threshold = 10.0;          // AIPERF_METRICS_USAGE_PCT_DIFF_THRESHOLD
   std::string metrics_title = "LLM Metrics";       // console title suffix (endpoint metadata)
+  /// Notices found while building the context (an SLO left out of --goodput); the run logs each
+  /// once as a warning before it starts.
+  std::vector<std::string> warnings;
   /// Computed by make_run_context / finalize(): applicable[index_of(id)]. All false until then,
   /// so a hand-built context must call finalize().
   std::array<bool, kNumMetrics> applicable{};
@@ -277,12 +283,14 @@ struct RunContext {
 RunContext make_run_context(const config::Config& cfg);
 
 /// Validates and converts --goodput pairs (threshold in display unit) for a context whose
-/// flags are set. Throws aiperf::ConfigError:
+/// flags are set. SLOs on metrics this run does not compute (inter_token_latency without
+/// --streaming, ...) are left out with one line each in `warnings`. Throws aiperf::ConfigError:
 ///   "Unknown metric tag(s) in --goodput: <tag>."
 ///   "Invalid --goodput: metric(s) <a>, <b> are not applicable to the current
-///    endpoint/configuration."
+///    endpoint/configuration." (when none applies, or any does not and `warnings` is null)
 std::vector<GoodputSlo> parse_goodput(const std::vector<std::pair<std::string, double>>& pairs,
-                                      const RunContext& ctx);
+                                      const RunContext& ctx,
+                                      std::vector<std::string>* warnings = nullptr);
 
 /// Per-request metric values, internal units. Scalars in computation (dependency) order; the
 /// inter-chunk latency list separately. Also what the JSONL exporter writes.

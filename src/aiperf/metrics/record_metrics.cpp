@@ -204,6 +204,10 @@ void compute_valid(const record::ProcessedRecord& r, const RunContext& ctx, Reco
     e.put(M::kImageLatency, (*latency / 1e6) / *images);
   }
 
+  // Video generation (server-reported, SGLang): seconds and megabytes as the job says.
+  if (r.video_inference_time_s) e.put(M::kVideoInferenceTime, *r.video_inference_time_s);
+  if (r.video_peak_memory_mb) e.put(M::kVideoPeakMemory, *r.video_peak_memory_mb);
+
   if (r.usage) compute_usage(*r.usage, e, isl, osl, reasoning, ctx);
 
   // aiperf-C++ extensions: measured from the time the schedule wanted the request sent.

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 
 #include <fmt/format.h>
@@ -27,7 +28,10 @@ constexpr size_t kReadChunk = 64 * 1024;
 }  // namespace
 
 Connection::Connection(Worker* w, int fd, SSL* ssl)
-    : worker_(w), fd_(fd), ssl_(ssl), parser_(limits_of(w->ctx->opts)) {}
+    : worker_(w), fd_(fd), ssl_(ssl), parser_(limits_of(w->ctx->opts)) {
+  static std::atomic<uint64_t> accepted{0};  // ground truth: which requests shared a connection
+  number_ = ++accepted;
+}
 
 Connection::~Connection() {
   if (ssl_) SSL_free(ssl_);
@@ -264,6 +268,8 @@ void Connection::on_timer() {
       if (gen_.active) {
         finish_non_stream();
       } else {
+        // Embeddings, rankings: the whole answer is the one "token" of the ground truth.
+        if (recording_) rec_.first_token_ns = rec_.last_token_ns = mono_ns();
         std::string body = std::move(delayed_body_);
         respond(delayed_status_, delayed_type_, body);
       }
@@ -343,6 +349,7 @@ void Connection::begin_record(std::string_view endpoint) {
   recording_ = true;
   rec_.endpoint.assign(endpoint);
   rec_.method = req.method;
+  rec_.connection = number_;
   rec_.arrival_ns = arrival_ns_;
   rec_.request_complete_ns = mono_ns();
   static constexpr std::string_view kInteresting[] = {"x-request-id", "x-correlation-id",
@@ -440,8 +447,7 @@ void Connection::complete_response() {
     c.inflight.fetch_sub(1, std::memory_order_relaxed);
     c.metrics.num_requests_running.fetch_sub(1, std::memory_order_relaxed);
     const Generation& g = gen_;
-    c.metrics.on_request_end(g.api, status_, now - arrival_ns_, g.isl, g.emitted,
-                             std::string_view(g.finish_reason) == "length",
+    c.metrics.on_request_end(g.api, status_, now - arrival_ns_, g.isl, g.emitted, g.st.length_stop,
                              g.first_token_ns ? now - g.first_token_ns : 0);
     is_inference_ = false;
   }

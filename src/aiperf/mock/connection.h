@@ -13,6 +13,7 @@
 #include "aiperf/mock/request_recorder.h"
 #include "aiperf/mock/response_format.h"
 #include "aiperf/mock/server_context.h"
+#include "aiperf/mock/stream_formats.h"
 #include "aiperf/transport/event_loop.h"
 
 typedef struct ssl_st SSL;
@@ -49,6 +50,8 @@ class Connection final : public transport::IoHandler {
  private:
   enum class TimerKind { kNone, kPump, kSlowHeaders, kDelayedResponse, kIdle, kRequestTimeout };
 
+  uint64_t number_ = 0;  // accept order, 1-based (the record's "connection")
+
   struct Generation {
     bool active = false;
     bool stream = false;
@@ -56,12 +59,9 @@ class Connection final : public transport::IoHandler {
     bool include_usage = false;
     bool continuous_usage = false;  // running usage in every chunk (vLLM continuous_usage_stats)
     bool headers_done = true;
-    ChunkIdentity ident;
-    UsageCounts usage;
-    int64_t total = 0;      // reasoning + content tokens to emit
-    int64_t reasoning = 0;  // the first `reasoning` tokens are reasoning_content
-    int64_t next = 0;       // next token index
-    int64_t start_ns = 0;   // deadline base (shifted by a stall)
+    StreamState st;        // wire format, identity, usage, total and reasoning token counts
+    int64_t next = 0;      // next token index
+    int64_t start_ns = 0;  // deadline base (shifted by a stall)
     Latency lat;
     int64_t reset_at = -1;
     int64_t stall_at = -1;
@@ -71,7 +71,6 @@ class Connection final : public transport::IoHandler {
     int64_t error_event_at = -1;  // --fault-error-event-*
     int64_t truncate_at = -1;     // --fault-truncate-*
     uint64_t word_offset = 0;
-    const char* finish_reason = "stop";
     int64_t prev_token_ns = 0;
     // For the Prometheus counters (server_metrics.h).
     int api = 0;          // ApiKind
@@ -110,6 +109,8 @@ class Connection final : public transport::IoHandler {
   void emit_truncated_chunk();
   void append_final_events(std::string* sse);
   void finish_non_stream();
+  /// The answer's text: tokens [from, to) joined (reasoning tokens are the first ones).
+  std::string answer_text(int64_t from, int64_t to) const;
   void release_held_headers();
 
   Worker* worker_;

@@ -39,7 +39,15 @@ LengthPlan plan_lengths(const LengthRequest& req, uint64_t hash) {
     int64_t effort = 250;
     if (req.reasoning_effort == "low") effort = 100;
     if (req.reasoning_effort == "high") effort = 500;
-    plan.reasoning_tokens = std::min(effort, max ? *max : budget);
+    if (max) {
+      // max_tokens bounds reasoning and content together: a real server stops there, thinking
+      // included, so the answer gets what the thinking left (possibly nothing).
+      const int64_t total = plan.output_tokens;
+      plan.reasoning_tokens = std::min(effort, total);
+      plan.output_tokens = total - plan.reasoning_tokens;
+    } else {
+      plan.reasoning_tokens = std::min(effort, budget);  // no limit: thinking comes on top
+    }
   }
   return plan;
 }

@@ -19,7 +19,7 @@ struct LengthRequest {
 
 struct LengthPlan {
   int64_t output_tokens = 0;     // content tokens
-  int64_t reasoning_tokens = 0;  // emitted first, as reasoning_content
+  int64_t reasoning_tokens = 0;  // emitted first (reasoning_content, reasoning items, thinking)
 };
 
 /// Output length rules (docs/mock-server.md):
@@ -28,8 +28,10 @@ struct LengthPlan {
 ///  - min < max both given: a value in [min, max] drawn from `hash`.
 ///  - only min: a value in [min, max(min, 1.2·ISL)].
 ///  - neither: a value in [max(1, 0.8·ISL), max(1, 1.2·ISL)], capped at max(2·ISL, 16).
-/// Reasoning models add low/medium/high = 100/250/500 reasoning tokens, capped at the budget
-/// (max if given, else max(2·ISL, 16)).
+/// Reasoning models think first: low/medium/high = 100/250/500 reasoning tokens. With a max
+/// the lengths above are the total, reasoning included (as real servers count max_tokens), so
+/// reasoning = min(effort, total) and the content gets the rest; without one, reasoning
+/// (capped at max(2·ISL, 16)) comes on top of the content.
 LengthPlan plan_lengths(const LengthRequest& req, uint64_t hash);
 
 struct LatencyParams {

@@ -1,5 +1,6 @@
-// Chat and completions generation: output plan, latency, faults, and the token pump that
-// releases SSE chunks at absolute deadlines (Connection members; connection.h).
+// Token generation for every token API (chat, completions, responses, messages, TGI): output
+// plan, latency, faults, and the token pump that releases SSE events at absolute deadlines
+// (Connection members; connection.h). The wire shapes are stream_formats.cpp's.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -18,6 +19,51 @@ bool is_reasoning_model(std::string_view model) {
   std::string lower(model);
   for (char& ch : lower) ch = char(std::tolower(static_cast<unsigned char>(ch)));
   return lower.find("gpt-oss") != std::string::npos || lower.find("qwen") != std::string::npos;
+}
+
+WireFormat format_of(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::kCompletions:
+      return WireFormat::kCompletions;
+    case ApiKind::kResponses:
+      return WireFormat::kResponses;
+    case ApiKind::kMessages:
+      return WireFormat::kMessages;
+    case ApiKind::kTgi:
+      return WireFormat::kTgi;
+    case ApiKind::kImages:
+      return WireFormat::kImages;
+    default:
+      return WireFormat::kChat;
+  }
+}
+
+/// The response id as each API spells it.
+std::string response_id(WireFormat f, uint64_t h) {
+  switch (f) {
+    case WireFormat::kChat:
+      return fmt::format("chatcmpl-{:016x}", h);
+    case WireFormat::kResponses:
+      return fmt::format("resp_{:016x}", h);
+    case WireFormat::kMessages:
+      return fmt::format("msg_{:016x}", h);
+    default:
+      return fmt::format("cmpl-{:016x}", h);
+  }
+}
+
+/// The Prometheus counters keep three APIs (server_metrics.h): the chat-shaped generation APIs
+/// (Responses, Anthropic messages, images) count as chat, TGI as completions.
+int metrics_api(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::kCompletions:
+    case ApiKind::kTgi:
+      return 1;
+    case ApiKind::kEmbeddings:
+      return 2;
+    default:
+      return 0;
+  }
 }
 
 int64_t fault_index(int64_t configured, int64_t total) {
@@ -49,7 +95,7 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
     if (recording_) rec_.faults.emplace_back("error");
     c.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
     c.metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
-    c.metrics.api[size_t(kind)]
+    c.metrics.api[size_t(metrics_api(kind))]
         .failed_by_status[size_t(std::clamp(o.error_status, 400, 599) - 400)]
         .fetch_add(1, std::memory_order_relaxed);
     if (o.error_body == "json") {
@@ -77,69 +123,83 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   lr.max_tokens = req.max_tokens;
   lr.min_tokens = req.min_tokens;
   lr.ignore_eos = req.ignore_eos;
-  lr.reasoning_model = kind == ApiKind::kChat && is_reasoning_model(model);
+  // APIs with a reasoning channel (chat reasoning_content, Responses reasoning items,
+  // Anthropic thinking blocks) stream a reasoning model's thinking first.
+  lr.reasoning_model =
+      (kind == ApiKind::kChat || kind == ApiKind::kResponses || kind == ApiKind::kMessages) &&
+      is_reasoning_model(model);
   lr.reasoning_effort = req.reasoning_effort;
   LengthPlan plan = plan_lengths(lr, h);
+  if (kind == ApiKind::kImages) {  // one "token" per image: the partial ones, then the final
+    plan.reasoning_tokens = 0;
+    plan.output_tokens =
+        req.stream ? std::max<int64_t>(0, req.partial_images) + 1 : std::max<int64_t>(1, req.n);
+  }
 
   is_inference_ = true;
   int64_t inflight = c.inflight.fetch_add(1, std::memory_order_relaxed) + 1;
   c.metrics.num_requests_running.fetch_add(1, std::memory_order_relaxed);
-  c.metrics.on_request_start(int(kind), isl, req.stream);
+  c.metrics.on_request_start(metrics_api(kind), isl, req.stream);
 
   Generation& g = gen_;
   g = Generation{};
-  g.api = int(kind);
+  g.api = metrics_api(kind);
   g.isl = isl;
   g.stream = req.stream;
   g.include_usage = req.include_usage;
+  StreamState& st = g.st;
+  st.format = format_of(kind);
+  st.reasoning = plan.reasoning_tokens;
+  st.total = plan.reasoning_tokens + plan.output_tokens;
   g.continuous_usage = req.include_usage && req.continuous_usage;  // as vLLM: needs both
-  g.reasoning = plan.reasoning_tokens;
-  g.total = plan.reasoning_tokens + plan.output_tokens;
   g.start_ns = recording_ ? rec_.request_complete_ns : mono_ns();
   g.lat =
-      o.fast ? Latency{} : compute_latency(c.latency, isl, g.total, inflight, splitmix64(h ^ seq));
+      o.fast ? Latency{} : compute_latency(c.latency, isl, st.total, inflight, splitmix64(h ^ seq));
   g.word_offset = h % c.text->vocabulary_size();
-  g.finish_reason = (req.max_tokens && plan.output_tokens >= *req.max_tokens) ? "length" : "stop";
-  g.ident.chat = kind == ApiKind::kChat;
-  g.ident.id = fmt::format("{}{:016x}", g.ident.chat ? "chatcmpl-" : "cmpl-",
-                           splitmix64(o.random_seed + seq));
-  g.ident.model_json = json_quote(model);
-  g.ident.created_s = wall_ns() / 1'000'000'000;
-  g.usage.prompt_tokens = isl;
-  g.usage.completion_tokens = g.total;
-  g.usage.reasoning_tokens = g.reasoning;
-  g.usage.cached_tokens = isl * int64_t(30 + splitmix64(h ^ 0x5eed) % 31) / 100;
-  c.metrics.cached_prompt_tokens_total.fetch_add(uint64_t(g.usage.cached_tokens),
+  // The token limit counts reasoning and content together, as real servers do.
+  st.length_stop = req.max_tokens && st.total >= *req.max_tokens;
+  st.no_done = o.sse_no_done;
+  st.pad_bytes = o.sse_pad_bytes;
+  st.ident.chat = kind == ApiKind::kChat;
+  st.ident.id = response_id(st.format, splitmix64(o.random_seed + seq));
+  st.ident.model_json = json_quote(model);
+  st.ident.created_s = wall_ns() / 1'000'000'000;
+  st.usage.prompt_tokens = isl;
+  st.usage.completion_tokens = st.total;
+  st.usage.reasoning_tokens = st.reasoning;
+  st.usage.cached_tokens = isl * int64_t(30 + splitmix64(h ^ 0x5eed) % 31) / 100;
+  st.usage.details = !o.no_completion_tokens_details;
+  c.metrics.cached_prompt_tokens_total.fetch_add(uint64_t(st.usage.cached_tokens),
                                                  std::memory_order_relaxed);
   if (c.selected(o.reset, seq, kSaltReset)) {
-    g.reset_at = fault_index(o.reset_after_tokens, g.total);
+    g.reset_at = fault_index(o.reset_after_tokens, st.total);
     if (recording_) rec_.faults.emplace_back("reset");
   }
   if (c.selected(o.stall, seq, kSaltStall)) {
-    g.stall_at = fault_index(o.stall_after_tokens, g.total);
+    g.stall_at = fault_index(o.stall_after_tokens, st.total);
     g.stall_ns = int64_t(o.stall_seconds * 1e9);
     if (recording_) rec_.faults.emplace_back("stall");
   }
   if (c.selected(o.malformed, seq, kSaltMalformed)) {
-    g.malformed_at = fault_index(-1, g.total);
+    g.malformed_at = fault_index(-1, st.total);
     if (recording_) rec_.faults.emplace_back("malformed");
   }
   if (req.stream && c.selected(o.error_event, seq, kSaltErrorEvent)) {
-    g.error_event_at = fault_index(-1, g.total);
+    g.error_event_at = fault_index(-1, st.total);
     if (recording_) rec_.faults.emplace_back("error_event");
   }
   if (req.stream && c.selected(o.truncate, seq, kSaltTruncate)) {
-    g.truncate_at = fault_index(-1, g.total);
+    g.truncate_at = fault_index(-1, st.total);
     if (recording_) rec_.faults.emplace_back("truncated");
   }
   if (recording_) {
     rec_.planned_output_tokens = plan.output_tokens;
-    rec_.token_offsets_ns.reserve(size_t(g.total));
+    rec_.token_offsets_ns.reserve(size_t(st.total));
   }
   g.active = true;
 
   if (!g.stream) {
-    int64_t last = std::max<int64_t>(0, g.total - 1);
+    int64_t last = std::max<int64_t>(0, st.total - 1);
     int64_t deadline = token_deadline_ns(g.start_ns, g.lat, last);
     if (g.stall_at >= 0) deadline += g.stall_ns;
     arm_timer(deadline, TimerKind::kDelayedResponse);
@@ -152,9 +212,10 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
   }
   write_head(200, "text/event-stream", -1, "Cache-Control: no-cache\r\n", {});
   if (!g.headers_done) return;  // slow headers: the timer resumes
-  if (o.sse_keepalive_comments) {
-    sse_.clear();
-    c.framer.append_comment(&sse_, "keep-alive");
+  sse_.clear();
+  if (o.sse_keepalive_comments) c.framer.append_comment(&sse_, "keep-alive");
+  append_prelude(&sse_, c.framer, st);  // Responses / Anthropic opening events
+  if (!sse_.empty()) {
     if (g.chunked) fmt::format_to(std::back_inserter(out_), "{:x}\r\n", sse_.size());
     out_ += sse_;
     if (g.chunked) out_ += "\r\n";
@@ -169,11 +230,12 @@ void Connection::pump() {
   const int64_t per_write = std::max(1, o.sse_events_per_write);
   Generation& g = gen_;
   while (g.active && !closed_ && out_.empty() && held_.empty()) {
-    if (g.next >= g.total && g.total > 0) return;
-    int64_t end = std::min(g.total, g.next + per_chunk * per_write);
+    const int64_t total = g.st.total;
+    if (g.next >= total && total > 0) return;
+    int64_t end = std::min(total, g.next + per_chunk * per_write);
     // A stall delays everything from token stall_at on.
     if (!g.stalled && g.stall_at >= 0 && g.stall_at < std::max<int64_t>(end, 1)) {
-      if (g.stall_at == g.next || g.total == 0) {
+      if (g.stall_at == g.next || total == 0) {
         g.stalled = true;
         g.start_ns += g.stall_ns;
       } else {
@@ -205,7 +267,7 @@ void Connection::pump() {
       return;
     }
     emit_group(end, reset_after);
-    if (g.total == 0) return;
+    if (total == 0) return;
   }
 }
 
@@ -218,12 +280,16 @@ void Connection::emit_group(int64_t end, bool reset_after) {
   thread_local std::string text;
   sse_.clear();
   if (o.sse_keepalive_comments) c.framer.append_comment(&sse_, "keep-alive");
+  const StreamState& st = g.st;
   for (int64_t t = g.next; t < end;) {
-    int64_t kind_end = t < g.reasoning ? g.reasoning : g.total;
+    int64_t kind_end = t < st.reasoning ? st.reasoning : st.total;
     int64_t chunk_end = std::min({t + per_chunk, end, kind_end});
+    if (t == st.reasoning && t > 0) {  // the answer starts after the thinking
+      append_transition(&sse_, c.framer, g.st, answer_text(0, st.reasoning));
+    }
     if (g.malformed_at >= t && g.malformed_at < chunk_end) {
       json.assign("{\"id\":\"")
-          .append(g.ident.id)
+          .append(st.ident.id)
           .append(
               "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{"
               "\"content\":\"");
@@ -232,21 +298,18 @@ void Connection::emit_group(int64_t end, bool reset_after) {
     }
     text.clear();
     for (int64_t k = t; k < chunk_end; ++k) text.append(c.text->piece(g.word_offset + uint64_t(k)));
-    json.clear();
-    bool last = chunk_end == g.total;
-    UsageCounts running = g.usage;
+    // TGI's last event repeats the whole answer as generated_text; with vLLM's
+    // continuous_usage_stats every chat/completions chunk carries the running usage.
+    const bool whole = chunk_end == st.total && st.format == WireFormat::kTgi;
+    UsageCounts running = st.usage;
     running.completion_tokens = chunk_end;
-    running.reasoning_tokens = std::min(chunk_end, g.reasoning);
-    append_chunk_json(&json, g.ident, text, t == 0 && g.ident.chat, t < g.reasoning,
-                      last ? g.finish_reason : "", g.continuous_usage ? &running : nullptr);
-    if (t == 0 && o.sse_pad_bytes > 0) {
-      // --sse-pad-bytes: one huge SSE line (an extra member the client must skip).
-      json.insert(1, "\"x_pad\":\"" + std::string(o.sse_pad_bytes, 'a') + "\",");
-    }
-    c.framer.append_event(&sse_, json);
+    running.reasoning_tokens = std::min(chunk_end, st.reasoning);
+    append_token_event(&sse_, c.framer, g.st, t, chunk_end, text,
+                       whole ? answer_text(st.reasoning, st.total) : std::string(),
+                       g.continuous_usage ? &running : nullptr);
     t = chunk_end;
   }
-  const bool finished = end >= g.total && !reset_after;
+  const bool finished = end >= st.total && !reset_after;
   if (finished) append_final_events(&sse_);
   if (g.chunked) {
     if (!sse_.empty()) {
@@ -281,7 +344,7 @@ void Connection::emit_group(int64_t end, bool reset_after) {
       rec_.last_token_ns = now;
       for (int64_t k = g.next; k < end; ++k) {
         rec_.token_offsets_ns.push_back(now - arrival_ns_);
-        if (k < g.reasoning)
+        if (k < st.reasoning)
           ++rec_.reasoning_tokens;
         else
           ++rec_.output_tokens;
@@ -301,14 +364,20 @@ void Connection::emit_group(int64_t end, bool reset_after) {
 }
 
 void Connection::append_final_events(std::string* sse) {
-  ServerContext& c = ctx();
-  if (gen_.include_usage) {
-    thread_local std::string json;
-    json.clear();
-    append_usage_chunk_json(&json, gen_.ident, gen_.usage);
-    c.framer.append_event(sse, json);
+  const StreamState& st = gen_.st;
+  std::string content, reasoning;
+  if (final_needs_text(st.format)) {
+    content = answer_text(st.reasoning, st.total);
+    reasoning = answer_text(0, st.reasoning);
   }
-  if (!c.opts.sse_no_done) c.framer.append_event(sse, "[DONE]");
+  append_final(sse, ctx().framer, gen_.st, gen_.include_usage, content, reasoning);
+}
+
+std::string Connection::answer_text(int64_t from, int64_t to) const {
+  std::string out;
+  const TokenText& text = *worker_->ctx->text;
+  for (int64_t k = from; k < to; ++k) out.append(text.piece(gen_.word_offset + uint64_t(k)));
+  return out;
 }
 
 void Connection::emit_error_event_and_end() {
@@ -356,22 +425,19 @@ void Connection::finish_non_stream() {
     close_now(true);
     return;
   }
-  std::string content, reasoning;
-  for (int64_t k = 0; k < g.total; ++k)
-    (k < g.reasoning ? reasoning : content).append(c.text->piece(g.word_offset + uint64_t(k)));
+  const StreamState& st = g.st;
   std::string body =
-      g.ident.chat ? chat_completion_body(g.ident, content, reasoning, g.finish_reason, g.usage)
-                   : text_completion_body(g.ident, content, g.finish_reason, g.usage);
+      full_body(st, answer_text(st.reasoning, st.total), answer_text(0, st.reasoning));
   if (g.malformed_at >= 0) body.resize(body.size() / 2);
   int64_t now = mono_ns();
   c.metrics.on_first_token(g.api, now - arrival_ns_);
-  c.metrics.on_tokens(g.api, g.total, 0);
-  g.emitted = g.total;
+  c.metrics.on_tokens(g.api, st.total, 0);
+  g.emitted = st.total;
   g.first_token_ns = now;
   if (recording_) {
-    rec_.first_token_ns = rec_.last_token_ns = g.total > 0 ? now : 0;
-    rec_.output_tokens = g.total - g.reasoning;
-    rec_.reasoning_tokens = g.reasoning;
+    rec_.first_token_ns = rec_.last_token_ns = st.total > 0 ? now : 0;
+    rec_.output_tokens = st.total - st.reasoning;
+    rec_.reasoning_tokens = st.reasoning;
   }
   g.active = false;
   respond(200, "application/json", body);

@@ -1,4 +1,5 @@
-// aiperf-mock-server: an OpenAI-compatible server that answers chat, completions, embeddings,
+// aiperf-mock-server: an inference server that answers OpenAI chat, completions, responses,
+// embeddings, images and videos, Anthropic messages, TGI generate, NIM / Cohere / TEI rankings,
 // models, health and Prometheus metrics with a configurable latency model, injects faults on
 // request, and logs ground truth (what it sent and when) for the client's tests (spec §10.1,
 // docs/mock-server.md). One epoll event loop per worker thread; tokens are released on absolute
@@ -40,7 +41,11 @@ struct MockOptions {
   double ttft_jitter_cv = 0.0;
   double itl_jitter_cv = 0.0;
   double embedding_base_latency_ms = 10.0;
-  double embedding_per_input_latency_ms = 2.0;
+  double embedding_per_input_latency_ms = 2.0;  // per input
+  double ranking_base_latency_ms = 10.0;
+  double ranking_per_passage_latency_ms = 1.0;
+  double video_generation_ms = 300.0;         // a video job's time to completion
+  bool no_completion_tokens_details = false;  // usage without *_tokens_details (llama.cpp)
   uint64_t random_seed = 0;
 
   // Tokens.

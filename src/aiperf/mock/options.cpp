@@ -85,12 +85,22 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
       kLatency);
   opt(app, "--embedding-per-input-latency", o.embedding_per_input_latency_ms,
       "Embeddings latency per input, ms", kLatency);
+  opt(app, "--ranking-base-latency", o.ranking_base_latency_ms, "Rankings latency, ms", kLatency);
+  opt(app, "--ranking-per-passage-latency", o.ranking_per_passage_latency_ms,
+      "Rankings latency per passage, ms", kLatency);
+  opt(app, "--video-generation-ms", o.video_generation_ms,
+      "Time from a video job's submission to its completion, ms", kLatency)
+      ->check(CLI::Range(0.0, 1e9));
   opt(app, "--random-seed", o.random_seed, "Seed of lengths, jitter and fault selection", kLatency);
 
   const char* kTokens = "Tokens";
   opt(app, "--tokenizer", o.tokenizer, "Tokenizer counting prompt tokens (builtin = o200k_base)",
       kTokens);
   flag(app, "--no-tokenizer", o.no_tokenizer, "Count whitespace-separated words instead", kTokens);
+  flag(app, "--no-completion-tokens-details", o.no_completion_tokens_details,
+       "Leave completion_tokens_details (Responses: output_tokens_details) out of usage, as "
+       "llama.cpp and others do",
+       kTokens);
   opt(app, "--record-requests", o.record_requests,
       "Write one ground-truth JSON line per inference request to this file", kTokens);
 

@@ -167,14 +167,143 @@ simdjson::error_code read_bool(od::value v, bool* out) {
   return v.get_bool().get(*out);
 }
 
+/// A string, or a list of strings / {"text": ...} objects (rankings passages, Cohere
+/// documents, TEI texts), into `out`.
+simdjson::error_code read_text_list(od::value v, std::vector<std::string>* out) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t != od::json_type::array) return simdjson::INCORRECT_TYPE;
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return e;
+  for (auto item : arr) {
+    od::json_type it;
+    if (auto e = item.type().get(it)) return e;
+    std::string_view s;
+    if (it == od::json_type::string) {
+      if (auto e = item.get_string().get(s)) return e;
+      out->emplace_back(s);
+    } else if (it == od::json_type::object) {
+      od::object o;
+      if (auto e = item.get_object().get(o)) return e;
+      std::string text;
+      for (auto f : o) {
+        std::string_view k;
+        if (auto e = f.unescaped_key().get(k)) return e;
+        if (k == "text" && f.value().get_string().get(s) == simdjson::SUCCESS) text.assign(s);
+      }
+      out->push_back(std::move(text));
+    } else {
+      return simdjson::INCORRECT_TYPE;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+/// A string or an object's "text" (NIM query {"text": ...}).
+simdjson::error_code read_text_or_object(od::value v, std::string* out) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  std::string_view s;
+  if (t == od::json_type::string) {
+    if (auto e = v.get_string().get(s)) return e;
+    out->assign(s);
+    return simdjson::SUCCESS;
+  }
+  if (t != od::json_type::object) return simdjson::INCORRECT_TYPE;
+  od::object o;
+  if (auto e = v.get_object().get(o)) return e;
+  for (auto f : o) {
+    std::string_view k;
+    if (auto e = f.unescaped_key().get(k)) return e;
+    if (k == "text" && f.value().get_string().get(s) == simdjson::SUCCESS) out->assign(s);
+  }
+  return simdjson::SUCCESS;
+}
+
+/// Fields of the APIs beyond chat / completions / embeddings. Returns true when `key` was one
+/// of them (`*e` then holds the outcome).
+bool read_api_field(ApiKind kind, std::string_view key, od::value& v, InferenceRequest* out,
+                    bool* has_input, std::string* system, simdjson::error_code* e) {
+  using K = ApiKind;
+  if (key == "messages" && (kind == K::kMessages || kind == K::kEmbeddings)) {
+    *e = read_messages(v, &out->prompt_text);
+    *has_input = true;
+  } else if (key == "system" && kind == K::kMessages) {
+    *e = content_text(v, system);  // a string or text blocks
+  } else if (key == "input" && kind == K::kResponses) {
+    od::json_type t;
+    *e = v.type().get(t);
+    if (!*e)
+      *e = t == od::json_type::string ? content_text(v, &out->prompt_text)
+                                      : read_messages(v, &out->prompt_text);
+    *has_input = true;
+  } else if (key == "instructions" && kind == K::kResponses) {
+    *e = content_text(v, system);
+  } else if (key == "max_output_tokens" && kind == K::kResponses) {
+    *e = read_int(v, &out->max_tokens);
+  } else if (key == "reasoning" && kind == K::kResponses) {
+    od::object r;
+    if (v.get_object().get(r) == simdjson::SUCCESS) {
+      for (auto f : r) {
+        std::string_view k, s;
+        if ((*e = f.unescaped_key().get(k))) break;
+        if (k == "effort" && f.value().get_string().get(s) == simdjson::SUCCESS)
+          out->reasoning_effort.assign(s);
+      }
+    }
+  } else if (key == "inputs" && kind == K::kTgi) {
+    *e = content_text(v, &out->prompt_text);
+    *has_input = true;
+  } else if (key == "parameters" && kind == K::kTgi) {
+    od::object params;
+    if (v.get_object().get(params) == simdjson::SUCCESS) {
+      for (auto f : params) {
+        std::string_view k;
+        if ((*e = f.unescaped_key().get(k))) break;
+        od::value pv;
+        if ((*e = f.value().get(pv))) break;
+        if (k == "max_new_tokens") *e = read_int(pv, &out->max_tokens);
+        if (k == "ignore_eos") *e = read_bool(pv, &out->ignore_eos);
+        if (*e) break;
+      }
+    }
+  } else if (key == "query" &&
+             (kind == K::kRankNim || kind == K::kRankCohere || kind == K::kRankTei)) {
+    *e = read_text_or_object(v, &out->query);
+    *has_input = true;
+  } else if ((key == "passages" && kind == K::kRankNim) ||
+             (key == "documents" && kind == K::kRankCohere) ||
+             (key == "texts" && kind == K::kRankTei)) {
+    *e = read_text_list(v, &out->passages);
+  } else if (key == "prompt" && (kind == K::kImages || kind == K::kVideos)) {
+    *e = content_text(v, &out->prompt_text);
+    *has_input = true;
+  } else if (key == "n" && kind == K::kImages) {
+    std::optional<int64_t> n;
+    *e = read_int(v, &n);
+    if (n) out->n = *n;
+  } else if (key == "partial_images" && kind == K::kImages) {
+    std::optional<int64_t> n;
+    *e = read_int(v, &n);
+    if (n) out->partial_images = *n;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 simdjson::error_code read_object(ApiKind kind, od::object obj, InferenceRequest* out,
-                                 bool* has_input) {
+                                 bool* has_input, std::string* system) {
   for (auto field : obj) {
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return e;
     od::value v;
     if (auto e = field.value().get(v)) return e;
     simdjson::error_code e = simdjson::SUCCESS;
+    if (read_api_field(kind, key, v, out, has_input, system, &e)) {
+      if (e) return e;
+      continue;
+    }
     if (key == "model") {
       std::string_view s;
       e = v.get_string().get(s);
@@ -260,16 +389,34 @@ std::string parse_inference_request(ApiKind kind, std::string& body, InferenceRe
   od::object obj;
   if (doc.get_object().get(obj)) return "request body must be a JSON object";
   bool has_input = false;
-  if (auto e = read_object(kind, obj, out, &has_input))
+  std::string system;
+  if (auto e = read_object(kind, obj, out, &has_input, &system))
     return std::string("request body is not valid JSON: ") + simdjson::error_message(e);
+  if (!system.empty()) {  // Anthropic `system`, Responses `instructions`: counted first
+    out->prompt_text = out->prompt_text.empty() ? system : system + " " + out->prompt_text;
+  }
+  if (kind == ApiKind::kEmbeddings && out->inputs.empty() && has_input) {
+    out->inputs.push_back(out->prompt_text);  // chat-style embeddings: one conversation
+    out->input_token_ids.push_back(-1);
+  }
   if (!has_input) {
     switch (kind) {
       case ApiKind::kChat:
+      case ApiKind::kMessages:
         return "'messages' is a required property";
       case ApiKind::kCompletions:
+      case ApiKind::kImages:
+      case ApiKind::kVideos:
         return "'prompt' is a required property";
       case ApiKind::kEmbeddings:
+      case ApiKind::kResponses:
         return "'input' is a required property";
+      case ApiKind::kTgi:
+        return "'inputs' is a required property";
+      case ApiKind::kRankNim:
+      case ApiKind::kRankCohere:
+      case ApiKind::kRankTei:
+        return "'query' is a required property";
     }
   }
   return {};

@@ -26,6 +26,7 @@ RequestRecorder::~RequestRecorder() {
 std::string RequestRecorder::to_json(const RequestRecord& r) const {
   nlohmann::ordered_json j;
   j["seq"] = r.seq;
+  j["connection"] = r.connection;
   j["method"] = r.method;
   j["endpoint"] = r.endpoint;
   j["model"] = r.model;

@@ -25,6 +25,7 @@ struct RequestRecord {
   int64_t reasoning_tokens = 0;  // reasoning tokens actually written
   int64_t tokens_per_chunk = 1;  // --tokens-per-chunk: tokens per streamed SSE chunk
   uint64_t seq = 0;              // 1-based inference request number (fault selectors use it)
+  uint64_t connection = 0;       // 1-based number of the TCP connection, in accept order
   std::vector<std::string> faults;
   std::vector<std::pair<std::string, std::string>> headers;  // headers of interest
   // CLOCK_MONOTONIC ns (0 = did not happen).

@@ -91,11 +91,16 @@ void append_chunk_json(std::string* out, const ChunkIdentity& id, std::string_vi
 void append_usage_json(std::string* out, const UsageCounts& u) {
   fmt::format_to(std::back_inserter(*out),
                  "{{\"prompt_tokens\":{},\"completion_tokens\":{},\"total_tokens\":{},"
-                 "\"prompt_tokens_details\":{{\"cached_tokens\":{}}},"
-                 "\"completion_tokens_details\":{{\"reasoning_tokens\":{},"
-                 "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}}",
+                 "\"prompt_tokens_details\":{{\"cached_tokens\":{}}}",
                  u.prompt_tokens, u.completion_tokens, u.prompt_tokens + u.completion_tokens,
-                 u.cached_tokens, u.reasoning_tokens);
+                 u.cached_tokens);
+  if (u.details) {
+    fmt::format_to(std::back_inserter(*out),
+                   ",\"completion_tokens_details\":{{\"reasoning_tokens\":{},"
+                   "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}",
+                   u.reasoning_tokens);
+  }
+  out->push_back('}');
 }
 
 void append_usage_chunk_json(std::string* out, const ChunkIdentity& id, const UsageCounts& u) {
@@ -133,6 +138,14 @@ void SseFramer::append_event(std::string* out, std::string_view data) const {
   out->append(data);
   out->append(eol_);
   out->append(eol_);
+}
+
+void SseFramer::append_named_event(std::string* out, std::string_view event,
+                                   std::string_view data) const {
+  out->append(no_space_ ? "event:" : "event: ");
+  out->append(event);
+  out->append(eol_);
+  append_event(out, data);
 }
 
 void SseFramer::append_comment(std::string* out, std::string_view text) const {

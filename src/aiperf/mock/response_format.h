@@ -23,6 +23,9 @@ struct UsageCounts {
   int64_t completion_tokens = 0;  // content + reasoning
   int64_t reasoning_tokens = 0;
   int64_t cached_tokens = 0;
+  /// completion_tokens_details / output_tokens_details are sent (off with
+  /// --no-completion-tokens-details: llama.cpp and others never send them).
+  bool details = true;
 };
 
 /// JSON string literal of `s` (quotes included, control characters escaped).
@@ -44,6 +47,8 @@ class SseFramer {
  public:
   explicit SseFramer(const MockOptions& o);
   void append_event(std::string* out, std::string_view data) const;
+  /// An event with an `event:` line first (Responses API, Anthropic, errors).
+  void append_named_event(std::string* out, std::string_view event, std::string_view data) const;
   void append_comment(std::string* out, std::string_view text) const;
 
  private:

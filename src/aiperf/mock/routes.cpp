@@ -9,12 +9,11 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/mock/connection.h"
 #include "aiperf/mock/mock_rng.h"
+#include "aiperf/mock/simple_apis.h"
 
 namespace aiperf::mock {
 
 namespace {
-
-constexpr int kEmbeddingDims = 768;
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -28,13 +27,18 @@ bool iequals(std::string_view a, std::string_view b) {
 bool authorized(Connection& c) {
   const MockOptions& o = c.ctx().opts;
   if (o.api_key.empty()) return true;
+  // Anthropic clients send the key in x-api-key.
+  if (c.request().path() == "/v1/messages" && c.request().header("x-api-key") == o.api_key)
+    return true;
   std::string_view v = c.request().header(o.auth_header_name);
   if (v == o.api_key) return !iequals(o.auth_header_name, "authorization");
   return v.size() == o.api_key.size() + 7 && iequals(v.substr(0, 7), "bearer ") &&
          v.substr(7) == o.api_key;
 }
 
-void inference(Connection& c, ApiKind kind) {
+/// A token API: plan, then stream or answer at the end (inference.cpp). `force_stream`: TGI's
+/// path decides streaming, not the body.
+void inference(Connection& c, ApiKind kind, int force_stream = -1) {
   c.begin_record(c.request().path());
   if (!c.ctx().inference_ready(mono_ns())) {
     c.respond_error(503, "Model is not ready yet", "service_unavailable");
@@ -47,48 +51,8 @@ void inference(Connection& c, ApiKind kind) {
     c.respond_error(400, err, "invalid_request_error");
     return;
   }
-  if (kind != ApiKind::kEmbeddings) {
-    c.start_inference(kind, req);
-    return;
-  }
-  ServerContext& ctx = c.ctx();
-  const MockOptions& o = ctx.opts;
-  uint64_t seq = ctx.inference_seq.fetch_add(1, std::memory_order_relaxed) + 1;
-  const std::string& model = req.model.empty() ? o.model_names.front() : req.model;
-  int64_t isl = 0;
-  for (size_t i = 0; i < req.inputs.size(); ++i)
-    isl += req.input_token_ids[i] >= 0 ? req.input_token_ids[i]
-                                       : int64_t(ctx.text->count(req.inputs[i]));
-  if (RequestRecord* r = c.record()) {
-    r->seq = seq;
-    r->model = model;
-    r->isl = isl;
-  }
-  ctx.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
-  ctx.metrics.api[2].prompt_tokens.fetch_add(uint64_t(isl), std::memory_order_relaxed);
-  if (ctx.selected(o.error, seq, 1)) {
-    if (RequestRecord* r = c.record()) r->faults.emplace_back("error");
-    c.respond_error(o.error_status, "Simulated error",
-                    o.error_status >= 500 ? "server_error" : "invalid_request_error");
-    return;
-  }
-  std::string body = "{\"object\":\"list\",\"data\":[";
-  for (size_t i = 0; i < req.inputs.size(); ++i) {
-    if (i) body += ',';
-    fmt::format_to(std::back_inserter(body),
-                   "{{\"object\":\"embedding\",\"index\":{},\"embedding\":", i);
-    std::string key = req.inputs[i].empty() ? fmt::format("#{}", i) : req.inputs[i];
-    append_embedding_json(&body, key, kEmbeddingDims, o.random_seed);
-    body += '}';
-  }
-  fmt::format_to(std::back_inserter(body),
-                 "],\"model\":{},\"usage\":{{\"prompt_tokens\":{},\"total_tokens\":{}}}}}",
-                 json_quote(model), isl, isl);
-  double ms = o.fast ? 0.0
-                     : o.embedding_base_latency_ms +
-                           o.embedding_per_input_latency_ms * double(req.inputs.size());
-  int64_t start = c.record() ? c.record()->request_complete_ns : mono_ns();
-  c.respond_at(start + int64_t(ms * 1e6), 200, "application/json", std::move(body));
+  if (force_stream >= 0) req.stream = force_stream == 1;
+  c.start_inference(kind, req);
 }
 
 void chat(Connection& c) {
@@ -97,8 +61,32 @@ void chat(Connection& c) {
 void completions(Connection& c) {
   inference(c, ApiKind::kCompletions);
 }
+void responses(Connection& c) {
+  inference(c, ApiKind::kResponses);
+}
+void messages(Connection& c) {
+  inference(c, ApiKind::kMessages);
+}
+void tgi_generate(Connection& c) {
+  inference(c, ApiKind::kTgi, 0);
+}
+void tgi_generate_stream(Connection& c) {
+  inference(c, ApiKind::kTgi, 1);
+}
+void images(Connection& c) {
+  inference(c, ApiKind::kImages);
+}
 void embeddings(Connection& c) {
-  inference(c, ApiKind::kEmbeddings);
+  handle_embeddings(c);
+}
+void rank_nim(Connection& c) {
+  handle_rankings(c, ApiKind::kRankNim);
+}
+void rank_cohere(Connection& c) {
+  handle_rankings(c, ApiKind::kRankCohere);
+}
+void rank_tei(Connection& c) {
+  handle_rankings(c, ApiKind::kRankTei);
 }
 
 void models(Connection& c) {
@@ -155,6 +143,16 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/chat/completions", true, chat},
     {"POST", "/v1/completions", true, completions},
     {"POST", "/v1/embeddings", true, embeddings},
+    {"POST", "/v1/responses", true, responses},
+    {"POST", "/v1/messages", true, messages},
+    {"POST", "/generate", true, tgi_generate},
+    {"POST", "/generate_stream", true, tgi_generate_stream},
+    {"POST", "/v1/ranking", true, rank_nim},
+    {"POST", "/v2/rerank", true, rank_cohere},
+    {"POST", "/rerank", true, rank_tei},
+    {"POST", "/v1/images/generations", true, images},
+    {"POST", "/v1/videos", true, handle_video_submit},
+    {"GET", "/v1/videos/*", true, handle_video_get},  // <id> and <id>/content
     {"GET", "/v1/models", true, models},
     {"GET", "/health", false, health},
     {"GET", "/metrics", false, metrics},
@@ -171,6 +169,15 @@ constexpr Route kRoutes[] = {
     {"GET", "/dcgm2/metrics", false, dcgm_metrics<2>},
     {"GET", "/", false, root},
 };
+
+/// A route path ending in "/*" matches any path below it.
+bool path_matches(std::string_view route, std::string_view path) {
+  if (route.ends_with("/*")) {
+    route.remove_suffix(1);
+    return path.size() > route.size() && path.starts_with(route);
+  }
+  return route == path;
+}
 
 }  // namespace
 
@@ -197,7 +204,7 @@ void route_request(Connection& c) {
   const Route* found = nullptr;
   bool path_known = false;
   for (const Route& r : kRoutes) {
-    if (r.path != path) continue;
+    if (!path_matches(r.path, path)) continue;
     path_known = true;
     if (r.method == req.method) {
       found = &r;
@@ -212,7 +219,7 @@ void route_request(Connection& c) {
     return;
   }
   if (found->protected_by_api_key && !authorized(c)) {
-    if (path.substr(0, 4) == "/v1/" && path != "/v1/models") c.begin_record(path);
+    if (found->method == "POST") c.begin_record(path);  // inference endpoints are all POST
     std::string msg = "Incorrect API key provided";
     // --echo-credentials: a leaky server that quotes what it got (the client must not export it).
     if (c.ctx().opts.echo_credentials) {

@@ -1,6 +1,8 @@
-// The route table: (method, path) -> handler. Adding an API (rankings, TGI generate, images) is
-// one handler and one row in routes.cpp.
+// The route table: (method, path) -> handler. Adding an API is one handler and one row in
+// routes.cpp.
 #pragma once
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace aiperf::mock {
@@ -11,7 +13,7 @@ using RouteHandler = void (*)(Connection&);
 
 struct Route {
   std::string_view method;
-  std::string_view path;
+  std::string_view path;      // exact, or "/prefix/*" for every path below /prefix/
   bool protected_by_api_key;  // --api-key applies
   RouteHandler handler;
 };

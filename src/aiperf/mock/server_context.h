@@ -16,6 +16,7 @@
 #include "aiperf/mock/response_format.h"
 #include "aiperf/mock/server_metrics.h"
 #include "aiperf/mock/token_text.h"
+#include "aiperf/mock/video_jobs.h"
 #include "aiperf/transport/event_loop.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
@@ -40,6 +41,7 @@ struct ServerContext {
   std::atomic<uint64_t> inference_seq{0};  // 1-based number of the last inference request
   std::atomic<int64_t> inflight{0};        // inference requests between arrival and completion
   std::string models_body;                 // /v1/models response (built once)
+  VideoJobs videos;                        // /v1/videos jobs
 
   /// Deterministic fault choice for request `seq` (1-based); `salt` separates fault kinds.
   bool selected(const FaultSelector& s, uint64_t seq, uint64_t salt) const;

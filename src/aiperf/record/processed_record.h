@@ -69,6 +69,9 @@ struct ProcessedRecord {
   /// Image items over every turn sent with this request (history and the current turn).
   int64_t num_images = 0;
   std::optional<Usage> usage;
+  /// video_generation: the finished job's inference_time_s and peak_memory_mb, when reported.
+  std::optional<double> video_inference_time_s;
+  std::optional<double> video_peak_memory_mb;
 
   /// Output tokens (content + reasoning) of the first content response: its usage when it
   /// carries one, else the tokenizer on its text; nullopt when unknown. Per-token ITL.

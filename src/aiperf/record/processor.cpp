@@ -61,6 +61,27 @@ bool is_malformed_message(std::string_view payload) {
   return parser.parse(payload.data(), payload.size()).get(doc) != simdjson::SUCCESS;
 }
 
+/// Usage split over several messages (EndpointInfo::merges_usage): what the last one lacks is
+/// taken from an earlier one, as AIPerf folds earlier usage keys into the final dict.
+void fill_missing(Usage& last, const Usage& earlier) {
+  auto fill = [](auto& a, const auto& b) {
+    if (!a && b) a = b;
+  };
+  fill(last.prompt_tokens, earlier.prompt_tokens);
+  fill(last.completion_tokens, earlier.completion_tokens);
+  fill(last.total_tokens, earlier.total_tokens);
+  fill(last.reasoning_tokens, earlier.reasoning_tokens);
+  fill(last.prompt_cache_read_tokens, earlier.prompt_cache_read_tokens);
+  fill(last.prompt_cache_write_tokens, earlier.prompt_cache_write_tokens);
+  fill(last.prompt_cache_miss_tokens, earlier.prompt_cache_miss_tokens);
+  fill(last.prompt_audio_tokens, earlier.prompt_audio_tokens);
+  fill(last.completion_audio_tokens, earlier.completion_audio_tokens);
+  fill(last.accepted_prediction_tokens, earlier.accepted_prediction_tokens);
+  fill(last.rejected_prediction_tokens, earlier.rejected_prediction_tokens);
+  fill(last.tool_use_prompt_tokens, earlier.tool_use_prompt_tokens);
+  fill(last.prompt_audio_seconds, earlier.prompt_audio_seconds);
+}
+
 ErrorInfo malformed_message_error(std::string_view payload) {
   ErrorInfo e;
   e.kind = ErrorKind::kProtocol;
@@ -137,6 +158,14 @@ ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_ur
       e.type = "ClientPayloadError";
       e.message = or_default("Response payload is not completed");
       break;
+    case ErrorKind::kJob:
+      // AIPerf's video pipeline: VideoGenerationError / VideoDownloadError, code 500 unless
+      // the failing request had a status (the message names the step).
+      e.code = raw.http_status >= 400 ? raw.http_status : 500;
+      e.type =
+          msg.rfind("Failed to download", 0) == 0 ? "VideoDownloadError" : "VideoGenerationError";
+      e.message = or_default("Video generation failed");
+      break;
   }
   return e;
 }
@@ -156,6 +185,8 @@ RecordProcessor::RecordProcessor(const config::Config& cfg, const endpoint::Endp
       ep_(ep),
       tok_(tok),
       tokenize_(ep.info().produces_tokens || ep.info().tokenizes_input),
+      produces_tokens_(ep.info().produces_tokens),
+      merge_usage_(ep.info().merges_usage),
       server_tc_(cfg.use_server_token_count),
       keep_raw_(cfg.export_level == config::ExportLevel::kRaw) {}
 
@@ -294,10 +325,21 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
       continue;
     }
     if (p.has_error && !error) error = map_response_error(p.error, raw.http_status);
-    if (p.has_usage) r.usage = p.usage;  // the last non-empty usage wins
+    if (p.has_usage) {  // the last non-empty usage wins
+      if (merge_usage_ && r.usage) fill_missing(p.usage, *r.usage);
+      r.usage = p.usage;
+    }
     if (!p.has_data()) {
       if (p.has_usage && r.content_ts.empty()) usage_before_first = p.usage.completion_tokens;
       continue;
+    }
+    // A message repeating text already streamed (Responses API output_text.done) is not a
+    // content response of its own; it counts only when no delta brought the text.
+    if (p.final_text && !s.output.empty()) continue;
+    if (p.kind == endpoint::DataKind::kVideo) {
+      // The first job message that reports them, as AIPerf's video metrics read them.
+      if (!r.video_inference_time_s) r.video_inference_time_s = p.video.inference_time_s;
+      if (!r.video_peak_memory_mb) r.video_peak_memory_mb = p.video.peak_memory_mb;
     }
     if (r.content_ts.empty()) {
       // Per-token ITL needs the first chunk's token count: a usage delta when the server sends
@@ -342,7 +384,7 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
     }
   } else if (tokenize_ && tok_) {
     r.input_tokens = count_input_tokens(conv, ctx.history, turn);
-    if (!error) {
+    if (!error && produces_tokens_) {
       r.output_tokens = static_cast<int64_t>(tok_->count(s.output));
       if (!s.reasoning.empty()) r.reasoning_tokens = static_cast<int64_t>(tok_->count(s.reasoning));
     }
@@ -353,7 +395,7 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
   if (!error && r.content_ts.size() >= 2) {
     if (first_chunk_usage) {
       r.first_chunk_tokens = first_chunk_usage;
-    } else if (tok_ && tokenize_ && !server_tc_) {
+    } else if (tok_ && produces_tokens_ && !server_tc_) {
       r.first_chunk_tokens = static_cast<int64_t>(tok_->count(s.first_chunk));
     }
   }

@@ -71,9 +71,11 @@ class RecordProcessor {
   const config::Config& cfg_;
   const endpoint::Endpoint& ep_;
   const tokenizer::Tokenizer* tok_;
-  bool tokenize_;   // the endpoint produces tokens or tokenizes input
-  bool server_tc_;  // --use-server-token-count
-  bool keep_raw_;   // --export-level raw
+  bool tokenize_;         // the endpoint produces tokens or tokenizes input
+  bool produces_tokens_;  // output is tokenized (not for embeddings, rankings, images, video)
+  bool merge_usage_;      // EndpointInfo::merges_usage
+  bool server_tc_;        // --use-server-token-count
+  bool keep_raw_;         // --export-level raw
   std::vector<std::string> secrets_;
 };
 

@@ -24,6 +24,8 @@ const char* error_kind_name(ErrorKind k) {
       return "cancelled";
     case ErrorKind::kRequestCancelled:
       return "request_cancelled";
+    case ErrorKind::kJob:
+      return "job";
   }
   return "unknown";
 }

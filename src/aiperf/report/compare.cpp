@@ -150,7 +150,7 @@ std::string render_comparison_text(const Comparison& c) {
       w[k] = std::max(w[k], cps);
     }
   }
-  std::string out = "NVIDIA AIPerf | Run Comparison\n";
+  std::string out = "aiperf (C++) | Run Comparison\n";
   size_t total = 0;
   for (size_t k = 0; k < w.size(); ++k) total += w[k] + (k ? 2 : 0);
   for (size_t r = 0; r < t.size(); ++r) {

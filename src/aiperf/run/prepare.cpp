@@ -21,6 +21,7 @@
 #include "aiperf/config/config_file.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/run/servers.h"
 #include "aiperf/run/session_feed.h"
 #include "aiperf/run/signals.h"
 #include "aiperf/transport/source_addrs.h"
@@ -130,10 +131,12 @@ void ProfileRun::prepare() {
   }
   int64_t t0 = mono_ns();
   set_signal_policy(SignalPolicy::kCooperative, "loading the tokenizer");
-  endpoint_ = cfg_.plugin_endpoint.empty() ? endpoint::create(cfg_.endpoint_type)
-                                           : endpoint::create(cfg_.plugin_endpoint);
-  if (!endpoint_) throw ConfigError("--endpoint-type " + cfg_.plugin_endpoint + ": not loaded");
-  if (!cfg_.plugin_endpoint.empty()) {
+  if (cfg_.plugin_endpoint.empty()) {
+    endpoint_ = endpoint::create(cfg_);  // configured from cfg_
+  } else {
+    endpoint_ = endpoint::create(cfg_.plugin_endpoint);
+    if (!endpoint_) throw ConfigError("--endpoint-type " + cfg_.plugin_endpoint + ": not loaded");
+    endpoint_->configure(cfg_);
     // A plugin's endpoint says itself what its metrics are (aiperf_plugin.h).
     const endpoint::EndpointInfo& ei = endpoint_->info();
     ctx_.produces_tokens = ei.produces_tokens;
@@ -157,7 +160,12 @@ void ProfileRun::prepare() {
     }
   }
   plan_.client.source_ips = cfg_.source_ips;
+  plan_.client.reuse = transport_reuse(cfg_.connection_reuse);
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
+  if (endpoint_->info().polls_job) {  // video_generation: follow each job (worker/video_job.h)
+    plan_.jobs = {true, endpoint_.get(), worker::video_poll_interval_ns(),
+                  cfg_.download_video_content, plan_.client.request_timeout_ns};
+  }
 
   tokenizer::LoadOptions lo;
   lo.revision = cfg_.tokenizer_revision;
@@ -191,6 +199,7 @@ void ProfileRun::prepare() {
                  dataset_.conversations.size(), turns, (mono_ns() - t0) / 1e6);
   }
   for (const auto& w : cfg_.warnings) spdlog::warn("{}", w);
+  for (const auto& w : ctx_.warnings) spdlog::warn("{}", w);
   for (const auto& w : dataset_.warnings) spdlog::warn("{}", w);
   throw_if_stop_requested();
   set_signal_policy(SignalPolicy::kCooperative, "rendering the request bodies");
@@ -249,6 +258,10 @@ void ProfileRun::render_bodies() {
 }
 
 void ProfileRun::check_servers() {
+  if (cfg_.wait_for_model_timeout_s > 0) {
+    wait_until_ready();  // polls until the model answers (spec §5.5)
+    return;
+  }
   for (size_t i = 0; i < plan_.client.urls.size(); ++i) {
     if (auto err = probe_tcp(plan_.client.urls[i], kProbeTimeoutMs)) {
       throw std::runtime_error("cannot connect to " + cfg_.urls[i] + ": " + *err +

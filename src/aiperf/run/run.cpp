@@ -451,6 +451,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.start_wall_ns = prof.start_wall_ns;
   info.end_wall_ns = prof.end_wall_ns;
   info.client_health = health;
+  info.random_seed = rngs_.root();
   info.sections = std::move(extra.json);
   info.run_info = opts_.run_info;
   // A failed export (full disk, file-size limit) is reported once, after the console summary,

@@ -34,8 +34,9 @@ void print(const std::string& text) {
 void print_confidence_summary(const AggregateResult& a) {
   const double level = a.metadata.value("confidence_level", 0.95);
   TextTable t;
-  t.title = "NVIDIA AIPerf | Aggregate of " + std::to_string(a.num_successful_runs) + " of " +
-            std::to_string(a.num_runs) + " runs (" + cell(level * 100, 0) + "% confidence)";
+  t.title = std::string(exporter::kConsoleTitle) + " | Aggregate of " +
+            std::to_string(a.num_successful_runs) + " of " + std::to_string(a.num_runs) +
+            " runs (" + cell(level * 100, 0) + "% confidence)";
   t.columns = {
       {"Metric", TextTable::Justify::kLeft}, {"mean"}, {"std"}, {"cv"}, {"ci_low"}, {"ci_high"}};
   for (const char* tag : {"request_throughput", "time_to_first_token", "inter_token_latency",
@@ -60,7 +61,8 @@ void print_sweep_summary(const SweepAggregate& a) {
     return false;
   };
   TextTable t;
-  t.title = "NVIDIA AIPerf | Sweep of " + std::to_string(a.combinations.size()) + " points";
+  t.title = std::string(exporter::kConsoleTitle) + " | Sweep of " +
+            std::to_string(a.combinations.size()) + " points";
   for (const auto& name : a.parameter_names) t.columns.push_back({name});
   for (const char* h : {"Request Throughput (req/s)", "TTFT p99 (ms)", "ITL avg (ms)",
                         "Output TPS/User (tok/s)", "Pareto"}) {
@@ -103,7 +105,7 @@ void print_search_summary(const SearchOutcome& o, const StudyPlan& plan,
                           const std::vector<RunResult>& runs) {
   const bool conc = plan.settings().search == config::SearchParameter::kConcurrency;
   TextTable t;
-  t.title = "NVIDIA AIPerf | Capacity search (" +
+  t.title = std::string(exporter::kConsoleTitle) + " | Capacity search (" +
             std::string(config::to_string(plan.settings().search)) + ")";
   t.columns = {{"#"},
                {conc ? "Concurrency" : "Request Rate (req/s)"},

@@ -262,7 +262,7 @@ void HttpClient::Impl::resend(PendingRequest* r) {
 
 void HttpClient::Impl::start_attempt(PendingRequest* r, bool allow_pool) {
   RequestRecord& rec = *r->rec;
-  ClientConn* c = allow_pool ? pop_idle(r->req.url_index) : nullptr;
+  ClientConn* c = allow_pool ? pop_idle(r->req) : nullptr;
   if (c) {
     ++stats.reuses;
     r->on_pooled = true;
@@ -360,6 +360,7 @@ void HttpClient::abort_all(record::ErrorKind why) {
 void HttpClient::close_idle() {
   for (auto& u : impl_->urls)
     while (!u.idle.empty()) impl_->close_conn(u.idle.back());
+  while (!impl_->session_idle.empty()) impl_->close_conn(impl_->session_idle.begin()->second);
 }
 
 const HttpClient::Stats& HttpClient::stats() const {
@@ -367,7 +368,7 @@ const HttpClient::Stats& HttpClient::stats() const {
 }
 
 size_t HttpClient::idle_connections() const {
-  size_t n = 0;
+  size_t n = impl_->session_idle.size();
   for (auto& u : impl_->urls) n += u.idle.size();
   return n;
 }

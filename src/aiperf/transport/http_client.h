@@ -35,8 +35,17 @@
 
 namespace aiperf::transport {
 
+/// How connections are reused (AIPerf's --connection-reuse-strategy, spec §5.1).
+enum class ReusePolicy : uint8_t {
+  kPooled,      // one keep-alive pool per URL, shared by every request
+  kNever,       // a fresh connection per request, closed when its response is done
+  kPerSession,  // one connection per HttpRequest::session_key, kept between the session's
+                // requests and closed after its final one (or after an error)
+};
+
 struct ClientOptions {
-  std::vector<Url> urls;                           // indexed by HttpRequest::url_index
+  std::vector<Url> urls;  // indexed by HttpRequest::url_index
+  ReusePolicy reuse = ReusePolicy::kPooled;
   bool insecure = false;                           // skip TLS certificate and host verification
   int64_t request_timeout_ns = 21600'000'000'000;  // per request, from send(); <= 0: none
   size_t max_idle_per_url = 65536;                 // idle keep-alive connections kept per URL
@@ -78,6 +87,10 @@ struct HttpRequest {
   int64_t cancel_after_ns = -1;
   /// Keep (stamp, bytes) of every write and body read in RequestRecord::trace (HTTP trace export).
   bool trace_chunks = false;
+  /// ReusePolicy::kPerSession: the session (conversation instance) this request belongs to,
+  /// and whether it is the session's last request (its connection is then closed).
+  uint64_t session_key = 0;
+  bool session_final = true;
   // The bytes behind `target` and `body` must stay valid until the request's Done callback has
   // run; `header_lines` only during send() (it is copied into the request head).
 };
@@ -111,15 +124,16 @@ class HttpClient {
   /// their connections are closed. Idle pooled connections are kept.
   void abort_all(record::ErrorKind why);
 
-  /// Closes idle pooled connections (all URLs).
+  /// Closes idle pooled connections and idle per-session connections (all URLs).
   void close_idle();
 
   /// Counters for tests and self-watch.
   struct Stats {
-    uint64_t connects = 0;        // TCP connections opened
-    uint64_t reuses = 0;          // requests sent on a pooled connection
-    uint64_t resends = 0;         // requests re-sent after a stale kept-alive connection
-    uint64_t tls_handshakes = 0;  // completed TLS handshakes
+    uint64_t connects = 0;               // TCP connections opened
+    uint64_t reuses = 0;                 // requests sent on a pooled connection
+    uint64_t resends = 0;                // requests re-sent after a stale kept-alive connection
+    uint64_t tls_handshakes = 0;         // completed TLS handshakes
+    uint64_t closes_after_response = 0;  // kept-alive answers closed by the reuse policy
   };
   const Stats& stats() const;
   size_t idle_connections() const;

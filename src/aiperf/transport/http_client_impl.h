@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "aiperf/transport/http_client.h"
@@ -55,6 +56,8 @@ struct ClientConn final : IoHandler, HttpResponseParser::Sink {
   ConnState state = ConnState::kFree;
   PendingRequest* req = nullptr;
   size_t idle_pos = 0;
+  uint64_t session_key = 0;  // idle per-session connection (ReusePolicy::kPerSession)
+  bool per_session = false;  // idle in Impl::session_idle rather than UrlPool::idle
   bool write_done = false;
   BodyMode mode = BodyMode::kPlain;
   int64_t read_ts = 0;       // stamp of the read being parsed
@@ -108,6 +111,9 @@ struct HttpClient::Impl {
   std::unique_ptr<char[]> rbuf{new char[kReadBufBytes]};
   Stats stats;
 
+  /// ReusePolicy::kPerSession: the idle connection of each session between its requests.
+  std::unordered_map<uint64_t, ClientConn*> session_idle;
+
   std::vector<std::unique_ptr<ClientConn>> conns;
   std::vector<ClientConn*> free_conns;
   std::vector<std::unique_ptr<PendingRequest>> reqs;
@@ -146,8 +152,9 @@ struct HttpClient::Impl {
 
   // connections
   ClientConn* alloc_conn();
-  ClientConn* pop_idle(uint16_t url);
-  void make_idle(ClientConn* c);
+  ClientConn* pop_idle(const HttpRequest& req);
+  /// After a complete response that allows keep-alive: park `c` per the reuse policy (or close).
+  void make_idle(ClientConn* c, const PendingRequest& r);
   void remove_idle(ClientConn* c);
   void close_conn(ClientConn* c);
   void detach(ClientConn* c);

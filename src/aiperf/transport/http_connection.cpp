@@ -99,8 +99,19 @@ ClientConn* HttpClient::Impl::alloc_conn() {
   return c;
 }
 
-ClientConn* HttpClient::Impl::pop_idle(uint16_t url) {
-  auto& idle = urls[url].idle;
+ClientConn* HttpClient::Impl::pop_idle(const HttpRequest& req) {
+  if (opt.reuse == ReusePolicy::kNever) return nullptr;
+  if (opt.reuse == ReusePolicy::kPerSession) {
+    auto it = session_idle.find(req.session_key);
+    if (it == session_idle.end()) return nullptr;
+    ClientConn* c = it->second;
+    session_idle.erase(it);
+    c->per_session = false;
+    if (c->url == req.url_index) return c;
+    close_conn(c);  // a session keeps its URL; a mismatch is not ours to reuse
+    return nullptr;
+  }
+  auto& idle = urls[req.url_index].idle;
   if (idle.empty()) return nullptr;
   ClientConn* c =
       idle.back();  // most recently used: least likely to have been closed by the server
@@ -108,7 +119,36 @@ ClientConn* HttpClient::Impl::pop_idle(uint16_t url) {
   return c;
 }
 
-void HttpClient::Impl::make_idle(ClientConn* c) {
+void HttpClient::Impl::make_idle(ClientConn* c, const PendingRequest& r) {
+  switch (opt.reuse) {
+    case ReusePolicy::kNever:
+      ++stats.closes_after_response;
+      close_conn(c);
+      return;
+    case ReusePolicy::kPerSession: {
+      // AIPerf releases a session's connection after its final turn or a failed request.
+      if (r.req.session_final || r.rec->error != ErrorKind::kNone) {
+        ++stats.closes_after_response;
+        close_conn(c);
+        return;
+      }
+      auto [it, fresh] = session_idle.emplace(r.req.session_key, c);
+      if (!fresh) {  // cannot happen with sequential turns; keep the newer one
+        ClientConn* old = it->second;
+        session_idle.erase(it);
+        old->per_session = false;
+        old->state = ConnState::kActive;  // not idle any more: close it plainly
+        close_conn(old);
+        session_idle.emplace(r.req.session_key, c);
+      }
+      c->state = ConnState::kIdle;
+      c->per_session = true;
+      c->session_key = r.req.session_key;
+      return;
+    }
+    case ReusePolicy::kPooled:
+      break;
+  }
   auto& idle = urls[c->url].idle;
   if (idle.size() >= opt.max_idle_per_url) {
     close_conn(c);
@@ -120,6 +160,11 @@ void HttpClient::Impl::make_idle(ClientConn* c) {
 }
 
 void HttpClient::Impl::remove_idle(ClientConn* c) {
+  if (c->per_session) {
+    session_idle.erase(c->session_key);
+    c->per_session = false;
+    return;
+  }
   auto& idle = urls[c->url].idle;
   ClientConn* last = idle.back();
   idle[c->idle_pos] = last;
@@ -496,7 +541,7 @@ void HttpClient::Impl::finish_response(ClientConn* c, int64_t ts, bool must_clos
               !(c->ssl && SSL_pending(c->ssl) > 0);
   detach(c);
   if (keep) {
-    make_idle(c);
+    make_idle(c, *r);
   } else {
     close_conn(c);
   }

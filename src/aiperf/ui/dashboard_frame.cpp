@@ -130,7 +130,7 @@ void progress_lines(Frame& f, const FrameInput& in) {
   const double elapsed = s.phase_start_ns > 0 ? double(in.now_ns - s.phase_start_ns) / 1e9 : 0;
   Line top = f.line();
   std::string right = " elapsed " + clock_text(elapsed) + " ";
-  std::string left = " NVIDIA AIPerf | " + in.title;
+  std::string left = " aiperf (C++) | " + in.title;
   const size_t room = size_t(std::max(0, f.cols - int(width_of(right))));
   if (width_of(left) > room) left = left.substr(0, room);
   top.add(left + std::string(room - std::min(room, width_of(left)), ' ') + right, kInverse);

@@ -249,6 +249,9 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
   req.url_index = c.url_index;
   req.target = plan_.targets[c.url_index];
   req.header_lines = header_scratch_;
+  // --connection-reuse-strategy sticky-user-sessions: one connection per session instance.
+  req.session_key = (uint64_t(c.phase) + 1) << 32 | c.session;
+  req.session_final = c.final_turn();
   if (c.prepared) {
     req.expected_events = c.prepared->expected_events;
   } else if (c.conversation < plan_.expected_events.size()) {
@@ -266,27 +269,44 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
                    : plan_.bodies[c.conversation];
   }
   // `c` (captured by value) keeps a later turn's body alive until the request is done.
+  if (plan_.jobs.enabled) {
+    std::string headers = header_scratch_;
+    client_->send(req, std::move(rec),
+                  [this, phase, c, prefill,
+                   headers = std::move(headers)](std::unique_ptr<record::RequestRecord> r) {
+                    const uint16_t u = r->url_index;
+                    follow_job(loop_, *client_, plan_.jobs, plan_.client.urls[u], std::move(r),
+                               plan_.targets[u], headers, &aborting_,
+                               [this, phase, c, prefill](std::unique_ptr<record::RequestRecord> d) {
+                                 complete(phase, c, prefill, std::move(d));
+                               });
+                  });
+    return;
+  }
   client_->send(req, std::move(rec),
                 [this, phase, c, prefill](std::unique_ptr<record::RequestRecord> r) {
-                  in_flight_.fetch_sub(1, std::memory_order_relaxed);
-                  if (prefill && r->first_data_ns == 0)
-                    release_prefill(phase);  // ended before a first token
-                  bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
-                  // A dropped record never reaches the pipeline: its session cannot continue.
-                  phase->on_return(c, !forward);
-                  if (forward) {
-                    r->prepared = c.prepared;  // the record pipeline needs the conversation
-                    // A session's next turn waits for the pipeline to read this answer.
-                    outbox_urgent_ |= r->turn_index + 1 < r->num_turns;
-                    outbox_.push_back(std::move(r));
-                  } else {
-                    dropped_.fetch_add(1, std::memory_order_relaxed);
-                  }
-                  if (!aborting_ && c.final_turn() &&
-                      phase->spec().mode == config::TimingMode::kConcurrency) {
-                    issue_closed(phase);  // closed loop: a session ended, start the next
-                  }
+                  complete(phase, c, prefill, std::move(r));
                 });
+}
+
+void Worker::complete(schedule::PhaseState* phase, const schedule::Credit& c, bool prefill,
+                      std::unique_ptr<record::RequestRecord> r) {
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  if (prefill && r->first_data_ns == 0) release_prefill(phase);  // ended before a first token
+  bool forward = !aborting_ && r->error != record::ErrorKind::kCancelled;
+  // A dropped record never reaches the pipeline: its session cannot continue.
+  phase->on_return(c, !forward);
+  if (forward) {
+    r->prepared = c.prepared;  // the record pipeline needs the conversation
+    // A session's next turn waits for the pipeline to read this answer.
+    outbox_urgent_ |= r->turn_index + 1 < r->num_turns;
+    outbox_.push_back(std::move(r));  // flushed at the end of the loop pass
+  } else {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!aborting_ && c.final_turn() && phase->spec().mode == config::TimingMode::kConcurrency) {
+    issue_closed(phase);  // closed loop: a session ended, start the next
+  }
 }
 
 }  // namespace aiperf::worker

@@ -17,6 +17,7 @@
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/transport/event_loop.h"
 #include "aiperf/transport/http_client.h"
+#include "aiperf/worker/video_job.h"
 
 namespace aiperf::worker {
 
@@ -57,6 +58,7 @@ struct RequestPlan {
   /// answer of max_tokens tokens is about that many SSE events); empty or 0: no hint.
   std::vector<uint32_t> expected_events;
   transport::ClientOptions client;  // URLs, TLS, timeout
+  JobPolling jobs;                  // video_generation: poll each submitted job (video_job.h)
   bool trace_chunks = false;        // --export-http-trace: keep per-read/write stamps
 };
 
@@ -99,6 +101,10 @@ class Worker {
 
  private:
   void issue_closed(schedule::PhaseState* phase);
+  /// A request's end: its prefill slot (if it held one and no token came) back, the credit
+  /// back to the phase, the record on to the sink.
+  void complete(schedule::PhaseState* phase, const schedule::Credit& c, bool prefill,
+                std::unique_ptr<record::RequestRecord> r);
   void flush_outbox();
   /// Takes a prefill slot where the phase has a limit (or waits for one), then dispatch().
   void send(schedule::PhaseState* phase, schedule::Credit c);

@@ -72,9 +72,13 @@ TEST(Completion, ScriptsParseInTheirShells) {
     // The bash function offers the endpoint types after --endpoint-type.
     const fs::path script = dir / "aiperf.bash";
     const fs::path t = dir / "probe.sh";
-    std::ofstream(t) << "source " << script.string()
-                     << "\nCOMP_WORDS=(aiperf profile --endpoint-type '')\nCOMP_CWORD=3\n"
-                        "_aiperf\n[[ \"${COMPREPLY[*]}\" == \"chat completions\" ]]\n";
+    std::ofstream(t)
+        << "source " << script.string()
+        << "\nCOMP_WORDS=(aiperf profile --endpoint-type '')\nCOMP_CWORD=3\n"
+           "_aiperf\n[[ \"${COMPREPLY[*]}\" == \"chat cohere_rankings completions responses "
+           "chat_embeddings embeddings hf_tei_rankings huggingface_generate "
+           "image_generation video_generation nim_embeddings nim_rankings template "
+           "messages\" ]]\n";
     EXPECT_EQ(std::system(("bash " + t.string()).c_str()), 0);
   }
 }

@@ -30,6 +30,9 @@ record::ProcessedRecord full_record() {
   r.reasoning_tokens = std::nullopt;
   r.requested_osl = 16;
   r.num_images = 2;
+  r.token_split = record::ProcessedRecord::TokenSplit::kStream;
+  r.video_inference_time_s = 3.5;
+  r.video_peak_memory_mb = 1024.0;
   record::Usage u;
   u.prompt_tokens = 100;
   u.completion_tokens = 16;
@@ -85,6 +88,9 @@ void expect_equal(const record::ProcessedRecord& a, const record::ProcessedRecor
   EXPECT_EQ(a.reasoning_tokens, b.reasoning_tokens);
   EXPECT_EQ(a.requested_osl, b.requested_osl);
   EXPECT_EQ(a.num_images, b.num_images);
+  EXPECT_EQ(a.token_split, b.token_split);
+  EXPECT_EQ(a.video_inference_time_s, b.video_inference_time_s);
+  EXPECT_EQ(a.video_peak_memory_mb, b.video_peak_memory_mb);
   ASSERT_EQ(a.usage.has_value(), b.usage.has_value());
   if (a.usage) {
     EXPECT_EQ(a.usage->prompt_tokens, b.usage->prompt_tokens);

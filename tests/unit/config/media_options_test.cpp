@@ -201,10 +201,12 @@ TEST(MediaOptions, VideoNeedsFfmpegOnPath) {
   EXPECT_EQ(ok, "(no error)");
 }
 
-TEST(MediaOptions, CompletionsWarnsThatMediaAreNotSent) {
+TEST(MediaOptions, MediaTheEndpointCannotSendAreAnnounced) {
   auto warned = [](const Config& c) {
     for (const auto& w : c.warnings) {
-      if (w.find("sent only by --endpoint-type chat") != std::string::npos) return true;
+      if (w.find("synthetic images cannot be sent by --endpoint-type completions") !=
+          std::string::npos)
+        return true;
     }
     return false;
   };

@@ -166,9 +166,15 @@ TEST(Workload, DatasetSourceRules) {
                          "100", "--seq-dist", "1,1:100"}),
                    "--isl, --seq-dist is only supported with synthetic datasets; use a synthetic "
                    "dataset (no --input-file)");
-  EXPECT_ERROR_HAS(
-      Args({"-m", "a", "--public-dataset", "sharegpt", "--shared-system-prompt-length", "5"}),
-      "is only supported with synthetic datasets");
+  EXPECT_ERROR_HAS(Args({"-m", "a", "--public-dataset", "sharegpt", "--prompt-prefix-pool-size",
+                         "2", "--prefix-prompt-length", "5"}),
+                   "is only supported with synthetic datasets");
+  // The shared system prompt and user context go to file-based conversations too (AIPerf's
+  // composer; its skill guide's --input-file ... --shared-system-prompt-length line).
+  Config sys = parse({"-m", "a", "--input-file", kData + "single_turn_basic.jsonl",
+                      "--shared-system-prompt-length", "5", "--user-context-prompt-length", "3"});
+  EXPECT_EQ(sys.shared_system_prompt_length, 5);
+  EXPECT_EQ(sys.user_context_prompt_length, 3);
   // --osl is allowed with files (a per-record fallback); --isl-block-size too.
   Config c = parse({"-m", "a", "--input-file", kData + "single_turn_basic.jsonl", "--osl", "7",
                     "--isl-block-size", "64"});

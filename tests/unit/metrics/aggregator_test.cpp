@@ -144,6 +144,31 @@ TEST(Goodput, ValidationMessages) {
   EXPECT_DOUBLE_EQ(slos[0].threshold, 2.5e8);
 }
 
+// AIPerf's documented line --goodput "request_latency:250 inter_token_latency:10" without
+// --streaming: the ITL SLO is left out with one warning; goodput counts the latency SLO.
+TEST(Goodput, SlosThatDoNotApplyAreLeftOutWithAWarning) {
+  RunContext ctx = context(false);
+  std::vector<std::string> warnings;
+  const auto slos =
+      parse_goodput({{"request_latency", 250.0}, {"inter_token_latency", 10.0}}, ctx, &warnings);
+  ASSERT_EQ(slos.size(), 1u);
+  EXPECT_EQ(slos[0].id, MetricId::kRequestLatency);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("inter_token_latency"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("--streaming"), std::string::npos) << warnings[0];
+  // None applies: still the error, even with somewhere to put warnings.
+  warnings.clear();
+  EXPECT_THROW(parse_goodput({{"inter_token_latency", 10.0}}, ctx, &warnings), ConfigError);
+
+  config::Config cfg;
+  cfg.models = {"m"};
+  cfg.goodput = {{"request_latency", 250.0}, {"inter_token_latency", 10.0}};
+  const RunContext made = make_run_context(cfg);
+  EXPECT_EQ(made.goodput.size(), 1u);
+  EXPECT_EQ(made.warnings.size(), 1u);
+  EXPECT_TRUE(made.is_applicable(MetricId::kGoodput));
+}
+
 TEST(Goodput, WithoutSlosGoodputMetricsAreNotApplicable) {
   const RunContext ctx = context(true);
   EXPECT_FALSE(ctx.is_applicable(MetricId::kGoodput));

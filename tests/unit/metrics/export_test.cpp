@@ -184,9 +184,40 @@ TEST(SummaryJson, KeyOrderBlocksAndRedaction) {
       R"([{"error_details":{"code":500,"type":"Internal Server Error","message":"boom, again"},"count":1}])");
   EXPECT_EQ(j["was_cancelled"], false);
   EXPECT_EQ(j["run_info"]["random_seed"], 42);
+  // A single run: trial 0 of the "base" variation (AIPerf's RunInfo, schema 1.3), keys in order.
+  std::vector<std::string> ri;
+  for (auto it = j["run_info"].begin(); it != j["run_info"].end(); ++it) ri.push_back(it.key());
+  EXPECT_EQ(ri, (std::vector<std::string>{"benchmark_id", "random_seed", "trial", "variation_label",
+                                          "variation_index", "variation_values", "cli_command"}));
+  EXPECT_EQ(j["run_info"]["trial"], 0);
+  EXPECT_EQ(j["run_info"]["variation_label"], "base");
+  EXPECT_EQ(j["run_info"]["variation_index"], 0);
+  EXPECT_EQ(j["run_info"]["variation_values"].dump(), "{}");
   EXPECT_NE(j["run_info"]["cli_command"].get<std::string>().find("<redacted>"), std::string::npos);
   EXPECT_NE(j["input_config"].dump().find("<redacted>"), std::string::npos);
   EXPECT_EQ(j["client_health"]["client_bottleneck"], true);
+}
+
+TEST(SummaryJson, RunInfoOfAStudyPoint) {
+  const auto ctx = context(true);
+  const auto res = streaming_results(ctx);
+  config::Config cfg;
+  cfg.models = {"m"};
+  SummaryInfo info;
+  info.benchmark_id = "b1";
+  // A study's pairs, in any order: written in AIPerf's order.
+  info.run_info = {{"variation_values", R"({"phases.profiling.concurrency":8})"},
+                   {"trial", "2"},
+                   {"run_label", R"("run_0003")"},
+                   {"variation_label", R"("concurrency_8")"},
+                   {"variation_index", "1"},
+                   {"sweep_id", R"("s1")"}};
+  info.random_seed = 43;
+  const auto j = ordered_json::parse(render_summary_json(res, ctx, cfg, info));
+  EXPECT_EQ(j["run_info"].dump(),
+            R"({"benchmark_id":"b1","sweep_id":"s1","random_seed":43,"trial":2,)"
+            R"("run_label":"run_0003","variation_label":"concurrency_8","variation_index":1,)"
+            R"("variation_values":{"phases.profiling.concurrency":8}})");
 }
 
 TEST(IsoTime, PythonIsoformat) {
@@ -217,7 +248,8 @@ TEST(Jsonl, LineShapeWallClockAndFilter) {
   const auto j = ordered_json::parse(JsonlWriter::render_line(r, values, ctx));
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"metadata", "metrics", "error"}));
+  // No null keys (AIPerf >= 0.4 writes records with exclude_none): no "error" on a success.
+  EXPECT_EQ(keys, (std::vector<std::string>{"metadata", "metrics"}));
   const auto& md = j["metadata"];
   EXPECT_EQ(md["session_num"], 7);
   EXPECT_EQ(md["request_start_ns"], metrics::test::kWall0 + 1000);
@@ -225,7 +257,10 @@ TEST(Jsonl, LineShapeWallClockAndFilter) {
   EXPECT_EQ(md["credit_issued_ns"], metrics::test::kWall0 + 900);
   EXPECT_EQ(md["request_end_ns"], metrics::test::kWall0 + 2510);  // end_ns: no raw responses
   EXPECT_EQ(md["benchmark_phase"], "profiling");
-  EXPECT_TRUE(md["cancellation_time_ns"].is_null());
+  for (const char* absent : {"cancellation_time_ns", "parent_correlation_id"}) {
+    EXPECT_FALSE(md.contains(absent)) << absent;
+  }
+  for (auto it = md.begin(); it != md.end(); ++it) EXPECT_FALSE(it->is_null()) << it.key();
   const auto& m = j["metrics"];
   EXPECT_DOUBLE_EQ(m["time_to_first_token"]["value"].get<double>(), 0.0005);
   EXPECT_EQ(m["time_to_first_token"]["unit"], "ms");
@@ -234,7 +269,7 @@ TEST(Jsonl, LineShapeWallClockAndFilter) {
   EXPECT_FALSE(m.contains("request_count"));          // NO_INDIVIDUAL_RECORDS
   EXPECT_FALSE(m.contains("min_request_timestamp"));  // INTERNAL
   EXPECT_FALSE(m.contains("credit_drop_latency"));    // INTERNAL
-  EXPECT_TRUE(j["error"].is_null());
+  EXPECT_FALSE(j.contains("error"));
 
   EXPECT_FALSE(md.contains("token_split"));
   r.token_split = record::ProcessedRecord::TokenSplit::kStream;  // --use-server-token-count
@@ -248,6 +283,17 @@ TEST(Jsonl, LineShapeWallClockAndFilter) {
       ordered_json::parse(JsonlWriter::render_line(e, metrics::test::compute(e, ctx), ctx));
   EXPECT_EQ(ej["metrics"].dump(), R"({"error_isl":{"value":9,"unit":"tokens"}})");
   EXPECT_EQ(ej["error"].dump(), R"({"code":503,"type":"Service Unavailable","message":"down"})");
+
+  // Absent parts of an error are left out too; so are the ack and credit times never taken.
+  auto bare = metrics::test::make_error(0, 0, "", "connection refused");
+  bare.error->code.reset();
+  bare.ack_ns = 0;
+  bare.credit_ns = 0;
+  const auto bj =
+      ordered_json::parse(JsonlWriter::render_line(bare, metrics::test::compute(bare, ctx), ctx));
+  EXPECT_EQ(bj["error"].dump(), R"({"message":"connection refused"})");
+  EXPECT_FALSE(bj["metadata"].contains("request_ack_ns"));
+  EXPECT_FALSE(bj["metadata"].contains("credit_issued_ns"));
 }
 
 TEST(Jsonl, WriterSkipsWarmupAndWritesLines) {
@@ -294,7 +340,7 @@ TEST(Console, MainTableRowsOrderAndFormat) {
   const auto ctx = context(true);
   const auto res = streaming_results(ctx);
   const std::string t = render_metrics_table(res, ctx);
-  EXPECT_EQ(t.find("NVIDIA AIPerf | LLM Metrics"), t.find_first_not_of(' '));
+  EXPECT_EQ(t.find("aiperf (C++) | LLM Metrics"), t.find_first_not_of(' '));
   EXPECT_NE(t.find("┏"), std::string::npos);
   const std::vector<std::string> order{
       "Time to First Token (ms)",          "Time to Second Token (ms)",
@@ -350,7 +396,7 @@ TEST(Console, GroupedThousandsAndErrorTable) {
   const auto ctx = context(true);
   const auto res = streaming_results(ctx);
   const std::string e = render_error_summary(res);
-  EXPECT_NE(e.find("NVIDIA AIPerf | Error Summary"), std::string::npos);
+  EXPECT_NE(e.find("aiperf (C++) | Error Summary"), std::string::npos);
   EXPECT_NE(e.find("│  500 │ Internal Server Error │ boom, again │     1 │"), std::string::npos)
       << e;
 }

@@ -55,11 +55,31 @@ TEST(PlanLengths, ReasoningEffortAndBudget) {
   EXPECT_EQ(plan_lengths(r, 1).reasoning_tokens, 500);
   r.reasoning_effort = "";
   EXPECT_EQ(plan_lengths(r, 1).reasoning_tokens, 250);
+  // max_tokens bounds reasoning and content together (real servers stop there).
   r.max_tokens = 30;
   EXPECT_EQ(plan_lengths(r, 1).reasoning_tokens, 30);
-  EXPECT_EQ(plan_lengths(r, 1).output_tokens, 30);
+  EXPECT_EQ(plan_lengths(r, 1).output_tokens, 0);
+  r.max_tokens = 400;
+  EXPECT_EQ(plan_lengths(r, 1).reasoning_tokens, 250);
+  EXPECT_EQ(plan_lengths(r, 1).output_tokens, 150);
   r.reasoning_model = false;
   EXPECT_EQ(plan_lengths(r, 1).reasoning_tokens, 0);
+  EXPECT_EQ(plan_lengths(r, 1).output_tokens, 400);
+}
+
+TEST(PlanLengths, ReasoningWithinADrawnTotal) {
+  LengthRequest r;
+  r.isl = 100;
+  r.reasoning_model = true;
+  r.reasoning_effort = "low";
+  r.min_tokens = 150;
+  r.max_tokens = 300;
+  for (uint64_t h = 0; h < 50; ++h) {
+    LengthPlan p = plan_lengths(r, h);
+    EXPECT_EQ(p.reasoning_tokens, 100);
+    EXPECT_GE(p.reasoning_tokens + p.output_tokens, 150);
+    EXPECT_LE(p.reasoning_tokens + p.output_tokens, 300);
+  }
 }
 
 TEST(Latency, LinearAndQuadraticTerms) {

@@ -114,6 +114,7 @@ struct Loader {
     Turn t;
     if (!r.role.empty()) t.role = r.role;
     t.texts = std::move(r.texts);
+    t.text_names = std::move(r.text_names);
     t.media = std::move(r.media);
     for (MediaItem& m : t.media) media::inline_media_file(m);  // local paths -> base64
     t.extra_json = std::move(r.extra_json);
@@ -397,6 +398,8 @@ struct Loader {
     if (const char* env = std::getenv("AIPERF_JIT_MIN_ENTRIES")) {
       keep = double(columns->size()) >= std::atof(env);
     }
+    // The context prompts (add_context_prompts) go on held conversations.
+    if (cfg.shared_system_prompt_length || cfg.user_context_prompt_length) keep = false;
     if (!keep || columns->size() == 0) {
       flush_columns();
       return;

@@ -47,6 +47,7 @@ std::vector<Conversation> build_random_pool(const std::string& path, int64_t ent
     for (const auto& pool : pools) {
       const TurnRecord& r = pool[size_t(rng.randrange(int64_t(pool.size())))];
       t.texts.insert(t.texts.end(), r.texts.begin(), r.texts.end());
+      t.text_names.insert(t.text_names.end(), r.text_names.begin(), r.text_names.end());
       t.media.insert(t.media.end(), r.media.begin(), r.media.end());
     }
     conv.turns.push_back(std::move(t));

@@ -49,7 +49,8 @@ class LineReader {
 
 /// One single_turn-shaped object (single_turn lines, multi_turn turns, random_pool lines).
 struct TurnRecord {
-  std::vector<std::string> texts;  // every text content, in order
+  std::vector<std::string> texts;       // every text content, in order
+  std::vector<std::string> text_names;  // the name of each (the default "text" when unnamed)
   std::vector<MediaItem> media;
   std::optional<double> timestamp_ms;
   std::optional<double> delay_ms;

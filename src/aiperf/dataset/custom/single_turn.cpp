@@ -134,7 +134,10 @@ void parse_turn_object(std::string_view json, const SourcePos& pos, TurnShape sh
          "At least one modality must be provided (text, texts, image, images, audio, "
          "audios, video or videos)");
   }
-  for (auto& [name, content] : items[kText]) out.texts.push_back(std::move(content));
+  for (auto& [name, content] : items[kText]) {
+    out.texts.push_back(std::move(content));
+    out.text_names.push_back(std::move(name));
+  }
   static constexpr MediaItem::Kind kKinds[] = {MediaItem::Kind::kImage, MediaItem::Kind::kImage,
                                                MediaItem::Kind::kAudio, MediaItem::Kind::kVideo};
   for (int m = kImage; m <= kVideo; ++m) {

@@ -99,9 +99,11 @@ void add_videos(const config::Config& cfg, const RngManager& rngs, Dataset& ds) 
 /// Images, audio and video items of every turn (spec §4.3, §4.7): --image-batch-size (etc.)
 /// items per turn, named image_url / input_audio / video_url, in dataset order, each modality on
 /// its own random streams.
+/// Kinds the endpoint cannot send are not made (the config stage warned).
 void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
-  if (cfg.images_enabled()) add_images(cfg, rngs, ds);
-  if (cfg.audio_enabled()) {  // cheap: one after another
+  const config::EndpointMedia em = config::endpoint_media(cfg.endpoint_type);
+  if (cfg.images_enabled() && em.images) add_images(cfg, rngs, ds);
+  if (cfg.audio_enabled() && em.audio) {  // cheap: one after another
     media::AudioGenerator gen(cfg, rngs);
     for (auto& conv : ds.conversations) {
       for (auto& turn : conv.turns) {
@@ -111,7 +113,7 @@ void add_media(const config::Config& cfg, const RngManager& rngs, Dataset& ds) {
       }
     }
   }
-  if (cfg.video_enabled()) add_videos(cfg, rngs, ds);
+  if (cfg.video_enabled() && em.videos) add_videos(cfg, rngs, ds);
 }
 
 }  // namespace
@@ -142,10 +144,96 @@ Dataset build_synthetic_held(const config::Config& cfg, const tokenizer::Tokeniz
   return ds;
 }
 
+Dataset build_synthetic_rankings(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                                 const RngManager& rngs) {
+  if (cfg.num_dataset_entries < 1) {
+    throw ConfigError("--num-dataset-entries must be at least 1 (got " +
+                      std::to_string(cfg.num_dataset_entries) + ")");
+  }
+  if (cfg.models.empty()) throw ConfigError("--model: at least one model name is required");
+  Rng passages_rng = rngs.derive("dataset.rankings.passages");
+  Rng passage_tokens_rng = rngs.derive("dataset.rankings.passages.tokens");
+  Rng query_tokens_rng = rngs.derive("dataset.rankings.query.tokens");
+  Rng model_rng = rngs.derive("composer.turn.model_selection");
+  Rng max_tokens_rng = rngs.derive("composer.turn.max_tokens");
+  PromptGenerator gen(tok, rngs.derive("dataset.prompt.corpus"));
+
+  // Every random draw first, in dataset order (query, then each passage: length and start);
+  // then the texts in parallel (no randomness).
+  Dataset ds;
+  ds.conversations.resize(size_t(cfg.num_dataset_entries));
+  std::vector<std::vector<detail::TextJob>> jobs(ds.conversations.size());
+  for (size_t c = 0; c < ds.conversations.size(); ++c) {
+    if (c % 4096 == 0) throw_if_stop_requested();
+    Conversation& conv = ds.conversations[c];
+    conv.session_id = detail::synthetic_session_id(rngs, c);
+    const int64_t passages = sample_positive_normal_integer(
+        passages_rng, double(cfg.rankings_passages_mean), double(cfg.rankings_passages_stddev));
+    Turn& turn = conv.turns.emplace_back();
+    turn.text_names.assign(size_t(passages) + 1, "passages");
+    turn.text_names[0] = "query";
+    const int64_t query_len = sample_positive_normal_integer(
+        query_tokens_rng, double(cfg.rankings_query_prompt_token_mean),
+        double(cfg.rankings_query_prompt_token_stddev));
+    jobs[c].push_back({gen.draw_start(), query_len});
+    for (int64_t k = 1; k <= passages; ++k) {
+      const int64_t len = sample_positive_normal_integer(
+          passage_tokens_rng, double(cfg.rankings_passages_prompt_token_mean),
+          double(cfg.rankings_passages_prompt_token_stddev));
+      jobs[c].push_back({gen.draw_start(), len});
+    }
+    turn.model = pick_model(cfg, model_rng, c);
+    if (cfg.osl_mean) {
+      turn.max_tokens =
+          sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
+    }
+  }
+  parallel_for(ds.conversations.size(), [&](size_t c) {
+    Turn& turn = ds.conversations[c].turns.front();
+    for (const detail::TextJob& j : jobs[c])
+      turn.texts.push_back(gen.generate_at(j.start, j.tokens).text);
+    for (size_t i = 0; i < turn.texts.size(); ++i) {
+      if (i) turn.text += ' ';
+      turn.text += turn.texts[i];
+    }
+    turn.input_tokens = int64_t(tok.count(turn.text));
+  });
+  return ds;
+}
+
+/// Rankings endpoints get query-and-passages data, always held; others the synthetic
+/// conversations, just in time when large (synthetic_just_in_time).
 Dataset build_synthetic(const config::Config& cfg, const tokenizer::Tokenizer& tok,
                         const RngManager& rngs) {
+  if (config::is_rankings_endpoint(cfg.endpoint_type))
+    return build_synthetic_rankings(cfg, tok, rngs);
   if (synthetic_just_in_time(cfg)) return build_synthetic_just_in_time(cfg, tok, rngs);
   return build_synthetic_held(cfg, tok, rngs);
+}
+
+void add_context_prompts(const config::Config& cfg, const tokenizer::Tokenizer& tok,
+                         const RngManager& rngs, Dataset& ds) {
+  if (!cfg.shared_system_prompt_length && !cfg.user_context_prompt_length) return;
+  for (const auto& conv : ds.conversations) {
+    for (const auto& t : conv.turns) {
+      if (t.payload_json.empty()) continue;
+      throw ConfigError(std::string(cfg.shared_system_prompt_length
+                                        ? "--shared-system-prompt-length"
+                                        : "--user-context-prompt-length") +
+                        ": this dataset's records are whole request bodies, sent as written, so "
+                        "no prompt can be added to them; drop the flag or use a format with "
+                        "messages or text (single_turn, multi_turn)");
+    }
+  }
+  PromptGenerator ctx_gen(tok, rngs.derive("dataset.prompt.context.corpus"));
+  std::optional<std::string> system;
+  if (cfg.shared_system_prompt_length) system = ctx_gen.generate(*cfg.shared_system_prompt_length);
+  for (auto& conv : ds.conversations) {
+    if (system) conv.system_message = *system;  // replaces a file's own, as AIPerf does
+    if (cfg.user_context_prompt_length) {
+      conv.user_context_message = ctx_gen.generate(*cfg.user_context_prompt_length);
+    }
+  }
 }
 
 }  // namespace aiperf::dataset

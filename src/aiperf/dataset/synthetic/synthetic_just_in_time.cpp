@@ -80,6 +80,7 @@ class JustInTimeSynthetic final : public ConversationSource {
 }  // namespace
 
 bool synthetic_just_in_time(const config::Config& cfg) {
+  if (config::is_rankings_endpoint(cfg.endpoint_type)) return false;  // build_synthetic_rankings
   if (cfg.images_enabled() || cfg.audio_enabled() || cfg.video_enabled()) return false;
   if (cfg.timing_mode != config::TimingMode::kConcurrency &&
       cfg.timing_mode != config::TimingMode::kRequestRate) {

@@ -193,15 +193,19 @@ SyntheticCursor SyntheticBuilder::cursor() const {
                          context_gen_ ? context_gen_->corpus_tokens() : 0, pool_.size());
 }
 
-std::string SyntheticBuilder::session_id(size_t i) const {
-  if (rngs_.seeded()) {
+std::string synthetic_session_id(const RngManager& rngs, size_t i) {
+  if (rngs.seeded()) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "session_%06zu", i);
     return buf;
   }
-  const uint64_t base = rngs_.root() ^ 0x5e551011d5eedULL;
+  const uint64_t base = rngs.root() ^ 0x5e551011d5eedULL;
   return endpoint::uuid4(splitmix64(base + 2 * uint64_t(i)),
                          splitmix64(base + 2 * uint64_t(i) + 1));
+}
+
+std::string SyntheticBuilder::session_id(size_t i) const {
+  return synthetic_session_id(rngs_, i);
 }
 
 Conversation SyntheticBuilder::build(const ConversationPlan& plan) const {

@@ -114,6 +114,9 @@ class SyntheticBuilder {
   std::optional<std::string> system_;  // shared system prompt
 };
 
+/// Session id of synthetic conversation `i` (SyntheticBuilder::session_id; rankings data too).
+std::string synthetic_session_id(const RngManager& rngs, size_t i);
+
 /// Throws ConfigError for impossible synthetic settings.
 void validate_synthetic(const config::Config& cfg);
 

@@ -4,8 +4,11 @@
 // body, and stamp every read that carried events with CLOCK_MONOTONIC. No JSON, no tokenizing,
 // no records, no exports. Whatever aiperf spends beyond this is its own overhead.
 //
-//   floor_client --port P --connections C --requests N [--stream 0|1] [--timings FILE]
+//   floor_client --port P --connections C --requests N [--stream 0|1] [--max-tokens 100]
+//                [--timings FILE]
 //
+// Like wrk, a read that returns less than the buffer ends the wake-up (the socket is drained;
+// more data raises epoll again), so the floor pays no read that would only say EAGAIN.
 // Prints one JSON line: requests, events, wall_s, cpu_s (user+system of the process). With
 // --timings, writes per request "ttft_ns mean_itl_ns events" (ITL as AIPerf's: the span from the
 // first to the last content event over events - 1; [DONE] rides with the last event).
@@ -57,11 +60,12 @@ struct Totals {
 
 class Client {
  public:
-  Client(int port, int conns, uint64_t requests, bool stream, FILE* timings)
+  Client(int port, int conns, uint64_t requests, bool stream, int max_tokens, FILE* timings)
       : port_(port), nconn_(conns), target_(requests), timings_(timings) {
-    std::string body = std::string("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",") +
-                       "\"content\":\"hello there\"}],\"max_tokens\":100" +
-                       (stream ? ",\"stream\":true" : "") + "}";
+    std::string body =
+        std::string("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",") +
+        "\"content\":\"hello there\"}],\"max_tokens\":" + std::to_string(max_tokens) +
+        (stream ? ",\"stream\":true" : "") + "}";
     request_ =
         "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         "Content-Type: application/json\r\nContent-Length: " +
@@ -89,17 +93,20 @@ class Client {
 };
 
 bool Client::open_conn(Conn& c) {
-  c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  // A blocking connect (loopback: the handshake completes in the kernel), then non-blocking
+  // I/O: the first request is written at once, never spinning on a socket still connecting.
+  c.fd = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(uint16_t(port_));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) {
+  if (connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     std::perror("floor_client: connect");
     return false;
   }
+  fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.ptr = &c;
@@ -160,6 +167,7 @@ void Client::on_read(Conn& c) {
       std::exit(1);
     }
     int64_t t = now_ns();  // one stamp per read, as aiperf stamps
+    const bool drained = size_t(n) < sizeof buf;
     const char* p = buf;
     size_t left = size_t(n);
     while (left > 0) {
@@ -232,6 +240,7 @@ void Client::on_read(Conn& c) {
         }
       }
     }
+    if (drained) return;
   }
 }
 
@@ -261,7 +270,7 @@ void Client::end_response(Conn& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = 0, conns = 64, stream = 1;
+  int port = 0, conns = 64, stream = 1, max_tokens = 100;
   uint64_t requests = 1000;
   const char* timings_path = nullptr;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -274,6 +283,8 @@ int main(int argc, char** argv) {
       requests = std::strtoull(argv[i + 1], nullptr, 10);
     else if (k == "--stream")
       stream = std::atoi(argv[i + 1]);
+    else if (k == "--max-tokens")
+      max_tokens = std::atoi(argv[i + 1]);
     else if (k == "--timings")
       timings_path = argv[i + 1];
     else {
@@ -284,12 +295,12 @@ int main(int argc, char** argv) {
   if (port <= 0 || conns <= 0) {
     std::fprintf(stderr,
                  "usage: floor_client --port P --connections C --requests N "
-                 "[--stream 0|1] [--timings FILE]\n");
+                 "[--stream 0|1] [--max-tokens N] [--timings FILE]\n");
     return 2;
   }
   FILE* timings = timings_path ? std::fopen(timings_path, "w") : nullptr;
   int64_t t0 = now_ns();
-  Client cl(port, conns, requests, stream != 0, timings);
+  Client cl(port, conns, requests, stream != 0, max_tokens, timings);
   int rc = cl.run();
   double wall = double(now_ns() - t0) / 1e9;
   rusage ru{};

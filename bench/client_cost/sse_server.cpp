@@ -6,6 +6,11 @@
 // without them every send goes out as fast as the socket takes it.
 //
 //   sse_server --port P [--events 100] [--events-per-send 1] [--ttft-us 0] [--itl-us 0]
+//              [--log FILE]
+//
+// --log writes one line per streamed response, the server's ground truth for accuracy checks:
+// "arrival_ns first_send_ns last_send_ns events" (CLOCK_MONOTONIC; arrival = the request was
+// complete in the server's buffer, first/last = the write() of the first and last event).
 //
 // It does only what a server must to keep a client busy: it is the fixed side of the
 // comparison between aiperf and bench/client_cost/floor_client.cpp.
@@ -43,6 +48,7 @@ struct Options {
   int per_send = 1;
   int64_t ttft_ns = 0;
   int64_t itl_ns = 0;
+  const char* log = nullptr;
 };
 
 struct Conn {
@@ -54,6 +60,8 @@ struct Conn {
   bool streaming = false;
   bool done_sent = false;  // [DONE] and the last chunk are queued
   uint64_t gen = 0;        // bumps when the connection closes (stale heap entries)
+  int64_t arrival_ns = 0;  // --log: the request was complete
+  int64_t first_ns = 0;    // --log: the first event's write
 };
 
 const char kEvent[] =
@@ -89,6 +97,7 @@ class Server {
   void arm_timer();
 
   Options o_;
+  FILE* log_ = nullptr;
   int ep_ = -1, lfd_ = -1, tfd_ = -1;
   std::vector<Conn> conns_;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> heap_;
@@ -100,6 +109,14 @@ void set_nonblock(int fd) {
 
 int Server::run() {
   signal(SIGPIPE, SIG_IGN);
+  if (o_.log) {
+    log_ = std::fopen(o_.log, "w");
+    if (!log_) {
+      std::perror("sse_server: --log");
+      return 1;
+    }
+    setvbuf(log_, nullptr, _IOLBF, 0);  // complete lines survive the kill that stops us
+  }
   lfd_ = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   setsockopt(lfd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -205,6 +222,8 @@ bool Server::parse_request(Conn& c) {
     return c.fd >= 0;
   }
   c.streaming = true;
+  c.arrival_ns = now_ns();
+  c.first_ns = 0;
   c.events_left = o_.events;
   c.done_sent = false;
   c.out.append(kStreamHead, sizeof kStreamHead - 1);
@@ -232,6 +251,13 @@ void Server::queue_send(Conn& c) {
   c.out.append(size, size_t(n));
   c.out += payload;
   c.out += "\r\n";
+  if (log_) {
+    const int64_t t = now_ns();  // the write follows at once (flush)
+    if (!c.first_ns) c.first_ns = t;
+    if (last)
+      std::fprintf(log_, "%lld %lld %lld %d\n", (long long)c.arrival_ns, (long long)c.first_ns,
+                   (long long)t, o_.events);
+  }
   if (last) {
     c.out += "0\r\n\r\n";
     c.streaming = false;
@@ -324,6 +350,8 @@ int main(int argc, char** argv) {
       o.ttft_ns = v * 1000;
     else if (k == "--itl-us")
       o.itl_ns = v * 1000;
+    else if (k == "--log")
+      o.log = argv[i + 1];
     else {
       std::fprintf(stderr, "sse_server: unknown option %s\n", k.c_str());
       return 2;
@@ -332,7 +360,7 @@ int main(int argc, char** argv) {
   if (o.port <= 0 || o.events <= 0 || o.per_send <= 0) {
     std::fprintf(stderr,
                  "usage: sse_server --port P [--events N] [--events-per-send K] "
-                 "[--ttft-us T] [--itl-us I]\n");
+                 "[--ttft-us T] [--itl-us I] [--log FILE]\n");
     return 2;
   }
   return Server(o).run();

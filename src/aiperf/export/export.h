@@ -149,12 +149,16 @@ class JsonlWriter {
   static std::string render_line(const record::ProcessedRecord& rec,
                                  const metrics::RecordValues& values,
                                  const metrics::RunContext& ctx);
+  /// The same into `out` (cleared first; its capacity is reused); false when nothing is written.
+  static bool render_line_into(std::string& out, const record::ProcessedRecord& rec,
+                               const metrics::RecordValues& values, const metrics::RunContext& ctx);
 
  private:
   std::FILE* f_ = nullptr;
   std::string path_;
   const metrics::RunContext& ctx_;
   int64_t lines_ = 0;
+  std::string line_;  // reused between records
 };
 
 /// profile_export_raw.jsonl (--export-level raw, spec §6.7).

@@ -1,7 +1,9 @@
 #include "aiperf/export/json_writer.h"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
-#include <iterator>
 
 #include <fmt/format.h>
 
@@ -37,11 +39,27 @@ size_t utf8_len(std::string_view s, size_t i) {
   return n;
 }
 
+// Bytes that can be copied into a JSON string literal as they are: printable ASCII other than
+// '"' and '\\'. Everything else takes the slow path (escapes, UTF-8 validation).
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[size_t(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (size_t i = 0; i < s.size();) {
+    // Runs of plain bytes are copied at once: most keys and values have nothing to escape.
+    size_t j = i;
+    while (j < s.size() && kPlain[static_cast<unsigned char>(s[j])]) ++j;
+    if (j > i) {
+      out.append(s.data() + i, j - i);
+      i = j;
+      if (i == s.size()) break;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t n = utf8_len(s, i);
@@ -76,12 +94,11 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\f':
         out += "\\f";
         break;
-      default:
-        if (c < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(u, sizeof u);
+      }
     }
     ++i;
   }
@@ -135,13 +152,15 @@ JsonWriter& JsonWriter::value(std::string_view s) {
 
 JsonWriter& JsonWriter::value(int64_t v) {
   sep();
-  fmt::format_to(std::back_inserter(out_), "{}", v);
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t v) {
   sep();
-  fmt::format_to(std::back_inserter(out_), "{}", v);
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
   return *this;
 }
 
@@ -151,9 +170,12 @@ JsonWriter& JsonWriter::value(double v) {
     out_ += "null";
     return *this;
   }
-  const size_t start = out_.size();
-  fmt::format_to(std::back_inserter(out_), "{}", v);
-  if (out_.find_first_of(".e", start) == std::string::npos) out_ += ".0";
+  // fmt's shortest round-trip form, formatted on the stack (a back_inserter into the string
+  // pushes one character at a time).
+  char buf[40];
+  char* end = fmt::format_to(buf, "{}", v);
+  out_.append(buf, end);
+  if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e'; }) == end) out_ += ".0";
   return *this;
 }
 

@@ -29,6 +29,16 @@ class JsonWriter {
   JsonWriter& null();
   /// Already-serialized JSON, inserted verbatim.
   JsonWriter& raw(std::string_view json);
+  /// After raw() text that ended in an object key (`"k":` or `"k":{"v":`): the next value
+  /// follows without a comma.
+  void after_key() { need_comma_ = false; }
+  /// Already-serialized text that closes what is open (`,"unit":"ms"}`), appended verbatim;
+  /// the next item takes a comma.
+  JsonWriter& raw_end(std::string_view json) {
+    out_ += json;
+    need_comma_ = true;
+    return *this;
+  }
 
  private:
   void sep();

@@ -11,21 +11,10 @@ namespace {
 
 using metrics::MetricResult;
 
-// csv.QUOTE_MINIMAL: quote fields holding the delimiter, a quote or a line break.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 void row(std::string& out, const std::vector<std::string>& fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out += ',';
-    out += csv_field(fields[i]);
+    out += detail::csv_field(fields[i]);
   }
   out += "\r\n";
 }

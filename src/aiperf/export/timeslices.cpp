@@ -14,16 +14,6 @@ namespace {
 
 using metrics::MetricResult;
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string render_timeslices_json(const std::vector<metrics::Results>& slices,
@@ -56,8 +46,9 @@ std::string render_timeslices_csv(const std::vector<metrics::Results>& slices,
     for (const MetricResult* r : ms) {
       auto emit = [&](const char* stat, double v) {
         if (!std::isfinite(v)) return;
-        out += std::to_string(i) + "," + csv_field(std::string(r->header())) + "," +
-               csv_field(std::string(r->unit())) + "," + stat + "," + detail::fixed2(v) + "\r\n";
+        out += std::to_string(i) + "," + detail::csv_field(std::string(r->header())) + "," +
+               detail::csv_field(std::string(r->unit())) + "," + stat + "," + detail::fixed2(v) +
+               "\r\n";
       };
       if (!r->distribution) {
         emit("avg", r->value);

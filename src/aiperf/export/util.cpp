@@ -56,6 +56,16 @@ std::string grouped_int(int64_t n) {
   return group_digits(std::to_string(n));
 }
 
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 size_t display_width(std::string_view s) {
   size_t w = 0;
   for (unsigned char c : s) {

@@ -14,6 +14,8 @@ std::string fixed2(double v);
 std::string grouped2(double v);
 /// Python f"{n:,}".
 std::string grouped_int(int64_t n);
+/// csv.QUOTE_MINIMAL: `s` quoted when it holds the delimiter, a quote or a line break.
+std::string csv_field(const std::string& s);
 /// Number of terminal columns `s` takes (UTF-8 code points; all our text is narrow).
 size_t display_width(std::string_view s);
 

@@ -296,6 +296,23 @@ double convert_unit(double v, std::string_view from, std::string_view to) {
   return t >= f ? v / (t / f) : v * (f / t);
 }
 
+UnitConverter::UnitConverter(std::string_view from, std::string_view to) {
+  if (from == to) return;
+  if (bytes_per(from) > 0 && bytes_per(to) > 0) {
+    op_ = Op::kMulDiv;
+    k_ = bytes_per(from);
+    k2_ = bytes_per(to);
+    return;
+  }
+  const double f = ns_per(from), t = ns_per(to);
+  if (f <= 0 || t <= 0) {
+    throw std::invalid_argument("no conversion from unit " + std::string(from) + " to " +
+                                std::string(to));
+  }
+  op_ = t >= f ? Op::kDiv : Op::kMul;
+  k_ = t >= f ? t / f : f / t;
+}
+
 double MetricInfo::to_display(double v) const {
   return convert_unit(v, unit, display_unit);
 }

@@ -210,6 +210,30 @@ const MetricInfo* find_metric(std::string_view tag);
 /// Converts between time units ns, us, ms, sec (ns→ms = v / 1e6); identical units pass
 /// through. Throws std::invalid_argument for any other pair.
 double convert_unit(double v, std::string_view from, std::string_view to);
+/// convert_unit() for many values of one unit pair: the pair is looked up once, the arithmetic
+/// is the same (results are bit-identical).
+class UnitConverter {
+ public:
+  UnitConverter(std::string_view from, std::string_view to);
+  double operator()(double v) const {
+    switch (op_) {
+      case Op::kSame:
+        return v;
+      case Op::kDiv:
+        return v / k_;
+      case Op::kMul:
+        return v * k_;
+      case Op::kMulDiv:
+        return v * k_ / k2_;
+    }
+    return v;
+  }
+
+ private:
+  enum class Op : uint8_t { kSame, kDiv, kMul, kMulDiv };
+  Op op_ = Op::kSame;
+  double k_ = 1.0, k2_ = 1.0;
+};
 
 /// One --goodput SLO, threshold already converted to the metric's internal unit.
 struct GoodputSlo {

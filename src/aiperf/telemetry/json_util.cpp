@@ -4,40 +4,12 @@
 #include <charconv>
 #include <cmath>
 
+#include "aiperf/export/json_writer.h"
+
 namespace aiperf::telemetry::detail {
 
 void append_json_string(std::string& out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
+  exporter::detail::append_json_string(out, s);
 }
 
 void append_json_number(std::string& out, double v) {

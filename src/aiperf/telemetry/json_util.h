@@ -6,7 +6,7 @@
 
 namespace aiperf::telemetry::detail {
 
-/// `s` as a JSON string literal (control characters escaped; bytes >= 0x80 passed through).
+/// `s` as a JSON string literal: the export stage's escaping (invalid UTF-8 -> U+FFFD).
 void append_json_string(std::string& out, std::string_view s);
 /// Shortest round-trip form, ".0" added to whole numbers (Python's repr); non-finite -> null.
 void append_json_number(std::string& out, double v);

@@ -181,6 +181,7 @@ void EventLoop::run_once(int timeout_ms) {
   removed_in_batch_.clear();
   // A timer whose deadline passed while handlers ran fires now rather than after another wait.
   if (!heap_.empty() && heap_.front().deadline_ns <= mono_ns()) fire_timers();
+  if (batch_end_) batch_end_();
 }
 
 void EventLoop::run() {

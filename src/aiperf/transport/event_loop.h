@@ -52,6 +52,11 @@ class EventLoop {
   /// Process ready events once, waiting at most `timeout_ms` (-1 = forever). Loop thread only.
   void run_once(int timeout_ms);
 
+  /// Called on the loop thread after each pass over the ready events, timers and posted work
+  /// (before the loop waits again): work batched during the pass is handed on here. Set before
+  /// run().
+  void set_batch_end(std::function<void()> fn) { batch_end_ = std::move(fn); }
+
  private:
   struct Timer {
     int64_t deadline_ns;
@@ -79,6 +84,7 @@ class EventLoop {
   int64_t armed_ns_ = -1;
   std::mutex post_mu_;
   std::vector<std::function<void()>> posted_;
+  std::function<void()> batch_end_;
   TimerFdHandler* timer_handler_;
   WakeHandler* wake_handler_;
 };

@@ -6,22 +6,55 @@
 
 namespace aiperf::worker {
 
-void RecordSink::push(std::unique_ptr<record::RequestRecord> r) {
+void RecordSink::push(std::unique_ptr<record::RequestRecord> r, bool urgent) {
+  bool wake;
   {
     std::lock_guard<std::mutex> lk(mu_);
     q_.push_back(std::move(r));
+    wake = waiting_ && !wake_ && (urgent || q_.size() >= kWakeBatch);
+    if (wake) wake_ = true;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
+}
+
+void RecordSink::push_batch(std::vector<std::unique_ptr<record::RequestRecord>>& rs, bool urgent) {
+  if (rs.empty()) return;
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (q_.empty()) {
+      q_.swap(rs);
+    } else {
+      for (auto& r : rs) q_.push_back(std::move(r));
+    }
+    wake = waiting_ && !wake_ && (urgent || q_.size() >= kWakeBatch);
+    if (wake) wake_ = true;
+  }
+  rs.clear();
+  if (wake) cv_.notify_one();
 }
 
 void RecordSink::pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& out, int timeout_ms) {
   std::unique_lock<std::mutex> lk(mu_);
-  if (q_.empty()) cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms));
-  for (auto& r : q_) out.push_back(std::move(r));
-  q_.clear();
+  if (q_.empty()) {
+    waiting_ = true;
+    cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), [this] { return wake_; });
+    waiting_ = false;
+  }
+  wake_ = false;
+  if (out.empty()) {
+    out.swap(q_);
+  } else {
+    for (auto& r : q_) out.push_back(std::move(r));
+    q_.clear();
+  }
 }
 
 void RecordSink::notify() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    wake_ = true;
+  }
   cv_.notify_all();
 }
 
@@ -44,11 +77,19 @@ Worker::~Worker() {
 }
 
 void Worker::start() {
+  loop_.set_batch_end([this] { flush_outbox(); });
   thread_ = std::thread([this] {
     loop_.run();
     client_->abort_all(record::ErrorKind::kCancelled);
+    flush_outbox();
     cpu_ns_.store(thread_cpu_ns());
   });
+}
+
+void Worker::flush_outbox() {
+  if (outbox_.empty()) return;
+  sink_.push_batch(outbox_, outbox_urgent_);
+  outbox_urgent_ = false;
 }
 
 void Worker::stop() {
@@ -219,7 +260,9 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
                   // A dropped record never reaches the pipeline: its session cannot continue.
                   phase->on_return(c, !forward);
                   if (forward) {
-                    sink_.push(std::move(r));
+                    // A session's next turn waits for the pipeline to read this answer.
+                    outbox_urgent_ |= r->turn_index + 1 < r->num_turns;
+                    outbox_.push_back(std::move(r));
                   } else {
                     dropped_.fetch_add(1, std::memory_order_relaxed);
                   }

@@ -21,10 +21,19 @@
 namespace aiperf::worker {
 
 /// Multi-producer (workers), single-consumer (record pipeline) queue of finished records.
+///
+/// Wake-ups are batched (issue 15: a futex wake and a context switch per record cost as much as
+/// a small request): a producer wakes a waiting consumer only when a record is urgent (a session
+/// waits for it to render its next turn) or when kWakeBatch records are queued; otherwise the
+/// consumer finds them when its wait times out.
 class RecordSink {
  public:
-  void push(std::unique_ptr<record::RequestRecord> r);
-  /// Moves everything queued into `out`; waits up to `timeout_ms` when empty.
+  static constexpr size_t kWakeBatch = 128;
+  void push(std::unique_ptr<record::RequestRecord> r, bool urgent = false);
+  /// Moves every record of `rs` (left empty) into the queue under one lock.
+  void push_batch(std::vector<std::unique_ptr<record::RequestRecord>>& rs, bool urgent);
+  /// Moves everything queued into `out`; when nothing is queued, waits up to `timeout_ms` for
+  /// a wake-up (an urgent record, a full batch, notify()).
   void pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& out, int timeout_ms);
   /// Wake a waiting consumer (shutdown).
   void notify();
@@ -33,6 +42,8 @@ class RecordSink {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<record::RequestRecord>> q_;
+  bool waiting_ = false;  // the consumer is in pop_all's wait
+  bool wake_ = false;     // a wake-up is due (guards against spurious returns)
 };
 
 /// What every worker needs to send requests: immutable for the run, shared by all workers.
@@ -88,6 +99,7 @@ class Worker {
 
  private:
   void issue_closed(schedule::PhaseState* phase);
+  void flush_outbox();
   /// Takes a prefill slot where the phase has a limit (or waits for one), then dispatch().
   void send(schedule::PhaseState* phase, schedule::Credit c);
   void dispatch(schedule::PhaseState* phase, const schedule::Credit& c);
@@ -109,6 +121,9 @@ class Worker {
   bool aborting_ = false;       // loop thread only
   uint64_t rng_state_[2];       // uuid generation, loop thread only
   std::string header_scratch_;  // per-request header lines, loop thread only
+  /// Records finished during one pass of the event loop, handed to the sink together at its end.
+  std::vector<std::unique_ptr<record::RequestRecord>> outbox_;
+  bool outbox_urgent_ = false;
   std::vector<Worker*> peers_;
   schedule::PhaseState* phases_[2] = {nullptr, nullptr};  // by record::Phase, loop thread only
 };

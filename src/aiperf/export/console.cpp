@@ -340,6 +340,9 @@ std::string render_client_section(const metrics::Results& results, const ClientH
               " ms, p99 " + detail::fixed2(*h.send_lateness_p99_ms) + " ms, max " +
               detail::fixed2(h.send_lateness_max_ms.value_or(0)) + " ms";
     }
+    if (h.run_queue_wait_ms) {
+      line += "; waited " + fmt_1(*h.run_queue_wait_ms) + " ms for a CPU core";
+    }
     out += line + "\n";
     if (h.client_bottleneck) {
       out += "WARNING: the client was the bottleneck: " + h.reason +

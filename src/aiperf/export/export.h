@@ -60,6 +60,10 @@ struct ClientSelfStats {
   int64_t requests = 0;  // requests completed (valid + error) during profiling
   /// Per worker (I/O) thread: CPU time / wall time of the profiling phase, 0..1.
   std::vector<double> worker_thread_utilization;
+  /// During profiling, summed over the client's threads (/proc/self/task/*/schedstat): time on a
+  /// CPU and time runnable but waiting for one; unset where the kernel does not say.
+  std::optional<double> on_cpu_ms, run_queue_wait_ms;
+  int64_t involuntary_context_switches = 0;
 };
 
 /// What the JSON ("client_health") and the console say about the client itself.
@@ -67,6 +71,9 @@ struct ClientHealth {
   double cpu_us_per_request = 0;
   double worker_thread_cpu_utilization = 0;  // busiest worker thread, 0..1
   std::optional<double> send_lateness_p50_ms, send_lateness_p99_ms, send_lateness_max_ms;
+  /// Time the client's threads waited for a CPU core, and that wait / their time on a CPU.
+  std::optional<double> run_queue_wait_ms, run_queue_wait_ratio;
+  int64_t involuntary_context_switches = 0;
   bool client_bottleneck = false;
   std::string reason;  // why it was (or was not) the bottleneck; one line
 };
@@ -74,10 +81,14 @@ struct ClientHealth {
 /// A worker thread this busy cannot react to its sockets in time.
 inline constexpr double kBottleneckThreadUtilization = 0.85;
 /// Sends this late (p99) mean the schedule was not kept.
-inline constexpr double kBottleneckLatenessP99Ms = 5.0;
+inline constexpr double kBottleneckLatenessP99Ms = 1.0;
+/// Threads that waited for a core this long relative to their time on one (and at least
+/// kBusyMachineMinWaitMs in all) shared a busy machine: their timestamps carry that wait.
+inline constexpr double kBusyMachineRunQueueRatio = 0.25;
+inline constexpr double kBusyMachineMinWaitMs = 20.0;
 
 /// Fills ClientHealth from the self-measurements and the send_lateness distribution in
-/// `results`, and decides whether the client was the bottleneck (either threshold above).
+/// `results`, and decides whether the client was the bottleneck (any threshold above).
 ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::Results& results);
 
 // ------------------------------------------------------------------ summary JSON (spec §6.3)

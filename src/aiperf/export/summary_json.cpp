@@ -5,6 +5,7 @@
 #include <ctime>
 #include <string_view>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "aiperf/config/cli_options.h"
@@ -80,6 +81,11 @@ ordered_json client_health_json(const ClientHealth& h) {
   if (h.send_lateness_p50_ms) put_number(j, "send_lateness_p50_ms", *h.send_lateness_p50_ms);
   if (h.send_lateness_p99_ms) put_number(j, "send_lateness_p99_ms", *h.send_lateness_p99_ms);
   if (h.send_lateness_max_ms) put_number(j, "send_lateness_max_ms", *h.send_lateness_max_ms);
+  if (h.run_queue_wait_ms) {
+    put_number(j, "run_queue_wait_ms", *h.run_queue_wait_ms);
+    put_number(j, "run_queue_wait_ratio", h.run_queue_wait_ratio.value_or(0));
+    j["involuntary_context_switches"] = h.involuntary_context_switches;
+  }
   j["client_bottleneck"] = h.client_bottleneck;
   j["reason"] = h.reason;
   return j;
@@ -229,28 +235,40 @@ ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::R
     h.send_lateness_p99_ms = late->stats.p[8];
     h.send_lateness_max_ms = late->stats.max;
   }
-  char buf[256];
+  h.involuntary_context_switches = stats.involuntary_context_switches;
+  std::string busy;  // why the machine, not the client, took the time
+  if (stats.run_queue_wait_ms && stats.on_cpu_ms) {
+    h.run_queue_wait_ms = *stats.run_queue_wait_ms;
+    h.run_queue_wait_ratio = *stats.run_queue_wait_ms / std::max(*stats.on_cpu_ms, 1e-3);
+    if (*h.run_queue_wait_ms >= kBusyMachineMinWaitMs &&
+        *h.run_queue_wait_ratio >= kBusyMachineRunQueueRatio) {
+      busy = fmt::format(
+          "the machine was busy: the client's threads waited {:.0f} ms for a CPU core ({:.0f}% of "
+          "their {:.0f} ms on one; {} involuntary context switches)",
+          *h.run_queue_wait_ms, *h.run_queue_wait_ratio * 100, *stats.on_cpu_ms,
+          h.involuntary_context_switches);
+    }
+  }
   if (h.worker_thread_cpu_utilization >= kBottleneckThreadUtilization) {
     h.client_bottleneck = true;
-    std::snprintf(buf, sizeof buf,
-                  "busiest worker thread used %.0f%% of a CPU core (limit %.0f%%): responses may "
-                  "have been read late; add --workers-max or CPU cores",
-                  h.worker_thread_cpu_utilization * 100, kBottleneckThreadUtilization * 100);
-    h.reason = buf;
+    h.reason = fmt::format(
+        "busiest worker thread used {:.0f}% of a CPU core (limit {:.0f}%): responses may have "
+        "been read late; add --workers-max or CPU cores",
+        h.worker_thread_cpu_utilization * 100, kBottleneckThreadUtilization * 100);
   } else if (h.send_lateness_p99_ms && *h.send_lateness_p99_ms >= kBottleneckLatenessP99Ms) {
     h.client_bottleneck = true;
-    std::snprintf(buf, sizeof buf,
-                  "send lateness p99 %.2f ms (limit %.2f ms): requests left later than scheduled, "
-                  "so the offered load was lower than asked",
-                  *h.send_lateness_p99_ms, kBottleneckLatenessP99Ms);
-    h.reason = buf;
+    h.reason = fmt::format(
+        "send lateness p99 {:.2f} ms (limit {:.2f} ms): requests left later than scheduled, so "
+        "the offered load was lower than asked{}",
+        *h.send_lateness_p99_ms, kBottleneckLatenessP99Ms, busy.empty() ? "" : "; " + busy);
+  } else if (!busy.empty()) {
+    h.client_bottleneck = true;
+    h.reason = busy + ": timestamps include that wait; free cores or run the server elsewhere";
   } else {
-    std::snprintf(
-        buf, sizeof buf,
-        "busiest worker thread %.0f%% CPU, send lateness p99 %s: the client kept up",
+    h.reason = fmt::format(
+        "busiest worker thread {:.0f}% CPU, send lateness p99 {}: the client kept up",
         h.worker_thread_cpu_utilization * 100,
-        h.send_lateness_p99_ms ? (detail::fixed2(*h.send_lateness_p99_ms) + " ms").c_str() : "n/a");
-    h.reason = buf;
+        h.send_lateness_p99_ms ? detail::fixed2(*h.send_lateness_p99_ms) + " ms" : "n/a");
   }
   return h;
 }

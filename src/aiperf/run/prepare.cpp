@@ -65,8 +65,17 @@ LogSeverity log_severity(config::LogLevel l) {
 
 int default_worker_count(const config::Config& cfg) {
   if (cfg.workers_max > 0) return cfg.workers_max;
-  unsigned n = std::max(1u, std::thread::hardware_concurrency());
-  return int(std::max(1u, n / 2));  // the other cores: record pipeline, scheduler, the server
+  // AIPerf's formula (spec §9.2): three quarters of the cores less one, 1 to 32, and no more
+  // workers than the profiling phase has concurrent requests (a concurrency-mode phase: 1 by
+  // default).
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  int n = std::clamp(int(cores * 0.75) - 1, 1, 32);
+  if (cfg.concurrency) {
+    n = int(std::min<int64_t>(n, std::max<int64_t>(1, *cfg.concurrency)));
+  } else if (cfg.timing_mode == config::TimingMode::kConcurrency) {
+    n = 1;
+  }
+  return n;
 }
 
 void write_inputs_json(const std::string& path, const dataset::Dataset& ds,

@@ -19,6 +19,7 @@
 #include "aiperf/run/network_probe.h"
 #include "aiperf/run/record_pipeline.h"
 #include "aiperf/run/run.h"
+#include "aiperf/run/self_watch.h"
 #include "aiperf/schedule/fixed_schedule.h"
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/tokenizer/tokenizer.h"
@@ -73,11 +74,13 @@ class ProfileRun {
   std::unique_ptr<metrics::TimesliceAggregator> timeslices_;  // --slice-duration
   std::unique_ptr<exporter::RecordWriters> writers_;
   std::optional<schedule::FixedSchedule> fixed_;  // trace replay (built before connecting)
+  SchedSample sched_at_start_, sched_profiling_;  // the client's CPU share while profiling
   std::unique_ptr<NetworkProbe> network_probe_;   // --network-latency-automatic, profiling only
   int handled_interrupts_ = 0;
 };
 
-/// Worker threads for a run: --workers-max, else one per two cores (at least one).
+/// Worker threads for a run: --workers-max, else AIPerf's max(1, min(0.75 x cores - 1, 32)),
+/// at most the run's concurrency.
 int default_worker_count(const config::Config& cfg);
 
 /// inputs.json (spec §6.1): every turn's payload as formatted before the run.

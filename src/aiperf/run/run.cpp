@@ -54,6 +54,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
         std::make_unique<NetworkProbe>(plan_.client.urls, cfg_.network_latency_ping_interval_s);
     network_probe_->start();
   }
+  if (spec.phase == record::Phase::kProfiling) sched_at_start_ = sample_sched();
   int64_t start = mono_ns();
   out.start_mono_ns = start;
   out.start_wall_ns = wall_ns();
@@ -189,6 +190,9 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   if (ucd) ucd->stop();
   out.end_mono_ns = mono_ns();
   out.end_wall_ns = wall_ns();
+  if (spec.phase == record::Phase::kProfiling) {
+    sched_profiling_ = sched_delta(sched_at_start_, sample_sched());
+  }
   if (spec.phase == record::Phase::kProfiling && network_probe_) network_probe_->stop();
   notify([&](RunObserver& o) { o.on_phase_end(out); });
   spdlog::info("phase {} ended after {:.3f} s{}{}", spec.name(),
@@ -306,6 +310,11 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   }
   self.cpu_ns += pipeline.counters().cpu_ns.load();
   self.requests = results.valid_count + results.error_count;
+  if (sched_profiling_.has_schedstat) {
+    self.on_cpu_ms = double(sched_profiling_.on_cpu_ns) / 1e6;
+    self.run_queue_wait_ms = double(sched_profiling_.run_queue_ns) / 1e6;
+  }
+  self.involuntary_context_switches = sched_profiling_.involuntary;
   out.health = exporter::assess_client_health(self, results);
   const exporter::ClientHealth& health = out.health;
   out.files = writers_->files();

@@ -370,6 +370,43 @@ TEST(Console, WarningsOnlyWhenCountsPositive) {
   EXPECT_TRUE(render_osl_mismatch_warning(clean.finish(), ctx).empty());
 }
 
+// Lateness of a millisecond, or a machine that kept the client's threads waiting for a core,
+// is a problem, not "kept up" (issue 15).
+TEST(Console, ClientHealthCallsMillisecondLatenessAndABusyMachineProblems) {
+  const auto ctx = context(true);
+  const auto res = streaming_results(ctx);  // send lateness p99 0.003 ms
+  ClientSelfStats s;
+  s.requests = 3;
+  s.worker_thread_utilization = {0.3};
+  s.on_cpu_ms = 200;
+  s.run_queue_wait_ms = 10;  // 5 %: a quiet machine
+  ClientHealth h = assess_client_health(s, res);
+  EXPECT_FALSE(h.client_bottleneck) << h.reason;
+  EXPECT_NE(h.reason.find("kept up"), std::string::npos);
+  ASSERT_TRUE(h.run_queue_wait_ratio);
+  EXPECT_DOUBLE_EQ(*h.run_queue_wait_ratio, 0.05);
+
+  s.run_queue_wait_ms = 80;  // 40 % of the time on a CPU
+  s.involuntary_context_switches = 1234;
+  h = assess_client_health(s, res);
+  EXPECT_TRUE(h.client_bottleneck);
+  EXPECT_NE(h.reason.find("the machine was busy"), std::string::npos) << h.reason;
+  EXPECT_NE(h.reason.find("waited 80 ms"), std::string::npos) << h.reason;
+  EXPECT_NE(h.reason.find("1234 involuntary"), std::string::npos) << h.reason;
+  const std::string c = render_client_section(res, &h);
+  EXPECT_NE(c.find("WARNING: the client was the bottleneck"), std::string::npos);
+  EXPECT_NE(c.find("waited 80.0 ms for a CPU core"), std::string::npos) << c;
+
+  s.on_cpu_ms = 20;  // a short run: 20 ms is under the floor below which waits are noise
+  s.run_queue_wait_ms = 15;
+  EXPECT_FALSE(assess_client_health(s, res).client_bottleneck);
+
+  ClientSelfStats none;  // a kernel without schedstat: no fields, no verdict from them
+  none.requests = 3;
+  none.worker_thread_utilization = {0.3};
+  EXPECT_FALSE(assess_client_health(none, res).run_queue_wait_ms);
+}
+
 TEST(Console, ClientSectionSaysWhenClientWasBottleneck) {
   const auto ctx = context(true);
   const auto res = streaming_results(ctx);

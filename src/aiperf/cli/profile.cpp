@@ -54,6 +54,7 @@ int run_profile(const std::vector<std::string>& args) {
                    why.c_str());
       dash.reset();
     } else {
+      dash->show_telemetry(&telemetry);
       opts.observers.push_back(&*dash);
       opts.show_progress = false;
     }

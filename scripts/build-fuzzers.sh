@@ -40,6 +40,7 @@ declare -A SOURCES=(
   [report_records_fuzz]="src/aiperf/report/records_reader.cpp src/aiperf/report/artifact_readers.cpp"
   [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
+  [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -54,6 +55,7 @@ declare -A LIBS=(
   [report_records_fuzz]="-lsimdjson"
   [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
+  [team_wire_fuzz]=""
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).

@@ -9,6 +9,7 @@ PKGS=(
   libgtest-dev libgmock-dev clang-14 libclang-rt-14-dev
   gnuplot-nox fonts-dejavu-core chromium tmux
   prometheus-node-exporter prometheus  # real exporters the telemetry tests start on free ports
+  libopenmpi-dev openmpi-bin
 )
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 missing=()

@@ -10,6 +10,7 @@
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
 #include "aiperf/cli/validate.h"
+#include "aiperf/common/error.h"
 
 namespace aiperf::cli {
 
@@ -24,6 +25,7 @@ void print_usage(FILE* f) {
                "  analyze-trace Statistics of a mooncake-style trace (lengths, prefix reuse).\n"
                "  compare       Compare runs: key metrics side by side, change and noise.\n"
                "  plot          Plots and an HTML report of runs (or serve it: --dashboard).\n"
+               "  plugins       List the plugin registries (endpoints, datasets, ...).\n"
                "  profile       Run a benchmark against an OpenAI-compatible server.\n"
                "  synthesize    Rewrite a trace with the --synthesis-* transforms.\n"
                "  tokenize      Count or list the tokens of a text with a tokenizer.\n"
@@ -53,6 +55,14 @@ int main(int argc, char** argv) {
   if (cmd == "profile") {
     return run_profile(std::vector<std::string>(argv + 2, argv + argc));
   }
+  if (cmd == "plugins") {
+    try {
+      return run_plugins(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return 2;
+    }
+  }
   if (cmd == "tokenize") return run_tokenize(argc - 1, argv + 1);
   if (cmd == "analyze-trace") {
     return run_analyze_trace(std::vector<std::string>(argv + 2, argv + argc));
@@ -63,7 +73,7 @@ int main(int argc, char** argv) {
   if (cmd == "validate") return run_validate(std::vector<std::string>(argv + 2, argv + argc));
   std::fprintf(
       stderr,
-      "aiperf: error: unknown command '%s' (commands: analyze-trace, compare, plot, profile, "
+      "aiperf: error: unknown command '%s' (commands: analyze-trace, compare, plot, plugins, profile, "
       "synthesize, tokenize, validate; see aiperf --help)\n",
       cmd.c_str());
   return 2;

@@ -1,34 +1,85 @@
 // `aiperf profile`: parses the flags and runs one benchmark (run/run.h), or a study of several
 // (study/study.h), with server metrics and GPU telemetry (telemetry/telemetry.h), the dashboard
 // (--ui dashboard) and the end-of-run report attached as run observers (cli/run_observers.h).
+// Under a launcher (mpirun, srun) the process is one rank of a team (cluster/team.h) that runs
+// one benchmark together: rank 0 validates the configuration once and speaks for all.
 #include <cstdio>
 #include <memory>
 
 #include "aiperf/cli/cli.h"
 #include "aiperf/cli/run_observers.h"
+#include "aiperf/cluster/launch.h"
+#include "aiperf/cluster/team.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
+#include "aiperf/plugin/plugin.h"
 #include "aiperf/run/run.h"
+#include "aiperf/run/signals.h"
 #include "aiperf/study/study.h"
 #include "aiperf/telemetry/telemetry.h"
 
 namespace aiperf::cli {
 
+namespace {
+
+/// Runs the benchmark as one rank of `team`; `error` is how this rank's flags parsed.
+int run_profile_as_rank(cluster::Team& team, config::Config& cfg, std::string error) {
+  if (error.empty() && cfg.study.active()) {
+    error =
+        "repeated runs, sweeps and the capacity search run as one process, not under mpirun "
+        "(run the study on one host, or one mpirun per point)";
+  }
+  int rc = team.agree_config(error, cfg.random_seed);
+  if (rc < 0) {
+    run::RunOptions o;
+    o.team = &team;
+    // Server metrics and GPU telemetry are scraped once, by rank 0.
+    std::unique_ptr<telemetry::TelemetryObserver> telemetry;
+    if (team.leader()) {
+      telemetry = std::make_unique<telemetry::TelemetryObserver>(cfg);
+      o.observers.push_back(telemetry.get());
+    }
+    rc = run::run_benchmark_cli(cfg, o);
+  }
+  team.shutdown(run::interrupt_count() > 0, rc);  // interrupted: the launcher ends the job
+  return rc;
+}
+
+}  // namespace
+
 int run_profile(const std::vector<std::string>& args) {
-  config::Config cfg;
+  std::unique_ptr<cluster::Team> team;
   try {
+    team = cluster::Team::join();  // null: one process
+  } catch (const std::exception& e) {
+    // Launched as a rank, but MPI cannot be opened: one line (from rank 0), exit 2 everywhere.
+    if (cluster::detect_launch().rank <= 0) std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+    return kExitUsage;
+  }
+  config::Config cfg;
+  std::string error;
+  try {
+    // Plugins first: their endpoints are --endpoint-type values (plugin/plugin.h).
+    std::vector<std::string> plugins = plugin::env_plugin_paths();
+    for (std::string& p : plugin::plugin_flags(args)) plugins.push_back(std::move(p));
+    plugin::load_plugins(plugins);
     cfg = config::parse_profile_args(args);
   } catch (const config::HelpRequested& h) {
-    std::fputs(h.text().c_str(), stdout);
+    if (!team || team->leader()) std::fputs(h.text().c_str(), stdout);
+    if (team) team->shutdown();
     return kExitOk;
   } catch (const ConfigError& e) {
-    std::fprintf(stderr, "aiperf: error: %s\n", e.what());
-    return kExitUsage;
+    if (!team) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return kExitUsage;
+    }
+    error = e.what();
   }
   if (cfg.argv.empty()) {
     cfg.argv = {"aiperf", "profile"};
     cfg.argv.insert(cfg.argv.end(), args.begin(), args.end());
   }
+  if (team) return run_profile_as_rank(*team, cfg, std::move(error));
   // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
   if (cfg.study.active()) {
     // Several runs (repeated runs, a sweep, a capacity search) go through the study runner; its

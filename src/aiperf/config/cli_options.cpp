@@ -693,7 +693,9 @@ std::string artifact_subdir_name(const Config& cfg) {
   std::string model = cfg.models.empty() ? std::string("model") : cfg.models.front();
   std::replace(model.begin(), model.end(), '/', '_');
   if (cfg.models.size() > 1) model += "_multi";
-  std::string name = model + "-openai-" + to_string(cfg.endpoint_type);
+  std::string name =
+      model + "-openai-" +
+      (cfg.plugin_endpoint.empty() ? to_string(cfg.endpoint_type) : cfg.plugin_endpoint);
   // AIPerf looks the rate up under a missing attribute, so rate phases are named by their
   // concurrency cap only (spec §6.1); we keep the names scripts already depend on.
   if (cfg.concurrency) name += "-concurrency" + std::to_string(*cfg.concurrency);

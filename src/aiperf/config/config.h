@@ -53,6 +53,11 @@ const char* to_string(TimingMode m);      // "concurrency", "request_rate"
 /// never for names containing '/' (hub ids). Such names get the builtin tokenizer by default.
 bool is_placeholder_model_name(const std::string& model);
 
+/// Endpoint names that plugins registered (plugin/plugin.h): --endpoint-type accepts them.
+/// Call before parsing; not thread-safe.
+void register_plugin_endpoint_name(std::string name);
+bool is_plugin_endpoint_name(std::string_view name);
+
 struct Config {
   // ---- Endpoint
   std::vector<std::string> models;  // -m/--model/--model-names (>= 1)
@@ -225,6 +230,14 @@ struct Config {
   // ---- Study and time slices (issue 11: study/study.h, docs/study.md)
   StudyConfig study;                       // --num-profile-runs, sweeps, --search, ...
   std::optional<double> slice_duration_s;  // --slice-duration: time-slice exports (spec §2.8)
+
+  // ---- Scale-out and plugins (issue 14: docs/scale-out.md, docs/plugins.md)
+  /// --source-ip: IP literals new connections bind to, round robin (many source addresses).
+  std::vector<std::string> source_ips;
+  /// --plugin: shared objects loaded before the other flags are parsed (plugin/plugin.h).
+  std::vector<std::string> plugins;
+  /// --endpoint-type naming a plugin's endpoint (endpoint_type then stays kChat, unused).
+  std::string plugin_endpoint;
 
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)

@@ -35,6 +35,7 @@ std::vector<OptionSpec> workload_options();
 std::vector<OptionSpec> telemetry_options();
 std::vector<OptionSpec> shaping_options();  // options_shaping.cpp
 std::vector<OptionSpec> study_options();    // Multi-Run rows and --slice-duration
+std::vector<OptionSpec> scale_options();    // Scale-out (--source-ip) and Plugins (--plugin)
 
 /// AIPerf's list-valued ("magic list") flags: a comma list of several values is a parameter
 /// sweep (spec §1.2). `path` is AIPerf's dotted config path of the value (options_study.cpp).

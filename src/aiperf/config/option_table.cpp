@@ -38,6 +38,8 @@ const std::vector<std::string_view> kHelpGroups = {
     "Multi-Run",
     "Service",
     "Workers",
+    "Scale-out",
+    "Plugins",
     "Help",
 };
 
@@ -63,9 +65,9 @@ const std::vector<OptionSpec>& option_table() {
   static const std::vector<OptionSpec> kAll = [] {
     std::vector<OptionSpec> t;
     // Row order within a help group is help order; groups are ordered by kHelpGroups.
-    for (auto rows :
-         {endpoint_options, input_options, load_options, output_options, workload_options,
-          media_options, telemetry_options, study_options, shaping_options, report_options}) {
+    for (auto rows : {endpoint_options, input_options, load_options, output_options,
+                      workload_options, media_options, telemetry_options, study_options,
+                      shaping_options, report_options, scale_options}) {
       std::vector<OptionSpec> r = rows();
       t.insert(t.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
     }

@@ -68,6 +68,10 @@ std::vector<OptionSpec> endpoint_options() {
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         if (is_plugin_endpoint_name(one(values))) {  // a loaded plugin's (--plugin)
+           st.cfg.plugin_endpoint = one(values);
+           return;
+         }
          st.cfg.endpoint_type = choose(flag, one(values), {"chat", "completions"}) == 0
                                     ? EndpointType::kChat
                                     : EndpointType::kCompletions;

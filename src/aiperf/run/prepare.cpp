@@ -14,6 +14,7 @@
 #include "aiperf/config/cli_options.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
+#include "aiperf/transport/source_addrs.h"
 
 namespace aiperf::run {
 
@@ -100,8 +101,13 @@ void ProfileRun::prepare() {
   ctx_ = metrics::make_run_context(cfg_);  // validates --goodput
   paths_ = exporter::artifact_paths(cfg_);
   fs::create_directories(paths_.dir);
-  setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
-                log_severity(cfg_.log_level));
+  const bool follower = team_ && !team_->leader();
+  if (!follower) {
+    setup_logging((fs::path(paths_.dir) / "logs" / "aiperf.log").string(),
+                  log_severity(cfg_.log_level));
+  } else {
+    quiet_rank_logging(paths_.dir, team_->rank(), log_severity(cfg_.log_level));
+  }
   spdlog::info("aiperf {} profile: {}", endpoint::kAiperfVersion,
                config::redacted_command_line(cfg_.argv));
   spdlog::info("endpoint {} streaming={} timing={} urls={} models={}",
@@ -113,7 +119,18 @@ void ProfileRun::prepare() {
         "ever run: the tokenizer is loaded from its tokenizer.json (or tokenizer.model)");
   }
   int64_t t0 = mono_ns();
-  endpoint_ = endpoint::create(cfg_.endpoint_type);
+  endpoint_ = cfg_.plugin_endpoint.empty() ? endpoint::create(cfg_.endpoint_type)
+                                           : endpoint::create(cfg_.plugin_endpoint);
+  if (!endpoint_) throw ConfigError("--endpoint-type " + cfg_.plugin_endpoint + ": not loaded");
+  if (!cfg_.plugin_endpoint.empty()) {
+    // A plugin's endpoint says itself what its metrics are (aiperf_plugin.h).
+    const endpoint::EndpointInfo& ei = endpoint_->info();
+    ctx_.produces_tokens = ei.produces_tokens;
+    ctx_.tokenizes_input = ei.tokenizes_input;
+    ctx_.streaming = ctx_.streaming && ei.supports_streaming;
+    ctx_.metrics_title = std::string(ei.metrics_title);
+    ctx_.finalize();
+  }
   for (size_t i = 0; i < cfg_.urls.size(); ++i) {
     std::string err;
     auto url = transport::parse_url(cfg_.urls[i], &err);
@@ -122,6 +139,13 @@ void ProfileRun::prepare() {
     plan_.client.urls.push_back(*url);
   }
   plan_.client.insecure = cfg_.tls_insecure;
+  for (const std::string& ip : cfg_.source_ips) {  // --source-ip: addresses of this host
+    if (auto why = transport::check_bindable(ip)) {
+      throw ConfigError("--source-ip: cannot bind " + ip + ": " + *why +
+                        " (give addresses of this host's interfaces)");
+    }
+  }
+  plan_.client.source_ips = cfg_.source_ips;
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
 
   tokenizer::LoadOptions lo;
@@ -146,8 +170,10 @@ void ProfileRun::prepare() {
   if (cfg_.timing_mode == config::TimingMode::kUserCentric && !cfg_.num_users) {
     throw ConfigError("--user-centric-rate requires --num-users");
   }
-  write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
-                    *endpoint_, extra_inputs_.get());
+  if (!follower) {
+    write_inputs_json((fs::path(paths_.dir) / "inputs.json").string(), dataset_, plan_.bodies, cfg_,
+                      *endpoint_, extra_inputs_.get());
+  }
 }
 
 void ProfileRun::render_bodies() {

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aiperf/cluster/team.h"
+#include "aiperf/common/log.h"
 #include "aiperf/common/rng.h"
 #include "aiperf/config/config.h"
 #include "aiperf/dataset/dataset.h"
@@ -32,12 +34,13 @@ namespace aiperf::run {
 class ProfileRun {
  public:
   ProfileRun(const config::Config& cfg, const RunOptions& opts)
-      : cfg_(cfg), opts_(opts), rngs_(cfg_.random_seed) {}
+      : cfg_(cfg), opts_(opts), team_(opts.team), rngs_(run_seed(cfg, opts)) {}
   RunOutcome execute();
 
  private:
   // prepare.cpp
   void prepare();
+  void prepare_and_probe();  // prepare(), on_prepared, the server probe
   void render_bodies();
   void check_servers();
   // run.cpp
@@ -48,6 +51,18 @@ class ProfileRun {
   /// The time-slice exports (spec §6.6), listed in `files`.
   void write_timeslices(std::vector<std::pair<std::string, std::string>>& files);
   void apply_network_rtt();
+  // team_run.cpp: the hooks of a run with several ranks (cluster/team.h)
+  static std::optional<uint64_t> run_seed(const config::Config& cfg, const RunOptions& opts);
+  /// prepare_and_probe() on every rank, then the team's verdict; an outcome when this rank
+  /// does not go on.
+  std::optional<RunOutcome> prepare_in_team();
+  void attach_team(RecordPipeline& pipeline);
+  RunOutcome finish_follower(const PhaseWindow& prof, const RecordPipeline& pipeline);
+  void gather_team(const PhaseWindow& prof, const RecordPipeline& pipeline);
+  cluster::RankStats self_stats(const PhaseWindow& prof, const RecordPipeline& pipeline) const;
+  void add_team_cpu(exporter::ClientSelfStats& self) const;
+  void add_team_sections(ResultSections& extra) const;
+
   template <class F>
   void notify(F&& f) {
     for (RunObserver* o : opts_.observers) f(*o);
@@ -55,6 +70,8 @@ class ProfileRun {
 
   config::Config cfg_;
   RunOptions opts_;
+  cluster::Team* team_ = nullptr;  // scale-out: this process is one rank of several
+  int64_t profiling_cpu0_ns_ = 0;  // process CPU when the profiling phase started (team)
   RngManager rngs_;
   metrics::RunContext ctx_;
   std::unique_ptr<endpoint::Endpoint> endpoint_;
@@ -78,6 +95,13 @@ class ProfileRun {
   std::unique_ptr<NetworkProbe> network_probe_;   // --network-latency-automatic, profiling only
   int handled_interrupts_ = 0;
 };
+
+/// CPU time of the whole process (every thread), ns.
+int64_t process_cpu_ns();
+
+/// Logging of a rank > 0 (team_run.cpp): its own file, logs/aiperf.rank<r>.log, and only errors
+/// on stderr, prefixed with the rank (rank 0 speaks for the run).
+void quiet_rank_logging(const std::string& artifact_dir, int rank, LogSeverity level);
 
 /// Worker threads for a run: --workers-max, else AIPerf's max(1, min(0.75 x cores - 1, 32)),
 /// at most the run's concurrency.

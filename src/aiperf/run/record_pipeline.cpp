@@ -50,7 +50,10 @@ void RecordPipeline::run() {
     for (size_t i = 0; i < batch.size(); ++i) handle(*batch[i], steps[i]);
     if (last && batch.empty()) break;
   }
-  if (writers_) writers_->flush();
+  if (writers_) {
+    std::lock_guard<std::mutex> lk(account_mu_);
+    writers_->flush();
+  }
   counters_.cpu_ns.store(thread_cpu_ns());
 }
 
@@ -91,15 +94,22 @@ void RecordPipeline::handle(const record::RequestRecord& raw, TurnStep& step) {
   account(std::move(rec), warm);
 }
 
-void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm) {
+void RecordPipeline::account_remote(record::ProcessedRecord&& rec) {
+  account(std::move(rec), false, true);
+}
+
+void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm, bool remote) {
   if (warm) {
     counters_.warmup_done.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const metrics::RecordValues& values = aggregator_.add(rec);
-  if (timeslices_) timeslices_->add(rec, values);
-  if (writers_) writers_->write(rec, values);
-  for (RunObserver* o : observers_) o->on_record(rec, values);
+  if (remote || !forward_ || !forward_(rec)) {
+    std::lock_guard<std::mutex> lk(account_mu_);
+    const metrics::RecordValues& values = aggregator_.add(rec);
+    if (timeslices_) timeslices_->add(rec, values);
+    if (writers_) writers_->write(rec, values);
+    for (RunObserver* o : observers_) o->on_record(rec, values);
+  }
   if (rec.error) {
     counters_.profiling_errors.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lk(err_mu_);

@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,14 @@ class RecordPipeline {
   void observe(std::vector<RunObserver*> observers) { observers_ = std::move(observers); }
   /// --slice-duration (before start()): profiling records also go to their time slice.
   void enable_timeslices(metrics::TimesliceAggregator* t) { timeslices_ = t; }
+  /// Scale-out (before start()): sees each profiling record first; true when it took the
+  /// record away (a rank > 0 ships it to rank 0), which is then only counted here.
+  void set_forward(std::function<bool(const record::ProcessedRecord&)> f) {
+    forward_ = std::move(f);
+  }
+  /// Scale-out, rank 0: a profiling record of another rank, aggregated and exported with this
+  /// process's own (thread-safe: called on the team's hub thread).
+  void account_remote(record::ProcessedRecord&& rec);
   void start();
   /// Processes everything still queued, then joins.
   void finish();
@@ -61,7 +70,8 @@ class RecordPipeline {
 
  private:
   void run();
-  void account(record::ProcessedRecord&& rec, bool warm);  // aggregate, export, count
+  // aggregate, export, count; `remote`: another rank's record (account_remote)
+  void account(record::ProcessedRecord&& rec, bool warm, bool remote = false);
   struct SessionState {
     std::vector<dataset::Turn> history;       // earlier user turns and assistant replies
     std::shared_ptr<const std::string> body;  // the body of the turn in flight (turn >= 1)
@@ -99,6 +109,8 @@ class RecordPipeline {
   std::unordered_map<uint64_t, SessionState> sessions_;  // (phase, session) → state
   mutable std::mutex err_mu_;
   std::string first_error_;
+  std::function<bool(const record::ProcessedRecord&)> forward_;
+  std::mutex account_mu_;  // the aggregator and writers: the pipeline thread and the hub
 };
 
 }  // namespace aiperf::run

@@ -13,6 +13,7 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
+#include "aiperf/plugin/plugin.h"
 #include "aiperf/run/profile_run.h"
 #include "aiperf/run/signals.h"
 #include "aiperf/schedule/arrival.h"
@@ -39,6 +40,8 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     spec.request_count = spec.request_count ? std::min(*spec.request_count, total) : total;
     spec.num_sessions = int64_t(fixed_->entries.size());
   }
+  const std::optional<int64_t> global_count = spec.request_count;
+  if (team_) spec = team_->share(spec);  // this rank's part of the one schedule
   schedule::ConversationSampler sampler(
       dataset_.conversations.size(),
       cfg_.dataset_sampling_strategy.value_or(config::SamplingStrategy::kSequential), rngs_);
@@ -55,15 +58,17 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     network_probe_->start();
   }
   if (spec.phase == record::Phase::kProfiling) sched_at_start_ = sample_sched();
-  int64_t start = mono_ns();
+  int64_t start = team_ ? team_->start_phase(spec.phase) : mono_ns();  // a common start
   out.start_mono_ns = start;
   out.start_wall_ns = wall_ns();
   ps.start(start);
+  if (spec.idle) ps.stop_sending();  // a rank with no share of this phase
+  if (team_ && spec.phase == record::Phase::kProfiling) profiling_cpu0_ns_ = process_cpu_ns();
   notify([&](RunObserver& o) { o.on_phase_start(spec.phase, start); });
 
   ui::ProgressCounters pc;
   pc.phase = spec.name();
-  pc.total = spec.request_count ? uint64_t(*spec.request_count) : 0;
+  pc.total = global_count ? uint64_t(*global_count) : 0;
   pc.duration_s = spec.duration_s.value_or(0.0);
   pc.phase_start_ns = start;
   bool warm = spec.phase == record::Phase::kWarmup;
@@ -145,16 +150,22 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     usleep(10'000);
     int64_t now = mono_ns();
     int sig = interrupt_count();
-    if (sig > handled_interrupts_) {
+    const bool told = team_ && !out.interrupted && team_->stop_requested();
+    if (sig > handled_interrupts_ || told) {
       handled_interrupts_ = sig;
       out.interrupted = true;
       ps.stop_sending();
       worker::drop_prefill_waiters(&ps, ws);  // never sent
-      abort_at = std::min(abort_at, sig >= 2 ? now : now + kInterruptDrainNs);
-      std::fprintf(stderr, sig >= 2
-                               ? "\naiperf: stopping now; writing what completed\n"
-                               : "\naiperf: interrupted; waiting up to 5 s for in-flight requests "
-                                 "(Ctrl-C again to stop now)\n");
+      // Under a launcher an interrupt is a one-second affair (mpirun sends SIGKILL after
+      // SIGTERM): stop at once and write what completed.
+      const bool at_once = sig >= 2 || team_;
+      abort_at = std::min(abort_at, at_once ? now : now + kInterruptDrainNs);
+      if (team_) team_->request_stop();
+      if (!team_ || team_->leader()) {
+        std::fprintf(stderr, at_once ? "\naiperf: stopping now; writing what completed\n"
+                                     : "\naiperf: interrupted; waiting up to 5 s for in-flight "
+                                       "requests (Ctrl-C again to stop now)\n");
+      }
     }
     if (now >= ps.send_deadline_ns()) ps.stop_sending();
     pc.completed = (warm ? cnt.warmup_done.load() : cnt.profiling_done.load()) - done0;
@@ -174,7 +185,12 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
       live.stopping = ps.sending_done();
       notify([&](RunObserver& o) { o.on_tick(live); });
     }
-    if (ps.finished()) break;
+    // With ranks the phase is over when every rank's part is (an interrupted leader does not
+    // wait: the launcher is about to end the job).
+    if (ps.finished() &&
+        (!team_ || team_->phase_over(spec.phase, true) || (out.interrupted && team_->leader()))) {
+      break;
+    }
     if (!aborted && now >= abort_at) {
       aborted = true;
       if (!out.interrupted) out.grace_expired = true;
@@ -201,7 +217,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   return out;
 }
 
-RunOutcome ProfileRun::execute() {
+void ProfileRun::prepare_and_probe() {
   prepare();
   RunSetup setup;
   setup.cfg = &cfg_;
@@ -212,11 +228,20 @@ RunOutcome ProfileRun::execute() {
   setup.workers = default_worker_count(cfg_);
   notify([&](RunObserver& o) { o.on_prepared(setup); });
   check_servers();
+}
+
+RunOutcome ProfileRun::execute() {
+  if (!team_) {
+    prepare_and_probe();
+  } else if (std::optional<RunOutcome> left = prepare_in_team()) {
+    return std::move(*left);  // a rank left out, or a configuration error somewhere
+  }
+  const bool follower = team_ && !team_->leader();
   if (opts_.install_signal_handlers) install_interrupt_handlers();
   handled_interrupts_ = opts_.interrupts_seen >= 0 ? opts_.interrupts_seen : interrupt_count();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
-  writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
+  if (!follower) writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
   record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
   RecordPipeline pipeline(sink_, processor, dataset_, plan_.bodies, *aggregator_, writers_.get());
   RecordPipeline::Sessions sessions;
@@ -231,10 +256,20 @@ RunOutcome ProfileRun::execute() {
     timeslices_ = std::make_unique<metrics::TimesliceAggregator>(ctx_, *cfg_.slice_duration_s);
     pipeline.enable_timeslices(timeslices_.get());
   }
+  if (team_) attach_team(pipeline);
+  // The team's record sink refers to `pipeline`: detached before `pipeline` goes, however the
+  // run ends.
+  struct SinkGuard {
+    cluster::Team* t;
+    ~SinkGuard() {
+      if (t) t->set_record_sink(nullptr);
+    }
+  } sink_guard{team_ && team_->leader() ? team_ : nullptr};
   pipeline.start();
 
   int nw = default_worker_count(cfg_);
   uint64_t id_seed = rngs_.derive("worker.ids").next_u64();
+  if (team_) id_seed ^= 0x9E3779B97F4A7C15ull * uint64_t(team_->rank() + 1);  // distinct ids
   plan_.trace_chunks = cfg_.export_http_trace;
   std::vector<worker::Worker*> peers;
   for (int i = 0; i < nw; ++i) {
@@ -248,8 +283,9 @@ RunOutcome ProfileRun::execute() {
   spdlog::info("{} I/O worker thread(s) started", nw);
 
   ui::ProgressOptions po;
-  po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress ? ui::ProgressMode::kNone
-                                                                     : ui::ProgressMode::kSimple;
+  po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress || follower
+                ? ui::ProgressMode::kNone
+                : ui::ProgressMode::kSimple;
   po.out = stderr;
   ui::Progress progress(po);
   progress.start();
@@ -290,6 +326,8 @@ void ProfileRun::apply_network_rtt() {
 }
 
 RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pipeline) {
+  if (team_ && !team_->leader()) return finish_follower(prof, pipeline);
+  if (team_) gather_team(prof, pipeline);  // every rank's records are in after this
   writers_->close();
   apply_network_rtt();
   RunOutcome out;
@@ -309,6 +347,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
     self.worker_thread_utilization.push_back(double(w->cpu_ns()) / double(wall));
   }
   self.cpu_ns += pipeline.counters().cpu_ns.load();
+  if (team_) add_team_cpu(self);
   self.requests = results.valid_count + results.error_count;
   if (sched_profiling_.has_schedstat) {
     self.on_cpu_ms = double(sched_profiling_.on_cpu_ns) / 1e6;
@@ -323,6 +362,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   out.files.insert(out.files.begin(), {"JSON", paths_.summary_json});
   ResultSections extra;
   notify([&](RunObserver& o) { o.on_results(out, extra); });
+  if (team_) add_team_sections(extra);
   out.files.insert(out.files.end(), extra.files.begin(), extra.files.end());
 
   exporter::SummaryInfo info;
@@ -337,6 +377,13 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   info.run_info = opts_.run_info;
   exporter::write_summary_json(paths_.summary_json, results, ctx_, cfg_, info);
   exporter::write_summary_csv(paths_.summary_csv, results, ctx_);
+  // Plugin exporters (plugin/plugin.h) write after the run's own files; theirs are listed too.
+  for (auto& f : plugin::run_plugin_exporters(paths_.dir, paths_.summary_json,
+                                              cfg_.export_level == config::ExportLevel::kSummary
+                                                  ? std::string()
+                                                  : paths_.records_jsonl)) {
+    out.files.push_back(std::move(f));
+  }
 
   if (opts_.print_console) {
     exporter::print_console(stdout, results, ctx_, &health, out.files, extra.console);
@@ -359,6 +406,12 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   } else if (results.valid_count == 0) {
     spdlog::error("all {} requests failed{}{}", results.error_count,
                   out.first_error.empty() ? "" : "; first error: ", out.first_error);
+    rc = kExitBenchmarkFailed;
+  } else if (team_ && team_->failed_ranks() > 0) {
+    spdlog::error(
+        "{} of {} ranks failed (see scale_out in {}); the results cover what the "
+        "others completed",
+        team_->failed_ranks(), team_->size(), paths_.summary_json);
     rc = kExitBenchmarkFailed;
   }
   out.exit_code = rc;

@@ -23,6 +23,9 @@
 namespace aiperf::dataset {
 struct Dataset;
 }
+namespace aiperf::cluster {
+class Team;
+}
 
 namespace aiperf::run {
 
@@ -124,6 +127,10 @@ struct RunOptions {
   std::vector<std::pair<std::string, std::string>> run_info;
   /// Show the progress UI chosen by --ui (a study may show its own instead).
   bool show_progress = true;
+  /// Scale-out (cluster/team.h): this process is one rank of several; null: one process.
+  /// Rank 0 writes the exports of the whole run; the others send their share and return an
+  /// outcome with no results.
+  cluster::Team* team = nullptr;
 };
 
 /// Runs one benchmark. Throws aiperf::ConfigError / aiperf::InputError for bad configuration or

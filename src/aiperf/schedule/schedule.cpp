@@ -199,7 +199,7 @@ Credit PhaseState::issue_locked(uint32_t conversation, uint32_t turn, uint32_t n
                                 int64_t scheduled_ns) {
   uint64_t n = sent_.load(std::memory_order_relaxed);
   Credit c;
-  c.index = n;
+  c.index = global_index(n);
   c.phase = spec_.phase;
   c.conversation = conversation;
   c.turn = turn;
@@ -223,15 +223,23 @@ std::optional<Credit> PhaseState::try_issue(int64_t now_ns, int64_t scheduled_ns
     if (!any_turn_allowed_locked(now_ns)) stop_sending();
     return std::nullopt;
   }
+  uint64_t s = sessions_.load(std::memory_order_relaxed);
+  // Scale-out: the sampler's draw for this share's next global session (the draws of the other
+  // ranks' sessions are skipped), so N ranks send what one process would.
+  const uint64_t g = global_index(s);
+  while (sampler_draws_ < g) {
+    sampler_.next();
+    ++sampler_draws_;
+  }
+  ++sampler_draws_;
   uint32_t conv = sampler_.next();
   uint32_t turns = conversation_turns(conv);
-  uint64_t s = sessions_.load(std::memory_order_relaxed);
   sessions_.store(s + 1, std::memory_order_release);
   total_session_turns_ += turns;
   active_sessions_.fetch_add(1, std::memory_order_acq_rel);
   Credit c = issue_locked(conv, 0, turns, scheduled_ns);
-  c.session = uint32_t(s);
-  c.url_index = uint16_t(next_url_++ % num_urls_);  // round robin per session (spec §5.1)
+  c.session = uint32_t(g);
+  c.url_index = uint16_t(g % num_urls_);  // round robin per session (spec §5.1)
   return c;
 }
 
@@ -250,8 +258,9 @@ std::optional<Credit> PhaseState::try_issue_session(uint32_t conversation, uint3
   total_session_turns_ += turns;
   active_sessions_.fetch_add(1, std::memory_order_acq_rel);
   Credit c = issue_locked(conversation, 0, turns, scheduled_ns);
-  c.session = uint32_t(s);
-  c.url_index = uint16_t(next_url_++ % num_urls_);
+  const uint64_t g = global_index(s);
+  c.session = uint32_t(g);
+  c.url_index = uint16_t(g % num_urls_);
   return c;
 }
 

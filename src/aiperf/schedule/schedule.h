@@ -70,6 +70,13 @@ struct PhaseSpec {
   std::vector<config::Config::RateSegment> rate_series;  // --request-rate-series
   double cancel_rate_pct = 0.0;                          // 0: no cancellation
   double cancel_delay_s = 0.0;
+  // ---- Scale-out (cluster/share.h, docs/scale-out.md): this process sends the share of the
+  // global schedule whose index ≡ deal_index (mod deal_count): sessions in concurrency and
+  // rate modes, ticks of the arrival sequence, trace entries, users. Counts above are already
+  // this share's. idle: this process sends nothing in the phase.
+  int deal_index = 0;
+  int deal_count = 1;
+  bool idle = false;
   const char* name() const { return phase == record::Phase::kWarmup ? "warmup" : "profiling"; }
   bool open_loop() const { return mode != config::TimingMode::kConcurrency; }
 };
@@ -211,9 +218,14 @@ class PhaseState {
   size_t num_urls_;
   int64_t start_ns_ = 0;
   int64_t send_deadline_ns_ = std::numeric_limits<int64_t>::max();
+  /// The global number of this share's local credit or session number `n` (scale-out).
+  uint64_t global_index(uint64_t n) const {
+    return n * uint64_t(spec_.deal_count) + uint64_t(spec_.deal_index);
+  }
+
   mutable std::mutex mu_;  // guards sampler_ and the issue decisions
   ConversationSampler sampler_;
-  uint64_t next_url_ = 0;
+  uint64_t sampler_draws_ = 0;        // draws try_issue() made (scale-out skips other shares')
   uint64_t total_session_turns_ = 0;  // Σ num_turns of started sessions (guarded by mu_)
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> sessions_{0};

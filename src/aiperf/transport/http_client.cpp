@@ -41,6 +41,7 @@ void clear_response(RequestRecord& r) {
 
 HttpClient::Impl::Impl(EventLoop& l, ClientOptions o) : loop(l), opt(std::move(o)) {
   std::signal(SIGPIPE, SIG_IGN);
+  sources = SourceAddrs(opt.source_ips, opt.source_start);
   bool any_tls = false;
   urls.resize(opt.urls.size());
   for (size_t i = 0; i < opt.urls.size(); ++i) {

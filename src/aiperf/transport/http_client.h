@@ -43,6 +43,10 @@ struct ClientOptions {
   std::string ca_file;                             // extra PEM CA bundle ("" = system store only)
   /// Cap on a captured error body (non-2xx) in bytes.
   size_t max_error_body = 64 * 1024;
+  /// --source-ip: local addresses (IP literals) new connections bind to, round robin starting
+  /// at `source_start` (source_addrs.h); empty: the kernel chooses.
+  std::vector<std::string> source_ips;
+  size_t source_start = 0;
 };
 
 /// Called once per request, on the loop thread, when the first SSE message carrying data (not

@@ -18,6 +18,7 @@
 
 #include "aiperf/transport/http_client.h"
 #include "aiperf/transport/http_response_parser.h"
+#include "aiperf/transport/source_addrs.h"
 #include "aiperf/transport/sse_framer.h"
 
 namespace aiperf::transport {
@@ -95,6 +96,7 @@ struct HttpClient::Impl {
   EventLoop& loop;
   ClientOptions opt;
   std::vector<UrlPool> urls;
+  SourceAddrs sources;  // --source-ip
   SSL_CTX* ctx = nullptr;
   std::unique_ptr<char[]> rbuf{new char[kReadBufBytes]};
   Stats stats;

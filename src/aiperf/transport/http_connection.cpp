@@ -160,6 +160,14 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (!sources.empty()) {
+    std::string err;
+    if (!sources.bind_next(fd, u.addr.ss_family, &err)) {
+      ::close(fd);
+      fail(r, ErrorKind::kConnect, err);
+      return false;
+    }
+  }
   ++stats.connects;
   r->rec->trace.connect_start_ns = mono_ns();
   int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&u.addr), u.addr_len);

@@ -37,7 +37,9 @@ FixedScheduleDriver::~FixedScheduleDriver() {
 void FixedScheduleDriver::run() {
   const auto& spec = phase_.spec();
   size_t rr = 0;
-  size_t i = 0;
+  // Scale-out: this rank replays the entries of its share (index ≡ deal_index mod deal_count).
+  size_t i = size_t(spec.deal_index);
+  const size_t step = size_t(std::max(spec.deal_count, 1));
   while (i < schedule_.entries.size() && !stopping() && !phase_.sending_done()) {
     const schedule::FixedScheduleEntry& e = schedule_.entries[i];
     int64_t target = phase_.start_ns() + e.offset_ns;
@@ -52,7 +54,7 @@ void FixedScheduleDriver::run() {
     }
     int64_t at = std::max(target, mono_ns() - kLeadNs);
     auto c = phase_.try_issue_session(e.conversation, 0, at, target);
-    ++i;
+    i += step;
     if (!c) continue;
     pick_least_loaded(workers_, &rr)->submit(&phase_, std::move(*c));
   }
@@ -89,11 +91,20 @@ void UserCentricDriver::run() {
     uint64_t user_id;  // 0: spawn a new user
     uint32_t conversation;
     uint32_t max_turns;
+    bool mine;  // scale-out: this rank's user (always true in one process)
     bool operator>(const Event& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events;
   uint64_t seq = 0;
   const int64_t start = phase_.start_ns();
+  const auto& spec = phase_.spec();
+  // Scale-out: every rank plays the whole sequence of users (the same sampler draws, the same
+  // spawn times) and sends the users of its share: the n-th user created is this rank's when
+  // n ≡ deal_index (mod deal_count).
+  uint64_t ordinal = 0;
+  auto deal = [&] {
+    return int(ordinal++ % uint64_t(std::max(spec.deal_count, 1))) == spec.deal_index;
+  };
   // Initial users: conversations sampled in user-id order; each also contributes the time its
   // replacement spawns.
   for (const schedule::InitialUser& u : plan_.users) {
@@ -101,31 +112,44 @@ void UserCentricDriver::run() {
     uint32_t all = phase_.conversation_turns(conv);
     uint32_t turns = u.max_turns == 0 ? all : std::min(u.max_turns, all);
     int64_t first = start + u.order * plan_.stagger_ns;
-    events.push({first, seq++, u.user_id, conv, turns});
-    events.push({first + int64_t(turns) * plan_.turn_gap_ns, seq++, 0, 0, 0});
+    events.push({first, seq++, u.user_id, conv, turns, deal()});
+    events.push({first + int64_t(turns) * plan_.turn_gap_ns, seq++, 0, 0, 0, false});
   }
   uint64_t next_user = plan_.next_user_id;
-  const auto& spec = phase_.spec();
   size_t rr = 0;
   while (!events.empty() && !stopping() && !phase_.sending_done()) {
     Event e = events.top();
-    if (!due(e.at)) continue;
+    const bool spawn = e.user_id == 0;
+    // Spawns are played at once (they only create users); a user's send waits for its time.
+    if (!spawn && e.mine && !due(e.at)) continue;
     if (e.at >= phase_.send_deadline_ns()) {
+      if (!spawn && !e.mine) {
+        events.pop();
+        continue;
+      }
       phase_.stop_sending();
       break;
+    }
+    if (spawn) {
+      events.pop();
+      e.user_id = next_user++;
+      e.mine = deal();
+      if (e.mine && !phase_.can_start_new_session(e.at)) continue;
+      e.conversation = phase_.sample_conversation();
+      e.max_turns = phase_.conversation_turns(e.conversation);
+      events.push({e.at + int64_t(e.max_turns) * plan_.turn_gap_ns, seq++, 0, 0, 0, false});
+      if (e.mine) events.push({e.at, seq++, e.user_id, e.conversation, e.max_turns, true});
+      continue;
+    }
+    if (!e.mine) {
+      events.pop();
+      continue;
     }
     if (spec.concurrency_set && !phase_.slot_available()) {
       sleep_until_mono(mono_ns() + kSlotPollNs);  // the only closed-loop element (spec §3.7)
       continue;
     }
     events.pop();
-    if (e.user_id == 0) {  // spawn
-      if (!phase_.can_start_new_session(e.at)) continue;
-      e.user_id = next_user++;
-      e.conversation = phase_.sample_conversation();
-      e.max_turns = phase_.conversation_turns(e.conversation);
-      events.push({e.at + int64_t(e.max_turns) * plan_.turn_gap_ns, seq++, 0, 0, 0});
-    }
     int64_t at = std::max(e.at, mono_ns() - kLeadNs);
     auto c = phase_.try_issue_session(e.conversation, e.max_turns, at, e.at);
     if (!c) continue;

@@ -51,7 +51,16 @@ Worker* RateScheduler::least_loaded() {
 
 void RateScheduler::run() {
   const auto& spec = phase_.spec();
-  int64_t next = next_target(phase_.start_ns());
+  // Scale-out: every rank draws the whole arrival sequence (the same gaps, the same rate
+  // changes) and fires the ticks of its share (tick index ≡ deal_index mod deal_count), so N
+  // ranks send at one process's offsets.
+  auto advance = [&](int64_t from, int n) {
+    for (int j = 0; j < n && from != std::numeric_limits<int64_t>::max(); ++j) {
+      from = next_target(from);
+    }
+    return from;
+  };
+  int64_t next = advance(phase_.start_ns(), spec.deal_index + 1);
   while (!stopping() && !phase_.sending_done()) {
     if (next == std::numeric_limits<int64_t>::max()) {  // the rate stays 0: nothing more
       phase_.stop_sending();
@@ -69,7 +78,7 @@ void RateScheduler::run() {
       break;
     }
     int64_t target = next;
-    next = next_target(next);  // scheduled before issuing
+    next = advance(next, spec.deal_count);  // scheduled before issuing
 
     // Continuations first (they hold their slots), then new sessions (spec §3.4).
     auto t = continuations_.pop_ready(target);

@@ -60,7 +60,9 @@ void RecordSink::notify() {
 
 Worker::Worker(uint16_t id, const RequestPlan& plan, RecordSink& sink, uint64_t id_seed)
     : id_(id), plan_(plan), sink_(sink) {
-  client_ = std::make_unique<transport::HttpClient>(loop_, plan.client);
+  transport::ClientOptions opts = plan.client;
+  opts.source_start = id;  // --source-ip: workers start their round robins apart
+  client_ = std::make_unique<transport::HttpClient>(loop_, std::move(opts));
   // splitmix64 of the seed: ids differ per worker and per run.
   uint64_t z = id_seed + 0x9E3779B97F4A7C15ull * (id + 1);
   for (auto& s : rng_state_) {

@@ -431,6 +431,13 @@ TEST(ProfileAliases, EveryNameWorks) {
                 c.study.search_resolution == 2.0 && c.study.search_start == 2.0 &&
                 c.study.search_max == 64.0 && c.study.search_max_probes == 9;
        }},
+      // Scale-out and plugins (SourceIp below, transport/source_addrs_test.cpp, the Plugins tests).
+      {{"-m", "a", "--source-ip", "127.0.0.2,127.0.0.3", "--plugin", "/x/libp.so", "--plugin",
+        "/y"},
+       [](const Config& c) {
+         return c.source_ips == std::vector<std::string>{"127.0.0.2", "127.0.0.3"} &&
+                c.plugins == std::vector<std::string>{"/x/libp.so", "/y"};
+       }},
   };
   for (const auto& tc : cases) {
     std::string joined;
@@ -447,6 +454,12 @@ TEST(ProfileAliases, EveryNameWorks) {
     }
     EXPECT_TRUE(covered) << name;
   }
+}
+
+TEST(ProfileParse, SourceIpTakesAddressLiteralsOnly) {
+  EXPECT_EQ(parse({"-m", "a", "--source-ip", "::1", "--source-ip", "[::1]"}).source_ips.size(), 2u);
+  std::string e = error_of({"-m", "a", "--source-ip", "127.0.0.2,eth0"});
+  EXPECT_NE(e.find("--source-ip: 'eth0' is not an IPv4 or IPv6 address"), std::string::npos) << e;
 }
 
 TEST(ProfileParse, InlineValuesAndNegativeNumbers) {

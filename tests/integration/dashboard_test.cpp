@@ -99,6 +99,9 @@ std::string profile_command(const std::string& url, const std::string& term, con
                             int requests) {
   return "env TERM=" + term + " " + AIPERF_BIN + " profile --model m --url " + url +
          " --endpoint-type chat --streaming --tokenizer builtin --osl 20 --isl 16 --ui dashboard"
+         " --gpu-telemetry " +
+         url +
+         "/dcgm1/metrics"
          " --concurrency 2 --request-count " +
          std::to_string(requests) + " --artifact-dir " + dir + "; echo AIPERF_EXIT=$?; sleep 60";
 }
@@ -130,6 +133,11 @@ TEST(Dashboard, GoldenScreensResizeAndCtrlC) {
       10000, &screen))
       << screen;
   check_golden("screen_200x60.txt", screen);
+  // The telemetry panels: the mock's own /metrics (scraped from --url) and its fake DCGM
+  // exporter's two GPUs, live.
+  EXPECT_TRUE(std::regex_search(screen, std::regex(R"(aiperf mock +running [0-9]+)"))) << screen;
+  EXPECT_TRUE(std::regex_search(screen, std::regex(R"(gpu0 .*util [0-9]+ %  [0-9]+ W)"))) << screen;
+  EXPECT_TRUE(std::regex_search(screen, std::regex(R"(gpu1 .*util [0-9]+ %)"))) << screen;
 
   ASSERT_EQ(t.run({"send-keys", "-t", "t", "C-c"}).exit_code, 0);
   ASSERT_TRUE(

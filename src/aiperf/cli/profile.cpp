@@ -147,6 +147,7 @@ int run_one_process(const config::Config& cfg, const std::vector<std::string>& a
                    why.c_str());
       dash.reset();
     } else {
+      dash->show_telemetry(&telemetry);
       opts.observers.push_back(&*dash);
       opts.show_progress = false;
     }

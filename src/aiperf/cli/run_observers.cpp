@@ -60,6 +60,23 @@ void DashboardObserver::on_tick(const run::LiveStatus& l) {
   s.phase_start_ns = l.phase_start_mono_ns;
   s.stopping = l.stopping;
   dash_.update(s);
+  refresh_telemetry_panels();
+}
+
+void DashboardObserver::refresh_telemetry_panels() {
+  const int64_t now = mono_ns();
+  if (!telemetry_ || (panels_at_ns_ && now - panels_at_ns_ < 250'000'000)) return;
+  panels_at_ns_ = now;
+  telemetry::LiveTelemetry l = telemetry_->live();
+  auto show = [&](const char* key, const char* title, std::vector<std::string>& lines) {
+    if (lines.empty()) {
+      dash_.remove_panel(key);
+    } else {
+      dash_.set_panel(key, {title, std::move(lines)});
+    }
+  };
+  show("1-server", "Server metrics", l.server);
+  show("2-gpu", "GPU telemetry", l.gpus);
 }
 
 void DashboardObserver::on_record(const record::ProcessedRecord& rec,
@@ -101,6 +118,8 @@ void ReportObserver::on_finished(const run::RunOutcome& out) {
     report::LoadOptions lo;
     lo.summary_path = out.paths.summary_json;
     lo.records_path = out.paths.records_jsonl;
+    lo.timeslices_path = out.paths.timeslices_json;
+    lo.gpu_telemetry_path = out.paths.gpu_telemetry_jsonl;
     if (!plots_) lo.records_options.tags = report::default_record_columns();
     std::vector<report::RunData> runs{report::load_run(info, lo)};
     report::PlotConfig cfg =

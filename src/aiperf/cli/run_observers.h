@@ -10,6 +10,7 @@
 #include "aiperf/report/plot_config.h"
 #include "aiperf/run/run.h"
 #include "aiperf/study/study.h"
+#include "aiperf/telemetry/telemetry.h"
 #include "aiperf/ui/dashboard.h"
 
 namespace aiperf::cli {
@@ -26,6 +27,12 @@ class DashboardObserver : public run::RunObserver {
   ui::Dashboard& view() { return dash_; }
   /// Gives the terminal back (before an error message is printed, for one).
   void stop() { dash_.stop(); }
+  /// Shows the server-metrics and GPU panels from `t`'s latest scrapes (refreshed 4 times a
+  /// second, on the run's thread).
+  void show_telemetry(telemetry::TelemetryObserver* t) {
+    telemetry_ = t;
+    t->enable_live();
+  }
 
   void on_phase_start(record::Phase phase, int64_t start_mono_ns) override;
   void on_tick(const run::LiveStatus& s) override;
@@ -33,7 +40,11 @@ class DashboardObserver : public run::RunObserver {
   void on_results(const run::RunOutcome&, run::ResultSections&) override { dash_.stop(); }
 
  private:
+  void refresh_telemetry_panels();
+
   ui::Dashboard dash_;
+  telemetry::TelemetryObserver* telemetry_ = nullptr;
+  int64_t panels_at_ns_ = 0;
 };
 
 /// Writes <artifact dir>/report.html after every run and, with --generate-plots, the plots into

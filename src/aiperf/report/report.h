@@ -36,8 +36,9 @@ struct LoadOptions {
   RecordsOptions records_options;
   /// Exact files instead of the default names in the run directory (a run written with
   /// --profile-export-prefix); empty = <dir>/profile_export_aiperf.json,
-  /// <dir>/profile_export.jsonl.
-  std::string summary_path, records_path;
+  /// <dir>/profile_export.jsonl, <dir>/profile_export_aiperf_timeslices.json,
+  /// <dir>/gpu_telemetry_export.jsonl.
+  std::string summary_path, records_path, timeslices_path, gpu_telemetry_path;
 };
 RunData load_run(const RunInfo& info, const LoadOptions& opts = {});
 

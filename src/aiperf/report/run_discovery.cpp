@@ -190,12 +190,12 @@ RunData load_run(const RunInfo& info, const LoadOptions& opts) {
   if (opts.records && fs::exists(records, ec)) {
     r.requests = read_records(records, opts.records_options);
   }
-  if (fs::exists(dir / kTimeslicesJson, ec)) {
-    r.timeslices = read_timeslices((dir / kTimeslicesJson).string());
-  }
-  if (fs::exists(dir / kGpuTelemetryJsonl, ec)) {
-    r.gpu = read_gpu_telemetry((dir / kGpuTelemetryJsonl).string());
-  }
+  const std::string slices =
+      opts.timeslices_path.empty() ? (dir / kTimeslicesJson).string() : opts.timeslices_path;
+  if (fs::exists(slices, ec)) r.timeslices = read_timeslices(slices);
+  const std::string gpu = opts.gpu_telemetry_path.empty() ? (dir / kGpuTelemetryJsonl).string()
+                                                          : opts.gpu_telemetry_path;
+  if (fs::exists(gpu, ec)) r.gpu = read_gpu_telemetry(gpu);
   if (!info.aggregate_path.empty() && fs::exists(info.aggregate_path, ec)) {
     r.aggregate = read_aggregate(info.aggregate_path);
   }

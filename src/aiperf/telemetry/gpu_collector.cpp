@@ -1,7 +1,11 @@
 // DCGM and NVML collection (gpu_collector.h).
 #include "aiperf/telemetry/gpu_collector.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include "aiperf/common/clock.h"
 
@@ -45,6 +49,13 @@ GpuCollector::~GpuCollector() {
 }
 
 void GpuCollector::write_lines(Source& s, int64_t wall_ns, const std::vector<GpuRecord>& recs) {
+  if (!recs.empty()) {
+    std::lock_guard lk(live_mu_);
+    auto it =
+        std::find_if(latest_.begin(), latest_.end(), [&](const auto& p) { return p.first == &s; });
+    if (it == latest_.end()) it = latest_.insert(latest_.end(), {&s, {}});
+    it->second = recs;
+  }
   std::lock_guard lk(jsonl_mu_);
   if (settings_.jsonl_path.empty() || recs.empty()) return;
   if (!jsonl_) {
@@ -60,6 +71,37 @@ void GpuCollector::write_lines(Source& s, int64_t wall_ns, const std::vector<Gpu
     render_gpu_line(s.line, s.name, wall_ns, r, defs_);
     jsonl_->write_line(s.line);
   }
+}
+
+std::vector<std::string> GpuCollector::live_lines() const {
+  auto index = [&](const char* field) {
+    for (size_t i = 0; i < defs_.size(); ++i) {
+      if (defs_[i].field == field) return i;
+    }
+    return defs_.size();
+  };
+  struct Col {
+    size_t i;
+    const char *before, *format;
+  };
+  const Col cols[] = {{index("gpu_utilization"), "util ", "{:.0f} %"},
+                      {index("gpu_power_usage"), "", "{:.0f} W"},
+                      {index("gpu_memory_used"), "mem ", "{:.1f} GB"},
+                      {index("gpu_temperature"), "", "{:.0f} °C"}};
+  std::lock_guard lk(live_mu_);
+  std::vector<std::string> out;
+  for (const auto& [src, recs] : latest_) {
+    for (const GpuRecord& r : recs) {
+      std::string line = fmt::format("gpu{} {}", r.id.gpu_index, r.id.model_name);
+      for (const Col& c : cols) {
+        if (c.i >= r.values.size() || !std::isfinite(r.values[c.i])) continue;
+        line += "  " + std::string(c.before) + fmt::format(fmt::runtime(c.format), r.values[c.i]);
+      }
+      if (latest_.size() > 1) line += "  (" + src->name + ")";
+      out.push_back(std::move(line));
+    }
+  }
+  return out;
 }
 
 bool GpuCollector::nvml_tick() {

@@ -67,6 +67,10 @@ class GpuCollector {
   std::optional<std::string> jsonl_path() const;
   /// NVML could not be used: why (one line), else "".
   const std::string& nvml_error() const { return nvml_error_; }
+  /// For a live view, any thread: one line per GPU from its latest sample, e.g.
+  /// "gpu0 NVIDIA H200  util 93 %  312 W  mem 45.1 GB  61 °C" (the source appended when there
+  /// are several).
+  std::vector<std::string> live_lines() const;
 
  private:
   struct Source {
@@ -87,6 +91,8 @@ class GpuCollector {
   std::string nvml_error_;
   std::mutex jsonl_mu_;
   std::unique_ptr<JsonlFile> jsonl_;
+  mutable std::mutex live_mu_;
+  std::vector<std::pair<const Source*, std::vector<GpuRecord>>> latest_;  // per source
 };
 
 }  // namespace aiperf::telemetry

@@ -283,6 +283,32 @@ void add_gauge_row(std::vector<PanelRow>& rows, const ServerMetricsReport& rep,
   }
 }
 
+/// Whether sample `s` carries label `name` with `value`.
+bool has_label(const Exposition& x, const Sample& s, const char* name, const char* value) {
+  const Label* l = x.labels_of(s);
+  for (uint32_t i = 0; i < s.label_count; ++i) {
+    if (l[i].name == name && l[i].value == value) return true;
+  }
+  return false;
+}
+
+/// The first of `refs` present in one scrape: the sum over its series (`mean`: their mean), in
+/// the panel's unit.
+std::optional<double> scraped_value(const Exposition& x, const std::vector<Ref>& refs, bool mean) {
+  for (const Ref& r : refs) {
+    double sum = 0;
+    int n = 0;
+    for (const Sample& s : x.samples()) {
+      if (s.name != r.name || !std::isfinite(s.value)) continue;
+      if (r.label && !has_label(x, s, r.label, r.value)) continue;
+      sum += s.value;
+      ++n;
+    }
+    if (n > 0) return (mean ? sum / n : sum) * r.scale;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* display_name(ServerFamily f) {
@@ -412,6 +438,23 @@ std::vector<CrossCheck> cross_checks(const ServerMetricsReport& rep,
         }
       }
     }
+  }
+  return out;
+}
+
+std::vector<std::string> live_lines(const Exposition& x) {
+  std::vector<std::string> out;
+  for (const Spec& sp : specs()) {
+    std::string line;
+    auto add = [&](const char* what, std::optional<double> v, const char* unit) {
+      if (!v) return;
+      line += fmt::format("  {} {}{}", what,
+                          unit[0] ? fmt::format("{:.1f}", *v) : fmt::format("{:.0f}", *v), unit);
+    };
+    add("running", scraped_value(x, sp.running, false), "");
+    add("waiting", scraped_value(x, sp.waiting, false), "");
+    add("KV-cache", scraped_value(x, sp.kv, true), " %");
+    if (!line.empty()) out.push_back(display_name(sp.family) + line);
   }
   return out;
 }

@@ -25,6 +25,11 @@ struct PanelRow {
 /// Console rows for one family (only rows whose metrics were scraped).
 std::vector<PanelRow> panel_rows(const ServerMetricsReport& rep, ServerFamily f);
 
+/// One line per family found in one scrape, for a live view: the running and waiting requests
+/// (summed over series) and the KV-cache use (their mean), e.g. "vLLM  running 4  waiting 0
+/// KV-cache 41.2 %". Families without any of these gauges give no line.
+std::vector<std::string> live_lines(const Exposition& x);
+
 /// What the client measured, for the cross-checks (display units).
 struct ClientFigures {
   std::optional<double> output_tokens;  // Σ output sequence lengths of valid requests

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/telemetry/server_family.h"
 
 namespace aiperf::telemetry {
 
@@ -106,6 +107,21 @@ void ServerMetricsCollector::on_exposition(Endpoint& e, const ScrapedBody& b) {
     render_scrape_line(e.line, e.scraper->active_url(), b);
     jsonl_->write_line(e.line);
   }
+  if (live_on_.load(std::memory_order_relaxed)) {
+    std::vector<std::string> lines = telemetry::live_lines(b.exposition);
+    if (endpoints_.size() > 1) {
+      for (auto& l : lines) l += "  (" + e.scraper->active_url() + ")";
+    }
+    std::lock_guard lk(live_mu_);
+    e.live = std::move(lines);
+  }
+}
+
+std::vector<std::string> ServerMetricsCollector::live_lines() {
+  std::lock_guard lk(live_mu_);
+  std::vector<std::string> out;
+  for (const auto& e : endpoints_) out.insert(out.end(), e->live.begin(), e->live.end());
+  return out;
 }
 
 std::optional<std::string> ServerMetricsCollector::jsonl_path() const {

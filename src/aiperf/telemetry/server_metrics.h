@@ -5,6 +5,7 @@
 // Threading: start / scrape_all_now / stop from the run's thread; each endpoint's store is
 // written by its own thread and read by report() after stop().
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -96,18 +97,26 @@ class ServerMetricsCollector {
   std::optional<std::string> jsonl_path() const;
   /// Endpoints with data (after stop()), for tests and the console.
   size_t successful_endpoints() const;
+  /// Computes live lines on every scrape from now on (runs without a live view pay nothing).
+  void enable_live() { live_on_.store(true, std::memory_order_relaxed); }
+  /// For a live view, any thread: per endpoint the families' lines of its latest scrape
+  /// (server_family.h live_lines), its URL appended when there are several endpoints.
+  std::vector<std::string> live_lines();
 
  private:
   struct Endpoint {
     std::unique_ptr<EndpointScraper> scraper;
     EndpointStore store;
-    std::string line;  // JSONL scratch, this endpoint's thread only
+    std::string line;               // JSONL scratch, this endpoint's thread only
+    std::vector<std::string> live;  // the latest scrape's live lines, under live_mu_
   };
   void on_exposition(Endpoint& e, const ScrapedBody& b);
 
   ServerMetricsSettings settings_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::unique_ptr<JsonlFile> jsonl_;
+  std::atomic<bool> live_on_{false};
+  std::mutex live_mu_;
 };
 
 /// The series statistics of one endpoint's store over `window` (exposed for tests).

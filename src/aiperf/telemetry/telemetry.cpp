@@ -192,6 +192,13 @@ void TelemetrySession::finish() {
   if (gpu_) gpu_->stop();
 }
 
+LiveTelemetry TelemetrySession::live() {
+  LiveTelemetry l;
+  if (server_) l.server = server_->live_lines();
+  if (gpu_) l.gpus = gpu_->live_lines();
+  return l;
+}
+
 TelemetryResults TelemetrySession::results(const ClientSide& client) const {
   TelemetryResults r;
   if (!start_mono_ || !end_mono_) return r;  // the profiling phase never ran

@@ -93,6 +93,12 @@ struct ExportInfo {
   nlohmann::json input_config;  // redacted config body
 };
 
+/// What the latest scrapes said, for a live view during the run.
+struct LiveTelemetry {
+  std::vector<std::string> server;  // per server family found (server_family.h live_lines)
+  std::vector<std::string> gpus;    // per GPU (GpuCollector::live_lines)
+};
+
 class TelemetrySession {
  public:
   TelemetrySession(const config::Config& cfg, const exporter::ArtifactPaths& paths);
@@ -113,6 +119,12 @@ class TelemetrySession {
   /// (label, path) of the JSONL files streamed during the run (after finish()).
   std::vector<std::pair<std::string, std::string>> streamed_files() const;
   const TelemetryOptions& options() const { return opts_; }
+  /// Keeps the server lines of live() up to date (call before start()).
+  void enable_live() {
+    if (server_) server_->enable_live();
+  }
+  /// The latest scrapes in a few lines.
+  LiveTelemetry live();
 
  private:
   TelemetryOptions opts_;
@@ -139,12 +151,17 @@ class TelemetryObserver : public run::RunObserver {
   void on_phase_end(const run::PhaseWindow& w) override;
   void on_results(const run::RunOutcome& out, run::ResultSections& sections) override;
   void on_finished(const run::RunOutcome& out) override;
+  /// For the dashboard (the run's thread, like the hooks): TelemetrySession::live(), kept up
+  /// to date from the first scrape once enable_live() was called before the run.
+  void enable_live() { live_ = true; }
+  LiveTelemetry live() { return session_ ? session_->live() : LiveTelemetry{}; }
 
  private:
   const config::Config& cfg_;
   std::unique_ptr<TelemetrySession> session_;
   std::optional<TelemetryResults> results_;
   int64_t start_wall_ = 0;
+  bool live_ = false;
 };
 
 /// The client's figures for the cross-checks, from a run's results.

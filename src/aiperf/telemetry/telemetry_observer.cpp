@@ -75,6 +75,7 @@ TelemetryObserver::~TelemetryObserver() = default;
 
 void TelemetryObserver::on_prepared(const run::RunSetup& setup) {
   session_ = std::make_unique<TelemetrySession>(cfg_, *setup.paths);
+  if (live_) session_->enable_live();
   session_->start();
 }
 

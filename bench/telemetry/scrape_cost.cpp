@@ -33,23 +33,28 @@ std::string body(uint64_t gen, int endpoint) {
   std::string out;
   out.reserve(220000);
   char buf[256];
-  const double bounds[] = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25,
-                           0.5,   0.75,  1.0,  2.5,  5.0};
+  const double bounds[] = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08,
+                           0.1,   0.25,  0.5,  0.75, 1.0,  2.5,  5.0};
   for (int f = 0; f < 10; ++f) {
-    std::snprintf(buf, sizeof buf, "# HELP bench:hist_%d_seconds A histogram.\n# TYPE bench:hist_%d_seconds histogram\n", f, f);
+    std::snprintf(
+        buf, sizeof buf,
+        "# HELP bench:hist_%d_seconds A histogram.\n# TYPE bench:hist_%d_seconds histogram\n", f,
+        f);
     out += buf;
     for (int l = 0; l < 10; ++l) {
       uint64_t cum = 0;
       for (int b = 0; b <= 14; ++b) {
         cum += (gen * uint64_t(b + 1) + uint64_t(l)) % 7;
         if (b < 14) {
-          std::snprintf(buf, sizeof buf,
-                        "bench:hist_%d_seconds_bucket{engine=\"%d\",model_name=\"m\",le=\"%g\"} %llu.0\n",
-                        f, l, bounds[b], (unsigned long long)cum);
+          std::snprintf(
+              buf, sizeof buf,
+              "bench:hist_%d_seconds_bucket{engine=\"%d\",model_name=\"m\",le=\"%g\"} %llu.0\n", f,
+              l, bounds[b], (unsigned long long)cum);
         } else {
-          std::snprintf(buf, sizeof buf,
-                        "bench:hist_%d_seconds_bucket{engine=\"%d\",model_name=\"m\",le=\"+Inf\"} %llu.0\n",
-                        f, l, (unsigned long long)cum);
+          std::snprintf(
+              buf, sizeof buf,
+              "bench:hist_%d_seconds_bucket{engine=\"%d\",model_name=\"m\",le=\"+Inf\"} %llu.0\n",
+              f, l, (unsigned long long)cum);
         }
         out += buf;
       }
@@ -61,9 +66,10 @@ std::string body(uint64_t gen, int endpoint) {
     }
   }
   for (int c = 0; c < 200; ++c) {
-    std::snprintf(buf, sizeof buf,
-                  "# TYPE bench:counter_%d_total counter\nbench:counter_%d_total{endpoint=\"%d\"} %llu.0\n",
-                  c, c, endpoint, (unsigned long long)(gen * uint64_t(c + 1)));
+    std::snprintf(
+        buf, sizeof buf,
+        "# TYPE bench:counter_%d_total counter\nbench:counter_%d_total{endpoint=\"%d\"} %llu.0\n",
+        c, c, endpoint, (unsigned long long)(gen * uint64_t(c + 1)));
     out += buf;
   }
   for (int g = 0; g < 100; ++g) {
@@ -90,8 +96,9 @@ void serve_connection(int c, int endpoint) {
     }
     req.erase(0, end + 4);
     std::string b = body(++gen, endpoint);
-    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
-                      std::to_string(b.size()) + "\r\n\r\n" + b;
+    std::string out =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+        std::to_string(b.size()) + "\r\n\r\n" + b;
     size_t off = 0;
     while (off < out.size()) {
       ssize_t n = ::send(c, out.data() + off, out.size() - off, MSG_NOSIGNAL);
@@ -169,8 +176,8 @@ int main(int argc, char** argv) {
   waitpid(child, nullptr, 0);
   std::printf("endpoints %d x %zu lines (%zu KB) every %d ms, %.0f s%s\n", endpoints, lines,
               sample.size() / 1024, interval_ms, wall, jsonl ? ", JSONL on" : "");
-  std::printf("scrapes: %llu (%.1f/s), series stored: %zu metrics\n",
-              (unsigned long long)scrapes, double(scrapes) / wall, rep.metrics.size());
+  std::printf("scrapes: %llu (%.1f/s), series stored: %zu metrics\n", (unsigned long long)scrapes,
+              double(scrapes) / wall, rep.metrics.size());
   std::printf("client CPU: %.3f s over %.1f s = %.2f %% of one core (%.0f us per scrape)\n", cpu,
               wall, 100.0 * cpu / wall, scrapes ? 1e6 * cpu / double(scrapes) : 0.0);
   // The parse alone, on this process's one thread.
@@ -178,7 +185,8 @@ int main(int argc, char** argv) {
   ParseError e;
   const int n = 300;
   double p0 = cpu_s();
-  for (int i = 0; i < n; ++i) parse_exposition(body(uint64_t(i), 0), ExpositionFormat::kText, &x, &e);
+  for (int i = 0; i < n; ++i)
+    parse_exposition(body(uint64_t(i), 0), ExpositionFormat::kText, &x, &e);
   double with_gen = cpu_s() - p0;
   p0 = cpu_s();
   for (int i = 0; i < n; ++i) sample = body(uint64_t(i), 0);

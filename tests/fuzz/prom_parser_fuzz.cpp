@@ -52,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t lines = count_lines(body);
   Exposition x;
   ParseError e;
-  bool ok = parse_exposition(body, om ? ExpositionFormat::kOpenMetrics : ExpositionFormat::kText,
-                             &x, &e);
+  bool ok =
+      parse_exposition(body, om ? ExpositionFormat::kOpenMetrics : ExpositionFormat::kText, &x, &e);
   if (ok) {
     check(x);
   } else {

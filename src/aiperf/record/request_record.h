@@ -29,7 +29,7 @@ enum class ErrorKind : uint8_t {
   /// --request-cancellation-rate (spec §3.10): the client disconnected on purpose after its
   /// delay; reported as error 499.
   kRequestCancelled,
-  kJob,        // an asynchronous job (video generation) failed, or its result is unusable
+  kJob,  // an asynchronous job (video generation) failed, or its result is unusable
 };
 
 const char* error_kind_name(ErrorKind k);

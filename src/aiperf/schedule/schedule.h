@@ -266,7 +266,7 @@ class PhaseState {
 
   mutable std::mutex mu_;  // guards sampler_ and the issue decisions
   ConversationSampler sampler_;
-  uint64_t sampler_draws_ = 0;        // draws try_issue() made (scale-out skips other shares')
+  uint64_t sampler_draws_ = 0;  // draws try_issue() made (scale-out skips other shares')
   SessionFeed* feed_ = nullptr;
   std::atomic<bool> starved_{false};
   uint64_t total_session_turns_ = 0;  // Σ num_turns of started sessions (guarded by mu_)

@@ -141,6 +141,48 @@ std::vector<OptionSpec> shaping_options() {
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
          st.cfg.request_rate_ramp_duration_s = parse_ramp(flag, one(values));
        }},
+      {{"--concurrency-ramp-strategy"},
+       ValueKind::kValue,
+       "linear|exponential|poisson",
+       "linear",
+       "Load Generator",
+       "Curve of --concurrency-ramp-duration: linear, exponential (slow start, fast finish: "
+       "progress (t/D)^2) or "
+       "poisson (random step times that still end on time). AIPerf's config files name it "
+       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.concurrency_ramp_type = parse_ramp_type(flag, one(values));
+       }},
+      {{"--prefill-concurrency-ramp-strategy"},
+       ValueKind::kValue,
+       "linear|exponential|poisson",
+       "linear",
+       "Load Generator",
+       "Curve of --prefill-concurrency-ramp-duration: linear, exponential (slow start, fast "
+       "finish: progress (t/D)^2) or "
+       "poisson (random step times that still end on time). AIPerf's config files name it "
+       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.prefill_concurrency_ramp_type = parse_ramp_type(flag, one(values));
+       }},
+      {{"--request-rate-ramp-strategy"},
+       ValueKind::kValue,
+       "linear|exponential|poisson",
+       "linear",
+       "Load Generator",
+       "Curve of --request-rate-ramp-duration: linear, exponential (slow start, fast finish: "
+       "progress (t/D)^2) or "
+       "poisson (random step times that still end on time). AIPerf's config files name it "
+       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.request_rate_ramp_type = parse_ramp_type(flag, one(values));
+       }},
       {{"--request-rate-series"},
        ValueKind::kValue,
        "RATE:DURATION,...",
@@ -291,6 +333,12 @@ void check_ramp_fits(const ParseState& st, std::string_view primary,
 
 }  // namespace
 
+RampType parse_ramp_type(std::string_view flag, const std::string& value) {
+  static constexpr RampType kTypes[] = {RampType::kLinear, RampType::kExponential,
+                                        RampType::kPoisson};
+  return kTypes[choose(flag, value, {"linear", "exponential", "poisson"}, true)];
+}
+
 void resolve_shaping(ParseState& st) {
   Config& c = st.cfg;
   if (!c.request_rate_series.empty() && c.timing_mode != TimingMode::kRequestRate) {
@@ -333,6 +381,15 @@ void resolve_shaping(ParseState& st) {
           "--request-rate-ramp-duration can only be used with rate-controlled scheduling "
           "(--request-rate or --user-centric-rate). Pass one of those to enable rate ramping, "
           "or drop --request-rate-ramp-duration.");
+    }
+  }
+  for (const auto& [strategy, ramp] :
+       {std::pair{"--concurrency-ramp-strategy", "--concurrency-ramp-duration"},
+        std::pair{"--prefill-concurrency-ramp-strategy", "--prefill-concurrency-ramp-duration"},
+        std::pair{"--request-rate-ramp-strategy", "--request-rate-ramp-duration"}}) {
+    if (st.given(strategy) && !st.given(ramp)) {
+      throw ConfigError(std::string(strategy) + " needs " + ramp +
+                        " (the ramp whose curve it sets); add it or drop " + strategy);
     }
   }
   check_ramp_fits(st, "--concurrency-ramp-duration", c.concurrency_ramp_duration_s);

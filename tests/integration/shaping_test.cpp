@@ -360,6 +360,30 @@ TEST(Shaping, RateRampAndSeriesFollowTheSchedule) {
   }
 }
 
+// AIPerf's --request-rate-series FILE: control points interpolated linearly (sampled every
+// 0.1 s) from the end of the rate ramp on; --request-rate until then.
+TEST(Shaping, JsonRateSeriesInterpolatesAfterTheRamp) {
+  MockServerProcess m({"--fast"});
+  const std::string file = make_temp_dir("aiperf-series") + "/series.json";
+  std::ofstream(file) << R"({"points": [{"time_s": 0, "qps": 10}, {"time_s": 1, "qps": 30}]})";
+  // Ramp to 20 req/s over 0.5 s (start 20·0.1/0.5 = 4, +3.2 every 0.1 s), then 10 → 30 over 1 s,
+  // then 30.
+  RatePieces p = {{0, 4.0}};
+  for (int k = 1; k < 5; ++k) p.emplace_back(k * 0.1, 4.0 + 16.0 * k / 5);
+  for (int k = 0; k < 10; ++k) p.emplace_back(0.5 + k * 0.1, 10.0 + 20.0 * k / 10);
+  p.emplace_back(1.5, 30.0);
+  ShapedRun r = profile(
+      m, {"--request-rate", "20", "--request-rate-ramp-duration", "0.5", "--request-rate-series",
+          file, "--arrival-pattern", "constant", "--benchmark-duration", "2"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  // ∫ rate over 2 s = 6 (ramp) + 19 (series: the samples' sum ·0.1) + 15 = 40 targets at most.
+  expect_follows(r.summary(), r.records(), p, 40);
+  // The series is written back as points: run_config.yaml repeats the run without the file.
+  const std::string cfg = read_file(r.dir + "/run_config.yaml");
+  EXPECT_NE(cfg.find("rate_series:"), std::string::npos) << cfg;
+  EXPECT_NE(cfg.find("qps: 30"), std::string::npos) << cfg;
+}
+
 // HTTP timing detail: fields present and consistent. On a fresh connection the phases cover
 // the request from its TCP connect to its last byte; on a reused one there is no connect time.
 TEST(Shaping, HttpTimingFieldsAreConsistent) {

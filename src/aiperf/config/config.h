@@ -273,6 +273,15 @@ struct Config {
     bool operator==(const RateSegment&) const = default;  // Config's equality (tests)
   };
   std::vector<RateSegment> request_rate_series;
+  /// --request-rate-series FILE (AIPerf's form: a JSON file of {time_s, qps} points, or inline
+  /// JSON, our extension for config files): a piecewise-linear rate from the end of the rate
+  /// ramp on (the last rate holds after the last point); --request-rate is the rate before it.
+  struct RatePoint {
+    double time_s = 0;  // >= 0, strictly increasing
+    double qps = 0;     // > 0
+    bool operator==(const RatePoint&) const = default;
+  };
+  std::vector<RatePoint> request_rate_points;
   std::optional<double> request_cancellation_rate_pct;  // (0, 100]
   double request_cancellation_delay_s = 0.0;            // after the body is fully written
   bool export_http_trace = false;                       // trace_data in profile_export.jsonl

@@ -172,9 +172,28 @@ void BodyMapper::phase_shaping(const std::string& pp, const YamlNode& p) {
     ramp(at(k.key), *v, k.flag, k.strategy_flag);
   }
   if (const YamlNode* v = p.find("rate_series"); v && !scalar_is_null(*v)) {
-    r_.fail(at("rate_series"), *v,
-            "piecewise-linear rate control points are not supported by this build; for a "
-            "piecewise-constant rate write request_rate_series: \"10:30s,50:60s\"");
+    // AIPerf's RateSeriesConfig: a path, {path}, {points} or the list of points. A path goes on
+    // as the flag's file; points as inline JSON (checked by the flag's parser).
+    const std::string sp = at("rate_series");
+    if (p.find("request_rate_series")) {
+      r_.fail(sp, *v, "give 'rate_series' or 'request_rate_series', not both");
+    }
+    const YamlNode* body = v;
+    if (v->is_map()) {
+      r_.check_keys(sp, *v, {"path", "points"});
+      const YamlNode* path = v->find("path");
+      const YamlNode* points = v->find("points");
+      if (path && !scalar_is_null(*path) && points && !scalar_is_null(*points)) {
+        r_.fail(sp, *v, "rate_series.path and rate_series.points are mutually exclusive");
+      }
+      body = path && !scalar_is_null(*path) ? path : points;
+      if (!body) r_.fail(sp, *v, "give 'points' (a list of {time_s, qps}) or 'path'");
+    }
+    if (body->is_scalar()) {
+      emit("--request-rate-series", {r_.text(sp, *body)}, sp, *body);
+    } else {
+      emit("--request-rate-series", {to_json(*body).dump()}, sp, *body);
+    }
   }
   if (const YamlNode* c = p.find("cancellation"); c && !scalar_is_null(*c)) {
     const std::string cp = at("cancellation");

@@ -321,10 +321,22 @@ class Writer {
     switch (cfg_.timing_mode) {
       case TimingMode::kRequestRate:
         p.set("type", scalar(to_string(cfg_.arrival_pattern)));
-        if (const auto* series = get("--request-rate-series")) {
-          p.set("request_rate_series", scalar(series->back(), true));
+        if (!cfg_.request_rate_series.empty()) {
+          p.set("request_rate_series", scalar(get("--request-rate-series")->back(), true));
         } else {
           p.set("rate", num(*cfg_.request_rate));
+        }
+        if (!cfg_.request_rate_points.empty()) {  // written out: the run needs no file
+          YamlNode pts = YamlNode::seq();
+          for (const auto& pt : cfg_.request_rate_points) {
+            YamlNode m = YamlNode::map();
+            m.set("time_s", num(pt.time_s));
+            m.set("qps", num(pt.qps));
+            pts.items.push_back(std::move(m));
+          }
+          YamlNode rs = YamlNode::map();
+          rs.set("points", std::move(pts));
+          p.set("rate_series", std::move(rs));
         }
         if (cfg_.arrival_pattern == ArrivalPattern::kGamma && get("--arrival-smoothness")) {
           p.set("smoothness", num(cfg_.arrival_smoothness));

@@ -149,13 +149,16 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     case TimingMode::kRequestRate: {
       // A rate that changes (ramp, series): unit-mean gaps turned into time by the schedule.
       std::optional<schedule::RateSchedule> rates;
+      const double tick = env::number("AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", 0.1);
       if (!spec.rate_series.empty()) {
         rates = schedule::RateSchedule::series(spec.rate_series);
       } else if (spec.rate_ramp_s) {
-        rates = schedule::RateSchedule::ramp(
-            spec.rate, *spec.rate_ramp_s,
-            env::number("AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", 0.1), spec.rate_ramp_type,
-            &rngs_);
+        rates = schedule::RateSchedule::ramp(spec.rate, *spec.rate_ramp_s, tick,
+                                             spec.rate_ramp_type, &rngs_);
+      }
+      if (!spec.rate_points.empty()) {  // AIPerf's series takes over at the ramp's end
+        rates = schedule::RateSchedule::points(spec.rate_points, spec.rate, std::move(rates),
+                                               spec.rate_ramp_s.value_or(0.0), tick);
       }
       rs = std::make_unique<worker::RateScheduler>(
           ps, ws,

@@ -53,7 +53,10 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
   if (cfg.input_file) prof.delay_cap_s = cfg.inter_turn_delay_cap_s;
   apply_shaping(prof, cfg.profiling_shaping());
   if (prof.mode != TimingMode::kRequestRate) prof.rate_ramp_s.reset();
-  if (prof.mode == TimingMode::kRequestRate) prof.rate_series = cfg.request_rate_series;
+  if (prof.mode == TimingMode::kRequestRate) {
+    prof.rate_series = cfg.request_rate_series;
+    prof.rate_points = cfg.request_rate_points;
+  }
   prof.cancel_rate_pct = cfg.request_cancellation_rate_pct.value_or(0.0);
   prof.cancel_delay_s = cfg.request_cancellation_delay_s;
   if (!prof.request_count && !prof.duration_s && !prof.num_sessions &&
@@ -98,6 +101,7 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
     // series is not: warmup runs at its mean rate. Warmup requests are never cancelled (§3.10).
     apply_shaping(w, cfg.warmup_shaping());
     w.rate_series.clear();
+    w.rate_points.clear();
     if (w.mode != TimingMode::kRequestRate) w.rate_ramp_s.reset();
     w.cancel_rate_pct = 0.0;
     phases.push_back(w);

@@ -75,7 +75,8 @@ struct PhaseSpec {
   config::RampType concurrency_ramp_type = config::RampType::kLinear;  // the ramps' curves
   config::RampType prefill_ramp_type = config::RampType::kLinear;
   config::RampType rate_ramp_type = config::RampType::kLinear;
-  std::vector<config::Config::RateSegment> rate_series;  // --request-rate-series
+  std::vector<config::Config::RateSegment> rate_series;  // --request-rate-series (segments)
+  std::vector<config::Config::RatePoint> rate_points;    // --request-rate-series (JSON points)
   double cancel_rate_pct = 0.0;                          // 0: no cancellation
   double cancel_delay_s = 0.0;
   // ---- Scale-out (cluster/share.h, docs/scale-out.md): this process sends the share of the

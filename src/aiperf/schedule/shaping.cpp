@@ -148,6 +148,40 @@ RateSchedule RateSchedule::series(const std::vector<config::Config::RateSegment>
   return s;
 }
 
+RateSchedule RateSchedule::points(const std::vector<config::Config::RatePoint>& points,
+                                  double before, std::optional<RateSchedule> ramp, double ramp_s,
+                                  double interval_s) {
+  RateSchedule s;
+  const int64_t start = ramp ? std::llround(ramp_s * 1e9) : 0;
+  if (ramp) {
+    for (const Piece& p : ramp->pieces_) {
+      if (p.start_ns < start) s.pieces_.push_back(p);
+    }
+  } else if (points.empty()) {
+    s.pieces_.push_back({0, before});
+  }
+  const auto value_at = [&](double t) {
+    if (t <= points.front().time_s) return points.front().qps;
+    if (t >= points.back().time_s) return points.back().qps;
+    auto r =
+        std::upper_bound(points.begin(), points.end(), t,
+                         [](double x, const config::Config::RatePoint& p) { return x < p.time_s; });
+    auto l = std::prev(r);
+    return l->qps + (r->qps - l->qps) * (t - l->time_s) / (r->time_s - l->time_s);
+  };
+  if (points.empty()) return s;
+  const int64_t step = std::max<int64_t>(std::llround(interval_s * 1e9), 1);
+  const int64_t end = std::llround(points.back().time_s * 1e9);
+  for (int64_t t = 0;; t += step) {
+    if (t >= end) {
+      s.pieces_.push_back({start + t, points.back().qps});
+      break;
+    }
+    s.pieces_.push_back({start + t, value_at(double(t) / 1e9)});
+  }
+  return s;
+}
+
 double RateSchedule::rate_at(int64_t elapsed_ns) const {
   auto it = std::upper_bound(pieces_.begin(), pieces_.end(), elapsed_ns,
                              [](int64_t t, const Piece& p) { return t < p.start_ns; });

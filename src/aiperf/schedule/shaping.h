@@ -68,6 +68,13 @@ class RateSchedule {
                            config::RampType type = config::RampType::kLinear,
                            const RngManager* rngs = nullptr);
   static RateSchedule series(const std::vector<config::Config::RateSegment>& segments);
+  /// AIPerf's piecewise-linear series (RateSeriesController): `before` (the phase's rate, or
+  /// the rate ramp `ramp` to it) until the series starts at the ramp's end, then every
+  /// `interval_s` the rate interpolated between the points at the time since that start (the
+  /// first point's rate before it, the last's after it).
+  static RateSchedule points(const std::vector<config::Config::RatePoint>& points, double before,
+                             std::optional<RateSchedule> ramp, double ramp_s,
+                             double interval_s = 0.1);
 
   /// Requests per second in force at `elapsed_ns` (>= 0).
   double rate_at(int64_t elapsed_ns) const;

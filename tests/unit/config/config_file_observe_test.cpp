@@ -142,6 +142,29 @@ TEST(ConfigFileObserve, KeysMapOntoTheSameOptionsAsTheirFlags) {
   EXPECT_EQ(series.request_rate_series.size(), 2u);
 }
 
+TEST(ConfigFileObserve, RateSeriesPointsAreAIPerfsPiecewiseLinearSeries) {
+  const std::string f = write_file("rs.yaml", R"(benchmark:
+  model: m
+  phases: {type: constant, rate: 4, duration: 3, rateSeries: {points: [{time_s: 0, qps: 2},
+           {time_s: 2, qps: 6}]}}
+)");
+  const Config c = parse({"-f", f});
+  ASSERT_EQ(c.request_rate_points.size(), 2u);
+  EXPECT_EQ(c.request_rate_points[1], (Config::RatePoint{2.0, 6.0}));
+  EXPECT_EQ(c.request_rate, 4.0);
+  // The list shorthand and the command line give the same run.
+  const std::string g = write_file("rs2.yaml", R"(benchmark:
+  model: m
+  phases: {type: constant, rate: 4, duration: 3, rate_series: [{time_s: 0, qps: 2},
+           {time_s: 2, qps: 6}]}
+)");
+  EXPECT_EQ(parse({"-f", g}).request_rate_points, c.request_rate_points);
+  EXPECT_EQ(shaping_of(c),
+            shaping_of(parse({"-m", "m", "--request-rate", "4", "--arrival-pattern", "constant",
+                              "--benchmark-duration", "3", "--request-rate-series",
+                              R"([{"time_s": 0, "qps": 2}, {"time_s": 2, "qps": 6}])"})));
+}
+
 TEST(ConfigFileObserve, AWarmupPhaseHasItsOwnShaping) {
   const std::string base = R"(benchmark:
   model: m
@@ -210,8 +233,13 @@ TEST(ConfigFileObserve, MisuseIsRefusedByKeyPath) {
        "concurrency_ramp: {duration: 2, strategy: cubic}}\n",
        "benchmark.phases[0].concurrency_ramp.strategy: expected one of"},
       {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, requests: 1, rate_series: "
-       "[{time_s: 0, qps: 1}, {time_s: 5, qps: 2}]}\n",
-       "benchmark.phases[0].rate_series: piecewise-linear rate control points are not supported"},
+       "[{time_s: 5, qps: 1}, {time_s: 5, qps: 2}]}\n",
+       "benchmark.phases[0].rate_series (inline JSON): point 1: time_s values must be strictly "
+       "increasing"},
+      {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, requests: 1, rate_series: "
+       "{path: a.json, points: [{time_s: 0, qps: 1}]}}\n",
+       "benchmark.phases[0].rate_series: rate_series.path and rate_series.points are mutually "
+       "exclusive"},
       {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, request_rate_series: "
        "\"1:2s\"}\n",
        "benchmark.phases[0].rate: give 'rate' or 'request_rate_series', not both"},

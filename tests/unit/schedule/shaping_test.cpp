@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -129,6 +130,26 @@ TEST(RateSchedule, RampStartsAtTargetTimesIntervalOverDurationAndStepsEveryInter
   EXPECT_DOUBLE_EQ(s.rate_at(2 * kSec), 10.0);
   EXPECT_DOUBLE_EQ(s.rate_at(50 * kSec), 10.0);
   EXPECT_EQ(s.pieces().size(), 21u);  // 0, 0.1, ..., 1.9, then the target at 2.0
+}
+
+TEST(RateSchedule, PointsInterpolateFromTheRampsEndOn) {
+  using P = config::Config::RatePoint;
+  auto s = RateSchedule::points({P{0, 2}, P{1, 4}}, 10.0, std::nullopt, 0.0);
+  EXPECT_DOUBLE_EQ(s.rate_at(0), 2.0);
+  EXPECT_NEAR(s.rate_at(kSec / 2), 3.0, 1e-12);
+  EXPECT_NEAR(s.rate_at(kSec / 2 + kSec / 20), 3.0, 1e-12);  // sampled every 0.1 s
+  EXPECT_DOUBLE_EQ(s.rate_at(kSec), 4.0);
+  EXPECT_DOUBLE_EQ(s.rate_at(9 * kSec), 4.0);  // the last rate holds
+  // A first point after 0: its rate until then. After a ramp: the ramp until its end.
+  auto late = RateSchedule::points({P{1, 6}, P{2, 8}}, 10.0, std::nullopt, 0.0);
+  EXPECT_DOUBLE_EQ(late.rate_at(kSec / 2), 6.0);
+  EXPECT_NEAR(late.rate_at(kSec + kSec / 2), 7.0, 1e-12);
+  auto r = RateSchedule::points({P{0, 2}, P{1, 4}}, 10.0, RateSchedule::ramp(10.0, 1.0), 1.0);
+  EXPECT_DOUBLE_EQ(r.rate_at(0), 1.0);  // 10·0.1/1
+  EXPECT_NEAR(r.rate_at(kSec / 2), 1.0 + 9.0 * 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(r.rate_at(kSec), 2.0);
+  EXPECT_NEAR(r.rate_at(kSec + kSec / 2), 3.0, 1e-12);
+  EXPECT_DOUBLE_EQ(r.rate_at(3 * kSec), 4.0);
 }
 
 TEST(RateSchedule, AdvanceIntegratesTheRateAcrossPieces) {
@@ -442,6 +463,53 @@ TEST(ShapingPhases, WarmupShapingMisuseIsOneLine) {
   EXPECT_NE(err({"--concurrency", "4", "--concurrency-ramp-duration", "1",
                  "--concurrency-ramp-strategy", "cubic"})
                 .find("cubic"),
+            std::string::npos);
+}
+
+TEST(ShapingPhases, JsonRateSeriesFromFileOrInlineAndItsChecks) {
+  const std::string dir = ::testing::TempDir();
+  const std::string file = dir + "/rate_series_test.json";
+  std::ofstream(file) << R"([{"time_s": 0, "qps": 1}, {"time_s": 5, "qps": 3.5}])";
+  auto phases = make_phases(
+      parse({"--request-rate", "2", "--request-rate-series", file, "--warmup-request-count", "2"}));
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_TRUE(phases.front().rate_points.empty());  // the warmup runs at one rate
+  ASSERT_EQ(phases.back().rate_points.size(), 2u);
+  EXPECT_EQ(phases.back().rate_points[1].qps, 3.5);
+  EXPECT_EQ(phases.back().rate, 2.0);
+  const auto inline_pts =
+      parse({"--request-rate", "2", "--request-rate-series",
+             R"({"points": [{"time_s": 0, "qps": 1}, {"time_s": 2, "qps": 2}]})"})
+          .request_rate_points;
+  EXPECT_EQ(inline_pts.size(), 2u);
+  auto err = [](std::vector<std::string> args) {
+    try {
+      parse(std::move(args));
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(err({"--request-rate-series", file}).find("needs --request-rate"), std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series",
+                 R"([{"time_s": 1, "qps": 1}, {"time_s": 1, "qps": 2}])"})
+                .find("strictly increasing"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series", R"([{"time_s": 0, "qps": 1}])"})
+                .find("at least two points"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series",
+                 R"([{"time_s": 0, "qps": 0}, {"time_s": 1, "qps": 1}])"})
+                .find("qps > 0"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series", dir + "/missing_series.json"})
+                .find("cannot read the rate series file"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series", "[1,"}).find("not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(err({"--concurrency", "2", "--request-rate-series",
+                 R"([{"time_s": 0, "qps": 1}, {"time_s": 1, "qps": 2}])"})
+                .find("needs --request-rate"),
             std::string::npos);
 }
 

@@ -228,6 +228,20 @@ TEST_F(ConfigFileRun, AIPerfDistributionTemplateRunsShrunk) {
   EXPECT_GT(low, high);
 }
 
+// AIPerf's inline_dataset.yaml: a file dataset written inline as records.
+TEST_F(ConfigFileRun, AIPerfInlineRecordsTemplateRuns) {
+  const std::string out = dir_ + "/inline_dataset";
+  const auto run = aiperf({"profile", "-f",
+                           std::string(AIPERF_TEST_DATA_DIR) + "/config/aiperf/inline_dataset.yaml",
+                           "--url", mock_.url(), "--model", "mock-model", "--tokenizer", "builtin",
+                           "--ui", "none", "--request-count", "5", "--artifact-dir", out});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(records(out), 5u);
+  const std::string inputs = read_file(out + "/inputs.json");
+  EXPECT_NE(inputs.find("What is machine learning?"), std::string::npos);
+  EXPECT_NE(inputs.find("Define reinforcement learning."), std::string::npos);
+}
+
 TEST_F(ConfigFileRun, AFileRunEqualsTheCommandLine) {
   const std::string file = write(dir_ + "/bench.yaml", R"(random_seed: 42
 benchmark:

@@ -122,4 +122,11 @@ class BodyMapper {
   std::string dataset_kind_ = "synthetic";
 };
 
+/// A file dataset's inline `records` (AIPerf's schema) as a JSONL file the loader reads:
+/// `<temp dir>/aiperf-inline-records-<hash of the lines>.jsonl`, written once (its name depends
+/// only on its content). Returns the path; throws ConfigError when it cannot be written.
+std::string write_inline_records(const std::vector<std::string>& jsonl_lines);
+/// True for a path write_inline_records() made (the effective config writes the records back).
+bool is_inline_records_file(const std::string& path);
+
 }  // namespace aiperf::config::detail

@@ -2,6 +2,7 @@
 // HTTP trace, server metrics, GPU telemetry and network latency keys map onto the same options
 // as their flags, the effective config writes them back, and misuse is refused by key path.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/config/config_file.h"
+#include "aiperf/config/yaml_bindings.h"
 
 namespace aiperf::config {
 namespace {
@@ -196,6 +198,40 @@ TEST(ConfigFileObserve, IslAndOslOfOtherShapesBecomeDistributions) {
 )");
   EXPECT_NE(error_of({"-f", g}).find("benchmark.datasets[0].turns.median"), std::string::npos)
       << error_of({"-f", g});
+}
+
+TEST(ConfigFileObserve, InlineRecordsAreAFileDataset) {
+  const std::string f = write_file("inline.yaml", R"(benchmark:
+  model: m
+  dataset:
+    type: file
+    format: single_turn
+    records:
+    - {text: 'What is machine learning?'}
+    - {text: Explain GANs., output_length: 20}
+  phases: {type: concurrency, concurrency: 1, requests: 2}
+)");
+  const Config c = parse({"-f", f});
+  ASSERT_TRUE(c.input_file);
+  EXPECT_TRUE(detail::is_inline_records_file(*c.input_file)) << *c.input_file;
+  std::ifstream in(*c.input_file);
+  std::string l1, l2;
+  std::getline(in, l1);
+  std::getline(in, l2);
+  EXPECT_EQ(nlohmann::json::parse(l1)["text"], "What is machine learning?");
+  EXPECT_EQ(nlohmann::json::parse(l2)["output_length"], 20);
+  // The same records give the same file; the effective config writes the records back.
+  EXPECT_EQ(parse({"-f", f}).input_file, c.input_file);
+  const std::string yaml = effective_config_yaml(c, 1);
+  EXPECT_NE(yaml.find("records:"), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("aiperf-inline-records-"), std::string::npos) << yaml;
+  EXPECT_EQ(parse({"-f", write_file("inline2.yaml", yaml)}).input_file, c.input_file);
+  const std::string both = write_file("inline3.yaml", R"(benchmark:
+  model: m
+  dataset: {type: file, path: a.jsonl, records: [{text: x}]}
+  phases: {type: concurrency, requests: 1}
+)");
+  EXPECT_NE(error_of({"-f", both}).find("give 'path' or 'records', not both"), std::string::npos);
 }
 
 TEST(ConfigFileObserve, AWarmupPhaseHasItsOwnShaping) {

@@ -50,6 +50,8 @@ declare -A SOURCES=(
   [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp src/aiperf/common/env.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
   [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
+  # Generated (gen_kserve below): protoc's C++ for our KServe v2 subset.
+  [kserve_response_fuzz]="src/aiperf/kserve/tensors.cpp $OUT/gen/kserve_v2.pb.cc"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -69,6 +71,7 @@ declare -A LIBS=(
   [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
   [team_wire_fuzz]=""
+  [kserve_response_fuzz]="-lsimdjson -lprotobuf"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).
@@ -184,6 +187,20 @@ seed_prom_parser_fuzz() {
   { printf '\001'; tail -n +2 "$ROOT"/tests/data/metrics/openmetrics_client_golang_random_example.om.txt; } >"$1/om"
 }
 
+# Responses as Triton's TensorRT-LLM and vLLM backends send them (protoc --encode from text),
+# and bodies as the kserve endpoints render them.
+seed_kserve_response_fuzz() {
+  local proto_dir="$ROOT/src/aiperf/kserve/proto"
+  enc() {
+    protoc --proto_path="$proto_dir" --encode=inference.ModelStreamInferResponse kserve_v2.proto
+  }
+  { printf '\000'; printf '%s' 'infer_response { model_name: "ensemble" outputs { name: "text_output" datatype: "BYTES" shape: 1 shape: 1 } raw_output_contents: "\005\000\000\000 word" }' | enc; } >"$1/raw"
+  { printf '\000'; printf '%s' 'infer_response { outputs { name: "text_output" datatype: "BYTES" shape: 1 contents { bytes_contents: " typed" } } parameters { key: "triton_final_response" value { bool_param: true } } }' | enc; } >"$1/typed_final"
+  { printf '\000'; printf '%s' 'error_message: "boom"' | enc; } >"$1/error"
+  printf '\001%s' '{"model":"ensemble","text_input":["hello there"],"max_tokens":[12],"stream":[true],"min_length":[12],"temperature":[0.5],"random_seed":[7]}' >"$1/trtllm"
+  printf '\002%s' '{"model":"m","text_input":["hi"],"exclude_input_in_output":[true],"stream":[true],"sampling_parameters":["{\"max_tokens\": \"8\"}"]}' >"$1/vllm"
+}
+
 seed_parquet_fuzz() {
   cp "$ROOT"/tests/data/parquet/*.parquet "$1/"
 }
@@ -201,7 +218,7 @@ mkdir -p "$OUT"
 # every core, and shared by the targets that need it; each target is then one link.
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 CFLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer-no-link "${SAN[@]}" -fno-omit-frame-pointer
-        -I"$ROOT/src")
+        -I"$ROOT/src" -I"$OUT/gen")
 CC_LAUNCH=()
 command -v ccache >/dev/null && CC_LAUNCH=(ccache)
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/aiperf-ccache}
@@ -225,12 +242,23 @@ for src in "${targets[@]}"; do
   for s in ${SOURCES[$name]}; do UNIQUE[$s]=1; done
 done
 obj_of() { echo "$OUT/obj/${1%.cpp}.o"; }
-compile_one() {  # source path relative to ROOT
-  local o
+compile_one() {  # source path relative to ROOT, or absolute (generated under $OUT)
+  local o src=$1
+  [[ $src == /* ]] || src="$ROOT/$src"
   o=$(obj_of "$1")
   mkdir -p "$(dirname "$o")"
-  "${CC_LAUNCH[@]}" "$CXX" "${CFLAGS[@]}" -c "$ROOT/$1" -o "$o" || { echo "== compile $1 FAILED" >&2; return 1; }
+  "${CC_LAUNCH[@]}" "$CXX" "${CFLAGS[@]}" -c "$src" -o "$o" || { echo "== compile $1 FAILED" >&2; return 1; }
 }
+# Generated sources: protoc's C++ for src/aiperf/kserve/proto/kserve_v2.proto (needs
+# protobuf-compiler and libprotobuf-dev).
+gen_kserve() {
+  mkdir -p "$OUT/gen"
+  protoc --proto_path="$ROOT/src/aiperf/kserve/proto" --cpp_out="$OUT/gen" \
+    "$ROOT/src/aiperf/kserve/proto/kserve_v2.proto"
+}
+for name in "${names[@]}"; do
+  [[ $name == kserve_response_fuzz ]] && gen_kserve
+done
 export -f compile_one obj_of
 export OUT ROOT CXX
 export CFLAGS_STR="${CFLAGS[*]}" CC_LAUNCH_STR="${CC_LAUNCH[*]}"

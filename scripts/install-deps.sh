@@ -11,6 +11,7 @@ PKGS=(
   gnuplot-nox fonts-dejavu-core chromium tmux
   prometheus-node-exporter prometheus  # real exporters the telemetry tests start on free ports
   libopenmpi-dev openmpi-bin
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # Triton's KServe v2 gRPC
 )
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
 missing=()

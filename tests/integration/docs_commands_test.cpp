@@ -202,8 +202,25 @@ std::string shrink(const std::string& flag, const std::string& value) {
   return os.str();
 }
 
-Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
-                 const std::string& artifact_dir) {
+/// A line that speaks Triton's KServe v2 gRPC: --endpoint-type kserve / kserve_vllm, or a
+/// genai-perf line whose service kind is triton (its default when no endpoint type is given).
+bool speaks_grpc(const std::vector<std::string>& w, bool genai) {
+  bool typed = false, openai = false;
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    if (w[i] == "--endpoint-type") {
+      typed = true;
+      if (w[i + 1].rfind("kserve", 0) == 0) return true;
+    }
+    if (w[i] == "--service-kind") {
+      if (w[i + 1] == "triton") return true;
+      openai = true;
+    }
+  }
+  return genai && !typed && !openai;
+}
+
+Prepared prepare(const DocLine& line, std::vector<std::string> mock_urls,
+                 const std::string& artifact_dir, const std::string& grpc_url) {
   Prepared p;
   std::vector<std::string> w = shell_words(line.text);
   for (const auto& word : w) {
@@ -214,6 +231,9 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
     }
   }
   const bool genai = w[0].size() >= 10 && w[0].substr(w[0].size() - 10) == "genai-perf";
+  const bool grpc = speaks_grpc(w, genai);
+  if (grpc) mock_urls = {grpc_url, grpc_url};  // the mocks' gRPC side
+  bool has_url = false;
   std::vector<std::string> in(w.begin() + 1, w.end());
   if (line.text.find(';') != std::string::npos) {
     p.skip = "a shell sequence (docs/install.md's package check)";
@@ -259,6 +279,7 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
       continue;
     }
     if (a == "--url" || a == "-u") {
+      has_url = true;
       out.push_back(a);
       while (i + 1 < in.size() && !is_option(in[i + 1]) && in[i + 1] != "...") {
         out.push_back(mock_urls[next_url++ % mock_urls.size()]);
@@ -299,6 +320,7 @@ Prepared prepare(const DocLine& line, const std::vector<std::string>& mock_urls,
     return p;
   }
   if (profile) {
+    if (grpc && !has_url) out.insert(out.end(), {"--url", grpc_url});  // not localhost:8001
     if (!has_tokenizer) out.insert(out.end(), {"--tokenizer", "builtin"});
     if (!has_artifacts) out.insert(out.end(), {"--artifact-dir", artifact_dir});
     if (synthetic && !has_entries) out.insert(out.end(), {"--num-dataset-entries", "6"});
@@ -333,13 +355,16 @@ TEST(DocsCommands, EveryQuotedCommandLineRuns) {
       }
     }
   }
-  MockServerProcess a({"--fast", "--model-names", models});
+  const int grpc_port = free_port();
+  const std::string grpc_url = "127.0.0.1:" + std::to_string(grpc_port);
+  MockServerProcess a(
+      {"--fast", "--model-names", models, "--grpc-port", std::to_string(grpc_port)});
   MockServerProcess b({"--fast", "--model-names", models});
   const std::vector<std::string> urls = {a.url(), b.url()};
   size_t ran = 0;
   for (const auto& line : lines) {
     const std::string dir = make_temp_dir("aiperf-docs");
-    Prepared p = prepare(line, urls, dir);
+    Prepared p = prepare(line, urls, dir, grpc_url);
     if (!p.skip.empty()) {
       std::printf("[ skipped  ] %s: %s (%s)\n", line.where.c_str(), line.text.c_str(),
                   p.skip.c_str());

@@ -465,6 +465,22 @@ void resolve_stop(ParseState& st) {
 }
 
 /// Defaults that depend on other flags, and the cross-option rules (spec §1.4, §3.9, §6.1).
+/// --endpoint-type kserve / kserve_vllm (docs/triton.md): options that act on HTTP requests only
+/// are refused rather than silently ignored.
+void resolve_kserve(ParseState& st) {
+  const Config& c = st.cfg;
+  if (c.endpoint_type != EndpointType::kKserve && c.endpoint_type != EndpointType::kKserveVllm)
+    return;
+  const char* type = to_string(c.endpoint_type);
+  auto refuse = [&](const char* flag) {
+    throw ConfigError(typed_name(st, flag) + " applies to HTTP requests; --endpoint-type " + type +
+                      " speaks gRPC (docs/triton.md): drop it");
+  };
+  if (c.request_cancellation_rate_pct) refuse("--request-cancellation-rate");
+  if (c.prefill_concurrency) refuse("--prefill-concurrency");
+  if (c.export_http_trace) refuse("--export-http-trace");
+}
+
 void resolve(ParseState& st, const ParseEnv& env) {
   Config& c = st.cfg;
   detail::resolve_study(st);
@@ -485,6 +501,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
   resolve_stop(st);
   detail::resolve_warmup(st);
   detail::resolve_shaping(st);
+  resolve_kserve(st);
 
   // Logging and UI.
   if (st.extra_verbose) {
@@ -798,8 +815,10 @@ std::string artifact_subdir_name(const Config& cfg) {
   std::string model = cfg.models.empty() ? std::string("model") : cfg.models.front();
   std::replace(model.begin(), model.end(), '/', '_');
   if (cfg.models.size() > 1) model += "_multi";
+  const bool triton =
+      cfg.endpoint_type == EndpointType::kKserve || cfg.endpoint_type == EndpointType::kKserveVllm;
   std::string name =
-      model + "-openai-" +
+      model + (triton && cfg.plugin_endpoint.empty() ? "-triton-" : "-openai-") +
       (cfg.plugin_endpoint.empty() ? to_string(cfg.endpoint_type) : cfg.plugin_endpoint);
   // AIPerf looks the rate up under a missing attribute, so rate phases are named by their
   // concurrency cap only (spec §6.1); we keep the names scripts already depend on.

@@ -57,6 +57,12 @@ constexpr EndpointTypeRow kEndpointTypes[] = {
     {EndpointType::kMessages,
      "messages",
      {true, true, true, true, false, false, false, "LLM Metrics"}},
+    {EndpointType::kKserve,
+     "kserve",
+     {true, true, true, false, false, false, false, "LLM Metrics"}},
+    {EndpointType::kKserveVllm,
+     "kserve_vllm",
+     {true, true, true, false, false, false, false, "LLM Metrics"}},
 };
 const EndpointTypeRow* endpoint_row(EndpointType t) {
   for (const auto& r : kEndpointTypes)

@@ -31,6 +31,10 @@ enum class EndpointType {
   kNimRankings,
   kTemplate,
   kMessages,
+  // Not AIPerf's: Triton's KServe v2 gRPC with the TensorRT-LLM / vLLM backends' tensors
+  // (GenAI-Perf's --service-kind triton; docs/triton.md).
+  kKserve,
+  kKserveVllm,
 };
 enum class ArrivalPattern { kPoisson, kConstant, kGamma, kConcurrencyBurst };
 enum class ModelSelection { kRoundRobin, kRandom, kWeighted };

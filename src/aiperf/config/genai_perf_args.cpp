@@ -39,7 +39,8 @@ const std::vector<GapFlag>& gap_flags() {
       {{"--backend"},
        Arity::kOne,
        "Endpoint",
-       "refused: GenAI-Perf allows it only with --service-kind triton --endpoint-type kserve"},
+       "with --service-kind triton: tensorrtllm --endpoint-type kserve, vllm --endpoint-type "
+       "kserve_vllm; refused otherwise (GenAI-Perf's rule)"},
       {{"--endpoint"}, Arity::kOne, "Endpoint", "--custom-endpoint"},
       {{"--endpoint-type"},
        Arity::kOne,
@@ -49,8 +50,9 @@ const std::vector<GapFlag>& gap_flags() {
       {{"--service-kind"},
        Arity::kOne,
        "Endpoint",
-       "openai: nothing more (aiperf speaks OpenAI APIs); triton, tensorrtllm_engine, "
-       "dynamic_grpc: refused"},
+       "openai: nothing more (aiperf speaks OpenAI APIs); triton (the default): KServe v2 gRPC, "
+       "--endpoint-type kserve or kserve_vllm, --url localhost:8001 unless given; "
+       "tensorrtllm_engine, dynamic_grpc: refused"},
       {{"--server-metrics-url", "--server-metrics-urls"},
        Arity::kPlus,
        "Endpoint",
@@ -428,17 +430,24 @@ class Translator {
     const std::string accepted =
         "accepted: --service-kind openai --endpoint-type " + openai_types();
     std::string kind = sk ? sk->values.back() : ep ? std::string(ep->service_kind) : "triton";
+    if (kind == "triton" && (!ep || ep->name == "kserve")) {
+      triton_kserve();
+      return;
+    }
     if (kind != "openai") {
-      if (!sk && !ep) {
-        throw ConfigError(
-            "GenAI-Perf's default --service-kind is triton (Triton's KServe protocol), which this "
-            "build does not speak; " +
-            accepted);
+      const std::string triton =
+          "; --service-kind triton speaks KServe v2 gRPC (--endpoint-type "
+          "kserve, GenAI-Perf's default)";
+      if (kind == "triton") {
+        throw ConfigError(et->typed + " " + et->values.back() +
+                          " with --service-kind triton is not available in this build (Triton's "
+                          "HTTP generate extension and templates are not spoken here)" +
+                          triton + "; " + accepted);
       }
       throw ConfigError((sk ? sk->typed + " " + kind : et->typed + " " + et->values.back()) +
-                        ": Triton's and TensorRT-LLM's own protocols are not available in this "
-                        "build; " +
-                        accepted);
+                        ": TensorRT-LLM's engine and dynamic gRPC protocols are not available in "
+                        "this build" +
+                        triton + "; " + accepted);
     }
     if (!ep) {
       throw ConfigError(sk->typed +
@@ -457,12 +466,20 @@ class Translator {
     if (const Given* b = get("--backend")) {
       throw ConfigError(b->typed +
                         ": the backend should only be used with --service-kind triton and "
-                        "--endpoint-type kserve (GenAI-Perf's rule), which this build does not "
-                        "speak");
+                        "--endpoint-type kserve (GenAI-Perf's rule)");
     }
     std::string type(ep->aiperf);
     if (ep->name == "rankings" && tei_rankings()) type = "hf_tei_rankings";
     emit("--endpoint-type", type);
+  }
+
+  /// --service-kind triton (--endpoint-type kserve): KServe v2 gRPC with the --backend's tensors
+  /// (docs/triton.md), at GenAI-Perf's default URL localhost:8001 unless --url is given.
+  void triton_kserve() {
+    const Given* b = get("--backend");
+    const bool vllm = b && b->values.back() == "vllm";
+    emit("--endpoint-type", vllm ? "kserve_vllm" : "kserve");
+    if (!get("--url")) emit("--url", "localhost:8001");
   }
 
   /// --extra-inputs rankings:tei selects the HF TEI rankings API (GenAI-Perf's switch).

@@ -65,8 +65,9 @@ std::vector<OptionSpec> endpoint_options() {
        "Endpoint",
        "API to benchmark: chat, cohere_rankings, completions, responses, chat_embeddings, "
        "embeddings, hf_tei_rankings, huggingface_generate, image_generation, video_generation, "
-       "nim_embeddings, nim_rankings, template or messages (Anthropic). docs/endpoints.md "
-       "lists each one's path, body and metrics.",
+       "nim_embeddings, nim_rankings, template or messages (Anthropic); kserve or kserve_vllm "
+       "(Triton's KServe v2 gRPC, TensorRT-LLM or vLLM backend, docs/triton.md). "
+       "docs/endpoints.md lists each one's path, body and metrics.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {

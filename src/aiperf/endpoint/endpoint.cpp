@@ -51,6 +51,10 @@ struct Registry {
     entries.push_back({"template", "A body template of your own (--extra-inputs payload_template)",
                        &make_template});
     entries.push_back({"messages", "Anthropic Messages API (/v1/messages)", &make_messages});
+    entries.push_back(
+        {"kserve", "Triton KServe v2 gRPC, TensorRT-LLM backend tensors", &make_kserve});
+    entries.push_back(
+        {"kserve_vllm", "Triton KServe v2 gRPC, vLLM backend tensors", &make_kserve_vllm});
   }
 };
 

@@ -48,6 +48,9 @@ struct EndpointInfo {
   /// The request submits a job that the worker then polls until it is done (video_generation,
   /// spec §5.4); see worker/video_job.h.
   bool polls_job = false;
+  /// Requests go over KServe v2 gRPC (kserve/grpc_client.h), not HTTP: the worker sends the
+  /// rendered body through a GrpcClient.
+  bool grpc = false;
 };
 
 /// What a response message carried (spec §5.4 parsing; AIPerf's TextResponseData,

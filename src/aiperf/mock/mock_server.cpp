@@ -22,6 +22,7 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
 #include "aiperf/mock/connection.h"
+#include "aiperf/mock/grpc_server.h"
 #include "aiperf/mock/mock_rng.h"
 #include "aiperf/mock/tls_context.h"
 #include "aiperf/tokenizer/tokenizer.h"
@@ -181,6 +182,7 @@ struct MockServer::Impl {
   MockOptions opts;
   std::unique_ptr<ServerContext> ctx;
   std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<GrpcServer> grpc;  // --grpc-port
   int port = 0;
   bool started = false;
   bool stopped = false;
@@ -281,7 +283,15 @@ void MockServer::start() {
     impl_->workers.push_back(
         std::make_unique<Worker>(impl_->ctx.get(), open_listener(impl_->opts.host, impl_->port)));
   for (auto& w : impl_->workers) w->start_thread();
+  if (impl_->opts.grpc_port >= 0) {
+    impl_->grpc =
+        std::make_unique<GrpcServer>(*impl_->ctx, impl_->opts.host, impl_->opts.grpc_port);
+  }
   impl_->started = true;
+}
+
+int MockServer::grpc_port() const {
+  return impl_->grpc ? impl_->grpc->port() : -1;
 }
 
 int MockServer::port() const {
@@ -297,6 +307,7 @@ std::string MockServer::url() const {
 void MockServer::stop() {
   if (!impl_ || !impl_->started || impl_->stopped) return;
   impl_->stopped = true;
+  if (impl_->grpc) impl_->grpc->stop();
   for (auto& w : impl_->workers) w->stop_and_join();
   impl_->workers.clear();
 }
@@ -321,6 +332,8 @@ int main(int argc, char** argv) {
     MockServer server(opts);
     server.start();
     std::printf("listening on %s\n", server.url().c_str());
+    if (server.grpc_port() >= 0)
+      std::printf("grpc listening on %s:%d\n", opts.host.c_str(), server.grpc_port());
     std::fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

@@ -27,6 +27,8 @@ enum class SseLineEnding { kLf, kCrLf, kCr };
 struct MockOptions {
   std::string host = "127.0.0.1";
   int port = 8000;  // 0 = pick a free port (see MockServer::port())
+  /// KServe v2 gRPC (Triton's protocol) on this port as well; -1 = off, 0 = a free port.
+  int grpc_port = -1;
   int workers = 0;  // event-loop threads; 0 = number of online cores
   std::vector<std::string> model_names = {"mock-model"};
 
@@ -131,6 +133,8 @@ class MockServer {
   void start();
   /// The bound port (after start()).
   int port() const;
+  /// The gRPC port (after start()); -1 when --grpc-port is off.
+  int grpc_port() const;
   /// "http://host:port" or "https://host:port".
   std::string url() const;
   /// Stop the workers, join them, flush the record file. Idempotent; called by the destructor.

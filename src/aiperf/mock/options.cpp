@@ -54,6 +54,10 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
   opt(app, "--host", o.host, "Address to bind", kServer);
   opt(app, "-p,--port", o.port, "Port to bind (0 = a free port)", kServer)
       ->check(CLI::Range(0, 65535));
+  opt(app, "--grpc-port", o.grpc_port,
+      "Also answer KServe v2 gRPC (Triton's protocol) on this port (0 = a free port, -1 = off)",
+      kServer)
+      ->check(CLI::Range(-1, 65535));
   opt(app, "-w,--workers", o.workers, "Event-loop threads (0 = one per online core)", kServer)
       ->check(CLI::Range(0, 1024));
   opt(app, "--model-names", o.model_names, "Models listed by /v1/models (any name is served)",

@@ -158,6 +158,37 @@ ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_ur
       e.type = "ClientPayloadError";
       e.message = or_default("Response payload is not completed");
       break;
+    case ErrorKind::kGrpcStatus: {
+      // "<STATUS_NAME>: details" (kserve/grpc_client.h): the status name is the type, its number
+      // the code, as gRPC clients report them.
+      static constexpr std::string_view kNames[] = {"OK",
+                                                    "CANCELLED",
+                                                    "UNKNOWN",
+                                                    "INVALID_ARGUMENT",
+                                                    "DEADLINE_EXCEEDED",
+                                                    "NOT_FOUND",
+                                                    "ALREADY_EXISTS",
+                                                    "PERMISSION_DENIED",
+                                                    "RESOURCE_EXHAUSTED",
+                                                    "FAILED_PRECONDITION",
+                                                    "ABORTED",
+                                                    "OUT_OF_RANGE",
+                                                    "UNIMPLEMENTED",
+                                                    "INTERNAL",
+                                                    "UNAVAILABLE",
+                                                    "DATA_LOSS",
+                                                    "UNAUTHENTICATED"};
+      std::string_view name = std::string_view(msg).substr(0, msg.find(':'));
+      e.type = "GrpcError";
+      for (size_t i = 0; i < std::size(kNames); ++i) {
+        if (kNames[i] == name) {
+          e.code = int(i);
+          e.type = "Grpc" + std::string(name);
+        }
+      }
+      e.message = or_default("gRPC call failed");
+      break;
+    }
     case ErrorKind::kJob:
       // AIPerf's video pipeline: VideoGenerationError / VideoDownloadError, code 500 unless
       // the failing request had a status (the message names the step).

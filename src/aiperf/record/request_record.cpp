@@ -26,6 +26,8 @@ const char* error_kind_name(ErrorKind k) {
       return "request_cancelled";
     case ErrorKind::kJob:
       return "job";
+    case ErrorKind::kGrpcStatus:
+      return "grpc_status";
   }
   return "unknown";
 }

@@ -30,6 +30,9 @@ enum class ErrorKind : uint8_t {
   /// delay; reported as error 499.
   kRequestCancelled,
   kJob,  // an asynchronous job (video generation) failed, or its result is unusable
+  /// A gRPC call (--endpoint-type kserve) ended with a status other than OK, or a streamed
+  /// response carried an error_message; error_message reads "<STATUS_NAME>: <details>".
+  kGrpcStatus,
 };
 
 const char* error_kind_name(ErrorKind k);

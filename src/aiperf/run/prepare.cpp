@@ -19,6 +19,7 @@
 #include "aiperf/common/log.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/config/config_file.h"
+#include "aiperf/kserve/grpc_client.h"
 #include "aiperf/run/probe.h"
 #include "aiperf/run/profile_run.h"
 #include "aiperf/run/servers.h"
@@ -162,6 +163,15 @@ void ProfileRun::prepare() {
   plan_.client.source_ips = cfg_.source_ips;
   plan_.client.reuse = transport_reuse(cfg_.connection_reuse);
   plan_.client.request_timeout_ns = int64_t(cfg_.request_timeout_s * 1e9);
+  if (endpoint_->info().grpc) {  // kserve, kserve_vllm: KServe v2 gRPC (docs/triton.md)
+    plan_.grpc = true;
+    plan_.grpc_options.urls = cfg_.urls;
+    plan_.grpc_options.backend = cfg_.endpoint_type == config::EndpointType::kKserveVllm
+                                     ? kserve::Backend::kVllm
+                                     : kserve::Backend::kTensorrtllm;
+    plan_.grpc_options.streaming = ctx_.streaming;
+    plan_.grpc_options.request_timeout_ns = plan_.client.request_timeout_ns;
+  }
   if (endpoint_->info().polls_job) {  // video_generation: follow each job (worker/video_job.h)
     plan_.jobs = {true, endpoint_.get(), worker::video_poll_interval_ns(),
                   cfg_.download_video_content, plan_.client.request_timeout_ns};
@@ -258,6 +268,10 @@ void ProfileRun::render_bodies() {
 }
 
 void ProfileRun::check_servers() {
+  if (plan_.grpc) {
+    check_grpc_servers();
+    return;
+  }
   if (cfg_.wait_for_model_timeout_s > 0) {
     wait_until_ready();  // polls until the model answers (spec §5.5)
     return;
@@ -266,6 +280,31 @@ void ProfileRun::check_servers() {
     if (auto err = probe_tcp(plan_.client.urls[i], kProbeTimeoutMs)) {
       throw std::runtime_error("cannot connect to " + cfg_.urls[i] + ": " + *err +
                                " (is the server running and is --url right?)");
+    }
+  }
+}
+
+/// KServe v2 gRPC servers: ServerLive and ModelReady for each URL and model; with
+/// --wait-for-model-timeout, polled every --wait-for-model-interval until they hold.
+void ProfileRun::check_grpc_servers() {
+  const int64_t deadline = mono_ns() + int64_t(cfg_.wait_for_model_timeout_s * 1e9);
+  for (const std::string& url : cfg_.urls) {
+    for (const std::string& model : cfg_.models) {
+      for (int attempt = 1;; ++attempt) {
+        std::string err = kserve::probe(url, model, kProbeTimeoutMs);
+        if (err.empty()) break;
+        if (mono_ns() >= deadline) {
+          if (cfg_.wait_for_model_timeout_s > 0) {
+            err += " (still so after " + std::to_string(attempt) + " attempts in " +
+                   fmt::format("{:g}", cfg_.wait_for_model_timeout_s) +
+                   " s of --wait-for-model-timeout)";
+          }
+          throw std::runtime_error(err);
+        }
+        throw_if_stop_requested();
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(int64_t(cfg_.wait_for_model_interval_s * 1000)));
+      }
     }
   }
 }

@@ -45,7 +45,8 @@ class ProfileRun {
   void prepare_and_probe();  // prepare(), on_prepared, the server probe
   void render_bodies();
   void check_servers();
-  void wait_until_ready();  // servers_run.cpp: --wait-for-model-timeout
+  void check_grpc_servers();  // kserve endpoints: ServerLive + ModelReady over gRPC
+  void wait_until_ready();    // servers_run.cpp: --wait-for-model-timeout
   // run.cpp
   void start_stages(RecordPipeline& pipeline);
   PhaseWindow run_phase(const schedule::PhaseSpec& spec, ui::Progress& progress,

@@ -67,6 +67,7 @@ Worker::Worker(uint16_t id, const RequestPlan& plan, RecordSink& sink, uint64_t 
   transport::ClientOptions opts = plan.client;
   opts.source_start = id;  // --source-ip: workers start their round robins apart
   client_ = std::make_unique<transport::HttpClient>(loop_, std::move(opts));
+  if (plan.grpc) grpc_ = std::make_unique<kserve::GrpcClient>(loop_, plan.grpc_options);
   // splitmix64 of the seed: ids differ per worker and per run.
   uint64_t z = id_seed + 0x9E3779B97F4A7C15ull * (id + 1);
   for (auto& s : rng_state_) {
@@ -87,6 +88,7 @@ void Worker::start() {
   thread_ = std::thread([this] {
     loop_.run();
     client_->abort_all(record::ErrorKind::kCancelled);
+    if (grpc_) grpc_->abort_all(record::ErrorKind::kCancelled);
     flush_outbox();
     cpu_ns_.store(thread_cpu_ns());
   });
@@ -165,6 +167,7 @@ void Worker::abort_in_flight() {
   loop_.post([this] {
     aborting_ = true;
     client_->abort_all(record::ErrorKind::kCancelled);
+    if (grpc_) grpc_->abort_all(record::ErrorKind::kCancelled);
   });
 }
 
@@ -267,6 +270,13 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
     req.body = c.phase == record::Phase::kWarmup && !plan_.warmup_bodies.empty()
                    ? plan_.warmup_bodies[c.conversation]
                    : plan_.bodies[c.conversation];
+  }
+  if (grpc_) {  // KServe v2 gRPC: the body is turned into tensors inside send()
+    grpc_->send(c.url_index, req.body, std::move(rec),
+                [this, phase, c, prefill](std::unique_ptr<record::RequestRecord> r) {
+                  complete(phase, c, prefill, std::move(r));
+                });
+    return;
   }
   // `c` (captured by value) keeps a later turn's body alive until the request is done.
   if (plan_.jobs.enabled) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "aiperf/endpoint/endpoint.h"
+#include "aiperf/kserve/grpc_client.h"
 #include "aiperf/record/request_record.h"
 #include "aiperf/schedule/schedule.h"
 #include "aiperf/transport/event_loop.h"
@@ -60,6 +61,10 @@ struct RequestPlan {
   transport::ClientOptions client;  // URLs, TLS, timeout
   JobPolling jobs;                  // video_generation: poll each submitted job (video_job.h)
   bool trace_chunks = false;        // --export-http-trace: keep per-read/write stamps
+  /// --endpoint-type kserve / kserve_vllm: requests go over KServe v2 gRPC (each worker's
+  /// GrpcClient, on a thread of its own), not through the HTTP client.
+  bool grpc = false;
+  kserve::GrpcOptions grpc_options;
 };
 
 class Worker {
@@ -120,6 +125,7 @@ class Worker {
   RecordSink& sink_;
   transport::EventLoop loop_;
   std::unique_ptr<transport::HttpClient> client_;
+  std::unique_ptr<kserve::GrpcClient> grpc_;  // plan.grpc only
   std::thread thread_;
   std::atomic<size_t> in_flight_{0};
   std::atomic<int64_t> cpu_ns_{0};

@@ -39,7 +39,9 @@ TEST(EndpointTypes, EveryChoiceParsesToItsName) {
                                                   "nim_embeddings",
                                                   "nim_rankings",
                                                   "template",
-                                                  "messages"};
+                                                  "messages",
+                                                  "kserve",
+                                                  "kserve_vllm"};
   EXPECT_EQ(endpoint_type_names(), expected);
   for (std::string_view name : expected) {
     Args a = {"--endpoint-type", std::string(name)};

@@ -190,15 +190,32 @@ TEST(GenaiPerf, ServiceKindAndEndpointType) {
               normalized(aip({})));
   EXPECT_TRUE(normalized(gap({}, {"-m", "m", "--service-kind", "openai", "--endpoint-type",
                                   "vision"})) == normalized(aip({})));
-  // Triton: one line listing what is accepted.
-  const std::string triton = error_of({"-m", "m", "--service-kind", "triton"});
-  EXPECT_NE(triton.find("--service-kind triton"), std::string::npos) << triton;
-  EXPECT_NE(triton.find("accepted: --service-kind openai --endpoint-type chat|completions"),
+  // Triton (GenAI-Perf's default service kind): KServe v2 gRPC with the backend's tensors, at
+  // localhost:8001 unless --url is given.
+  auto triton = [](Args g, Args a) {
+    Args gb = {"-m", "m"};
+    gb.insert(gb.end(), g.begin(), g.end());
+    Args ab = {"-m", "m"};
+    ab.insert(ab.end(), a.begin(), a.end());
+    EXPECT_TRUE(normalized(parse_genai_perf_profile(gb, ParseEnv{})) ==
+                normalized(parse_profile_args(ab, ParseEnv{})))
+        << joined(g) << " vs " << joined(a);
+  };
+  triton({}, {"--endpoint-type", "kserve", "--url", "localhost:8001"});
+  triton({"--service-kind", "triton", "--streaming"},
+         {"--endpoint-type", "kserve", "--url", "localhost:8001", "--streaming"});
+  triton({"--endpoint-type", "kserve", "--backend", "vllm", "-u", "h:9"},
+         {"--endpoint-type", "kserve_vllm", "--url", "h:9"});
+  triton({"--service-kind", "triton", "--backend", "tensorrtllm"},
+         {"--endpoint-type", "kserve", "--url", "localhost:8001"});
+  const std::string gen =
+      error_of({"-m", "m", "--service-kind", "triton", "--endpoint-type", "template"});
+  EXPECT_NE(gen.find("not available in this build"), std::string::npos) << gen;
+  EXPECT_NE(gen.find("accepted: --service-kind openai --endpoint-type chat|completions"),
             std::string::npos)
-      << triton;
-  const std::string dflt = error_of({"-m", "m"});
-  EXPECT_NE(dflt.find("GenAI-Perf's default --service-kind is triton"), std::string::npos) << dflt;
-  EXPECT_NE(error_of({"-m", "m", "--endpoint-type", "kserve"}).find("not available in this build"),
+      << gen;
+  EXPECT_NE(error_of({"-m", "m", "--service-kind", "tensorrtllm_engine"})
+                .find("not available in this build"),
             std::string::npos);
   EXPECT_NE(error_of({"-m", "m", "--service-kind", "openai"})
                 .find("--service-kind openai needs --endpoint-type"),

@@ -49,7 +49,8 @@ TEST(EndpointRegistry, EveryEndpointTypeHasAnEndpointWithMatchingFacts) {
     EXPECT_EQ(i.supports_videos, f.supports_videos);
     EXPECT_EQ(i.produces_video, f.produces_video);
     EXPECT_EQ(i.metrics_title, f.metrics_title);
-    EXPECT_EQ(i.service_kind, "openai");
+    // Triton's own protocol (docs/triton.md) is the one service kind besides OpenAI's.
+    EXPECT_EQ(i.service_kind, i.grpc ? "triton" : "openai");
   }
 }
 

@@ -216,6 +216,40 @@ TEST(Telemetry, ServerMetricsFilesAndExactCrossCheckAgainstTheMock) {
   EXPECT_NE(read_file(run.dir + "/profile_export_aiperf.csv").find("GPU_Index"), std::string::npos);
 }
 
+TEST(Telemetry, DynamoFrontendAndWorkersScrapedTogether) {
+  MockServerProcess mock({"--metrics-family", "dynamo", "--ttft", "10", "--itl", "1"});
+  TelRun run = profile({"-m", "mock-model", "--url", mock.url(), "--streaming", "--concurrency",
+                        "4", "--request-count", "24", "--warmup-request-count", "4", "--osl", "8",
+                        "--server-metrics", mock.url() + "/dynamo_component/prefill/metrics",
+                        mock.url() + "/dynamo_component/decode/metrics"});
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  json sm = json::parse(read_file(run.dir + "/server_metrics_export.json"));
+  EXPECT_EQ(sm["summary"]["endpoints_successful"].size(), 3u);
+  // The workers' request counters, one series per worker endpoint, each the profiling phase's
+  // requests: every request passed through prefill, then decode.
+  const json* reqs = find_series_metric(sm, "dynamo_component_requests");
+  ASSERT_TRUE(reqs);
+  ASSERT_EQ((*reqs)["series"].size(), 2u);
+  std::map<std::string, double> by_worker;
+  for (const auto& s : (*reqs)["series"]) {
+    by_worker[s["labels"]["dynamo_component"].get<std::string>()] = s["stats"]["total"];
+    EXPECT_NE(s["endpoint_url"].get<std::string>().find("/dynamo_component/"), std::string::npos);
+  }
+  EXPECT_EQ(by_worker["prefill"], 24.0);
+  EXPECT_EQ(by_worker["decode"], 24.0);
+  // The cross-check counts the frontend's requests only (no double counting of the workers).
+  const json summary = run.summary();
+  std::map<std::string, json> checks;
+  for (const auto& c : summary["server_metrics_cross_check"]) checks[c["quantity"]] = c;
+  ASSERT_TRUE(checks.count("requests"));
+  EXPECT_EQ(checks["requests"]["server"].get<double>(), 24.0);
+  EXPECT_EQ(checks["requests"]["server_metric"], "dynamo_frontend_requests");
+  EXPECT_NE(run.result.out.find("Server Metrics | Dynamo"), std::string::npos);
+  EXPECT_NE(run.result.out.find("Worker prefill: request time"), std::string::npos)
+      << run.result.out;
+  EXPECT_NE(run.result.out.find("Worker decode: KV-cache use"), std::string::npos);
+}
+
 TEST(Telemetry, UnreachableAndNonPrometheusUrlsAreOneWarningEach) {
   MockServerProcess mock({"--fast"});
   FileServer files;

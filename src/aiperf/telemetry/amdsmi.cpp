@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/telemetry/dl_symbol.h"
 
 namespace aiperf::telemetry {
 
@@ -119,9 +120,7 @@ std::unique_ptr<AmdSmiLibrary> AmdSmiLibrary::open(std::string* err, const std::
   lib->handle_ = h;
   lib->api_ = std::make_unique<Api>();
   Api& a = *lib->api_;
-  auto sym = [&](auto& fn, const char* name) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-  };
+  auto sym = [&](auto& fn, const char* name) { dl_symbol(h, fn, name); };
   sym(a.init, "amdsmi_init");
   sym(a.shut_down, "amdsmi_shut_down");
   sym(a.sockets, "amdsmi_get_socket_handles");

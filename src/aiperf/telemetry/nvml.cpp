@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <utility>
+#include "aiperf/telemetry/dl_symbol.h"
 
 namespace aiperf::telemetry {
 
@@ -132,9 +133,7 @@ struct NvmlLibrary::Api {
   }
 
   void resolve_optional(void* h) {
-    auto sym = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-    };
+    auto sym = [&](auto& fn, const char* name) { dl_symbol(h, fn, name); };
     sym(name, "nvmlDeviceGetName");
     sym(uuid, "nvmlDeviceGetUUID");
     sym(pci, "nvmlDeviceGetPciInfo_v3");
@@ -191,9 +190,7 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string* err, const std::stri
   lib->handle_ = h;
   lib->api_ = std::make_unique<Api>();
   Api& a = *lib->api_;
-  auto sym = [&](auto& fn, const char* name) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-  };
+  auto sym = [&](auto& fn, const char* name) { dl_symbol(h, fn, name); };
   sym(a.init, "nvmlInit_v2");
   sym(a.shutdown, "nvmlShutdown");
   sym(a.error_string, "nvmlErrorString");

@@ -11,15 +11,12 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/telemetry/amdsmi.h"
 #include "aiperf/telemetry/gpu_collector.h"
+#include "test_util.h"
 
 namespace aiperf::telemetry {
 namespace {
 
-struct EnvGuard {
-  const char* name;
-  EnvGuard(const char* n, const char* v) : name(n) { setenv(n, v, 1); }
-  ~EnvGuard() { unsetenv(name); }
-};
+using test::EnvGuard;
 
 double value_of(const GpuRecord& rec, const std::vector<GpuMetricDef>& defs, const char* f) {
   for (size_t i = 0; i < defs.size(); ++i) {

@@ -10,15 +10,12 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/telemetry/gpu_collector.h"
 #include "aiperf/telemetry/nvml.h"
+#include "test_util.h"
 
 namespace aiperf::telemetry {
 namespace {
 
-struct EnvGuard {
-  const char* name;
-  EnvGuard(const char* n, const char* v) : name(n) { setenv(n, v, 1); }
-  ~EnvGuard() { unsetenv(name); }
-};
+using test::EnvGuard;
 
 TEST(Nvml, FakeLibraryGivesIdentitiesAndReadingsInAiperfUnits) {
   std::string err;

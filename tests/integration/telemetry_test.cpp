@@ -336,9 +336,10 @@ TEST(Telemetry, NvmlModeThroughTheFakeLibrary) {
   EXPECT_EQ(gpus["gpu_1"]["gpu_name"], "NVIDIA Fake GPU 1");
   EXPECT_DOUBLE_EQ(gpus["gpu_1"]["metrics"]["gpu_power_usage"]["avg"].get<double>(), 110.0);
   EXPECT_DOUBLE_EQ(s["total_gpu_power"]["avg"].get<double>(), 210.0);
-  // SM utilization through GPM on GPU 0 (the fake's 60 %); GPU 1 has no GPM.
+  // SM utilization through GPM on GPU 0 (the fake's 60 %); GPU 1 has no GPM: the sum over its
+  // processes (20 % + 25 %).
   EXPECT_DOUBLE_EQ(gpus["gpu_0"]["metrics"]["sm_utilization"]["avg"].get<double>(), 60.0);
-  EXPECT_FALSE(gpus["gpu_1"]["metrics"].contains("sm_utilization"));
+  EXPECT_DOUBLE_EQ(gpus["gpu_1"]["metrics"]["sm_utilization"]["avg"].get<double>(), 45.0);
   EXPECT_TRUE(s.contains("energy_per_output_token"));
   EXPECT_NE(run.result.out.find("GPU Telemetry | GPU 1 | NVIDIA Fake GPU 1"), std::string::npos);
   auto lines = read_jsonl(run.dir + "/gpu_telemetry_export.jsonl");

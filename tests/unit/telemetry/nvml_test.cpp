@@ -78,7 +78,10 @@ TEST(Nvml, SmUtilizationThroughGpmWhereTheGpuHasIt) {
     }
   }
   EXPECT_TRUE(found);
-  EXPECT_FALSE(lib->read(1).sm_util);  // GPU 1 has no GPM: the field stays empty
+  // GPU 1 has no GPM: the SM use of its two processes, summed (AIPerf's fallback).
+  NvmlReading r1 = lib->read(1);
+  ASSERT_TRUE(r1.sm_util);
+  EXPECT_DOUBLE_EQ(*r1.sm_util, 45.0);
 }
 
 TEST(Nvml, SmUtilizationIsClampedTo100) {

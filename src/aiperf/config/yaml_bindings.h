@@ -102,8 +102,10 @@ class BodyMapper {
   std::vector<std::string> simple(const std::string& section, const std::string& path,
                                   const YamlNode& n);
   /// A distribution (number, {value}, {mean, stddev}) -> the mean and stddev options.
+  /// With `dist_flag`, the other shapes (log-normal, peaks, points, min/max clamps) go to it as
+  /// JSON; without it they are refused.
   void distribution(const std::string& path, const YamlNode& n, const char* mean_flag,
-                    const char* stddev_flag, bool integral_mean);
+                    const char* stddev_flag, bool integral_mean, const char* dist_flag = nullptr);
 
   const YamlReader& reader() const { return r_; }
   bool file_dataset() const { return dataset_kind_ == "file"; }

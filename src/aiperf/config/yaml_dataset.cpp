@@ -118,11 +118,11 @@ void BodyMapper::synthetic_dataset(const std::string& dp, const YamlNode& ds) {
     simple("prompts", pp, *p);
     if (const YamlNode* v = p->find("isl")) {
       distribution(YamlReader::child(pp, "isl"), *v, "--prompt-input-tokens-mean",
-                   "--prompt-input-tokens-stddev", true);
+                   "--prompt-input-tokens-stddev", true, "--isl-distribution");
     }
     if (const YamlNode* v = p->find("osl")) {
       distribution(YamlReader::child(pp, "osl"), *v, "--prompt-output-tokens-mean",
-                   "--prompt-output-tokens-stddev", true);
+                   "--prompt-output-tokens-stddev", true, "--osl-distribution");
     }
     if (const YamlNode* v = p->find("sequence_distribution"); v && !scalar_is_null(*v)) {
       const std::string sp = YamlReader::child(pp, p->key_as_written("sequence_distribution"));
@@ -220,7 +220,7 @@ void BodyMapper::file_dataset(const std::string& dp, const YamlNode& ds) {
   }
   if (const YamlNode* v = ds.find("osl")) {
     distribution(at("osl"), *v, "--prompt-output-tokens-mean", "--prompt-output-tokens-stddev",
-                 true);
+                 true, "--osl-distribution");
   }
   // This build's extension: the hash_ids block size of trace files (--isl-block-size).
   if (const YamlNode* p = ds.find("prompts"); p && !scalar_is_null(*p)) {
@@ -241,7 +241,7 @@ void BodyMapper::public_dataset(const std::string& dp, const YamlNode& ds) {
   // This build's extension: the output length of public datasets (--osl).
   if (const YamlNode* v = ds.find("osl")) {
     distribution(YamlReader::child(dp, "osl"), *v, "--prompt-output-tokens-mean",
-                 "--prompt-output-tokens-stddev", true);
+                 "--prompt-output-tokens-stddev", true, "--osl-distribution");
   }
   if (const YamlNode* f = ds.find("filters")) {
     r_.only_default(YamlReader::child(dp, "filters"), *f, "{}", "dataset filters");

@@ -152,6 +152,15 @@ class Writer {
 
   void distribution(YamlNode& parent, const char* key, const char* mean_flag,
                     const char* stddev_flag) {
+    const std::string_view mf = mean_flag;
+    const std::optional<Distribution>* dist =
+        mf == "--prompt-input-tokens-mean"    ? &cfg_.isl_distribution
+        : mf == "--prompt-output-tokens-mean" ? &cfg_.osl_distribution
+                                              : nullptr;
+    if (dist && *dist) {  // --isl-distribution / --osl-distribution, in AIPerf's keys
+      parent.set(key, from_json((*dist)->to_json()));
+      return;
+    }
     const auto* mean = get(mean_flag);
     const auto* sd = get(stddev_flag);
     if (!mean && !sd) return;
@@ -217,7 +226,7 @@ class Writer {
     YamlNode& d = ds();
     if (get("--prompt-input-tokens-mean") || get("--prompt-input-tokens-stddev") ||
         get("--prompt-output-tokens-mean") || get("--prompt-output-tokens-stddev") ||
-        get("--seq-dist")) {
+        get("--seq-dist") || cfg_.isl_distribution || cfg_.osl_distribution) {
       YamlNode& p = sub(d, "prompts");
       distribution(p, "isl", "--prompt-input-tokens-mean", "--prompt-input-tokens-stddev");
       distribution(p, "osl", "--prompt-output-tokens-mean", "--prompt-output-tokens-stddev");

@@ -165,6 +165,39 @@ TEST(ConfigFileObserve, RateSeriesPointsAreAIPerfsPiecewiseLinearSeries) {
                               R"([{"time_s": 0, "qps": 2}, {"time_s": 2, "qps": 6}])"})));
 }
 
+TEST(ConfigFileObserve, IslAndOslOfOtherShapesBecomeDistributions) {
+  const std::string f = write_file("dist.yaml", R"(benchmark:
+  model: m
+  dataset:
+    type: synthetic
+    prompts:
+      isl:
+        peaks:
+        - {mean: 256, median: 214, weight: 70}
+        - {mean: 2048, stddev: 10, weight: 30}
+      osl: {mean: 256, median: 226, max: 400}
+  phases: {type: concurrency, requests: 4}
+)");
+  const Config c = parse({"-f", f});
+  ASSERT_TRUE(c.isl_distribution && c.osl_distribution);
+  EXPECT_EQ(c.isl_distribution->kind, Distribution::Kind::kMultimodal);
+  EXPECT_EQ(c.isl_mean, std::llround(0.7 * 256 + 0.3 * 2048));
+  EXPECT_EQ(c.osl_distribution->max, 400.0);
+  // The effective config writes them back in AIPerf's keys, and reads back the same.
+  const std::string again = write_file("dist2.yaml", effective_config_yaml(c, 5));
+  const Config r = parse({"-f", again});
+  EXPECT_EQ(r.isl_distribution, c.isl_distribution);
+  EXPECT_EQ(r.osl_distribution, c.osl_distribution);
+  // Other distributions (turns, delays, media sizes) still take a number or {mean, stddev}.
+  const std::string g = write_file("dist3.yaml", R"(benchmark:
+  model: m
+  dataset: {type: synthetic, turns: {mean: 3, median: 2}}
+  phases: {type: concurrency, requests: 4}
+)");
+  EXPECT_NE(error_of({"-f", g}).find("benchmark.datasets[0].turns.median"), std::string::npos)
+      << error_of({"-f", g});
+}
+
 TEST(ConfigFileObserve, AWarmupPhaseHasItsOwnShaping) {
   const std::string base = R"(benchmark:
   model: m

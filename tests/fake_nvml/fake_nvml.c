@@ -5,7 +5,8 @@
  * nvmlInit_v2 (mJ), so an energy delta is exactly power x time. nvmlDeviceGetJpgUtilization is
  * absent (an older driver) and nvmlDeviceGetViolationStatus answers NOT_SUPPORTED. GPM: GPU 0
  * supports it (SM utilization 60 % between two samples of it, taken in order), the others do
- * not; FAKE_NVML_SM_UTIL=<x> sets GPU 0's value (to test clamping). */
+ * not; FAKE_NVML_SM_UTIL=<x> sets GPU 0's value (to test clamping). Per-process utilization
+ * (the fallback without GPM): GPU 1 has two processes using 20 % and 25 % of the SMs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,5 +201,37 @@ nvmlReturn_t nvmlGpmMetricsGet(nvmlGpmMetricsGet_t* m) {
     m->metrics[i].nvmlReturn = m->metrics[i].metricId == 2 ? kSuccess : kNotSupported;
     m->metrics[i].value = e ? atof(e) : 60.0;
   }
+  return kSuccess;
+}
+
+/* nvmlDeviceGetProcessesUtilizationInfo, v1 structures. */
+typedef struct {
+  unsigned long long timeStamp;
+  unsigned int pid, smUtil, memUtil, encUtil, decUtil, jpgUtil, ofaUtil;
+} nvmlProcessUtilizationInfo_v1_t;
+typedef struct {
+  unsigned int version, processSamplesCount;
+  unsigned long long lastSeenTimeStamp;
+  nvmlProcessUtilizationInfo_v1_t* procUtilArray;
+} nvmlProcessesUtilizationInfo_v1_t;
+
+nvmlReturn_t nvmlDeviceGetProcessesUtilizationInfo(nvmlDevice_t d,
+                                                   nvmlProcessesUtilizationInfo_v1_t* q) {
+  const unsigned kVersion = (unsigned)sizeof(nvmlProcessesUtilizationInfo_v1_t) | (1u << 24);
+  if (!q || q->version != kVersion) return kInvalidArgument;
+  if (d->index != 1) {
+    q->processSamplesCount = 0; /* no process sampled */
+    return kSuccess;
+  }
+  if (!q->procUtilArray || q->processSamplesCount < 2) {
+    q->processSamplesCount = 2;
+    return 7; /* NVML_ERROR_INSUFFICIENT_SIZE */
+  }
+  memset(q->procUtilArray, 0, 2 * sizeof *q->procUtilArray);
+  q->procUtilArray[0].pid = 100;
+  q->procUtilArray[0].smUtil = 20;
+  q->procUtilArray[1].pid = 101;
+  q->procUtilArray[1].smUtil = 25;
+  q->processSamplesCount = 2;
   return kSuccess;
 }

@@ -336,9 +336,10 @@ TEST(Telemetry, NvmlModeThroughTheFakeLibrary) {
   EXPECT_EQ(gpus["gpu_1"]["gpu_name"], "NVIDIA Fake GPU 1");
   EXPECT_DOUBLE_EQ(gpus["gpu_1"]["metrics"]["gpu_power_usage"]["avg"].get<double>(), 110.0);
   EXPECT_DOUBLE_EQ(s["total_gpu_power"]["avg"].get<double>(), 210.0);
-  // SM utilization through GPM on GPU 0 (the fake's 60 %); GPU 1 has no GPM.
+  // SM utilization through GPM on GPU 0 (the fake's 60 %); GPU 1 has no GPM: the sum over its
+  // processes (20 % + 25 %).
   EXPECT_DOUBLE_EQ(gpus["gpu_0"]["metrics"]["sm_utilization"]["avg"].get<double>(), 60.0);
-  EXPECT_FALSE(gpus["gpu_1"]["metrics"].contains("sm_utilization"));
+  EXPECT_DOUBLE_EQ(gpus["gpu_1"]["metrics"]["sm_utilization"]["avg"].get<double>(), 45.0);
   EXPECT_TRUE(s.contains("energy_per_output_token"));
   EXPECT_NE(run.result.out.find("GPU Telemetry | GPU 1 | NVIDIA Fake GPU 1"), std::string::npos);
   auto lines = read_jsonl(run.dir + "/gpu_telemetry_export.jsonl");
@@ -351,6 +352,37 @@ TEST(Telemetry, NvmlModeThroughTheFakeLibrary) {
                         {"LD_LIBRARY_PATH=/nonexistent"});
   ASSERT_EQ(none.result.exit_code, 0) << none.result.err;
   EXPECT_EQ(count(none.result.err, "GPU telemetry (pynvml): cannot load libnvidia-ml.so.1"), 1)
+      << none.result.err;
+  EXPECT_FALSE(none.summary().contains("telemetry_data"));
+}
+
+TEST(Telemetry, AmdSmiModeThroughTheFakeLibrary) {
+  MockServerProcess mock({"--ttft", "5", "--itl", "2"});
+  TelRun run = profile({"-m", "mock-model", "--url", mock.url(), "--streaming", "--request-count",
+                        "20", "--concurrency", "2", "--osl", "8", "--gpu-telemetry", "amdsmi"},
+                       {std::string("LD_LIBRARY_PATH=") + FAKE_AMDSMI_DIR});
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  const json s = run.summary();
+  ASSERT_TRUE(s.contains("telemetry_data")) << run.result.err;
+  const json& gpus = s["telemetry_data"]["endpoints"]["amdsmi://localhost"]["gpus"];
+  ASSERT_EQ(gpus.size(), 2u);
+  EXPECT_EQ(gpus["gpu_1"]["gpu_name"], "AMD Instinct Fake 1");
+  EXPECT_NEAR(gpus["gpu_1"]["metrics"]["amd_power"]["avg"].get<double>(), 600.0, 1.0);
+  EXPECT_DOUBLE_EQ(gpus["gpu_0"]["metrics"]["amd_gfx_activity"]["avg"].get<double>(), 70.0);
+  EXPECT_NEAR(s["total_gpu_power"]["avg"].get<double>(), 1100.0, 2.0);
+  EXPECT_TRUE(s.contains("energy_per_output_token"));
+  EXPECT_NE(run.result.out.find("GPU Telemetry | GPU 1 | AMD Instinct Fake 1"), std::string::npos);
+  auto lines = read_jsonl(run.dir + "/gpu_telemetry_export.jsonl");
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0]["dcgm_url"], "amdsmi://localhost");
+  EXPECT_TRUE(lines[0]["telemetry_data"].contains("amd_energy_consumption"));
+  // Without the library: one clear line, and the benchmark completes.
+  if (access("/opt/rocm/lib/libamd_smi.so", F_OK) == 0) return;  // a real one
+  TelRun none = profile({"-m", "mock-model", "--url", mock.url(), "--request-count", "3",
+                         "--gpu-telemetry", "amdsmi"},
+                        {"LD_LIBRARY_PATH=/nonexistent", "ROCM_PATH=/nonexistent"});
+  ASSERT_EQ(none.result.exit_code, 0) << none.result.err;
+  EXPECT_EQ(count(none.result.err, "GPU telemetry (amdsmi): cannot load libamd_smi.so"), 1)
       << none.result.err;
   EXPECT_FALSE(none.summary().contains("telemetry_data"));
 }

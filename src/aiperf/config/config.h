@@ -334,6 +334,7 @@ struct Config {
   bool gpu_telemetry_enabled = true;            // off with --no-gpu-telemetry
   bool gpu_telemetry_console = false;           // --gpu-telemetry given: print the GPU table
   bool gpu_telemetry_nvml = false;              // --gpu-telemetry pynvml: NVML instead of DCGM
+  bool gpu_telemetry_amdsmi = false;            // --gpu-telemetry amdsmi: AMD SMI instead of DCGM
   std::vector<std::string> gpu_telemetry_urls;  // DCGM URLs given, normalized
   std::vector<std::string> gpu_telemetry_metrics_files;  // custom metric CSVs
   bool has_server_metrics_format(const std::string& f) const {

@@ -276,7 +276,9 @@ nlohmann::ordered_json redacted_config_json(const Config& c) {
   json gpu_urls = json::array();
   for (const auto& u : c.gpu_telemetry_urls) gpu_urls.push_back(redact_url_passwords(u));
   out["gpu_telemetry"] = {{"enabled", c.gpu_telemetry_enabled},
-                          {"collector", c.gpu_telemetry_nvml ? "pynvml" : "dcgm"},
+                          {"collector", c.gpu_telemetry_nvml     ? "pynvml"
+                                        : c.gpu_telemetry_amdsmi ? "amdsmi"
+                                                                 : "dcgm"},
                           {"urls", gpu_urls}};
   if (!c.gpu_telemetry_metrics_files.empty()) {
     out["gpu_telemetry"]["metrics_files"] = c.gpu_telemetry_metrics_files;

@@ -109,12 +109,13 @@ std::vector<OptionSpec> telemetry_options() {
       // ---------------------------------------------------------------- GPU Telemetry
       {{"--gpu-telemetry"},
        ValueKind::kValue,
-       "pynvml|dashboard|<url>|<file.csv> ...",
+       "pynvml|amdsmi|dashboard|<url>|<file.csv> ...",
        "DCGM at localhost:9400 and localhost:9401",
        "GPU Telemetry",
        "Show the GPU table at the end and choose the sources: DCGM exporter URLs (added to the "
-       "default localhost:9400 and :9401, which are always tried), pynvml (read the local GPUs "
-       "through NVML instead), a .csv of extra DCGM fields, dashboard.",
+       "default localhost:9400 and :9401, which are always tried), pynvml (read the local NVIDIA "
+       "GPUs through NVML instead), amdsmi (the local AMD GPUs through AMD SMI), a .csv of extra "
+       "DCGM fields, dashboard.",
        kRepeat,
        kMulti,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
@@ -130,6 +131,8 @@ std::vector<OptionSpec> telemetry_options() {
                c.gpu_telemetry_metrics_files.push_back(item);
              } else if (lower(item) == "pynvml") {
                c.gpu_telemetry_nvml = true;
+             } else if (lower(item) == "amdsmi") {
+               c.gpu_telemetry_amdsmi = true;
              } else if (item == "dashboard") {
                // AIPerf: live GPU telemetry in the dashboard; ours shows it whenever GPU data
                // comes in (docs/dashboard.md), so the item asks for nothing more.
@@ -139,8 +142,8 @@ std::vector<OptionSpec> telemetry_options() {
                if (std::find(urls.begin(), urls.end(), u) == urls.end()) urls.push_back(u);
              } else {
                throw ConfigError("Invalid GPU telemetry item: " + item +
-                                 ". Valid options are: 'pynvml', 'dashboard', '.csv' file, and "
-                                 "URLs.");
+                                 ". Valid options are: 'pynvml', 'amdsmi', 'dashboard', '.csv' "
+                                 "file, and URLs.");
              }
            }
          }
@@ -176,12 +179,23 @@ void resolve_telemetry(ParseState& st) {
         "Cannot use pynvml with DCGM URLs. Use either 'pynvml' for local GPU monitoring or URLs "
         "for DCGM endpoints, not both.");
   }
-  if (c.gpu_telemetry_nvml) {
+  if (c.gpu_telemetry_amdsmi && c.gpu_telemetry_nvml) {
+    throw ConfigError(
+        "Cannot use pynvml and amdsmi together. Use 'pynvml' for NVIDIA GPUs or 'amdsmi' for AMD "
+        "GPUs.");
+  }
+  if (c.gpu_telemetry_amdsmi && !c.gpu_telemetry_urls.empty()) {
+    throw ConfigError(
+        "Cannot use amdsmi with DCGM URLs. Use either 'amdsmi' for local GPU monitoring or URLs "
+        "for DCGM endpoints, not both.");
+  }
+  if (c.gpu_telemetry_nvml || c.gpu_telemetry_amdsmi) {
+    const char* item = c.gpu_telemetry_nvml ? "pynvml" : "amdsmi";
     for (const auto& u : c.urls) {
       if (!is_local_url(u)) {
         c.warnings.push_back(
-            "--gpu-telemetry pynvml reads the GPUs of this machine, but --url " + u +
-            " is not local: the GPU figures will not be the server's unless it runs here");
+            std::string("--gpu-telemetry ") + item + " reads the GPUs of this machine, but --url " +
+            u + " is not local: the GPU figures will not be the server's unless it runs here");
         break;
       }
     }

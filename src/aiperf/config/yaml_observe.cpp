@@ -55,13 +55,13 @@ void BodyMapper::gpu_telemetry(const std::string& path, const YamlNode& n) {
   }
   // Each key is an item of --gpu-telemetry, which also puts the GPU table on the console.
   if (const YamlNode* c = n.find("collector"); c && !scalar_is_null(*c)) {
-    const std::string v = r_.choice(at("collector"), *c, {"dcgm", "pynvml", "amd_dme"});
+    const std::string v = r_.choice(at("collector"), *c, {"dcgm", "pynvml", "amdsmi", "amd_dme"});
     if (v == "amd_dme") {
       r_.fail(at("collector"), *c,
               "the AMD Device Metrics Exporter collector is not supported by this build; use "
-              "dcgm or pynvml");
+              "dcgm, pynvml or amdsmi");
     }
-    if (v == "pynvml") emit("--gpu-telemetry", {"pynvml"}, at("collector"), *c);
+    if (v == "pynvml" || v == "amdsmi") emit("--gpu-telemetry", {v}, at("collector"), *c);
   }
   if (const YamlNode* m = n.find("mode"); m && !scalar_is_null(*m)) {
     if (r_.choice(at("mode"), *m, {"summary", "realtime_dashboard"}) == "realtime_dashboard") {

@@ -299,6 +299,7 @@ class Writer {
       gpu.set("enabled", scalar("false"));
     } else if (const auto* items = get("--gpu-telemetry")) {
       if (cfg_.gpu_telemetry_nvml) gpu.set("collector", scalar("pynvml"));
+      if (cfg_.gpu_telemetry_amdsmi) gpu.set("collector", scalar("amdsmi"));
       for (const auto& v : *items) {
         if (v.find("dashboard") != std::string::npos) gpu.set("mode", scalar("realtime_dashboard"));
       }

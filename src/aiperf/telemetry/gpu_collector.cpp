@@ -35,9 +35,9 @@ GpuCollector::GpuCollector(GpuSettings settings) : settings_(std::move(settings)
     });
     sources_.push_back(std::move(s));
   }
-  if (settings_.nvml) {
+  if (settings_.nvml || settings_.amdsmi) {
     auto s = std::make_unique<Source>();
-    s->name = kNvmlSource;
+    s->name = settings_.nvml ? kNvmlSource : kAmdSmiSource;
     s->store = std::make_unique<GpuStore>(&defs_);
     nvml_source_ = s.get();
     sources_.push_back(std::move(s));
@@ -81,21 +81,24 @@ std::vector<std::string> GpuCollector::live_lines() const {
     return defs_.size();
   };
   struct Col {
-    size_t i;
+    size_t i, amd;  // NVIDIA's field, AMD's
     const char *before, *format;
   };
-  const Col cols[] = {{index("gpu_utilization"), "util ", "{:.0f} %"},
-                      {index("gpu_power_usage"), "", "{:.0f} W"},
-                      {index("gpu_memory_used"), "mem ", "{:.1f} GB"},
-                      {index("gpu_temperature"), "", "{:.0f} °C"}};
+  const Col cols[] = {{index("gpu_utilization"), index("amd_gfx_activity"), "util ", "{:.0f} %"},
+                      {index("gpu_power_usage"), index("amd_power"), "", "{:.0f} W"},
+                      {index("gpu_memory_used"), index("amd_memory_used"), "mem ", "{:.1f} GB"},
+                      {index("gpu_temperature"), index("amd_temperature"), "", "{:.0f} °C"}};
   std::lock_guard lk(live_mu_);
   std::vector<std::string> out;
   for (const auto& [src, recs] : latest_) {
     for (const GpuRecord& r : recs) {
       std::string line = fmt::format("gpu{} {}", r.id.gpu_index, r.id.model_name);
       for (const Col& c : cols) {
-        if (c.i >= r.values.size() || !std::isfinite(r.values[c.i])) continue;
-        line += "  " + std::string(c.before) + fmt::format(fmt::runtime(c.format), r.values[c.i]);
+        for (size_t i : {c.i, c.amd}) {
+          if (i >= r.values.size() || !std::isfinite(r.values[i])) continue;
+          line += "  " + std::string(c.before) + fmt::format(fmt::runtime(c.format), r.values[i]);
+          break;
+        }
       }
       if (latest_.size() > 1) line += "  (" + src->name + ")";
       out.push_back(std::move(line));
@@ -107,8 +110,14 @@ std::vector<std::string> GpuCollector::live_lines() const {
 bool GpuCollector::nvml_tick() {
   const int64_t mono = mono_ns(), wall = wall_ns();
   std::vector<GpuRecord> recs;
-  for (size_t i = 0; i < nvml_->gpus().size(); ++i) {
-    recs.push_back(NvmlLibrary::to_record(nvml_->gpus()[i], nvml_->read(i), defs_));
+  if (nvml_) {
+    for (size_t i = 0; i < nvml_->gpus().size(); ++i) {
+      recs.push_back(NvmlLibrary::to_record(nvml_->gpus()[i], nvml_->read(i), defs_));
+    }
+  } else {
+    for (size_t i = 0; i < amdsmi_->gpus().size(); ++i) {
+      recs.push_back(AmdSmiLibrary::to_record(amdsmi_->gpus()[i], amdsmi_->read(i), defs_));
+    }
   }
   for (auto& r : recs) nvml_source_->store->add(r.id, mono, wall, r.values);
   write_lines(*nvml_source_, wall, recs);
@@ -119,13 +128,21 @@ void GpuCollector::start() {
   for (auto& s : sources_) {
     if (s->scraper) s->scraper->start();
   }
-  if (nvml_source_) {
+  if (nvml_source_ && settings_.nvml) {
     nvml_ = NvmlLibrary::open(&nvml_error_, settings_.nvml_library);
     if (!nvml_) {
       spdlog::warn("GPU telemetry (pynvml): {}; no GPU metrics for this run", nvml_error_);
       return;
     }
     spdlog::info("GPU telemetry (pynvml): {} GPU(s) through NVML", nvml_->gpus().size());
+    nvml_poller_.start(settings_.interval_ns, [this] { return nvml_tick(); });
+  } else if (nvml_source_) {
+    amdsmi_ = AmdSmiLibrary::open(&nvml_error_, settings_.amdsmi_library);
+    if (!amdsmi_) {
+      spdlog::warn("GPU telemetry (amdsmi): {}; no GPU metrics for this run", nvml_error_);
+      return;
+    }
+    spdlog::info("GPU telemetry (amdsmi): {} GPU(s) through AMD SMI", amdsmi_->gpus().size());
     nvml_poller_.start(settings_.interval_ns, [this] { return nvml_tick(); });
   }
 }
@@ -137,7 +154,7 @@ void GpuCollector::scrape_all_now(int64_t timeout_ns) {
 std::vector<uint64_t> GpuCollector::request_all() {
   std::vector<uint64_t> tickets;
   for (auto& s : sources_) tickets.push_back(s->scraper ? s->scraper->request_scrape() : 0);
-  tickets.push_back(nvml_ ? nvml_poller_.request() : 0);
+  tickets.push_back(nvml_ || amdsmi_ ? nvml_poller_.request() : 0);
   return tickets;
 }
 
@@ -154,6 +171,7 @@ void GpuCollector::stop() {
   }
   nvml_poller_.stop();
   nvml_.reset();
+  amdsmi_.reset();
   std::lock_guard lk(jsonl_mu_);
   if (jsonl_) jsonl_->close();
 }
@@ -162,6 +180,23 @@ std::optional<std::string> GpuCollector::jsonl_path() const {
   if (!jsonl_) return std::nullopt;  // read after stop(): no writer left
   return jsonl_->path();
 }
+
+namespace {
+
+size_t column_of(const std::vector<GpuMetricDef>& defs, const char* field) {
+  size_t i = 0;
+  while (i < defs.size() && defs[i].field != field) ++i;
+  return i;
+}
+
+bool has_values(const GpuSeries& g, size_t col) {
+  for (const auto& row : g.values) {
+    if (col < row.size() && std::isfinite(row[col])) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 GpuReport GpuCollector::report(const Window& window, int64_t phase_end_ns, int64_t start_wall,
                                int64_t end_wall) const {
@@ -181,11 +216,11 @@ GpuReport GpuCollector::report(const Window& window, int64_t phase_end_ns, int64
     // AIPerf's 666 ms grace (AIPERF_GPU_FINAL_SCRAPE_GRACE_NS) is there to catch; idle energy
     // after the phase is not counted (docs/differences.md).
     const Window& energy_window = window;
-    size_t energy_col = 0;
-    while (energy_col < defs_.size() && defs_[energy_col].field != "energy_consumption") {
-      ++energy_col;
-    }
+    const size_t nvidia_col = column_of(defs_, "energy_consumption");
+    const size_t amd_col = column_of(defs_, "amd_energy_consumption");
     for (const GpuSeries& g : s->store->gpus()) {
+      // An AMD GPU's energy counter is amd_energy_consumption (AIPerf's vendor field).
+      const size_t energy_col = has_values(g, nvidia_col) ? nvidia_col : amd_col;
       std::vector<double> col;
       for (const auto& row : g.values) {
         col.push_back(energy_col < row.size() ? row[energy_col] : std::nan(""));
@@ -200,6 +235,7 @@ GpuReport GpuCollector::report(const Window& window, int64_t phase_end_ns, int64
   }
   for (const GpuSummary& g : rep.gpus) {
     const GpuMetricStats* p = g.find("gpu_power_usage");
+    if (!p || !p->gauge) p = g.find("amd_power");
     if (!p || !p->gauge) continue;
     rep.total_power_w = rep.total_power_w.value_or(0.0) + p->gauge->avg;
     ++rep.power_gpus;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "aiperf/telemetry/amdsmi.h"
 #include "aiperf/telemetry/endpoint_scraper.h"
 #include "aiperf/telemetry/gpu_metrics.h"
 #include "aiperf/telemetry/nvml.h"
@@ -20,12 +21,15 @@
 namespace aiperf::telemetry {
 
 inline constexpr const char* kNvmlSource = "pynvml://localhost";
+inline constexpr const char* kAmdSmiSource = "amdsmi://localhost";
 
 struct GpuSettings {
   std::vector<std::string> dcgm_urls;  // normalized
   std::vector<bool> dcgm_user_given;   // false: a default endpoint (quiet when absent)
   bool nvml = false;                   // --gpu-telemetry pynvml
   std::string nvml_library = "libnvidia-ml.so.1";
+  bool amdsmi = false;         // --gpu-telemetry amdsmi
+  std::string amdsmi_library;  // "" = libamd_smi.so, then the ROCm directory
   std::vector<std::string> custom_csvs;
   int64_t interval_ns = 333'000'000;
   ScrapeOptions scrape;
@@ -65,7 +69,7 @@ class GpuCollector {
                    int64_t end_wall_ns) const;
   const std::vector<GpuMetricDef>& defs() const { return defs_; }
   std::optional<std::string> jsonl_path() const;
-  /// NVML could not be used: why (one line), else "".
+  /// NVML (or AMD SMI) could not be used: why (one line), else "".
   const std::string& nvml_error() const { return nvml_error_; }
   /// For a live view, any thread: one line per GPU from its latest sample, e.g.
   /// "gpu0 NVIDIA H200  util 93 %  312 W  mem 45.1 GB  61 °C" (the source appended when there
@@ -86,7 +90,8 @@ class GpuCollector {
   std::vector<GpuMetricDef> defs_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<NvmlLibrary> nvml_;
-  Source* nvml_source_ = nullptr;
+  std::unique_ptr<AmdSmiLibrary> amdsmi_;
+  Source* nvml_source_ = nullptr;  // the local library's source (NVML or AMD SMI)
   Poller nvml_poller_;
   std::string nvml_error_;
   std::mutex jsonl_mu_;

@@ -104,6 +104,16 @@ std::vector<GpuMetricDef> default_gpu_metrics() {
       // NVML reads the clocks too; a custom CSV naming these DCGM fields maps onto the same rows.
       {"sm_clock", "DCGM_FI_DEV_SM_CLOCK", "SM Clock", "MHz", 1.0, false},
       {"mem_clock", "DCGM_FI_DEV_MEM_CLOCK", "Memory Clock", "MHz", 1.0, false},
+      // AMD GPUs through AMD SMI (--gpu-telemetry amdsmi), AIPerf's vendor-named fields: the
+      // signals do not measure the same things as NVML's.
+      {"amd_power", "", "AMD GPU Power", "W", 1.0, false},
+      {"amd_energy_consumption", "", "AMD Energy Consumption", "MJ", 1.0, true},
+      {"amd_gfx_activity", "", "AMD GFX Activity", "%", 1.0, false},
+      {"amd_umc_activity", "", "AMD UMC Activity", "%", 1.0, false},
+      {"amd_mm_activity", "", "AMD MM Activity", "%", 1.0, false},
+      {"amd_memory_used", "", "AMD GPU Memory Used", "GB", 1.0, false},
+      {"amd_temperature", "", "AMD GPU Temperature", "°C", 1.0, false},
+      {"amd_ecc_uncorrectable", "", "AMD ECC Uncorrectable", "count", 1.0, true},
   };
 }
 

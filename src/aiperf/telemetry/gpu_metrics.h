@@ -24,7 +24,8 @@ struct GpuMetricDef {
   bool counter = false;     // cumulative: reported as the increase over the window
 };
 
-/// AIPerf's table, in its order, plus the NVML clocks (sm_clock, mem_clock).
+/// AIPerf's NVIDIA table, in its order, plus the NVML clocks (sm_clock, mem_clock), then AIPerf's
+/// AMD rows (amd_*, read through AMD SMI).
 std::vector<GpuMetricDef> default_gpu_metrics();
 
 /// Adds the rows of a custom metrics CSV ("DCGM_FIELD, gauge|counter, help (in UNIT)"; '#'

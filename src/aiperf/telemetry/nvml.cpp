@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <utility>
+#include "aiperf/telemetry/dl_symbol.h"
 
 namespace aiperf::telemetry {
 
@@ -56,11 +57,24 @@ struct NvmlGpmMetricsGet {
   NvmlGpmSample sample1, sample2;
   NvmlGpmMetric metrics[333];
 };
-constexpr unsigned kGpmSmUtil = 2;   // NVML_GPM_METRIC_SM_UTIL: % of SMs busy
-constexpr int kTemperatureGpu = 0;   // NVML_TEMPERATURE_GPU
-constexpr int kClockSm = 1;          // NVML_CLOCK_SM
-constexpr int kClockMem = 2;         // NVML_CLOCK_MEM
-constexpr int kPerfPolicyPower = 0;  // NVML_PERF_POLICY_POWER
+constexpr unsigned kGpmSmUtil = 2;  // NVML_GPM_METRIC_SM_UTIL: % of SMs busy
+// nvmlDeviceGetProcessesUtilizationInfo (drivers 550+): per-process samples, v1 structures.
+struct NvmlProcessUtil {
+  unsigned long long time_stamp;
+  unsigned int pid, sm, mem, enc, dec, jpg, ofa;
+};
+struct NvmlProcessesUtil {
+  unsigned int version;  // nvmlProcessesUtilizationInfo_v1: sizeof | 1 << 24
+  unsigned int count;    // in: the array's size; out: the samples
+  unsigned long long last_seen;
+  NvmlProcessUtil* array;
+};
+constexpr unsigned kProcessesUtilV1 = unsigned(sizeof(NvmlProcessesUtil)) | (1u << 24);
+constexpr NvmlReturn kInsufficientSize = 7;  // NVML_ERROR_INSUFFICIENT_SIZE
+constexpr int kTemperatureGpu = 0;           // NVML_TEMPERATURE_GPU
+constexpr int kClockSm = 1;                  // NVML_CLOCK_SM
+constexpr int kClockMem = 2;                 // NVML_CLOCK_MEM
+constexpr int kPerfPolicyPower = 0;          // NVML_PERF_POLICY_POWER
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -90,6 +104,7 @@ struct NvmlLibrary::Api {
   NvmlReturn (*gpm_free)(NvmlGpmSample) = nullptr;
   NvmlReturn (*gpm_sample)(NvmlDevice, NvmlGpmSample) = nullptr;
   NvmlReturn (*gpm_metrics)(NvmlGpmMetricsGet*) = nullptr;
+  NvmlReturn (*proc_util)(NvmlDevice, NvmlProcessesUtil*) = nullptr;
   std::vector<bool> energy_ok;  // per device: the energy counter answered at start
   /// Per device: GPM samples (previous, current), both null without GPM.
   std::vector<std::pair<NvmlGpmSample, NvmlGpmSample>> gpm;
@@ -107,6 +122,22 @@ struct NvmlLibrary::Api {
       return {};
     }
     return {a, b};
+  }
+
+  /// Without GPM, AIPerf's fallback: the SM use of every process sampled on the GPU, summed
+  /// (0 when no process was sampled).
+  std::optional<double> process_sm_util(NvmlDevice d) const {
+    if (!proc_util) return std::nullopt;
+    NvmlProcessesUtil q{kProcessesUtilV1, 0, 0, nullptr};
+    const NvmlReturn rc = proc_util(d, &q);
+    if (rc == 0) return 0.0;
+    if (rc != kInsufficientSize || q.count == 0 || q.count > 65536) return std::nullopt;
+    std::vector<NvmlProcessUtil> samples(q.count);
+    q.array = samples.data();
+    if (proc_util(d, &q) != 0) return std::nullopt;
+    double sum = 0;
+    for (size_t k = 0; k < std::min<size_t>(q.count, samples.size()); ++k) sum += samples[k].sm;
+    return std::min(sum, 100.0);
   }
 
   /// SM utilization (%) since the previous sample of device i; the samples swap.
@@ -132,9 +163,7 @@ struct NvmlLibrary::Api {
   }
 
   void resolve_optional(void* h) {
-    auto sym = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-    };
+    auto sym = [&](auto& fn, const char* name) { dl_symbol(h, fn, name); };
     sym(name, "nvmlDeviceGetName");
     sym(uuid, "nvmlDeviceGetUUID");
     sym(pci, "nvmlDeviceGetPciInfo_v3");
@@ -153,6 +182,7 @@ struct NvmlLibrary::Api {
     sym(gpm_free, "nvmlGpmSampleFree");
     sym(gpm_sample, "nvmlGpmSampleGet");
     sym(gpm_metrics, "nvmlGpmMetricsGet");
+    sym(proc_util, "nvmlDeviceGetProcessesUtilizationInfo");
   }
 
   GpuIdentity identity(NvmlDevice d, unsigned int i) const {
@@ -191,9 +221,7 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string* err, const std::stri
   lib->handle_ = h;
   lib->api_ = std::make_unique<Api>();
   Api& a = *lib->api_;
-  auto sym = [&](auto& fn, const char* name) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-  };
+  auto sym = [&](auto& fn, const char* name) { dl_symbol(h, fn, name); };
   sym(a.init, "nvmlInit_v2");
   sym(a.shutdown, "nvmlShutdown");
   sym(a.error_string, "nvmlErrorString");
@@ -277,6 +305,7 @@ NvmlReading NvmlLibrary::read(size_t i) {
   if (a.violation && a.violation(d, kPerfPolicyPower, &v) == 0)
     r.power_violation_ns = v.violation_time;
   r.sm_util = a.sm_util(i, d);
+  if (!r.sm_util) r.sm_util = a.process_sm_util(d);
   return r;
 }
 

@@ -90,8 +90,9 @@ TelemetryOptions options_from_config(const config::Config& cfg) {
   o.gpu = cfg.gpu_telemetry_enabled;
   o.gpu_console = cfg.gpu_telemetry_console;
   o.nvml = cfg.gpu_telemetry_nvml;
+  o.amdsmi = cfg.gpu_telemetry_amdsmi;
   o.custom_csvs = cfg.gpu_telemetry_metrics_files;
-  if (!o.nvml) add_default_dcgm_urls(&o);
+  if (!o.nvml && !o.amdsmi) add_default_dcgm_urls(&o);
   for (const std::string& u : cfg.gpu_telemetry_urls) {
     auto it = std::find(o.dcgm_urls.begin(), o.dcgm_urls.end(), u);
     if (it != o.dcgm_urls.end()) {
@@ -126,12 +127,14 @@ TelemetrySession::TelemetrySession(TelemetryOptions opts, const exporter::Artifa
     if (opts_.jsonl) s.jsonl_path = paths_.server_metrics_jsonl;
     server_ = std::make_unique<ServerMetricsCollector>(std::move(s));
   }
-  if (opts_.gpu && (opts_.nvml || !opts_.dcgm_urls.empty())) {
+  if (opts_.gpu && (opts_.nvml || opts_.amdsmi || !opts_.dcgm_urls.empty())) {
     GpuSettings g;
     g.dcgm_urls = opts_.dcgm_urls;
     g.dcgm_user_given = opts_.dcgm_user_given;
     g.nvml = opts_.nvml;
     g.nvml_library = opts_.nvml_library;
+    g.amdsmi = opts_.amdsmi;
+    g.amdsmi_library = opts_.amdsmi_library;
     g.custom_csvs = opts_.custom_csvs;
     g.interval_ns = to_ns(opts_.gpu_interval_s);
     g.scrape.connect_timeout_ms = int64_t(opts_.gpu_timeout_s * 1000);

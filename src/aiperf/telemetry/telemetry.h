@@ -52,6 +52,8 @@ struct TelemetryOptions {
   bool gpu_console = false;
   bool nvml = false;
   std::string nvml_library = "libnvidia-ml.so.1";
+  bool amdsmi = false;                 // --gpu-telemetry amdsmi
+  std::string amdsmi_library;          // "" = libamd_smi.so, then $ROCM_PATH/lib (/opt/rocm/lib)
   std::vector<std::string> dcgm_urls;  // defaults, then --gpu-telemetry URLs
   std::vector<bool> dcgm_user_given;
   std::vector<std::string> custom_csvs;

@@ -76,9 +76,13 @@ TEST(TelemetryOptions, GpuTelemetryItems) {
   EXPECT_FALSE(has_warning(c, "dashboard"));  // `--ui dashboard` shows live GPU panels anyway
   Config n = parse({"--gpu-telemetry", "PYNVML"});
   EXPECT_TRUE(n.gpu_telemetry_nvml);
+  Config a = parse({"--gpu-telemetry", "amdsmi"});
+  EXPECT_TRUE(a.gpu_telemetry_amdsmi);
+  EXPECT_FALSE(a.gpu_telemetry_nvml);
+  EXPECT_EQ(redacted_config_json(a)["gpu_telemetry"]["collector"], "amdsmi");
   EXPECT_EQ(error_of({"--gpu-telemetry", "foo"}),
-            "Invalid GPU telemetry item: foo. Valid options are: 'pynvml', 'dashboard', '.csv' "
-            "file, and URLs.");
+            "Invalid GPU telemetry item: foo. Valid options are: 'pynvml', 'amdsmi', 'dashboard', "
+            "'.csv' file, and URLs.");
   EXPECT_EQ(error_of({"--gpu-telemetry", "/nonexistent/m.csv"}),
             "GPU metrics file not found: /nonexistent/m.csv");
   char path[] = "/tmp/aiperf_metrics_XXXXXX.csv";
@@ -102,6 +106,13 @@ TEST(TelemetryOptions, CrossOptionRulesWithAiperfMessages) {
   EXPECT_TRUE(has_warning(parse({"--gpu-telemetry", "pynvml", "--url", "http://10.1.2.3:8000"}),
                           "not local"));
   EXPECT_FALSE(has_warning(parse({"--gpu-telemetry", "pynvml"}), "not local"));
+  EXPECT_NE(error_of({"--gpu-telemetry", "amdsmi", "h:9400"}).find("Cannot use amdsmi with DCGM"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--gpu-telemetry", "amdsmi", "pynvml"})
+                .find("Cannot use pynvml and amdsmi together."),
+            std::string::npos);
+  EXPECT_TRUE(has_warning(parse({"--gpu-telemetry", "amdsmi", "--url", "http://10.1.2.3:8000"}),
+                          "--gpu-telemetry amdsmi reads the GPUs of this machine"));
   Config off = parse({"--no-server-metrics", "--no-gpu-telemetry"});
   EXPECT_FALSE(off.server_metrics_enabled);
   EXPECT_FALSE(off.gpu_telemetry_enabled);

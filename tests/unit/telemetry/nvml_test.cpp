@@ -10,15 +10,12 @@
 #include "aiperf/common/clock.h"
 #include "aiperf/telemetry/gpu_collector.h"
 #include "aiperf/telemetry/nvml.h"
+#include "test_util.h"
 
 namespace aiperf::telemetry {
 namespace {
 
-struct EnvGuard {
-  const char* name;
-  EnvGuard(const char* n, const char* v) : name(n) { setenv(n, v, 1); }
-  ~EnvGuard() { unsetenv(name); }
-};
+using test::EnvGuard;
 
 TEST(Nvml, FakeLibraryGivesIdentitiesAndReadingsInAiperfUnits) {
   std::string err;
@@ -81,7 +78,10 @@ TEST(Nvml, SmUtilizationThroughGpmWhereTheGpuHasIt) {
     }
   }
   EXPECT_TRUE(found);
-  EXPECT_FALSE(lib->read(1).sm_util);  // GPU 1 has no GPM: the field stays empty
+  // GPU 1 has no GPM: the SM use of its two processes, summed (AIPerf's fallback).
+  NvmlReading r1 = lib->read(1);
+  ASSERT_TRUE(r1.sm_util);
+  EXPECT_DOUBLE_EQ(*r1.sm_util, 45.0);
 }
 
 TEST(Nvml, SmUtilizationIsClampedTo100) {

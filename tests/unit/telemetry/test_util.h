@@ -1,5 +1,6 @@
 // Helpers of the telemetry unit tests: fixture files and parsing shortcuts.
 #pragma once
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -8,6 +9,13 @@
 #include "aiperf/telemetry/prom_parser.h"
 
 namespace aiperf::telemetry::test {
+
+/// Sets an environment variable for the scope (the fake GPU libraries read theirs).
+struct EnvGuard {
+  const char* name;
+  EnvGuard(const char* n, const char* v) : name(n) { setenv(n, v, 1); }
+  ~EnvGuard() { unsetenv(name); }
+};
 
 inline std::string read_data(const std::string& rel) {
   std::ifstream f(std::string(AIPERF_TEST_DATA_DIR) + "/" + rel, std::ios::binary);

@@ -4,8 +4,11 @@
 # zsh and fish completions and the man pages where Debian's shells and man-db look for them.
 # The completions and man pages are generated at build time from the program's own tables
 # (aiperf-docgen), so they always match the binary. `cpack -G DEB` builds aiperf_<ver>_<arch>.deb
-# whose Depends come from dpkg-shlibdeps (the Debian packages of the libraries the binaries link).
+# whose Depends come from dpkg-shlibdeps (the Debian packages of the libraries the binaries link),
+# and, when the MPI module was built, aiperf-mpi_<ver>_<arch>.deb with lib/aiperf/modules/ (the module)
+# (its own package, so that Open MPI is a dependency only of those who run under mpirun).
 include(GNUInstallDirs)
+set(CMAKE_INSTALL_DEFAULT_COMPONENT_NAME main)
 
 set(gen ${PROJECT_BINARY_DIR}/generated)
 set(docgen $<TARGET_FILE:aiperf-docgen>)
@@ -43,10 +46,28 @@ install(FILES ${gen}/completions/aiperf.fish
 install(FILES ${gen}/man/aiperf.1.gz ${gen}/man/aiperf-mock-server.1.gz
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The MPI module where aiperf looks for it: <prefix>/lib/aiperf/modules (cluster/launch.cpp); a
+# private module, not a library for the dynamic linker (so no ldconfig maintainer scripts).
+if(TARGET aiperf_mpi)
+  install(TARGETS aiperf_mpi LIBRARY DESTINATION lib/aiperf/modules COMPONENT mpi)
+endif()
 
 # ---- Debian package
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "aiperf")
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL main)
+set(CPACK_DEBIAN_MAIN_PACKAGE_NAME "aiperf")
+if(TARGET aiperf_mpi)
+  list(APPEND CPACK_COMPONENTS_ALL mpi)
+  set(CPACK_DEBIAN_MPI_PACKAGE_NAME "aiperf-mpi")
+  set(CPACK_DEBIAN_MPI_PACKAGE_DEPENDS "aiperf (= ${PROJECT_VERSION}), openmpi-bin")
+  set(CPACK_DEBIAN_MPI_PACKAGE_SECTION "utils")
+  set(CPACK_DEBIAN_MPI_DESCRIPTION
+      "MPI module of aiperf: one benchmark across several processes and hosts\n\
+Loaded by aiperf when it runs as one of several ranks under mpirun (docs/scale-out.md).")
+  set(CPACK_DEBIAN_MAIN_PACKAGE_SUGGESTS "ffmpeg, aiperf-mpi")
+endif()
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "aiperf maintainers <aiperf@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
@@ -60,6 +81,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "utils")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends from dpkg-shlibdeps
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "ffmpeg")  # synthetic video (--video-*)
+set(CPACK_DEBIAN_MAIN_DESCRIPTION "${CPACK_DEBIAN_PACKAGE_DESCRIPTION}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/ai-dynamo/aiperf")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_STRIP_FILES ON)

@@ -122,6 +122,62 @@ TEST_F(ConfigFileRun, EveryTemplateRunsShrunk) {
   }
 }
 
+// AIPerf's own shaping templates (tests/data/config/aiperf: their keys and values) run against
+// the mock, shrunk by flags: warmup phases with their own ramps and prefill caps, a
+// user_centric warmup, a prefill ramp without a prefill cap (ignored with a warning).
+TEST_F(ConfigFileRun, AIPerfShapingTemplatesRunShrunk) {
+  MockServerProcess streaming({"--ttft", "2", "--itl", "1"});
+  const std::string data = std::string(AIPERF_TEST_DATA_DIR) + "/config/aiperf/";
+  const std::vector<std::string> common = {"--url",
+                                           streaming.url(),
+                                           "--model",
+                                           "mock-model",
+                                           "--tokenizer",
+                                           "builtin",
+                                           "--ui",
+                                           "none",
+                                           "--num-dataset-entries",
+                                           "12",
+                                           "--slice-duration",
+                                           "1",
+                                           "--output-tokens-mean",
+                                           "4"};
+  struct Case {
+    const char* file;
+    std::vector<std::string> shrink;
+    const char* warning;
+  };
+  const std::vector<Case> cases = {
+      {"ramping.yaml",
+       {"--benchmark-duration", "2", "--concurrency-ramp-duration", "1",
+        "--request-rate-ramp-duration", "1", "--warmup-request-count", "4",
+        "--warmup-concurrency-ramp-duration", "0.3", "--request-rate", "20"},
+       "benchmark.phases[1].prefillRamp: ignored"},
+      {"long_context.yaml",
+       {"--request-count", "8", "--benchmark-duration", "5", "--prefill-concurrency-ramp-duration",
+        "0.5", "--sequence-distribution", "16,4:100", "--warmup-request-count", "3",
+        "--request-rate", "20"},
+       ""},
+      {"kv_cache_test.yaml",
+       {"--benchmark-duration", "2", "--warmup-duration", "0.5", "--user-centric-rate", "4",
+        "--num-users", "2"},
+       "benchmark.phases[0].users: not used"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    const std::string out = dir_ + "/aiperf_" + c.file;
+    std::vector<std::string> args = {"profile", "-f", data + c.file, "--artifact-dir", out};
+    args.insert(args.end(), common.begin(), common.end());
+    args.insert(args.end(), c.shrink.begin(), c.shrink.end());
+    const auto run = aiperf(args);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_GT(records(out), 0u);
+    if (*c.warning) EXPECT_NE(run.err.find(c.warning), std::string::npos) << run.err;
+    // run_config.yaml repeats it: the effective config validates.
+    EXPECT_EQ(aiperf({"config", "validate", out + "/run_config.yaml"}).exit_code, 0);
+  }
+}
+
 TEST_F(ConfigFileRun, AFileRunEqualsTheCommandLine) {
   const std::string file = write(dir_ + "/bench.yaml", R"(random_seed: 42
 benchmark:

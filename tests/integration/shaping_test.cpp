@@ -210,6 +210,77 @@ TEST(Shaping, ConcurrencyRampStepsAtTheRightTimes) {
   }
 }
 
+// --concurrency-ramp-strategy exponential: the step to v comes at D·sqrt((v−1)/(T−1)) (AIPerf's
+// ease-in curve, exponent 2): for T = 4, D = 1.6 s at 0.924 s, 1.306 s and 1.6 s.
+TEST(Shaping, ExponentialConcurrencyRampStepsOnItsCurve) {
+  const std::string gt = gt_path();
+  MockServerProcess m({"--ttft", "20", "--itl", "5", "--record-requests", gt});
+  ShapedRun r =
+      profile(m, {"--streaming", "--concurrency", "4", "--concurrency-ramp-duration", "1.6",
+                  "--concurrency-ramp-strategy", "exponential", "--benchmark-duration", "2.5",
+                  "--osl", "10", "--extra-inputs", "ignore_eos:true"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  const int64_t start = iso_local_to_epoch_ns(r.summary()["start_time"]);
+  const auto step_ns = [](int v) {
+    return int64_t(std::llround(1.6e9 * std::sqrt(double(v - 1) / 3.0)));
+  };
+  std::vector<std::pair<int64_t, int>> ev;
+  for (const json& x : read_jsonl(gt)) {
+    if (x["outcome"] != "ok") continue;
+    ev.emplace_back(x["arrival_wall_ns"], +1);
+    ev.emplace_back(x["completion_wall_ns"], -1);
+  }
+  std::sort(ev.begin(), ev.end());
+  std::map<int, int64_t> first_reached;
+  int c = 0;
+  for (const auto& [t, d] : ev) {
+    c += d;
+    if (d > 0 && !first_reached.count(c)) first_reached[c] = t;
+    int limit = 1;
+    while (limit < 4 && start + step_ns(limit + 1) <= t + kSkewNs) ++limit;
+    ASSERT_LE(c, limit) << "at +" << (t - start) / 1e6 << " ms";
+  }
+  ASSERT_EQ(first_reached.size(), 4u);
+  for (int v = 2; v <= 4; ++v) {
+    EXPECT_GE(first_reached[v] + kSkewNs, start + step_ns(v)) << v;
+    EXPECT_LT(first_reached[v], start + step_ns(v) + 250 * kMs) << v;  // a session starts at once
+  }
+}
+
+// The warmup's own prefill cap (--warmup-prefill-concurrency) holds in the warmup, the profiling
+// cap in the profiling phase. The warmup ends (every request answered) before profiling sends,
+// so the first requests the mock saw are the warmup's.
+TEST(Shaping, WarmupPrefillConcurrencyIsItsOwn) {
+  const std::string gt = gt_path();
+  MockServerProcess m({"--ttft", "40", "--itl", "2", "--record-requests", gt});
+  ShapedRun r = profile(
+      m, {"--streaming", "--concurrency", "6", "--prefill-concurrency", "3", "--request-count",
+          "18", "--warmup-request-count", "12", "--warmup-prefill-concurrency", "1", "--osl", "10",
+          "--extra-inputs", "ignore_eos:true"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  auto g = read_jsonl(gt);
+  ASSERT_EQ(g.size(), 30u);
+  std::sort(g.begin(), g.end(), [](const json& a, const json& b) {
+    return int64_t(a["arrival_mono_ns"]) < int64_t(b["arrival_mono_ns"]);
+  });
+  std::vector<std::pair<int64_t, int64_t>> warm, prof;
+  int64_t warm_end = 0;
+  for (size_t i = 0; i < g.size(); ++i) {
+    ASSERT_EQ(g[i]["outcome"], "ok");
+    auto span = std::pair<int64_t, int64_t>(g[i]["arrival_mono_ns"], g[i]["first_token_mono_ns"]);
+    if (i < 12) {
+      warm.push_back(span);
+      warm_end = std::max<int64_t>(warm_end, g[i]["completion_mono_ns"]);
+    } else {
+      prof.push_back(span);
+      EXPECT_GE(span.first, warm_end);  // the phases do not overlap
+    }
+  }
+  EXPECT_EQ(max_overlap(warm), 1);
+  EXPECT_EQ(max_overlap(prof), 3);
+  EXPECT_EQ(r.records().size(), 18u);  // warmup records are not results
+}
+
 /// A piecewise-constant rate: (start s, req/s), the last holding forever.
 using RatePieces = std::vector<std::pair<double, double>>;
 
@@ -287,6 +358,30 @@ TEST(Shaping, RateRampAndSeriesFollowTheSchedule) {
         1e9;
     EXPECT_FALSE(t > 0.5 + 1e-4 && t < 1.0 - 1e-4) << t;
   }
+}
+
+// AIPerf's --request-rate-series FILE: control points interpolated linearly (sampled every
+// 0.1 s) from the end of the rate ramp on; --request-rate until then.
+TEST(Shaping, JsonRateSeriesInterpolatesAfterTheRamp) {
+  MockServerProcess m({"--fast"});
+  const std::string file = make_temp_dir("aiperf-series") + "/series.json";
+  std::ofstream(file) << R"({"points": [{"time_s": 0, "qps": 10}, {"time_s": 1, "qps": 30}]})";
+  // Ramp to 20 req/s over 0.5 s (start 20·0.1/0.5 = 4, +3.2 every 0.1 s), then 10 → 30 over 1 s,
+  // then 30.
+  RatePieces p = {{0, 4.0}};
+  for (int k = 1; k < 5; ++k) p.emplace_back(k * 0.1, 4.0 + 16.0 * k / 5);
+  for (int k = 0; k < 10; ++k) p.emplace_back(0.5 + k * 0.1, 10.0 + 20.0 * k / 10);
+  p.emplace_back(1.5, 30.0);
+  ShapedRun r = profile(
+      m, {"--request-rate", "20", "--request-rate-ramp-duration", "0.5", "--request-rate-series",
+          file, "--arrival-pattern", "constant", "--benchmark-duration", "2"});
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  // ∫ rate over 2 s = 6 (ramp) + 19 (series: the samples' sum ·0.1) + 15 = 40 targets at most.
+  expect_follows(r.summary(), r.records(), p, 40);
+  // The series is written back as points: run_config.yaml repeats the run without the file.
+  const std::string cfg = read_file(r.dir + "/run_config.yaml");
+  EXPECT_NE(cfg.find("rate_series:"), std::string::npos) << cfg;
+  EXPECT_NE(cfg.find("qps: 30"), std::string::npos) << cfg;
 }
 
 // HTTP timing detail: fields present and consistent. On a fresh connection the phases cover
@@ -375,11 +470,24 @@ TEST(Shaping, NetworkLatencyAdjustsByTheMeasuredRtt) {
               double(s["request_latency"]["avg"]) - rtt, 1e-6);
   EXPECT_NEAR(double(s["network_adjusted_time_to_first_token"]["p50"]),
               double(s["time_to_first_token"]["p50"]) - rtt, 1e-6);
+  // Every probe is a line of profile_export_network_latency.jsonl; their mean is the RTT.
+  const auto probes = read_jsonl(r.dir + "/profile_export_network_latency.jsonl");
+  ASSERT_GE(probes.size(), 5u);
+  double sum = 0;
+  for (const json& p : probes) {
+    EXPECT_EQ(p["probe_type"], "tcp_connect");
+    EXPECT_EQ(p["target_host"], "127.0.0.1");
+    EXPECT_EQ(p["target_port"], m.port());
+    ASSERT_TRUE(p["success"].get<bool>());
+    sum += double(p["rtt_ns"]) / 1e6;
+  }
+  EXPECT_NEAR(sum / double(probes.size()), rtt, 1e-6);
   // A given RTT is used as is.
   ShapedRun f = profile(
       m, {"--streaming", "--request-count", "2", "--osl", "4", "--network-latency-mean", "0.5"});
   ASSERT_EQ(f.result.exit_code, 0) << f.result.err;
   EXPECT_DOUBLE_EQ(double(f.summary()["network_rtt"]["avg"]), 0.5);
+  EXPECT_FALSE(std::ifstream(f.dir + "/profile_export_network_latency.jsonl").good());
 }
 
 // Bad input: exit 2, one line naming the flag, nothing sent.

@@ -12,6 +12,9 @@ fail() { echo "check_deb: $*" >&2; exit 1; }
 
 (cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack failed"; }
 deb=$(ls "$work"/out/aiperf_*.deb)
+# The MPI module's own package, when the build has the module (libopenmpi-dev installed).
+mpideb=$(ls "$work"/out/aiperf-mpi_*.deb 2>/dev/null || true)
+if [ -f "$build/src/libaiperf_mpi.so" ] && [ -z "$mpideb" ]; then fail "no aiperf-mpi package"; fi
 [ "$(basename "$deb")" = "aiperf_${version}_$(dpkg --print-architecture).deb" ] || fail "unexpected name $deb"
 
 field() { dpkg-deb -f "$deb" "$1"; }
@@ -45,6 +48,19 @@ fi
 bash -c "source '$work/x/usr/share/bash-completion/completions/aiperf' && complete -p aiperf" >/dev/null \
   || fail "bash completion does not load"
 
+if [ -n "$mpideb" ]; then
+  mdep=$(dpkg-deb -f "$mpideb" Depends)
+  grep -q "aiperf (= $version)" <<<"$mdep" || fail "aiperf-mpi Depends lacks aiperf (= $version): $mdep"
+  grep -q libopenmpi3 <<<"$mdep" || fail "aiperf-mpi Depends lacks libopenmpi3: $mdep"
+  grep -q libopenmpi <<<"$depends" && fail "aiperf itself depends on Open MPI: $depends"
+  dpkg-deb -c "$mpideb" | grep -q ' ./usr/lib/aiperf/modules/libaiperf_mpi.so$' || fail "aiperf-mpi lacks the module"
+  dpkg-deb -e "$mpideb" "$work/mctl"
+  [ ! -e "$work/mctl/postinst" ] || fail "aiperf-mpi has a postinst (a private module needs no ldconfig)"
+  dpkg-deb -x "$mpideb" "$work/m"
+  nm -D --defined-only "$work/m/usr/lib/aiperf/modules/libaiperf_mpi.so" | grep -q ' aiperf_comm_open$' \
+    || fail "the packaged MPI module does not export aiperf_comm_open"
+fi
+
 # Install and remove with dpkg into a throwaway root (dependencies are the host's libraries).
 root=$work/root
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/triggers"
@@ -53,7 +69,15 @@ dpkg --root="$root" --force-depends --force-not-root -i "$deb" >"$work/dpkg.log"
   || { cat "$work/dpkg.log"; fail "dpkg -i failed"; }
 dpkg --root="$root" -s aiperf | grep -q '^Status: install ok installed' || fail "not installed"
 "$root/usr/bin/genai-perf" --version >/dev/null || fail "installed genai-perf does not run"
+if [ -n "$mpideb" ]; then
+  dpkg --root="$root" --force-depends --force-not-root -i "$mpideb" >>"$work/dpkg.log" 2>&1 \
+    || { cat "$work/dpkg.log"; fail "dpkg -i aiperf-mpi failed"; }
+  [ -f "$root/usr/lib/aiperf/modules/libaiperf_mpi.so" ] || fail "module not installed where aiperf looks"
+  dpkg --root="$root" --force-not-root -r aiperf-mpi >>"$work/dpkg.log" 2>&1 \
+    || { cat "$work/dpkg.log"; fail "dpkg -r aiperf-mpi failed"; }
+fi
 dpkg --root="$root" --force-not-root -r aiperf >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -r failed"; }
 left=$(find "$root/usr" \( -type f -o -type l \) 2>/dev/null | head -5 || true)
 [ -z "$left" ] || fail "files left after removal: $left"
 echo "check_deb: $(basename "$deb") ok ($(du -k "$deb" | cut -f1) KiB; Depends: $depends)"
+[ -z "$mpideb" ] || echo "check_deb: $(basename "$mpideb") ok ($(du -k "$mpideb" | cut -f1) KiB; Depends: $mdep)"

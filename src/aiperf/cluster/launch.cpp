@@ -57,8 +57,10 @@ std::string find_mpi_module() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return "";
-  for (fs::path cand : {exe.parent_path() / "libaiperf_mpi.so",
-                        exe.parent_path().parent_path() / "lib" / "aiperf" / "libaiperf_mpi.so"}) {
+  // Beside the binary (the build tree), or where the aiperf-mpi package puts it.
+  for (fs::path cand :
+       {exe.parent_path() / "libaiperf_mpi.so",
+        exe.parent_path().parent_path() / "lib" / "aiperf" / "modules" / "libaiperf_mpi.so"}) {
     if (fs::exists(cand, ec)) return cand.string();
   }
   return "";

@@ -224,6 +224,63 @@ bool is_placeholder_model_name(const std::string& model) {
   return false;
 }
 
+const char* to_string(RampType t) {
+  switch (t) {
+    case RampType::kLinear:
+      return "linear";
+    case RampType::kExponential:
+      return "exponential";
+    case RampType::kPoisson:
+      return "poisson";
+  }
+  return "?";
+}
+
+PhaseShaping Config::profiling_shaping() const {
+  PhaseShaping s;
+  s.prefill_concurrency = prefill_concurrency;
+  if (concurrency_ramp_duration_s) {
+    s.concurrency_ramp = Ramp{*concurrency_ramp_duration_s, concurrency_ramp_type};
+  }
+  if (prefill_concurrency_ramp_duration_s) {
+    s.prefill_ramp = Ramp{*prefill_concurrency_ramp_duration_s, prefill_concurrency_ramp_type};
+  }
+  if (request_rate_ramp_duration_s) {
+    s.rate_ramp = Ramp{*request_rate_ramp_duration_s, request_rate_ramp_type};
+  }
+  return s;
+}
+
+namespace {
+/// A warmup ramp: its own duration (0 = none) and curve, else the profiling ramp.
+std::optional<Ramp> warmup_ramp(const std::optional<Ramp>& profiling,
+                                const std::optional<double>& duration,
+                                const std::optional<RampType>& type) {
+  if (!duration) {
+    if (!profiling || !type) return profiling;
+    return Ramp{profiling->duration_s, *type};
+  }
+  if (*duration <= 0) return std::nullopt;
+  return Ramp{*duration, type.value_or(profiling ? profiling->type : RampType::kLinear)};
+}
+}  // namespace
+
+PhaseShaping Config::warmup_shaping() const {
+  const PhaseShaping p = profiling_shaping();
+  PhaseShaping w;
+  w.prefill_concurrency =
+      warmup_prefill_concurrency ? warmup_prefill_concurrency : p.prefill_concurrency;
+  if (w.prefill_concurrency && *w.prefill_concurrency <= 0) w.prefill_concurrency.reset();
+  w.concurrency_ramp = warmup_ramp(p.concurrency_ramp, warmup_concurrency_ramp_duration_s,
+                                   warmup_concurrency_ramp_type);
+  w.prefill_ramp = warmup_ramp(p.prefill_ramp, warmup_prefill_concurrency_ramp_duration_s,
+                               warmup_prefill_concurrency_ramp_type);
+  w.rate_ramp =
+      warmup_ramp(p.rate_ramp, warmup_request_rate_ramp_duration_s, warmup_request_rate_ramp_type);
+  if (!w.prefill_concurrency) w.prefill_ramp.reset();
+  return w;
+}
+
 std::string Config::tokenizer_spec() const {
   if (tokenizer) return *tokenizer;
   if (models.empty()) return "builtin";

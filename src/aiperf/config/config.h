@@ -61,6 +61,21 @@ enum class ConnectionReuse { kPooled, kNever, kStickyUserSessions };
 /// --wait-for-model-mode (spec §5.5): GET /v1/models lists the model; a one-token request
 /// answers below 500; or both, models first.
 enum class WaitForModelMode { kModels, kInference, kBoth };
+/// The curve of a ramp (spec §3.5; AIPerf's RampType): linear steps, exponential ease-in
+/// (value progress (t/D)^2), or Poisson (random step times normalized to end at D).
+enum class RampType { kLinear, kExponential, kPoisson };
+/// A ramp of a limit or of the rate: its duration and curve.
+struct Ramp {
+  double duration_s = 0;
+  RampType type = RampType::kLinear;
+  bool operator==(const Ramp&) const = default;
+};
+/// The shaping one phase runs with (prefill cap and ramps), resolved from the flags:
+/// Config::profiling_shaping() and Config::warmup_shaping().
+struct PhaseShaping {
+  std::optional<int64_t> prefill_concurrency;
+  std::optional<Ramp> concurrency_ramp, prefill_ramp, rate_ramp;
+};
 // Synthetic media (spec §1.3 "Audio/Image/Video Input", §4.7).
 enum class ImageFormat { kPng, kJpeg, kRandom };
 enum class ImageSourceSampling { kRandomWithReplacement, kShuffleCycle, kSequentialCycle };
@@ -77,6 +92,7 @@ const char* to_string(LogLevel l);          // "TRACE", ..., "CRITICAL" (AIPerf'
 const char* to_string(TimingMode m);        // "concurrency", "request_rate"
 const char* to_string(ConnectionReuse c);   // "pooled", "never", "sticky-user-sessions"
 const char* to_string(WaitForModelMode m);  // "models", "inference", "both"
+const char* to_string(RampType t);          // "linear", "exponential", "poisson"
 
 /// Every --endpoint-type name, in AIPerf's order (the CLI choices).
 const std::vector<std::string_view>& endpoint_type_names();
@@ -261,6 +277,15 @@ struct Config {
     bool operator==(const RateSegment&) const = default;  // Config's equality (tests)
   };
   std::vector<RateSegment> request_rate_series;
+  /// --request-rate-series FILE (AIPerf's form: a JSON file of {time_s, qps} points, or inline
+  /// JSON, our extension for config files): a piecewise-linear rate from the end of the rate
+  /// ramp on (the last rate holds after the last point); --request-rate is the rate before it.
+  struct RatePoint {
+    double time_s = 0;  // >= 0, strictly increasing
+    double qps = 0;     // > 0
+    bool operator==(const RatePoint&) const = default;
+  };
+  std::vector<RatePoint> request_rate_points;
   std::optional<double> request_cancellation_rate_pct;  // (0, 100]
   double request_cancellation_delay_s = 0.0;            // after the body is fully written
   bool export_http_trace = false;                       // trace_data in profile_export.jsonl
@@ -317,6 +342,24 @@ struct Config {
   std::optional<double> warmup_request_rate;             // --warmup-request-rate; 0 = closed loop
   std::optional<ArrivalPattern> warmup_arrival_pattern;  // --warmup-arrival-pattern
   std::optional<double> warmup_grace_period_s;           // --warmup-grace-period; unset: unbounded
+  // Warmup shaping (issue 11; options_warmup.cpp). Unset: the profiling value; 0: none (our
+  // extension, so that a config file's warmup phase without a ramp can say so).
+  std::optional<int64_t> warmup_prefill_concurrency;         // --warmup-prefill-concurrency
+  std::optional<double> warmup_concurrency_ramp_duration_s;  // --warmup-concurrency-ramp-...
+  std::optional<double>
+      warmup_prefill_concurrency_ramp_duration_s;             // --warmup-prefill-...-ramp-...
+  std::optional<double> warmup_request_rate_ramp_duration_s;  // --warmup-request-rate-ramp-...
+  // Ramp curves (--*-ramp-strategy, our extension: AIPerf's config files name them per ramp).
+  RampType concurrency_ramp_type = RampType::kLinear;
+  RampType prefill_concurrency_ramp_type = RampType::kLinear;
+  RampType request_rate_ramp_type = RampType::kLinear;
+  std::optional<RampType> warmup_concurrency_ramp_type;  // unset: as the warmup's ramp came
+  std::optional<RampType> warmup_prefill_concurrency_ramp_type;
+  std::optional<RampType> warmup_request_rate_ramp_type;
+  /// The profiling phase's prefill cap and ramps.
+  PhaseShaping profiling_shaping() const;
+  /// The warmup's: each warmup-specific value, else the profiling one (spec §3.1); 0 = none.
+  PhaseShaping warmup_shaping() const;
 
   // ---- Config files and the effective configuration (issue 16: config_file.h)
   std::optional<std::string> config_file;  // -f/--config, as given

@@ -230,6 +230,12 @@ nlohmann::ordered_json redacted_config_json(const Config& c) {
         series.push_back({{"rate", s.rate}, {"duration", s.duration_s}});
       phase["rate_series"] = series;
     }
+    if (!c.request_rate_points.empty()) {
+      json points = json::array();
+      for (const auto& p : c.request_rate_points)
+        points.push_back({{"time_s", p.time_s}, {"qps", p.qps}});
+      phase["rate_series"] = {{"points", points}};
+    }
   };
   json phases = json::array();
   if (c.warmup_request_count || c.warmup_duration_s) {

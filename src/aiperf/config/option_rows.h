@@ -20,6 +20,9 @@ inline const std::string& one(const std::vector<std::string>& values) {
 size_t choose(std::string_view flag, const std::string& value,
               const std::vector<std::string_view>& choices, bool fold_case = false);
 
+/// "linear", "exponential" or "poisson" (any case): a ramp's curve (options_shaping.cpp).
+RampType parse_ramp_type(std::string_view flag, const std::string& value);
+
 inline constexpr bool kRepeat = true;  // OptionSpec::repeatable
 inline constexpr bool kOnce = false;
 inline constexpr bool kMulti = true;  // OptionSpec::consume_multiple

@@ -5,7 +5,12 @@
 // our own words.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "aiperf/common/error.h"
 #include "aiperf/config/option_rows.h"
@@ -87,6 +92,69 @@ std::vector<Config::RateSegment> parse_rate_series(std::string_view flag, std::s
   return out;
 }
 
+/// AIPerf's RateSeriesConfig points: a list, or {"points": [...]}; each {time_s >= 0, qps > 0},
+/// at least two, time_s strictly increasing.
+std::vector<Config::RatePoint> parse_rate_points(std::string_view flag, const std::string& text,
+                                                 const std::string& source) {
+  const std::string where = std::string(flag) + " " + source;
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigError(where +
+                      ": not valid JSON (expected {\"points\": [{\"time_s\": 0, "
+                      "\"qps\": 5}, ...]} or the list of points)");
+  }
+  if (doc.is_object()) {
+    if (doc.size() != 1 || !doc.contains("points")) {
+      throw ConfigError(where + ": the object must have exactly one key, points");
+    }
+    doc = doc["points"];
+  }
+  if (!doc.is_array()) throw ConfigError(where + ": points must be a list");
+  std::vector<Config::RatePoint> out;
+  for (size_t i = 0; i < doc.size(); ++i) {
+    const auto& pt = doc[i];
+    const std::string at = where + ": point " + std::to_string(i);
+    if (!pt.is_object() || !pt.contains("time_s") || !pt.contains("qps") || pt.size() != 2 ||
+        !pt["time_s"].is_number() || !pt["qps"].is_number()) {
+      throw ConfigError(at + " must be {\"time_s\": <seconds>, \"qps\": <requests/s>}");
+    }
+    Config::RatePoint rp{pt["time_s"].get<double>(), pt["qps"].get<double>()};
+    if (!std::isfinite(rp.time_s) || !std::isfinite(rp.qps) || rp.time_s < 0 || rp.qps <= 0) {
+      throw ConfigError(at + ": time_s must be >= 0 and qps > 0 (finite)");
+    }
+    if (!out.empty() && rp.time_s <= out.back().time_s) {
+      throw ConfigError(at + ": time_s values must be strictly increasing");
+    }
+    out.push_back(rp);
+  }
+  if (out.size() < 2) throw ConfigError(where + ": a rate series needs at least two points");
+  return out;
+}
+
+/// --request-rate-series: inline JSON, a JSON file, or our RATE:DURATION list.
+void parse_rate_series_value(Config& c, std::string_view flag, const std::string& v) {
+  const size_t first = v.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && (v[first] == '[' || v[first] == '{')) {
+    c.request_rate_points = parse_rate_points(flag, v, "(inline JSON)");
+    return;
+  }
+  std::error_code ec;
+  const bool json_name = v.size() > 5 && v.compare(v.size() - 5, 5, ".json") == 0;
+  if (json_name || std::filesystem::is_regular_file(v, ec)) {
+    std::ifstream f(v, std::ios::binary);
+    std::ostringstream text;
+    if (!f || !(text << f.rdbuf())) {
+      throw ConfigError(std::string(flag) + " " + v +
+                        ": cannot read the rate series file; check the path");
+    }
+    c.request_rate_points = parse_rate_points(flag, text.str(), v);
+    return;
+  }
+  c.request_rate_series = parse_rate_series(flag, v);
+}
+
 }  // namespace
 
 std::vector<OptionSpec> shaping_options() {
@@ -141,20 +209,65 @@ std::vector<OptionSpec> shaping_options() {
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
          st.cfg.request_rate_ramp_duration_s = parse_ramp(flag, one(values));
        }},
-      {{"--request-rate-series"},
+      {{"--concurrency-ramp-strategy"},
        ValueKind::kValue,
-       "RATE:DURATION,...",
-       "",
+       "linear|exponential|poisson",
+       "linear",
        "Load Generator",
-       "A piecewise-constant request rate for bursty load, e.g. \"10:30s,50:60s,20:30s\" (10 "
-       "req/s for 30 s, then 50 for 60 s, then 20 for 30 s; durations in ms, s, m or h). "
-       "Arrivals follow --arrival-pattern within each segment; the last rate holds after the "
-       "series. Without --benchmark-duration the run lasts the series. Instead of "
-       "--request-rate. aiperf-C++ extension.",
+       "Curve of --concurrency-ramp-duration: linear, exponential (slow start, fast finish: "
+       "progress (t/D)^2) or "
+       "poisson (random step times that still end on time). AIPerf's config files name it "
+       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
-         st.cfg.request_rate_series = parse_rate_series(flag, one(values));
+         st.cfg.concurrency_ramp_type = parse_ramp_type(flag, one(values));
+       }},
+      {{"--prefill-concurrency-ramp-strategy"},
+       ValueKind::kValue,
+       "linear|exponential|poisson",
+       "linear",
+       "Load Generator",
+       "Curve of --prefill-concurrency-ramp-duration: linear, exponential (slow start, fast "
+       "finish: progress (t/D)^2) or "
+       "poisson (random step times that still end on time). AIPerf's config files name it "
+       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.prefill_concurrency_ramp_type = parse_ramp_type(flag, one(values));
+       }},
+      {{"--request-rate-ramp-strategy"},
+       ValueKind::kValue,
+       "linear|exponential|poisson",
+       "linear",
+       "Load Generator",
+       "Curve of --request-rate-ramp-duration: linear, exponential (slow start, fast finish: "
+       "progress (t/D)^2) or "
+       "poisson (random step times that still end on time). AIPerf's config files name it "
+       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.request_rate_ramp_type = parse_ramp_type(flag, one(values));
+       }},
+      {{"--request-rate-series"},
+       ValueKind::kValue,
+       "FILE | RATE:DURATION,...",
+       "",
+       "Load Generator",
+       "A request rate that changes over time. AIPerf's form: a JSON file of control points "
+       "({\"points\": [{\"time_s\": 0, \"qps\": 5}, {\"time_s\": 60, \"qps\": 50}]} or just the "
+       "list; time_s strictly increasing, qps > 0): the rate is interpolated linearly between "
+       "points (updated every 0.1 s), starts after --request-rate-ramp-duration, and the last "
+       "rate holds after the last point; needs --request-rate (the rate before the series). "
+       "aiperf-C++ extension: a piecewise-constant series \"10:30s,50:60s,20:30s\" (10 req/s "
+       "for 30 s, then 50 for 60 s, then 20 for 30 s; durations in ms, s, m or h) instead of "
+       "--request-rate; without --benchmark-duration the run lasts the series.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         parse_rate_series_value(st.cfg, flag, one(values));
        }},
       // ---------------------------------------------------------------- Request Cancellation
       {{"--request-cancellation-rate"},
@@ -255,6 +368,15 @@ std::vector<OptionSpec> shaping_options() {
 
 void resolve_rate_series(ParseState& st) {
   Config& c = st.cfg;
+  if (!c.request_rate_points.empty()) {
+    // AIPerf's form: the series takes over from --request-rate (after its ramp).
+    if (!c.request_rate) {
+      throw ConfigError(typed(st, "--request-rate-series") +
+                        " (a JSON series) needs --request-rate: the rate before the series "
+                        "starts (the target of --request-rate-ramp-duration, if any)");
+    }
+    return;
+  }
   if (c.request_rate_series.empty()) return;
   const std::string series = typed(st, "--request-rate-series");
   for (const char* f : {"--request-rate", "--user-centric-rate", "--request-rate-ramp-duration"}) {
@@ -291,9 +413,16 @@ void check_ramp_fits(const ParseState& st, std::string_view primary,
 
 }  // namespace
 
+RampType parse_ramp_type(std::string_view flag, const std::string& value) {
+  static constexpr RampType kTypes[] = {RampType::kLinear, RampType::kExponential,
+                                        RampType::kPoisson};
+  return kTypes[choose(flag, value, {"linear", "exponential", "poisson"}, true)];
+}
+
 void resolve_shaping(ParseState& st) {
   Config& c = st.cfg;
-  if (!c.request_rate_series.empty() && c.timing_mode != TimingMode::kRequestRate) {
+  if ((!c.request_rate_series.empty() || !c.request_rate_points.empty()) &&
+      c.timing_mode != TimingMode::kRequestRate) {
     throw ConfigError(typed(st, "--request-rate-series") + " cannot be used in " +
                       to_string(c.timing_mode) + " mode; drop it");
   }
@@ -333,6 +462,15 @@ void resolve_shaping(ParseState& st) {
           "--request-rate-ramp-duration can only be used with rate-controlled scheduling "
           "(--request-rate or --user-centric-rate). Pass one of those to enable rate ramping, "
           "or drop --request-rate-ramp-duration.");
+    }
+  }
+  for (const auto& [strategy, ramp] :
+       {std::pair{"--concurrency-ramp-strategy", "--concurrency-ramp-duration"},
+        std::pair{"--prefill-concurrency-ramp-strategy", "--prefill-concurrency-ramp-duration"},
+        std::pair{"--request-rate-ramp-strategy", "--request-rate-ramp-duration"}}) {
+    if (st.given(strategy) && !st.given(ramp)) {
+      throw ConfigError(std::string(strategy) + " needs " + ramp +
+                        " (the ramp whose curve it sets); add it or drop " + strategy);
     }
   }
   check_ramp_fits(st, "--concurrency-ramp-duration", c.concurrency_ramp_duration_s);

@@ -80,12 +80,16 @@ class BodyMapper {
   void server_metrics(const std::string& path, const YamlNode& n);
   void gpu_telemetry(const std::string& path, const YamlNode& n);
   void network_latency(const std::string& path, const YamlNode& n);
-  /// A ramp (`30`, `"2m"` or {duration, strategy: linear}) -> `flag` with its seconds.
-  void ramp(const std::string& path, const YamlNode& n, const char* flag);
+  /// A ramp (`30`, `"2m"` or {duration, strategy}) -> `flag` with its seconds, and
+  /// `strategy_flag` when the curve is not linear.
+  void ramp(const std::string& path, const YamlNode& n, const char* flag,
+            const char* strategy_flag);
+  /// True (with a warning) when phase `p` has a prefill_ramp but no prefill_concurrency.
+  bool prefill_ramp_without_cap(const std::string& pp, const YamlNode& p);
   /// prefill ramps, rate ramps, cancellation of the profiling phase `p` at `pp`.
   void phase_shaping(const std::string& pp, const YamlNode& p);
-  /// The warmup runs with the profiling phase's ramps and prefill concurrency (spec §3.1):
-  /// a warmup that states other ones, a rate series or cancellation is refused.
+  /// The warmup's own prefill concurrency and ramps (what it lacks and the profiling phase has
+  /// is switched off for it); a rate series or cancellation in the warmup is refused.
   void warmup_shaping(const YamlNode& w, const std::string& wp, const PhaseLoad& prof);
   /// The envelope's `multi_run` and the settings of `sweep` (its values are expanded into
   /// variations by expand_variations, not mapped here).

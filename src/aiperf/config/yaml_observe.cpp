@@ -111,7 +111,8 @@ void BodyMapper::network_latency(const std::string& path, const YamlNode& n) {
   }
 }
 
-void BodyMapper::ramp(const std::string& path, const YamlNode& n, const char* flag) {
+void BodyMapper::ramp(const std::string& path, const YamlNode& n, const char* flag,
+                      const char* strategy_flag) {
   if (scalar_is_null(n)) return;
   if (n.is_scalar()) {  // shorthand: the duration
     emit(flag, {r_.duration_text(path, n, false)}, path, n);
@@ -119,33 +120,80 @@ void BodyMapper::ramp(const std::string& path, const YamlNode& n, const char* fl
   }
   r_.expect_map(path, n);
   r_.check_keys(path, n, {"duration", "strategy"});
-  if (const YamlNode* s = n.find("strategy")) {
-    const std::string sp = YamlReader::child(path, n.key_as_written("strategy"));
-    if (r_.choice(sp, *s, {"linear", "exponential", "poisson"}) != "linear") {
-      r_.fail(sp, *s, "only linear ramps are supported by this build");
-    }
-  }
   const YamlNode* d = n.find("duration");
   if (!d) r_.fail(path, n, "'duration' is required (seconds, or '30s', '2m')");
   const std::string dp = YamlReader::child(path, n.key_as_written("duration"));
   emit(flag, {r_.duration_text(dp, *d, false)}, dp, *d);
+  if (const YamlNode* s = n.find("strategy"); s && !scalar_is_null(*s)) {
+    const std::string sp = YamlReader::child(path, n.key_as_written("strategy"));
+    const std::string type = r_.choice(sp, *s, {"linear", "exponential", "poisson"});
+    if (type != "linear") emit(strategy_flag, {type}, sp, *s);
+  }
+}
+
+namespace {
+/// A phase's shaping keys and the flags they become (profiling, warmup).
+struct ShapingKey {
+  const char* key;
+  const char* flag;
+  const char* strategy_flag;
+  const char* warmup_flag;
+  const char* warmup_strategy_flag;
+};
+constexpr ShapingKey kRampKeys[] = {
+    {"concurrency_ramp", "--concurrency-ramp-duration", "--concurrency-ramp-strategy",
+     "--warmup-concurrency-ramp-duration", "--warmup-concurrency-ramp-strategy"},
+    {"prefill_ramp", "--prefill-concurrency-ramp-duration", "--prefill-concurrency-ramp-strategy",
+     "--warmup-prefill-concurrency-ramp-duration", "--warmup-prefill-concurrency-ramp-strategy"},
+    {"rate_ramp", "--request-rate-ramp-duration", "--request-rate-ramp-strategy",
+     "--warmup-request-rate-ramp-duration", "--warmup-request-rate-ramp-strategy"},
+};
+
+bool present(const YamlNode& phase, const char* key) {
+  const YamlNode* v = phase.find(key);
+  return v && !scalar_is_null(*v);
+}
+}  // namespace
+
+bool BodyMapper::prefill_ramp_without_cap(const std::string& pp, const YamlNode& p) {
+  if (!present(p, "prefill_ramp") || present(p, "prefill_concurrency")) return false;
+  // AIPerf's own ramping template has one; AIPerf ignores it silently, we say so.
+  out_.warnings.push_back(YamlReader::child(pp, p.key_as_written("prefill_ramp")) +
+                          ": ignored: the phase has no prefill_concurrency to ramp up to");
+  return true;
 }
 
 void BodyMapper::phase_shaping(const std::string& pp, const YamlNode& p) {
   const auto at = [&](const char* k) { return YamlReader::child(pp, p.key_as_written(k)); };
-  if (const YamlNode* v = p.find("concurrency_ramp")) {
-    ramp(at("concurrency_ramp"), *v, "--concurrency-ramp-duration");
-  }
-  if (const YamlNode* v = p.find("prefill_ramp")) {
-    ramp(at("prefill_ramp"), *v, "--prefill-concurrency-ramp-duration");
-  }
-  if (const YamlNode* v = p.find("rate_ramp")) {
-    ramp(at("rate_ramp"), *v, "--request-rate-ramp-duration");
+  const bool skip_prefill_ramp = prefill_ramp_without_cap(pp, p);
+  for (const ShapingKey& k : kRampKeys) {
+    const YamlNode* v = p.find(k.key);
+    if (!v || (skip_prefill_ramp && std::string_view(k.key) == "prefill_ramp")) continue;
+    ramp(at(k.key), *v, k.flag, k.strategy_flag);
   }
   if (const YamlNode* v = p.find("rate_series"); v && !scalar_is_null(*v)) {
-    r_.fail(at("rate_series"), *v,
-            "piecewise-linear rate control points are not supported by this build; for a "
-            "piecewise-constant rate write request_rate_series: \"10:30s,50:60s\"");
+    // AIPerf's RateSeriesConfig: a path, {path}, {points} or the list of points. A path goes on
+    // as the flag's file; points as inline JSON (checked by the flag's parser).
+    const std::string sp = at("rate_series");
+    if (p.find("request_rate_series")) {
+      r_.fail(sp, *v, "give 'rate_series' or 'request_rate_series', not both");
+    }
+    const YamlNode* body = v;
+    if (v->is_map()) {
+      r_.check_keys(sp, *v, {"path", "points"});
+      const YamlNode* path = v->find("path");
+      const YamlNode* points = v->find("points");
+      if (path && !scalar_is_null(*path) && points && !scalar_is_null(*points)) {
+        r_.fail(sp, *v, "rate_series.path and rate_series.points are mutually exclusive");
+      }
+      body = path && !scalar_is_null(*path) ? path : points;
+      if (!body) r_.fail(sp, *v, "give 'points' (a list of {time_s, qps}) or 'path'");
+    }
+    if (body->is_scalar()) {
+      emit("--request-rate-series", {r_.text(sp, *body)}, sp, *body);
+    } else {
+      emit("--request-rate-series", {to_json(*body).dump()}, sp, *body);
+    }
   }
   if (const YamlNode* c = p.find("cancellation"); c && !scalar_is_null(*c)) {
     const std::string cp = at("cancellation");
@@ -163,44 +211,35 @@ void BodyMapper::phase_shaping(const std::string& pp, const YamlNode& p) {
 }
 
 void BodyMapper::warmup_shaping(const YamlNode& w, const std::string& wp, const PhaseLoad& prof) {
-  const auto at = [&](const YamlNode& m, const std::string& mp, const char* k) {
-    return YamlReader::child(mp, m.key_as_written(k));
-  };
+  const auto at = [&](const char* k) { return YamlReader::child(wp, w.key_as_written(k)); };
   for (const char* k : {"cancellation", "rate_series", "request_rate_series"}) {
     if (const YamlNode* v = w.find(k); v && !scalar_is_null(*v)) {
-      r_.fail(at(w, wp, k), *v,
+      r_.fail(at(k), *v,
               std::string(k) == "cancellation"
                   ? "warmup requests are never cancelled; remove 'cancellation' from the warmup"
                   : "the warmup runs at one rate; remove '" + std::string(k) + "' from the warmup");
     }
   }
-  // The value a shaping key resolves to ("" when absent): ramps in seconds.
-  const auto value = [&](const YamlNode& m, const std::string& mp, const char* k) {
-    const YamlNode* v = m.find(k);
-    if (!v || scalar_is_null(*v)) return std::string();
-    const std::string p = at(m, mp, k);
-    if (std::string(k) == "prefill_concurrency") return r_.integer_text(p, *v);
-    if (v->is_map()) {
-      const YamlNode* d = v->find("duration");
-      return d ? r_.duration_text(YamlReader::child(p, "duration"), *d, false) : std::string();
-    }
-    return r_.duration_text(p, *v, false);
-  };
-  const bool rate_warmup = w.find("type")->text != "concurrency";
-  for (const char* k : {"prefill_concurrency", "concurrency_ramp", "prefill_ramp", "rate_ramp"}) {
-    const YamlNode* v = w.find(k);
-    if (!v || scalar_is_null(*v)) continue;  // inherited from the profiling phase
-    const std::string mine = value(w, wp, k);
-    const std::string theirs = value(*prof.node, "", k);
-    const bool rate_ramp = std::string(k) == "rate_ramp";
-    if (rate_ramp && !rate_warmup) {
-      r_.fail(at(w, wp, k), *v, "a concurrency warmup has no rate to ramp; remove 'rate_ramp'");
-    }
-    if (mine != theirs) {
-      r_.fail(at(w, wp, k), *v,
-              "the warmup shares the profiling phase's " + std::string(k) +
-                  " in this build; give both phases the same value or leave it out of the "
-                  "warmup");
+  // A config file's phases stand alone (AIPerf builds each from its own keys): what the warmup
+  // lacks but the profiling phase has is switched off for the warmup (0), not inherited.
+  const YamlNode& p = *prof.node;
+  if (const YamlNode* v = w.find("prefill_concurrency"); v && !scalar_is_null(*v)) {
+    emit("--warmup-prefill-concurrency", {r_.integer_text(at("prefill_concurrency"), *v)},
+         at("prefill_concurrency"), *v);
+  } else if (present(p, "prefill_concurrency")) {
+    emit("--warmup-prefill-concurrency", {"0"}, wp, w, true);
+  }
+  const bool skip_prefill_ramp = prefill_ramp_without_cap(wp, w);
+  for (const ShapingKey& k : kRampKeys) {
+    const YamlNode* v = w.find(k.key);
+    const bool prefill = std::string_view(k.key) == "prefill_ramp";
+    if (v && !scalar_is_null(*v) && !(skip_prefill_ramp && prefill)) {
+      if (std::string_view(k.key) == "rate_ramp" && w.find("type")->text == "concurrency") {
+        r_.fail(at(k.key), *v, "a concurrency warmup has no rate to ramp; remove 'rate_ramp'");
+      }
+      ramp(at(k.key), *v, k.warmup_flag, k.warmup_strategy_flag);
+    } else if (present(p, k.key)) {
+      emit(k.warmup_flag, {"0"}, wp, w, true);
     }
   }
 }

@@ -197,11 +197,21 @@ void BodyMapper::phases(const std::string& path, const YamlNode& n) {
 void BodyMapper::warmup_phase(const YamlNode& w, const std::string& wp, const PhaseLoad& prof) {
   const auto at = [&](const char* k) { return YamlReader::child(wp, w.key_as_written(k)); };
   const YamlNode& type_node = *w.find("type");
-  const std::string type = type_node.text;
-  if (type == "user_centric" || type == "fixed_schedule") {
+  std::string type = type_node.text;
+  if (type == "fixed_schedule") {
     r_.fail(at("type"), type_node,
             "a warmup phase is a concurrency loop or a request rate (concurrency, poisson, gamma, "
-            "constant)");
+            "constant, user_centric)");
+  }
+  if (type == "user_centric") {
+    // AIPerf builds every warmup as a request-rate phase: a user_centric warmup sends at its
+    // rate with Poisson arrivals, and its users are not used.
+    type = "poisson";
+    if (const YamlNode* u = w.find("users"); u && !scalar_is_null(*u)) {
+      out_.warnings.push_back(at("users") +
+                              ": not used: a warmup runs as a request rate (its 'rate', Poisson "
+                              "arrivals), as AIPerf runs it");
+    }
   }
   warmup_shaping(w, wp, prof);
   int stops = 0;

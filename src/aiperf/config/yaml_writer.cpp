@@ -291,18 +291,23 @@ class Writer {
     }
   }
 
-  /// Prefill concurrency, ramps, cancellation of the profiling phase.
-  void shaping(YamlNode& p) {
-    if (cfg_.prefill_concurrency)
-      p.set("prefill_concurrency", num(double(*cfg_.prefill_concurrency)));
-    for (auto [key, value] : {std::pair{"concurrency_ramp", cfg_.concurrency_ramp_duration_s},
-                              std::pair{"prefill_ramp", cfg_.prefill_concurrency_ramp_duration_s},
-                              std::pair{"rate_ramp", cfg_.request_rate_ramp_duration_s}}) {
+  /// A phase's prefill concurrency and ramps (`rate_phase`: one with a rate to ramp).
+  void write_shaping(YamlNode& p, const PhaseShaping& sh, bool rate_phase) {
+    if (sh.prefill_concurrency) p.set("prefill_concurrency", num(double(*sh.prefill_concurrency)));
+    for (auto [key, value] : {std::pair{"concurrency_ramp", sh.concurrency_ramp},
+                              std::pair{"prefill_ramp", sh.prefill_ramp},
+                              std::pair{"rate_ramp", rate_phase ? sh.rate_ramp : std::nullopt}}) {
       if (!value) continue;
       YamlNode r = YamlNode::map();
-      r.set("duration", num(*value));
+      r.set("duration", num(value->duration_s));
+      if (value->type != RampType::kLinear) r.set("strategy", scalar(to_string(value->type)));
       p.set(key, std::move(r));
     }
+  }
+
+  /// Prefill concurrency, ramps, cancellation of the profiling phase.
+  void shaping(YamlNode& p) {
+    write_shaping(p, cfg_.profiling_shaping(), cfg_.timing_mode == TimingMode::kRequestRate);
     if (cfg_.request_cancellation_rate_pct) {
       YamlNode c = YamlNode::map();
       c.set("rate", num(*cfg_.request_cancellation_rate_pct));
@@ -316,10 +321,22 @@ class Writer {
     switch (cfg_.timing_mode) {
       case TimingMode::kRequestRate:
         p.set("type", scalar(to_string(cfg_.arrival_pattern)));
-        if (const auto* series = get("--request-rate-series")) {
-          p.set("request_rate_series", scalar(series->back(), true));
+        if (!cfg_.request_rate_series.empty()) {
+          p.set("request_rate_series", scalar(get("--request-rate-series")->back(), true));
         } else {
           p.set("rate", num(*cfg_.request_rate));
+        }
+        if (!cfg_.request_rate_points.empty()) {  // written out: the run needs no file
+          YamlNode pts = YamlNode::seq();
+          for (const auto& pt : cfg_.request_rate_points) {
+            YamlNode m = YamlNode::map();
+            m.set("time_s", num(pt.time_s));
+            m.set("qps", num(pt.qps));
+            pts.items.push_back(std::move(m));
+          }
+          YamlNode rs = YamlNode::map();
+          rs.set("points", std::move(pts));
+          p.set("rate_series", std::move(rs));
         }
         if (cfg_.arrival_pattern == ArrivalPattern::kGamma && get("--arrival-smoothness")) {
           p.set("smoothness", num(cfg_.arrival_smoothness));
@@ -374,6 +391,7 @@ class Writer {
       w.set("type", scalar("concurrency"));
       w.set("concurrency", num(double(conc.value_or(1))));
     }
+    write_shaping(w, cfg_.warmup_shaping(), rate.has_value());
     if (cfg_.warmup_request_count) {
       w.set("requests", num(double(*cfg_.warmup_request_count)));
     } else if (cfg_.warmup_num_sessions) {

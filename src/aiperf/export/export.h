@@ -48,6 +48,9 @@ struct ArtifactPaths {
   // gpu_telemetry_export.jsonl | P_gpu_telemetry.jsonl.
   std::string server_metrics_json, server_metrics_csv, server_metrics_jsonl;
   std::string gpu_telemetry_jsonl;
+  // --network-latency-automatic probes: profile_export_network_latency.jsonl |
+  // P_network_latency.jsonl.
+  std::string network_latency_jsonl;
 };
 /// Paths inside cfg.artifact_dir (already resolved), honouring --profile-export-prefix (known
 /// suffixes such as ".json", "_raw.jsonl" are stripped from the prefix first).

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 #include "aiperf/common/clock.h"
 
 namespace aiperf::run {
@@ -36,6 +38,9 @@ NetworkProbe::NetworkProbe(const std::vector<transport::Url>& urls, double inter
         break;
       }
     Target t;
+    t.url = u.to_string();
+    t.host = u.host;
+    t.port = u.port;
     t.name = name;
     std::memcpy(&t.addr, pick->ai_addr, pick->ai_addrlen);
     t.len = socklen_t(pick->ai_addrlen);
@@ -49,9 +54,12 @@ NetworkProbe::~NetworkProbe() {
 }
 
 std::optional<int64_t> NetworkProbe::probe_once(const sockaddr_storage& addr, socklen_t len,
-                                                std::string* err) {
+                                                std::string* err, int* code) {
+  int ignored = 0;
+  if (!code) code = &ignored;
   int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
+    *code = errno;
     *err = std::strerror(errno);
     return std::nullopt;
   }
@@ -69,9 +77,11 @@ std::optional<int64_t> NetworkProbe::probe_once(const sockaddr_storage& addr, so
     if (pr == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &sl) == 0 && so == 0) {
       out = t1 - t0;
     } else {
-      *err = pr == 0 ? "connect timed out" : std::strerror(so ? so : errno);
+      *code = pr == 0 ? ETIMEDOUT : (so ? so : errno);
+      *err = pr == 0 ? "connect timed out" : std::strerror(*code);
     }
   } else {
+    *code = errno;
     *err = std::strerror(errno);
   }
   ::close(fd);
@@ -80,8 +90,11 @@ std::optional<int64_t> NetworkProbe::probe_once(const sockaddr_storage& addr, so
 
 void NetworkProbe::probe(Target& t) {
   std::string err;
-  auto rtt = probe_once(t.addr, t.len, &err);
+  int code = 0;
+  const int64_t issued = wall_ns();
+  auto rtt = probe_once(t.addr, t.len, &err, &code);
   std::lock_guard<std::mutex> lk(mu_);
+  samples_.push_back({issued, size_t(&t - targets_.data()), rtt, code, rtt ? "" : err});
   if (rtt) {
     rtts_.push_back(*rtt);
     ++t.ok;
@@ -143,6 +156,44 @@ std::vector<std::string> NetworkProbe::failures() const {
   std::lock_guard<std::mutex> lk(mu_);
   std::vector<std::string> out;
   for (const auto& [k, n] : failure_counts_) out.push_back(k + " (" + std::to_string(n) + "x)");
+  return out;
+}
+
+namespace {
+/// Python's name for the OSError an errno raises (what AIPerf's probe reports as the type).
+const char* os_error_type(int code) {
+  switch (code) {
+    case ECONNREFUSED:
+      return "ConnectionRefusedError";
+    case ECONNRESET:
+      return "ConnectionResetError";
+    case ECONNABORTED:
+      return "ConnectionAbortedError";
+    case ETIMEDOUT:
+      return "TimeoutError";
+    default:
+      return "OSError";
+  }
+}
+}  // namespace
+
+std::string NetworkProbe::samples_jsonl() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::string out;
+  for (const Sample& s : samples_) {
+    const Target& t = targets_[s.target];
+    nlohmann::ordered_json j;
+    j["timestamp_ns"] = s.wall_ns;
+    j["target_url"] = t.url;
+    j["target_host"] = t.host;
+    j["target_port"] = t.port;
+    j["probe_type"] = "tcp_connect";
+    if (s.rtt_ns) j["rtt_ns"] = *s.rtt_ns;
+    j["success"] = s.rtt_ns.has_value();
+    if (!s.rtt_ns) j["error"] = {{"type", os_error_type(s.error_code)}, {"message", s.error}};
+    out += j.dump();
+    out += '\n';
+  }
   return out;
 }
 

@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -146,12 +149,16 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     case TimingMode::kRequestRate: {
       // A rate that changes (ramp, series): unit-mean gaps turned into time by the schedule.
       std::optional<schedule::RateSchedule> rates;
+      const double tick = env::number("AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", 0.1);
       if (!spec.rate_series.empty()) {
         rates = schedule::RateSchedule::series(spec.rate_series);
       } else if (spec.rate_ramp_s) {
-        rates = schedule::RateSchedule::ramp(
-            spec.rate, *spec.rate_ramp_s,
-            env::number("AIPERF_TIMING_RATE_RAMP_UPDATE_INTERVAL", 0.1));
+        rates = schedule::RateSchedule::ramp(spec.rate, *spec.rate_ramp_s, tick,
+                                             spec.rate_ramp_type, &rngs_);
+      }
+      if (!spec.rate_points.empty()) {  // AIPerf's series takes over at the ramp's end
+        rates = schedule::RateSchedule::points(spec.rate_points, spec.rate, std::move(rates),
+                                               spec.rate_ramp_s.value_or(0.0), tick);
       }
       rs = std::make_unique<worker::RateScheduler>(
           ps, ws,
@@ -183,8 +190,8 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
 
   std::unique_ptr<worker::ShapingDriver> shaping;  // ramps and the prefill limit
   if (worker::ShapingDriver::needed(spec)) {
-    shaping =
-        std::make_unique<worker::ShapingDriver>(ps, ws, spec.mode == TimingMode::kConcurrency);
+    shaping = std::make_unique<worker::ShapingDriver>(ps, ws, spec.mode == TimingMode::kConcurrency,
+                                                      rngs_);
     shaping->start();
   }
 
@@ -389,6 +396,13 @@ void ProfileRun::apply_network_rtt() {
   }
   if (!network_probe_) return;
   for (const auto& f : network_probe_->failures()) spdlog::warn("network latency probe: {}", f);
+  {
+    std::ofstream out(paths_.network_latency_jsonl, std::ios::binary | std::ios::trunc);
+    out << network_probe_->samples_jsonl();
+    if (!out.flush()) {
+      spdlog::warn("cannot write {}: {}", paths_.network_latency_jsonl, std::strerror(errno));
+    }
+  }
   if (auto rtt = network_probe_->mean_rtt_ns()) {
     spdlog::info("network RTT: {:.3f} ms mean over {} TCP handshakes", *rtt / 1e6,
                  network_probe_->samples());

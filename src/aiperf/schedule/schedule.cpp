@@ -5,6 +5,27 @@
 
 namespace aiperf::schedule {
 
+namespace {
+void apply_shaping(PhaseSpec& p, const config::PhaseShaping& s) {
+  p.prefill_concurrency = s.prefill_concurrency;
+  p.concurrency_ramp_s.reset();
+  p.prefill_ramp_s.reset();
+  p.rate_ramp_s.reset();
+  if (s.concurrency_ramp) {
+    p.concurrency_ramp_s = s.concurrency_ramp->duration_s;
+    p.concurrency_ramp_type = s.concurrency_ramp->type;
+  }
+  if (s.prefill_ramp) {
+    p.prefill_ramp_s = s.prefill_ramp->duration_s;
+    p.prefill_ramp_type = s.prefill_ramp->type;
+  }
+  if (s.rate_ramp) {
+    p.rate_ramp_s = s.rate_ramp->duration_s;
+    p.rate_ramp_type = s.rate_ramp->type;
+  }
+}
+}  // namespace
+
 std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
   using config::TimingMode;
   PhaseSpec prof;
@@ -30,12 +51,11 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
     prof.start_offset_ms = cfg.fixed_schedule_start_offset_ms;
   }
   if (cfg.input_file) prof.delay_cap_s = cfg.inter_turn_delay_cap_s;
-  prof.prefill_concurrency = cfg.prefill_concurrency;
-  prof.concurrency_ramp_s = cfg.concurrency_ramp_duration_s;
-  prof.prefill_ramp_s = cfg.prefill_concurrency_ramp_duration_s;
+  apply_shaping(prof, cfg.profiling_shaping());
+  if (prof.mode != TimingMode::kRequestRate) prof.rate_ramp_s.reset();
   if (prof.mode == TimingMode::kRequestRate) {
-    prof.rate_ramp_s = cfg.request_rate_ramp_duration_s;
     prof.rate_series = cfg.request_rate_series;
+    prof.rate_points = cfg.request_rate_points;
   }
   prof.cancel_rate_pct = cfg.request_cancellation_rate_pct.value_or(0.0);
   prof.cancel_delay_s = cfg.request_cancellation_delay_s;
@@ -77,9 +97,11 @@ std::vector<PhaseSpec> make_phases(const config::Config& cfg) {
     w.duration_s =
         cfg.warmup_request_count || cfg.warmup_num_sessions ? std::nullopt : cfg.warmup_duration_s;
     w.grace_s = cfg.warmup_grace_period_s.value_or(std::numeric_limits<double>::infinity());
-    // Ramps and prefill concurrency are inherited (spec §3.1); the rate series is not: warmup
-    // runs at its mean rate. Warmup requests are never cancelled (spec §3.10).
+    // Ramps and prefill concurrency: the warmup's own, else inherited (spec §3.1); the rate
+    // series is not: warmup runs at its mean rate. Warmup requests are never cancelled (§3.10).
+    apply_shaping(w, cfg.warmup_shaping());
     w.rate_series.clear();
+    w.rate_points.clear();
     if (w.mode != TimingMode::kRequestRate) w.rate_ramp_s.reset();
     w.cancel_rate_pct = 0.0;
     phases.push_back(w);

@@ -72,7 +72,11 @@ struct PhaseSpec {
   std::optional<double> concurrency_ramp_s;    // session limit 1 -> concurrency
   std::optional<double> prefill_ramp_s;        // prefill limit 1 -> prefill_concurrency
   std::optional<double> rate_ramp_s;           // request rate ramp (request-rate mode)
-  std::vector<config::Config::RateSegment> rate_series;  // --request-rate-series
+  config::RampType concurrency_ramp_type = config::RampType::kLinear;  // the ramps' curves
+  config::RampType prefill_ramp_type = config::RampType::kLinear;
+  config::RampType rate_ramp_type = config::RampType::kLinear;
+  std::vector<config::Config::RateSegment> rate_series;  // --request-rate-series (segments)
+  std::vector<config::Config::RatePoint> rate_points;    // --request-rate-series (JSON points)
   double cancel_rate_pct = 0.0;                          // 0: no cancellation
   double cancel_delay_s = 0.0;
   // ---- Scale-out (cluster/share.h, docs/scale-out.md): this process sends the share of the

@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,12 +17,23 @@
 
 namespace aiperf::schedule {
 
-/// A limit raised from 1 to `target` in steps of +1 over `duration_ns` (AIPerf's discrete linear
-/// ramper, spec §3.5): the step to value v happens at duration·(v−1)/(target−1) after the start.
-/// A target of 1 (or less) needs no step.
+/// AIPerf's Poisson ramp trajectory (spec §3.5): exponential gaps at rate |target − start| /
+/// duration drawn until they pass `duration_s`, then scaled to end exactly there; event i
+/// sets start + (i+1)·(target − start)/n (the last exactly target). Returns (time s, value).
+std::vector<std::pair<double, double>> poisson_ramp_events(double start, double target,
+                                                           double duration_s, Rng& rng);
+inline constexpr std::string_view kPoissonRampStream = "timing.ramp.poisson";
+
+/// A limit raised from 1 to `target` in steps of +1 over `duration_ns` (AIPerf's discrete
+/// ramper, spec §3.5). Linear: the step to v happens at duration·(v−1)/(target−1) after the
+/// start. Exponential (ease-in): at duration·((v−1)/(target−1))^(1/2). Poisson: at the first
+/// event of poisson_ramp_events() whose value reaches v (the limit is the integer part). A
+/// target of 1 (or less) needs no step.
 class StepRamp {
  public:
-  StepRamp(int64_t target, int64_t duration_ns);
+  StepRamp(int64_t target, int64_t duration_ns);  // linear
+  /// `rngs` is needed for a Poisson ramp (stream kPoissonRampStream).
+  StepRamp(int64_t target, int64_t duration_ns, config::RampType type, const RngManager* rngs);
   int64_t target() const { return target_; }
   /// Time of the step to `v` (2 <= v <= target), ns after the start; 0 for v <= 1.
   int64_t step_time_ns(int64_t v) const;
@@ -33,6 +45,8 @@ class StepRamp {
  private:
   int64_t target_;
   int64_t duration_ns_;
+  config::RampType type_ = config::RampType::kLinear;
+  std::vector<int64_t> times_;  // Poisson: times_[v − 2] = step time to v (non-decreasing)
 };
 
 /// The request rate as a piecewise-constant function of the time since the phase start: a
@@ -47,8 +61,20 @@ class StepRamp {
 class RateSchedule {
  public:
   static RateSchedule constant(double rate);
-  static RateSchedule ramp(double target, double duration_s, double interval_s = 0.1);
+  /// The rate ramp, sampled every `interval_s`: linear start + (target − start)·t/D,
+  /// exponential start + (target − start)·(t/D)^2, or the Poisson trajectory's step function
+  /// (`rngs` needed, stream kPoissonRampStream); the target from t >= D.
+  static RateSchedule ramp(double target, double duration_s, double interval_s = 0.1,
+                           config::RampType type = config::RampType::kLinear,
+                           const RngManager* rngs = nullptr);
   static RateSchedule series(const std::vector<config::Config::RateSegment>& segments);
+  /// AIPerf's piecewise-linear series (RateSeriesController): `before` (the phase's rate, or
+  /// the rate ramp `ramp` to it) until the series starts at the ramp's end, then every
+  /// `interval_s` the rate interpolated between the points at the time since that start (the
+  /// first point's rate before it, the last's after it).
+  static RateSchedule points(const std::vector<config::Config::RatePoint>& points, double before,
+                             std::optional<RateSchedule> ramp, double ramp_s,
+                             double interval_s = 0.1);
 
   /// Requests per second in force at `elapsed_ns` (>= 0).
   double rate_at(int64_t elapsed_ns) const;

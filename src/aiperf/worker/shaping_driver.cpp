@@ -24,12 +24,16 @@ bool ShapingDriver::needed(const schedule::PhaseSpec& spec) {
 }
 
 ShapingDriver::ShapingDriver(schedule::PhaseState& phase, std::vector<Worker*> workers,
-                             bool closed_loop)
+                             bool closed_loop, const RngManager& rngs)
     : PhaseDriver(phase, std::move(workers)), closed_loop_(closed_loop) {
   const schedule::PhaseSpec& spec = phase.spec();
-  if (spec.concurrency_ramp_s) sessions_.emplace(spec.concurrency, ns(*spec.concurrency_ramp_s));
+  if (spec.concurrency_ramp_s) {
+    sessions_.emplace(spec.concurrency, ns(*spec.concurrency_ramp_s), spec.concurrency_ramp_type,
+                      &rngs);
+  }
   if (spec.prefill_concurrency && spec.prefill_ramp_s) {
-    prefill_.emplace(*spec.prefill_concurrency, ns(*spec.prefill_ramp_s));
+    prefill_.emplace(*spec.prefill_concurrency, ns(*spec.prefill_ramp_s), spec.prefill_ramp_type,
+                     &rngs);
   }
   session_limit_ = phase.session_limit();
   prefill_limit_ = prefill_ ? 1 : 0;  // a ramp starts at one (PhaseState does the same)

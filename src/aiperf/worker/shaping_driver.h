@@ -17,7 +17,9 @@ namespace aiperf::worker {
 class ShapingDriver final : public PhaseDriver {
  public:
   /// `closed_loop`: concurrency mode, where a raised session limit must start a session.
-  ShapingDriver(schedule::PhaseState& phase, std::vector<Worker*> workers, bool closed_loop);
+  /// `rngs`: the run's RNG (a Poisson ramp draws its step times from it).
+  ShapingDriver(schedule::PhaseState& phase, std::vector<Worker*> workers, bool closed_loop,
+                const RngManager& rngs);
   ~ShapingDriver() override;
   /// True when `spec` needs a driver (a ramp or a prefill limit).
   static bool needed(const schedule::PhaseSpec& spec);

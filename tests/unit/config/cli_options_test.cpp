@@ -494,6 +494,25 @@ TEST(ProfileAliases, EveryNameWorks) {
                 c.study.search_resolution == 2.0 && c.study.search_start == 2.0 &&
                 c.study.search_max == 64.0 && c.study.search_max_probes == 9;
        }},
+      {{"-m", "a", "--streaming", "--concurrency", "8", "--prefill-concurrency", "4",
+        "--request-rate", "5", "--concurrency-ramp-duration", "2", "--concurrency-ramp-strategy",
+        "exponential", "--prefill-concurrency-ramp-duration", "2",
+        "--prefill-concurrency-ramp-strategy", "Poisson", "--request-rate-ramp-duration", "3",
+        "--request-rate-ramp-strategy", "linear", "--warmup-request-count", "4",
+        "--warmup-prefill-concurrency", "2", "--warmup-concurrency-ramp-duration", "1",
+        "--warmup-concurrency-ramp-strategy", "poisson", "--warmup-prefill-concurrency-ramp-duration",
+        "1", "--warmup-prefill-concurrency-ramp-strategy", "linear",
+        "--warmup-request-rate-ramp-duration", "1", "--warmup-request-rate-ramp-strategy",
+        "exponential"},
+       [](const Config& c) {
+         const PhaseShaping p = c.profiling_shaping(), w = c.warmup_shaping();
+         return p.concurrency_ramp == Ramp{2, RampType::kExponential} &&
+                p.prefill_ramp == Ramp{2, RampType::kPoisson} &&
+                p.rate_ramp == Ramp{3, RampType::kLinear} && w.prefill_concurrency == 2 &&
+                w.concurrency_ramp == Ramp{1, RampType::kPoisson} &&
+                w.prefill_ramp == Ramp{1, RampType::kLinear} &&
+                w.rate_ramp == Ramp{1, RampType::kExponential};
+       }},
       // Scale-out and plugins (SourceIp below, transport/source_addrs_test.cpp, the Plugins tests).
       {{"-m", "a", "--source-ip", "127.0.0.2,127.0.0.3", "--plugin", "/x/libp.so", "--plugin",
         "/y"},

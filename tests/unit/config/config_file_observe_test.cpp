@@ -142,34 +142,85 @@ TEST(ConfigFileObserve, KeysMapOntoTheSameOptionsAsTheirFlags) {
   EXPECT_EQ(series.request_rate_series.size(), 2u);
 }
 
-TEST(ConfigFileObserve, AWarmupSharesTheProfilingShaping) {
+TEST(ConfigFileObserve, RateSeriesPointsAreAIPerfsPiecewiseLinearSeries) {
+  const std::string f = write_file("rs.yaml", R"(benchmark:
+  model: m
+  phases: {type: constant, rate: 4, duration: 3, rateSeries: {points: [{time_s: 0, qps: 2},
+           {time_s: 2, qps: 6}]}}
+)");
+  const Config c = parse({"-f", f});
+  ASSERT_EQ(c.request_rate_points.size(), 2u);
+  EXPECT_EQ(c.request_rate_points[1], (Config::RatePoint{2.0, 6.0}));
+  EXPECT_EQ(c.request_rate, 4.0);
+  // The list shorthand and the command line give the same run.
+  const std::string g = write_file("rs2.yaml", R"(benchmark:
+  model: m
+  phases: {type: constant, rate: 4, duration: 3, rate_series: [{time_s: 0, qps: 2},
+           {time_s: 2, qps: 6}]}
+)");
+  EXPECT_EQ(parse({"-f", g}).request_rate_points, c.request_rate_points);
+  EXPECT_EQ(shaping_of(c),
+            shaping_of(parse({"-m", "m", "--request-rate", "4", "--arrival-pattern", "constant",
+                              "--benchmark-duration", "3", "--request-rate-series",
+                              R"([{"time_s": 0, "qps": 2}, {"time_s": 2, "qps": 6}])"})));
+}
+
+TEST(ConfigFileObserve, AWarmupPhaseHasItsOwnShaping) {
   const std::string base = R"(benchmark:
   model: m
   endpoint: {streaming: true}
   phases:
     - {name: warmup, type: concurrency, concurrency: 4, requests: 4 WARMUP}
     - {name: profiling, type: concurrency, concurrency: 4, requests: 8, prefill_concurrency: 2,
-       concurrency_ramp: 3}
+       concurrency_ramp: {duration: 3, strategy: poisson}}
 )";
   auto with = [&](const std::string& extra, const std::string& name) {
     std::string text = base;
     text.replace(text.find(" WARMUP"), 7, extra);
     return write_file(name, text);
   };
-  // Left out: inherited (no error); the same value: accepted.
-  EXPECT_EQ(error_of({"-f", with("", "w0.yaml")}), "");
-  EXPECT_EQ(error_of({"-f", with(", prefill_concurrency: 2, concurrency_ramp: {duration: 3}",
-                                 "w1.yaml")}),
-            "");
-  const std::string f2 = with(", concurrency_ramp: 5", "w2.yaml");
-  EXPECT_NE(error_of({"-f", f2})
-                .find("benchmark.phases[0].concurrency_ramp: the warmup shares the profiling "
-                      "phase's concurrency_ramp"),
-            std::string::npos)
-      << error_of({"-f", f2});
+  // Phases stand alone, as AIPerf builds them: a warmup without shaping keys has none.
+  const Config bare = parse({"-f", with("", "w0.yaml")});
+  const PhaseShaping p = bare.profiling_shaping();
+  ASSERT_TRUE(p.concurrency_ramp && p.prefill_concurrency);
+  EXPECT_EQ(*p.concurrency_ramp, (Ramp{3.0, RampType::kPoisson}));
+  const PhaseShaping w0 = bare.warmup_shaping();
+  EXPECT_FALSE(w0.prefill_concurrency);
+  EXPECT_FALSE(w0.concurrency_ramp);
+  // Its own values, strategy included.
+  const Config own = parse(
+      {"-f",
+       with(", prefill_concurrency: 1, concurrency_ramp: {duration: 2, strategy: exponential}",
+            "w1.yaml")});
+  const PhaseShaping w1 = own.warmup_shaping();
+  EXPECT_EQ(w1.prefill_concurrency, 1);
+  ASSERT_TRUE(w1.concurrency_ramp);
+  EXPECT_EQ(*w1.concurrency_ramp, (Ramp{2.0, RampType::kExponential}));
   EXPECT_NE(error_of({"-f", with(", cancellation: {rate: 5}", "w3.yaml")})
                 .find("benchmark.phases[0].cancellation: warmup requests are never cancelled"),
             std::string::npos);
+  EXPECT_NE(error_of({"-f", with(", prefill_concurrency: 5", "w4.yaml")})
+                .find("--warmup-prefill-concurrency (5) cannot be greater than the warmup "
+                      "concurrency (4)"),
+            std::string::npos)
+      << error_of({"-f", with(", prefill_concurrency: 5", "w4.yaml")});
+}
+
+TEST(ConfigFileObserve, AUserCentricWarmupRunsAsARate) {
+  const std::string f = write_file("uc.yaml", R"(benchmark:
+  model: m
+  dataset: {type: synthetic, turns: {mean: 3}}
+  phases:
+    - {name: warmup, type: user_centric, duration: 3, users: 10, rate: 1.5}
+    - {name: profiling, type: user_centric, duration: 5, users: 4, rate: 2.0}
+)");
+  const Config c = parse({"-f", f});
+  EXPECT_EQ(c.warmup_request_rate, 1.5);
+  EXPECT_EQ(c.warmup_arrival_pattern, ArrivalPattern::kPoisson);
+  EXPECT_EQ(c.warmup_duration_s, 3.0);
+  bool warned = false;
+  for (const auto& w : c.warnings) warned |= w.find("benchmark.phases[0].users: not used") == 0;
+  EXPECT_TRUE(warned);
 }
 
 TEST(ConfigFileObserve, MisuseIsRefusedByKeyPath) {
@@ -178,12 +229,17 @@ TEST(ConfigFileObserve, MisuseIsRefusedByKeyPath) {
     const char* message;
   };
   const std::vector<Broken> cases = {
-      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1, concurrency_ramp: "
-       "{duration: 2, strategy: exponential}}\n",
-       "benchmark.phases[0].concurrency_ramp.strategy: only linear ramps are supported"},
+      {"benchmark:\n  model: m\n  phases: {type: concurrency, requests: 1, concurrency: 2, "
+       "concurrency_ramp: {duration: 2, strategy: cubic}}\n",
+       "benchmark.phases[0].concurrency_ramp.strategy: expected one of"},
       {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, requests: 1, rate_series: "
-       "[{time_s: 0, qps: 1}, {time_s: 5, qps: 2}]}\n",
-       "benchmark.phases[0].rate_series: piecewise-linear rate control points are not supported"},
+       "[{time_s: 5, qps: 1}, {time_s: 5, qps: 2}]}\n",
+       "benchmark.phases[0].rate_series (inline JSON): point 1: time_s values must be strictly "
+       "increasing"},
+      {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, requests: 1, rate_series: "
+       "{path: a.json, points: [{time_s: 0, qps: 1}]}}\n",
+       "benchmark.phases[0].rate_series: rate_series.path and rate_series.points are mutually "
+       "exclusive"},
       {"benchmark:\n  model: m\n  phases: {type: poisson, rate: 2, request_rate_series: "
        "\"1:2s\"}\n",
        "benchmark.phases[0].rate: give 'rate' or 'request_rate_series', not both"},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -50,6 +51,74 @@ TEST(StepRamp, TargetOfOneNeedsNoStep) {
   EXPECT_FALSE(r.next_step(0));
 }
 
+TEST(StepRamp, ExponentialStepsAtDurationTimesTheSquareRootOfProgress) {
+  // Ease-in (AIPerf's exponent 2): value progress (t/D)^2, so the step to v comes at
+  // D·sqrt((v−1)/(T−1)): 1@0, 2@5, 3@7.07.., 4@8.66.., 5@10 for T=5, D=10 s.
+  StepRamp r(5, 10 * kSec, config::RampType::kExponential, nullptr);
+  EXPECT_EQ(r.step_time_ns(2), 5 * kSec);
+  EXPECT_EQ(r.step_time_ns(3), std::llround(10e9 * std::sqrt(0.5)));
+  EXPECT_EQ(r.step_time_ns(5), 10 * kSec);
+  EXPECT_EQ(r.value_at(5 * kSec - 1), 1);
+  EXPECT_EQ(r.value_at(5 * kSec), 2);
+  EXPECT_EQ(r.value_at(std::llround(10e9 * std::sqrt(0.5))), 3);
+  EXPECT_EQ(r.value_at(9 * kSec), 4);
+  EXPECT_EQ(r.value_at(10 * kSec), 5);
+  auto next = r.next_step(6 * kSec);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->second, 3);
+}
+
+TEST(StepRamp, PoissonStepsAreRandomButEndOnTimeAndRepeatWithTheSeed) {
+  const RngManager rngs(std::optional<uint64_t>(7));
+  StepRamp a(50, 10 * kSec, config::RampType::kPoisson, &rngs);
+  StepRamp b(50, 10 * kSec, config::RampType::kPoisson, &rngs);
+  int64_t prev = 0;
+  bool uneven = false;
+  for (int64_t v = 2; v <= 50; ++v) {
+    const int64_t t = a.step_time_ns(v);
+    EXPECT_GE(t, prev) << v;
+    EXPECT_LE(t, 10 * kSec) << v;
+    EXPECT_EQ(t, b.step_time_ns(v)) << v;  // same seed, same trajectory
+    EXPECT_EQ(a.value_at(t), std::max(a.value_at(t), v));
+    uneven |= std::llabs(t - StepRamp(50, 10 * kSec).step_time_ns(v)) > kSec / 100;
+    prev = t;
+  }
+  EXPECT_TRUE(uneven);  // not the linear schedule
+  EXPECT_EQ(a.value_at(10 * kSec), 50);
+  // The trajectory itself: values rise by range/n to exactly the target at exactly D.
+  Rng rng = rngs.derive(kPoissonRampStream);
+  const auto ev = poisson_ramp_events(1.0, 50.0, 10.0, rng);
+  ASSERT_FALSE(ev.empty());
+  EXPECT_DOUBLE_EQ(ev.back().first, 10.0);
+  EXPECT_DOUBLE_EQ(ev.back().second, 50.0);
+  const double step = 49.0 / double(ev.size());
+  for (size_t i = 0; i + 1 < ev.size(); ++i) {
+    EXPECT_NEAR(ev[i].second, 1.0 + step * double(i + 1), 1e-9);
+    EXPECT_LE(ev[i].first, ev[i + 1].first);
+  }
+}
+
+TEST(RateSchedule, ExponentialAndPoissonRampsFollowTheirCurves) {
+  // Exponential: start + (target − start)·(t/D)^2 at every 0.1 s update.
+  auto e = RateSchedule::ramp(10.0, 2.0, 0.1, config::RampType::kExponential);
+  EXPECT_DOUBLE_EQ(e.rate_at(0), 0.5);
+  EXPECT_NEAR(e.rate_at(kSec), 0.5 + 9.5 * 0.25, 1e-12);
+  EXPECT_DOUBLE_EQ(e.rate_at(2 * kSec), 10.0);
+  // Poisson: a step function of the trajectory, non-decreasing, the target from D on.
+  const RngManager rngs(std::optional<uint64_t>(3));
+  auto p = RateSchedule::ramp(10.0, 2.0, 0.1, config::RampType::kPoisson, &rngs);
+  double prev = 0;
+  for (const auto& piece : p.pieces()) {
+    EXPECT_GE(piece.rate, prev);
+    EXPECT_LE(piece.rate, 10.0);
+    prev = piece.rate;
+  }
+  EXPECT_DOUBLE_EQ(p.rate_at(0), 0.5);
+  EXPECT_DOUBLE_EQ(p.rate_at(2 * kSec), 10.0);
+  EXPECT_THROW(RateSchedule::ramp(10.0, 2.0, 0.1, config::RampType::kPoisson, nullptr),
+               std::invalid_argument);
+}
+
 TEST(RateSchedule, RampStartsAtTargetTimesIntervalOverDurationAndStepsEveryInterval) {
   auto s = RateSchedule::ramp(10.0, 2.0);  // start 10·0.1/2 = 0.5 req/s
   EXPECT_DOUBLE_EQ(s.rate_at(0), 0.5);
@@ -61,6 +130,26 @@ TEST(RateSchedule, RampStartsAtTargetTimesIntervalOverDurationAndStepsEveryInter
   EXPECT_DOUBLE_EQ(s.rate_at(2 * kSec), 10.0);
   EXPECT_DOUBLE_EQ(s.rate_at(50 * kSec), 10.0);
   EXPECT_EQ(s.pieces().size(), 21u);  // 0, 0.1, ..., 1.9, then the target at 2.0
+}
+
+TEST(RateSchedule, PointsInterpolateFromTheRampsEndOn) {
+  using P = config::Config::RatePoint;
+  auto s = RateSchedule::points({P{0, 2}, P{1, 4}}, 10.0, std::nullopt, 0.0);
+  EXPECT_DOUBLE_EQ(s.rate_at(0), 2.0);
+  EXPECT_NEAR(s.rate_at(kSec / 2), 3.0, 1e-12);
+  EXPECT_NEAR(s.rate_at(kSec / 2 + kSec / 20), 3.0, 1e-12);  // sampled every 0.1 s
+  EXPECT_DOUBLE_EQ(s.rate_at(kSec), 4.0);
+  EXPECT_DOUBLE_EQ(s.rate_at(9 * kSec), 4.0);  // the last rate holds
+  // A first point after 0: its rate until then. After a ramp: the ramp until its end.
+  auto late = RateSchedule::points({P{1, 6}, P{2, 8}}, 10.0, std::nullopt, 0.0);
+  EXPECT_DOUBLE_EQ(late.rate_at(kSec / 2), 6.0);
+  EXPECT_NEAR(late.rate_at(kSec + kSec / 2), 7.0, 1e-12);
+  auto r = RateSchedule::points({P{0, 2}, P{1, 4}}, 10.0, RateSchedule::ramp(10.0, 1.0), 1.0);
+  EXPECT_DOUBLE_EQ(r.rate_at(0), 1.0);  // 10·0.1/1
+  EXPECT_NEAR(r.rate_at(kSec / 2), 1.0 + 9.0 * 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(r.rate_at(kSec), 2.0);
+  EXPECT_NEAR(r.rate_at(kSec + kSec / 2), 3.0, 1e-12);
+  EXPECT_DOUBLE_EQ(r.rate_at(3 * kSec), 4.0);
 }
 
 TEST(RateSchedule, AdvanceIntegratesTheRateAcrossPieces) {
@@ -316,6 +405,112 @@ TEST(ShapingPhases, WarmupInheritsRampsAndPrefillButNeitherSeriesNorCancellation
   EXPECT_DOUBLE_EQ(w.rate, 15.0);  // the series' mean
   EXPECT_EQ(w.cancel_rate_pct, 0.0);
   EXPECT_EQ(phases.back().cancel_rate_pct, 50.0);
+}
+
+TEST(ShapingPhases, WarmupShapingFlagsOverrideOrSwitchOffWhatItInherits) {
+  auto phases = make_phases(
+      parse({"--streaming", "--concurrency", "4", "--prefill-concurrency", "2",
+             "--concurrency-ramp-duration", "1", "--concurrency-ramp-strategy", "exponential",
+             "--prefill-concurrency-ramp-duration", "0.5", "--warmup-request-count", "3",
+             "--warmup-prefill-concurrency", "1", "--warmup-concurrency-ramp-strategy", "poisson",
+             "--warmup-prefill-concurrency-ramp-duration", "0"}));
+  ASSERT_EQ(phases.size(), 2u);
+  const PhaseSpec& w = phases.front();
+  EXPECT_EQ(w.prefill_concurrency, 1);
+  EXPECT_EQ(w.concurrency_ramp_s, 1.0);  // the profiling duration, the warmup's own curve
+  EXPECT_EQ(w.concurrency_ramp_type, config::RampType::kPoisson);
+  EXPECT_FALSE(w.prefill_ramp_s);  // 0: none in the warmup
+  const PhaseSpec& p = phases.back();
+  EXPECT_EQ(p.concurrency_ramp_type, config::RampType::kExponential);
+  EXPECT_EQ(p.prefill_ramp_s, 0.5);
+  // --warmup-prefill-concurrency 0: no prefill limit in the warmup (and so no prefill ramp).
+  auto off =
+      make_phases(parse({"--streaming", "--concurrency", "4", "--prefill-concurrency", "2",
+                         "--prefill-concurrency-ramp-duration", "0.5", "--warmup-request-count",
+                         "3", "--warmup-prefill-concurrency", "0"}));
+  EXPECT_FALSE(off.front().prefill_concurrency);
+  EXPECT_FALSE(off.front().prefill_ramp_s);
+}
+
+TEST(ShapingPhases, WarmupShapingMisuseIsOneLine) {
+  auto err = [](std::vector<std::string> args) {
+    try {
+      parse(std::move(args));
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(err({"--concurrency", "4", "--warmup-request-count", "2",
+                 "--warmup-prefill-concurrency", "2"})
+                .find("--warmup-prefill-concurrency requires --streaming"),
+            std::string::npos);
+  EXPECT_NE(err({"--streaming", "--concurrency", "4", "--warmup-request-count", "2",
+                 "--warmup-prefill-concurrency", "5"})
+                .find("cannot be greater than the warmup concurrency (4)"),
+            std::string::npos);
+  EXPECT_NE(err({"--concurrency", "4", "--warmup-duration", "2",
+                 "--warmup-concurrency-ramp-duration", "3"})
+                .find("is longer than the warmup"),
+            std::string::npos);
+  EXPECT_NE(err({"--concurrency", "4", "--warmup-request-count", "2",
+                 "--warmup-request-rate-ramp-duration", "3"})
+                .find("needs --warmup-request-rate or --request-rate"),
+            std::string::npos);
+  EXPECT_NE(err({"--concurrency", "4", "--concurrency-ramp-strategy", "poisson"})
+                .find("--concurrency-ramp-strategy needs --concurrency-ramp-duration"),
+            std::string::npos);
+  EXPECT_NE(err({"--concurrency", "4", "--concurrency-ramp-duration", "1",
+                 "--concurrency-ramp-strategy", "cubic"})
+                .find("cubic"),
+            std::string::npos);
+}
+
+TEST(ShapingPhases, JsonRateSeriesFromFileOrInlineAndItsChecks) {
+  const std::string dir = ::testing::TempDir();
+  const std::string file = dir + "/rate_series_test.json";
+  std::ofstream(file) << R"([{"time_s": 0, "qps": 1}, {"time_s": 5, "qps": 3.5}])";
+  auto phases = make_phases(
+      parse({"--request-rate", "2", "--request-rate-series", file, "--warmup-request-count", "2"}));
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_TRUE(phases.front().rate_points.empty());  // the warmup runs at one rate
+  ASSERT_EQ(phases.back().rate_points.size(), 2u);
+  EXPECT_EQ(phases.back().rate_points[1].qps, 3.5);
+  EXPECT_EQ(phases.back().rate, 2.0);
+  const auto inline_pts =
+      parse({"--request-rate", "2", "--request-rate-series",
+             R"({"points": [{"time_s": 0, "qps": 1}, {"time_s": 2, "qps": 2}]})"})
+          .request_rate_points;
+  EXPECT_EQ(inline_pts.size(), 2u);
+  auto err = [](std::vector<std::string> args) {
+    try {
+      parse(std::move(args));
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(err({"--request-rate-series", file}).find("needs --request-rate"), std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series",
+                 R"([{"time_s": 1, "qps": 1}, {"time_s": 1, "qps": 2}])"})
+                .find("strictly increasing"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series", R"([{"time_s": 0, "qps": 1}])"})
+                .find("at least two points"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series",
+                 R"([{"time_s": 0, "qps": 0}, {"time_s": 1, "qps": 1}])"})
+                .find("qps > 0"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series", dir + "/missing_series.json"})
+                .find("cannot read the rate series file"),
+            std::string::npos);
+  EXPECT_NE(err({"--request-rate", "1", "--request-rate-series", "[1,"}).find("not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(err({"--concurrency", "2", "--request-rate-series",
+                 R"([{"time_s": 0, "qps": 1}, {"time_s": 1, "qps": 2}])"})
+                .find("needs --request-rate"),
+            std::string::npos);
 }
 
 TEST(ShapingPhases, RateRampOnlyInRateMode) {

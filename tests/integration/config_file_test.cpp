@@ -178,6 +178,70 @@ TEST_F(ConfigFileRun, AIPerfShapingTemplatesRunShrunk) {
   }
 }
 
+// AIPerf's env_var_production.yaml: a two-peak ISL (log-normal peaks at 256 and 2048 tokens,
+// 70/30), a log-normal OSL, a gamma rate with a ramp, a multi-run envelope; shrunk by flags.
+TEST_F(ConfigFileRun, AIPerfDistributionTemplateRunsShrunk) {
+  MockServerProcess streaming({"--ttft", "2", "--itl", "1"});
+  const std::string out = dir_ + "/env_var_production";
+  const auto run =
+      aiperf({"profile",
+              "-f",
+              std::string(AIPERF_TEST_DATA_DIR) + "/config/aiperf/env_var_production.yaml",
+              "--url",
+              streaming.url(),
+              "--model",
+              "mock-model",
+              "--tokenizer",
+              "builtin",
+              "--ui",
+              "none",
+              "--num-dataset-entries",
+              "40",
+              "--benchmark-duration",
+              "2",
+              "--request-rate-ramp-duration",
+              "0.5",
+              "--warmup-request-count",
+              "2",
+              "--num-profile-runs",
+              "2",
+              "--profile-run-cooldown-seconds",
+              "0",
+              "--benchmark-grace-period",
+              "5",
+              "--server-metrics",
+              streaming.url() + "/metrics",
+              "--artifact-dir",
+              out});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(read_file(out + "/profile_runs/run_0001/profile_export.jsonl"));
+  int low = 0, high = 0, n = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const double isl = json::parse(line)["metrics"]["input_sequence_length"]["value"];
+    low += isl < 600;
+    high += isl > 1500;
+    ++n;
+  }
+  ASSERT_GT(n, 10);
+  EXPECT_GT(low, 0);   // the 256-token peak
+  EXPECT_GT(high, 0);  // the 2048-token peak
+  EXPECT_GT(low, high);
+}
+
+// AIPerf's inline_dataset.yaml: a file dataset written inline as records.
+TEST_F(ConfigFileRun, AIPerfInlineRecordsTemplateRuns) {
+  const std::string out = dir_ + "/inline_dataset";
+  const auto run = aiperf({"profile", "-f",
+                           std::string(AIPERF_TEST_DATA_DIR) + "/config/aiperf/inline_dataset.yaml",
+                           "--url", mock_.url(), "--model", "mock-model", "--tokenizer", "builtin",
+                           "--ui", "none", "--request-count", "5", "--artifact-dir", out});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(records(out), 5u);
+  const std::string inputs = read_file(out + "/inputs.json");
+  EXPECT_NE(inputs.find("What is machine learning?"), std::string::npos);
+  EXPECT_NE(inputs.find("Define reinforcement learning."), std::string::npos);
+}
+
 TEST_F(ConfigFileRun, AFileRunEqualsTheCommandLine) {
   const std::string file = write(dir_ + "/bench.yaml", R"(random_seed: 42
 benchmark:

@@ -494,6 +494,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
   detail::resolve_tutorial(st);
   resolve_dataset_source(st);
   detail::resolve_media(st);
+  detail::resolve_length_distributions(st);
   detail::resolve_telemetry(st);
   detail::resolve_rate_series(st);
   resolve_timing(st);

@@ -239,6 +239,16 @@ const char* to_string(RampType t) {
   return "?";
 }
 
+int64_t Config::sample_isl(Rng& rng) const {
+  if (isl_distribution) return isl_distribution->sample_length(rng);
+  return sample_positive_normal_integer(rng, double(isl_mean), isl_stddev);
+}
+
+int64_t Config::sample_osl(Rng& rng) const {
+  if (osl_distribution) return osl_distribution->sample_length(rng);
+  return sample_positive_normal_integer(rng, double(osl_mean.value_or(1)), osl_stddev);
+}
+
 PhaseShaping Config::profiling_shaping() const {
   PhaseShaping s;
   s.prefill_concurrency = prefill_concurrency;

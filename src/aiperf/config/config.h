@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "aiperf/config/distribution.h"
 #include "aiperf/config/study_config.h"
 
 namespace aiperf::config {
@@ -189,6 +190,15 @@ struct Config {
   double isl_stddev = 0.0;
   std::optional<int64_t> osl_mean;  // unset: no max tokens sent
   double osl_stddev = 0.0;
+  // --isl-distribution / --osl-distribution (our extension; config files' non-normal `isl` /
+  // `osl`: log-normal, peaks, empirical, clamps): drawn instead of mean/stddev, whose mean then
+  // holds the distribution's expected value (rounded) for displays and exports.
+  std::optional<Distribution> isl_distribution;
+  std::optional<Distribution> osl_distribution;
+  /// One prompt length: isl_distribution, else mean/stddev (spec §4.1).
+  int64_t sample_isl(Rng& rng) const;
+  /// One requested output length: osl_distribution, else osl_mean/stddev; osl_mean must be set.
+  int64_t sample_osl(Rng& rng) const;
   int64_t num_dataset_entries = 100;  // resolved (spec §1.3 order)
 
   // ---- Workloads (issue 5: spec §3.6-3.8, §4). Set only by the flags of the same names.

@@ -83,6 +83,8 @@ std::vector<OptionSpec> media_options();
 /// is known. Throws ConfigError naming the flag.
 void resolve_media(ParseState& st);
 
+/// --isl-distribution / --osl-distribution against the mean/stddev flags (options_input.cpp).
+void resolve_length_distributions(ParseState& st);
 /// The warmup's cross-option rules (options_warmup.cpp); run by resolve() after resolve_stop.
 void resolve_warmup(ParseState& st);
 /// Cross-option rules of the Server Metrics / GPU Telemetry flags (options_telemetry.cpp).

@@ -3,6 +3,7 @@
 // own words.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "aiperf/common/error.h"
 #include "aiperf/config/option_rows.h"
@@ -131,7 +132,66 @@ std::vector<OptionSpec> input_options() {
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
          st.cfg.osl_stddev = parse_number(flag, one(values), 0, false, true);
        }},
+      {{"--isl-distribution"},
+       ValueKind::kValue,
+       "<json>",
+       "",
+       "Input Sequence Length (ISL)",
+       "Prompt lengths from one of AIPerf's config-file distributions, as JSON: "
+       "{\"mean\": 512, \"median\": 400} (log-normal), {\"peaks\": [{\"mean\": 128, "
+       "\"stddev\": 20, \"weight\": 60}, {\"mean\": 2048, \"median\": 1800, \"weight\": 40}]}, "
+       "{\"points\": [{\"value\": 128, \"weight\": 3}, ...]}, each with optional min/max "
+       "clamps. Instead of --isl/--isl-stddev. aiperf-C++ extension.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.isl_distribution = parse_distribution(flag, one(values));
+       }},
+      {{"--osl-distribution"},
+       ValueKind::kValue,
+       "<json>",
+       "",
+       "Output Sequence Length (OSL)",
+       "Requested output lengths from a distribution, as --isl-distribution. Instead of "
+       "--osl/--osl-stddev. aiperf-C++ extension.",
+       kOnce,
+       kSingle,
+       [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
+         st.cfg.osl_distribution = parse_distribution(flag, one(values));
+       }},
   };
+}
+
+void resolve_length_distributions(ParseState& st) {
+  Config& c = st.cfg;
+  const struct {
+    const char* flag;
+    std::optional<Distribution>& dist;
+    const char* mean_flag;
+    const char* stddev_flag;
+  } rows[] = {
+      {"--isl-distribution", c.isl_distribution, "--prompt-input-tokens-mean",
+       "--prompt-input-tokens-stddev"},
+      {"--osl-distribution", c.osl_distribution, "--prompt-output-tokens-mean",
+       "--prompt-output-tokens-stddev"},
+  };
+  for (const auto& r : rows) {
+    if (!r.dist) continue;
+    for (const char* f : {r.mean_flag, r.stddev_flag, "--seq-dist"}) {
+      if (st.given(f)) {
+        throw ConfigError(std::string(r.flag) + " cannot be used with " + f +
+                          ": both set the lengths; drop one of them");
+      }
+    }
+    const int64_t mean = std::max<int64_t>(1, std::llround(r.dist->expected_value()));
+    if (&r.dist == &c.isl_distribution) {
+      c.isl_mean = mean;
+      c.isl_stddev = 0;
+    } else {
+      c.osl_mean = mean;
+      c.osl_stddev = 0;
+    }
+  }
 }
 
 }  // namespace aiperf::config::detail

@@ -181,6 +181,8 @@ const std::vector<std::string_view> kShapedFlags = {
     "--prefill-concurrency-ramp-strategy",
     "--request-rate-ramp-strategy",
     "--warmup-prefill-concurrency",
+    "--isl-distribution",  // prompts.isl / osl of another shape (yaml_bindings.cpp distribution)
+    "--osl-distribution",
     "--warmup-concurrency-ramp-duration",
     "--warmup-prefill-concurrency-ramp-duration",
     "--warmup-request-rate-ramp-duration",
@@ -273,8 +275,21 @@ std::vector<std::string> BodyMapper::simple(const std::string& section, const st
 }
 
 void BodyMapper::distribution(const std::string& path, const YamlNode& n, const char* mean_flag,
-                              const char* stddev_flag, bool integral_mean) {
+                              const char* stddev_flag, bool integral_mean, const char* dist_flag) {
   if (scalar_is_null(n)) return;
+  if (dist_flag && n.is_map()) {
+    bool other = false;
+    for (const char* k : {"median", "peaks", "points", "min", "max"}) {
+      if (const YamlNode* v = n.find(k); v && !scalar_is_null(*v)) other = true;
+    }
+    if (const YamlNode* t = n.find("type"); t && t->is_scalar()) {
+      other |= t->text == "lognormal" || t->text == "multimodal" || t->text == "empirical";
+    }
+    if (other) {  // checked by the flag's parser, which names the key path
+      emit(dist_flag, {to_json(n).dump()}, path, n);
+      return;
+    }
+  }
   auto mean_text = [&](const std::string& p, const YamlNode& v) {
     return integral_mean ? r_.integer_text(p, v) : r_.number_text(p, v);
   };

@@ -102,8 +102,10 @@ class BodyMapper {
   std::vector<std::string> simple(const std::string& section, const std::string& path,
                                   const YamlNode& n);
   /// A distribution (number, {value}, {mean, stddev}) -> the mean and stddev options.
+  /// With `dist_flag`, the other shapes (log-normal, peaks, points, min/max clamps) go to it as
+  /// JSON; without it they are refused.
   void distribution(const std::string& path, const YamlNode& n, const char* mean_flag,
-                    const char* stddev_flag, bool integral_mean);
+                    const char* stddev_flag, bool integral_mean, const char* dist_flag = nullptr);
 
   const YamlReader& reader() const { return r_; }
   bool file_dataset() const { return dataset_kind_ == "file"; }
@@ -119,5 +121,12 @@ class BodyMapper {
   FileOptions& out_;
   std::string dataset_kind_ = "synthetic";
 };
+
+/// A file dataset's inline `records` (AIPerf's schema) as a JSONL file the loader reads:
+/// `<temp dir>/aiperf-inline-records-<hash of the lines>.jsonl`, written once (its name depends
+/// only on its content). Returns the path; throws ConfigError when it cannot be written.
+std::string write_inline_records(const std::vector<std::string>& jsonl_lines);
+/// True for a path write_inline_records() made (the effective config writes the records back).
+bool is_inline_records_file(const std::string& path);
 
 }  // namespace aiperf::config::detail

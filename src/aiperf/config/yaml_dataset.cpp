@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <tuple>
 
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include "aiperf/common/error.h"
 #include "aiperf/config/yaml_bindings.h"
 
 namespace aiperf::config::detail {
@@ -118,11 +122,11 @@ void BodyMapper::synthetic_dataset(const std::string& dp, const YamlNode& ds) {
     simple("prompts", pp, *p);
     if (const YamlNode* v = p->find("isl")) {
       distribution(YamlReader::child(pp, "isl"), *v, "--prompt-input-tokens-mean",
-                   "--prompt-input-tokens-stddev", true);
+                   "--prompt-input-tokens-stddev", true, "--isl-distribution");
     }
     if (const YamlNode* v = p->find("osl")) {
       distribution(YamlReader::child(pp, "osl"), *v, "--prompt-output-tokens-mean",
-                   "--prompt-output-tokens-stddev", true);
+                   "--prompt-output-tokens-stddev", true, "--osl-distribution");
     }
     if (const YamlNode* v = p->find("sequence_distribution"); v && !scalar_is_null(*v)) {
       const std::string sp = YamlReader::child(pp, p->key_as_written("sequence_distribution"));
@@ -197,16 +201,64 @@ void BodyMapper::media(const std::string& dp, const YamlNode& ds) {
   }
 }
 
+namespace {
+constexpr std::string_view kInlinePrefix = "aiperf-inline-records-";
+}  // namespace
+
+std::string write_inline_records(const std::vector<std::string>& jsonl_lines) {
+  std::string text;
+  for (const auto& l : jsonl_lines) text += l + "\n";
+  uint64_t h = 1469598103934665603ull;  // FNV-1a: the name follows the content
+  for (unsigned char ch : text) h = (h ^ ch) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  const std::filesystem::path p =
+      (ec ? std::filesystem::path("/tmp") : dir) / (std::string(kInlinePrefix) + hex + ".jsonl");
+  if (!std::filesystem::exists(p, ec)) {
+    const std::filesystem::path tmp = p.string() + ".tmp" + std::to_string(::getpid());
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f || (std::filesystem::rename(tmp, p, ec), ec)) {
+      std::filesystem::remove(tmp, ec);
+      throw ConfigError("cannot write the inline records to " + p.string() +
+                        " (set TMPDIR to a writable directory)");
+    }
+  }
+  return p.string();
+}
+
+bool is_inline_records_file(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  return name.rfind(kInlinePrefix, 0) == 0;
+}
+
 void BodyMapper::file_dataset(const std::string& dp, const YamlNode& ds) {
   r_.check_keys(dp, ds,
                 {"name", "type", "path", "records", "format", "sampling", "synthesis", "entries",
                  "random_seed", "inter_turn_delay_cap_seconds", "osl", "prompts"});
   const auto at = [&](const char* k) { return YamlReader::child(dp, ds.key_as_written(k)); };
-  if (const YamlNode* rec = ds.find("records")) {
-    r_.only_default(at("records"), *rec, "null",
-                    "inline records (write them to a JSONL file and give its path)");
+  const YamlNode* rec = ds.find("records");
+  if (rec && scalar_is_null(*rec)) rec = nullptr;
+  if (rec) {  // AIPerf's inline records: one JSONL line each, read like a file of them
+    if (ds.find("path")) r_.fail(at("records"), *rec, "give 'path' or 'records', not both");
+    if (!rec->is_seq() || rec->items.empty()) {
+      r_.fail(at("records"), *rec, "expected a non-empty list of records (e.g. {text: ...})");
+    }
+    std::vector<std::string> lines;
+    for (size_t i = 0; i < rec->items.size(); ++i) {
+      if (!rec->items[i].is_map()) {
+        r_.fail(at("records") + "[" + std::to_string(i) + "]", rec->items[i],
+                "expected a record (a mapping such as {text: ...})");
+      }
+      lines.push_back(to_json(rec->items[i]).dump());
+    }
+    emit("--input-file", {write_inline_records(lines)}, at("records"), *rec);
+  } else if (!ds.find("path")) {
+    r_.fail(dp, ds, "a file dataset needs 'path' (the JSONL file to read) or inline 'records'");
   }
-  if (!ds.find("path")) r_.fail(dp, ds, "a file dataset needs 'path' (the JSONL file to read)");
   simple("dataset", dp, ds);
   simple("file", dp, ds);
   if (!ds.find("format")) {  // AIPerf's FileDataset default
@@ -220,7 +272,7 @@ void BodyMapper::file_dataset(const std::string& dp, const YamlNode& ds) {
   }
   if (const YamlNode* v = ds.find("osl")) {
     distribution(at("osl"), *v, "--prompt-output-tokens-mean", "--prompt-output-tokens-stddev",
-                 true);
+                 true, "--osl-distribution");
   }
   // This build's extension: the hash_ids block size of trace files (--isl-block-size).
   if (const YamlNode* p = ds.find("prompts"); p && !scalar_is_null(*p)) {
@@ -241,7 +293,7 @@ void BodyMapper::public_dataset(const std::string& dp, const YamlNode& ds) {
   // This build's extension: the output length of public datasets (--osl).
   if (const YamlNode* v = ds.find("osl")) {
     distribution(YamlReader::child(dp, "osl"), *v, "--prompt-output-tokens-mean",
-                 "--prompt-output-tokens-stddev", true);
+                 "--prompt-output-tokens-stddev", true, "--osl-distribution");
   }
   if (const YamlNode* f = ds.find("filters")) {
     r_.only_default(YamlReader::child(dp, "filters"), *f, "{}", "dataset filters");

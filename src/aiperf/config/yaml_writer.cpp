@@ -4,6 +4,7 @@
 // timing phase(s), the dataset kind and the seed are written as resolved, so the file is
 // complete on its own and `aiperf profile -f` gives the same run.
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 #include "aiperf/config/config_file.h"
@@ -48,6 +49,7 @@ class Writer {
     dataset();
     models();
     simple_keys();
+    inline_records();
     shaped_keys();
     observation();
     phases();
@@ -89,6 +91,23 @@ class Writer {
     if (s == "video.audio") return &sub(sub(ds(), "video"), "audio");
     if (s.rfind("rankings.", 0) == 0) return &sub(sub(ds(), "rankings"), s.substr(9).c_str());
     return nullptr;  // "", "phase", "warmup": written from the resolved config
+  }
+
+  /// A file dataset given as inline `records` is written back as records (the temporary file
+  /// that carried them to the loader may be gone when the run is repeated).
+  void inline_records() {
+    if (kind_ != "file" || !cfg_.input_file || !detail::is_inline_records_file(*cfg_.input_file)) {
+      return;
+    }
+    std::ifstream f(*cfg_.input_file, std::ios::binary);
+    YamlNode list = YamlNode::seq();
+    for (std::string line; std::getline(f, line);) {
+      if (!line.empty()) list.items.push_back(from_json(nlohmann::ordered_json::parse(line)));
+    }
+    if (list.items.empty()) return;  // unreadable now: keep the path
+    YamlNode& d = ds();
+    std::erase_if(d.fields, [](const auto& kv) { return kv.first == "path"; });
+    d.set("records", std::move(list));
   }
 
   void simple_keys() {
@@ -152,6 +171,15 @@ class Writer {
 
   void distribution(YamlNode& parent, const char* key, const char* mean_flag,
                     const char* stddev_flag) {
+    const std::string_view mf = mean_flag;
+    const std::optional<Distribution>* dist =
+        mf == "--prompt-input-tokens-mean"    ? &cfg_.isl_distribution
+        : mf == "--prompt-output-tokens-mean" ? &cfg_.osl_distribution
+                                              : nullptr;
+    if (dist && *dist) {  // --isl-distribution / --osl-distribution, in AIPerf's keys
+      parent.set(key, from_json((*dist)->to_json()));
+      return;
+    }
     const auto* mean = get(mean_flag);
     const auto* sd = get(stddev_flag);
     if (!mean && !sd) return;
@@ -217,7 +245,7 @@ class Writer {
     YamlNode& d = ds();
     if (get("--prompt-input-tokens-mean") || get("--prompt-input-tokens-stddev") ||
         get("--prompt-output-tokens-mean") || get("--prompt-output-tokens-stddev") ||
-        get("--seq-dist")) {
+        get("--seq-dist") || cfg_.isl_distribution || cfg_.osl_distribution) {
       YamlNode& p = sub(d, "prompts");
       distribution(p, "isl", "--prompt-input-tokens-mean", "--prompt-input-tokens-stddev");
       distribution(p, "osl", "--prompt-output-tokens-mean", "--prompt-output-tokens-stddev");

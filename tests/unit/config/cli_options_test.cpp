@@ -513,6 +513,11 @@ TEST(ProfileAliases, EveryNameWorks) {
                 w.prefill_ramp == Ramp{1, RampType::kLinear} &&
                 w.rate_ramp == Ramp{1, RampType::kExponential};
        }},
+      {{"-m", "a", "--isl-distribution", R"({"mean": 9, "median": 8})", "--osl-distribution",
+        "12"},
+       [](const Config& c) {
+         return c.isl_distribution && c.osl_distribution && c.isl_mean == 9 && c.osl_mean == 12;
+       }},
       // Scale-out and plugins (SourceIp below, transport/source_addrs_test.cpp, the Plugins tests).
       {{"-m", "a", "--source-ip", "127.0.0.2,127.0.0.3", "--plugin", "/x/libp.so", "--plugin",
         "/y"},

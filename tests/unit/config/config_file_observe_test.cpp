@@ -2,6 +2,7 @@
 // HTTP trace, server metrics, GPU telemetry and network latency keys map onto the same options
 // as their flags, the effective config writes them back, and misuse is refused by key path.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/config/cli_options.h"
 #include "aiperf/config/config_file.h"
+#include "aiperf/config/yaml_bindings.h"
 
 namespace aiperf::config {
 namespace {
@@ -163,6 +165,73 @@ TEST(ConfigFileObserve, RateSeriesPointsAreAIPerfsPiecewiseLinearSeries) {
             shaping_of(parse({"-m", "m", "--request-rate", "4", "--arrival-pattern", "constant",
                               "--benchmark-duration", "3", "--request-rate-series",
                               R"([{"time_s": 0, "qps": 2}, {"time_s": 2, "qps": 6}])"})));
+}
+
+TEST(ConfigFileObserve, IslAndOslOfOtherShapesBecomeDistributions) {
+  const std::string f = write_file("dist.yaml", R"(benchmark:
+  model: m
+  dataset:
+    type: synthetic
+    prompts:
+      isl:
+        peaks:
+        - {mean: 256, median: 214, weight: 70}
+        - {mean: 2048, stddev: 10, weight: 30}
+      osl: {mean: 256, median: 226, max: 400}
+  phases: {type: concurrency, requests: 4}
+)");
+  const Config c = parse({"-f", f});
+  ASSERT_TRUE(c.isl_distribution && c.osl_distribution);
+  EXPECT_EQ(c.isl_distribution->kind, Distribution::Kind::kMultimodal);
+  EXPECT_EQ(c.isl_mean, std::llround(0.7 * 256 + 0.3 * 2048));
+  EXPECT_EQ(c.osl_distribution->max, 400.0);
+  // The effective config writes them back in AIPerf's keys, and reads back the same.
+  const std::string again = write_file("dist2.yaml", effective_config_yaml(c, 5));
+  const Config r = parse({"-f", again});
+  EXPECT_EQ(r.isl_distribution, c.isl_distribution);
+  EXPECT_EQ(r.osl_distribution, c.osl_distribution);
+  // Other distributions (turns, delays, media sizes) still take a number or {mean, stddev}.
+  const std::string g = write_file("dist3.yaml", R"(benchmark:
+  model: m
+  dataset: {type: synthetic, turns: {mean: 3, median: 2}}
+  phases: {type: concurrency, requests: 4}
+)");
+  EXPECT_NE(error_of({"-f", g}).find("benchmark.datasets[0].turns.median"), std::string::npos)
+      << error_of({"-f", g});
+}
+
+TEST(ConfigFileObserve, InlineRecordsAreAFileDataset) {
+  const std::string f = write_file("inline.yaml", R"(benchmark:
+  model: m
+  dataset:
+    type: file
+    format: single_turn
+    records:
+    - {text: 'What is machine learning?'}
+    - {text: Explain GANs., output_length: 20}
+  phases: {type: concurrency, concurrency: 1, requests: 2}
+)");
+  const Config c = parse({"-f", f});
+  ASSERT_TRUE(c.input_file);
+  EXPECT_TRUE(detail::is_inline_records_file(*c.input_file)) << *c.input_file;
+  std::ifstream in(*c.input_file);
+  std::string l1, l2;
+  std::getline(in, l1);
+  std::getline(in, l2);
+  EXPECT_EQ(nlohmann::json::parse(l1)["text"], "What is machine learning?");
+  EXPECT_EQ(nlohmann::json::parse(l2)["output_length"], 20);
+  // The same records give the same file; the effective config writes the records back.
+  EXPECT_EQ(parse({"-f", f}).input_file, c.input_file);
+  const std::string yaml = effective_config_yaml(c, 1);
+  EXPECT_NE(yaml.find("records:"), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("aiperf-inline-records-"), std::string::npos) << yaml;
+  EXPECT_EQ(parse({"-f", write_file("inline2.yaml", yaml)}).input_file, c.input_file);
+  const std::string both = write_file("inline3.yaml", R"(benchmark:
+  model: m
+  dataset: {type: file, path: a.jsonl, records: [{text: x}]}
+  phases: {type: concurrency, requests: 1}
+)");
+  EXPECT_NE(error_of({"-f", both}).find("give 'path' or 'records', not both"), std::string::npos);
 }
 
 TEST(ConfigFileObserve, AWarmupPhaseHasItsOwnShaping) {

@@ -103,8 +103,7 @@ struct Loader {
     } else {
       if (output_length) ++zero_output;
       if (cfg.osl_mean) {
-        t.max_tokens =
-            sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
+        t.max_tokens = cfg.sample_osl(max_tokens_rng);
       }
     }
     t.model = pick_model(cfg, model_rng, turn_counter++);

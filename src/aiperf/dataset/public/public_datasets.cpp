@@ -364,8 +364,7 @@ Dataset conversations_from_prompts(std::vector<PromptTurns> prompts, const confi
       Turn t;
       t.text = std::move(text);
       if (cfg.osl_mean) {
-        t.max_tokens =
-            sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
+        t.max_tokens = cfg.sample_osl(max_tokens_rng);
       }
       t.model = pick_model(cfg, model_rng, turn_counter++);
       conv.turns.push_back(std::move(t));

@@ -184,8 +184,7 @@ Dataset build_synthetic_rankings(const config::Config& cfg, const tokenizer::Tok
     }
     turn.model = pick_model(cfg, model_rng, c);
     if (cfg.osl_mean) {
-      turn.max_tokens =
-          sample_positive_normal_integer(max_tokens_rng, double(*cfg.osl_mean), cfg.osl_stddev);
+      turn.max_tokens = cfg.sample_osl(max_tokens_rng);
     }
   }
   parallel_for(ds.conversations.size(), [&](size_t c) {

@@ -105,7 +105,8 @@ SyntheticCursor::SyntheticCursor(const config::Config& cfg, const RngManager& rn
       batch_length_(0) {
   if (cfg.seq_dist)
     seq_dist_ = std::make_shared<SeqDist>(config::parse_seq_dist("--seq-dist", *cfg.seq_dist));
-  batch_lengths_ = batch_ > 1 && !seq_dist_ && cfg.isl_stddev > 0 && cfg.isl_mean > 0;
+  batch_lengths_ =
+      batch_ > 1 && !seq_dist_ && cfg.isl_mean > 0 && (cfg.isl_stddev > 0 || cfg.isl_distribution);
   // The context corpus stream draws the shared system prompt first (SyntheticBuilder).
   if (cfg.shared_system_prompt_length && context_corpus_tokens_ > 0)
     context_rng_.randrange(context_corpus_tokens_);
@@ -127,12 +128,11 @@ ConversationPlan SyntheticCursor::step() {
       t.isl = isl;
       t.max_tokens = osl;
     } else if (cfg.isl_mean > 0) {
-      t.isl = sample_positive_normal_integer(length_, double(cfg.isl_mean), cfg.isl_stddev);
+      t.isl = cfg.sample_isl(length_);
     }  // --isl 0: a media-only turn, no text item
     t.model = pick_model(cfg, model_, turn_counter_);
     if (cfg.osl_mean && !seq_dist_) {
-      t.max_tokens =
-          sample_positive_normal_integer(max_tokens_, double(*cfg.osl_mean), cfg.osl_stddev);
+      t.max_tokens = cfg.sample_osl(max_tokens_);
     }
     if (ti > 0 && cfg.session_turn_delay_mean_ms > 0) {
       const int64_t d = sample_positive_normal_integer(turn_delay_, cfg.session_turn_delay_mean_ms,
@@ -148,7 +148,7 @@ ConversationPlan SyntheticCursor::step() {
     for (size_t k = 0; k < batch_; ++k) {
       int64_t len = t.isl;
       if (k > 0 && batch_lengths_) {
-        len = sample_positive_normal_integer(batch_length_, double(cfg.isl_mean), cfg.isl_stddev);
+        len = cfg.sample_isl(batch_length_);
       }
       t.texts.push_back({corpus_.randrange(corpus_tokens_), len});
     }

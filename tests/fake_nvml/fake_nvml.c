@@ -3,7 +3,9 @@
  * FAKE_NVML_GPUS=<n> (default 2) GPUs; FAKE_NVML_INIT_FAIL=1 makes nvmlInit_v2 fail as without a
  * driver. GPU i draws 100 + 10 i W; its energy counter is that power integrated since
  * nvmlInit_v2 (mJ), so an energy delta is exactly power x time. nvmlDeviceGetJpgUtilization is
- * absent (an older driver) and nvmlDeviceGetViolationStatus answers NOT_SUPPORTED. */
+ * absent (an older driver) and nvmlDeviceGetViolationStatus answers NOT_SUPPORTED. GPM: GPU 0
+ * supports it (SM utilization 60 % between two samples of it, taken in order), the others do
+ * not; FAKE_NVML_SM_UTIL=<x> sets GPU 0's value (to test clamping). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +142,63 @@ nvmlReturn_t nvmlDeviceGetViolationStatus(nvmlDevice_t d, int policy, nvmlViolat
   (void)policy;
   (void)v;
   return kNotSupported;
+}
+
+/* GPM: a sample remembers its device and when it was taken (a sequence number). */
+typedef struct fake_sample {
+  int device;
+  unsigned long long seq;
+} * nvmlGpmSample_t;
+typedef struct {
+  unsigned int version, isSupportedDevice;
+} nvmlGpmSupport_t;
+typedef struct {
+  unsigned int metricId;
+  nvmlReturn_t nvmlReturn;
+  double value;
+  struct {
+    char *shortName, *longName, *unit;
+  } metricInfo;
+} nvmlGpmMetric_t;
+typedef struct {
+  unsigned int version, numMetrics;
+  nvmlGpmSample_t sample1, sample2;
+  nvmlGpmMetric_t metrics[98]; /* the smallest NVML_GPM_METRIC_MAX a driver had */
+} nvmlGpmMetricsGet_t;
+
+static unsigned long long g_seq = 0;
+
+nvmlReturn_t nvmlGpmQueryDeviceSupport(nvmlDevice_t d, nvmlGpmSupport_t* s) {
+  if (s->version != 1) return kInvalidArgument;
+  s->isSupportedDevice = d->index == 0;
+  return kSuccess;
+}
+nvmlReturn_t nvmlGpmSampleAlloc(nvmlGpmSample_t* s) {
+  *s = calloc(1, sizeof **s);
+  (*s)->device = -1;
+  return *s ? kSuccess : kInvalidArgument;
+}
+nvmlReturn_t nvmlGpmSampleFree(nvmlGpmSample_t s) {
+  free(s);
+  return kSuccess;
+}
+nvmlReturn_t nvmlGpmSampleGet(nvmlDevice_t d, nvmlGpmSample_t s) {
+  if (d->index != 0) return kNotSupported;
+  s->device = (int)d->index;
+  s->seq = ++g_seq;
+  return kSuccess;
+}
+nvmlReturn_t nvmlGpmMetricsGet(nvmlGpmMetricsGet_t* m) {
+  if (m->version != 1 || m->numMetrics > 98) return kInvalidArgument;
+  /* Two samples of one device, the second taken after the first. */
+  if (!m->sample1 || !m->sample2 || m->sample1->device < 0 ||
+      m->sample1->device != m->sample2->device || m->sample2->seq <= m->sample1->seq) {
+    return kInvalidArgument;
+  }
+  const char* e = getenv("FAKE_NVML_SM_UTIL");
+  for (unsigned i = 0; i < m->numMetrics; ++i) {
+    m->metrics[i].nvmlReturn = m->metrics[i].metricId == 2 ? kSuccess : kNotSupported;
+    m->metrics[i].value = e ? atof(e) : 60.0;
+  }
+  return kSuccess;
 }

@@ -172,7 +172,9 @@ TEST_F(ConfigFileRun, AIPerfShapingTemplatesRunShrunk) {
     const auto run = aiperf(args);
     ASSERT_EQ(run.exit_code, 0) << run.err;
     EXPECT_GT(records(out), 0u);
-    if (*c.warning) EXPECT_NE(run.err.find(c.warning), std::string::npos) << run.err;
+    if (*c.warning) {
+      EXPECT_NE(run.err.find(c.warning), std::string::npos) << run.err;
+    }
     // run_config.yaml repeats it: the effective config validates.
     EXPECT_EQ(aiperf({"config", "validate", out + "/run_config.yaml"}).exit_code, 0);
   }

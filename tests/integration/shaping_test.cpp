@@ -74,6 +74,19 @@ int max_overlap(const std::vector<std::pair<int64_t, int64_t>>& spans) {
   return m;
 }
 
+/// The answered requests of a ground-truth log as (+1 at arrival, −1 at completion) events in
+/// time order (wall ns): the running sum is the number in flight at the server.
+std::vector<std::pair<int64_t, int>> inflight_events(const std::string& gt) {
+  std::vector<std::pair<int64_t, int>> ev;
+  for (const json& x : read_jsonl(gt)) {
+    if (x["outcome"] != "ok") continue;
+    ev.emplace_back(x["arrival_wall_ns"], +1);
+    ev.emplace_back(x["completion_wall_ns"], -1);
+  }
+  std::sort(ev.begin(), ev.end());
+  return ev;
+}
+
 /// The local-time ISO start_time of the summary (µs) as epoch ns (truncated: never later).
 int64_t iso_local_to_epoch_ns(const std::string& iso) {
   std::tm tm{};
@@ -184,17 +197,9 @@ TEST(Shaping, ConcurrencyRampStepsAtTheRightTimes) {
           "--benchmark-duration", "2.5", "--osl", "10", "--extra-inputs", "ignore_eos:true"});
   ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
   const int64_t start = iso_local_to_epoch_ns(r.summary()["start_time"]);
-  auto g = read_jsonl(gt);
-  std::vector<std::pair<int64_t, int>> ev;
-  for (const json& x : g) {
-    if (x["outcome"] != "ok") continue;
-    ev.emplace_back(x["arrival_wall_ns"], +1);
-    ev.emplace_back(x["completion_wall_ns"], -1);
-  }
-  std::sort(ev.begin(), ev.end());
   std::map<int, int64_t> first_reached;
   int c = 0;
-  for (const auto& [t, d] : ev) {
+  for (const auto& [t, d] : inflight_events(gt)) {
     c += d;
     if (d > 0 && !first_reached.count(c)) first_reached[c] = t;
     // The limit at t: 1 + floor((t - start) / 0.5 s), at most 4.
@@ -224,16 +229,9 @@ TEST(Shaping, ExponentialConcurrencyRampStepsOnItsCurve) {
   const auto step_ns = [](int v) {
     return int64_t(std::llround(1.6e9 * std::sqrt(double(v - 1) / 3.0)));
   };
-  std::vector<std::pair<int64_t, int>> ev;
-  for (const json& x : read_jsonl(gt)) {
-    if (x["outcome"] != "ok") continue;
-    ev.emplace_back(x["arrival_wall_ns"], +1);
-    ev.emplace_back(x["completion_wall_ns"], -1);
-  }
-  std::sort(ev.begin(), ev.end());
   std::map<int, int64_t> first_reached;
   int c = 0;
-  for (const auto& [t, d] : ev) {
+  for (const auto& [t, d] : inflight_events(gt)) {
     c += d;
     if (d > 0 && !first_reached.count(c)) first_reached[c] = t;
     int limit = 1;

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "aiperf/dataset/public/parquet.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
@@ -79,6 +80,40 @@ const json* find_series_metric(const json& sm, const std::string& name) {
   return &sm["metrics"][name];
 }
 
+/// server_metrics_export.parquet read back: AIPerf's columns, the token counter's last row equal
+/// to the mock's ground truth, the TTFT histogram's last +Inf row equal to the request count,
+/// the run's benchmark_id in the metadata.
+void expect_parquet_agrees(const std::string& path, const json& summary, double gt_tokens) {
+  using dataset::parquet::Value;
+  const auto f = dataset::parquet::File::open(path);
+  const auto cols = f.columns();
+  ASSERT_GE(cols.size(), 11u);
+  EXPECT_EQ(std::vector<std::string>(cols.begin(), cols.begin() + 6),
+            (std::vector<std::string>{"endpoint_url", "metric_name", "metric_type", "unit",
+                                      "description", "timestamp_ns"}));
+  EXPECT_EQ(std::vector<std::string>(cols.end() - 5, cols.end()),
+            (std::vector<std::string>{"value", "sum", "count", "bucket_le", "bucket_count"}));
+  EXPECT_TRUE(f.has_column("model_name"));
+  const auto name = f.read_column("metric_name");
+  const auto value = f.read_column("value");
+  const auto le = f.read_column("bucket_le");
+  const auto bucket = f.read_column("bucket_count");
+  double last_tokens = -1, last_ttft_inf = -1;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i].bytes == "vllm:generation_tokens") last_tokens = value[i].real;
+    if (name[i].bytes == "vllm:time_to_first_token_seconds" && le[i].bytes == "+Inf") {
+      last_ttft_inf = bucket[i].real;
+    }
+  }
+  EXPECT_EQ(last_tokens, gt_tokens);
+  EXPECT_EQ(last_ttft_inf, 32.0);
+  std::map<std::string, std::string> meta(f.key_value_metadata().begin(),
+                                          f.key_value_metadata().end());
+  EXPECT_EQ(meta["aiperf.benchmark_id"], summary["benchmark_id"].get<std::string>());
+  EXPECT_EQ(meta["aiperf.concurrency"], "4");
+  EXPECT_EQ(meta["aiperf.model_names"], R"(["mock-model"])");
+}
+
 TEST(Telemetry, ServerMetricsFilesAndExactCrossCheckAgainstTheMock) {
   std::string gt = make_temp_dir("gt") + "/gt.jsonl";
   MockServerProcess mock(
@@ -102,10 +137,12 @@ TEST(Telemetry, ServerMetricsFilesAndExactCrossCheckAgainstTheMock) {
                         "json",
                         "csv",
                         "jsonl",
+                        "parquet",
                         "--gpu-telemetry",
                         mock.url() + "/dcgm1/metrics"});
   ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
   ASSERT_TRUE(run.has("server_metrics_export.json"));
+  ASSERT_TRUE(run.has("server_metrics_export.parquet"));
   ASSERT_TRUE(run.has("server_metrics_export.csv"));
   ASSERT_TRUE(run.has("server_metrics_export.jsonl"));
   ASSERT_TRUE(run.has("gpu_telemetry_export.jsonl"));
@@ -149,6 +186,7 @@ TEST(Telemetry, ServerMetricsFilesAndExactCrossCheckAgainstTheMock) {
   }
   std::string csv = read_file(run.dir + "/server_metrics_export.csv");
   EXPECT_NE(csv.find("Endpoint,Type,Metric,Unit,total,rate"), std::string::npos);
+  expect_parquet_agrees(run.dir + "/server_metrics_export.parquet", summary, gt_tokens);
 
   // GPU telemetry from the DCGM-shaped endpoint: the energy total is the difference of two
   // readings of the mock's counter (the last scrape before the phase and a closing one after).
@@ -176,6 +214,40 @@ TEST(Telemetry, ServerMetricsFilesAndExactCrossCheckAgainstTheMock) {
   EXPECT_NEAR(summary["energy_per_output_token"]["avg"].get<double>(),
               energy_j / summary["total_output_tokens"]["avg"].get<double>(), 1e-9);
   EXPECT_NE(read_file(run.dir + "/profile_export_aiperf.csv").find("GPU_Index"), std::string::npos);
+}
+
+TEST(Telemetry, DynamoFrontendAndWorkersScrapedTogether) {
+  MockServerProcess mock({"--metrics-family", "dynamo", "--ttft", "10", "--itl", "1"});
+  TelRun run = profile({"-m", "mock-model", "--url", mock.url(), "--streaming", "--concurrency",
+                        "4", "--request-count", "24", "--warmup-request-count", "4", "--osl", "8",
+                        "--server-metrics", mock.url() + "/dynamo_component/prefill/metrics",
+                        mock.url() + "/dynamo_component/decode/metrics"});
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  json sm = json::parse(read_file(run.dir + "/server_metrics_export.json"));
+  EXPECT_EQ(sm["summary"]["endpoints_successful"].size(), 3u);
+  // The workers' request counters, one series per worker endpoint, each the profiling phase's
+  // requests: every request passed through prefill, then decode.
+  const json* reqs = find_series_metric(sm, "dynamo_component_requests");
+  ASSERT_TRUE(reqs);
+  ASSERT_EQ((*reqs)["series"].size(), 2u);
+  std::map<std::string, double> by_worker;
+  for (const auto& s : (*reqs)["series"]) {
+    by_worker[s["labels"]["dynamo_component"].get<std::string>()] = s["stats"]["total"];
+    EXPECT_NE(s["endpoint_url"].get<std::string>().find("/dynamo_component/"), std::string::npos);
+  }
+  EXPECT_EQ(by_worker["prefill"], 24.0);
+  EXPECT_EQ(by_worker["decode"], 24.0);
+  // The cross-check counts the frontend's requests only (no double counting of the workers).
+  const json summary = run.summary();
+  std::map<std::string, json> checks;
+  for (const auto& c : summary["server_metrics_cross_check"]) checks[c["quantity"]] = c;
+  ASSERT_TRUE(checks.count("requests"));
+  EXPECT_EQ(checks["requests"]["server"].get<double>(), 24.0);
+  EXPECT_EQ(checks["requests"]["server_metric"], "dynamo_frontend_requests");
+  EXPECT_NE(run.result.out.find("Server Metrics | Dynamo"), std::string::npos);
+  EXPECT_NE(run.result.out.find("Worker prefill: request time"), std::string::npos)
+      << run.result.out;
+  EXPECT_NE(run.result.out.find("Worker decode: KV-cache use"), std::string::npos);
 }
 
 TEST(Telemetry, UnreachableAndNonPrometheusUrlsAreOneWarningEach) {
@@ -264,6 +336,9 @@ TEST(Telemetry, NvmlModeThroughTheFakeLibrary) {
   EXPECT_EQ(gpus["gpu_1"]["gpu_name"], "NVIDIA Fake GPU 1");
   EXPECT_DOUBLE_EQ(gpus["gpu_1"]["metrics"]["gpu_power_usage"]["avg"].get<double>(), 110.0);
   EXPECT_DOUBLE_EQ(s["total_gpu_power"]["avg"].get<double>(), 210.0);
+  // SM utilization through GPM on GPU 0 (the fake's 60 %); GPU 1 has no GPM.
+  EXPECT_DOUBLE_EQ(gpus["gpu_0"]["metrics"]["sm_utilization"]["avg"].get<double>(), 60.0);
+  EXPECT_FALSE(gpus["gpu_1"]["metrics"].contains("sm_utilization"));
   EXPECT_TRUE(s.contains("energy_per_output_token"));
   EXPECT_NE(run.result.out.find("GPU Telemetry | GPU 1 | NVIDIA Fake GPU 1"), std::string::npos);
   auto lines = read_jsonl(run.dir + "/gpu_telemetry_export.jsonl");

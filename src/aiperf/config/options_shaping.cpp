@@ -228,10 +228,7 @@ std::vector<OptionSpec> shaping_options() {
        "linear|exponential|poisson",
        "linear",
        "Load Generator",
-       "Curve of --prefill-concurrency-ramp-duration: linear, exponential (slow start, fast "
-       "finish: progress (t/D)^2) or "
-       "poisson (random step times that still end on time). AIPerf's config files name it "
-       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
+       "Curve of --prefill-concurrency-ramp-duration, as --concurrency-ramp-strategy.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
@@ -242,10 +239,8 @@ std::vector<OptionSpec> shaping_options() {
        "linear|exponential|poisson",
        "linear",
        "Load Generator",
-       "Curve of --request-rate-ramp-duration: linear, exponential (slow start, fast finish: "
-       "progress (t/D)^2) or "
-       "poisson (random step times that still end on time). AIPerf's config files name it "
-       "per ramp ('strategy'); aiperf-C++ extension on the command line.",
+       "Curve of --request-rate-ramp-duration (sampled every 0.1 s), as "
+       "--concurrency-ramp-strategy.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
@@ -253,7 +248,7 @@ std::vector<OptionSpec> shaping_options() {
        }},
       {{"--request-rate-series"},
        ValueKind::kValue,
-       "FILE | RATE:DURATION,...",
+       "<file|RATE:DURATION,...>",
        "",
        "Load Generator",
        "A request rate that changes over time. AIPerf's form: a JSON file of control points "

@@ -83,11 +83,12 @@ std::vector<OptionSpec> telemetry_options() {
        }},
       {{"--server-metrics-formats"},
        ValueKind::kValue,
-       "json|csv|jsonl ...",
+       "json|csv|jsonl|parquet ...",
        "json csv",
        "Server Metrics",
        "Which server_metrics_export files to write: json (per-series statistics), csv (the "
-       "same as a table), jsonl (every scrape as it came).",
+       "same as a table), jsonl (every scrape as it came), parquet (the window's scrapes as "
+       "rows: counters and histograms as increases since the window's start).",
        kRepeat,
        kMulti,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
@@ -95,13 +96,9 @@ std::vector<OptionSpec> telemetry_options() {
          for (const auto& v : values) {
            for (const auto& item : split_comma_list(flag, v)) {
              std::string f = lower(item);
-             if (f == "parquet") {
-               throw ConfigError(std::string(flag) +
-                                 ": parquet is not available in this build (no Parquet writer); "
-                                 "choose from json, csv, jsonl");
-             }
-             f = std::vector<std::string>{"json", "csv",
-                                          "jsonl"}[choose(flag, f, {"json", "csv", "jsonl"})];
+             static const std::vector<std::string_view> kFormats = {"json", "csv", "jsonl",
+                                                                    "parquet"};
+             f = std::string(kFormats[choose(flag, f, kFormats)]);
              if (std::find(formats.begin(), formats.end(), f) == formats.end()) {
                formats.push_back(f);
              }

@@ -44,9 +44,10 @@ struct ArtifactPaths {
   std::string raw_jsonl;        // profile_export_raw.jsonl   | P_raw.jsonl
   std::string timeslices_json;  // profile_export_aiperf_timeslices.json | P_timeslices.json
   std::string timeslices_csv;   // profile_export_aiperf_timeslices.csv  | P_timeslices.csv
-  // Telemetry (spec §7): server_metrics_export.{json,csv,jsonl} | P_server_metrics.*,
+  // Telemetry (spec §7): server_metrics_export.{json,csv,jsonl,parquet} | P_server_metrics.*,
   // gpu_telemetry_export.jsonl | P_gpu_telemetry.jsonl.
   std::string server_metrics_json, server_metrics_csv, server_metrics_jsonl;
+  std::string server_metrics_parquet;
   std::string gpu_telemetry_jsonl;
   // --network-latency-automatic probes: profile_export_network_latency.jsonl |
   // P_network_latency.jsonl.

@@ -52,6 +52,7 @@ ArtifactPaths artifact_paths(const std::string& dir, const std::optional<std::st
     p.server_metrics_json = join(dir, base + "_server_metrics.json");
     p.server_metrics_csv = join(dir, base + "_server_metrics.csv");
     p.server_metrics_jsonl = join(dir, base + "_server_metrics.jsonl");
+    p.server_metrics_parquet = join(dir, base + "_server_metrics.parquet");
     p.gpu_telemetry_jsonl = join(dir, base + "_gpu_telemetry.jsonl");
     p.network_latency_jsonl = join(dir, base + "_network_latency.jsonl");
     p.timeslices_json = join(dir, base + "_timeslices.json");
@@ -64,6 +65,7 @@ ArtifactPaths artifact_paths(const std::string& dir, const std::optional<std::st
     p.server_metrics_json = join(dir, "server_metrics_export.json");
     p.server_metrics_csv = join(dir, "server_metrics_export.csv");
     p.server_metrics_jsonl = join(dir, "server_metrics_export.jsonl");
+    p.server_metrics_parquet = join(dir, "server_metrics_export.parquet");
     p.gpu_telemetry_jsonl = join(dir, "gpu_telemetry_export.jsonl");
     p.network_latency_jsonl = join(dir, "profile_export_network_latency.jsonl");
     p.timeslices_json = join(dir, "profile_export_aiperf_timeslices.json");

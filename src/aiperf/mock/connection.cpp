@@ -216,7 +216,7 @@ void Connection::close_now(bool reset) {
     ctx().metrics.num_requests_running.fetch_sub(1, std::memory_order_relaxed);
     // 499: the connection ended before the response did (nginx's "client closed request").
     ctx().metrics.on_request_end(gen_.api, 499, now - arrival_ns_, gen_.isl, gen_.emitted, false,
-                                 0);
+                                 gen_.first_token_ns ? now - gen_.first_token_ns : -1);
     is_inference_ = false;
   }
   if (busy_ && recording_) {
@@ -448,7 +448,7 @@ void Connection::complete_response() {
     c.metrics.num_requests_running.fetch_sub(1, std::memory_order_relaxed);
     const Generation& g = gen_;
     c.metrics.on_request_end(g.api, status_, now - arrival_ns_, g.isl, g.emitted, g.st.length_stop,
-                             g.first_token_ns ? now - g.first_token_ns : 0);
+                             g.first_token_ns ? now - g.first_token_ns : -1);
     is_inference_ = false;
   }
   if (recording_) {

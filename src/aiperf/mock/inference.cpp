@@ -335,7 +335,7 @@ void Connection::emit_group(int64_t end, bool reset_after) {
       // shorten the following gaps: the mean ITL is never below --itl, and there is no drift.
       g.start_ns = now - g.lat.ttft_ns;
       g.first_token_ns = now;
-      c.metrics.on_first_token(g.api, now - arrival_ns_);
+      c.metrics.on_first_token(g.api, now - arrival_ns_, g.isl);
       c.metrics.on_tokens(g.api, n, 0);
     } else {
       c.metrics.on_tokens(g.api, n, (now - g.prev_token_ns) / n);
@@ -433,7 +433,7 @@ void Connection::finish_non_stream() {
       full_body(st, answer_text(st.reasoning, st.total), answer_text(0, st.reasoning));
   if (g.malformed_at >= 0) body.resize(body.size() / 2);
   int64_t now = mono_ns();
-  c.metrics.on_first_token(g.api, now - arrival_ns_);
+  c.metrics.on_first_token(g.api, now - arrival_ns_, g.isl);
   c.metrics.on_tokens(g.api, st.total, 0);
   g.emitted = st.total;
   g.first_token_ns = now;

@@ -22,6 +22,11 @@ inline std::vector<double> geometric(double first, double factor, int n) {
   return v;
 }
 
+/// Dynamo's worker request durations (dynamo_component_request_duration_seconds).
+inline std::vector<std::vector<double>> dynamo_component_views() {
+  return {{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0}};
+}
+
 inline std::vector<std::vector<double>> ttft_views() {
   return {
       {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1,  0.25,  0.5,   0.75,

@@ -1,5 +1,8 @@
-// The mock's Triton, Dynamo, TGI, llama.cpp and AIPerf-mock texts (see metrics_render.cpp).
+// The mock's Triton, Dynamo (frontend and workers), TGI, llama.cpp and AIPerf-mock texts (see
+// metrics_render.cpp).
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "aiperf/common/clock.h"
 #include "aiperf/mock/metrics_buckets.h"
@@ -137,6 +140,46 @@ void render_dynamo(const ServerMetrics& m, std::string* out, const std::string& 
                double(failed));
     }
   }
+}
+
+std::string ServerMetrics::render_dynamo_worker(const std::string& worker,
+                                                const std::string& model) const {
+  std::string out;
+  Text t(&out);
+  t.python = false;  // the Rust runtime's prometheus crate
+  const bool prefill = worker == "prefill";
+  const std::string comp =
+      fmt::format("dynamo_component=\"{}\",dynamo_namespace=\"dynamo\"", worker);
+  const std::string l = fmt::format("{},dynamo_endpoint=\"generate\",model=\"{}\"", comp, model);
+  const uint64_t started = llm_started.load(kR), first = llm_first_tokens.load(kR);
+  const uint64_t ended_dec = llm_ended_decoding.load(kR), ended_pre = llm_ended_in_prefill.load(kR);
+  const int64_t in_prefill = int64_t(started - first - ended_pre);
+  const int64_t in_decode = int64_t(first - ended_dec);
+  t.family("dynamo_component_inflight_requests", "gauge",
+           "Number of requests currently being processed by work handler");
+  t.sample("dynamo_component_inflight_requests", l, double(prefill ? in_prefill : in_decode));
+  t.histogram("dynamo_component_request_duration_seconds",
+              "Time spent processing requests by work handler", l,
+              (prefill ? prefill_duration : decode_duration)->view(0), false);
+  t.family("dynamo_component_requests_total", "counter",
+           "Total number of requests processed by work handler");
+  t.sample("dynamo_component_requests_total", l, double(prefill ? first : ended_dec));
+  // KV cache: the prefill worker holds the prompts still in prefill, the decode worker the rest.
+  constexpr int64_t kBlock = 16;
+  const int64_t pre_kv = std::max<int64_t>(0, prefill_kv_tokens.load(kR));
+  const int64_t kv = prefill ? pre_kv : std::max<int64_t>(0, kv_tokens_in_use.load(kR) - pre_kv);
+  const int64_t active = (kv + kBlock - 1) / kBlock, total = kKvCacheTokens / kBlock;
+  t.family("dynamo_component_kvstats_active_blocks", "gauge",
+           "Number of active KV cache blocks currently in use");
+  t.sample("dynamo_component_kvstats_active_blocks", comp, double(active));
+  t.family("dynamo_component_kvstats_total_blocks", "gauge",
+           "Total number of KV cache blocks available");
+  t.sample("dynamo_component_kvstats_total_blocks", comp, double(total));
+  t.family("dynamo_component_kvstats_gpu_cache_usage_percent", "gauge",
+           "GPU cache usage as a percentage (0.0-1.0)");
+  t.sample("dynamo_component_kvstats_gpu_cache_usage_percent", comp,
+           double(active) / double(total));
+  return out;
 }
 
 void render_tgi(const ServerMetrics& m, std::string* out) {

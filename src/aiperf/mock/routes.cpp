@@ -158,6 +158,15 @@ void family_metrics(Connection& c) {
   serve_family(c, F);
 }
 
+/// Dynamo's disaggregated workers, beside the frontend (spec §10.1).
+template <bool Prefill>
+void dynamo_worker_metrics(Connection& c) {
+  const ServerContext& ctx = c.ctx();
+  c.respond(200, kPromText,
+            ctx.metrics.render_dynamo_worker(Prefill ? "prefill" : "decode",
+                                             ctx.opts.model_names.front()));
+}
+
 template <int Exporter>
 void dcgm_metrics(Connection& c) {
   ServerContext& ctx = c.ctx();
@@ -190,6 +199,8 @@ constexpr Route kRoutes[] = {
     {"GET", "/prometheus/metrics", false, family_metrics<MetricsFamily::kTrtllm>},
     {"GET", "/triton/metrics", false, family_metrics<MetricsFamily::kTriton>},
     {"GET", "/dynamo_frontend/metrics", false, family_metrics<MetricsFamily::kDynamo>},
+    {"GET", "/dynamo_component/prefill/metrics", false, dynamo_worker_metrics<true>},
+    {"GET", "/dynamo_component/decode/metrics", false, dynamo_worker_metrics<false>},
     {"GET", "/tgi/metrics", false, family_metrics<MetricsFamily::kTgi>},
     {"GET", "/llamacpp/metrics", false, family_metrics<MetricsFamily::kLlamacpp>},
     {"GET", "/aiperf/metrics", false, family_metrics<MetricsFamily::kAiperf>},

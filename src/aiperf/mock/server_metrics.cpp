@@ -106,6 +106,8 @@ ServerMetrics::ServerMetrics() {
   prompt_length = std::make_unique<MultiHistogram>(buckets::length_views(), 1.0);
   generation_length = std::make_unique<MultiHistogram>(buckets::length_views(), 1.0);
   time_per_token = std::make_unique<MultiHistogram>(buckets::itl_views(), 1e9);
+  prefill_duration = std::make_unique<MultiHistogram>(buckets::dynamo_component_views(), 1e9);
+  decode_duration = std::make_unique<MultiHistogram>(buckets::dynamo_component_views(), 1e9);
 }
 
 void ServerMetrics::on_request_start(int kind, int64_t isl, bool stream) {
@@ -121,14 +123,21 @@ void ServerMetrics::on_request_start(int kind, int64_t isl, bool stream) {
   }
   if (kind < 2) {
     kv_tokens_in_use.fetch_add(isl, r);
+    llm_started.fetch_add(1, r);
+    prefill_kv_tokens.fetch_add(isl, r);
     queue_time->observe(0);  // served at once: the mock has no queue
     prompt_length->observe(isl);
   }
 }
 
-void ServerMetrics::on_first_token(int kind, int64_t ttft_ns) {
-  if (kind < 2) time_to_first_token[size_t(kind)]->observe(ttft_ns);
-  prompt_time_ns.fetch_add(ttft_ns, std::memory_order_relaxed);
+void ServerMetrics::on_first_token(int kind, int64_t ttft_ns, int64_t isl) {
+  const auto r = std::memory_order_relaxed;
+  prompt_time_ns.fetch_add(ttft_ns, r);
+  if (kind >= 2) return;
+  time_to_first_token[size_t(kind)]->observe(ttft_ns);
+  prefill_kv_tokens.fetch_sub(isl, r);
+  prefill_duration->observe(ttft_ns);
+  llm_first_tokens.fetch_add(1, r);
 }
 
 void ServerMetrics::on_tokens(int kind, int64_t n, int64_t gap_ns) {
@@ -157,6 +166,14 @@ void ServerMetrics::on_request_end(int kind, int status, int64_t e2e_ns, int64_t
   }
   if (kind >= 2) return;
   kv_tokens_in_use.fetch_sub(isl + emitted, r);
+  if (decode_ns >= 0) {
+    decode_duration->observe(decode_ns);
+    llm_ended_decoding.fetch_add(1, r);
+  } else {
+    prefill_kv_tokens.fetch_sub(isl, r);
+    llm_ended_in_prefill.fetch_add(1, r);
+    decode_ns = 0;
+  }
   e2e_request_latency[size_t(kind)]->observe(e2e_ns);
   if (status < 400) {
     generation_length->observe(emitted);

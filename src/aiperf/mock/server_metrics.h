@@ -80,17 +80,28 @@ struct ServerMetrics {
       e2e_request_latency;
   std::unique_ptr<MultiHistogram> queue_time, prompt_length, generation_length, time_per_token;
 
+  // Dynamo's disaggregated workers (/dynamo_component/{prefill,decode}/metrics): a chat or
+  // completions request is in the prefill worker until its first token, then in the decode
+  // worker until it ends. Counts: requests started, first tokens, ends with / without one.
+  std::atomic<uint64_t> llm_started{0}, llm_first_tokens{0};
+  std::atomic<uint64_t> llm_ended_decoding{0}, llm_ended_in_prefill{0};
+  std::atomic<int64_t> prefill_kv_tokens{0};  // prompt tokens of requests still in prefill
+  std::unique_ptr<MultiHistogram> prefill_duration, decode_duration;  // Dynamo component buckets
+
   // Events, called by the connections.
   void on_request_start(int api, int64_t isl, bool stream);
-  void on_first_token(int api, int64_t ttft_ns);
+  void on_first_token(int api, int64_t ttft_ns, int64_t isl);
   /// `n` tokens written; `gap_ns` each after the previous (0 for the first chunk).
   void on_tokens(int api, int64_t n, int64_t gap_ns);
-  /// A response completed (or the connection ended it): its status, and the request's numbers.
+  /// A response completed (or the connection ended it): its status, and the request's numbers;
+  /// `decode_ns` the time since its first token, < 0 when it had none.
   void on_request_end(int api, int status, int64_t e2e_ns, int64_t isl, int64_t emitted,
                       bool length_limited, int64_t decode_ns);
 
   /// Prometheus text (format 0.0.4) as `family` serves it. `model` becomes the model label.
   std::string render(MetricsFamily family, const std::string& model, int64_t start_wall_ns) const;
+  /// A Dynamo worker's metrics (`worker` "prefill" or "decode"), as the Rust runtime renders them.
+  std::string render_dynamo_worker(const std::string& worker, const std::string& model) const;
   /// TensorRT-LLM's /metrics: its iteration-stats JSON (not Prometheus).
   std::string render_trtllm_iteration_stats() const;
 };

@@ -5,9 +5,12 @@
 #include <dlfcn.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <utility>
 
 namespace aiperf::telemetry {
 
@@ -31,6 +34,29 @@ struct NvmlPciInfo {
 struct NvmlViolationTime {
   unsigned long long reference_time, violation_time;
 };
+// GPM (GPU performance metrics, Hopper and newer): two samples give device-level rates.
+using NvmlGpmSample = void*;
+struct NvmlGpmSupport {
+  unsigned int version;  // NVML_GPM_SUPPORT_VERSION (1)
+  unsigned int is_supported_device;
+};
+struct NvmlGpmMetric {
+  unsigned int metric_id;
+  NvmlReturn nvml_return;
+  double value;
+  struct {
+    char *short_name, *long_name, *unit;
+  } info;
+};
+// nvmlGpmMetricsGet_t with room for NVML_GPM_METRIC_MAX of any driver (98 to 333 so far); NVML
+// touches only the first num_metrics entries.
+struct NvmlGpmMetricsGet {
+  unsigned int version;  // NVML_GPM_METRICS_GET_VERSION (1)
+  unsigned int num_metrics;
+  NvmlGpmSample sample1, sample2;
+  NvmlGpmMetric metrics[333];
+};
+constexpr unsigned kGpmSmUtil = 2;   // NVML_GPM_METRIC_SM_UTIL: % of SMs busy
 constexpr int kTemperatureGpu = 0;   // NVML_TEMPERATURE_GPU
 constexpr int kClockSm = 1;          // NVML_CLOCK_SM
 constexpr int kClockMem = 2;         // NVML_CLOCK_MEM
@@ -59,7 +85,51 @@ struct NvmlLibrary::Api {
   NvmlReturn (*dec)(NvmlDevice, unsigned int*, unsigned int*) = nullptr;
   NvmlReturn (*jpg)(NvmlDevice, unsigned int*, unsigned int*) = nullptr;
   NvmlReturn (*violation)(NvmlDevice, int, NvmlViolationTime*) = nullptr;
+  NvmlReturn (*gpm_support)(NvmlDevice, NvmlGpmSupport*) = nullptr;
+  NvmlReturn (*gpm_alloc)(NvmlGpmSample*) = nullptr;
+  NvmlReturn (*gpm_free)(NvmlGpmSample) = nullptr;
+  NvmlReturn (*gpm_sample)(NvmlDevice, NvmlGpmSample) = nullptr;
+  NvmlReturn (*gpm_metrics)(NvmlGpmMetricsGet*) = nullptr;
   std::vector<bool> energy_ok;  // per device: the energy counter answered at start
+  /// Per device: GPM samples (previous, current), both null without GPM.
+  std::vector<std::pair<NvmlGpmSample, NvmlGpmSample>> gpm;
+
+  /// GPM for device `d`: allocates its two samples and takes the first, as AIPerf does.
+  std::pair<NvmlGpmSample, NvmlGpmSample> start_gpm(NvmlDevice d) const {
+    if (!gpm_support || !gpm_alloc || !gpm_free || !gpm_sample || !gpm_metrics) return {};
+    NvmlGpmSupport sup{1, 0};
+    if (gpm_support(d, &sup) != 0 || !sup.is_supported_device) return {};
+    NvmlGpmSample a = nullptr, b = nullptr;
+    if (gpm_alloc(&a) != 0) return {};
+    if (gpm_alloc(&b) != 0 || gpm_sample(d, a) != 0) {
+      gpm_free(a);
+      if (b) gpm_free(b);
+      return {};
+    }
+    return {a, b};
+  }
+
+  /// SM utilization (%) since the previous sample of device i; the samples swap.
+  std::optional<double> sm_util(size_t i, NvmlDevice d) {
+    auto& [prev, cur] = gpm[i];
+    if (!prev) return std::nullopt;
+    std::optional<double> out;
+    if (gpm_sample(d, cur) == 0) {
+      auto m = std::make_unique<NvmlGpmMetricsGet>();
+      std::memset(m.get(), 0, sizeof *m);
+      m->version = 1;
+      m->num_metrics = 1;
+      m->sample1 = prev;
+      m->sample2 = cur;
+      m->metrics[0].metric_id = kGpmSmUtil;
+      if (gpm_metrics(m.get()) == 0 && m->metrics[0].nvml_return == 0 &&
+          std::isfinite(m->metrics[0].value)) {
+        out = std::min(std::max(m->metrics[0].value, 0.0), 100.0);
+      }
+      std::swap(prev, cur);
+    }
+    return out;
+  }
 
   void resolve_optional(void* h) {
     auto sym = [&](auto& fn, const char* name) {
@@ -78,6 +148,11 @@ struct NvmlLibrary::Api {
     sym(dec, "nvmlDeviceGetDecoderUtilization");
     sym(jpg, "nvmlDeviceGetJpgUtilization");
     sym(violation, "nvmlDeviceGetViolationStatus");
+    sym(gpm_support, "nvmlGpmQueryDeviceSupport");
+    sym(gpm_alloc, "nvmlGpmSampleAlloc");
+    sym(gpm_free, "nvmlGpmSampleFree");
+    sym(gpm_sample, "nvmlGpmSampleGet");
+    sym(gpm_metrics, "nvmlGpmMetricsGet");
   }
 
   GpuIdentity identity(NvmlDevice d, unsigned int i) const {
@@ -155,6 +230,7 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string* err, const std::stri
           i, id.model_name);
     }
     a.energy_ok.push_back(eok);
+    a.gpm.push_back(a.start_gpm(d));
     lib->devices_.push_back(d);
     lib->gpus_.push_back(std::move(id));
   }
@@ -166,13 +242,19 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string* err, const std::stri
 }
 
 NvmlLibrary::~NvmlLibrary() {
+  if (api_) {
+    for (auto& [a, b] : api_->gpm) {
+      if (a) api_->gpm_free(a);
+      if (b) api_->gpm_free(b);
+    }
+  }
   if (api_ && api_->shutdown) api_->shutdown();
   if (handle_) ::dlclose(handle_);
 }
 
-NvmlReading NvmlLibrary::read(size_t i) const {
+NvmlReading NvmlLibrary::read(size_t i) {
   NvmlReading r;
-  const Api& a = *api_;
+  Api& a = *api_;
   NvmlDevice d = devices_[i];
   unsigned int u = 0, period = 0;
   if (a.power && a.power(d, &u) == 0) r.power_mw = u;
@@ -194,6 +276,7 @@ NvmlReading NvmlLibrary::read(size_t i) const {
   NvmlViolationTime v{};
   if (a.violation && a.violation(d, kPerfPolicyPower, &v) == 0)
     r.power_violation_ns = v.violation_time;
+  r.sm_util = a.sm_util(i, d);
   return r;
 }
 
@@ -220,6 +303,7 @@ GpuRecord NvmlLibrary::to_record(const GpuIdentity& id, const NvmlReading& r,
   set("decoder_utilization", r.dec_util, 1.0);
   set("jpg_utilization", r.jpg_util, 1.0);
   set("power_violation", r.power_violation_ns, 1e-3);
+  set("sm_utilization", r.sm_util, 1.0);
   return rec;
 }
 

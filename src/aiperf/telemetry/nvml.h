@@ -24,6 +24,7 @@ struct NvmlReading {
   std::optional<uint32_t> sm_clock_mhz, mem_clock_mhz;
   std::optional<uint32_t> enc_util, dec_util, jpg_util;  // %
   std::optional<uint64_t> power_violation_ns;
+  std::optional<double> sm_util;  // % of SMs busy since the previous read (GPM), <= 100
 };
 
 class NvmlLibrary {
@@ -38,8 +39,10 @@ class NvmlLibrary {
   NvmlLibrary& operator=(const NvmlLibrary&) = delete;
 
   const std::vector<GpuIdentity>& gpus() const { return gpus_; }
-  /// Reads GPU `i` (index into gpus()). Fields NVML does not support stay empty.
-  NvmlReading read(size_t i) const;
+  /// Reads GPU `i` (index into gpus()). Fields NVML does not support stay empty. SM
+  /// utilization comes from GPM (Hopper and newer; AIPerf's NVML_GPM_METRIC_SM_UTIL) over the
+  /// time since the previous read (or open()), so read() moves the GPU's GPM sample on.
+  NvmlReading read(size_t i);
   /// A reading as a GPU record in display units (spec: mW -> W, mJ -> MJ, bytes -> GB).
   static GpuRecord to_record(const GpuIdentity& id, const NvmlReading& r,
                              const std::vector<GpuMetricDef>& defs);

@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace aiperf::telemetry {
@@ -348,6 +350,39 @@ std::vector<ServerFamily> detect_families(const ServerMetricsReport& rep) {
   return out;
 }
 
+namespace {
+
+/// Dynamo's workers (each worker's own /metrics, dynamo_component_*): per value of the
+/// dynamo_component label (prefill, decode, backend ...), its requests in flight, KV-cache use
+/// and time per request, from every endpoint that serves it.
+void add_dynamo_worker_rows(std::vector<PanelRow>& rows, const ServerMetricsReport& rep) {
+  static const char* kLabel = "dynamo_component";
+  const char* kInflight = "dynamo_component_inflight_requests";
+  const char* kKv = "dynamo_component_kvstats_gpu_cache_usage_percent";
+  const char* kTime = "dynamo_component_request_duration_seconds";
+  std::vector<std::string> workers;
+  for (const char* name : {kInflight, kKv, kTime}) {
+    const ServerMetric* m = rep.find(name);
+    for (size_t i = 0; m && i < m->series.size(); ++i) {
+      for (const auto& [k, v] : m->series[i].labels) {
+        if (k == kLabel && std::find(workers.begin(), workers.end(), v) == workers.end()) {
+          workers.push_back(v);
+        }
+      }
+    }
+  }
+  for (const std::string& w : workers) {
+    const std::string head = "Worker " + w + ": ";
+    add_gauge_row(rows, rep, {{kInflight, 1, kLabel, w.c_str()}}, (head + "in flight").c_str(),
+                  false);
+    add_gauge_row(rows, rep, {{kKv, 100, kLabel, w.c_str()}}, (head + "KV-cache use").c_str(),
+                  true);
+    add_hist_row(rows, rep, {{kTime, 1e3, kLabel, w.c_str()}}, (head + "request time").c_str());
+  }
+}
+
+}  // namespace
+
 std::vector<PanelRow> panel_rows(const ServerMetricsReport& rep, ServerFamily f) {
   const Spec& s = spec_of(f);
   std::vector<PanelRow> rows;
@@ -384,6 +419,7 @@ std::vector<PanelRow> panel_rows(const ServerMetricsReport& rep, ServerFamily f)
   add_hist_row(rows, rep, s.ttft, "Server TTFT");
   add_hist_row(rows, rep, s.itl, "Server ITL");
   add_hist_row(rows, rep, s.e2e, "Server request latency");
+  if (f == ServerFamily::kDynamo) add_dynamo_worker_rows(rows, rep);
   return rows;
 }
 

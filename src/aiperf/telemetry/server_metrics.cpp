@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "aiperf/common/clock.h"
 #include "aiperf/telemetry/server_family.h"
@@ -135,18 +136,17 @@ size_t ServerMetricsCollector::successful_endpoints() const {
   return n;
 }
 
+std::vector<std::pair<std::string, const EndpointStore*>> ServerMetricsCollector::stores() const {
+  std::vector<std::pair<std::string, const EndpointStore*>> out;
+  for (const auto& e : endpoints_) {
+    if (e->scraper->ever_succeeded()) out.emplace_back(e->scraper->active_url(), &e->store);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------- statistics
 
-namespace {
-
-/// The component series of one histogram (one family, one label set without "le").
-struct HistogramParts {
-  uint32_t family = 0;
-  LabelList labels;
-  std::vector<const StoredSeries*> buckets;
-  const StoredSeries* sum = nullptr;
-  const StoredSeries* count = nullptr;
-};
+namespace {}  // namespace
 
 /// Its values per scrape, from the first scrape that had its _count on.
 HistogramSeriesData histogram_data(const EndpointStore& store, HistogramParts& h) {
@@ -169,15 +169,36 @@ HistogramSeriesData histogram_data(const EndpointStore& store, HistogramParts& h
   return d;
 }
 
-}  // namespace
+std::vector<StoreItem> store_items(const EndpointStore& store) {
+  std::vector<StoreItem> items;
+  std::unordered_map<std::string, size_t> hist_at;  // family + labels -> index into items
+  for (const StoredSeries& s : store.series()) {
+    if (store.families()[s.family].type != MetricType::kHistogram) {
+      items.push_back(StoreItem{&s, {}});
+      continue;
+    }
+    const std::string key = std::to_string(s.family) + '\x1d' + labels_text(s.labels);
+    auto [it, added] = hist_at.emplace(key, items.size());
+    if (added) {
+      items.emplace_back();
+      items.back().hist.family = s.family;
+      items.back().hist.labels = s.labels;
+    }
+    HistogramParts& h = items[it->second].hist;
+    if (s.role == SampleRole::kBucket) h.buckets.push_back(&s);
+    if (s.role == SampleRole::kSum) h.sum = &s;
+    if (s.role == SampleRole::kCount) h.count = &s;
+  }
+  return items;
+}
 
 void summarize_store(const EndpointStore& store, const std::string& endpoint_url,
                      const Window& window, std::map<std::string, ServerMetric>* out,
                      const std::vector<Slice>& slices) {
   const auto& fams = store.families();
-  std::map<std::pair<uint32_t, std::string>, HistogramParts> hists;
-  for (const StoredSeries& s : store.series()) {
-    const FamilyInfo& f = fams[s.family];
+  std::vector<StoreItem> items = store_items(store);
+  for (StoreItem& item : items) {
+    const FamilyInfo& f = fams[item.scalar ? item.scalar->family : item.hist.family];
     ServerMetric& m = (*out)[f.name];
     if (m.name.empty()) {
       m.name = f.name;
@@ -185,15 +206,8 @@ void summarize_store(const EndpointStore& store, const std::string& endpoint_url
       m.unit = infer_unit(f.name);
     }
     if (m.description.empty()) m.description = f.help;
-    if (f.type == MetricType::kHistogram) {
-      HistogramParts& h = hists[{s.family, labels_text(s.labels)}];
-      h.family = s.family;
-      h.labels = s.labels;
-      if (s.role == SampleRole::kBucket) h.buckets.push_back(&s);
-      if (s.role == SampleRole::kSum) h.sum = &s;
-      if (s.role == SampleRole::kCount) h.count = &s;
-      continue;
-    }
+    if (!item.scalar) continue;
+    const StoredSeries& s = *item.scalar;
     SeriesResult r;
     r.endpoint_url = endpoint_url;
     r.labels = s.labels;
@@ -209,8 +223,9 @@ void summarize_store(const EndpointStore& store, const std::string& endpoint_url
     }
     if (r.counter || r.gauge) m.series.push_back(std::move(r));
   }
-  for (auto& [key, h] : hists) {
-    if (!h.count || h.buckets.empty()) continue;
+  for (StoreItem& item : items) {
+    HistogramParts& h = item.hist;
+    if (item.scalar || !h.count || h.buckets.empty()) continue;
     SeriesResult r;
     r.endpoint_url = endpoint_url;
     r.labels = h.labels;

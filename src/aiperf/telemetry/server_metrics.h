@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "aiperf/telemetry/endpoint_scraper.h"
@@ -97,6 +98,9 @@ class ServerMetricsCollector {
   std::optional<std::string> jsonl_path() const;
   /// Endpoints with data (after stop()), for tests and the console.
   size_t successful_endpoints() const;
+  /// (URL the data came from, its store) per endpoint with data, in configured order (after
+  /// stop()): the raw time series for server_metrics_export.parquet.
+  std::vector<std::pair<std::string, const EndpointStore*>> stores() const;
   /// Computes live lines on every scrape from now on (runs without a live view pay nothing).
   void enable_live() { live_on_.store(true, std::memory_order_relaxed); }
   /// For a live view, any thread: per endpoint the families' lines of its latest scrape
@@ -124,6 +128,26 @@ class ServerMetricsCollector {
 void summarize_store(const EndpointStore& store, const std::string& endpoint_url,
                      const Window& window, std::map<std::string, ServerMetric>* out,
                      const std::vector<Slice>& slices = {});
+
+/// The component series of one histogram (one family, one label set without "le").
+struct HistogramParts {
+  uint32_t family = 0;
+  LabelList labels;
+  std::vector<const StoredSeries*> buckets;
+  const StoredSeries* sum = nullptr;
+  const StoredSeries* count = nullptr;
+};
+/// A store's series as exported: a gauge / counter / untyped series alone (`scalar`), or the
+/// parts of one histogram together (`hist`, scalar == nullptr).
+struct StoreItem {
+  const StoredSeries* scalar = nullptr;
+  HistogramParts hist;
+};
+/// The items of `store` in the order their first series was seen.
+std::vector<StoreItem> store_items(const EndpointStore& store);
+/// A histogram's values per scrape (buckets sorted by bound), from the first scrape with its
+/// _count on.
+HistogramSeriesData histogram_data(const EndpointStore& store, HistogramParts& h);
 
 /// One server_metrics_export.jsonl line for a scrape (spec §7.2).
 void render_scrape_line(std::string& out, const std::string& endpoint_url, const ScrapedBody& b);

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <set>
 
+#include "aiperf/telemetry/server_metrics_parquet.h"
 #include "aiperf/telemetry/telemetry.h"
 
 namespace aiperf::telemetry {
@@ -401,6 +402,21 @@ std::vector<std::pair<std::string, std::string>> TelemetrySession::write_exports
     if (opts_.csv) {
       write(paths_.server_metrics_csv, render_server_metrics_csv(*r.server, info));
       files.emplace_back("Server Metrics CSV", paths_.server_metrics_csv);
+    }
+    if (opts_.parquet && server_) {
+      ServerMetricsParquetInfo pi;
+      pi.aiperf_version = info.aiperf_version;
+      pi.benchmark_id = info.benchmark_id;
+      pi.input_config_json = info.input_config.is_null() ? "{}" : info.input_config.dump();
+      pi.model_names = info.model_names;
+      pi.concurrency = info.concurrency;
+      pi.request_rate = info.request_rate;
+      pi.start_wall_ns = start_wall_;
+      pi.end_wall_ns = end_wall_;
+      if (write_server_metrics_parquet(paths_.server_metrics_parquet, server_->stores(),
+                                       Window{start_mono_, end_mono_}, pi) > 0) {
+        files.emplace_back("Server Metrics Parquet", paths_.server_metrics_parquet);
+      }
     }
   }
   return files;

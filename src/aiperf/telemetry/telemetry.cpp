@@ -85,6 +85,7 @@ TelemetryOptions options_from_config(const config::Config& cfg) {
   o.json = cfg.has_server_metrics_format("json");
   o.csv = cfg.has_server_metrics_format("csv");
   o.jsonl = cfg.has_server_metrics_format("jsonl");
+  o.parquet = cfg.has_server_metrics_format("parquet");
 
   o.gpu = cfg.gpu_telemetry_enabled;
   o.gpu_console = cfg.gpu_telemetry_console;

@@ -47,7 +47,7 @@ struct TelemetryOptions {
   bool server_metrics = true;
   std::vector<std::string> server_urls;  // <each --url base>/metrics, then --server-metrics
   std::vector<bool> server_url_derived;  // per server_urls: from --url (not --server-metrics)
-  bool json = true, csv = true, jsonl = false;
+  bool json = true, csv = true, jsonl = false, parquet = false;
   bool gpu = true;
   bool gpu_console = false;
   bool nvml = false;
@@ -91,6 +91,10 @@ struct ExportInfo {
   std::string aiperf_version;
   std::string benchmark_id;
   nlohmann::json input_config;  // redacted config body
+  // For server_metrics_export.parquet's metadata:
+  std::vector<std::string> model_names;
+  std::optional<int64_t> concurrency;
+  std::optional<double> request_rate;
 };
 
 /// What the latest scrapes said, for a live view during the run.
@@ -112,8 +116,9 @@ class TelemetrySession {
   void close_window(int64_t end_mono_ns, int64_t end_wall_ns);
   void finish();
   TelemetryResults results(const ClientSide& client) const;
-  /// Writes server_metrics_export.json / .csv per the formats (when some endpoint answered);
-  /// returns their (label, path). Throws std::runtime_error naming a file it cannot write.
+  /// Writes server_metrics_export.json / .csv / .parquet per the formats (when some endpoint
+  /// answered); returns their (label, path). Throws std::runtime_error naming a file it cannot
+  /// write.
   std::vector<std::pair<std::string, std::string>> write_exports(const TelemetryResults& r,
                                                                  const ExportInfo& info) const;
   /// (label, path) of the JSONL files streamed during the run (after finish()).

@@ -118,6 +118,7 @@ void TelemetryObserver::on_results(const run::RunOutcome& out, run::ResultSectio
   if (r.server && !r.server->endpoints_successful.empty()) {
     if (o.json) sections.files.emplace_back("Server Metrics JSON", p.server_metrics_json);
     if (o.csv) sections.files.emplace_back("Server Metrics CSV", p.server_metrics_csv);
+    if (o.parquet) sections.files.emplace_back("Server Metrics Parquet", p.server_metrics_parquet);
   }
   for (auto& f : session_->streamed_files()) sections.files.push_back(std::move(f));
 }
@@ -128,6 +129,9 @@ void TelemetryObserver::on_finished(const run::RunOutcome& out) {
   info.aiperf_version = std::string(endpoint::kAiperfVersion);
   info.benchmark_id = read_benchmark_id(out.paths.summary_json);
   info.input_config = config::redacted_config_json(cfg_);
+  info.model_names = cfg_.models;
+  info.concurrency = cfg_.concurrency;
+  info.request_rate = cfg_.request_rate;
   try {
     session_->write_exports(*results_, info);
     extend_summary_csv(out.paths.summary_csv, *results_);

@@ -57,6 +57,11 @@ TEST(ArtifactPaths, DefaultAndPrefix) {
   EXPECT_EQ(p.summary_csv, "out/mine.csv");
   EXPECT_EQ(p.records_jsonl, "out/mine.jsonl");
   EXPECT_EQ(p.raw_jsonl, "out/mine_raw.jsonl");
+  EXPECT_EQ(p.server_metrics_parquet, "out/mine_server_metrics.parquet");
+  EXPECT_EQ(artifact_paths("d", std::string("x_server_metrics.parquet")).server_metrics_parquet,
+            "d/x_server_metrics.parquet");
+  EXPECT_EQ(artifact_paths("d", std::nullopt).server_metrics_parquet,
+            "d/server_metrics_export.parquet");
   EXPECT_EQ(artifact_paths("d", std::string("x_raw.jsonl")).records_jsonl, "d/x.jsonl");
 }
 

@@ -159,7 +159,7 @@ TEST(Embedding, UnitNormDeterministic768) {
 TEST(ServerMetrics, FamiliesRenderOneSetOfCounters) {
   ServerMetrics m;
   m.on_request_start(0, 5, true);
-  m.on_first_token(0, 30'000'000);
+  m.on_first_token(0, 30'000'000, 5);
   m.on_tokens(0, 1, 0);
   m.on_tokens(0, 2, 5'000'000);
   m.on_request_end(0, 200, 50'000'000, 5, 3, /*length_limited=*/true, 20'000'000);

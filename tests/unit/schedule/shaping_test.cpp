@@ -374,6 +374,16 @@ config::Config parse(std::vector<std::string> args) {
   return config::parse_profile_args(args, env);
 }
 
+/// The one-line error parsing `args` gives ("" when it parses).
+std::string err(std::vector<std::string> args) {
+  try {
+    parse(std::move(args));
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 TEST(ShapingPhases, ProfilingGetsEveryShapingFlag) {
   auto phases = make_phases(
       parse({"--streaming", "--request-rate-series", "10:1s,20:1s", "--concurrency", "4",
@@ -433,14 +443,6 @@ TEST(ShapingPhases, WarmupShapingFlagsOverrideOrSwitchOffWhatItInherits) {
 }
 
 TEST(ShapingPhases, WarmupShapingMisuseIsOneLine) {
-  auto err = [](std::vector<std::string> args) {
-    try {
-      parse(std::move(args));
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
   EXPECT_NE(err({"--concurrency", "4", "--warmup-request-count", "2",
                  "--warmup-prefill-concurrency", "2"})
                 .find("--warmup-prefill-concurrency requires --streaming"),
@@ -482,14 +484,6 @@ TEST(ShapingPhases, JsonRateSeriesFromFileOrInlineAndItsChecks) {
              R"({"points": [{"time_s": 0, "qps": 1}, {"time_s": 2, "qps": 2}]})"})
           .request_rate_points;
   EXPECT_EQ(inline_pts.size(), 2u);
-  auto err = [](std::vector<std::string> args) {
-    try {
-      parse(std::move(args));
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
   EXPECT_NE(err({"--request-rate-series", file}).find("needs --request-rate"), std::string::npos);
   EXPECT_NE(err({"--request-rate", "1", "--request-rate-series",
                  R"([{"time_s": 1, "qps": 1}, {"time_s": 1, "qps": 2}])"})

@@ -56,7 +56,7 @@ TEST(MockFamilies, ParsedDetectedAndCrossCheckedExactly) {
     SCOPED_TRACE(mock::to_string(c.mock));
     mock::ServerMetrics m;
     m.on_request_start(0, 10, true);  // a request from before the window (warmup)
-    m.on_first_token(0, 20'000'000);
+    m.on_first_token(0, 20'000'000, 10);
     m.on_tokens(0, 3, 0);
     m.on_request_end(0, 200, 40'000'000, 10, 3, false, 10'000'000);
     EndpointStore st;
@@ -68,7 +68,7 @@ TEST(MockFamilies, ParsedDetectedAndCrossCheckedExactly) {
     st.ingest(x, 1 * kS, 0);
     for (int r = 0; r < 2; ++r) {  // two requests inside the window, 4 tokens each
       m.on_request_start(0, 10, true);
-      m.on_first_token(0, 25'000'000);
+      m.on_first_token(0, 25'000'000, 10);
       m.on_tokens(0, 1, 0);
       m.on_tokens(0, 3, 5'000'000);
       m.on_request_end(0, 200, 45'000'000, 10, 4, true, 15'000'000);
@@ -106,6 +106,67 @@ TEST(MockFamilies, ParsedDetectedAndCrossCheckedExactly) {
       EXPECT_NEAR(got["ttft_p50_ms"], 25.0, 1e-6);
     }
   }
+}
+
+TEST(MockFamilies, DynamoWorkersFollowEachRequestAndGetPanelRows) {
+  mock::ServerMetrics m;
+  auto render = [&](const char* w) { return m.render_dynamo_worker(w, "mock-model"); };
+  auto value = [](const std::string& text, const std::string& sample) {
+    Exposition x;
+    EXPECT_TRUE(test::parse_text(text, &x));
+    for (const auto& s : x.samples()) {
+      if (s.name == sample) return s.value;
+    }
+    return -1.0;
+  };
+  m.on_request_start(0, 32, true);  // in prefill: two KV blocks of 16 tokens
+  EXPECT_EQ(value(render("prefill"), "dynamo_component_inflight_requests"), 1.0);
+  EXPECT_EQ(value(render("prefill"), "dynamo_component_kvstats_active_blocks"), 2.0);
+  EXPECT_EQ(value(render("decode"), "dynamo_component_inflight_requests"), 0.0);
+  m.on_first_token(0, 30'000'000, 32);  // prefill done, decoding
+  m.on_tokens(0, 1, 0);
+  EXPECT_EQ(value(render("prefill"), "dynamo_component_inflight_requests"), 0.0);
+  EXPECT_EQ(value(render("prefill"), "dynamo_component_requests_total"), 1.0);
+  EXPECT_EQ(value(render("decode"), "dynamo_component_inflight_requests"), 1.0);
+  EXPECT_EQ(value(render("decode"), "dynamo_component_kvstats_active_blocks"), 3.0);  // 33 tokens
+  m.on_request_end(0, 200, 50'000'000, 32, 1, false, 20'000'000);
+  m.on_request_start(0, 8, true);  // a request cancelled before its first token
+  m.on_request_end(0, 499, 5'000'000, 8, 0, false, -1);
+  const std::string pre = render("prefill"), dec = render("decode");
+  EXPECT_EQ(value(pre, "dynamo_component_inflight_requests"), 0.0);
+  EXPECT_EQ(value(dec, "dynamo_component_inflight_requests"), 0.0);
+  EXPECT_EQ(value(pre, "dynamo_component_requests_total"), 1.0);
+  EXPECT_EQ(value(dec, "dynamo_component_requests_total"), 1.0);
+  EXPECT_DOUBLE_EQ(value(pre, "dynamo_component_request_duration_seconds_sum"), 0.03);
+  EXPECT_DOUBLE_EQ(value(dec, "dynamo_component_request_duration_seconds_sum"), 0.02);
+  EXPECT_EQ(value(dec, "dynamo_component_kvstats_active_blocks"), 0.0);
+
+  // Both workers scraped as two endpoints: the Dynamo panel gets rows per worker.
+  mock::ServerMetrics fresh;
+  std::map<std::string, ServerMetric> metrics;
+  for (const char* w : {"prefill", "decode"}) {
+    EndpointStore st;
+    Exposition x;
+    ASSERT_TRUE(test::parse_text(fresh.render_dynamo_worker(w, "m"), &x));
+    st.ingest(x, 1 * kS, 0);
+    ASSERT_TRUE(test::parse_text(m.render_dynamo_worker(w, "m"), &x));
+    st.ingest(x, 3 * kS, 0);
+    summarize_store(st, std::string("http://h:1/dynamo_component/") + w + "/metrics",
+                    Window{2 * kS, 3 * kS}, &metrics);
+  }
+  ServerMetricsReport rep;
+  for (auto& [k, v] : metrics) rep.metrics.push_back(std::move(v));
+  ASSERT_EQ(detect_families(rep), std::vector<ServerFamily>{ServerFamily::kDynamo});
+  std::map<std::string, std::string> rows;
+  for (const PanelRow& r : panel_rows(rep, ServerFamily::kDynamo)) rows[r.label] = r.value;
+  EXPECT_TRUE(rows.count("KV-cache use"));
+  EXPECT_TRUE(rows.count("Worker prefill: in flight"));
+  EXPECT_TRUE(rows.count("Worker decode: KV-cache use"));
+  ASSERT_TRUE(rows.count("Worker prefill: request time"));
+  EXPECT_EQ(rows["Worker prefill: request time"].rfind("avg 30.00 ms", 0), 0u)
+      << rows["Worker prefill: request time"];
+  ASSERT_TRUE(rows.count("Worker decode: request time"));
+  EXPECT_EQ(rows["Worker decode: request time"].rfind("avg 20.00 ms", 0), 0u);
 }
 
 TEST(DcgmMapping, T4FixtureUnitsAndIdentity) {

@@ -60,6 +60,40 @@ TEST(Nvml, FakeLibraryGivesIdentitiesAndReadingsInAiperfUnits) {
   EXPECT_GT(joules, 110.0 * 0.19);
 }
 
+TEST(Nvml, SmUtilizationThroughGpmWhereTheGpuHasIt) {
+  std::string err;
+  auto lib = NvmlLibrary::open(&err, FAKE_NVML_PATH);
+  ASSERT_TRUE(lib) << err;
+  // GPU 0 has GPM: every read compares a new sample with the previous one (the fake refuses
+  // samples out of order or of another GPU, so three reads in a row prove the swap).
+  for (int k = 0; k < 3; ++k) {
+    NvmlReading r = lib->read(0);
+    ASSERT_TRUE(r.sm_util) << k;
+    EXPECT_DOUBLE_EQ(*r.sm_util, 60.0);
+  }
+  auto defs = default_gpu_metrics();
+  GpuRecord rec = NvmlLibrary::to_record(lib->gpus()[0], lib->read(0), defs);
+  bool found = false;
+  for (size_t i = 0; i < defs.size(); ++i) {
+    if (defs[i].field == "sm_utilization") {
+      EXPECT_DOUBLE_EQ(rec.values[i], 60.0);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_FALSE(lib->read(1).sm_util);  // GPU 1 has no GPM: the field stays empty
+}
+
+TEST(Nvml, SmUtilizationIsClampedTo100) {
+  EnvGuard g("FAKE_NVML_SM_UTIL", "130");
+  std::string err;
+  auto lib = NvmlLibrary::open(&err, FAKE_NVML_PATH);
+  ASSERT_TRUE(lib) << err;
+  NvmlReading r = lib->read(0);
+  ASSERT_TRUE(r.sm_util);
+  EXPECT_DOUBLE_EQ(*r.sm_util, 100.0);
+}
+
 TEST(Nvml, MissingLibraryDriverOrGpusIsOneClearLine) {
   std::string err;
   EXPECT_FALSE(NvmlLibrary::open(&err, "/nonexistent/libnvidia-ml.so.1"));

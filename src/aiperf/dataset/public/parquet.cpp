@@ -193,6 +193,11 @@ void decode_plain(const File::Impl& f, int32_t type, std::string_view in, size_t
       v.kind = Value::Kind::kBytes;
       v.bytes.assign(p, n);
       p += n;
+    } else if (type == kDouble) {
+      if (end - p < 8) f.fail("truncated DOUBLE value");
+      v.kind = Value::Kind::kDouble;
+      std::memcpy(&v.real, p, 8);
+      p += 8;
     } else if (type == kInt32) {
       if (end - p < 4) f.fail("truncated INT32 value");
       v.kind = Value::Kind::kInt;
@@ -348,7 +353,7 @@ void File::Impl::read_chunk(const ColumnChunk& c, const LeafPath& lp, int64_t ro
           vals.push_back(dict[k]);
         }
       }
-    } else if (h.encoding == kDeltaBinaryPacked && lp.type != kByteArray) {
+    } else if (h.encoding == kDeltaBinaryPacked && (lp.type == kInt32 || lp.type == kInt64)) {
       decode_delta_binary_packed(name, value_bytes, present, ints);
       for (int64_t x : ints) {
         Value v;
@@ -476,9 +481,9 @@ LeafPath File::Impl::leaf_path(const std::string& column) const {
   }
   lp.max_def = def;
   lp.max_rep = rep;
-  if (lp.type != kByteArray && lp.type != kInt32 && lp.type != kInt64) {
+  if (lp.type != kByteArray && lp.type != kInt32 && lp.type != kInt64 && lp.type != kDouble) {
     fail("column '" + printable(column) + "' has physical type " + std::to_string(lp.type) +
-         "; only BYTE_ARRAY, INT32 and INT64 are supported");
+         "; only BYTE_ARRAY, INT32, INT64 and DOUBLE are supported");
   }
   return lp;
 }
@@ -558,6 +563,10 @@ bool File::has_column(const std::string& name) const {
     if (impl_->nodes[c].e.name == name) return true;
   }
   return false;
+}
+
+const std::vector<std::pair<std::string, std::string>>& File::key_value_metadata() const {
+  return impl_->meta.key_value;
 }
 
 std::vector<Value> File::read_column(const std::string& name) const {

@@ -1,7 +1,7 @@
 // Private to the dataset stage: a small Parquet reader, enough for the Hugging Face Hub's
 // auto-converted dataset files (public datasets, spec §4.6). It reads one top-level column at a
-// time: a flat BYTE_ARRAY / INT32 / INT64 column, or a list of such values (3-level LIST or
-// legacy 2-level repeated). Other columns may be anything (structs, maps, deeper nesting): they
+// time: a flat BYTE_ARRAY / INT32 / INT64 / DOUBLE column, or a list of such values (3-level LIST
+// or legacy 2-level repeated). Other columns may be anything (structs, maps, deeper nesting): they
 // are never decoded. Pages: data page v1 and v2, dictionary pages; encodings PLAIN,
 // PLAIN_DICTIONARY / RLE_DICTIONARY and DELTA_* (parquet_delta.cpp), RLE / bit-packed levels;
 // codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Every malformed input raises aiperf::InputError with
@@ -12,16 +12,18 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace aiperf::dataset::parquet {
 
 /// One cell of a column (or one element of a list cell).
 struct Value {
-  enum class Kind : uint8_t { kNull, kBytes, kInt, kList };
+  enum class Kind : uint8_t { kNull, kBytes, kInt, kList, kDouble };
   Kind kind = Kind::kNull;
   std::string bytes;         // kBytes: the raw BYTE_ARRAY (UTF-8 text for string columns)
   int64_t integer = 0;       // kInt: INT32 or INT64
+  double real = 0;           // kDouble: DOUBLE
   std::vector<Value> items;  // kList: the elements, each kNull or a scalar
 };
 
@@ -46,6 +48,8 @@ class File {
   /// Every row of top-level column `name`, in file order (num_rows() values). Throws
   /// InputError when the column is missing, of an unsupported shape or type, or malformed.
   std::vector<Value> read_column(const std::string& name) const;
+  /// The footer's key/value metadata, in file order.
+  const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const;
 
   struct Impl;
 

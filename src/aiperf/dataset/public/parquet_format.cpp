@@ -248,6 +248,18 @@ ColumnChunk column_chunk(Reader& r) {
   return c;
 }
 
+std::pair<std::string, std::string> key_value(Reader& r) {
+  std::pair<std::string, std::string> kv;
+  r.fields([&](int16_t id, uint8_t t) {
+    if ((id == 1 || id == 2) && t == kBinary) {
+      (id == 1 ? kv.first : kv.second) = std::string(r.binary());
+    } else {
+      r.skip(t);
+    }
+  });
+  return kv;
+}
+
 RowGroup row_group(Reader& r) {
   RowGroup g;
   r.fields([&](int16_t id, uint8_t t) {
@@ -283,6 +295,11 @@ FileMetaData parse_file_metadata(const std::string& name, std::string_view bytes
       size_t n = r.list(et);
       if (et != kStruct) r.fail("row_groups: expected structs");
       for (size_t i = 0; i < n; ++i) m.row_groups.push_back(row_group(r));
+    } else if (id == 5 && t == kList) {
+      uint8_t et;
+      size_t n = r.list(et);
+      if (et != kStruct) r.fail("key_value_metadata: expected structs");
+      for (size_t i = 0; i < n; ++i) m.key_value.push_back(key_value(r));
     } else {
       r.skip(t);
     }

@@ -1,9 +1,11 @@
-// Private to parquet.cpp: the parts of the Parquet footer and page headers the reader uses,
-// decoded from the Thrift compact protocol (parquet_format.cpp). Unknown fields are skipped.
+// The parts of the Parquet footer and page headers the reader (parquet.cpp) uses, decoded from
+// the Thrift compact protocol (parquet_format.cpp; unknown fields are skipped). The format's
+// enumerations are shared with the writer (telemetry/parquet_writer.cpp).
 #pragma once
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace aiperf::dataset::parquet {
@@ -57,6 +59,7 @@ struct FileMetaData {
   std::vector<SchemaElement> schema;  // depth-first, element 0 is the root
   int64_t num_rows = 0;
   std::vector<RowGroup> row_groups;
+  std::vector<std::pair<std::string, std::string>> key_value;  // key_value_metadata
 };
 
 struct PageHeader {

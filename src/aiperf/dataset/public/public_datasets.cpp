@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "aiperf/common/env.h"
@@ -100,6 +101,11 @@ std::string py_str(const Value& v) {
       return v.bytes;
     case Value::Kind::kInt:
       return std::to_string(v.integer);
+    case Value::Kind::kDouble: {
+      std::string s = fmt::format("{}", v.real);  // shortest round trip, as Python's repr
+      if (s.find_first_of(".en") == std::string::npos) s += ".0";
+      return s;
+    }
     case Value::Kind::kList: {
       std::string out = "[";
       for (size_t i = 0; i < v.items.size(); ++i) {
@@ -122,6 +128,8 @@ bool py_truthy(const Value& v) {
       return !v.bytes.empty();
     case Value::Kind::kInt:
       return v.integer != 0;
+    case Value::Kind::kDouble:
+      return v.real != 0;
     case Value::Kind::kList:
       return !v.items.empty();
   }

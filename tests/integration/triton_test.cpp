@@ -48,7 +48,7 @@ struct Outcome {
 
 /// A mock with gRPC on a free port; `argv0` "aiperf profile ..." or "genai-perf profile ...".
 Outcome run(const std::vector<std::string>& args, std::vector<std::string> mock_args = {},
-            bool genai_perf = false) {
+            bool genai_perf = false, bool http = false) {
   Outcome r;
   const std::string gt = make_temp_dir("gt") + "/gt.jsonl";
   const int gport = free_port();
@@ -56,24 +56,17 @@ Outcome run(const std::vector<std::string>& args, std::vector<std::string> mock_
                    {"--record-requests", gt, "--grpc-port", std::to_string(gport)});
   MockServerProcess mock(mock_args);
   r.dir = make_temp_dir("aiperf-triton");
+  const std::string url = http ? mock.url() : "127.0.0.1:" + std::to_string(gport);
   std::vector<std::string> argv;
   if (genai_perf) {
-    argv = {AIPERF_BIN,
-            "genai-perf",
-            "profile",
-            "--artifact-dir",
-            r.dir,
-            "-m",
-            "ensemble",
-            "-u",
-            "127.0.0.1:" + std::to_string(gport),
-            "--tokenizer",
-            "builtin",
-            "--random-seed",
-            "11",
-            "--request-count",
-            "6",
-            "--concurrency",
+    argv = {AIPERF_BIN, "genai-perf",
+            "profile",  "--artifact-dir",
+            r.dir,      "-m",
+            "ensemble", "-u",
+            url,        "--tokenizer",
+            "builtin",  "--random-seed",
+            "11",       "--request-count",
+            "6",        "--concurrency",
             "2"};
   } else {
     argv = {AIPERF_BIN,
@@ -85,7 +78,7 @@ Outcome run(const std::vector<std::string>& args, std::vector<std::string> mock_
             "--model",
             "ensemble",
             "--url",
-            "127.0.0.1:" + std::to_string(gport),
+            url,
             "--tokenizer",
             "builtin",
             "--random-seed",
@@ -170,6 +163,17 @@ TEST(Triton, GenaiPerfCommandLine) {
                   {"--ttft", "5", "--itl", "1"}, true);
   check(r, true, 8, "/inference.GRPCInferenceService/ModelStreamInfer");
   for (const auto& g : r.truth) EXPECT_TRUE(g["ignore_eos"].get<bool>());
+}
+
+TEST(Triton, HttpGenerateExtension) {
+  // Triton's /v2/models/<model>/generate[_stream] (GenAI-Perf's --endpoint-type generate).
+  Outcome s = run({"--endpoint-type", "triton_generate", "--streaming", "--osl", "12"},
+                  {"--ttft", "5", "--itl", "1"}, false, true);
+  check(s, true, 12, "/v2/models/ensemble/generate_stream");
+  EXPECT_NE(read_file(s.dir + "/inputs.json").find("\"text_input\":\""), std::string::npos);
+  Outcome u =
+      run({"--endpoint-type", "generate", "--output-tokens-mean", "9"}, {"--fast"}, true, true);
+  check(u, false, 9, "/v2/models/ensemble/generate");
 }
 
 TEST(Triton, MidStreamErrorsAreGrpcErrors) {

@@ -63,6 +63,9 @@ constexpr EndpointTypeRow kEndpointTypes[] = {
     {EndpointType::kKserveVllm,
      "kserve_vllm",
      {true, true, true, false, false, false, false, "LLM Metrics"}},
+    {EndpointType::kTritonGenerate,
+     "triton_generate",
+     {true, true, true, false, false, false, false, "LLM Metrics"}},
 };
 const EndpointTypeRow* endpoint_row(EndpointType t) {
   for (const auto& r : kEndpointTypes)

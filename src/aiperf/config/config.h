@@ -35,6 +35,7 @@ enum class EndpointType {
   // (GenAI-Perf's --service-kind triton; docs/triton.md).
   kKserve,
   kKserveVllm,
+  kTritonGenerate,  // Triton's HTTP generate extension (GenAI-Perf's --endpoint-type generate)
 };
 enum class ArrivalPattern { kPoisson, kConstant, kGamma, kConcurrencyBurst };
 enum class ModelSelection { kRoundRobin, kRandom, kWeighted };

@@ -169,7 +169,7 @@ constexpr GapEndpoint kEndpoints[] = {
     {"nvclip", "openai", ""},
     {"rankings", "openai", "nim_rankings"},
     {"multimodal", "openai", "chat"},
-    {"generate", "triton", ""},
+    {"generate", "openai", "triton_generate"},
     {"kserve", "triton", ""},
     {"template", "triton", ""},
     {"tensorrtllm_engine", "tensorrtllm_engine", ""},
@@ -434,15 +434,32 @@ class Translator {
       triton_kserve();
       return;
     }
+    if (ep && ep->name == "generate" && (kind == "triton" || kind == "openai")) {
+      // Triton's HTTP generate extension: service kind openai in current GenAI-Perf, triton in
+      // earlier releases.
+      if (const Given* b = get("--backend")) {
+        throw ConfigError(b->typed +
+                          ": the backend should only be used with --service-kind triton and "
+                          "--endpoint-type kserve (GenAI-Perf's rule)");
+      }
+      if (const Given* d = get("--output-tokens-mean-deterministic")) {
+        throw ConfigError(d->typed +
+                          ": The --output-tokens-deterministic flag is not supported for Triton "
+                          "Generate (GenAI-Perf's rule)");
+      }
+      emit("--endpoint-type", "triton_generate");
+      return;
+    }
     if (kind != "openai") {
       const std::string triton =
           "; --service-kind triton speaks KServe v2 gRPC (--endpoint-type "
           "kserve, GenAI-Perf's default)";
       if (kind == "triton") {
-        throw ConfigError(et->typed + " " + et->values.back() +
-                          " with --service-kind triton is not available in this build (Triton's "
-                          "HTTP generate extension and templates are not spoken here)" +
-                          triton + "; " + accepted);
+        throw ConfigError(
+            et->typed + " " + et->values.back() +
+            " with --service-kind triton is not available in this build (GenAI-Perf's "
+            "templates are not read here)" +
+            triton + "; " + accepted);
       }
       throw ConfigError((sk ? sk->typed + " " + kind : et->typed + " " + et->values.back()) +
                         ": TensorRT-LLM's engine and dynamic gRPC protocols are not available in "

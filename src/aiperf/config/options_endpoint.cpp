@@ -66,7 +66,8 @@ std::vector<OptionSpec> endpoint_options() {
        "API to benchmark: chat, cohere_rankings, completions, responses, chat_embeddings, "
        "embeddings, hf_tei_rankings, huggingface_generate, image_generation, video_generation, "
        "nim_embeddings, nim_rankings, template or messages (Anthropic); kserve or kserve_vllm "
-       "(Triton's KServe v2 gRPC, TensorRT-LLM or vLLM backend, docs/triton.md). "
+       "(Triton's KServe v2 gRPC, TensorRT-LLM or vLLM backend) or triton_generate (Triton's HTTP "
+       "generate extension), docs/triton.md. "
        "docs/endpoints.md lists each one's path, body and metrics.",
        kOnce,
        kSingle,

@@ -22,6 +22,7 @@ std::unique_ptr<Endpoint> make_template();              // template.cpp
 std::unique_ptr<Endpoint> make_messages();              // messages.cpp
 std::unique_ptr<Endpoint> make_kserve();                // kserve.cpp
 std::unique_ptr<Endpoint> make_kserve_vllm();           // kserve.cpp
+std::unique_ptr<Endpoint> make_triton_generate();       // triton_generate.cpp
 /// {"text_output": "..."} (Triton's generate extension, and how gRPC responses are kept).
 bool parse_text_output(std::string_view payload, ParsedResponse& out);  // kserve.cpp
 

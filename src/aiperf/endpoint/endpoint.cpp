@@ -55,6 +55,9 @@ struct Registry {
         {"kserve", "Triton KServe v2 gRPC, TensorRT-LLM backend tensors", &make_kserve});
     entries.push_back(
         {"kserve_vllm", "Triton KServe v2 gRPC, vLLM backend tensors", &make_kserve_vllm});
+    entries.push_back({"triton_generate",
+                       "Triton HTTP generate extension (/v2/models/<model>/generate[_stream])",
+                       &make_triton_generate});
   }
 };
 

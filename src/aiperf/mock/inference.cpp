@@ -31,6 +31,8 @@ WireFormat format_of(ApiKind kind) {
       return WireFormat::kMessages;
     case ApiKind::kTgi:
       return WireFormat::kTgi;
+    case ApiKind::kTritonGenerate:
+      return WireFormat::kTritonGenerate;
     case ApiKind::kImages:
       return WireFormat::kImages;
     default:
@@ -58,6 +60,7 @@ int metrics_api(ApiKind kind) {
   switch (kind) {
     case ApiKind::kCompletions:
     case ApiKind::kTgi:
+    case ApiKind::kTritonGenerate:
       return 1;
     case ApiKind::kEmbeddings:
       return 2;

@@ -38,6 +38,24 @@ simdjson::error_code content_text(od::value v, std::string* out) {
   return simdjson::SUCCESS;
 }
 
+/// Triton's text_input: a string, or a list of strings (GenAI-Perf's form) joined by one space.
+simdjson::error_code content_text_or_list(od::value v, std::string* out) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t != od::json_type::array) return content_text(v, out);
+  od::array items;
+  if (auto e = v.get_array().get(items)) return e;
+  bool first = true;
+  for (auto item : items) {
+    std::string_view s;
+    if (auto e = item.get_string().get(s)) return e;
+    if (!first) out->push_back(' ');
+    first = false;
+    out->append(s);
+  }
+  return simdjson::SUCCESS;
+}
+
 simdjson::error_code read_messages(od::value v, std::string* out) {
   od::array msgs;
   if (auto e = v.get_array().get(msgs)) return e;
@@ -251,6 +269,14 @@ bool read_api_field(ApiKind kind, std::string_view key, od::value& v, InferenceR
           out->reasoning_effort.assign(s);
       }
     }
+  } else if (key == "text_input" && kind == K::kTritonGenerate) {
+    *e = content_text_or_list(v, &out->prompt_text);
+    *has_input = true;
+  } else if (kind == K::kTritonGenerate && (key == "max_tokens" || key == "min_length" ||
+                                            key == "min_tokens" || key == "ignore_eos")) {
+    if (key == "max_tokens") *e = read_int(v, &out->max_tokens);
+    if (key == "min_length" || key == "min_tokens") *e = read_int(v, &out->min_tokens);
+    if (key == "ignore_eos") *e = read_bool(v, &out->ignore_eos);
   } else if (key == "inputs" && kind == K::kTgi) {
     *e = content_text(v, &out->prompt_text);
     *has_input = true;
@@ -413,6 +439,8 @@ std::string parse_inference_request(ApiKind kind, std::string& body, InferenceRe
         return "'input' is a required property";
       case ApiKind::kTgi:
         return "'inputs' is a required property";
+      case ApiKind::kTritonGenerate:
+        return "'text_input' is a required property";
       case ApiKind::kRankNim:
       case ApiKind::kRankCohere:
       case ApiKind::kRankTei:

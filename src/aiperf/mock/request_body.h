@@ -13,21 +13,22 @@ namespace aiperf::mock {
 enum class ApiKind {
   kChat,
   kCompletions,
-  kEmbeddings,  // `input` strings or token arrays; or chat `messages` (vLLM chat embeddings)
-  kResponses,   // OpenAI Responses API
-  kMessages,    // Anthropic Messages API
-  kTgi,         // TGI /generate and /generate_stream
-  kRankNim,     // NIM /v1/ranking
-  kRankCohere,  // Cohere /v2/rerank
-  kRankTei,     // TEI /rerank
-  kImages,      // OpenAI /v1/images/generations
-  kVideos,      // OpenAI / SGLang /v1/videos (job submission)
+  kEmbeddings,      // `input` strings or token arrays; or chat `messages` (vLLM chat embeddings)
+  kResponses,       // OpenAI Responses API
+  kMessages,        // Anthropic Messages API
+  kTgi,             // TGI /generate and /generate_stream
+  kTritonGenerate,  // Triton's /v2/models/<model>/generate and generate_stream
+  kRankNim,         // NIM /v1/ranking
+  kRankCohere,      // Cohere /v2/rerank
+  kRankTei,         // TEI /rerank
+  kImages,          // OpenAI /v1/images/generations
+  kVideos,          // OpenAI / SGLang /v1/videos (job submission)
 };
 
 /// True for the APIs whose answer is generated text streamed token by token.
 inline bool is_token_api(ApiKind k) {
   return k == ApiKind::kChat || k == ApiKind::kCompletions || k == ApiKind::kResponses ||
-         k == ApiKind::kMessages || k == ApiKind::kTgi;
+         k == ApiKind::kMessages || k == ApiKind::kTgi || k == ApiKind::kTritonGenerate;
 }
 
 struct InferenceRequest {

@@ -73,6 +73,33 @@ void tgi_generate(Connection& c) {
 void tgi_generate_stream(Connection& c) {
   inference(c, ApiKind::kTgi, 1);
 }
+/// Triton's generate extension: POST /v2/models/<model>/generate (one JSON answer) and
+/// .../generate_stream (SSE); the model comes from the path.
+void triton_generate(Connection& c) {
+  std::string_view path = c.request().path();
+  std::string_view rest = path.substr(std::string_view("/v2/models/").size());
+  size_t slash = rest.find('/');
+  std::string_view op = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  if (slash == 0 || (op != "generate" && op != "generate_stream")) {
+    c.respond_error(404, fmt::format("Not Found: {}", path), "not_found_error");
+    return;
+  }
+  c.begin_record(path);
+  if (!c.ctx().inference_ready(mono_ns())) {
+    c.respond_error(503, "Model is not ready yet", "service_unavailable");
+    return;
+  }
+  InferenceRequest req;
+  std::string err = parse_inference_request(ApiKind::kTritonGenerate, c.request().body, &req);
+  if (!err.empty()) {
+    if (RequestRecord* r = c.record()) r->outcome = "bad_request";
+    c.respond_error(400, err, "invalid_request_error");
+    return;
+  }
+  req.model.assign(rest.substr(0, slash));
+  req.stream = op == "generate_stream";  // the path decides, as Triton's
+  c.start_inference(ApiKind::kTritonGenerate, req);
+}
 void images(Connection& c) {
   inference(c, ApiKind::kImages);
 }
@@ -160,6 +187,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v2/rerank", true, rank_cohere},
     {"POST", "/rerank", true, rank_tei},
     {"POST", "/v1/images/generations", true, images},
+    {"POST", "/v2/models/*", true, triton_generate},
     {"POST", "/v1/videos", true, handle_video_submit},
     {"GET", "/v1/videos/*", true, handle_video_get},  // <id> and <id>/content
     {"GET", "/v1/models", true, models},

@@ -259,6 +259,13 @@ void append_token_event(std::string* sse, const SseFramer& f, StreamState& s, in
       json += "}}";
       anthropic_event(sse, f, "content_block_delta", json);
       return;
+    case WireFormat::kTritonGenerate:
+      fmt_to(&json,
+             "{{\"model_name\":{},\"model_version\":\"1\",\"text_output\":", s.ident.model_json);
+      append_json_quoted(&json, text);
+      json += "}";
+      f.append_event(sse, json);
+      return;
     case WireFormat::kTgi:
       fmt_to(&json, "{{\"index\":{},\"token\":{{\"id\":{},\"text\":", end, 1000 + (first % 50000));
       append_json_quoted(&json, text);
@@ -395,6 +402,8 @@ void append_final(std::string* sse, const SseFramer& f, StreamState& s, bool inc
         f.append_event(sse, json);
       }
       return;  // TGI sends no [DONE]
+    case WireFormat::kTritonGenerate:
+      return;  // Triton's stream just ends
     case WireFormat::kImages:
       return;
   }
@@ -434,6 +443,12 @@ std::string full_body(const StreamState& s, std::string_view content, std::strin
       return out;
     case WireFormat::kTgi:
       out = "{\"generated_text\":";
+      append_json_quoted(&out, content);
+      out.push_back('}');
+      return out;
+    case WireFormat::kTritonGenerate:
+      fmt_to(&out,
+             "{{\"model_name\":{},\"model_version\":\"1\",\"text_output\":", s.ident.model_json);
       append_json_quoted(&out, content);
       out.push_back('}');
       return out;

@@ -14,7 +14,15 @@ namespace aiperf::mock {
 
 /// kImages: OpenAI image generation; each "token" is one image (streamed: the partial images,
 /// then the completed one).
-enum class WireFormat : uint8_t { kChat, kCompletions, kResponses, kMessages, kTgi, kImages };
+enum class WireFormat : uint8_t {
+  kChat,
+  kCompletions,
+  kResponses,
+  kMessages,
+  kTgi,
+  kImages,
+  kTritonGenerate
+};
 
 /// Per-request state the writers read (and the Responses API's sequence numbers, which they
 /// advance).

@@ -78,7 +78,7 @@ TEST(Completion, ScriptsParseInTheirShells) {
            "_aiperf\n[[ \"${COMPREPLY[*]}\" == \"chat cohere_rankings completions responses "
            "chat_embeddings embeddings hf_tei_rankings huggingface_generate "
            "image_generation video_generation nim_embeddings nim_rankings template "
-           "messages kserve kserve_vllm\" ]]\n";
+           "messages kserve kserve_vllm triton_generate\" ]]\n";
     EXPECT_EQ(std::system(("bash " + t.string()).c_str()), 0);
   }
 }

@@ -41,7 +41,8 @@ TEST(EndpointTypes, EveryChoiceParsesToItsName) {
                                                   "template",
                                                   "messages",
                                                   "kserve",
-                                                  "kserve_vllm"};
+                                                  "kserve_vllm",
+                                                  "triton_generate"};
   EXPECT_EQ(endpoint_type_names(), expected);
   for (std::string_view name : expected) {
     Args a = {"--endpoint-type", std::string(name)};

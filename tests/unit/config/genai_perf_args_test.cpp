@@ -208,6 +208,15 @@ TEST(GenaiPerf, ServiceKindAndEndpointType) {
          {"--endpoint-type", "kserve_vllm", "--url", "h:9"});
   triton({"--service-kind", "triton", "--backend", "tensorrtllm"},
          {"--endpoint-type", "kserve", "--url", "localhost:8001"});
+  // Triton's HTTP generate extension: service kind openai now, triton in earlier releases.
+  triton({"--endpoint-type", "generate", "--streaming"},
+         {"--endpoint-type", "triton_generate", "--streaming"});
+  triton({"--service-kind", "triton", "--endpoint-type", "generate"},
+         {"--endpoint-type", "triton_generate"});
+  EXPECT_NE(error_of({"-m", "m", "--endpoint-type", "generate", "--output-tokens-mean", "5",
+                      "--output-tokens-mean-deterministic"})
+                .find("not supported for Triton Generate"),
+            std::string::npos);
   const std::string gen =
       error_of({"-m", "m", "--service-kind", "triton", "--endpoint-type", "template"});
   EXPECT_NE(gen.find("not available in this build"), std::string::npos) << gen;

@@ -187,3 +187,34 @@ TEST(KserveEndpoint, BodiesAreGenaiPerfsTritonRows) {
 
 }  // namespace
 }  // namespace aiperf::kserve
+
+namespace aiperf::endpoint {
+namespace {
+
+TEST(TritonGenerateEndpoint, PathsBodyAndParsing) {
+  auto ep = create("triton_generate");
+  ASSERT_TRUE(ep);
+  config::Config cfg;
+  cfg.models = {"ensemble"};
+  ep->configure(cfg);
+  EXPECT_EQ(ep->path(cfg), "/v2/models/ensemble/generate");
+  cfg.streaming = true;
+  EXPECT_EQ(ep->path(cfg), "/v2/models/ensemble/generate_stream");
+  dataset::Turn turn;
+  turn.text = "hi";
+  turn.max_tokens = 7;
+  RenderContext ctx;
+  ctx.turn = &turn;
+  ctx.default_model = "ensemble";
+  ctx.streaming = true;
+  EXPECT_EQ(ep->render_body(ctx), R"({"text_input":"hi","stream":true,"max_tokens":7})");
+  ParsedResponse p;
+  ASSERT_TRUE(ep->parse(R"({"model_name":"ensemble","model_version":"1","text_output":" a"})", p));
+  EXPECT_EQ(p.content, " a");
+  ASSERT_TRUE(ep->parse(R"({"error":"Model not ready"})", p));
+  EXPECT_TRUE(p.has_error);
+  EXPECT_EQ(p.error.message, "Model not ready");
+}
+
+}  // namespace
+}  // namespace aiperf::endpoint

@@ -191,6 +191,30 @@ TEST(Triton, MidStreamErrorsAreGrpcErrors) {
   EXPECT_EQ(errors, 2);  // requests 3 and 6
 }
 
+// --api-key and -H travel as gRPC metadata ("authorization: Bearer <key>"): a mock that
+// requires the key answers every request; without it every request is UNAUTHENTICATED.
+TEST(Triton, ApiKeyAndHeadersAreGrpcMetadata) {
+  Outcome ok = run({"--endpoint-type", "kserve", "--streaming", "--osl", "4", "--api-key", "s3cret",
+                    "-H", "X-Tenant: blue"},
+                   {"--fast", "--api-key", "s3cret"});
+  check(ok, true, 4, "/inference.GRPCInferenceService/ModelStreamInfer");
+  Outcome denied =
+      run({"--endpoint-type", "kserve", "--osl", "4"}, {"--fast", "--api-key", "s3cret"});
+  int unauth = 0;
+  for (const auto& rec : denied.records()) {
+    ASSERT_TRUE(rec.contains("error")) << rec.dump();
+    unauth += rec["error"]["type"] == "GrpcUNAUTHENTICATED";
+  }
+  EXPECT_EQ(unauth, 6) << denied.result.err;
+  // --insecure has nothing to switch off on a gRPC channel: refused.
+  CommandResult r = run_command({AIPERF_BIN, "profile", "-m", "ensemble", "--endpoint-type",
+                                 "kserve", "--url", "https://127.0.0.1:1", "--insecure"},
+                                30);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--insecure does not apply to --endpoint-type kserve"), std::string::npos)
+      << r.err;
+}
+
 TEST(Triton, NothingThereIsOneLineFast) {
   const int port = free_port();  // nothing listens
   auto t0 = std::chrono::steady_clock::now();

@@ -479,6 +479,10 @@ void resolve_kserve(ParseState& st) {
   if (c.request_cancellation_rate_pct) refuse("--request-cancellation-rate");
   if (c.prefill_concurrency) refuse("--prefill-concurrency");
   if (c.export_http_trace) refuse("--export-http-trace");
+  if (c.tls_insecure) {
+    throw ConfigError(typed_name(st, "--insecure") + " does not apply to --endpoint-type " + type +
+                      ": its TLS (https:// URLs) verifies against the system's roots; drop it");
+  }
 }
 
 void resolve(ParseState& st, const ParseEnv& env) {

@@ -1,5 +1,7 @@
 #include "aiperf/kserve/grpc_client.h"
 
+#include <cctype>
+
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -330,6 +332,7 @@ void GrpcClient::send(uint16_t url_index, std::string_view body,
   c->request.set_id(r.x_request_id);
   r.bytes_sent = uint64_t(c->request.ByteSizeLong());
   if (m.opts.request_timeout_ns > 0) c->ctx.set_deadline(deadline_in(m.opts.request_timeout_ns));
+  for (const auto& [k, v] : m.opts.metadata) c->ctx.AddMetadata(k, v);
   auto& stub = *m.stubs[url_index % m.stubs.size()];
   {
     std::lock_guard lk(m.mu);
@@ -370,7 +373,21 @@ size_t GrpcClient::in_flight() const {
   return impl_->in_flight.size() + impl_->ready.size();
 }
 
-std::string probe(std::string_view url, std::string_view model, int timeout_ms) {
+std::vector<std::pair<std::string, std::string>> grpc_metadata(
+    const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::optional<std::string>& api_key) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : headers) {
+    std::string k = name;
+    for (char& ch : k) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    out.emplace_back(std::move(k), value);
+  }
+  if (api_key) out.emplace_back("authorization", "Bearer " + *api_key);
+  return out;
+}
+
+std::string probe(std::string_view url, std::string_view model, int timeout_ms,
+                  const std::vector<std::pair<std::string, std::string>>& metadata) {
   bool tls = false;
   const std::string target = grpc_target(url, &tls);
   auto stub = inference::GRPCInferenceService::NewStub(make_channel(url));
@@ -379,6 +396,7 @@ std::string probe(std::string_view url, std::string_view model, int timeout_ms) 
   {
     grpc::ClientContext ctx;
     ctx.set_deadline(deadline_in(int64_t(timeout_ms) * 1'000'000));
+    for (const auto& [k, v] : metadata) ctx.AddMetadata(k, v);
     inference::ServerLiveRequest req;
     inference::ServerLiveResponse resp;
     grpc::Status st = stub->ServerLive(&ctx, req, &resp);
@@ -390,6 +408,7 @@ std::string probe(std::string_view url, std::string_view model, int timeout_ms) 
   }
   grpc::ClientContext ctx;
   ctx.set_deadline(deadline_in(int64_t(timeout_ms) * 1'000'000));
+  for (const auto& [k, v] : metadata) ctx.AddMetadata(k, v);
   inference::ModelReadyRequest req;
   req.set_name(std::string(model));
   inference::ModelReadyResponse resp;

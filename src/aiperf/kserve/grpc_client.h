@@ -22,8 +22,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "aiperf/kserve/tensors.h"
@@ -37,7 +39,15 @@ struct GrpcOptions {
   Backend backend = Backend::kTensorrtllm;
   bool streaming = false;
   int64_t request_timeout_ns = 21600'000'000'000;  // per request; <= 0: none
+  /// Sent with every call as gRPC metadata (names lower-case): -H headers, and
+  /// "authorization: Bearer <--api-key>" (what perf_analyzer's -H does for Triton's gRPC).
+  std::vector<std::pair<std::string, std::string>> metadata;
 };
+
+/// GrpcOptions::metadata from -H headers and --api-key.
+std::vector<std::pair<std::string, std::string>> grpc_metadata(
+    const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::optional<std::string>& api_key);
 
 /// "host:port" of a --url for gRPC (the scheme and any path dropped); https → TLS.
 std::string grpc_target(std::string_view url, bool* tls);
@@ -71,6 +81,7 @@ class GrpcClient {
 /// Asks the server at `url` whether it is live (ServerLive) and whether `model` is ready
 /// (ModelReady), within `timeout_ms`. Returns "" when both hold, else one line saying what
 /// failed and what to check.
-std::string probe(std::string_view url, std::string_view model, int timeout_ms);
+std::string probe(std::string_view url, std::string_view model, int timeout_ms,
+                  const std::vector<std::pair<std::string, std::string>>& metadata = {});
 
 }  // namespace aiperf::kserve

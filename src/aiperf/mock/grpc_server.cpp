@@ -1,5 +1,7 @@
 #include "aiperf/mock/grpc_server.h"
 
+#include <cctype>
+
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
@@ -81,6 +83,7 @@ class Service final : public inference::GRPCInferenceService::Service {
   grpc::Status ModelInfer(grpc::ServerContext* sc, const inference::ModelInferRequest* req,
                           inference::ModelInferResponse* resp) override {
     const int64_t arrival = mono_ns();
+    if (!authorized(*sc)) return unauthenticated();
     Generation g = plan(*req, false, arrival, kUnaryPath);
     if (!g.status.ok()) return finish(g, g.status);
     // The whole answer at the last token's time.
@@ -105,6 +108,7 @@ class Service final : public inference::GRPCInferenceService::Service {
       grpc::ServerContext* sc,
       grpc::ServerReaderWriter<inference::ModelStreamInferResponse, inference::ModelInferRequest>*
           stream) override {
+    if (!authorized(*sc)) return unauthenticated();
     inference::ModelInferRequest req;
     while (stream->Read(&req)) {
       const int64_t arrival = mono_ns();
@@ -124,6 +128,27 @@ class Service final : public inference::GRPCInferenceService::Service {
   }
 
  private:
+  /// --api-key: the call's metadata must carry it (the configured header, "authorization" as
+  /// "Bearer <key>"), as on the HTTP side.
+  bool authorized(const grpc::ServerContext& sc) const {
+    const MockOptions& o = c_.opts;
+    if (o.api_key.empty()) return true;
+    std::string name = o.auth_header_name;
+    for (char& ch : name) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    for (const auto& [k, v] : sc.client_metadata()) {
+      if (std::string_view(k.data(), k.size()) != name) continue;
+      const std::string_view got(v.data(), v.size());
+      if (got == o.api_key && name != "authorization") return true;
+      if (got.size() == o.api_key.size() + 7 && got.substr(7) == o.api_key &&
+          (got.substr(0, 7) == "Bearer " || got.substr(0, 7) == "bearer "))
+        return true;
+    }
+    return false;
+  }
+  static grpc::Status unauthenticated() {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "Invalid or missing API key");
+  }
+
   struct Generation {
     grpc::Status status;
     std::string model;

@@ -171,6 +171,7 @@ void ProfileRun::prepare() {
                                      : kserve::Backend::kTensorrtllm;
     plan_.grpc_options.streaming = ctx_.streaming;
     plan_.grpc_options.request_timeout_ns = plan_.client.request_timeout_ns;
+    plan_.grpc_options.metadata = kserve::grpc_metadata(cfg_.headers, cfg_.api_key);
   }
   if (endpoint_->info().polls_job) {  // video_generation: follow each job (worker/video_job.h)
     plan_.jobs = {true, endpoint_.get(), worker::video_poll_interval_ns(),
@@ -291,7 +292,8 @@ void ProfileRun::check_grpc_servers() {
   for (const std::string& url : cfg_.urls) {
     for (const std::string& model : cfg_.models) {
       for (int attempt = 1;; ++attempt) {
-        std::string err = kserve::probe(url, model, kProbeTimeoutMs);
+        std::string err = kserve::probe(url, model, kProbeTimeoutMs,
+                                        kserve::grpc_metadata(cfg_.headers, cfg_.api_key));
         if (err.empty()) break;
         if (mono_ns() >= deadline) {
           if (cfg_.wait_for_model_timeout_s > 0) {

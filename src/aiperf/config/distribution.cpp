@@ -33,12 +33,14 @@ class Reader {
       return d;
     }
     if (!j.is_object()) fail(at, "expected a number or an object (mean/stddev, mean/median, ...)");
-    for (const auto& [k, v] : j.items()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
       static const char* kKeys[] = {"type",  "value",  "mean", "stddev", "median",
                                     "peaks", "points", "min",  "max"};
-      if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* x) { return k == x; }))
-        fail(at + "." + k, "unknown key");
-      (void)v;
+      const std::string& key = it.key();
+      if (std::none_of(std::begin(kKeys), std::end(kKeys),
+                       [&](const char* x) { return key == x; })) {
+        fail(at + "." + key, "unknown key");
+      }
     }
     d.kind = kind_of(j, at);
     switch (d.kind) {

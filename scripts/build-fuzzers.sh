@@ -51,7 +51,7 @@ declare -A SOURCES=(
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
   [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
   # Generated (gen_kserve below): protoc's C++ for our KServe v2 subset.
-  [kserve_response_fuzz]="src/aiperf/kserve/tensors.cpp $OUT/gen/kserve_v2.pb.cc"
+  [kserve_response_fuzz]="src/aiperf/kserve/tensors.cpp src/aiperf/export/json_writer.cpp $OUT/gen/kserve_v2.pb.cc"
 )
 # Extra link flags per target.
 declare -A LIBS=(
@@ -71,7 +71,7 @@ declare -A LIBS=(
   [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
   [team_wire_fuzz]=""
-  [kserve_response_fuzz]="-lsimdjson -lprotobuf"
+  [kserve_response_fuzz]="-lsimdjson -lprotobuf -lfmt"
 )
 
 # Seed corpora: seed_<target> DIR writes starting inputs into DIR (optional per target).

@@ -17,12 +17,6 @@ namespace aiperf::kserve {
 
 namespace {
 
-constexpr const char* kStatusNames[] = {
-    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
-    "DATA_LOSS", "UNAUTHENTICATED"};
-
 std::chrono::system_clock::time_point deadline_in(int64_t ns) {
   return std::chrono::system_clock::now() + std::chrono::nanoseconds(ns);
 }
@@ -62,8 +56,7 @@ std::string grpc_target(std::string_view url, bool* tls) {
 }
 
 const char* status_name(int code) {
-  if (code < 0 || code >= int(std::size(kStatusNames))) return "UNKNOWN";
-  return kStatusNames[code];
+  return record::grpc_status_name(code);
 }
 
 struct Call;

@@ -1,5 +1,7 @@
 #include "aiperf/kserve/tensors.h"
 
+#include "aiperf/export/json_writer.h"
+
 #include <simdjson.h>
 
 #include <cstring>
@@ -251,37 +253,9 @@ bool decode_stream_response(std::string_view wire, std::string& stream_error, Re
 }
 
 void append_text_output_json(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += "{\"text_output\":\"";
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;  // UTF-8 passes through (invalid bytes are the parser's to reject)
-        }
-    }
-  }
-  out += "\"}";
+  out += "{\"text_output\":";
+  exporter::detail::append_json_string(out, text);
+  out += '}';
 }
 
 // ---- server side ------------------------------------------------------------------------------

@@ -161,30 +161,11 @@ ErrorInfo map_transport_error(const RequestRecord& raw, std::string_view base_ur
     case ErrorKind::kGrpcStatus: {
       // "<STATUS_NAME>: details" (kserve/grpc_client.h): the status name is the type, its number
       // the code, as gRPC clients report them.
-      static constexpr std::string_view kNames[] = {"OK",
-                                                    "CANCELLED",
-                                                    "UNKNOWN",
-                                                    "INVALID_ARGUMENT",
-                                                    "DEADLINE_EXCEEDED",
-                                                    "NOT_FOUND",
-                                                    "ALREADY_EXISTS",
-                                                    "PERMISSION_DENIED",
-                                                    "RESOURCE_EXHAUSTED",
-                                                    "FAILED_PRECONDITION",
-                                                    "ABORTED",
-                                                    "OUT_OF_RANGE",
-                                                    "UNIMPLEMENTED",
-                                                    "INTERNAL",
-                                                    "UNAVAILABLE",
-                                                    "DATA_LOSS",
-                                                    "UNAUTHENTICATED"};
-      std::string_view name = std::string_view(msg).substr(0, msg.find(':'));
+      const std::string_view name = std::string_view(msg).substr(0, msg.find(':'));
       e.type = "GrpcError";
-      for (size_t i = 0; i < std::size(kNames); ++i) {
-        if (kNames[i] == name) {
-          e.code = int(i);
-          e.type = "Grpc" + std::string(name);
-        }
+      if (const int code = grpc_status_code(name); code >= 0) {
+        e.code = code;
+        e.type = "Grpc" + std::string(name);
       }
       e.message = or_default("gRPC call failed");
       break;

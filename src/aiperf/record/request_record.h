@@ -36,6 +36,10 @@ enum class ErrorKind : uint8_t {
 };
 
 const char* error_kind_name(ErrorKind k);
+/// gRPC's canonical status name for `code` ("UNAVAILABLE"); "UNKNOWN" when out of range.
+const char* grpc_status_name(int code);
+/// The code of a canonical status name; -1 when it is none.
+int grpc_status_code(std::string_view name);
 
 enum class Phase : uint8_t { kWarmup = 0, kProfiling = 1 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -195,6 +196,12 @@ std::string NetworkProbe::samples_jsonl() const {
     out += '\n';
   }
   return out;
+}
+
+bool NetworkProbe::write_samples(const std::string& path) const {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << samples_jsonl();
+  return bool(out.flush());
 }
 
 }  // namespace aiperf::run

@@ -46,6 +46,8 @@ class NetworkProbe {
   /// Every probe as one JSON line each (timestamp_ns, target_url, target_host, target_port,
   /// probe_type "tcp_connect", rtt_ns or error {type, message}, success), in probe order.
   std::string samples_jsonl() const;
+  /// Writes samples_jsonl() to `path`; false (errno set) when it cannot.
+  bool write_samples(const std::string& path) const;
 
   /// One TCP handshake to `addr` in ns, or nullopt (error text in *err; the errno in *code,
   /// ETIMEDOUT for the connect timeout, when `code` is given).

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -396,12 +395,8 @@ void ProfileRun::apply_network_rtt() {
   }
   if (!network_probe_) return;
   for (const auto& f : network_probe_->failures()) spdlog::warn("network latency probe: {}", f);
-  {
-    std::ofstream out(paths_.network_latency_jsonl, std::ios::binary | std::ios::trunc);
-    out << network_probe_->samples_jsonl();
-    if (!out.flush()) {
-      spdlog::warn("cannot write {}: {}", paths_.network_latency_jsonl, std::strerror(errno));
-    }
+  if (!network_probe_->write_samples(paths_.network_latency_jsonl)) {
+    spdlog::warn("cannot write {}: {}", paths_.network_latency_jsonl, std::strerror(errno));
   }
   if (auto rtt = network_probe_->mean_rtt_ns()) {
     spdlog::info("network RTT: {:.3f} ms mean over {} TCP handshakes", *rtt / 1e6,

@@ -11,6 +11,7 @@
 #include "aiperf/cli/config_cmd.h"
 #include "aiperf/cli/genai_perf.h"
 #include "aiperf/cli/plot_cmd.h"
+#include "aiperf/cli/speed_bench_report.h"
 #include "aiperf/cli/synthesize.h"
 #include "aiperf/cli/tokenize_cmd.h"
 #include "aiperf/cli/validate.h"
@@ -36,6 +37,8 @@ void print_usage(FILE* f) {
       "  plot          Plots and an HTML report of runs (or serve it: --dashboard).\n"
       "  plugins       List the plugin registries (endpoints, datasets, ...).\n"
       "  profile       Run a benchmark against an OpenAI-compatible server.\n"
+      "  speed-bench-report\n"
+      "                SPEED-Bench matrix (models x categories) of several runs, CSV and table.\n"
       "  synthesize    Rewrite a trace with the --synthesis-* transforms.\n"
       "  tokenize      Count or list the tokens of a text with a tokenizer.\n"
       "  validate      Check a trace file (validate mooncake-trace --input <path>).\n\n"
@@ -101,12 +104,16 @@ int main(int argc, char** argv) {
   }
   if (cmd == "plot") return run_plot(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "compare") return run_compare(std::vector<std::string>(argv + 2, argv + argc));
+  if (cmd == "speed-bench-report") {
+    return run_speed_bench_report(std::vector<std::string>(argv + 2, argv + argc));
+  }
   if (cmd == "synthesize") return run_synthesize(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "validate") return run_validate(std::vector<std::string>(argv + 2, argv + argc));
   std::fprintf(
       stderr,
       "aiperf: error: unknown command '%s' (commands: analyze-trace, compare, config, genai-perf, "
-      "plot, plugins, profile, synthesize, tokenize, validate; see aiperf --help)\n",
+      "plot, plugins, profile, speed-bench-report, synthesize, tokenize, validate; see aiperf "
+      "--help)\n",
       cmd.c_str());
   return 2;
 }

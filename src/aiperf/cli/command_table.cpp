@@ -152,12 +152,26 @@ CommandDoc build() {
                opt({"--plugin"}, true, "Load this plugin shared object first.", "<path>", true),
                help_opt()});
 
+  CommandDoc speed_bench = command(
+      "speed-bench-report", "SPEED-Bench matrix (models x categories) of several runs.",
+      {opt({"--paths"}, true, "Run directories or folders of runs (same as positional arguments).",
+           "<path>...", true),
+       opt({"--empty-paths"}, false, "Forget the paths given so far."),
+       opt({"--output"}, true, "The CSV to write (default: speed_bench_report.csv).", "<file>",
+           true),
+       opt({"--format"}, true, "What to produce.", "csv|table|both", false,
+           {"csv", "table", "both"}),
+       opt({"--metric"}, true, "The value of each cell.", "accept_length|accept_rate|throughput",
+           false, {"accept_length", "accept_rate", "throughput"}),
+       help_opt()},
+      {}, {}, true);
+
   CommandDoc genai_perf =
       command("genai-perf", "GenAI-Perf's command line (also: this binary run as genai-perf).",
               {help_opt()}, {}, {"profile", "compare"});
 
-  root.subcommands = {analyze, compare, config,     genai_perf, plot,
-                      plugins, profile, synthesize, tokenize,   validate};
+  root.subcommands = {analyze, compare,     config,     genai_perf, plot,    plugins,
+                      profile, speed_bench, synthesize, tokenize,   validate};
   return root;
 }
 

@@ -240,14 +240,19 @@ Prepared prepare(const DocLine& line, std::vector<std::string> mock_urls,
     return p;
   }
   static const std::set<std::string> kCommands = {
-      "analyze-trace", "compare",    "config",   "genai-perf", "plot",    "plugins",
-      "profile",       "synthesize", "tokenize", "validate",   "analyze", "create-template"};
+      "analyze-trace",     "compare",    "config",   "genai-perf", "plot",    "plugins",
+      "profile",           "synthesize", "tokenize", "validate",   "analyze", "create-template",
+      "speed-bench-report"};
   if (!genai && !in.empty() && in[0].front() != '-' && !kCommands.count(in[0])) {
     p.skip = "printed output, not a command line";
     return p;
   }
   if (!in.empty() && (in[0] == "plot" || in[0] == "compare")) {
     p.skip = "reads the artifacts of earlier runs (tests/integration/report_test.cpp runs them)";
+    return p;
+  }
+  if (!in.empty() && in[0] == "speed-bench-report") {
+    p.skip = "reads SPEED-Bench runs (tests/integration/speed_bench_report_test.cpp runs it)";
     return p;
   }
   const bool profile = (!in.empty() && in[0] == "profile") ||

@@ -39,13 +39,17 @@ int run_profile_as_rank(cluster::Team& team, config::Config& cfg, std::string er
     // Server metrics and GPU telemetry are scraped once, by rank 0.
     std::unique_ptr<telemetry::TelemetryObserver> telemetry;
     std::unique_ptr<UserFilesObserver> user_files;
+    std::unique_ptr<ReportObserver> report;  // rank 0 writes the whole run's exports
     if (team.leader()) {
       telemetry = std::make_unique<telemetry::TelemetryObserver>(cfg);
       o.observers.push_back(telemetry.get());
       user_files = std::make_unique<UserFilesObserver>(cfg);
       o.observers.push_back(user_files.get());
+      report = std::make_unique<ReportObserver>(cfg);
+      o.observers.push_back(report.get());
     }
     rc = run::run_benchmark_cli(cfg, o);
+    if (rc == 0 && report && cfg.plot_required && report->failed()) rc = kExitBenchmarkFailed;
   }
   team.shutdown(run::interrupt_count() > 0, rc);  // interrupted: the launcher ends the job
   return rc;

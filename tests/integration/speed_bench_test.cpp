@@ -31,14 +31,14 @@ std::vector<json> read_jsonl(const std::string& path) {
   return out;
 }
 
-struct Run {
+struct SbRun {
   CommandResult result;
   std::string dir;
   std::vector<json> server_records;
 };
 
-Run profile(const std::string& format, const std::string& file, int requests) {
-  Run r;
+SbRun profile(const std::string& format, const std::string& file, int requests) {
+  SbRun r;
   r.dir = make_temp_dir("aiperf-speed-bench");
   const std::string gt = r.dir + "/gt.jsonl";
   MockServerProcess m({"--ttft", "1", "--itl", "1", "--record-requests", gt});
@@ -75,7 +75,7 @@ Run profile(const std::string& format, const std::string& file, int requests) {
 }
 
 TEST(SpeedBench, CategoryFormatSendsTheSessionsOfItsCategoryTurnByTurn) {
-  Run r = profile("speed_bench_coding", kMini, 4);
+  SbRun r = profile("speed_bench_coding", kMini, 4);
   ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
   EXPECT_EQ(r.server_records.size(), 4u);
   // inputs.json: the two coding rows, each message a turn with its role, nothing hoisted.
@@ -109,7 +109,7 @@ TEST(SpeedBench, CategoryFormatSendsTheSessionsOfItsCategoryTurnByTurn) {
 }
 
 TEST(SpeedBench, NoMatchingRowOrABadRowExitsTwoBeforeAnyRequest) {
-  Run none = profile("speed_bench_humanities", kMini, 2);
+  SbRun none = profile("speed_bench_humanities", kMini, 2);
   EXPECT_EQ(none.result.exit_code, 2);
   EXPECT_NE(none.result.err.find("no row has category 'humanities'"), std::string::npos)
       << none.result.err;
@@ -118,10 +118,11 @@ TEST(SpeedBench, NoMatchingRowOrABadRowExitsTwoBeforeAnyRequest) {
   EXPECT_TRUE(none.server_records.empty());
 
   const std::string bad = make_temp_dir("aiperf-speed-bench-bad") + "/bad.jsonl";
-  std::ofstream(bad) << read_file(kMini)
-                     << R"({"question_id": "x", "category": "coding", "messages": []})"
-                     << "\n";
-  Run r = profile("speed_bench_coding", bad, 2);
+  std::ofstream(bad)
+      << read_file(kMini)
+      << R"({"question_id": "x", "category": "coding", "messages": [{"role": "user", "content": "a"}]})"
+      << "\n";
+  SbRun r = profile("speed_bench_coding", bad, 2);
   EXPECT_EQ(r.result.exit_code, 2);
   EXPECT_NE(r.result.err.find(bad + ":6: question_id: must be 32 characters (got 1)"),
             std::string::npos)

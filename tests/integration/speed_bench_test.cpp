@@ -130,5 +130,70 @@ TEST(SpeedBench, NoMatchingRowOrABadRowExitsTwoBeforeAnyRequest) {
   EXPECT_TRUE(r.server_records.empty());
 }
 
+// AIPerf's speed_bench_sweep template (a sweep of datasets.main.format over the 11 qualitative
+// categories), its dataset path pointed at a file with one row per category, shrunk by flags:
+// each run sends its category's row only, and the sweep aggregate names the formats.
+TEST(SpeedBench, AIPerfsSweepTemplateRunsOneCategoryPerRun) {
+  const std::string dir = make_temp_dir("aiperf-speed-bench-sweep");
+  const std::string qualitative =
+      std::string(AIPERF_TEST_DATA_DIR) + "/speed_bench/qualitative.jsonl";
+  std::string yaml =
+      read_file(std::string(AIPERF_TEST_DATA_DIR) + "/config/aiperf/speed_bench_sweep.yaml");
+  const std::string from = "datasets/speed-bench/qualitative.jsonl";
+  ASSERT_NE(yaml.find(from), std::string::npos);
+  yaml.replace(yaml.find(from), from.size(), qualitative);
+  std::ofstream(dir + "/sweep.yaml") << yaml;
+  MockServerProcess m({"--fast"});
+  const std::string out = dir + "/out";
+  const CommandResult r = run_command({AIPERF_BIN,
+                                       "profile",
+                                       "-f",
+                                       dir + "/sweep.yaml",
+                                       "--url",
+                                       m.url(),
+                                       "--model",
+                                       "mock-model",
+                                       "--tokenizer",
+                                       "builtin",
+                                       "--ui",
+                                       "none",
+                                       "--request-count",
+                                       "2",
+                                       "--warmup-request-count",
+                                       "1",
+                                       "--server-metrics",
+                                       m.url() + "/metrics",
+                                       "--extra-inputs",
+                                       "max_completion_tokens:8",
+                                       "--artifact-dir",
+                                       out},
+                                      300);
+  m.stop();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::string> category_of;  // first prompt of the file's rows
+  std::ifstream rows(qualitative);
+  for (std::string line; std::getline(rows, line);) {
+    const json row = json::parse(line);
+    category_of[row["messages"][0]["content"]] = row["category"];
+  }
+  const std::vector<std::string> cats = {"coding", "humanities",    "math",      "multilingual",
+                                         "qa",     "rag",           "reasoning", "roleplay",
+                                         "stem",   "summarization", "writing"};
+  std::vector<json> formats;
+  for (const std::string& cat : cats) {
+    SCOPED_TRACE(cat);
+    const std::string run_dir = out + "/format_speed_bench_" + cat;
+    const json in = json::parse(read_file(run_dir + "/inputs.json"));
+    ASSERT_EQ(in["data"].size(), 1u);
+    const std::string prompt = in["data"][0]["payloads"][0]["messages"].back()["content"];
+    EXPECT_EQ(category_of[prompt], cat);
+    formats.emplace_back("speed_bench_" + cat);
+  }
+  const json agg =
+      json::parse(read_file(out + "/sweep_aggregate/profile_export_aiperf_sweep.json"));
+  EXPECT_EQ(agg["metadata"]["sweep_parameters"][0]["values"], json(formats)) << agg["metadata"];
+  EXPECT_EQ(agg["per_combination_metrics"].size(), 11u);
+}
+
 }  // namespace
 }  // namespace aiperf::testing

@@ -115,11 +115,13 @@ std::string leaf_of(const std::string& path) {
 }
 
 std::string format_value(const config::SweepValue& v) {
+  if (std::isnan(v.number)) return v.text;  // a config file's text value (speed_bench_coding)
   if (v.integer) return std::to_string(static_cast<long long>(std::llround(v.number)));
   return python_float(v.number);
 }
 
 ordered_json json_value(const config::SweepValue& v) {
+  if (std::isnan(v.number)) return ordered_json(v.text);
   if (v.integer) return ordered_json(static_cast<int64_t>(std::llround(v.number)));
   return ordered_json(v.number);
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace aiperf::study {
 namespace {
 
@@ -41,6 +43,16 @@ TEST(SweepExpansion, FloatValuesUsePythonRepr) {
   EXPECT_EQ(vars[0].dir_name, "rate_5.0");
   EXPECT_EQ(vars[1].dir_name, "rate_2.5");
   EXPECT_EQ(json_value(vars[0].values[0].value).dump(), "5.0");
+}
+
+TEST(SweepExpansion, TextValuesOfAConfigFileStayText) {
+  // A config file's sweep over a text key (datasets.main.format): no number (NaN), the text.
+  config::SweepValue v;
+  v.text = "speed_bench_coding";
+  v.number = std::nan("");
+  EXPECT_EQ(format_value(v), "speed_bench_coding");
+  EXPECT_EQ(json_value(v).dump(), "\"speed_bench_coding\"");
+  EXPECT_EQ(dir_name_of({{"datasets.main.format", v}}), "format_speed_bench_coding");
 }
 
 TEST(SweepExpansion, GridIsTheCartesianProductInPathOrder) {

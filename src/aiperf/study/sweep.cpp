@@ -24,10 +24,10 @@ std::map<std::string, std::string> display_names(const std::vector<Variation>& v
   return out;
 }
 
-/// Python's sorted(params.items()) order key.
-std::vector<std::pair<std::string, double>> sort_key(const ordered_json& params) {
-  std::vector<std::pair<std::string, double>> k;
-  for (const auto& [name, v] : params.items()) k.emplace_back(name, v.get<double>());
+/// Python's sorted(params.items()) order key (numbers by value, text values by their text).
+std::vector<std::pair<std::string, ordered_json>> sort_key(const ordered_json& params) {
+  std::vector<std::pair<std::string, ordered_json>> k;
+  for (const auto& [name, v] : params.items()) k.emplace_back(name, v);
   std::sort(k.begin(), k.end());
   return k;
 }

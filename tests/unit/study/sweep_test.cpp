@@ -108,6 +108,32 @@ RunResult run_at(int index, double conc, double throughput, double ttft_p99, dou
   return r;
 }
 
+TEST(SweepAggregate, TextValuedPointsSortAsText) {
+  // A config file's sweep of datasets.main.format: the values are text (no number).
+  config::StudyConfig s;
+  config::SweepParameter p;
+  p.path = "datasets.main.format";
+  p.flag = "--custom-dataset-type";
+  for (const char* f : {"speed_bench_math", "speed_bench_coding", "speed_bench_qa"}) {
+    p.values.push_back(config::SweepValue{f, std::nan(""), false});
+  }
+  s.sweep.push_back(p);
+  auto vars = expand_sweep(s);
+  // Every point on both frontiers: more throughput always costs latency and per-user speed.
+  std::vector<RunResult> results = {run_at(0, 1, 10, 20, 100), run_at(1, 2, 19, 25, 95),
+                                    run_at(2, 4, 30, 60, 70)};
+  for (size_t i = 0; i < results.size(); ++i) results[i].variation_values = vars[i].values;
+  SweepAggregate a = aggregate_sweep(results, vars, s);
+  EXPECT_EQ(a.metadata["sweep_parameters"].dump(),
+            R"([{"name":"format","values":["speed_bench_math","speed_bench_coding",)"
+            R"("speed_bench_qa"]}])");
+  EXPECT_EQ(a.pareto_optimal.dump(),
+            R"([{"format":"speed_bench_coding"},{"format":"speed_bench_math"},)"
+            R"({"format":"speed_bench_qa"}])");
+  EXPECT_EQ(a.best_configurations["best_throughput"]["parameters"]["format"], "speed_bench_qa");
+  EXPECT_NE(render_sweep_csv(a).find("Best Throughput,speed_bench_qa,"), std::string::npos);
+}
+
 TEST(SweepAggregate, BestPointsAndFrontiers) {
   config::StudyConfig s;
   s.sweep.push_back(param("phases.profiling.concurrency", "--concurrency", {1, 2, 4, 8}, true));

@@ -14,6 +14,7 @@
 #include "aiperf/config/config_file.h"
 #include "aiperf/config/templates.h"
 #include "aiperf/config/yaml_tree.h"
+#include "aiperf/report/plot_config.h"
 
 namespace aiperf::cli {
 namespace {
@@ -302,6 +303,8 @@ int validate(const std::vector<std::string>& argv) {
   std::vector<std::string> warnings;
   try {
     const config::LoadedConfigFile f = config::load_config_file(path);
+    // The plot section is read by the report stage: checked here as a run checks it.
+    if (f.plot_yaml) report::parse_plot_config(*f.plot_yaml, f.plot_origin);
     config::ParseEnv env;
     for (const auto& v : config::expand_variations(f)) {
       const config::Config cfg = config::parse_profile_variation({}, env, f, v);

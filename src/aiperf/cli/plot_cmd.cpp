@@ -116,8 +116,11 @@ std::vector<std::string> record_columns(const report::PlotConfig& cfg) {
   return cols;
 }
 
-std::vector<std::string> dirs_of(const std::vector<report::RunInfo>& infos) {
-  std::vector<std::string> d;
+/// Where a run's plot configuration (.aiperf-plot-config.yaml) may be: the paths given (a
+/// study's folder holds the study's), then each run's folder.
+std::vector<std::string> dirs_of(const std::vector<std::string>& paths,
+                                 const std::vector<report::RunInfo>& infos) {
+  std::vector<std::string> d = paths;
   for (const auto& i : infos) d.push_back(i.dir);
   return d;
 }
@@ -218,7 +221,7 @@ int run_plot(const std::vector<std::string>& args) {
       // Runs may not exist yet: the dashboard waits for them.
       std::vector<std::string> dirs;
       try {
-        dirs = dirs_of(report::discover_runs(p.paths));
+        dirs = dirs_of(p.paths, report::discover_runs(p.paths));
       } catch (const ConfigError&) {
       }
       auto cfg = report::load_plot_config(p.config, dirs, &notice);
@@ -226,7 +229,7 @@ int run_plot(const std::vector<std::string>& args) {
       return serve(p, cfg);
     }
     auto infos = report::discover_runs(p.paths);
-    auto cfg = report::load_plot_config(p.config, dirs_of(infos), &notice);
+    auto cfg = report::load_plot_config(p.config, dirs_of(p.paths, infos), &notice);
     std::printf("%s\n", notice.c_str());
     return write_plots(p, infos, cfg);
   } catch (const ConfigError& e) {

@@ -38,9 +38,12 @@ int run_profile_as_rank(cluster::Team& team, config::Config& cfg, std::string er
     o.team = &team;
     // Server metrics and GPU telemetry are scraped once, by rank 0.
     std::unique_ptr<telemetry::TelemetryObserver> telemetry;
+    std::unique_ptr<UserFilesObserver> user_files;
     if (team.leader()) {
       telemetry = std::make_unique<telemetry::TelemetryObserver>(cfg);
       o.observers.push_back(telemetry.get());
+      user_files = std::make_unique<UserFilesObserver>(cfg);
+      o.observers.push_back(user_files.get());
     }
     rc = run::run_benchmark_cli(cfg, o);
   }
@@ -117,6 +120,14 @@ int run_parsed_profile(const config::Config& parsed) {
 namespace {
 
 int run_one_process(const config::Config& cfg, const std::vector<std::string>& args) {
+  if (cfg.plot_config_yaml) {  // a config file's plot section: checked before anything starts
+    try {
+      report::parse_plot_config(*cfg.plot_config_yaml, cfg.plot_config_origin);
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "aiperf: error: %s\n", e.what());
+      return kExitUsage;
+    }
+  }
   // Server metrics and GPU telemetry (spec §7) observe every run, each run its own.
   if (cfg.config_file_study || cfg.study.active()) {
     // Several runs (repeated runs, a sweep, a capacity search; or a config file's sweep /
@@ -125,6 +136,7 @@ int run_one_process(const config::Config& cfg, const std::vector<std::string>& a
     so.observers = [](const config::Config& c) {
       std::vector<std::unique_ptr<run::RunObserver>> v;
       v.push_back(std::make_unique<telemetry::TelemetryObserver>(c));
+      v.push_back(std::make_unique<UserFilesObserver>(c));
       return v;
     };
     if (cfg.config_file_study) {  // -f with `sweep` / `multi_run`: one Config per variation
@@ -136,8 +148,9 @@ int run_one_process(const config::Config& cfg, const std::vector<std::string>& a
   }
   telemetry::TelemetryObserver telemetry(cfg);
   ReportObserver report(cfg);
+  UserFilesObserver user_files(cfg);
   run::RunOptions opts;
-  opts.observers = {&telemetry, &report};
+  opts.observers = {&user_files, &telemetry, &report};
   std::optional<DashboardObserver> dash;
   if (cfg.ui == config::UiType::kDashboard) {
     dash.emplace(cfg);
@@ -153,7 +166,8 @@ int run_one_process(const config::Config& cfg, const std::vector<std::string>& a
     }
   }
   try {
-    return run::run_benchmark(cfg, opts).exit_code;
+    const int rc = run::run_benchmark(cfg, opts).exit_code;
+    return rc == 0 && cfg.plot_required && report.failed() ? int(kExitBenchmarkFailed) : rc;
   } catch (const std::exception&) {
     if (dash) dash->stop();  // the message must land on the normal screen
     return run::report_run_error(std::current_exception());

@@ -3,12 +3,16 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
 #include "aiperf/common/clock.h"
 #include "aiperf/common/error.h"
+#include "aiperf/config/user_files.h"
+#include "aiperf/config/yaml_tree.h"
 #include "aiperf/export/export.h"
 #include "aiperf/report/report.h"
 #include "aiperf/study/study.h"
@@ -96,12 +100,47 @@ void DashboardObserver::on_record(const record::ProcessedRecord& rec,
   dash_.live().add(s);
 }
 
-ReportObserver::ReportObserver(const config::Config& cfg) : plots_(cfg.generate_plots) {}
+ReportObserver::ReportObserver(const config::Config& cfg) : cfg_(cfg), plots_(cfg.generate_plots) {}
+
+report::PlotConfig plot_config_for(const config::Config& cfg, const std::string& dir) {
+  if (!cfg.plot_config_yaml) return report::load_plot_config(std::nullopt, {}, nullptr);
+  report::PlotConfig pc = report::parse_plot_config(*cfg.plot_config_yaml, cfg.plot_config_origin);
+  // As AIPerf materializes its plot envelope: `aiperf plot <dir>` later draws the same plots.
+  const fs::path receipt = fs::path(dir) / ".aiperf-plot-config.yaml";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::ofstream f(receipt, std::ios::binary | std::ios::trunc);
+  f << "# The plot configuration of this run (the `plot:` section of " << cfg.plot_config_origin
+    << "); `aiperf plot` reads it.\n"
+    << config::emit_yaml(config::parse_yaml(*cfg.plot_config_yaml, cfg.plot_config_origin));
+  if (!f.flush()) {
+    std::fprintf(stderr, "aiperf: warning: cannot write %s\n", receipt.string().c_str());
+  }
+  return pc;
+}
 
 void ReportObserver::on_prepared(const run::RunSetup& setup) {
   html_path_ = (fs::path(setup.paths->dir) / "report.html").string();
   plots_dir_ = (fs::path(setup.paths->dir) / "plots").string();
-  if (plots_) plot_cfg_ = report::load_plot_config(std::nullopt, {}, nullptr);  // ConfigError → 2
+  if (plots_) plot_cfg_ = plot_config_for(cfg_, setup.paths->dir);  // ConfigError → 2
+}
+
+void UserFilesObserver::on_prepared(const run::RunSetup& setup) {
+  if (cfg_.user_files_json.empty()) return;
+  config::UserFileRun run;
+  run.epoch = std::to_string(::time(nullptr));
+  std::error_code ec;
+  const fs::path dir = fs::absolute(setup.paths->dir, ec).lexically_normal();
+  run.artifact_dir = dir.string();
+  run.job_name = (dir.has_filename() ? dir : dir.parent_path()).filename().string();
+  try {
+    for (const auto& w : config::write_user_files(cfg_, run)) {
+      std::fprintf(stderr, "aiperf: warning: %s\n", w.c_str());
+    }
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const ConfigError*>(&e)) throw;
+    throw ConfigError(std::string("artifacts.user_files: ") + e.what());
+  }
 }
 
 void ReportObserver::on_results(const run::RunOutcome&, run::ResultSections& sections) {
@@ -129,7 +168,9 @@ void ReportObserver::on_finished(const run::RunOutcome& out) {
     report::write_html_report(html_path_, runs, set, report::HtmlOptions{});
     if (plots_) report::render_images(set.figures, plots_dir_, report::ImageOptions{});
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "aiperf: warning: the report was not completed: %s\n", e.what());
+    failed_ = true;
+    std::fprintf(stderr, "aiperf: %s: the report was not completed: %s\n",
+                 plots_ && cfg_.plot_required ? "error" : "warning", e.what());
   }
 }
 
@@ -138,7 +179,7 @@ int run_study_with_report(const config::Config& cfg, const study::StudyOptions& 
   std::optional<report::PlotConfig> plots;
   if (cfg.generate_plots) {
     try {
-      plots = report::load_plot_config(std::nullopt, {}, nullptr);
+      plots = plot_config_for(cfg, cfg.artifact_dir);
     } catch (const ConfigError& e) {
       std::fprintf(stderr, "aiperf: error: %s\n", e.what());
       return kExitUsage;
@@ -167,7 +208,10 @@ int run_study_with_report(const config::Config& cfg, const study::StudyOptions& 
       std::printf("Plots: %s\n", dir.c_str());
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "aiperf: warning: the study's report was not written: %s\n", e.what());
+    const bool fatal = plots && cfg.plot_required;
+    std::fprintf(stderr, "aiperf: %s: the study's report was not written: %s\n",
+                 fatal ? "error" : "warning", e.what());
+    if (fatal && rc == 0) return kExitBenchmarkFailed;
   }
   return rc;
 }

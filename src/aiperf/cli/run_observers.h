@@ -47,21 +47,43 @@ class DashboardObserver : public run::RunObserver {
   int64_t panels_at_ns_ = 0;
 };
 
-/// Writes <artifact dir>/report.html after every run and, with --generate-plots, the plots into
-/// <artifact dir>/plots. The plot configuration is read before the run starts, so a malformed
-/// one is a usage error (exit 2) before any connection.
+/// Writes <artifact dir>/report.html after every run and, with --auto-plot, the plots into
+/// <artifact dir>/plots. The plot configuration (a config file's `plot:` section, else the
+/// user's) is read before the run starts, so a malformed one is a usage error (exit 2) before
+/// any connection; a `plot:` section is also written beside the run as .aiperf-plot-config.yaml
+/// (`aiperf plot <dir>` uses it).
 class ReportObserver : public run::RunObserver {
  public:
   explicit ReportObserver(const config::Config& cfg);
   void on_prepared(const run::RunSetup& setup) override;
   void on_results(const run::RunOutcome& out, run::ResultSections& sections) override;
   void on_finished(const run::RunOutcome& out) override;
+  /// The plots (or the report) could not be drawn; with --plot-required the run fails.
+  bool failed() const { return failed_; }
 
  private:
+  const config::Config& cfg_;
   bool plots_;
+  bool failed_ = false;
   std::optional<report::PlotConfig> plot_cfg_;
   std::string html_path_, plots_dir_;
 };
+
+/// Writes a config file's `artifacts.user_files` into the run's directory before the run starts
+/// (config/user_files.h); a file that cannot be rendered or written is a usage error (exit 2).
+class UserFilesObserver : public run::RunObserver {
+ public:
+  explicit UserFilesObserver(const config::Config& cfg) : cfg_(cfg) {}
+  void on_prepared(const run::RunSetup& setup) override;
+
+ private:
+  config::Config cfg_;  // a copy: a study's Config of one run may go before the run ends
+};
+
+/// The plot configuration a run or study draws with: the config file's `plot:` section (then
+/// also written to <dir>/.aiperf-plot-config.yaml), else load_plot_config's choice. Throws
+/// ConfigError for a malformed one.
+report::PlotConfig plot_config_for(const config::Config& cfg, const std::string& dir);
 
 /// A study (repeated runs, a sweep, a capacity search: study/study.h), then its report:
 /// <artifact dir>/report.html over every run it wrote, and with --generate-plots the multi-run

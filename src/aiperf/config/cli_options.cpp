@@ -191,30 +191,22 @@ std::vector<std::vector<std::string>> collect(const std::vector<Occurrence>& occ
   return values;
 }
 
-std::string typed_name(const ParseState& st, std::string_view primary) {
-  for (const auto& [p, typed] : st.typed) {
-    if (p == primary) return typed;
-  }
-  return std::string(primary);
-}
-
 /// Dataset source (synthetic, --input-file, --public-dataset) and the flags that only make sense
 /// with one of them (spec §1.4).
 void resolve_dataset_source(ParseState& st) {
   Config& c = st.cfg;
   if (c.input_file && c.public_dataset) {
-    throw ConfigError(typed_name(st, "--input-file") + " and " +
-                      typed_name(st, "--public-dataset") +
+    throw ConfigError(st.typed_as("--input-file") + " and " + st.typed_as("--public-dataset") +
                       " cannot be used together; pass one dataset source");
   }
   if (c.hf_subset &&
       (!c.public_dataset || *c.public_dataset == "sharegpt" || *c.public_dataset == "spec_bench")) {
-    throw ConfigError(typed_name(st, "--hf-subset") +
+    throw ConfigError(st.typed_as("--hf-subset") +
                       " applies to the Hugging Face datasets of --public-dataset (not " +
                       (c.public_dataset ? *c.public_dataset : std::string("without one")) + ")");
   }
   if (c.custom_dataset_type && !c.input_file) {
-    throw ConfigError(typed_name(st, "--custom-dataset-type") +
+    throw ConfigError(st.typed_as("--custom-dataset-type") +
                       " requires --input-file (the file to read in that format)");
   }
   if (c.input_file || c.public_dataset) {
@@ -229,7 +221,7 @@ void resolve_dataset_source(ParseState& st) {
           "--prompt-input-tokens-stddev", "--prompt-batch-size", "--seq-dist", "--image-batch-size",
           "--image-source", "--image-source-sampling", "--audio-batch-size",
           "--video-batch-size"}) {
-      if (st.given(f)) flags += (flags.empty() ? "" : ", ") + typed_name(st, f);
+      if (st.given(f)) flags += (flags.empty() ? "" : ", ") + st.typed_as(f);
     }
     if (!flags.empty()) {
       throw ConfigError(flags +
@@ -269,7 +261,7 @@ bool resolve_fixed_schedule(ParseState& st) {
     std::string bad;
     for (const char* f :
          {"--request-rate", "--user-centric-rate", "--num-users", "--arrival-smoothness"}) {
-      if (st.given(f)) bad += (bad.empty() ? "" : ", ") + typed_name(st, f);
+      if (st.given(f)) bad += (bad.empty() ? "" : ", ") + st.typed_as(f);
     }
     if (!bad.empty()) {
       throw ConfigError(
@@ -294,8 +286,8 @@ bool resolve_fixed_schedule(ParseState& st) {
   }
   if (!fixed) return false;
   if (c.request_rate || c.user_centric_rate) {
-    throw ConfigError(std::string(c.request_rate ? typed_name(st, "--request-rate")
-                                                 : typed_name(st, "--user-centric-rate")) +
+    throw ConfigError(std::string(c.request_rate ? st.typed_as("--request-rate")
+                                                 : st.typed_as("--user-centric-rate")) +
                       " cannot be used with --fixed-schedule (the trace timestamps set the "
                       "send times); drop it, or pass --no-fixed-schedule");
   }
@@ -388,10 +380,10 @@ void resolve_timing(ParseState& st) {
       throw ConfigError(
           "--arrival-smoothness is only supported with --arrival-pattern gamma. Pass "
           "--request-rate with --arrival-pattern gamma, or drop " +
-          typed_name(st, "--arrival-smoothness") + ".");
+          st.typed_as("--arrival-smoothness") + ".");
     }
     if (st.arrival_pattern) {
-      c.warnings.push_back(typed_name(st, "--arrival-pattern") + " has no effect in " +
+      c.warnings.push_back(st.typed_as("--arrival-pattern") + " has no effect in " +
                            to_string(c.timing_mode) + " mode; ignored");
     }
     return;  // --concurrency, if given, is a ceiling
@@ -403,7 +395,7 @@ void resolve_timing(ParseState& st) {
       if (c.arrival_pattern == ArrivalPattern::kConcurrencyBurst) {
         c.arrival_pattern = ArrivalPattern::kPoisson;
         c.warnings.push_back(
-            typed_name(st, "--arrival-pattern") +
+            st.typed_as("--arrival-pattern") +
             " concurrency_burst: rate runs use poisson arrivals for it (as AIPerf does)");
       }
     } else if (st.arrival_smoothness) {
@@ -421,12 +413,12 @@ void resolve_timing(ParseState& st) {
       throw ConfigError(
           "--arrival-smoothness is only supported with --arrival-pattern gamma. Pass "
           "--request-rate with --arrival-pattern gamma, or drop " +
-          typed_name(st, "--arrival-smoothness") + ".");
+          st.typed_as("--arrival-smoothness") + ".");
     }
     c.arrival_smoothness = *st.arrival_smoothness;
   }
   if (st.arrival_pattern && c.timing_mode == TimingMode::kConcurrency) {
-    c.warnings.push_back(typed_name(st, "--arrival-pattern") +
+    c.warnings.push_back(st.typed_as("--arrival-pattern") +
                          " has no effect without --request-rate (concurrency mode); ignored");
   }
 }
@@ -446,8 +438,8 @@ void resolve_stop(ParseState& st) {
   }
   c.benchmark_grace_period_s = st.grace_period_s.value_or(30.0);
   if (c.warmup_request_count && c.warmup_duration_s) {
-    c.warnings.push_back(typed_name(st, "--warmup-duration") +
-                         " is ignored: " + typed_name(st, "--warmup-request-count") +
+    c.warnings.push_back(st.typed_as("--warmup-duration") +
+                         " is ignored: " + st.typed_as("--warmup-request-count") +
                          " ends the warmup (AIPerf's precedence)");
     c.warmup_duration_s.reset();
   }
@@ -474,14 +466,14 @@ void resolve_kserve(ParseState& st) {
     return;
   const char* type = to_string(c.endpoint_type);
   auto refuse = [&](const char* flag) {
-    throw ConfigError(typed_name(st, flag) + " applies to HTTP requests; --endpoint-type " + type +
+    throw ConfigError(st.typed_as(flag) + " applies to HTTP requests; --endpoint-type " + type +
                       " speaks gRPC (docs/triton.md): drop it");
   };
   if (c.request_cancellation_rate_pct) refuse("--request-cancellation-rate");
   if (c.prefill_concurrency) refuse("--prefill-concurrency");
   if (c.export_http_trace) refuse("--export-http-trace");
   if (c.tls_insecure) {
-    throw ConfigError(typed_name(st, "--insecure") + " does not apply to --endpoint-type " + type +
+    throw ConfigError(st.typed_as("--insecure") + " does not apply to --endpoint-type " + type +
                       ": its TLS (https:// URLs) verifies against the system's roots; drop it");
   }
 }
@@ -501,6 +493,7 @@ void resolve(ParseState& st, const ParseEnv& env) {
   detail::resolve_media(st);
   detail::resolve_length_distributions(st);
   detail::resolve_telemetry(st);
+  detail::resolve_plots(st);
   detail::resolve_rate_series(st);
   resolve_timing(st);
   resolve_stop(st);
@@ -643,11 +636,17 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
   } else if (!config_values.empty()) {
     LoadedConfigFile loaded = load_config_file(config_values.back());
     from_file = file_options(loaded, expand_variations(loaded).front());
-    st.cfg.config_file_study = loaded.study.active();
+    // A file's sweep runs as a study of its variations; its multi_run alone becomes the study
+    // options (flags win: `--num-profile-runs 1` over a file's num_runs runs once, as AIPerf).
+    st.cfg.config_file_study = loaded.study.sweep.has_value();
   }
   if (from_file) {
     detail::merge_file_options(*from_file, values, st);
     detail::check_merged(*from_file, values);
+    st.cfg.user_files_json = from_file->user_files_json;
+    st.cfg.config_variables_json = from_file->variables_json;
+    st.cfg.plot_config_yaml = from_file->plot_yaml;
+    st.cfg.plot_config_origin = from_file->plot_origin;
   }
 
   st.study_point = !overrides.empty();
@@ -659,7 +658,7 @@ Config parse_checked(const std::vector<std::string>& args, const ParseEnv& env,
   }
   for (size_t i = 0; i < t.size(); ++i) {
     if (values[i].empty()) continue;
-    const std::string flag = typed_name(st, t[i].names.front());
+    const std::string flag = st.typed_as(t[i].names.front());
     if (!t[i].repeatable && values[i].size() > 1) {
       throw ConfigError(flag + ": given more than once ('" + values[i][0] + "' and '" +
                         values[i][1] + "'); pass it once");

@@ -326,7 +326,17 @@ struct Config {
   int workers_max = 0;  // 0 = auto
 
   // ---- Report (plots, HTML report, dashboard; docs/plots.md)
-  bool generate_plots = false;  // --generate-plots: PNG/SVG into <artifact dir>/plots after a run
+  /// --auto-plot / --generate-plots (or a config file's `plot:` section): PNG/SVG into
+  /// <artifact dir>/plots after a run; --no-auto-plot turns it off, the section's too.
+  bool generate_plots = false;
+  bool auto_plot_on = false, auto_plot_off = false;  // the flags given
+  bool plot_required = false;  // --plot-required: a plot that cannot be drawn fails the run
+  /// A config file's `plot:` section (AIPerf's plot envelope): the plot configuration's YAML
+  /// text (the section itself, on its lines of the file, or the file it names) and the file its
+  /// lines belong to. Used instead of ~/.aiperf/plot_config.yaml and written beside the run as
+  /// .aiperf-plot-config.yaml.
+  std::optional<std::string> plot_config_yaml;
+  std::string plot_config_origin;
 
   // ---- Telemetry (issue 12, spec §7.1-§7.2; flags in options_telemetry.cpp)
   bool server_metrics_enabled = true;            // off with --no-server-metrics
@@ -382,6 +392,11 @@ struct Config {
   /// The -f file asks for several runs (`sweep`, `multi_run`): `aiperf profile` hands it to the
   /// study runner with one Config per variation (cli/config_study.cpp).
   bool config_file_study = false;
+  /// `artifacts.user_files` of the file: [{path, format, content}] as JSON text, the content's
+  /// `{{ }}` unrendered (run/user_files.h renders and writes them before the run starts), and
+  /// the file's `variables`, resolved (a JSON object), their template context.
+  std::string user_files_json;
+  std::string config_variables_json;
   // ---- Scale-out and plugins (issue 14: docs/scale-out.md, docs/plugins.md)
   /// --source-ip: IP literals new connections bind to, round robin (many source addresses).
   std::vector<std::string> source_ips;

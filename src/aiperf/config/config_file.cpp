@@ -4,6 +4,7 @@
 #include "aiperf/config/config_file.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -17,6 +18,7 @@ namespace aiperf::config {
 namespace {
 
 using detail::YamlReader;
+namespace fs = std::filesystem;
 
 const std::vector<std::string_view> kEnvelopeKeys = {"schema_version", "benchmark",     "sweep",
                                                      "multi_run",      "plot",          "variables",
@@ -252,6 +254,42 @@ LoadedConfigFile load_config_file(const std::string& path) {
   return load_config_text(ss.str(), path);
 }
 
+namespace {
+
+/// The maps of a plot configuration whose keys are names the user chose (kept as written).
+const std::vector<std::string> kPlotNameMaps = {"multi_run_plots", "single_run_plots",
+                                                "group_display_names"};
+
+/// AIPerf's plot envelope: a path to a plot configuration (relative to the config file's
+/// folder) or the configuration inline; checked by the report stage before the run starts.
+void plot_section(const YamlNode& v, const YamlReader& r, LoadedConfigFile& out) {
+  if (v.is_scalar()) {
+    fs::path p = r.text("plot", v);
+    if (p.is_relative()) p = fs::path(out.path).parent_path() / p;
+    std::error_code ec;
+    if (!fs::exists(p, ec)) r.fail("plot", v, "cannot read the plot configuration " + p.string());
+    if (!fs::is_regular_file(p, ec) || fs::file_size(p, ec) > (4u << 20)) {
+      r.fail("plot", v, p.string() + " is not a plot configuration file (a YAML file up to 4 MB)");
+    }
+    std::ifstream f(p, std::ios::binary);
+    std::ostringstream text;
+    if (!f || !(text << f.rdbuf())) {
+      r.fail("plot", v, "cannot read the plot configuration " + p.string());
+    }
+    // Written again (on its own lines) for the camelCase keys AIPerf's envelope also accepts.
+    const YamlNode file = parse_yaml(text.str(), p.string());
+    if (!file.is_map()) r.fail("plot", v, p.string() + " is not a plot configuration (a mapping)");
+    out.plot_yaml = emit_yaml_at_lines(file, kPlotNameMaps);
+    out.plot_origin = p.string();
+    return;
+  }
+  r.expect_map("plot", v);
+  out.plot_yaml = emit_yaml_at_lines(v, kPlotNameMaps);
+  out.plot_origin = out.path;
+}
+
+}  // namespace
+
 LoadedConfigFile load_config_text(const std::string& text, const std::string& path) {
   LoadedConfigFile out;
   out.path = path;
@@ -277,9 +315,7 @@ LoadedConfigFile load_config_text(const std::string& text, const std::string& pa
   }
   r.expect_map("benchmark", *body);
   detail::normalize_body(*body, r);
-  if (auto* v = env.find("plot")) {
-    r.only_default("plot", *v, "null", "an inline plot configuration (aiperf plot)");
-  }
+  if (auto* v = env.find("plot"); v && !scalar_is_null(*v)) plot_section(*v, r, out);
   if (auto* v = env.find("variables"); v && !scalar_is_null(*v)) r.expect_map("variables", *v);
   if (auto* v = env.find("multi_run")) out.study.multi_run = parse_multi_run(*v, "multi_run", r);
   if (auto* v = env.find("sweep"); v && !scalar_is_null(*v)) {

@@ -87,6 +87,10 @@ struct LoadedConfigFile {
   YamlNode envelope;  // after ${VAR} substitution; jinja is rendered per variation
   StudySpec study;
   std::vector<std::string> warnings;
+  /// `plot:`: the plot configuration's YAML text (an inline section written on the file's own
+  /// lines, or the file a path names) and the file its line numbers refer to.
+  std::optional<std::string> plot_yaml;
+  std::string plot_origin;
 };
 
 /// Reads and checks `path`: YAML syntax, envelope keys, `${VAR}` references, the study keys.
@@ -123,6 +127,11 @@ struct FileOptions {
   std::string phase_path;  // "benchmark.phases[1]"
   int phase_line = 0;
   std::vector<std::string> warnings;
+  /// Sections without a flag (Config::user_files_json, config_variables_json, plot_config_*).
+  std::string user_files_json;
+  std::string variables_json;
+  std::optional<std::string> plot_yaml;
+  std::string plot_origin;
 };
 
 /// The variation's envelope with every `{{ ... }}` rendered (endpoint templates and user files

@@ -93,7 +93,10 @@ void merge_file_options(const FileOptions& fo, std::vector<std::vector<std::stri
       if (o.flag == "--custom-dataset-type" && given(cli, "--input-file")) continue;
       if (o.flag == "--no-fixed-schedule" && given(cli, "--fixed-schedule")) continue;
     }
-    if (o.flag == "--fixed-schedule" && given(cli, "--no-fixed-schedule")) continue;
+    // A switch the command line turns the other way (--no-x over the file's --x, and back).
+    const std::string other =
+        o.flag.rfind("--no-", 0) == 0 ? "--" + o.flag.substr(5) : "--no-" + o.flag.substr(2);
+    if (option_index(other) >= 0 && given(cli, other.c_str())) continue;
     if (!from_cli.empty()) {
       if (o.flag == "--header") {
         slot = merge_headers(o.values, from_cli);

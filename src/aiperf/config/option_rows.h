@@ -34,6 +34,9 @@ std::vector<OptionSpec> input_options();
 std::vector<OptionSpec> load_options();
 std::vector<OptionSpec> output_options();
 std::vector<OptionSpec> report_options();
+/// --auto-plot / --no-auto-plot / --plot-required and a config file's `plot:` section
+/// (options_report.cpp).
+void resolve_plots(ParseState& st);
 std::vector<OptionSpec> workload_options();
 std::vector<OptionSpec> telemetry_options();
 std::vector<OptionSpec> shaping_options();      // options_shaping.cpp

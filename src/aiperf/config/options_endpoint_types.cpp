@@ -16,12 +16,6 @@ OptionSpec rankings_row(const char* name, const char* def, const char* help, App
   return {{name}, ValueKind::kValue, "<int>", def, "Rankings", help, kOnce, kSingle, apply};
 }
 
-std::string typed_name(const ParseState& st, std::string_view primary) {
-  for (const auto& [p, typed] : st.typed)
-    if (p == primary) return typed;
-  return std::string(primary);
-}
-
 int64_t at_least(std::string_view flag, const std::vector<std::string>& values, int64_t min) {
   return parse_int_at_least(flag, one(values), min);
 }
@@ -87,7 +81,7 @@ void resolve_endpoint_type(ParseState& st) {
   }
   // AIPerf accepts these with any endpoint and ignores them; so do we, but say so.
   if (c.download_video_content && c.endpoint_type != EndpointType::kVideoGeneration) {
-    c.warnings.push_back(typed_name(st, "--download-video-content") +
+    c.warnings.push_back(st.typed_as("--download-video-content") +
                          " applies only to --endpoint-type video_generation; ignored for " + type);
   }
   const bool rankings = is_rankings_endpoint(c.endpoint_type);

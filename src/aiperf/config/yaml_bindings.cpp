@@ -100,7 +100,8 @@ const std::vector<SimpleKey> kSimpleKeys = {
     {"artifacts", "prefix", "--profile-export-prefix", K::kText},
     {"artifacts", "slice_duration", "--slice-duration", K::kDuration},
     {"artifacts", "trace", "--export-http-trace", K::kSwitch},
-    {"artifacts", "auto_plot", "--generate-plots", K::kSwitch},
+    {"artifacts", "auto_plot", "--auto-plot", K::kSwitchPair},
+    {"artifacts", "plot_required", "--plot-required", K::kSwitch},
     {"artifacts", "show_trace_timing", "--show-trace-timing", K::kSwitch},
     {"phase", "prefill_concurrency", "--prefill-concurrency", K::kInt},
     {"server_metrics", "urls", "--server-metrics", K::kList},
@@ -166,6 +167,7 @@ const std::vector<std::string_view> kShapedFlags = {
     "--no-vary-seed-per-trial",
     "--no-profile-run-disable-warmup-after-first",
     "--no-parameter-sweep-same-seed",
+    "--no-auto-plot",
     "--sweep-type",  // sweep.type grid|zip (scenarios are expanded here)
     // yaml_observe.cpp
     "--no-server-metrics",
@@ -532,11 +534,10 @@ void BodyMapper::artifacts(const std::string& path, const YamlNode& n) {
     const char* value;
     const char* what;
   };
-  for (const Off& o : {Off{"user_files", "[]", "templated user files"},
-                       Off{"plot_required", "false", "automatic plots"},
-                       Off{"export_outputs_json", "false", "outputs.json"}}) {
-    if (const YamlNode* v = n.find(o.key)) r_.only_default(at(o.key), *v, o.value, o.what);
+  if (const YamlNode* v = n.find("export_outputs_json")) {
+    r_.only_default(at("export_outputs_json"), *v, "false", "outputs.json");
   }
+  if (const YamlNode* v = n.find("user_files")) user_files(at("user_files"), *v);
 }
 
 void BodyMapper::runtime(const std::string& path, const YamlNode& n) {
@@ -732,6 +733,15 @@ FileOptions file_options(const LoadedConfigFile& file, const Variation& variatio
   detail::BodyMapper m(r, out);
   m.map_envelope(env);
   m.study(file.envelope, file.study);
+  // The user files' template context: the variables, resolved as `{{ }}` resolves them.
+  JinjaContext ctx(variation.envelope, r);
+  nlohmann::ordered_json vars = nlohmann::ordered_json::object();
+  if (const YamlNode* v = variation.envelope.find("variables"); v && v->is_map()) {
+    for (const auto& f : v->fields) vars[f.first] = *ctx.lookup(f.first);
+  }
+  out.variables_json = vars.dump();
+  out.plot_yaml = file.plot_yaml;
+  out.plot_origin = file.plot_origin;
   return out;
 }
 

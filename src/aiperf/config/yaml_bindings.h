@@ -73,6 +73,8 @@ class BodyMapper {
   void datasets(const std::string& path, const YamlNode& n);  // yaml_dataset.cpp
   void phases(const std::string& path, const YamlNode& n);    // yaml_phases.cpp
   void artifacts(const std::string& path, const YamlNode& n);
+  /// `artifacts.user_files` (yaml_user_files.cpp): checked and kept, unrendered, as JSON.
+  void user_files(const std::string& path, const YamlNode& n);
   void runtime(const std::string& path, const YamlNode& n);
   void logging(const std::string& path, const YamlNode& n);
   void slos(const std::string& path, const YamlNode& n);

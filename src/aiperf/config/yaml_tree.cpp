@@ -45,6 +45,7 @@ YamlNode convert(const YAML::Node& n, const std::string& file) {
         }
         YamlNode value = convert(kv.second, file);
         if (value.is_null() || value.line == 0) value.line = kline;
+        value.key_line = kline;
         out.fields.emplace_back(key, std::move(value));
       }
       break;

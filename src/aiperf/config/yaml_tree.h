@@ -22,6 +22,7 @@ struct YamlNode {
   std::vector<YamlNode> items;    // kSequence
   std::vector<YamlField> fields;  // kMap, in file order
   int line = 0;                   // 1-based; 0 = not from a file
+  int key_line = 0;               // a mapping's value: the line of its key (0: not known)
 
   bool is_null() const { return type == Type::kNull; }
   bool is_scalar() const { return type == Type::kScalar; }
@@ -61,6 +62,12 @@ YamlNode parse_yaml(const std::string& text, const std::string& file_name);
 
 /// Block-style YAML text for the tree (keys in order; scalars quoted where needed).
 std::string emit_yaml(const YamlNode& node);
+
+/// YAML text for the tree that puts each value on the line it came from (blank lines pad the
+/// gaps; a mapping or list written on one line stays on one line, in flow style), so a parser
+/// of the text reports the original file's line numbers. Keys are written in snake_case except
+/// the keys of the maps named in `keep_keys_of` (user-chosen names, e.g. plot preset names).
+std::string emit_yaml_at_lines(const YamlNode& node, const std::vector<std::string>& keep_keys_of);
 
 /// JSON for the tree, scalars typed by YAML's core schema (null, true/false, ints, floats).
 nlohmann::ordered_json to_json(const YamlNode& node);

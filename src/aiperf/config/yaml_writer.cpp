@@ -54,6 +54,7 @@ class Writer {
     shaped_keys();
     observation();
     phases();
+    unflagged(env);
     std::erase_if(body_->fields, [](const auto& f) {
       return (f.second.is_map() && f.second.fields.empty()) ||
              (f.second.is_seq() && f.second.items.empty());
@@ -111,18 +112,41 @@ class Writer {
     d.set("records", std::move(list));
   }
 
+  /// The sections without a flag: the user files (and the variables their templates use), the
+  /// plot configuration (inline, whether it came inline or from a file).
+  void unflagged(YamlNode& env) {
+    if (!cfg_.user_files_json.empty()) {
+      section("artifacts")
+          .set("user_files", from_json(nlohmann::ordered_json::parse(cfg_.user_files_json)));
+      if (!cfg_.config_variables_json.empty() && cfg_.config_variables_json != "{}") {
+        env.fields.insert(
+            env.fields.begin() + 1,
+            YamlField("variables",
+                      from_json(nlohmann::ordered_json::parse(cfg_.config_variables_json))));
+      }
+    }
+    if (cfg_.plot_config_yaml) {
+      env.fields.emplace_back("plot", parse_yaml(*cfg_.plot_config_yaml, cfg_.plot_config_origin));
+    }
+  }
+
   void simple_keys() {
     std::vector<std::string> done;
     for (const auto& k : detail::simple_keys()) {
       const auto* values = get(k.flag);
-      if (!values || std::find(done.begin(), done.end(), k.flag) != done.end()) continue;
+      const bool off = k.kind == KeyKind::kSwitchPair && !values &&
+                       get(("--no-" + std::string(k.flag).substr(2)).c_str());
+      if ((!values && !off) || std::find(done.begin(), done.end(), k.flag) != done.end()) {
+        continue;
+      }
       YamlNode* at = place(k.section);
       if (!at) continue;
       done.emplace_back(k.flag);
       YamlNode v;
       switch (k.kind) {
         case KeyKind::kSwitch:
-          v = scalar("true");
+        case KeyKind::kSwitchPair:
+          v = scalar(off ? "false" : "true");
           break;
         case KeyKind::kList:
           v = YamlNode::seq();

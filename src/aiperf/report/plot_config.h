@@ -80,7 +80,7 @@ const std::string& default_plot_config_yaml();
 PlotConfig parse_plot_config(const std::string& yaml_text, const std::string& origin);
 
 /// Resolves the config to use, as AIPerf does: `explicit_path` when given (must exist); else
-/// <run dir>/.aiperf-plot-config.yaml of the first run that has one; else
+/// <dir>/.aiperf-plot-config.yaml of the first of `run_dirs` that has one; else
 /// ~/.aiperf/plot_config.yaml, created from the defaults when missing (falls back to the
 /// built-in defaults when it cannot be written). `notice` receives the line to print.
 PlotConfig load_plot_config(const std::optional<std::string>& explicit_path,

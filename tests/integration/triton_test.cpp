@@ -18,7 +18,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kDeliverySlackNs = 25e6;  // 25 ms
+// Upper bound of client time after the server's send: the gRPC client hands each response from
+// its completion-queue thread to the worker's loop, two wake-ups a loaded machine (fuzzers,
+// parallel builds) delayed by 30 ms in one CI-like run; the lower bound is the exact check.
+constexpr double kDeliverySlackNs = 200e6;  // 200 ms
 
 std::vector<json> read_jsonl(const std::string& path) {
   std::vector<json> out;

@@ -49,6 +49,10 @@ size_t Aggregator::sample_count() const {
 }
 
 size_t Aggregator::sample_bytes() const {
+  return sample_count() * sizeof(double);
+}
+
+size_t Aggregator::sample_reserved_bytes() const {
   size_t n = 0;
   for (const auto& v : samples_) n += v.capacity() * sizeof(double);
   return n;

@@ -392,7 +392,10 @@ class Aggregator {
   /// Values held for exact percentiles (record metrics, per request) and the bytes their
   /// arrays hold (capacity): what grows with the number of requests.
   size_t sample_count() const;
+  /// The values' bytes, and the bytes reserved for them (a vector grows by doubling; the pages
+  /// not yet written are not resident).
   size_t sample_bytes() const;
+  size_t sample_reserved_bytes() const;
 
   /// Distinct (code, type, message) kept in the error table; further distinct errors are
   /// counted under one "(other errors)" row so memory stays bounded.

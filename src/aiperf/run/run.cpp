@@ -414,8 +414,9 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
   set_signal_policy(SignalPolicy::kFinishing, "writing the results");
   writers_->close();  // a write error is kept in writers_->error()
   // What grows with the number of requests (docs/performance.md "Long runs").
-  spdlog::info("exact-percentile values: {} held, {:.1f} MB", aggregator_->sample_count(),
-               aggregator_->sample_bytes() / 1e6);
+  spdlog::info("exact-percentile values: {} held, {:.1f} MB ({:.1f} MB reserved)",
+               aggregator_->sample_count(), aggregator_->sample_bytes() / 1e6,
+               aggregator_->sample_reserved_bytes() / 1e6);
   apply_network_rtt();
   RunOutcome out;
   out.results = aggregator_->finish();

@@ -40,6 +40,7 @@ declare -A SOURCES=(
   [bailian_trace_fuzz]="src/aiperf/dataset/custom/bailian_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [single_turn_fuzz]="src/aiperf/dataset/custom/single_turn.cpp src/aiperf/dataset/custom/multi_turn.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [burst_gpt_trace_fuzz]="src/aiperf/dataset/custom/burst_gpt_trace.cpp src/aiperf/dataset/custom/jsonl.cpp"
+  [speed_bench_fuzz]="src/aiperf/dataset/custom/speed_bench.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
   [endpoint_parsers_fuzz]="$(cd "$ROOT" && echo src/aiperf/endpoint/*.cpp) src/aiperf/config/config.cpp src/aiperf/config/distribution.cpp src/aiperf/common/rng.cpp"
@@ -61,6 +62,7 @@ declare -A LIBS=(
   [bailian_trace_fuzz]="-lsimdjson"
   [single_turn_fuzz]="-lsimdjson"
   [burst_gpt_trace_fuzz]="-lsimdjson"
+  [speed_bench_fuzz]="-lsimdjson"
   [raw_formats_fuzz]="-lsimdjson"
   [parquet_fuzz]="-lsnappy -lzstd -lz"
   [endpoint_parsers_fuzz]="-lsimdjson -lcrypto"
@@ -120,6 +122,9 @@ seed_raw_formats_fuzz() {
   { printf '\002'; cat "$ROOT"/tests/data/traces/inputs_json_example.json; } >"$1/inputs_json"
   seed_jsonl_lines "$1" $'\x03' "$ROOT"/tests/data/traces/raw_payload.jsonl
   printf '\x04%s' '2026-04-29T00:03:18.25+02:00' >"$1/iso"
+}
+seed_speed_bench_fuzz() {
+  seed_jsonl_lines "$1" "" "$ROOT"/tests/data/speed_bench/*.jsonl
 }
 seed_burst_gpt_trace_fuzz() {
   cp "$ROOT"/tests/data/traces/BurstGPT_1_first3rows.csv "$1/burst"

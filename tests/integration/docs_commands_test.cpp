@@ -174,6 +174,9 @@ std::string fixture_for(const std::optional<std::string>& type, bool trace) {
       {"sagemaker_data_capture", "sagemaker_capture.jsonl"},
   };
   if (type && kByType.count(*type)) return (kTraces / kByType.at(*type)).string();
+  if (type && type->rfind("speed_bench_", 0) == 0) {  // rows of categories coding and math
+    return (kTraces.parent_path() / "speed_bench" / "mini.jsonl").string();
+  }
   return (kTraces / (trace ? "arxiv_mooncake_trace_first20.jsonl" : "single_turn_basic.jsonl"))
       .string();
 }

@@ -19,6 +19,7 @@
 #include "aiperf/config/file_merge.h"
 #include "aiperf/config/option_rows.h"
 #include "aiperf/config/option_table.h"
+#include "aiperf/config/speed_bench.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
 
@@ -342,7 +343,7 @@ void resolve_user_centric(ParseState& st) {
   if (c.input_file) {
     if (c.custom_dataset_type != CustomDatasetType::kMultiTurn) {
       throw ConfigError(std::string("user_centric timing requires a multi_turn dataset, but '") +
-                        *c.input_file + "' is " + to_string(*c.custom_dataset_type) +
+                        *c.input_file + "' is " + custom_dataset_format(c) +
                         "; use --custom-dataset-type multi_turn or --request-rate");
     }
   } else if (c.session_turns_mean < 2) {
@@ -775,6 +776,7 @@ std::vector<OptionDoc> profile_option_docs() {
       if (d.names.front() == "--endpoint-type") {  // "<type>": every built-in type
         for (std::string_view n : endpoint_type_names()) d.choices.emplace_back(n);
       }
+      if (d.names.front() == "--custom-dataset-type") d.choices = custom_dataset_type_names();
       for (const char* hint : {"<path", "<file", "<dir", "<yaml", "<jsonl"}) {
         d.file_value = d.file_value || m.find(hint) != std::string::npos;
       }

@@ -54,7 +54,8 @@ enum class CustomDatasetType {
   kRandomPool,
   kRawPayload,
   kInputsJson,
-  kSageMakerDataCapture
+  kSageMakerDataCapture,
+  kSpeedBench  // the speed_bench_* formats (config/speed_bench.h; Config::speed_bench_format)
 };
 enum class SamplingStrategy { kSequential, kRandom, kShuffle };
 /// --connection-reuse-strategy (spec §5.1): one shared keep-alive pool; a fresh connection per
@@ -403,6 +404,9 @@ struct Config {
   std::vector<std::string> plugins;
   /// --endpoint-type naming a plugin's endpoint (endpoint_type then stays kChat, unused).
   std::string plugin_endpoint;
+  // ---- SPEED-Bench files (issue 16: config/speed_bench.h, docs/datasets.md)
+  /// The speed_bench_* name given to --custom-dataset-type (custom_dataset_type kSpeedBench).
+  std::string speed_bench_format;
 
   // ---- Provenance
   std::vector<std::string> argv;  // for run_info.cli_command (redacted)

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "aiperf/config/cli_options.h"
+#include "aiperf/config/speed_bench.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
 
@@ -127,7 +128,7 @@ nlohmann::ordered_json redacted_config_json(const Config& c) {
                   {"prompts", prompts}};
   if (c.input_file) {
     dataset = {{"name", "main"}, {"type", "file"}, {"path", *c.input_file}};
-    if (c.custom_dataset_type) dataset["format"] = to_string(*c.custom_dataset_type);
+    if (c.custom_dataset_type) dataset["format"] = custom_dataset_format(c);
     if (c.osl_mean) dataset["prompts"] = {{"osl", prompts["osl"]}};
   } else if (c.public_dataset) {
     dataset = {{"name", "main"}, {"type", "public"}, {"dataset", *c.public_dataset}};

@@ -6,6 +6,7 @@
 
 #include "aiperf/common/error.h"
 #include "aiperf/config/option_rows.h"
+#include "aiperf/config/speed_bench.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
 
@@ -85,10 +86,15 @@ std::vector<OptionSpec> workload_options() {
       {{"--custom-dataset-type"},
        ValueKind::kValue,
        "single_turn|multi_turn|mooncake_trace|bailian_trace|burst_gpt_trace|random_pool|"
-       "raw_payload|inputs_json|sagemaker_data_capture",
+       "raw_payload|inputs_json|sagemaker_data_capture|speed_bench_<subset>",
        "guessed from the file",
        "Input",
-       "Format of --input-file (docs/datasets.md).",
+       "Format of --input-file (docs/datasets.md). speed_bench_<subset> reads a SPEED-Bench "
+       "JSONL file: speed_bench_qualitative, speed_bench_<category> (coding, humanities, math, "
+       "multilingual, qa, rag, reasoning, roleplay, stem, summarization, writing), "
+       "speed_bench_throughput_<isl> (1k, 2k, 8k, 16k, 32k) or "
+       "speed_bench_throughput_<isl>_<low_entropy|mixed|high_entropy>; a category keeps only "
+       "the rows of that category.",
        kOnce,
        kSingle,
        [](ParseState& st, std::string_view flag, const std::vector<std::string>& values) {
@@ -97,16 +103,21 @@ std::vector<OptionSpec> workload_options() {
                              ": 'dag_jsonl' (agentic DAG sessions) is an AIPerf dataset type "
                              "this build does not have yet; use multi_turn or mooncake_trace");
          }
+         if (const SpeedBenchFormat* f = find_speed_bench_format(one(values))) {
+           st.cfg.custom_dataset_type = CustomDatasetType::kSpeedBench;
+           st.cfg.speed_bench_format = f->name;
+           return;
+         }
          static constexpr CustomDatasetType kTypes[] = {
              CustomDatasetType::kSingleTurn,          CustomDatasetType::kMultiTurn,
              CustomDatasetType::kMooncakeTrace,       CustomDatasetType::kBailianTrace,
              CustomDatasetType::kBurstGptTrace,       CustomDatasetType::kRandomPool,
              CustomDatasetType::kRawPayload,          CustomDatasetType::kInputsJson,
              CustomDatasetType::kSageMakerDataCapture};
-         st.cfg.custom_dataset_type = kTypes[choose(
-             flag, one(values),
-             {"single_turn", "multi_turn", "mooncake_trace", "bailian_trace", "burst_gpt_trace",
-              "random_pool", "raw_payload", "inputs_json", "sagemaker_data_capture"})];
+         const auto& names = custom_dataset_type_names();
+         const size_t i = choose(flag, one(values), {names.begin(), names.end()});
+         st.cfg.custom_dataset_type = kTypes[i];  // the speed_bench_* names returned above
+         st.cfg.speed_bench_format.clear();
        }},
       {{"--dataset-sampling-strategy"},
        ValueKind::kValue,

@@ -211,6 +211,8 @@ const char* to_string(CustomDatasetType t) {
       return "inputs_json";
     case CustomDatasetType::kSageMakerDataCapture:
       return "sagemaker_data_capture";
+    case CustomDatasetType::kSpeedBench:
+      return "speed_bench";  // the family; custom_dataset_format() gives the name used
   }
   return "?";
 }
@@ -357,6 +359,13 @@ CustomDatasetType detect_custom_dataset_type(const std::string& path) {
     nlohmann::json j = nlohmann::json::parse(t, nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
       if (sagemaker_record(j)) return CustomDatasetType::kSageMakerDataCapture;
+      if (j.contains("question_id") && j.contains("category") && j.contains("messages")) {
+        // AIPerf: all 32 speed_bench_* readers accept it; which subset is the user's choice.
+        throw ConfigError("--input-file: '" + path +
+                          "' looks like a SPEED-Bench file; pass --custom-dataset-type "
+                          "speed_bench_qualitative (every row) or speed_bench_<category> "
+                          "(docs/datasets.md)");
+      }
       if (j.contains("turns")) return CustomDatasetType::kMultiTurn;
       if (j.contains("chat_id")) return CustomDatasetType::kBailianTrace;
       const bool raw = raw_payload_record(j);

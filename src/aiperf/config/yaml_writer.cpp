@@ -8,6 +8,7 @@
 #include <map>
 
 #include "aiperf/config/config_file.h"
+#include "aiperf/config/speed_bench.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/config/yaml_bindings.h"
@@ -170,7 +171,7 @@ class Writer {
     if (kind_ == "synthetic") {
       d.fields.emplace_back("entries", scalar(std::to_string(cfg_.num_dataset_entries)));
     } else if (kind_ == "file" && cfg_.custom_dataset_type) {
-      d.fields.emplace_back("format", scalar(to_string(*cfg_.custom_dataset_type)));
+      d.fields.emplace_back("format", scalar(custom_dataset_format(cfg_)));
     }
     section("datasets") = YamlNode::seq();
     section("datasets").items.push_back(std::move(d));

@@ -4,6 +4,7 @@
 // category here in one block.
 #include <map>
 
+#include "aiperf/config/speed_bench.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/dataset/public/public_loaders.h"
 #include "aiperf/endpoint/endpoint.h"
@@ -52,6 +53,11 @@ Category custom_loaders() {
              "Readers of dataset files (--input-file with --custom-dataset-type).",
              {}};
   for (const auto& [t, d] : kRows) c.entries.push_back({config::to_string(t), d});
+  for (const config::SpeedBenchFormat& f : config::speed_bench_formats()) {
+    c.entries.push_back({f.name, f.category.empty()
+                                     ? std::string("SPEED-Bench JSONL rows, every category")
+                                     : "SPEED-Bench JSONL rows of category " + f.category});
+  }
   return c;
 }
 

@@ -24,10 +24,10 @@ std::map<std::string, std::string> display_names(const std::vector<Variation>& v
   return out;
 }
 
-/// Python's sorted(params.items()) order key.
-std::vector<std::pair<std::string, double>> sort_key(const ordered_json& params) {
-  std::vector<std::pair<std::string, double>> k;
-  for (const auto& [name, v] : params.items()) k.emplace_back(name, v.get<double>());
+/// Python's sorted(params.items()) order key (numbers by value, text values by their text).
+std::vector<std::pair<std::string, ordered_json>> sort_key(const ordered_json& params) {
+  std::vector<std::pair<std::string, ordered_json>> k;
+  for (const auto& [name, v] : params.items()) k.emplace_back(name, v);
   std::sort(k.begin(), k.end());
   return k;
 }
@@ -115,11 +115,13 @@ std::string leaf_of(const std::string& path) {
 }
 
 std::string format_value(const config::SweepValue& v) {
+  if (std::isnan(v.number)) return v.text;  // a config file's text value (speed_bench_coding)
   if (v.integer) return std::to_string(static_cast<long long>(std::llround(v.number)));
   return python_float(v.number);
 }
 
 ordered_json json_value(const config::SweepValue& v) {
+  if (std::isnan(v.number)) return ordered_json(v.text);
   if (v.integer) return ordered_json(static_cast<int64_t>(std::llround(v.number)));
   return ordered_json(v.number);
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace aiperf::study {
 namespace {
 
@@ -41,6 +43,16 @@ TEST(SweepExpansion, FloatValuesUsePythonRepr) {
   EXPECT_EQ(vars[0].dir_name, "rate_5.0");
   EXPECT_EQ(vars[1].dir_name, "rate_2.5");
   EXPECT_EQ(json_value(vars[0].values[0].value).dump(), "5.0");
+}
+
+TEST(SweepExpansion, TextValuesOfAConfigFileStayText) {
+  // A config file's sweep over a text key (datasets.main.format): no number (NaN), the text.
+  config::SweepValue v;
+  v.text = "speed_bench_coding";
+  v.number = std::nan("");
+  EXPECT_EQ(format_value(v), "speed_bench_coding");
+  EXPECT_EQ(json_value(v).dump(), "\"speed_bench_coding\"");
+  EXPECT_EQ(dir_name_of({{"datasets.main.format", v}}), "format_speed_bench_coding");
 }
 
 TEST(SweepExpansion, GridIsTheCartesianProductInPathOrder) {
@@ -94,6 +106,32 @@ RunResult run_at(int index, double conc, double throughput, double ttft_p99, dou
   config::SweepValue v{std::to_string(int(conc)), conc, true};
   r.variation_values = {{"phases.profiling.concurrency", v}};
   return r;
+}
+
+TEST(SweepAggregate, TextValuedPointsSortAsText) {
+  // A config file's sweep of datasets.main.format: the values are text (no number).
+  config::StudyConfig s;
+  config::SweepParameter p;
+  p.path = "datasets.main.format";
+  p.flag = "--custom-dataset-type";
+  for (const char* f : {"speed_bench_math", "speed_bench_coding", "speed_bench_qa"}) {
+    p.values.push_back(config::SweepValue{f, std::nan(""), false});
+  }
+  s.sweep.push_back(p);
+  auto vars = expand_sweep(s);
+  // Every point on both frontiers: more throughput always costs latency and per-user speed.
+  std::vector<RunResult> results = {run_at(0, 1, 10, 20, 100), run_at(1, 2, 19, 25, 95),
+                                    run_at(2, 4, 30, 60, 70)};
+  for (size_t i = 0; i < results.size(); ++i) results[i].variation_values = vars[i].values;
+  SweepAggregate a = aggregate_sweep(results, vars, s);
+  EXPECT_EQ(a.metadata["sweep_parameters"].dump(),
+            R"([{"name":"format","values":["speed_bench_math","speed_bench_coding",)"
+            R"("speed_bench_qa"]}])");
+  EXPECT_EQ(a.pareto_optimal.dump(),
+            R"([{"format":"speed_bench_coding"},{"format":"speed_bench_math"},)"
+            R"({"format":"speed_bench_qa"}])");
+  EXPECT_EQ(a.best_configurations["best_throughput"]["parameters"]["format"], "speed_bench_qa");
+  EXPECT_NE(render_sweep_csv(a).find("Best Throughput,speed_bench_qa,"), std::string::npos);
 }
 
 TEST(SweepAggregate, BestPointsAndFrontiers) {

@@ -11,10 +11,12 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <unordered_map>
 
 #include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
+#include "aiperf/config/speed_bench.h"
 #include "aiperf/config/workload.h"
 #include "aiperf/dataset/custom/hash_prompts.h"
 #include "aiperf/dataset/custom/parallel.h"
@@ -191,6 +193,44 @@ struct Loader {
       throw InputError(path + ": session '" + c.session_id +
                        "' has only a system turn; add at least one user turn");
     });
+  }
+
+  /// SPEED-Bench: one session per row (question_id), one turn per message, in order; a leading
+  /// system message stays a turn (AIPerf does not hoist it for fixed benchmarks). A category
+  /// format keeps the rows of its category only.
+  void load_speed_bench() {
+    const config::SpeedBenchFormat* f = config::find_speed_bench_format(cfg.speed_bench_format);
+    const std::string category = f ? f->category : "";
+    std::unordered_map<std::string, size_t> index;
+    std::set<std::string> others;
+    int64_t left_out = 0;
+    SpeedBenchRow row;
+    for_each_line(path, [&](std::string_view line, const SourcePos& pos) {
+      parse_speed_bench_line(line, pos, row, &unknown);
+      if (!category.empty() && row.category != category) {
+        others.insert(row.category);
+        ++left_out;
+        return;
+      }
+      Conversation& c = conversation_for(row.question_id, index);
+      for (SpeedBenchRow::Message& m : row.messages) {
+        Turn t;
+        t.role = std::move(m.role);
+        t.text = std::move(m.content);
+        finish_turn(t, std::nullopt);
+        c.turns.push_back(std::move(t));
+      }
+    });
+    if (!category.empty() && ds.conversations.empty() && left_out > 0) {
+      std::string cats;
+      for (const std::string& o : others) cats += (cats.empty() ? "" : ", ") + o;
+      throw InputError(path + ": no row has category '" + category + "' (what " +
+                       cfg.speed_bench_format + " keeps); the file's categories are: " + cats +
+                       "; pick the speed_bench format of one of them, or speed_bench_qualitative "
+                       "for all rows");
+    }
+    warn_skipped(left_out,
+                 "category other than '" + category + "' (" + cfg.speed_bench_format + ")");
   }
 
   void load_random_pool() {
@@ -853,13 +893,18 @@ struct Loader {
       case CustomDatasetType::kSageMakerDataCapture:
         load_sagemaker();
         break;
+      case CustomDatasetType::kSpeedBench:
+        load_speed_bench();
+        break;
     }
     finish_columns();
     if (ds.size() == 0 && window_skipped > 0) {
       throw InputError(path + ": no records left to replay (check the fixed-schedule offsets)");
     }
     if (ds.size() == 0) {
-      throw InputError(path + ": no records (expected at least one " + config::to_string(type) +
+      throw InputError(path + ": no records (expected at least one " +
+                       (type == CustomDatasetType::kSpeedBench ? cfg.speed_bench_format
+                                                               : config::to_string(type)) +
                        " record)");
     }
     if (zero_output > 0) {

@@ -77,6 +77,20 @@ struct MultiTurnRecord {
 void parse_multi_turn_line(std::string_view line, const SourcePos& pos, MultiTurnRecord& out,
                            std::map<std::string, int64_t>* unknown);
 
+/// SPEED-Bench row: {"question_id": 32 characters, "category": non-empty, "messages": [{"role",
+/// "content"}, ...]} (non-blank strings; the public files' placeholder content is refused).
+struct SpeedBenchRow {
+  struct Message {
+    std::string role;
+    std::string content;
+  };
+  std::string question_id;
+  std::string category;
+  std::vector<Message> messages;
+};
+void parse_speed_bench_line(std::string_view line, const SourcePos& pos, SpeedBenchRow& out,
+                            std::map<std::string, int64_t>* unknown);
+
 /// mooncake_trace / bailian_trace row.
 struct TraceRow {
   int64_t line = 0;

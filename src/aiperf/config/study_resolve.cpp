@@ -164,6 +164,9 @@ void warn_unused(ParseState& st) {
   if (!s.is_sweep()) {
     for (const char* f : {"--parameter-sweep-cooldown-seconds", "--parameter-sweep-same-seed",
                           "--parameter-sweep-mode", "--sweep-type"}) {
+      // A config file's `sweep:` settings belong to the file's own sweep (its variations are
+      // expanded before the options are read, so the options hold no list).
+      if (st.cfg.config_file_study || typed(st, f).rfind("sweep.", 0) == 0) continue;
       warn(f, "only applies to a parameter sweep (a list-valued flag such as --concurrency 1,2,4)");
     }
   }

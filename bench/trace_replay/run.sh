@@ -57,6 +57,6 @@ PY
 }
 
 one mooncake-replay "$MOONCAKE" mooncake_trace --fixed-schedule --request-count "$REPLAY_MOONCAKE"
-one mooncake-drive "$MOONCAKE" mooncake_trace --concurrency 64 --request-count "$N"
+one mooncake-drive "$MOONCAKE" mooncake_trace --no-fixed-schedule --concurrency 64 --request-count "$N"
 one burst-replay "$BURST" burst_gpt_trace --fixed-schedule --request-count "$REPLAY_BURST"
-one burst-drive "$BURST" burst_gpt_trace --concurrency 64 --request-count "$N"
+one burst-drive "$BURST" burst_gpt_trace --no-fixed-schedule --concurrency 64 --request-count "$N"

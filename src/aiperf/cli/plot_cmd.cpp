@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "aiperf/cli/path_args.h"
 #include "aiperf/common/error.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/report/report.h"
@@ -45,40 +46,17 @@ struct PlotArgs {
   int port = 8050;
 };
 
-bool is_flag(const std::string& a) {
-  return a.size() > 1 && a[0] == '-';
-}
-
 PlotArgs parse(const std::vector<std::string>& args) {
   PlotArgs p;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i], value;
-    bool inline_value = false;
-    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-      inline_value = true;
-    }
-    auto take = [&]() -> std::string {
-      if (inline_value) return value;
-      if (i + 1 >= args.size() || is_flag(args[i + 1])) throw ConfigError(a + ": missing value");
-      return args[++i];
-    };
-    if (!is_flag(a)) {
-      p.paths.push_back(a);
-    } else if (a == "--paths") {
-      if (inline_value) p.paths.push_back(value);
-      while (!inline_value && i + 1 < args.size() && !is_flag(args[i + 1])) {
-        p.paths.push_back(args[++i]);
-      }
-    } else if (a == "--empty-paths") {
-      p.paths.clear();
-    } else if (a == "--output") {
-      p.output = take();
+  PathArgs scan(args);
+  while (scan.next()) {
+    const std::string& a = scan.flag();
+    if (a == "--output") {
+      p.output = scan.value();
     } else if (a == "--config") {
-      p.config = take();
+      p.config = scan.value();
     } else if (a == "--theme") {
-      std::string t = take();
+      std::string t = scan.value();
       if (t != "light" && t != "dark") {
         throw ConfigError("--theme: invalid choice '" + t + "' (choose from: light, dark)");
       }
@@ -90,14 +68,15 @@ PlotArgs parse(const std::vector<std::string>& args) {
     } else if (a == "--dashboard" || a == "--no-dashboard") {
       p.dashboard = a == "--dashboard";
     } else if (a == "--host") {
-      p.host = take();
+      p.host = scan.value();
     } else if (a == "--port") {
-      p.port = int(config::parse_int_at_least("--port", take(), 1));
+      p.port = int(config::parse_int_at_least("--port", scan.value(), 1));
       if (p.port > 65535) throw ConfigError("--port: must be 1..65535");
     } else {
       throw ConfigError("unknown option " + a + " (see aiperf plot --help)");
     }
   }
+  p.paths = scan.paths();
   if (p.paths.empty()) p.paths.push_back("./artifacts");
   return p;
 }

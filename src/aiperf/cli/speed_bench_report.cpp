@@ -14,8 +14,10 @@
 
 #include <fmt/format.h>
 
+#include "aiperf/cli/path_args.h"
 #include "aiperf/common/error.h"
 #include "aiperf/export/export.h"
+#include "aiperf/export/util.h"
 
 namespace aiperf::cli {
 namespace speed_bench {
@@ -150,16 +152,6 @@ std::vector<std::string> row_cells(const std::map<std::string, std::optional<dou
   }
   cells.push_back(n ? fmt2(sum / double(n)) : std::string(missing));
   return cells;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::optional<double> metric_value(const fs::path& dir, const ordered_json& profile, Metric metric,
@@ -337,7 +329,7 @@ std::string render_csv(const Matrix& m, const std::vector<std::string>& columns)
     std::string s;
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i) s += ',';
-      s += csv_field(fields[i]);
+      s += exporter::detail::csv_field(fields[i]);
     }
     return s + "\r\n";
   };
@@ -395,10 +387,6 @@ struct ReportArgs {
   speed_bench::Metric metric = speed_bench::Metric::kAcceptLength;
 };
 
-bool is_flag(const std::string& a) {
-  return a.size() > 1 && a[0] == '-';
-}
-
 void set_choice(ReportArgs& r, const std::string& flag, const std::string& v) {
   using speed_bench::Metric;
   if (flag == "--format") {
@@ -423,37 +411,19 @@ void set_choice(ReportArgs& r, const std::string& flag, const std::string& v) {
 
 ReportArgs parse(const std::vector<std::string>& args) {
   ReportArgs r;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i], value;
-    bool inline_value = false;
-    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-      inline_value = true;
-    }
-    auto take = [&]() -> std::string {
-      if (inline_value) return value;
-      if (i + 1 >= args.size() || is_flag(args[i + 1])) throw ConfigError(a + ": missing value");
-      return args[++i];
-    };
-    if (!is_flag(a)) {
-      r.paths.push_back(a);
-    } else if (a == "--paths") {
-      if (inline_value) r.paths.push_back(value);
-      while (!inline_value && i + 1 < args.size() && !is_flag(args[i + 1])) {
-        r.paths.push_back(args[++i]);
-      }
-    } else if (a == "--empty-paths") {
-      r.paths.clear();
-      r.emptied = true;
-    } else if (a == "--output") {
-      r.output = take();
+  PathArgs scan(args);
+  while (scan.next()) {
+    const std::string& a = scan.flag();
+    if (a == "--output") {
+      r.output = scan.value();
     } else if (a == "--format" || a == "--metric") {
-      set_choice(r, a, take());
+      set_choice(r, a, scan.value());
     } else {
       throw ConfigError("unknown option " + a + " (see aiperf speed-bench-report --help)");
     }
   }
+  r.paths = scan.paths();
+  r.emptied = scan.emptied();
   if (r.paths.empty() && !r.emptied) {
     throw ConfigError("missing PATHS: give run directories or folders of runs");
   }

@@ -4,6 +4,9 @@
 #
 #   scripts/build-fuzzers.sh                 build into build-fuzz/
 #   scripts/build-fuzzers.sh --run 20        build, then run each target for 20 s
+#   scripts/build-fuzzers.sh --run-seed N    the smoke run's libFuzzer -seed (default: 1 when
+#                                            CI=true, so CI explores the same inputs as a
+#                                            local run; else 0, a fresh random seed each time)
 #   scripts/build-fuzzers.sh --out DIR       build somewhere else
 #   scripts/build-fuzzers.sh --only NAME     just this target (file name without .cpp)
 #   scripts/build-fuzzers.sh --seed NAME DIR write NAME's starting inputs into DIR, build nothing
@@ -16,6 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/build-fuzz"
 RUN_SECS=0
+RUN_SEED=$([[ "${CI:-}" == true ]] && echo 1 || echo 0)
 ONLY=""
 SEED_TARGET=""
 SEED_DIR=""
@@ -24,10 +28,11 @@ CXX=${FUZZ_CXX:-clang++-14}
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --run) RUN_SECS="$2"; shift 2 ;;
+    --run-seed) RUN_SEED="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --seed) SEED_TARGET="$2"; SEED_DIR="$3"; shift 3 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-fuzzers.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -291,8 +296,8 @@ for name in "${names[@]}"; do
     if [[ ${#dirs[@]} == 1 && -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
       "seed_$name" "$corpus"
     fi
-    echo "== run $name for ${RUN_SECS}s"
-    if ! (cd "$OUT" && "./$name" -max_total_time="$RUN_SECS" -print_final_stats=1 \
+    echo "== run $name for ${RUN_SECS}s (seed $RUN_SEED)"
+    if ! (cd "$OUT" && "./$name" -max_total_time="$RUN_SECS" -seed="$RUN_SEED" -print_final_stats=1 \
           -max_len=65536 -timeout=10 -rss_limit_mb=2048 "${dirs[@]}" 2>&1 | tail -n 15); then
       echo "== $name FAILED (crash input saved in $OUT)" >&2
       status=1

@@ -4,7 +4,10 @@
 
 #include <simdjson.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "kserve_v2.pb.h"
@@ -73,9 +76,13 @@ std::string_view guessed_type(const simdjson::dom::element& v) {
   switch (v.type()) {
     case simdjson::dom::element_type::BOOL:
       return "BOOL";
-    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::INT64: {
+      int64_t i = 0;
+      (void)v.get_int64().get(i);
+      return i >= INT32_MIN && i <= INT32_MAX ? "INT32" : "INT64";
+    }
     case simdjson::dom::element_type::UINT64:
-      return "INT32";
+      return "UINT64";
     case simdjson::dom::element_type::DOUBLE:
       return "FP32";
     default:
@@ -111,23 +118,34 @@ bool append_element(std::string& raw, std::string_view datatype, const simdjson:
     raw.push_back(b ? 1 : 0);
     return true;
   }
+  // Integers are kept exact; a value that does not fit the datatype is refused (the conversion
+  // would be undefined, and the server would get a number nobody sent).
   double d = 0;
   int64_t i64 = 0;
   uint64_t u64 = 0;
-  if (v.type() == ET::INT64 && !v.get_int64().get(i64)) {
+  const bool is_i64 = v.type() == ET::INT64 && !v.get_int64().get(i64);
+  const bool is_u64 = !is_i64 && v.type() == ET::UINT64 && !v.get_uint64().get(u64);
+  if (is_i64) {
     d = double(i64);
-  } else if (v.type() == ET::UINT64 && !v.get_uint64().get(u64)) {
+  } else if (is_u64) {
     d = double(u64);
   } else if (v.type() != ET::DOUBLE || v.get_double().get(d)) {
     return false;
   }
   if (datatype == "INT32") {
-    put<int32_t>(raw, int32_t(d));
+    if (!(d >= -2147483648.0 && d < 2147483648.0)) return false;
+    put<int32_t>(raw, is_i64 ? int32_t(i64) : int32_t(d));
   } else if (datatype == "UINT64") {
-    put<uint64_t>(raw, uint64_t(d));
+    if (is_i64 && i64 < 0) return false;
+    if (!is_i64 && !is_u64 && !(d >= 0.0 && d < 18446744073709551616.0)) return false;
+    put<uint64_t>(raw, is_i64 ? uint64_t(i64) : is_u64 ? u64 : uint64_t(d));
   } else if (datatype == "INT64") {
-    put<int64_t>(raw, int64_t(d));
+    if (is_u64 && u64 > uint64_t(INT64_MAX)) return false;
+    if (!is_i64 && !is_u64 && !(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+      return false;
+    put<int64_t>(raw, is_i64 ? i64 : is_u64 ? int64_t(u64) : int64_t(d));
   } else {
+    if (std::isfinite(d) && std::fabs(d) > double(std::numeric_limits<float>::max())) return false;
     put<float>(raw, float(d));
   }
   return true;
@@ -155,7 +173,7 @@ bool add_tensor(inference::ModelInferRequest& out, Backend backend, std::string_
     if (!append_element(*raw, type, e)) {
       if (error) {
         *error = "input '" + std::string(name) + "' (" + std::string(type) +
-                 ") has a value of another type: " + simdjson::minify(e);
+                 ") has a value of another type or out of its range: " + simdjson::minify(e);
       }
       return false;
     }

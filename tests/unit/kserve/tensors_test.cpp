@@ -98,6 +98,30 @@ TEST(KserveTensors, BadBodiesAreRefusedWithTheTensorNamed) {
   EXPECT_NE(err.find("'max_tokens' (INT32)"), std::string::npos) << err;
 }
 
+TEST(KserveTensors, NumbersOutsideTheirDatatypeAreRefusedNotWrapped) {
+  inference::ModelInferRequest r;
+  std::string err;
+  // INT32 from the table: 1e11 does not fit (a fuzzer's find: the conversion was undefined).
+  EXPECT_FALSE(
+      build_request(R"({"max_tokens":[99999999999]})", Backend::kTensorrtllm, false, r, &err));
+  EXPECT_NE(err.find("'max_tokens' (INT32)"), std::string::npos) << err;
+  EXPECT_FALSE(build_request(R"({"max_tokens":[1e300]})", Backend::kTensorrtllm, false, r, &err));
+  EXPECT_FALSE(build_request(R"({"random_seed":[-1]})", Backend::kTensorrtllm, false, r, &err));
+  EXPECT_FALSE(build_request(R"({"temperature":[1e300]})", Backend::kTensorrtllm, false, r, &err));
+  // Edges that fit are kept exact.
+  ASSERT_TRUE(build_request(R"({"max_tokens":[-2147483648],"random_seed":[18446744073709551615]})",
+                            Backend::kTensorrtllm, false, r, &err))
+      << err;
+  EXPECT_EQ(input_int(r, "max_tokens"), -2147483648LL);
+  EXPECT_EQ(input_int(r, "random_seed"), -1);  // all ones, read back as int64
+  // A guessed type takes the integer's width.
+  ASSERT_TRUE(build_request(R"({"extra":[99999999999]})", Backend::kVllm, false, r, &err)) << err;
+  int i = -1;
+  ASSERT_TRUE(input(r, "extra", &i));
+  EXPECT_EQ(r.inputs(i).datatype(), "INT64");
+  EXPECT_EQ(input_int(r, "extra"), 99999999999LL);
+}
+
 TEST(KserveTensors, TextOutputRawTypedAndMalformed) {
   inference::ModelInferResponse resp;
   set_text_output(resp, " hello", true);

@@ -82,6 +82,37 @@ TEST(ReadRecords, MalformedLineNamesFileAndLine) {
   EXPECT_THROW(read_records(dir + "/missing.jsonl"), InputError);
 }
 
+TEST(ReadRecords, EveryMalformedShapeIsRefusedEvenInSkippedFields) {
+  // The reader parses only the fields it needs: a line cut short, broken JSON on the way to a
+  // field it reads, or text after the object makes the line invalid.
+  const std::string good =
+      R"({"metadata":{"request_start_ns":1},"metrics":{"a":{"value":1,"unit":"ms"}}})";
+  const char* bad[] = {
+      R"({"metadata":{"request_start_ns":1}} x)",
+      R"({"metadata":{"request_start_ns":1}}{})",
+      R"({"metadata":{"request_start_ns":1},"metrics":{"a":{"value":1,"unit":"ms"})",
+      R"({"metadata":{"request_start_ns":1},"error":nul})",
+      R"([{"metadata":{"request_start_ns":1}}])",
+  };
+  std::string dir = temp_dir("bad-shapes");
+  RecordsOptions only;
+  only.tags = {"a"};
+  for (const char* b : bad) {
+    write(dir + "/r.jsonl", good + "\n" + b + "\n");
+    EXPECT_THROW(read_records(dir + "/r.jsonl", only), InputError) << b;
+  }
+  // Inside a value it skips (one it was not asked for), only the brackets are followed: the
+  // numbers it returns are the ones it read, so such a line still counts.
+  write(dir + "/r.jsonl", good + "\n" + good + "  \n" +
+                              R"({"metadata":{"request_start_ns":1},"extra":[1,2,],)"
+                              R"("metrics":{"skipped":{"value":[1,]},"a":{"value":3}}})" +
+                              "\n");
+  RequestColumns c = read_records(dir + "/r.jsonl", only);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_DOUBLE_EQ((*c.column("a"))[1], 1.0);
+  EXPECT_DOUBLE_EQ((*c.column("a"))[2], 3.0);
+}
+
 TEST(ReadSummary, MetricsAndErrors) {
   Summary s = read_summary(kRun + "/profile_export_aiperf.json");
   ASSERT_TRUE(s.value("time_to_first_token", "p99"));

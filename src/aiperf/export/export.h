@@ -177,6 +177,7 @@ class JsonlWriter {
                                const metrics::RecordValues& values, const metrics::RunContext& ctx);
 
  private:
+  std::unique_ptr<char[]> buf_;  // the stdio buffer (before f_: it must outlive the FILE)
   std::FILE* f_ = nullptr;
   std::string path_;
   const metrics::RunContext& ctx_;
@@ -201,6 +202,7 @@ class RawJsonlWriter {
   static std::string render_line(const record::ProcessedRecord& rec, const config::Config& cfg);
 
  private:
+  std::unique_ptr<char[]> buf_;  // the stdio buffer (before f_: it must outlive the FILE)
   std::FILE* f_ = nullptr;
   std::string path_;
   const config::Config& cfg_;

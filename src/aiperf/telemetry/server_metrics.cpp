@@ -34,7 +34,8 @@ std::string labels_text(const LabelList& l) {
 JsonlFile::JsonlFile(const std::string& path) : path_(path) {
   f_ = std::fopen(path.c_str(), "wb");
   if (!f_) throw std::runtime_error("cannot write " + path);
-  std::setvbuf(f_, nullptr, _IOFBF, 1 << 20);
+  buf_ = std::make_unique<char[]>(1 << 20);
+  std::setvbuf(f_, buf_.get(), _IOFBF, 1 << 20);
 }
 
 JsonlFile::~JsonlFile() {

@@ -33,6 +33,7 @@ class JsonlFile {
 
  private:
   std::mutex mu_;
+  std::unique_ptr<char[]> buf_;  // the stdio buffer (glibc ignores setvbuf's size without one)
   std::FILE* f_ = nullptr;
   std::string path_;
 };

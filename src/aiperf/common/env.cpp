@@ -61,6 +61,17 @@ const std::vector<Variable> kTable = {
      "Seconds between two steps of a --request-rate-ramp-duration ramp (the rate is raised "
      "linearly, one step per interval).",
      0.01, 10},
+    // ------------------------------------------------------------------ WORKERS
+    {"AIPERF_WORKER_CPU_UTILIZATION_FACTOR", Kind::kNumber, "0.75", "Workers",
+     "Share of the machine's cores the default --workers-max is drawn from: max(1, "
+     "min(int(cores x factor) - 1, AIPERF_WORKER_MAX_WORKERS_CAP)).",
+     0.1, 1.0},
+    {"AIPERF_WORKER_MAX_WORKERS_CAP", Kind::kInt, "32", "Workers",
+     "Most I/O workers the default --workers-max gives, whatever the number of cores.", 1, 10000},
+    {"AIPERF_WORKER_CPU_PINNING", Kind::kBool, "true", "Workers",
+     "Give each I/O worker thread a core of its own, and keep every other thread on the rest, "
+     "when the process may use at least two more cores than it has workers (not under MPI, "
+     "where ranks share hosts). false leaves placement to the kernel. Our extension."},
     // ------------------------------------------------------------------ SCALE-OUT AND PLUGINS
     {"AIPERF_RANK_TIMEOUT_S", Kind::kNumber, "10", "Scale-out",
      "Seconds a rank of an MPI run may stay silent before rank 0 reports it lost "

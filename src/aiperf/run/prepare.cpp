@@ -15,6 +15,7 @@
 
 #include "aiperf/common/cancel.h"
 #include "aiperf/common/clock.h"
+#include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
 #include "aiperf/config/cli_options.h"
@@ -100,7 +101,9 @@ int default_worker_count(const config::Config& cfg) {
   // workers than the profiling phase has concurrent requests (a concurrency-mode phase: 1 by
   // default).
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-  int n = std::clamp(int(cores * 0.75) - 1, 1, 32);
+  const double factor = env::number("AIPERF_WORKER_CPU_UTILIZATION_FACTOR", 0.75);
+  const int cap = int(env::integer("AIPERF_WORKER_MAX_WORKERS_CAP", 32));
+  int n = std::max(1, std::min(int(cores * factor) - 1, cap));
   if (cfg.concurrency) {
     n = int(std::min<int64_t>(n, std::max<int64_t>(1, *cfg.concurrency)));
   } else if (cfg.timing_mode == config::TimingMode::kConcurrency) {

@@ -15,6 +15,7 @@
 
 #include "aiperf/common/cancel.h"
 #include "aiperf/common/clock.h"
+#include "aiperf/common/cpu_affinity.h"
 #include "aiperf/common/env.h"
 #include "aiperf/common/error.h"
 #include "aiperf/common/log.h"
@@ -345,9 +346,13 @@ RunOutcome ProfileRun::execute() {
       if (t) t->set_record_sink(nullptr);
     }
   } sink_guard{team_ && team_->leader() ? team_ : nullptr};
+  // I/O workers on cores of their own when there are cores for it: this thread (and so the
+  // pipeline and every thread started from here) keeps to the rest until the run ends.
+  const int nw = default_worker_count(cfg_);
+  const affinity::PinScope pins(nw, !team_ && env::flag("AIPERF_WORKER_CPU_PINNING"));
+  const affinity::CpuPlan& cpus = pins.plan();
   pipeline.start();
 
-  int nw = default_worker_count(cfg_);
   uint64_t id_seed = rngs_.derive("worker.ids").next_u64();
   if (team_) id_seed ^= 0x9E3779B97F4A7C15ull * uint64_t(team_->rank() + 1);  // distinct ids
   plan_.trace_chunks = cfg_.export_http_trace;
@@ -359,8 +364,17 @@ RunOutcome ProfileRun::execute() {
   for (auto& w : workers_) {
     w->set_peers(peers);
     w->start();
+    if (cpus.pinned() && !w->pin_to({cpus.workers[w->id()]})) {
+      spdlog::warn("I/O worker {}: cannot pin it to CPU {}: {}", w->id(), cpus.workers[w->id()],
+                   std::strerror(errno));
+    }
   }
-  spdlog::info("{} I/O worker thread(s) started", nw);
+  if (cpus.pinned()) {
+    spdlog::info("{} I/O worker thread(s) started on CPUs {}, one each; other threads on {}", nw,
+                 affinity::cpu_list(cpus.workers), affinity::cpu_list(cpus.rest));
+  } else {
+    spdlog::info("{} I/O worker thread(s) started", nw);
+  }
 
   ui::ProgressOptions po;
   po.mode = cfg_.ui == config::UiType::kNone || !opts_.show_progress || follower

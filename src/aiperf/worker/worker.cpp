@@ -1,4 +1,5 @@
 #include "aiperf/worker/worker.h"
+#include "aiperf/common/cpu_affinity.h"
 
 #include <algorithm>
 
@@ -92,6 +93,10 @@ void Worker::start() {
     flush_outbox();
     cpu_ns_.store(thread_cpu_ns());
   });
+}
+
+bool Worker::pin_to(const std::vector<int>& cpus) {
+  return thread_.joinable() && affinity::set_thread_cpus(thread_.native_handle(), cpus);
 }
 
 void Worker::flush_outbox() {

@@ -75,6 +75,8 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   void start();  // spawns the thread
+  /// After start(): runs the thread on `cpus` only; false when the kernel refuses.
+  bool pin_to(const std::vector<int>& cpus);
   /// Stops the loop and joins; in-flight requests are aborted and not reported.
   void stop();
 

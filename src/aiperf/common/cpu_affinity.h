@@ -1,0 +1,50 @@
+// CPU affinity for the I/O worker threads (issue 15, docs/performance.md "Events per second per
+// core"): when the process may use enough cores, each I/O worker gets one of its own and every
+// other thread (record pipeline, scheduler, main) keeps to the rest, so the event loops are not
+// migrated or preempted by the per-record work. Linux only (sched_getaffinity).
+#pragma once
+#include <pthread.h>
+
+#include <string>
+#include <vector>
+
+namespace aiperf::affinity {
+
+/// The CPUs the calling thread may run on, ascending; empty when the kernel does not say.
+std::vector<int> allowed_cpus();
+
+struct CpuPlan {
+  std::vector<int> workers;  // worker i runs on workers[i]
+  std::vector<int> rest;     // every other thread
+  bool pinned() const { return !workers.empty(); }
+};
+
+/// Workers on the highest-numbered allowed CPUs (CPU 0 takes most interrupts), the rest below.
+/// No plan (pinned() false) unless there are at least `workers` + 2 CPUs: one core shared by
+/// an I/O worker and the record pipeline is what pinning is meant to avoid, and the pipeline
+/// with the scheduler and main thread need a core besides.
+CpuPlan plan_cpus(const std::vector<int>& allowed, int workers);
+
+/// Restricts `thread` to `cpus`; false (errno set) when the kernel refuses.
+bool set_thread_cpus(pthread_t thread, const std::vector<int>& cpus);
+
+/// For the length of a run: plans `workers` cores (when `enabled`) and restricts the calling
+/// thread to the plan's rest, so that threads it starts inherit that; restores its CPUs when it
+/// goes. plan() is empty when not pinned (disabled, too few cores, or refused).
+class PinScope {
+ public:
+  PinScope(int workers, bool enabled);
+  ~PinScope();
+  PinScope(const PinScope&) = delete;
+  PinScope& operator=(const PinScope&) = delete;
+  const CpuPlan& plan() const { return plan_; }
+
+ private:
+  std::vector<int> allowed_;
+  CpuPlan plan_;
+};
+
+/// "0-13,15" for logs.
+std::string cpu_list(const std::vector<int>& cpus);
+
+}  // namespace aiperf::affinity

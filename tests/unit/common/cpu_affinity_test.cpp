@@ -1,0 +1,70 @@
+// CPU plans for the I/O workers (common/cpu_affinity.h): who gets which core, when nothing is
+// pinned, and that a thread's CPUs are set and given back.
+#include "aiperf/common/cpu_affinity.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace aiperf::affinity {
+namespace {
+
+TEST(CpuAffinity, WorkersTakeTheHighestCoresAndTheRestKeepsTheOthers) {
+  CpuPlan p = plan_cpus({0, 1, 2, 3, 4, 5, 6, 7}, 3);
+  ASSERT_TRUE(p.pinned());
+  EXPECT_EQ(p.workers, (std::vector<int>{7, 6, 5}));
+  EXPECT_EQ(p.rest, (std::vector<int>{0, 1, 2, 3, 4}));
+  // A cpuset with holes (a container's share), given in any order.
+  p = plan_cpus({9, 2, 4, 3}, 2);
+  ASSERT_TRUE(p.pinned());
+  EXPECT_EQ(p.workers, (std::vector<int>{9, 4}));
+  EXPECT_EQ(p.rest, (std::vector<int>{2, 3}));
+}
+
+TEST(CpuAffinity, NoPlanWithoutTwoCoresToSpare) {
+  EXPECT_FALSE(plan_cpus({0, 1}, 1).pinned());  // this 2-core machine, one worker
+  EXPECT_FALSE(plan_cpus({0, 1, 2, 3}, 3).pinned());
+  EXPECT_TRUE(plan_cpus({0, 1, 2}, 1).pinned());
+  EXPECT_FALSE(plan_cpus({}, 1).pinned());
+  EXPECT_FALSE(plan_cpus({0, 1, 2, 3}, 0).pinned());
+}
+
+TEST(CpuAffinity, CpuListsForLogs) {
+  EXPECT_EQ(cpu_list({0, 1, 2, 3, 5, 7, 8}), "0-3,5,7,8");
+  EXPECT_EQ(cpu_list({15, 14}), "15,14");
+  EXPECT_EQ(cpu_list({4}), "4");
+  EXPECT_EQ(cpu_list({}), "");
+}
+
+TEST(CpuAffinity, AThreadIsRestrictedAndGivenBack) {
+  const std::vector<int> all = allowed_cpus();
+  ASSERT_FALSE(all.empty());
+  {
+    const PinScope off(1, false);
+    EXPECT_FALSE(off.plan().pinned());
+    EXPECT_EQ(allowed_cpus(), all);
+  }
+  // Restrict a helper thread to one CPU: it sees that CPU only; the caller is untouched.
+  std::vector<int> seen;
+  std::thread t([&] {
+    ASSERT_TRUE(set_thread_cpus(pthread_self(), {all.back()}));
+    seen = allowed_cpus();
+  });
+  t.join();
+  EXPECT_EQ(seen, std::vector<int>{all.back()});
+  EXPECT_EQ(allowed_cpus(), all);
+  {
+    const PinScope pins(1, true);
+    if (all.size() >= 3) {
+      ASSERT_TRUE(pins.plan().pinned());
+      EXPECT_EQ(allowed_cpus(), pins.plan().rest);
+    } else {
+      EXPECT_FALSE(pins.plan().pinned());
+      EXPECT_EQ(allowed_cpus(), all);
+    }
+  }
+  EXPECT_EQ(allowed_cpus(), all);
+}
+
+}  // namespace
+}  // namespace aiperf::affinity

@@ -254,11 +254,13 @@ LoadedConfigFile load_config_file(const std::string& path) {
   return load_config_text(ss.str(), path);
 }
 
-namespace {
-
-/// The maps of a plot configuration whose keys are names the user chose (kept as written).
-const std::vector<std::string> kPlotNameMaps = {"multi_run_plots", "single_run_plots",
+const std::vector<std::string>& plot_name_maps() {
+  static const std::vector<std::string> maps = {"multi_run_plots", "single_run_plots",
                                                 "group_display_names"};
+  return maps;
+}
+
+namespace {
 
 /// AIPerf's plot envelope: a path to a plot configuration (relative to the config file's
 /// folder) or the configuration inline; checked by the report stage before the run starts.
@@ -279,12 +281,12 @@ void plot_section(const YamlNode& v, const YamlReader& r, LoadedConfigFile& out)
     // Written again (on its own lines) for the camelCase keys AIPerf's envelope also accepts.
     const YamlNode file = parse_yaml(text.str(), p.string());
     if (!file.is_map()) r.fail("plot", v, p.string() + " is not a plot configuration (a mapping)");
-    out.plot_yaml = emit_yaml_at_lines(file, kPlotNameMaps);
+    out.plot_yaml = emit_yaml_at_lines(file, plot_name_maps());
     out.plot_origin = p.string();
     return;
   }
   r.expect_map("plot", v);
-  out.plot_yaml = emit_yaml_at_lines(v, kPlotNameMaps);
+  out.plot_yaml = emit_yaml_at_lines(v, plot_name_maps());
   out.plot_origin = out.path;
 }
 

@@ -138,6 +138,10 @@ struct FileOptions {
 /// excepted). Throws ConfigError naming the key path and line.
 YamlNode render_variation(const LoadedConfigFile& file, const Variation& variation);
 
+/// The maps of a plot configuration whose keys are names the user chose (kept as written when
+/// the section is written out again).
+const std::vector<std::string>& plot_name_maps();
+
 /// Renders jinja in `variation` and maps its body onto option occurrences. Throws
 /// ConfigError naming the key path and line.
 FileOptions file_options(const LoadedConfigFile& file, const Variation& variation);

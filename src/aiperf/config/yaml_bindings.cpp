@@ -742,6 +742,13 @@ FileOptions file_options(const LoadedConfigFile& file, const Variation& variatio
   out.variables_json = vars.dump();
   out.plot_yaml = file.plot_yaml;
   out.plot_origin = file.plot_origin;
+  // An inline plot section is part of the file: its `{{ }}` are rendered as the body's are
+  // (AIPerf renders the whole file), every value kept on its line.
+  if (const YamlNode* p = variation.envelope.find("plot"); p && p->is_map()) {
+    YamlNode plot = *p;
+    ctx.render_tree(plot, "plot");
+    out.plot_yaml = emit_yaml_at_lines(plot, plot_name_maps());
+  }
   return out;
 }
 

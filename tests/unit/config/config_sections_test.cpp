@@ -126,6 +126,39 @@ TEST(PlotSection, InlineTurnsThePlotsOnWithItsOwnLines) {
             std::string::npos);
 }
 
+TEST(PlotSection, InlineExpressionsAreRenderedOnTheirLines) {
+  const std::string f = write_file("jinja-plot.yaml", std::string(kBody) + R"Y(variables:
+  metric: time_to_first_token
+plot:
+  visualization:
+    single_run_defaults: [by_var]
+    single_run_plots:
+      by_var:
+        type: scatter
+        x: request_number
+        y: "{{ metric }}"
+        title: "{{ metric | upper }} ({{ variables.metric }})"
+)Y");
+  const Config c = parse({"-f", f});
+  ASSERT_TRUE(c.plot_config_yaml);
+  const YamlNode pc = parse_yaml(*c.plot_config_yaml, f);
+  const YamlNode* p =
+      pc.find("visualization")->find_exact("single_run_plots")->find_exact("by_var");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->find_exact("y")->text, "time_to_first_token");
+  EXPECT_EQ(p->find_exact("y")->line, 14);
+  EXPECT_EQ(p->find_exact("title")->text, "TIME_TO_FIRST_TOKEN (time_to_first_token)");
+  // An undefined name is one line naming the key and the file's line.
+  const std::string bad = write_file("jinja-plot-bad.yaml", std::string(kBody) + R"(plot:
+  visualization:
+    single_run_plots:
+      a: {type: scatter, x: request_number, y: "{{ nope }}"}
+)");
+  const std::string err = error_of({"-f", bad});
+  EXPECT_NE(err.find("plot.visualization.single_run_plots.a.y"), std::string::npos) << err;
+  EXPECT_NE(err.find(":8"), std::string::npos) << err;
+}
+
 TEST(PlotSection, APathIsReadRelativeToTheConfigFile) {
   write_file(
       "plots/p.yaml",

@@ -316,6 +316,41 @@ TEST_F(ReportTest, ProfileGeneratePlotsAndConfigErrorsBeforeConnecting) {
   EXPECT_NE(bad.err.find("plot_config.yaml:"), std::string::npos) << bad.err;
 }
 
+TEST_F(ReportTest, PlotRequiredTurnsAFailedPlotIntoExit1) {
+  // A file where the plots folder goes: drawing fails after the run. Without --plot-required
+  // that is a warning (exit 0), with it an error (exit 1); the run's results are written both
+  // times.
+  for (const bool required : {false, true}) {
+    const std::string dir = make_temp_dir("aiperf-plotfail");
+    std::ofstream(dir + "/plots") << "not a folder\n";
+    std::vector<std::string> args = {"profile",
+                                     "--ui",
+                                     "none",
+                                     "--model",
+                                     "m",
+                                     "--url",
+                                     fast_server_->url(),
+                                     "--endpoint-type",
+                                     "chat",
+                                     "--tokenizer",
+                                     "builtin",
+                                     "--request-count",
+                                     "4",
+                                     "--artifact-dir",
+                                     dir,
+                                     "--auto-plot"};
+    if (required) args.push_back("--plot-required");
+    const CommandResult res = aiperf(args);
+    EXPECT_EQ(res.exit_code, required ? 1 : 0) << res.err;
+    EXPECT_NE(res.err.find(std::string(required ? "error" : "warning") +
+                           ": the report was not completed"),
+              std::string::npos)
+        << res.err;
+    EXPECT_TRUE(fs::exists(dir + "/profile_export_aiperf.json"));
+    EXPECT_TRUE(fs::exists(dir + "/profile_export.jsonl"));
+  }
+}
+
 /// Real studies (study/study.h): repeated runs and a sweep each end with one report over all
 /// their runs, and `aiperf plot` finds every run in their layouts.
 TEST_F(ReportTest, StudiesWriteOneReport) {

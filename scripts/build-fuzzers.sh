@@ -293,7 +293,9 @@ for name in "${names[@]}"; do
     mkdir -p "$corpus"
     dirs=("$corpus")
     [[ -d "$seeds" && -n "$(ls -A "$seeds")" ]] && dirs+=("$seeds")
-    if [[ ${#dirs[@]} == 1 && -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
+    # The starting inputs too when the corpus is new (the repository may hold only a
+    # regression input or two for a target).
+    if [[ -z "$(ls -A "$corpus")" ]] && declare -F "seed_$name" >/dev/null; then
       "seed_$name" "$corpus"
     fi
     echo "== run $name for ${RUN_SECS}s (seed $RUN_SEED)"

@@ -4,13 +4,26 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <regex>
 #include <set>
 
 #include "aiperf/common/error.h"
 
 namespace aiperf::config {
+int invalid_utf8_line(const std::string& s);
+
 namespace {
+
+/// A scalar as yaml-cpp decoded it (escapes included) must still be UTF-8 text: values end up
+/// in JSON bodies, exports and run_config.yaml.
+void check_text(const std::string& text, const std::string& file, int line) {
+  if (invalid_utf8_line(text)) {
+    throw ConfigError(file + ":" + std::to_string(line) +
+                      ": a value that is not UTF-8 text once its escapes are read; write it "
+                      "with \\u escapes of Unicode characters");
+  }
+}
 
 YamlNode convert(const YAML::Node& n, const std::string& file) {
   YamlNode out;
@@ -23,6 +36,7 @@ YamlNode convert(const YAML::Node& n, const std::string& file) {
     case YAML::NodeType::Scalar:
       out.type = YamlNode::Type::kScalar;
       out.text = n.Scalar();
+      check_text(out.text, file, out.line);
       out.quoted = n.Tag() == "!";
       break;
     case YAML::NodeType::Sequence:
@@ -39,6 +53,7 @@ YamlNode convert(const YAML::Node& n, const std::string& file) {
                             ": a mapping key must be a plain name, not a list or mapping");
         }
         const std::string key = kv.first.Scalar();
+        check_text(key, file, kline);
         if (!seen.insert(key).second) {
           throw ConfigError(file + ":" + std::to_string(kline) + ": key '" + key +
                             "' appears twice in the same mapping; keep one");
@@ -232,6 +247,20 @@ YamlNode parse_yaml(const std::string& text, const std::string& file_name) {
   if (int line = invalid_utf8_line(text)) {
     throw ConfigError(file_name + ":" + std::to_string(line) +
                       ": not valid UTF-8; save the file as UTF-8");
+  }
+  // YAML's character set has no control characters but tab and line ends (PyYAML refuses
+  // them too); yaml-cpp reads a NUL in a key as a byte that is not UTF-8.
+  int line = 1;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') ++line;
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      throw ConfigError(file_name + ":" + std::to_string(line) + ": control character " + hex +
+                        " (YAML allows only tab and line ends); remove it or write it as an "
+                        "escape in a double-quoted string");
+    }
   }
   YAML::Node root;
   try {

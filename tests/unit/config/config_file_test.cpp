@@ -272,6 +272,16 @@ TEST(ConfigFile, ErrorsNameTheKeyPathAndTheLine) {
             std::string::npos);
   const std::string dup = write_file("dup.yaml", "benchmark:\n  model: a\n  model: b\n");
   EXPECT_NE(error_of({"-f", dup}).find(dup + ":3: key 'model' appears twice"), std::string::npos);
+  // Control characters (config_file_fuzz: a NUL in a user file's key became a byte that is not
+  // UTF-8 and aborted `aiperf config validate`), raw or escaped into something not UTF-8.
+  const std::string nul = write_file(
+      "nul.yaml", std::string("benchmark:\n  model: m\n  artifacts:\n    user_files:\n    - path: "
+                              "a.json\n      content:\n        r\x1b") +
+                      '\0' + "_id: x\n");
+  EXPECT_NE(error_of({"-f", nul}).find(nul + ":7: control character 0x1B"), std::string::npos)
+      << error_of({"-f", nul});
+  const std::string esc = write_file("esc.yaml", "benchmark:\n  model: \"tab\\there\"\n");
+  EXPECT_EQ(error_of({"-f", esc}).find("control character"), std::string::npos);
 }
 
 TEST(ConfigFile, StudiesMapOntoTheMultiRunRows) {

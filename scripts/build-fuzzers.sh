@@ -56,6 +56,7 @@ declare -A SOURCES=(
   [plot_config_fuzz]="src/aiperf/report/plot_config.cpp src/aiperf/report/default_plot_config.cpp src/aiperf/metrics/catalog.cpp src/aiperf/common/env.cpp"
   [prom_parser_fuzz]="src/aiperf/telemetry/prom_parser.cpp"
   [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
+  [tokenizer_regex_fuzz]="src/aiperf/tokenizer/regex.cpp src/aiperf/tokenizer/regex_ascii.cpp src/aiperf/tokenizer/utf8.cpp"
   # Generated (gen_kserve below): protoc's C++ for our KServe v2 subset.
   [kserve_response_fuzz]="src/aiperf/kserve/tensors.cpp src/aiperf/export/json_writer.cpp $OUT/gen/kserve_v2.pb.cc"
 )
@@ -78,6 +79,7 @@ declare -A LIBS=(
   [plot_config_fuzz]="-lyaml-cpp"
   [prom_parser_fuzz]=""
   [team_wire_fuzz]=""
+  [tokenizer_regex_fuzz]="-lpcre2-8"
   [kserve_response_fuzz]="-lsimdjson -lprotobuf -lfmt"
 )
 
@@ -195,6 +197,16 @@ seed_prom_parser_fuzz() {
     { printf '\000'; cat "$f"; } >"$1/text_$((i++))"
   done
   { printf '\001'; tail -n +2 "$ROOT"/tests/data/metrics/openmetrics_client_golang_random_example.om.txt; } >"$1/om"
+}
+
+# The tokenizer fixtures' texts (every script, whitespace and digit case of tests/data/tokenizers).
+seed_tokenizer_regex_fuzz() {
+  python3 - "$1" "$ROOT"/tests/data/tokenizers/o200k_base/cases.jsonl <<'PY'
+import json, sys
+for i, line in enumerate(open(sys.argv[2], encoding="utf-8")):
+    with open(f"{sys.argv[1]}/t_{i}", "w", encoding="utf-8", newline="") as f:
+        f.write(json.loads(line)["text"])
+PY
 }
 
 # Responses as Triton's TensorRT-LLM and vLLM backends send them (protoc --encode from text),

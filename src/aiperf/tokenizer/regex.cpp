@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "aiperf/tokenizer/regex_ascii.h"
 #include "aiperf/tokenizer/utf8.h"
 
 namespace aiperf::tokenizer::detail {
@@ -35,7 +36,8 @@ Scratch& scratch() {
 
 }  // namespace
 
-Regex::Regex(const std::string& pattern) : pattern_(pattern) {
+Regex::Regex(const std::string& pattern, bool ascii_fast_path) : pattern_(pattern) {
+  if (ascii_fast_path) ascii_ = int(ascii_pattern_of(pattern));
   int err = 0;
   PCRE2_SIZE err_off = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
@@ -58,6 +60,14 @@ bool Regex::next(std::string_view subject, size_t& pos, size_t& s, size_t& e) co
   Scratch& sc = scratch();
   auto code = static_cast<const pcre2_code*>(code_);
   auto subj = reinterpret_cast<PCRE2_SPTR>(subject.data());
+  if (ascii_ && pos < subject.size()) {
+    if (const size_t end = ascii_match(AsciiPattern(ascii_), subject, pos)) {
+      s = pos;
+      e = end;
+      pos = end;
+      return true;
+    }
+  }
   while (pos < subject.size()) {
     int rc = jit_ ? pcre2_jit_match(code, subj, subject.size(), pos, 0, sc.md, sc.mc)
                   : pcre2_match(code, subj, subject.size(), pos, PCRE2_NO_UTF_CHECK, sc.md, sc.mc);

@@ -13,7 +13,9 @@ class Regex {
  public:
   /// Compiles `pattern` (Oniguruma / fancy-regex syntax as used by tokenizer.json and tiktoken).
   /// Throws std::runtime_error with PCRE2's message on a bad pattern.
-  explicit Regex(const std::string& pattern);
+  /// `ascii_fast_path`: known tokenizer patterns are matched by hand over ASCII text
+  /// (regex_ascii.h); false is for the tests that compare the two.
+  explicit Regex(const std::string& pattern, bool ascii_fast_path = true);
   ~Regex();
   Regex(const Regex&) = delete;
   Regex& operator=(const Regex&) = delete;
@@ -41,6 +43,7 @@ class Regex {
   std::string pattern_;
   void* code_ = nullptr;  // pcre2_code_8*
   bool jit_ = false;
+  int ascii_ = 0;  // AsciiPattern
 };
 
 }  // namespace aiperf::tokenizer::detail

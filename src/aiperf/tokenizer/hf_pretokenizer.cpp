@@ -4,6 +4,7 @@
 
 #include "aiperf/tokenizer/hf_json.h"
 #include "aiperf/tokenizer/regex.h"
+#include "aiperf/tokenizer/regex_ascii.h"
 #include "aiperf/tokenizer/utf8.h"
 
 namespace aiperf::tokenizer::hf {
@@ -166,13 +167,12 @@ class RegexSplit final : public PreTokenizer {
   bool invert_;
 };
 
-constexpr const char* kGpt2Pattern =
-    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+constexpr std::string_view kGpt2Pattern = detail::kPatByteLevel;
 
 class ByteLevelPre final : public PreTokenizer {
  public:
   ByteLevelPre(bool add_prefix_space, bool use_regex) : add_prefix_space_(add_prefix_space) {
-    if (use_regex) re_ = std::make_unique<detail::Regex>(kGpt2Pattern);
+    if (use_regex) re_ = std::make_unique<detail::Regex>(std::string(kGpt2Pattern));
   }
   bool byte_level() const override { return true; }
   void pre_tokenize(Pieces& p) const override {

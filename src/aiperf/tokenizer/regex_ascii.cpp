@@ -170,20 +170,10 @@ size_t gpt2(std::string_view s, size_t p) {
 }  // namespace
 
 AsciiPattern ascii_pattern_of(std::string_view pattern) {
-  static constexpr std::string_view kO200k =
-      R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-  static constexpr std::string_view kCl100k =
-      R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-  static constexpr std::string_view kCl100kOneDigit =
-      R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-  static constexpr std::string_view kR50k =
-      R"('(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
-  static constexpr std::string_view kByteLevel =
-      R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
-  if (pattern == kO200k) return AsciiPattern::kO200k;
-  if (pattern == kCl100k) return AsciiPattern::kCl100k;
-  if (pattern == kCl100kOneDigit) return AsciiPattern::kCl100kOneDigit;
-  if (pattern == kR50k || pattern == kByteLevel) return AsciiPattern::kGpt2;
+  if (pattern == kPatO200k) return AsciiPattern::kO200k;
+  if (pattern == kPatCl100k) return AsciiPattern::kCl100k;
+  if (pattern == kPatQwen2) return AsciiPattern::kCl100kOneDigit;
+  if (pattern == kPatR50k || pattern == kPatByteLevel) return AsciiPattern::kGpt2;
   return AsciiPattern::kNone;
 }
 

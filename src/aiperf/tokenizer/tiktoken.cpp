@@ -14,6 +14,7 @@
 #include "aiperf/common/error.h"
 #include "aiperf/tokenizer/flat_map.h"
 #include "aiperf/tokenizer/regex.h"
+#include "aiperf/tokenizer/regex_ascii.h"
 #include "aiperf/tokenizer/utf8.h"
 
 namespace aiperf::tokenizer {
@@ -21,13 +22,6 @@ namespace {
 
 constexpr uint32_t kNoRank = UINT32_MAX;
 std::atomic<size_t> g_heap_threshold{256};
-
-constexpr const char* kPatO200k =
-    R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-constexpr const char* kPatCl100k =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-constexpr const char* kPatR50k =
-    R"('(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
 class TiktokenTokenizer final : public Tokenizer {
  public:
@@ -432,20 +426,20 @@ void set_tiktoken_heap_threshold_for_tests(size_t n) {
 
 bool known_tiktoken_spec(std::string_view encoding, TiktokenSpec& spec) {
   if (encoding == "o200k_base") {
-    spec.pattern = kPatO200k;
+    spec.pattern = std::string(detail::kPatO200k);
     spec.specials = {{"<|endoftext|>", 199999}, {"<|endofprompt|>", 200018}};
   } else if (encoding == "cl100k_base") {
-    spec.pattern = kPatCl100k;
+    spec.pattern = std::string(detail::kPatCl100k);
     spec.specials = {{"<|endoftext|>", 100257},
                      {"<|fim_prefix|>", 100258},
                      {"<|fim_middle|>", 100259},
                      {"<|fim_suffix|>", 100260},
                      {"<|endofprompt|>", 100276}};
   } else if (encoding == "p50k_base") {
-    spec.pattern = kPatR50k;
+    spec.pattern = std::string(detail::kPatR50k);
     spec.specials = {{"<|endoftext|>", 50256}};
   } else if (encoding == "r50k_base" || encoding == "gpt2") {
-    spec.pattern = kPatR50k;
+    spec.pattern = std::string(detail::kPatR50k);
     spec.specials = {{"<|endoftext|>", 50256}};
   } else {
     return false;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aiperf/tokenizer/regex.h"
+#include "aiperf/tokenizer/regex_ascii.h"
 #include "aiperf/tokenizer/utf8.h"
 
 namespace {

@@ -40,6 +40,7 @@ struct Outcome {
   CommandResult result;
   std::string dir;
   std::vector<json> truth;
+  std::string vllm_metrics;  // the mock's /vllm/metrics after the run
   std::vector<json> records() const { return read_jsonl(dir + "/profile_export.jsonl"); }
   std::map<std::string, json> truth_by_id() const {
     std::map<std::string, json> m;
@@ -93,6 +94,7 @@ Outcome run(const std::vector<std::string>& args, std::vector<std::string> mock_
   }
   argv.insert(argv.end(), args.begin(), args.end());
   r.result = run_command(argv, 120);
+  if (!http) r.vllm_metrics = curl({mock.url() + "/vllm/metrics"}).body;
   mock.stop();
   r.truth = read_jsonl(gt);
   return r;
@@ -136,6 +138,19 @@ TEST(Triton, TensorrtllmStreaming) {
   Outcome r = run({"--endpoint-type", "kserve", "--streaming", "--osl", "12"},
                   {"--ttft", "5", "--itl", "1"});
   check(r, true, 12, "/inference.GRPCInferenceService/ModelStreamInfer");
+  // The mock's Prometheus counters count gRPC requests as they count HTTP ones.
+  EXPECT_NE(
+      r.vllm_metrics.find("vllm:generation_tokens_total{engine=\"0\",model_name=\"mock-model\"} "
+                          "72.0"),
+      std::string::npos)
+      << r.vllm_metrics;
+  EXPECT_NE(
+      r.vllm_metrics.find("vllm:request_success_total{engine=\"0\",finished_reason=\"length\","
+                          "model_name=\"mock-model\"} 6.0"),
+      std::string::npos);
+  EXPECT_NE(
+      r.vllm_metrics.find("vllm:num_requests_running{engine=\"0\",model_name=\"mock-model\"} 0.0"),
+      std::string::npos);
   // The inputs are GenAI-Perf's triton rows: one key per tensor.
   json inputs = json::parse(read_file(r.dir + "/inputs.json"));
   const std::string first = inputs.dump();

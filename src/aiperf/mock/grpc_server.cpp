@@ -101,6 +101,10 @@ class Service final : public inference::GRPCInferenceService::Service {
     const int64_t now = mono_ns();
     g.rec.first_token_ns = g.rec.last_token_ns = g.total > 0 ? now : 0;
     g.rec.output_tokens = g.total;
+    if (g.total > 0) {
+      c_.metrics.on_first_token(kMetricsApi, now - arrival, g.rec.isl);
+      c_.metrics.on_tokens(kMetricsApi, g.total, 0);
+    }
     return finish(g, grpc::Status::OK);
   }
 
@@ -159,9 +163,12 @@ class Service final : public inference::GRPCInferenceService::Service {
     int64_t reset_at = -1, stall_at = -1, error_event_at = -1;
     int64_t stall_ns = 0;
     bool batched = true;
-    bool counted = false;  // in ServerContext::inflight
+    bool counted = false;  // in ServerContext::inflight and the Prometheus counters
+    bool length_stop = false;
     RequestRecord rec;
   };
+  /// Triton's generate APIs count as completions in the Prometheus counters (inference.cpp).
+  static constexpr int kMetricsApi = 1;
 
   Generation plan(const inference::ModelInferRequest& req, bool stream, int64_t arrival,
                   const char* path) {
@@ -189,6 +196,11 @@ class Service final : public inference::GRPCInferenceService::Service {
     if (c_.selected(o.error, seq, kSaltError)) {
       r.faults.emplace_back("error");
       r.outcome = "error";
+      c_.metrics.prompt_tokens_total.fetch_add(uint64_t(isl), std::memory_order_relaxed);
+      c_.metrics.request_failure_total.fetch_add(1, std::memory_order_relaxed);
+      c_.metrics.api[kMetricsApi]
+          .failed_by_status[size_t(std::clamp(o.error_status, 400, 599) - 400)]
+          .fetch_add(1, std::memory_order_relaxed);
       g.status = grpc::Status(
           o.error_status >= 500 ? grpc::StatusCode::INTERNAL : grpc::StatusCode::INVALID_ARGUMENT,
           "Simulated error");
@@ -201,8 +213,11 @@ class Service final : public inference::GRPCInferenceService::Service {
     lr.min_tokens = a.min_tokens;
     lr.ignore_eos = a.ignore_eos;
     g.total = plan_lengths(lr, h).output_tokens;
+    g.length_stop = a.max_tokens && g.total >= *a.max_tokens;
     const int64_t inflight = c_.inflight.fetch_add(1, std::memory_order_relaxed) + 1;
     g.counted = true;
+    c_.metrics.num_requests_running.fetch_add(1, std::memory_order_relaxed);
+    c_.metrics.on_request_start(kMetricsApi, isl, stream);
     g.lat = o.fast ? Latency{}
                    : compute_latency(c_.latency, isl, g.total, inflight, splitmix64(h ^ seq));
     g.start_ns = r.request_complete_ns;
@@ -289,6 +304,10 @@ class Service final : public inference::GRPCInferenceService::Service {
       if (t == 0) {
         g.start_ns = now - g.lat.ttft_ns;  // later deadlines count from the first write
         g.rec.first_token_ns = now;
+        c_.metrics.on_first_token(kMetricsApi, now - g.rec.arrival_ns, g.rec.isl);
+        c_.metrics.on_tokens(kMetricsApi, end - t, 0);
+      } else {
+        c_.metrics.on_tokens(kMetricsApi, end - t, (now - g.rec.last_token_ns) / (end - t));
       }
       g.rec.last_token_ns = now;
       for (int64_t k = t; k < end; ++k) g.rec.token_offsets_ns.push_back(now - g.rec.arrival_ns);
@@ -308,11 +327,20 @@ class Service final : public inference::GRPCInferenceService::Service {
   }
 
   grpc::Status finish(Generation& g, grpc::Status st) {
-    if (g.counted) c_.inflight.fetch_sub(1, std::memory_order_relaxed);
-    g.counted = false;
     g.rec.status = st.ok() ? 200 : 500;
     if (!st.ok() && g.rec.outcome == "ok") g.rec.outcome = "error";
     g.rec.completion_ns = mono_ns();
+    if (g.counted) {
+      c_.inflight.fetch_sub(1, std::memory_order_relaxed);
+      c_.metrics.num_requests_running.fetch_sub(1, std::memory_order_relaxed);
+      // A call the client cancelled is nginx's 499, as on the HTTP side.
+      const int status = st.error_code() == grpc::StatusCode::CANCELLED ? 499 : g.rec.status;
+      const int64_t first = g.rec.first_token_ns;
+      c_.metrics.on_request_end(kMetricsApi, status, g.rec.completion_ns - g.rec.arrival_ns,
+                                g.rec.isl, g.rec.output_tokens, g.length_stop,
+                                first ? g.rec.completion_ns - first : -1);
+    }
+    g.counted = false;
     if (c_.recorder) c_.recorder->write(g.rec);
     return st;
   }

@@ -78,7 +78,7 @@ std::string_view guessed_type(const simdjson::dom::element& v) {
       return "BOOL";
     case simdjson::dom::element_type::INT64: {
       int64_t i = 0;
-      (void)v.get_int64().get(i);
+      if (v.get_int64().get(i) != simdjson::SUCCESS) return "INT64";
       return i >= INT32_MIN && i <= INT32_MAX ? "INT32" : "INT64";
     }
     case simdjson::dom::element_type::UINT64:

@@ -55,6 +55,7 @@ class Writer {
     observation();
     phases();
     unflagged(env);
+    body_ = env.find("benchmark");  // unflagged() inserts beside it: the old pointer is stale
     std::erase_if(body_->fields, [](const auto& f) {
       return (f.second.is_map() && f.second.fields.empty()) ||
              (f.second.is_seq() && f.second.items.empty());
@@ -113,7 +114,8 @@ class Writer {
   }
 
   /// The sections without a flag: the user files (and the variables their templates use), the
-  /// plot configuration (inline, whether it came inline or from a file).
+  /// plot configuration (inline, whether it came inline or from a file). Adds fields to `env`,
+  /// which moves the `benchmark` node that body_ points to: body_ is found again after.
   void unflagged(YamlNode& env) {
     if (!cfg_.user_files_json.empty()) {
       section("artifacts")

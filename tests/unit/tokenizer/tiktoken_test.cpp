@@ -147,6 +147,10 @@ long resident_kb() {
 }
 
 TEST(Tiktoken, EmbeddedO200kStaysSmallInMemory) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP()
+      << "resident-memory bounds do not hold under a sanitizer (shadow memory, quarantine)";
+#endif
   // The index, the token bytes and the rank->bytes table: about 7 MB for o200k_base (it was 19 MB
   // with 16-byte slots, a second copy of the bytes and the rank file's pages left resident).
   std::string_view data(reinterpret_cast<const char*>(aiperf_o200k_data), aiperf_o200k_size);

@@ -1,9 +1,14 @@
 #include "aiperf/common/cpu_affinity.h"
 
 #include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 
 namespace aiperf::affinity {
 
@@ -38,6 +43,77 @@ bool set_thread_cpus(pthread_t thread, const std::vector<int>& cpus) {
   }
   errno = pthread_setaffinity_np(thread, sizeof set, &set);
   return errno == 0;
+}
+
+namespace {
+
+std::atomic<bool> g_role_tuning{true};
+
+/// struct sched_attr of sched_setattr(2) (glibc 2.36 has neither the type nor a wrapper).
+struct SchedAttr {
+  uint32_t size;
+  uint32_t sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime;  // SCHED_OTHER since Linux 6.12: the EEVDF slice
+  uint64_t sched_deadline;
+  uint64_t sched_period;
+  uint32_t sched_util_min;
+  uint32_t sched_util_max;
+};
+
+void set_own_slice(int64_t slice_ns) {
+  SchedAttr a{};
+  if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) != 0 || a.sched_policy != SCHED_OTHER) return;
+  a.size = sizeof a;
+  a.sched_flags = 0;
+  a.sched_runtime = uint64_t(slice_ns);
+  syscall(SYS_sched_setattr, 0, &a, 0);
+}
+
+void lower_own_priority(int increment) {
+  const auto tid = id_t(syscall(SYS_gettid));
+  errno = 0;
+  const int now = getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, now + increment));
+}
+
+}  // namespace
+
+void set_role_tuning(bool enabled) {
+  g_role_tuning.store(enabled, std::memory_order_relaxed);
+}
+
+void enter_role(ThreadRole role, int index) {
+  char name[16] = "aiperf";
+  switch (role) {
+    case ThreadRole::kIo:
+      snprintf(name, sizeof name, "aiperf-io%d", index);
+      break;
+    case ThreadRole::kTiming:
+      snprintf(name, sizeof name, "aiperf-timing");
+      break;
+    case ThreadRole::kRecords:
+      snprintf(name, sizeof name, "aiperf-records");
+      break;
+    case ThreadRole::kFeed:
+      snprintf(name, sizeof name, "aiperf-feed");
+      break;
+  }
+  pthread_setname_np(pthread_self(), name);
+  if (!g_role_tuning.load(std::memory_order_relaxed)) return;
+  switch (role) {
+    case ThreadRole::kIo:
+    case ThreadRole::kTiming:
+      set_own_slice(kLatencySliceNs);
+      break;
+    case ThreadRole::kRecords:
+      lower_own_priority(kRecordsNice);
+      break;
+    case ThreadRole::kFeed:
+      break;
+  }
 }
 
 PinScope::PinScope(int workers, bool enabled) {

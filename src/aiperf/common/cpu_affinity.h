@@ -5,6 +5,8 @@
 #pragma once
 #include <pthread.h>
 
+#include <cstdint>
+
 #include <string>
 #include <vector>
 
@@ -43,6 +45,32 @@ class PinScope {
   std::vector<int> allowed_;
   CpuPlan plan_;
 };
+
+/// What a thread of a run does, for its name and its scheduling (enter_role).
+enum class ThreadRole : uint8_t {
+  kIo,       // an I/O worker's event loop: sends on time, stamps responses
+  kTiming,   // the phase driver handing credits to the workers ahead of their times
+  kRecords,  // the record pipeline: per-record processing, exports
+  kFeed,     // the just-in-time dataset renderer
+};
+
+/// Whether enter_role() changes scheduling (AIPERF_THREAD_PRIORITIES, read once at start-up);
+/// names are always set.
+void set_role_tuning(bool enabled);
+
+/// Calling thread: names it ("aiperf-io<index>", "aiperf-timing", "aiperf-records",
+/// "aiperf-feed"; shown by top -H, ps -L, perf) and, unless set_role_tuning(false), adjusts its
+/// scheduling so that a send due now is not kept waiting behind bulk work sharing its core:
+/// I/O and timing threads ask for a short EEVDF slice (kLatencySliceNs; Linux >= 6.12, earlier
+/// kernels ignore it), which lets them preempt a running thread when they wake; the record
+/// pipeline runs at nice +kRecordsNice, so that its batches give way to the event loop (its share
+/// of a busy core shrinks, never to nothing: records queue and are processed later, their
+/// timestamps already taken). The feed keeps its share: its window must stay ahead of the
+/// schedule. Failures are ignored (the defaults remain).
+void enter_role(ThreadRole role, int index = 0);
+
+inline constexpr int64_t kLatencySliceNs = 100'000;
+inline constexpr int kRecordsNice = 10;
 
 /// "0-13,15" for logs.
 std::string cpu_list(const std::vector<int>& cpus);

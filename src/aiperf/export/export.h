@@ -69,6 +69,11 @@ struct ClientSelfStats {
   /// CPU and time runnable but waiting for one; unset where the kernel does not say.
   std::optional<double> on_cpu_ms, run_queue_wait_ms;
   int64_t involuntary_context_switches = 0;
+  /// A just-in-time dataset (sessions rendered while the run goes): times the schedule found no
+  /// session ready during profiling, sessions rendered, and the renderer's CPU time.
+  int64_t dataset_stalls = 0;
+  int64_t dataset_sessions = 0;
+  int64_t dataset_cpu_ns = 0;
 };
 
 /// What the JSON ("client_health") and the console say about the client itself.
@@ -79,6 +84,10 @@ struct ClientHealth {
   /// Time the client's threads waited for a CPU core, and that wait / their time on a CPU.
   std::optional<double> run_queue_wait_ms, run_queue_wait_ratio;
   int64_t involuntary_context_switches = 0;
+  /// Times a just-in-time dataset's renderer was behind the schedule (0 when none or not one),
+  /// and its CPU per session.
+  int64_t dataset_stalls = 0;
+  std::optional<double> dataset_cpu_us_per_session;
   bool client_bottleneck = false;
   std::string reason;  // why it was (or was not) the bottleneck; one line
 };

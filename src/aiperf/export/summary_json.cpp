@@ -86,6 +86,10 @@ ordered_json client_health_json(const ClientHealth& h) {
     put_number(j, "run_queue_wait_ratio", h.run_queue_wait_ratio.value_or(0));
     j["involuntary_context_switches"] = h.involuntary_context_switches;
   }
+  if (h.dataset_cpu_us_per_session) {
+    put_number(j, "dataset_cpu_us_per_session", *h.dataset_cpu_us_per_session);
+    j["dataset_stalls"] = h.dataset_stalls;
+  }
   j["client_bottleneck"] = h.client_bottleneck;
   j["reason"] = h.reason;
   return j;
@@ -269,18 +273,38 @@ ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::R
           h.involuntary_context_switches);
     }
   }
+  // A renderer behind the schedule delays sends (rate) or leaves session slots idle
+  // (concurrency): the offered load was not what was asked, whatever the lateness says.
+  std::string behind;
+  if (stats.dataset_sessions > 0) {
+    h.dataset_cpu_us_per_session =
+        double(stats.dataset_cpu_ns) / 1e3 / double(stats.dataset_sessions);
+    h.dataset_stalls = stats.dataset_stalls;
+    if (stats.dataset_stalls > 0) {
+      behind = fmt::format(
+          "the dataset renderer fell behind the schedule {} time{} ({:.0f} us of CPU per "
+          "session): build the dataset ahead with --num-dataset-entries, or give the client more "
+          "cores",
+          stats.dataset_stalls, stats.dataset_stalls == 1 ? "" : "s",
+          *h.dataset_cpu_us_per_session);
+    }
+  }
+  auto also = [](const std::string& more) { return more.empty() ? std::string() : "; " + more; };
   if (h.worker_thread_cpu_utilization >= kBottleneckThreadUtilization) {
     h.client_bottleneck = true;
     h.reason = fmt::format(
         "busiest worker thread used {:.0f}% of a CPU core (limit {:.0f}%): responses may have "
-        "been read late; add --workers-max or CPU cores",
-        h.worker_thread_cpu_utilization * 100, kBottleneckThreadUtilization * 100);
+        "been read late; add --workers-max or CPU cores{}",
+        h.worker_thread_cpu_utilization * 100, kBottleneckThreadUtilization * 100, also(behind));
   } else if (h.send_lateness_p99_ms && *h.send_lateness_p99_ms >= kBottleneckLatenessP99Ms) {
     h.client_bottleneck = true;
     h.reason = fmt::format(
         "send lateness p99 {:.2f} ms (limit {:.2f} ms): requests left later than scheduled, so "
         "the offered load was lower than asked{}",
-        *h.send_lateness_p99_ms, kBottleneckLatenessP99Ms, busy.empty() ? "" : "; " + busy);
+        *h.send_lateness_p99_ms, kBottleneckLatenessP99Ms, also(behind) + also(busy));
+  } else if (!behind.empty()) {
+    h.client_bottleneck = true;
+    h.reason = behind + also(busy);
   } else if (!busy.empty()) {
     h.client_bottleneck = true;
     h.reason = busy + ": timestamps include that wait; free cores or run the server elsewhere";

@@ -1,6 +1,7 @@
 #include "aiperf/run/record_pipeline.h"
 
 #include "aiperf/common/clock.h"
+#include "aiperf/common/cpu_affinity.h"
 
 namespace aiperf::run {
 
@@ -20,7 +21,10 @@ RecordPipeline::~RecordPipeline() {
 }
 
 void RecordPipeline::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    affinity::enter_role(affinity::ThreadRole::kRecords);
+    run();
+  });
 }
 
 void RecordPipeline::finish() {

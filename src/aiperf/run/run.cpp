@@ -260,6 +260,10 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     }
     if (aborted && now >= abort_at + 10'000'000'000) break;  // never hang on shutdown
   }
+  // Before the phase's threads end: schedstat sums the live ones.
+  if (spec.phase == record::Phase::kProfiling) {
+    sched_profiling_ = sched_delta(sched_at_start_, sample_sched());
+  }
   router_.detach(spec.phase);  // before the schedulers go
   if (shaping) shaping->stop();
   if (rs) rs->stop();
@@ -272,12 +276,14 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
         spec.name(), feed->rendered(), feed->cpu_ns() / 1e9, feed->stalls());
     if (!feed->error().empty()) spdlog::error("rendering a session failed: {}", feed->error());
     feed_cpu_ns_ += feed->cpu_ns();
+    if (spec.phase == record::Phase::kProfiling) {
+      feed_profiling_stalls_ += int64_t(feed->stalls());
+      feed_profiling_sessions_ += int64_t(feed->rendered());
+      feed_profiling_cpu_ns_ += feed->cpu_ns();
+    }
   }
   out.end_mono_ns = mono_ns();
   out.end_wall_ns = wall_ns();
-  if (spec.phase == record::Phase::kProfiling) {
-    sched_profiling_ = sched_delta(sched_at_start_, sample_sched());
-  }
   if (spec.phase == record::Phase::kProfiling && network_probe_) network_probe_->stop();
   notify([&](RunObserver& o) { o.on_phase_end(out); });
   spdlog::info("phase {} ended after {:.3f} s{}{}", spec.name(),
@@ -350,6 +356,7 @@ RunOutcome ProfileRun::execute() {
   // pipeline and every thread started from here) keeps to the rest until the run ends.
   const int nw = default_worker_count(cfg_);
   const affinity::PinScope pins(nw, !team_ && env::flag("AIPERF_WORKER_CPU_PINNING"));
+  affinity::set_role_tuning(env::flag("AIPERF_THREAD_PRIORITIES"));
   const affinity::CpuPlan& cpus = pins.plan();
   pipeline.start();
 
@@ -456,6 +463,9 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
     self.run_queue_wait_ms = double(sched_profiling_.run_queue_ns) / 1e6;
   }
   self.involuntary_context_switches = sched_profiling_.involuntary;
+  self.dataset_stalls = feed_profiling_stalls_;
+  self.dataset_sessions = feed_profiling_sessions_;
+  self.dataset_cpu_ns = feed_profiling_cpu_ns_;
   out.health = exporter::assess_client_health(self, results);
   const exporter::ClientHealth& health = out.health;
   out.files = writers_->files();

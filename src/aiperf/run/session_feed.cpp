@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/common/cpu_affinity.h"
 
 namespace aiperf::run {
 
@@ -24,7 +25,10 @@ JustInTimeFeed::~JustInTimeFeed() {
 }
 
 void JustInTimeFeed::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    affinity::enter_role(affinity::ThreadRole::kFeed);
+    run();
+  });
 }
 
 void JustInTimeFeed::stop() {
@@ -128,6 +132,11 @@ schedule::SessionFeed::Take JustInTimeFeed::take(
 
 bool JustInTimeFeed::wait_ready(int64_t deadline_ns) {
   std::unique_lock<std::mutex> lk(mu_);
+  // The schedule has to wait for the renderer: a stall, counted once as take() counts them.
+  if (q_.empty() && !ended_ && !stop_ && !starving_) {
+    stalls_.fetch_add(1, std::memory_order_relaxed);
+    starving_ = true;
+  }
   while (q_.empty() && !ended_ && !stop_) {
     const int64_t left = deadline_ns - mono_ns();
     if (left <= 0) return false;

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "aiperf/common/cpu_affinity.h"
 #include "aiperf/schedule/schedule.h"
 
 namespace aiperf::worker {
@@ -22,7 +23,10 @@ class PhaseDriver {
   PhaseDriver& operator=(const PhaseDriver&) = delete;
 
   void start() {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      affinity::enter_role(affinity::ThreadRole::kTiming);
+      run();
+    });
   }
   void stop() {
     stop_.store(true);

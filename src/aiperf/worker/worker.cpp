@@ -87,6 +87,7 @@ Worker::~Worker() {
 void Worker::start() {
   loop_.set_batch_end([this] { flush_outbox(); });
   thread_ = std::thread([this] {
+    affinity::enter_role(affinity::ThreadRole::kIo, id_);
     loop_.run();
     client_->abort_all(record::ErrorKind::kCancelled);
     if (grpc_) grpc_->abort_all(record::ErrorKind::kCancelled);

@@ -496,6 +496,28 @@ TEST(Console, ClientHealthCallsMillisecondLatenessAndABusyMachineProblems) {
   EXPECT_FALSE(assess_client_health(none, res).run_queue_wait_ms);
 }
 
+// A just-in-time dataset renderer behind the schedule is named, with its cost (issue 15).
+TEST(Console, ClientHealthNamesADatasetRendererBehindTheSchedule) {
+  const auto ctx = context(true);
+  const auto res = streaming_results(ctx);  // send lateness p99 0.003 ms
+  ClientHealth h;
+  ClientSelfStats jit;
+  jit.requests = 3;
+  jit.worker_thread_utilization = {0.3};
+  jit.dataset_sessions = 1000;
+  jit.dataset_cpu_ns = 70'000'000;
+  h = assess_client_health(jit, res);
+  EXPECT_FALSE(h.client_bottleneck) << h.reason;
+  ASSERT_TRUE(h.dataset_cpu_us_per_session);
+  EXPECT_DOUBLE_EQ(*h.dataset_cpu_us_per_session, 70.0);
+  jit.dataset_stalls = 12;
+  h = assess_client_health(jit, res);
+  EXPECT_TRUE(h.client_bottleneck);
+  EXPECT_NE(h.reason.find("renderer fell behind the schedule 12 times (70 us"), std::string::npos)
+      << h.reason;
+  EXPECT_NE(h.reason.find("--num-dataset-entries"), std::string::npos) << h.reason;
+}
+
 TEST(Console, ClientSectionSaysWhenClientWasBottleneck) {
   const auto ctx = context(true);
   const auto res = streaming_results(ctx);

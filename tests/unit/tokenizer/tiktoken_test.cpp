@@ -43,6 +43,28 @@ TEST(Tiktoken, Cl100kFileMatchesFixtures) {
   check_all(*tok, "cl100k_base");
 }
 
+// The per-thread piece cache: a second pass (all hits) gives the first pass's ids, and a
+// tokenizer made after another one was destroyed (possibly at its address) never sees the
+// other's entries: every fixture twice, alternating vocabularies on one thread.
+TEST(Tiktoken, PieceCacheNeverChangesIdsAcrossPassesAndTokenizers) {
+  for (int round = 0; round < 2; ++round) {
+    {
+      auto cl = load(testing::data_dir("cl100k_base") + "/cl100k_base.tiktoken");
+      check_all(*cl, "cl100k_base");
+      check_all(*cl, "cl100k_base");
+    }
+    check_all(*builtin(), "o200k_base");
+    check_all(*builtin(), "o200k_base");
+  }
+  // The same short piece in both vocabularies, one after the other.
+  auto cl = load(testing::data_dir("cl100k_base") + "/cl100k_base.tiktoken");
+  const auto a = builtin()->encode(" hello world, again and again", false);
+  const auto b = cl->encode(" hello world, again and again", false);
+  EXPECT_EQ(builtin()->encode(" hello world, again and again", false), a);
+  EXPECT_EQ(cl->encode(" hello world, again and again", false), b);
+  EXPECT_NE(a, b);
+}
+
 TEST(Tiktoken, SpecialTokensOnlyWhenAllowed) {
   auto tok = builtin();
   EXPECT_EQ(tok->encode("<|endoftext|>", true), std::vector<TokenId>{199999});

@@ -48,6 +48,7 @@ bool set_thread_cpus(pthread_t thread, const std::vector<int>& cpus) {
 namespace {
 
 std::atomic<bool> g_role_tuning{true};
+std::atomic<bool> g_boost_refused{false};
 
 /// struct sched_attr of sched_setattr(2) (glibc 2.36 has neither the type nor a wrapper).
 struct SchedAttr {
@@ -72,17 +73,24 @@ void set_own_slice(int64_t slice_ns) {
   syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
-void lower_own_priority(int increment) {
+/// nice += delta for the calling thread (clamped to -20..19); false with errno when refused.
+bool change_own_priority(int delta) {
   const auto tid = id_t(syscall(SYS_gettid));
   errno = 0;
   const int now = getpriority(PRIO_PROCESS, tid);
-  if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, now + increment));
+  if (errno != 0) return false;
+  return setpriority(PRIO_PROCESS, tid, std::clamp(now + delta, -20, 19)) == 0;
 }
 
 }  // namespace
 
 void set_role_tuning(bool enabled) {
   g_role_tuning.store(enabled, std::memory_order_relaxed);
+  g_boost_refused.store(false, std::memory_order_relaxed);
+}
+
+bool latency_boost_refused() {
+  return g_boost_refused.load(std::memory_order_relaxed);
 }
 
 void enter_role(ThreadRole role, int index) {
@@ -107,9 +115,11 @@ void enter_role(ThreadRole role, int index) {
     case ThreadRole::kIo:
     case ThreadRole::kTiming:
       set_own_slice(kLatencySliceNs);
+      if (!change_own_priority(-kLatencyNiceBoost) && (errno == EPERM || errno == EACCES))
+        g_boost_refused.store(true, std::memory_order_relaxed);
       break;
     case ThreadRole::kRecords:
-      lower_own_priority(kRecordsNice);
+      change_own_priority(kRecordsNice);
       break;
     case ThreadRole::kFeed:
       break;

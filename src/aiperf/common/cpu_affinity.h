@@ -60,16 +60,24 @@ void set_role_tuning(bool enabled);
 
 /// Calling thread: names it ("aiperf-io<index>", "aiperf-timing", "aiperf-records",
 /// "aiperf-feed"; shown by top -H, ps -L, perf) and, unless set_role_tuning(false), adjusts its
-/// scheduling so that a send due now is not kept waiting behind bulk work sharing its core:
+/// scheduling so that a send due now is not kept waiting behind other work sharing its core:
 /// I/O and timing threads ask for a short EEVDF slice (kLatencySliceNs; Linux >= 6.12, earlier
-/// kernels ignore it), which lets them preempt a running thread when they wake; the record
-/// pipeline runs at nice +kRecordsNice, so that its batches give way to the event loop (its share
-/// of a busy core shrinks, never to nothing: records queue and are processed later, their
-/// timestamps already taken). The feed keeps its share: its window must stay ahead of the
-/// schedule. Failures are ignored (the defaults remain).
+/// kernels ignore it), which lets them preempt a running thread of the process when they wake,
+/// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), run kLatencyNiceBoost
+/// below the process's nice, so that they also preempt other processes' CPU-bound threads
+/// (latency_boost_refused() says when the kernel said no); the record pipeline runs at nice
+/// +kRecordsNice, so that its batches give way to the event loop (its share of a busy core
+/// shrinks, never to nothing: records queue and are processed later, their timestamps already
+/// taken). The feed keeps its share: its window must stay ahead of the schedule. Other
+/// failures are ignored (the defaults remain).
 void enter_role(ThreadRole role, int index = 0);
 
+/// Whether an I/O or timing thread of this run was refused its priority (since the last
+/// set_role_tuning()).
+bool latency_boost_refused();
+
 inline constexpr int64_t kLatencySliceNs = 100'000;
+inline constexpr int kLatencyNiceBoost = 10;
 inline constexpr int kRecordsNice = 10;
 
 /// "0-13,15" for logs.

@@ -74,6 +74,8 @@ struct ClientSelfStats {
   int64_t dataset_stalls = 0;
   int64_t dataset_sessions = 0;
   int64_t dataset_cpu_ns = 0;
+  /// The I/O threads were not allowed to run below the process's nice (affinity::enter_role).
+  bool latency_boost_refused = false;
 };
 
 /// What the JSON ("client_health") and the console say about the client itself.

@@ -271,6 +271,11 @@ ClientHealth assess_client_health(const ClientSelfStats& stats, const metrics::R
           "their {:.0f} ms on one; {} involuntary context switches)",
           *h.run_queue_wait_ms, *h.run_queue_wait_ratio * 100, *stats.on_cpu_ms,
           h.involuntary_context_switches);
+      if (stats.latency_boost_refused) {
+        busy +=
+            "; the I/O threads were not allowed to raise their priority over other processes "
+            "(allow it with `ulimit -e 30` or CAP_SYS_NICE)";
+      }
     }
   }
   // A renderer behind the schedule delays sends (rate) or leaves session slots idle

@@ -463,6 +463,7 @@ RunOutcome ProfileRun::finish(const PhaseWindow& prof, const RecordPipeline& pip
     self.run_queue_wait_ms = double(sched_profiling_.run_queue_ns) / 1e6;
   }
   self.involuntary_context_switches = sched_profiling_.involuntary;
+  self.latency_boost_refused = affinity::latency_boost_refused();
   self.dataset_stalls = feed_profiling_stalls_;
   self.dataset_sessions = feed_profiling_sessions_;
   self.dataset_cpu_ns = feed_profiling_cpu_ns_;

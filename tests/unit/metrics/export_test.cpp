@@ -482,6 +482,12 @@ TEST(Console, ClientHealthCallsMillisecondLatenessAndABusyMachineProblems) {
   EXPECT_NE(h.reason.find("the machine was busy"), std::string::npos) << h.reason;
   EXPECT_NE(h.reason.find("waited 80 ms"), std::string::npos) << h.reason;
   EXPECT_NE(h.reason.find("1234 involuntary"), std::string::npos) << h.reason;
+  EXPECT_EQ(h.reason.find("ulimit -e"), std::string::npos) << h.reason;
+  s.latency_boost_refused = true;  // and the I/O threads could not outrank the other processes
+  EXPECT_NE(
+      assess_client_health(s, res).reason.find("(allow it with `ulimit -e 30` or CAP_SYS_NICE)"),
+      std::string::npos);
+  s.latency_boost_refused = false;
   const std::string c = render_client_section(res, &h);
   EXPECT_NE(c.find("WARNING: the client was the bottleneck"), std::string::npos);
   EXPECT_NE(c.find("waited 80.0 ms for a CPU core"), std::string::npos) << c;

@@ -105,6 +105,50 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+bool append_micro_decimal(std::string& out, double v) {
+  // k / 1e6 for an integer k is how every millisecond figure of a nanosecond clock is made.
+  // When v is exactly that double and 1,000 <= |k| < 10^15, its shortest round-trip decimal is
+  // k * 10^-6 itself: the division is correctly rounded, so that decimal rounds to v, and no
+  // other decimal of at most 15 significant digits lies within half a unit in the last place
+  // of a double (their relative spacing, >= 1e-15, exceeds a double's, 2^-52). fmt then writes
+  // it in fixed notation (0.001 <= |v| < 1e9: no exponent).
+  if (v == 0.0 && !std::signbit(v)) {  // durations and counts of nothing
+    out += "0.0";
+    return true;
+  }
+  const double scaled = v * 1e6;
+  if (!(std::fabs(scaled) >= 1000.0 && std::fabs(scaled) < 1e15)) return false;
+  const auto k = static_cast<int64_t>(std::llround(scaled));
+  if (static_cast<double>(k) / 1e6 != v) return false;
+  uint64_t u = k < 0 ? uint64_t(-k) : uint64_t(k);
+  char buf[32];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  uint64_t frac = u % 1'000'000;
+  u /= 1'000'000;
+  if (frac == 0) {
+    *--p = '0';
+  } else {
+    int digits = 6;
+    while (frac % 10 == 0) {  // trailing zeros go
+      frac /= 10;
+      --digits;
+    }
+    for (int i = 0; i < digits; ++i) {
+      *--p = char('0' + frac % 10);
+      frac /= 10;
+    }
+  }
+  *--p = '.';
+  do {
+    *--p = char('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (k < 0) *--p = '-';
+  out.append(p, size_t(end - p));
+  return true;
+}
+
 void JsonWriter::sep() {
   if (need_comma_) out_ += ',';
   need_comma_ = true;
@@ -170,6 +214,7 @@ JsonWriter& JsonWriter::value(double v) {
     out_ += "null";
     return *this;
   }
+  if (append_micro_decimal(out_, v)) return *this;
   // fmt's shortest round-trip form, formatted on the stack (a back_inserter into the string
   // pushes one character at a time).
   char buf[40];

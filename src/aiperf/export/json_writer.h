@@ -49,4 +49,9 @@ class JsonWriter {
 /// Appends `s` as a JSON string literal.
 void append_json_string(std::string& out, std::string_view s);
 
+/// Appends v as JsonWriter::value(double) writes it (fmt's shortest round-trip form) when v is
+/// exactly k / 1e6 for an integer 1,000 <= |k| < 10^15 — a nanosecond count in milliseconds —
+/// or +0.0, without the general algorithm; false (nothing appended) for any other value.
+bool append_micro_decimal(std::string& out, double v);
+
 }  // namespace aiperf::exporter::detail

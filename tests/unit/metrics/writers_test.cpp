@@ -1,11 +1,13 @@
 // The per-record JSON writer, the export-level switch and the run context from a Config.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "aiperf/common/error.h"
@@ -30,6 +32,45 @@ TEST(JsonWriter, NumbersLikePythonRepr) {
   w.value(std::nan("")).end_array();
   EXPECT_EQ(out, "[50.0,0.5,1e-05,1e+16,-3,null]");
   EXPECT_DOUBLE_EQ(nlohmann::json::parse(out)[2].get<double>(), 1e-05);
+}
+
+// The fast form of millisecond figures (k / 1e6) is byte for byte what the general one
+// (fmt's shortest round trip, ".0" added to integers) writes, over every magnitude it takes and
+// its edges; other values are left to the general form.
+TEST(JsonWriter, MillisecondFiguresAsTheGeneralFormWritesThem) {
+  auto general = [](double v) {
+    std::string s = fmt::format("{}", v);
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+  };
+  std::vector<int64_t> ks = {1000, 1001, 999999, 1000000, 1000001, 1234567, 104466, 38597,
+                             120000, 999999999999999, 100000000000000, 123456789012345};
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < 300000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const int digits = 4 + int(x % 12);  // 1e3 .. 1e15
+    int64_t k = int64_t((x >> 8) % uint64_t(std::pow(10.0, digits)));
+    if (k < 1000) k += 1000;
+    ks.push_back(i % 2 ? k : -k);
+  }
+  int taken = 0;
+  for (int64_t k : ks) {
+    const double v = double(k) / 1e6;
+    std::string fast;
+    if (detail::append_micro_decimal(fast, v)) {
+      ++taken;
+      ASSERT_EQ(fast, general(v)) << k;
+    }
+  }
+  EXPECT_EQ(taken, int(ks.size()));  // every k / 1e6 in range is taken
+  std::string zero;
+  ASSERT_TRUE(detail::append_micro_decimal(zero, 0.0));
+  EXPECT_EQ(zero, general(0.0));
+  for (double v : {-0.0, 0.000999, 1e-5, 1e9 + 0.5, 19144.984971186797, 0.1 + 0.2, 1e300}) {
+    std::string fast;
+    EXPECT_FALSE(detail::append_micro_decimal(fast, v)) << v;
+    EXPECT_TRUE(fast.empty());
+  }
 }
 
 TEST(JsonWriter, EscapesAndRepairsUtf8) {

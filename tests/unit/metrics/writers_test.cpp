@@ -43,8 +43,9 @@ TEST(JsonWriter, MillisecondFiguresAsTheGeneralFormWritesThem) {
     if (s.find_first_of(".e") == std::string::npos) s += ".0";
     return s;
   };
-  std::vector<int64_t> ks = {1000, 1001, 999999, 1000000, 1000001, 1234567, 104466, 38597,
-                             120000, 999999999999999, 100000000000000, 123456789012345};
+  std::vector<int64_t> ks = {
+      1000,   1001,  999999, 1000000,         1000001,         1234567,
+      104466, 38597, 120000, 999999999999999, 100000000000000, 123456789012345};
   uint64_t x = 0x9E3779B97F4A7C15ull;
   for (int i = 0; i < 300000; ++i) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -78,6 +79,38 @@ TEST(JsonWriter, EscapesAndRepairsUtf8) {
   detail::append_json_string(out, std::string("a\"b\\c\n\t\x01 é \xff end"));
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\t\\u0001 é \xEF\xBF\xBD end\"");
   EXPECT_TRUE(nlohmann::json::accept(out));
+}
+
+// The eight-bytes-at-a-time scan for plain runs: every byte value at every offset of strings
+// longer than a word escapes as a one-byte-at-a-time reference does (nlohmann's dump, which
+// replaces invalid UTF-8 with U+FFFD as the writer does).
+TEST(JsonWriter, EscapingIsTheSameAtEveryOffset) {
+  auto reference = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at = 0; at < 20; ++at) {
+      std::string s(20, 'x');
+      s[at] = char(c);
+      std::string out;
+      detail::append_json_string(out, s);
+      if (c >= 0x80) {  // a lone byte >= 0x80 is not UTF-8: one U+FFFD either way
+        std::string want = s;
+        want.replace(at, 1, "\xEF\xBF\xBD");
+        want.insert(want.begin(), '"');
+        want.push_back('"');
+        EXPECT_EQ(out, want) << c;
+      } else {
+        EXPECT_EQ(out, reference(s)) << c << " at " << at;
+      }
+    }
+  }
+  const std::string mixed = "plain ascii text, \"quoted\", caf\xC3\xA9 \xF0\x9F\x98\x80 tab\t end";
+  for (size_t from = 0; from < mixed.size(); ++from) {
+    std::string out;
+    detail::append_json_string(out, mixed.substr(from));
+    EXPECT_EQ(out, reference(mixed.substr(from))) << from;
+  }
 }
 
 TEST(RecordWriters, ExportLevels) {

@@ -82,6 +82,11 @@ std::vector<std::string> mpirun_prefix(int np, const std::vector<std::string>& e
   // run without leak checking; the single-process tests check aiperf's own code for leaks.
   v.insert(v.end(), {"-x", "ASAN_OPTIONS=detect_leaks=0"});
 #endif
+#ifdef __SANITIZE_THREAD__
+  // Open MPI's own lock order and progress threads (tests/sanitizers/tsan.supp).
+  v.insert(v.end(), {"-x", std::string("TSAN_OPTIONS=suppressions=") + AIPERF_TEST_DATA_DIR +
+                               "/../sanitizers/tsan.supp:halt_on_error=1:second_deadlock_stack=1"});
+#endif
   v.insert(v.end(), extra.begin(), extra.end());
   v.insert(v.end(), {"-np", std::to_string(np)});
   return v;

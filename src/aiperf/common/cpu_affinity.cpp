@@ -86,7 +86,15 @@ bool change_own_priority(int delta) {
 
 void set_role_tuning(bool enabled) {
   g_role_tuning.store(enabled, std::memory_order_relaxed);
-  g_boost_refused.store(false, std::memory_order_relaxed);
+  // May threads go below the process's nice here? Tried on this thread and undone (raising
+  // one's nice back is always allowed): the record pipeline, started before the I/O threads,
+  // is lowered only when they cannot be raised (below).
+  bool permitted = false;
+  if (enabled && change_own_priority(-kLatencyNiceBoost)) {
+    permitted = true;
+    change_own_priority(kLatencyNiceBoost);
+  }
+  g_boost_refused.store(enabled && !permitted, std::memory_order_relaxed);
 }
 
 bool latency_boost_refused() {
@@ -115,11 +123,15 @@ void enter_role(ThreadRole role, int index) {
     case ThreadRole::kIo:
     case ThreadRole::kTiming:
       set_own_slice(kLatencySliceNs);
-      if (!change_own_priority(-kLatencyNiceBoost) && (errno == EPERM || errno == EACCES))
+      if (!g_boost_refused.load(std::memory_order_relaxed) &&
+          !change_own_priority(-kLatencyNiceBoost) && (errno == EPERM || errno == EACCES))
         g_boost_refused.store(true, std::memory_order_relaxed);
       break;
     case ThreadRole::kRecords:
-      change_own_priority(kRecordsNice);
+      // One step of kLatencyNiceBoost between the I/O threads and the pipeline, whichever side
+      // moves: two steps (weights 9548 against 110) starved the pipeline of a closed-loop run
+      // whose I/O thread keeps a core busy, and its queue of records grew without bound.
+      if (g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(kRecordsNice);
       break;
     case ThreadRole::kFeed:
       break;

@@ -55,7 +55,7 @@ enum class ThreadRole : uint8_t {
 };
 
 /// Whether enter_role() changes scheduling (AIPERF_THREAD_PRIORITIES, read once at start-up);
-/// names are always set.
+/// names are always set. Also finds out whether threads may go below the process's nice.
 void set_role_tuning(bool enabled);
 
 /// Calling thread: names it ("aiperf-io<index>", "aiperf-timing", "aiperf-records",
@@ -65,11 +65,11 @@ void set_role_tuning(bool enabled);
 /// kernels ignore it), which lets them preempt a running thread of the process when they wake,
 /// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), run kLatencyNiceBoost
 /// below the process's nice, so that they also preempt other processes' CPU-bound threads
-/// (latency_boost_refused() says when the kernel said no); the record pipeline runs at nice
-/// +kRecordsNice, so that its batches give way to the event loop (its share of a busy core
-/// shrinks, never to nothing: records queue and are processed later, their timestamps already
-/// taken). The feed keeps its share: its window must stay ahead of the schedule. Other
-/// failures are ignored (the defaults remain).
+/// (latency_boost_refused() says when the kernel said no); where it did, the record pipeline
+/// runs at nice +kRecordsNice instead, so that its batches give way to the event loop either
+/// way (one step apart, never two: its share of a busy core shrinks to about a tenth, records
+/// queue and are processed later, their timestamps already taken). The feed keeps its share: its
+/// window must stay ahead of the schedule. Other failures are ignored (the defaults remain).
 void enter_role(ThreadRole role, int index = 0);
 
 /// Whether an I/O or timing thread of this run was refused its priority (since the last

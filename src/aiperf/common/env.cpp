@@ -76,8 +76,9 @@ const std::vector<Variable> kTable = {
      "Schedule a run's threads by what they do: the I/O workers and the timing thread ask the "
      "kernel for a short time slice (Linux 6.12 and later) and, where permitted (CAP_SYS_NICE "
      "or ulimit -e 30), run at 10 below the process's nice, so a send that is due preempts "
-     "other work on its core, the record pipeline runs at nice +10, so its batches give way to "
-     "the event loop. false leaves every thread at the process's defaults. Our extension."},
+     "other work on its core; where that is not permitted the record pipeline runs at nice "
+     "+10 instead, so its batches give way to the event loop either way. false leaves every "
+     "thread at the process's defaults. Our extension."},
     // ------------------------------------------------------------------ SCALE-OUT AND PLUGINS
     {"AIPERF_RANK_TIMEOUT_S", Kind::kNumber, "10", "Scale-out",
      "Seconds a rank of an MPI run may stay silent before rank 0 reports it lost "

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "json_util.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
@@ -25,16 +26,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr double kDeliverySlackNs = 25e6;  // 25 ms
-
-std::vector<json> read_jsonl(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream f(path);
-  std::string line;
-  while (std::getline(f, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 json read_json(const std::string& path) {
   return json::parse(read_file(path));

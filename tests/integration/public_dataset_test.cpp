@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "json_util.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
@@ -22,16 +23,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::string kParquet = std::string(AIPERF_TEST_DATA_DIR) + "/parquet/";
-
-std::vector<json> read_jsonl(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream f(path);
-  std::string line;
-  while (std::getline(f, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 /// The text of a chat message's content (a string or a list of text parts).
 std::string content_text(const json& content) {
@@ -75,45 +66,10 @@ class PublicDatasetRun : public ::testing::Test {
     fs::remove_all(cache_);
   }
 
-  struct Run {
-    CommandResult result;
-    std::string dir;
-    std::vector<json> server_records;
-  };
+  using Run = GroundTruthRun;
 
   Run profile(const std::string& dataset, int requests) {
-    Run r;
-    r.dir = make_temp_dir("aiperf-public-run");
-    const std::string gt = r.dir + "/gt.jsonl";
-    MockServerProcess m({"--ttft", "1", "--itl", "1", "--record-requests", gt});
-    r.result = run_command({AIPERF_BIN,
-                            "profile",
-                            "--ui",
-                            "none",
-                            "--url",
-                            m.url(),
-                            "--model",
-                            "mock-model",
-                            "--tokenizer",
-                            "builtin",
-                            "--endpoint-type",
-                            "chat",
-                            "--public-dataset",
-                            dataset,
-                            "--request-count",
-                            std::to_string(requests),
-                            "--concurrency",
-                            "1",
-                            "--osl",
-                            "4",
-                            "--random-seed",
-                            "7",
-                            "--artifact-dir",
-                            r.dir},
-                           120);
-    m.stop();
-    r.server_records = read_jsonl(gt);
-    return r;
+    return profile_with_ground_truth({"--public-dataset", dataset}, requests, "aiperf-public-run");
   }
 
   std::string cache_;

@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "json_util.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
@@ -42,16 +43,6 @@ bool have_mpirun() {
   if (!have_mpirun())                                                                          \
   GTEST_SKIP() << "mpirun not found: scripts/install-deps.sh installs Open MPI (openmpi-bin, " \
                   "libopenmpi-dev)"
-
-std::vector<json> read_jsonl(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream f(path);
-  std::string line;
-  while (std::getline(f, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 struct MpiRun {
   CommandResult result;

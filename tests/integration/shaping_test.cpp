@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "json_util.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
@@ -23,16 +24,6 @@ namespace {
 using nlohmann::json;
 constexpr int64_t kMs = 1'000'000;
 constexpr int64_t kSkewNs = 1 * kMs;  // cross-process epoch mapping, generously
-
-std::vector<json> read_jsonl(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream f(path);
-  std::string line;
-  while (std::getline(f, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 struct ShapedRun {
   CommandResult result;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "json_util.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
@@ -22,56 +23,11 @@ const std::string kMini = std::string(AIPERF_TEST_DATA_DIR) + "/speed_bench/mini
 const std::string kCoding1 = "c0d1a9e5f00000000000000000000001";
 const std::string kCoding3 = "c0d1a9e5f00000000000000000000003";
 
-std::vector<json> read_jsonl(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream f(path);
-  for (std::string line; std::getline(f, line);) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
-
-struct SbRun {
-  CommandResult result;
-  std::string dir;
-  std::vector<json> server_records;
-};
+using SbRun = GroundTruthRun;
 
 SbRun profile(const std::string& format, const std::string& file, int requests) {
-  SbRun r;
-  r.dir = make_temp_dir("aiperf-speed-bench");
-  const std::string gt = r.dir + "/gt.jsonl";
-  MockServerProcess m({"--ttft", "1", "--itl", "1", "--record-requests", gt});
-  r.result = run_command({AIPERF_BIN,
-                          "profile",
-                          "--ui",
-                          "none",
-                          "--url",
-                          m.url(),
-                          "--model",
-                          "mock-model",
-                          "--tokenizer",
-                          "builtin",
-                          "--endpoint-type",
-                          "chat",
-                          "--custom-dataset-type",
-                          format,
-                          "--input-file",
-                          file,
-                          "--request-count",
-                          std::to_string(requests),
-                          "--concurrency",
-                          "1",
-                          "--osl",
-                          "4",
-                          "--random-seed",
-                          "7",
-                          "--artifact-dir",
-                          r.dir},
-                         120);
-  m.stop();
-  r.server_records = read_jsonl(gt);
-  return r;
+  return profile_with_ground_truth({"--custom-dataset-type", format, "--input-file", file},
+                                   requests, "aiperf-speed-bench");
 }
 
 TEST(SpeedBench, CategoryFormatSendsTheSessionsOfItsCategoryTurnByTurn) {

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "json_util.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
@@ -22,15 +23,6 @@ using nlohmann::json;
 // its completion-queue thread to the worker's loop, two wake-ups a loaded machine (fuzzers,
 // parallel builds) delayed by 30 ms in one CI-like run; the lower bound is the exact check.
 constexpr double kDeliverySlackNs = 200e6;  // 200 ms
-
-std::vector<json> read_jsonl(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream f(path);
-  std::string line;
-  while (std::getline(f, line))
-    if (!line.empty()) out.push_back(json::parse(line));
-  return out;
-}
 
 double metric(const json& rec, const char* tag) {
   return rec["metrics"][tag]["value"];

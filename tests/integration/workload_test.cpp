@@ -13,22 +13,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "json_util.h"
 #include "test_util.h"
 
 namespace aiperf::testing {
 namespace {
 
 using nlohmann::json;
-
-std::vector<json> read_jsonl(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream f(path);
-  std::string line;
-  while (std::getline(f, line)) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 struct ProfileRun {
   CommandResult result;

@@ -90,9 +90,9 @@ void set_role_tuning(bool enabled) {
   // one's nice back is always allowed): the record pipeline, started before the I/O threads,
   // is lowered only when they cannot be raised (below).
   bool permitted = false;
-  if (enabled && change_own_priority(-kLatencyNiceBoost)) {
+  if (enabled && change_own_priority(-kPriorityStep)) {
     permitted = true;
-    change_own_priority(kLatencyNiceBoost);
+    change_own_priority(kPriorityStep);
   }
   g_boost_refused.store(enabled && !permitted, std::memory_order_relaxed);
 }
@@ -123,15 +123,13 @@ void enter_role(ThreadRole role, int index) {
     case ThreadRole::kIo:
     case ThreadRole::kTiming:
       set_own_slice(kLatencySliceNs);
-      if (!g_boost_refused.load(std::memory_order_relaxed) &&
-          !change_own_priority(-kLatencyNiceBoost) && (errno == EPERM || errno == EACCES))
-        g_boost_refused.store(true, std::memory_order_relaxed);
+      if (!g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(-kPriorityStep);
       break;
     case ThreadRole::kRecords:
-      // One step of kLatencyNiceBoost between the I/O threads and the pipeline, whichever side
-      // moves: two steps (weights 9548 against 110) starved the pipeline of a closed-loop run
-      // whose I/O thread keeps a core busy, and its queue of records grew without bound.
-      if (g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(kRecordsNice);
+      // One step between the I/O threads and the pipeline, whichever side moves: two steps
+      // (weights 9548 against 110) starved the pipeline of a closed-loop run whose I/O thread
+      // keeps a core busy, and its queue of records grew without bound.
+      if (g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(kPriorityStep);
       break;
     case ThreadRole::kFeed:
       break;

@@ -63,22 +63,21 @@ void set_role_tuning(bool enabled);
 /// scheduling so that a send due now is not kept waiting behind other work sharing its core:
 /// I/O and timing threads ask for a short EEVDF slice (kLatencySliceNs; Linux >= 6.12, earlier
 /// kernels ignore it), which lets them preempt a running thread of the process when they wake,
-/// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), run kLatencyNiceBoost
+/// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), run kPriorityStep
 /// below the process's nice, so that they also preempt other processes' CPU-bound threads
 /// (latency_boost_refused() says when the kernel said no); where it did, the record pipeline
-/// runs at nice +kRecordsNice instead, so that its batches give way to the event loop either
+/// runs kPriorityStep above it instead, so that its batches give way to the event loop either
 /// way (one step apart, never two: its share of a busy core shrinks to about a tenth, records
 /// queue and are processed later, their timestamps already taken). The feed keeps its share: its
 /// window must stay ahead of the schedule. Other failures are ignored (the defaults remain).
 void enter_role(ThreadRole role, int index = 0);
 
-/// Whether an I/O or timing thread of this run was refused its priority (since the last
-/// set_role_tuning()).
+/// Whether the I/O and timing threads of this run may not go below the process's nice (found
+/// out by set_role_tuning()).
 bool latency_boost_refused();
 
 inline constexpr int64_t kLatencySliceNs = 100'000;
-inline constexpr int kLatencyNiceBoost = 10;
-inline constexpr int kRecordsNice = 10;
+inline constexpr int kPriorityStep = 10;  // nice levels between the I/O threads and the pipeline
 
 /// "0-13,15" for logs.
 std::string cpu_list(const std::vector<int>& cpus);

@@ -100,12 +100,12 @@ class ProfileRun {
   std::unique_ptr<exporter::RecordWriters> writers_;
   std::unique_ptr<InputsJsonStream> inputs_stream_;  // just-in-time datasets
   std::optional<schedule::FixedSchedule> fixed_;     // trace replay (built before connecting)
-  std::vector<std::string> secrets_;     // config::secret_values: scrubbed from what is written
-  int64_t feed_cpu_ns_ = 0;              // renderer threads of just-in-time datasets
-  int64_t feed_profiling_stalls_ = 0;    // ... and, in the profiling phase, their stalls,
-  int64_t feed_profiling_sessions_ = 0;  // sessions rendered
-  int64_t feed_profiling_cpu_ns_ = 0;    // and CPU time
-  int interrupts_at_start_ = 0;          // interrupt_count() when execute() began
+  std::vector<std::string> secrets_;  // config::secret_values: scrubbed from what is written
+  int64_t feed_cpu_ns_ = 0;           // renderer threads of just-in-time datasets
+  struct FeedTotals {
+    int64_t stalls = 0, sessions = 0, cpu_ns = 0;
+  } feed_profiling_;  // ... those of the profiling phase: stalls, sessions rendered, CPU time
+  int interrupts_at_start_ = 0;                   // interrupt_count() when execute() began
   std::unique_ptr<NetworkProbe> network_probe_;   // --network-latency-automatic, profiling only
   SchedSample sched_at_start_, sched_profiling_;  // the client's CPU share while profiling
   int handled_interrupts_ = 0;

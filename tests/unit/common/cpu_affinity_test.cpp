@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <string>
 #include <thread>
 
 namespace aiperf::affinity {
@@ -64,6 +69,48 @@ TEST(CpuAffinity, AThreadIsRestrictedAndGivenBack) {
     }
   }
   EXPECT_EQ(allowed_cpus(), all);
+}
+
+// A role's thread: its name and its nice, read from inside it.
+std::pair<std::string, int> in_role(ThreadRole role, int index = 0) {
+  std::pair<std::string, int> out;
+  std::thread([&] {
+    enter_role(role, index);
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    out.first = name;
+    out.second = getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
+  }).join();
+  return out;
+}
+
+// Roles name their threads, and the I/O and timing threads end one priority step ahead of the
+// record pipeline whether or not they may be raised (raised where permitted, the pipeline
+// lowered where not: never both, which starved the pipeline); off, nothing moves.
+TEST(CpuAffinity, RolesNameThreadsAndKeepOnePriorityStepBetweenIoAndRecords) {
+  const int base = getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
+  set_role_tuning(true);
+  const auto io = in_role(ThreadRole::kIo, 3);
+  const auto timing = in_role(ThreadRole::kTiming);
+  const auto records = in_role(ThreadRole::kRecords);
+  const auto feed = in_role(ThreadRole::kFeed);
+  EXPECT_EQ(io.first, "aiperf-io3");
+  EXPECT_EQ(timing.first, "aiperf-timing");
+  EXPECT_EQ(records.first, "aiperf-records");
+  EXPECT_EQ(feed.first, "aiperf-feed");
+  if (base - kPriorityStep >= -20 && base + kPriorityStep <= 19) {
+    EXPECT_EQ(records.second - io.second, kPriorityStep);
+    EXPECT_EQ(timing.second, io.second);
+    EXPECT_EQ(feed.second, base);
+    EXPECT_EQ(io.second, latency_boost_refused() ? base : base - kPriorityStep);
+  }
+  // The probe gave this thread its nice back.
+  EXPECT_EQ(getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid))), base);
+  set_role_tuning(false);
+  EXPECT_FALSE(latency_boost_refused());
+  EXPECT_EQ(in_role(ThreadRole::kIo).second, base);
+  EXPECT_EQ(in_role(ThreadRole::kRecords).second, base);
+  set_role_tuning(true);
 }
 
 }  // namespace

@@ -107,6 +107,13 @@ json first_or_null(const json& list) {
 
 // ---- response detection (AIPerf's auto_detect_and_extract / convert_to_response_data) -------
 
+/// `o[k]` when it is a string, else empty: a server's field of another type is absent, never
+/// an exception (nlohmann's value() throws on a type mismatch).
+std::string string_at(const json& o, const char* k) {
+  auto it = o.find(k);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 bool set_embeddings_or_rankings(const json& v, ParsedResponse& out) {
   if (!v.is_array() || v.empty()) return false;
   const json& first = v.front();
@@ -143,7 +150,7 @@ bool convert(const json& v, ParsedResponse& out) {
 bool try_embeddings(const json& j, ParsedResponse& out) {
   auto data = j.find("data");
   if (data != j.end() && data->is_array() && !data->empty() && data->front().is_object() &&
-      data->front().value("object", "") == "embedding") {
+      string_at(data->front(), "object") == "embedding") {
     size_t n = 0;
     for (const json& item : *data) n += item.is_object() && item.contains("embedding") ? 1 : 0;
     if (n) {
@@ -195,14 +202,10 @@ bool try_text(const json& j, ParsedResponse& out) {
   if (choices != j.end() && choices->is_array() && !choices->empty() &&
       choices->front().is_object()) {
     const json& c = choices->front();
-    auto str_at = [](const json& o, const char* k) -> std::string {
-      auto it = o.find(k);
-      return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    if (set_text(str_at(c, "text"), out)) return true;
+    if (set_text(string_at(c, "text"), out)) return true;
     for (const char* k : {"message", "delta"}) {
       auto m = c.find(k);
-      if (m != c.end() && m->is_object() && set_text(str_at(*m, "content"), out)) return true;
+      if (m != c.end() && m->is_object() && set_text(string_at(*m, "content"), out)) return true;
     }
   }
   return false;
@@ -219,8 +222,8 @@ void read_usage_and_error(const json& j, ParsedResponse& out) {
     if (e->is_string()) {
       out.error.message = e->get<std::string>();
     } else if (e->is_object()) {
-      out.error.message = e->value("message", "");
-      out.error.type = e->value("type", "");
+      out.error.message = string_at(*e, "message");
+      out.error.type = string_at(*e, "type");
       auto c = e->find("code");
       if (c != e->end() && c->is_number_integer()) out.error.code = c->get<int>();
     }

@@ -149,5 +149,23 @@ TEST(TemplateEndpoint, ResponseFieldAndAutoDetection) {
   EXPECT_EQ(p.content, "fallback");
 }
 
+// Found by endpoint_parsers_fuzz: an error object whose "type" is a number threw out of parse()
+// (nlohmann's value() on a type mismatch) and ended the process.
+TEST(TemplateEndpoint, FieldsOfAnotherTypeAreAbsentNotAnException) {
+  TemplateRun plain(R"({"payload_template":"{}"})");
+  ParsedResponse p;
+  ASSERT_TRUE(plain.ep->parse(
+      R"({"error":{"object":"error","message":"mid-stream failure","type":0,"code":503}})", p));
+  EXPECT_TRUE(p.has_error);
+  EXPECT_EQ(p.error.message, "mid-stream failure");
+  EXPECT_EQ(p.error.type, "");
+  EXPECT_EQ(p.error.code, 503);
+  ASSERT_TRUE(plain.ep->parse(R"({"error":{"message":7,"type":"server_error"}})", p));
+  EXPECT_EQ(p.error.message, "");
+  EXPECT_EQ(p.error.type, "server_error");
+  EXPECT_NO_THROW(plain.ep->parse(R"({"data":[{"object":1,"embedding":[1]}]})", p));
+  EXPECT_NO_THROW(plain.ep->parse(R"({"choices":[{"text":2,"message":{"content":[]}}]})", p));
+}
+
 }  // namespace
 }  // namespace aiperf::endpoint

@@ -73,13 +73,14 @@ floor_cpu() {  # conns requests stream -> cpu seconds
   python3 -c "import json; print(json.load(open('$T/floor.json'))['cpu_s'])"
 }
 # aiperf pinned to core 1 with one I/O worker; --num-dataset-entries keeps the synthetic dataset
-# (built before the run) the same size in the small and the large run.
+# (built before the run) the same size in the small and the large run. DATASET replaces those
+# dataset flags (section 4: the default dataset as a user gets it).
 aiperf_run() {  # name args... (records GNU time user/sys)
   local name=$1; shift
   rm -rf "${T:?}/$name"
   /usr/bin/time -f '%U %S' -o "$T/$name.time" taskset -c "${ACPU:-1}" "$AIPERF" profile --model m \
     --url "http://127.0.0.1:$PORT" --endpoint-type chat --tokenizer builtin --ui none \
-    --random-seed 1 --workers-max "${WORKERS:-1}" --isl 16 --num-dataset-entries 1000 \
+    --random-seed 1 --workers-max "${WORKERS:-1}" ${DATASET---isl 16 --num-dataset-entries 1000} \
     --artifact-dir "$T/$name" "$@" >"$T/$name.log" 2>&1 ||
     { echo "aiperf failed ($name):"; tail -3 "$T/$name.log"; exit 1; }
 }
@@ -155,13 +156,14 @@ for L in $LOADS; do
   if want 4; then
     echo "== 4. send lateness (constant arrivals, 10 s)"
     server --events 1
-    # The default synthetic dataset renders each session while the run goes (one 550-token
-    # exact prompt: ~30-75 us of CPU); "10000p" builds 1,000 sessions ahead instead, so that the
-    # figure is the timing path's and not the renderer's (which the verdict names when behind).
+    # The default synthetic dataset (one 550-token prompt per request) is rendered session by
+    # session while the run goes (~25-50 us of CPU each); "10000p" builds 1,000 sessions of the
+    # same size ahead instead, so that the figure is the timing path's and not the renderer's
+    # (which the verdict names when behind).
     for rate in 10 10000 10000p; do
-      extra=(); [ "$rate" = 10000p ] && extra=(--num-dataset-entries 1000)
-      aiperf_run r --request-rate ${rate%p} --arrival-pattern constant \
-        --request-count $((${rate%p} * 10)) --osl 2 "${extra[@]}"
+      ds=""; [ "$rate" = 10000p ] && ds="--num-dataset-entries 1000"
+      DATASET=$ds aiperf_run r --request-rate ${rate%p} --arrival-pattern constant \
+        --request-count $((${rate%p} * 10)) --osl 2
       line=$(summary r '"p50={:.1f} us  p99={:.1f} us  max={:.1f} us|{:.1f}|{}".format(s["send_lateness"]["p50"]*1000, s["send_lateness"]["p99"]*1000, s["send_lateness"]["max"]*1000, s["send_lateness"]["p99"]*1000, s.get("client_health", {}).get("reason", "?"))')
       IFS='|' read -r text p99 verdict <<<"$line"
       printf '  %6s req/s: %s   verdict: %s\n' "$rate" "$text" "$verdict"

@@ -106,6 +106,12 @@ struct ParsedResponse {
   record::Usage usage;
   bool has_error = false;  // an `error` member was present (the request is failed)
   ResponseError error;
+  /// Where the text that made this message kText (`content`) or kReasoning (`reasoning`, with
+  /// no `content`) lies in the message, when the message holds it verbatim (a JSON string
+  /// without escapes); text_len 0 when unknown. Lets reparse_in_place() read the next chunk
+  /// of a stream, which usually differs only inside that string.
+  uint32_t text_at = 0;
+  uint32_t text_len = 0;
 
   void clear();
   bool has_data() const { return kind != DataKind::kNone; }
@@ -118,6 +124,18 @@ struct ParsedResponse {
   /// True when this message carries non-reasoning output (the TTFO rule, spec §2.5).
   bool has_output() const { return kind != DataKind::kNone && !output_text().empty(); }
 };
+
+/// Reads message `msg` of a stream into `p`, which holds the parse of the stream's previous
+/// message (`prev_len` bytes), when the two differ only inside the previous message's text
+/// string (p.text_at/text_len): `msg` shares its first `shared_prefix` and last `shared_suffix`
+/// bytes with the previous message (record::EventPayloads), the bytes between are printable
+/// ASCII without `"` or `\`, and the text's kept bytes end and begin on ASCII characters. Then
+/// the JSON outside the string is byte for byte the one parsed before and the string is valid
+/// UTF-8 without escapes, so a full parse would give `p` with the new text: only the text
+/// changes (OpenAI chunks of one stream differ in their few content bytes). False, `p`
+/// untouched, otherwise (parse the message instead); also for messages with usage or an error.
+bool reparse_in_place(ParsedResponse& p, size_t prev_len, std::string_view msg,
+                      size_t shared_prefix, size_t shared_suffix);
 
 /// Everything render_body() needs for one request. Pointers are borrowed for the call only.
 struct RenderContext {

@@ -14,6 +14,7 @@ namespace {
 struct ThreadState {
   od::parser parser;
   std::string buf;
+  size_t lead = 0;  // bytes of the payload before buf[0] (leading whitespace trimmed)
 };
 
 ThreadState& thread_state() {
@@ -29,11 +30,13 @@ std::string_view trim(std::string_view s) {
 }
 
 bool start_document_impl(std::string_view payload, od::document& doc, bool allow_array) {
+  const char* const given = payload.data();
   payload = trim(payload);
   if (payload.empty() || !(payload.front() == '{' || (allow_array && payload.front() == '['))) {
     return false;
   }
   ThreadState& t = thread_state();
+  t.lead = size_t(payload.data() - given);
   const size_t need = payload.size() + simdjson::SIMDJSON_PADDING;
   if (t.buf.size() < need) t.buf.resize(need < 4096 ? 4096 : need * 2);
   std::memcpy(t.buf.data(), payload.data(), payload.size());
@@ -262,6 +265,16 @@ void resolve_usage(const Slots& top, const Slots& env, record::Usage& u) {
 
 bool start_document(std::string_view payload, od::document& doc, bool allow_array) {
   return start_document_impl(payload, doc, allow_array);
+}
+
+std::optional<size_t> verbatim_offset(const char* raw, std::string_view s) {
+  if (raw == nullptr || *raw != '"') return std::nullopt;
+  const char* q = raw + 1;
+  // An escape shortens the text; without one in the first s.size() raw bytes, and the closing
+  // quote right after them, the raw bytes are the text.
+  if (q[s.size()] != '"' || std::memchr(q, '\\', s.size()) != nullptr) return std::nullopt;
+  const ThreadState& t = thread_state();
+  return size_t(q - t.buf.data()) + t.lead;
 }
 
 int read_usage(od::value& v, ParsedResponse& out) {

@@ -19,6 +19,11 @@ namespace od = simdjson::ondemand;
 /// empty payloads and anything that is not a JSON object (or array, with `allow_array`).
 bool start_document(std::string_view payload, od::document& doc, bool allow_array = false);
 
+/// Where string value `s`, read from the current document with its raw token starting at `raw`
+/// (od::value::raw_json_token()), lies in the payload given to start_document(), when the
+/// payload holds it verbatim (no escapes); nullopt otherwise.
+std::optional<size_t> verbatim_offset(const char* raw, std::string_view s);
+
 /// The raw key of a field (no unescaping: the keys we look for contain no escapes; an escaped
 /// key yields an empty view, which matches nothing).
 inline std::string_view key_of(od::field& f) {

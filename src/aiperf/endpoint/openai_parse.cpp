@@ -7,6 +7,7 @@
 // is callable from any number of threads and allocates nothing once warm.
 #include "aiperf/endpoint/openai_parse.h"
 
+#include <cstdint>
 #include <utility>
 
 #include "aiperf/endpoint/json_scan.h"
@@ -23,10 +24,21 @@ struct Collected {
   bool have_message = false;
   bool have_delta = false;
   std::string_view content, reasoning_content, reasoning, text;
+  // Their raw tokens in the document (verbatim_offset): where the chosen text lies.
+  const char *content_raw = nullptr, *reasoning_content_raw = nullptr, *reasoning_raw = nullptr,
+             *text_raw = nullptr;
   // top-level fields used when "object" is "error"
   std::string_view top_message, top_type;
   std::optional<int> top_code;
 };
+
+/// get_str(), also noting where the string's raw token starts.
+bool get_str_at(od::value& v, std::string_view& s, const char*& raw) {
+  od::json_type t;
+  if (!type_of(v, t) || t != od::json_type::string) return false;
+  raw = v.raw_json_token().data();
+  return !v.get_string().get(s);
+}
 
 /// Appends name + arguments of each tool call (chat `tool_calls` array) to `out`.
 bool read_tool_calls(od::value& v, std::string& out) {
@@ -75,11 +87,11 @@ bool read_message(od::value& v, Collected& c, std::string& tool_text) {
     if (std::move(fr).get(f)) return false;
     std::string_view k = key_of(f);
     if (k == "content")
-      get_str(f.value(), c.content);
+      get_str_at(f.value(), c.content, c.content_raw);
     else if (k == "reasoning_content")
-      get_str(f.value(), c.reasoning_content);
+      get_str_at(f.value(), c.reasoning_content, c.reasoning_content_raw);
     else if (k == "reasoning")
-      get_str(f.value(), c.reasoning);
+      get_str_at(f.value(), c.reasoning, c.reasoning_raw);
     else if (k == "tool_calls" && !read_tool_calls(f.value(), tool_text))
       return false;
   }
@@ -108,7 +120,7 @@ bool read_choices(od::value& v, Collected& c, ParsedResponse& out) {
         c.have_message = true;
         if (!read_message(f.value(), c, out.tool_call_text)) return false;
       } else if (k == "text") {
-        get_str(f.value(), c.text);
+        get_str_at(f.value(), c.text, c.text_raw);
       } else if (k == "finish_reason") {
         std::string_view fr_s;
         if (get_str(f.value(), fr_s)) out.finish_reason.assign(fr_s);
@@ -173,26 +185,43 @@ bool parse_openai(std::string_view payload, OpenAiApi api, ParsedResponse& out) 
     out.error.code = c.top_code;
   }
 
+  const char* text_raw = nullptr;  // the raw token of the text that decided the kind
+  std::string_view text;
   if (api == OpenAiApi::kChat) {
     const bool match = (c.obj == Collected::kChatCompletion && c.have_message) ||
                        (c.obj == Collected::kChatChunk && c.have_delta);
     if (match) {
-      std::string_view r = !c.reasoning_content.empty() ? c.reasoning_content : c.reasoning;
+      const bool rc = !c.reasoning_content.empty();
+      std::string_view r = rc ? c.reasoning_content : c.reasoning;
       if (!r.empty()) {
         out.kind = DataKind::kReasoning;
         out.reasoning.assign(r);
         out.content.assign(c.content);
+        if (c.content.empty()) {
+          text = r;
+          text_raw = rc ? c.reasoning_content_raw : c.reasoning_raw;
+        }
       } else if (!out.tool_call_text.empty()) {
         out.kind = DataKind::kToolCall;
         out.content.assign(c.content);
       } else if (!c.content.empty()) {
         out.kind = DataKind::kText;
         out.content.assign(c.content);
+        text = c.content;
+        text_raw = c.content_raw;
       }
     }
   } else if (c.obj == Collected::kCompletion && !c.text.empty()) {
     out.kind = DataKind::kText;
     out.content.assign(c.text);
+    text = c.text;
+    text_raw = c.text_raw;
+  }
+  if (text_raw != nullptr) {
+    if (auto at = verbatim_offset(text_raw, text); at && *at + text.size() <= UINT32_MAX) {
+      out.text_at = static_cast<uint32_t>(*at);
+      out.text_len = static_cast<uint32_t>(text.size());
+    }
   }
   if (out.kind != DataKind::kToolCall) out.tool_call_text.clear();
   return out.has_data() || out.has_usage || out.has_error;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <utility>
 
 #include <simdjson.h>
 
@@ -313,10 +314,15 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
   const bool parse = !error.has_value();
   if (parse) r.content_ts.reserve(raw.events.size());
   EventPayloads payloads(raw);
+  // s.parsed holds the parse of the previous message (prev_len bytes): the next one, usually
+  // the same chunk with other text, is read from it when it can be (reparse_in_place).
+  bool have_prev = false;
+  size_t prev_len = 0;
   for (const ResponseEvent& ev : raw.events) {
     std::string_view payload = payloads.next();
     if (keep_raw_) r.raw_responses.emplace_back(ev.ts_ns, std::string(payload));
     if (!parse) continue;
+    const bool had_prev = std::exchange(have_prev, false);
     if (ev.is_error_event) {
       // `event: error` not already turned into a transport error: same mapping (spec §5.2).
       if (!error) {
@@ -330,12 +336,17 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
       continue;
     }
     endpoint::ParsedResponse& p = s.parsed;
-    if (!ep_.parse(payload, p)) {
+    const bool reread =
+        had_prev && endpoint::reparse_in_place(p, prev_len, payload, payloads.shared_prefix(),
+                                               payloads.shared_suffix());
+    if (!reread && !ep_.parse(payload, p)) {
       // Nothing for [DONE], empty data and well-formed objects of another type (spec §5.2); but
       // a message that is not JSON at all would silently lose tokens, so it fails the request.
       if (!error && is_malformed_message(payload)) error = malformed_message_error(payload);
       continue;
     }
+    have_prev = true;
+    prev_len = payload.size();
     if (p.has_error && !error) error = map_response_error(p.error, raw.http_status);
     if (p.has_usage) {  // the last non-empty usage wins
       if (merge_usage_ && r.usage) fill_missing(p.usage, *r.usage);

@@ -159,22 +159,28 @@ class EventPayloads {
     if (off > r_.data.size()) off = r_.data.size();
     if (len > r_.data.size() - off) len = r_.data.size() - off;
     std::string_view tail(r_.data.data() + off, len);
+    pre_ = suf_ = 0;
     if (ev.shared == 0 && ev.shared_suffix == 0) {
       cur_.assign(tail);
       return cur_;
     }
-    size_t pre = std::min<size_t>(ev.shared, cur_.size());
-    size_t suf = std::min<size_t>(ev.shared_suffix, cur_.size() - pre);
+    const size_t pre = pre_ = std::min<size_t>(ev.shared, cur_.size());
+    const size_t suf = suf_ = std::min<size_t>(ev.shared_suffix, cur_.size() - pre);
     prev_.assign(cur_, cur_.size() - suf, suf);
     cur_.resize(pre);
     cur_.append(tail);
     cur_.append(prev_);
     return cur_;
   }
+  /// How many of the first and of the last bytes of the message next() returned last are the
+  /// previous message's (0 and 0 for a message stored whole).
+  size_t shared_prefix() const { return pre_; }
+  size_t shared_suffix() const { return suf_; }
 
  private:
   const RequestRecord& r_;
   size_t i_ = 0;
+  size_t pre_ = 0, suf_ = 0;
   std::string cur_;
   std::string prev_;  // scratch: the shared suffix
 };

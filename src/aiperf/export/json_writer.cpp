@@ -171,37 +171,6 @@ bool append_micro_decimal(std::string& out, double v) {
   return true;
 }
 
-void JsonWriter::sep() {
-  if (need_comma_) out_ += ',';
-  need_comma_ = true;
-}
-
-JsonWriter& JsonWriter::begin_object() {
-  sep();
-  out_ += '{';
-  need_comma_ = false;
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_object() {
-  out_ += '}';
-  need_comma_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::begin_array() {
-  sep();
-  out_ += '[';
-  need_comma_ = false;
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  out_ += ']';
-  need_comma_ = true;
-  return *this;
-}
-
 JsonWriter& JsonWriter::key(std::string_view k) {
   sep();
   append_json_string(out_, k);
@@ -213,20 +182,6 @@ JsonWriter& JsonWriter::key(std::string_view k) {
 JsonWriter& JsonWriter::value(std::string_view s) {
   sep();
   append_json_string(out_, s);
-  return *this;
-}
-
-JsonWriter& JsonWriter::value(int64_t v) {
-  sep();
-  char buf[24];
-  out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-  return *this;
-}
-
-JsonWriter& JsonWriter::value(uint64_t v) {
-  sep();
-  char buf[24];
-  out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
   return *this;
 }
 
@@ -255,12 +210,6 @@ JsonWriter& JsonWriter::value(bool v) {
 JsonWriter& JsonWriter::null() {
   sep();
   out_ += "null";
-  return *this;
-}
-
-JsonWriter& JsonWriter::raw(std::string_view json) {
-  sep();
-  out_ += json;
   return *this;
 }
 

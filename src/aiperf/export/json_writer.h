@@ -1,6 +1,7 @@
 // A small append-only JSON writer for the per-record files, where nlohmann's DOM costs ~100 us
 // per record with a 100-value inter-chunk list; this costs a few. Private to the export stage.
 #pragma once
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,24 +12,64 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
+  JsonWriter& begin_object() {
+    sep();
+    out_ += '{';
+    need_comma_ = false;
+    return *this;
+  }
+  JsonWriter& end_object() {
+    out_ += '}';
+    need_comma_ = true;
+    return *this;
+  }
+  JsonWriter& begin_array() {
+    sep();
+    out_ += '[';
+    need_comma_ = false;
+    return *this;
+  }
+  JsonWriter& end_array() {
+    out_ += ']';
+    need_comma_ = true;
+    return *this;
+  }
   /// Object key (escaped); the next value follows without a comma.
   JsonWriter& key(std::string_view k);
+  /// Object key already written as JSON with its colon (`"session_num":`): constant keys of
+  /// the per-record files, appended without escaping.
+  JsonWriter& quoted_key(std::string_view k) {
+    sep();
+    out_ += k;
+    need_comma_ = false;
+    return *this;
+  }
   JsonWriter& value(std::string_view s);  // escaped JSON string; invalid UTF-8 -> U+FFFD
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
-  JsonWriter& value(int64_t v);
-  JsonWriter& value(uint64_t v);
+  JsonWriter& value(int64_t v) {
+    sep();
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    return *this;
+  }
+  JsonWriter& value(uint64_t v) {
+    sep();
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    return *this;
+  }
   JsonWriter& value(int v) { return value(static_cast<int64_t>(v)); }
   JsonWriter& value(uint32_t v) { return value(static_cast<uint64_t>(v)); }
   /// Shortest round-trip form with a ".0" on whole numbers (Python's repr); non-finite -> null.
   JsonWriter& value(double v);
   JsonWriter& value(bool v);
   JsonWriter& null();
-  /// Already-serialized JSON, inserted verbatim.
-  JsonWriter& raw(std::string_view json);
+  /// Already-serialized JSON (a value, or a whole `"key":value` member), inserted verbatim.
+  JsonWriter& raw(std::string_view json) {
+    sep();
+    out_ += json;
+    return *this;
+  }
   /// After raw() text that ended in an object key (`"k":` or `"k":{"v":`): the next value
   /// follows without a comma.
   void after_key() { need_comma_ = false; }
@@ -41,7 +82,10 @@ class JsonWriter {
   }
 
  private:
-  void sep();
+  void sep() {
+    if (need_comma_) out_ += ',';
+    need_comma_ = true;
+  }
   std::string& out_;
   bool need_comma_ = false;
 };

@@ -55,31 +55,34 @@ int64_t wall_of(const record::ProcessedRecord& r, int64_t t) {
 
 // Null fields are left out, as AIPerf writes records since 0.4 (pydantic exclude_none): a key
 // that is present has a value, so `"error" in rec` means the request failed.
+// Constant keys are written pre-quoted (JsonWriter::quoted_key): one append each.
 void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
-  w.key("metadata").begin_object();
-  w.key("session_num").value(r.credit_index);
-  w.key("x_request_id").value(r.x_request_id);
-  w.key("x_correlation_id").value(r.x_correlation_id);
-  w.key("conversation_id").value(r.conversation_id);
-  w.key("turn_index").value(r.turn_index);
-  if (r.credit_ns > 0) w.key("credit_issued_ns").value(wall_of(r, r.credit_ns));
-  w.key("request_start_ns").value(r.start_wall_ns);
-  if (r.ack_ns > 0) w.key("request_ack_ns").value(wall_of(r, r.ack_ns));
+  w.quoted_key(R"("metadata":)").begin_object();
+  w.quoted_key(R"("session_num":)").value(r.credit_index);
+  w.quoted_key(R"("x_request_id":)").value(r.x_request_id);
+  w.quoted_key(R"("x_correlation_id":)").value(r.x_correlation_id);
+  w.quoted_key(R"("conversation_id":)").value(r.conversation_id);
+  w.quoted_key(R"("turn_index":)").value(r.turn_index);
+  if (r.credit_ns > 0) w.quoted_key(R"("credit_issued_ns":)").value(wall_of(r, r.credit_ns));
+  w.quoted_key(R"("request_start_ns":)").value(r.start_wall_ns);
+  if (r.ack_ns > 0) w.quoted_key(R"("request_ack_ns":)").value(wall_of(r, r.ack_ns));
   const int64_t end = !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns;
-  w.key("request_end_ns").value(wall_of(r, end));
-  char worker[24] = "worker_";
-  const char* wend = std::to_chars(worker + 7, worker + sizeof worker, r.worker_id).ptr;
-  w.key("worker_id").value(std::string_view(worker, size_t(wend - worker)));
-  w.key("record_processor_id").value("record_processor_0");
-  w.key("benchmark_phase").value(r.phase == record::Phase::kProfiling ? "profiling" : "warmup");
+  w.quoted_key(R"("request_end_ns":)").value(wall_of(r, end));
+  char worker[32] = R"("worker_)";
+  char* wend = std::to_chars(worker + 8, worker + sizeof worker - 1, r.worker_id).ptr;
+  *wend++ = '"';
+  w.quoted_key(R"("worker_id":)").raw(std::string_view(worker, size_t(wend - worker)));
+  w.raw(R"("record_processor_id":"record_processor_0")");
+  w.raw(r.phase == record::Phase::kProfiling ? R"("benchmark_phase":"profiling")"
+                                             : R"("benchmark_phase":"warmup")");
   const bool cancelled = r.error && (r.error->kind == record::ErrorKind::kCancelled ||
                                      r.error->kind == record::ErrorKind::kRequestCancelled);
-  w.key("was_cancelled").value(cancelled);
-  if (r.cancel_ns > 0) w.key("cancellation_time_ns").value(wall_of(r, r.cancel_ns));
-  w.key("agent_depth").value(0);
+  w.quoted_key(R"("was_cancelled":)").value(cancelled);
+  if (r.cancel_ns > 0) w.quoted_key(R"("cancellation_time_ns":)").value(wall_of(r, r.cancel_ns));
+  w.raw(R"("agent_depth":0)");
   // Extension: completion_tokens split by what the stream carried (record/processed_record.h).
   if (r.token_split == record::ProcessedRecord::TokenSplit::kStream) {
-    w.key("token_split").value("stream");
+    w.quoted_key(R"("token_split":)").value("stream");
   }
   w.end_object();
 }
@@ -151,6 +154,7 @@ bool in_record_export(const metrics::MetricInfo& m, const metrics::RunContext& c
 /// Per metric, the constant parts of its per-record entry, rendered once:
 /// `"<tag>":{"value":` and `,"unit":"<display unit>"}`, and its unit conversion.
 struct MetricEntry {
+  const metrics::MetricInfo* info = nullptr;
   std::string head;
   std::string tail;
   metrics::UnitConverter to_display{"", ""};
@@ -161,6 +165,7 @@ const std::array<MetricEntry, metrics::kNumMetrics>& metric_entries() {
     std::array<MetricEntry, metrics::kNumMetrics> t;
     for (const metrics::MetricInfo& m : metrics::catalog()) {
       MetricEntry& e = t[metrics::index_of(m.id)];
+      e.info = &m;
       detail::JsonWriter h(e.head);
       h.key(m.tag).begin_object().key("value");
       e.tail = ",\"unit\":";
@@ -210,13 +215,13 @@ bool JsonlWriter::render_line_into(std::string& out, const record::ProcessedReco
   detail::JsonWriter w(out);
   w.begin_object();
   write_metadata(w, rec);
-  w.key("metrics").begin_object();
+  w.quoted_key(R"("metrics":)").begin_object();
   bool any = false;
   const auto& entries = metric_entries();
   for (const auto& [id, v] : values.scalars) {
-    const auto& m = metrics::metric_info(id);
-    if (!in_record_export(m, ctx) || !std::isfinite(v)) continue;
     const MetricEntry& e = entries[metrics::index_of(id)];
+    const auto& m = *e.info;
+    if (!in_record_export(m, ctx) || !std::isfinite(v)) continue;
     w.raw(e.head);  // an object key: the value follows without a comma
     w.after_key();
     write_display_value(w, m, e, v);

@@ -12,28 +12,10 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  JsonWriter& begin_object() {
-    sep();
-    out_ += '{';
-    need_comma_ = false;
-    return *this;
-  }
-  JsonWriter& end_object() {
-    out_ += '}';
-    need_comma_ = true;
-    return *this;
-  }
-  JsonWriter& begin_array() {
-    sep();
-    out_ += '[';
-    need_comma_ = false;
-    return *this;
-  }
-  JsonWriter& end_array() {
-    out_ += ']';
-    need_comma_ = true;
-    return *this;
-  }
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
   /// Object key (escaped); the next value follows without a comma.
   JsonWriter& key(std::string_view k);
   /// Object key already written as JSON with its colon (`"session_num":`): constant keys of
@@ -82,6 +64,17 @@ class JsonWriter {
   }
 
  private:
+  JsonWriter& open(char bracket) {
+    sep();
+    out_ += bracket;
+    need_comma_ = false;
+    return *this;
+  }
+  JsonWriter& close(char bracket) {
+    out_ += bracket;
+    need_comma_ = true;
+    return *this;
+  }
   void sep() {
     if (need_comma_) out_ += ',';
     need_comma_ = true;

@@ -31,7 +31,9 @@ void ParsedResponse::clear() {
 bool reparse_in_place(ParsedResponse& p, size_t prev_len, std::string_view msg,
                       size_t shared_prefix, size_t shared_suffix) {
   if (p.text_len == 0 || p.has_usage || p.has_error || p.final_text) return false;
-  if (p.kind != DataKind::kText && p.kind != DataKind::kReasoning) return false;
+  // The span is content's for kText, reasoning's for kReasoning without content.
+  if (p.kind != DataKind::kText && (p.kind != DataKind::kReasoning || !p.content.empty()))
+    return false;
   const size_t pre = shared_prefix, suf = shared_suffix;
   if (pre + suf > prev_len || pre + suf > msg.size()) return false;
   if (pre + suf == prev_len && prev_len == msg.size()) return true;  // the same message again
@@ -50,7 +52,6 @@ bool reparse_in_place(ParsedResponse& p, size_t prev_len, std::string_view msg,
   if (pre > at && static_cast<unsigned char>(msg[pre - 1]) >= 0x80) return false;
   if (mid_end < at + len && static_cast<unsigned char>(msg[mid_end]) >= 0x80) return false;
   std::string& text = p.kind == DataKind::kText ? p.content : p.reasoning;
-  if (p.kind == DataKind::kReasoning && !p.content.empty()) return false;
   text.assign(msg.data() + at, len);
   p.text_len = static_cast<uint32_t>(len);
   return true;

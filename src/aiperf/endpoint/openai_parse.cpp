@@ -32,12 +32,10 @@ struct Collected {
   std::optional<int> top_code;
 };
 
-/// get_str(), also noting where the string's raw token starts.
+/// get_str(), also noting where the value's raw token starts (verbatim_offset checks it).
 bool get_str_at(od::value& v, std::string_view& s, const char*& raw) {
-  od::json_type t;
-  if (!type_of(v, t) || t != od::json_type::string) return false;
   raw = v.raw_json_token().data();
-  return !v.get_string().get(s);
+  return get_str(v, s);
 }
 
 /// Appends name + arguments of each tool call (chat `tool_calls` array) to `out`.

@@ -17,6 +17,7 @@
 # req/s and lateness do not. A table of every figure with its goal closes the output.
 # Usage: bench/client_cost/run.sh [build-dir]   (default build/release)
 #   SECTIONS="1 3" LOADS="idle loaded" ROUNDS=3 CONNS="64 1000 10000" bench/client_cost/run.sh
+#   RATES="10 10000 10000p" (section 4)
 # Needs wrk and stress-ng (apt-get install wrk stress-ng), g++, python3, taskset.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -160,7 +161,7 @@ for L in $LOADS; do
     # session while the run goes (~25-50 us of CPU each); "10000p" builds 1,000 sessions of the
     # same size ahead instead, so that the figure is the timing path's and not the renderer's
     # (which the verdict names when behind).
-    for rate in 10 10000 10000p; do
+    for rate in ${RATES:-10 10000 10000p}; do
       ds=""; [ "$rate" = 10000p ] && ds="--num-dataset-entries 1000"
       DATASET=$ds aiperf_run r --request-rate ${rate%p} --arrival-pattern constant \
         --request-count $((${rate%p} * 10)) --osl 2

@@ -64,18 +64,27 @@ struct SchedAttr {
   uint32_t sched_util_max;
 };
 
-void set_own_slice(int64_t slice_ns) {
+/// Sets thread `tid`'s EEVDF slice (0: the kernel's default) and, when `nice` is given, its
+/// nice, in one call; false when the kernel refuses or the thread is not SCHED_OTHER.
+bool set_slice_and_nice(pid_t tid, int64_t slice_ns, const int* nice) {
   SchedAttr a{};
-  if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) != 0 || a.sched_policy != SCHED_OTHER) return;
+  if (syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) != 0 || a.sched_policy != SCHED_OTHER) {
+    return false;
+  }
   a.size = sizeof a;
   a.sched_flags = 0;
+  if (nice != nullptr) a.sched_nice = std::clamp(*nice, -20, 19);
   a.sched_runtime = uint64_t(slice_ns);
-  syscall(SYS_sched_setattr, 0, &a, 0);
+  return syscall(SYS_sched_setattr, tid, &a, 0) == 0;
+}
+
+pid_t own_tid() {
+  return pid_t(syscall(SYS_gettid));
 }
 
 /// nice += delta for the calling thread (clamped to -20..19); false with errno when refused.
 bool change_own_priority(int delta) {
-  const auto tid = id_t(syscall(SYS_gettid));
+  const auto tid = id_t(own_tid());
   errno = 0;
   const int now = getpriority(PRIO_PROCESS, tid);
   if (errno != 0) return false;
@@ -121,8 +130,9 @@ void enter_role(ThreadRole role, int index) {
   if (!g_role_tuning.load(std::memory_order_relaxed)) return;
   switch (role) {
     case ThreadRole::kIo:
+      break;  // raised only while it holds scheduled sends (SendBoost)
     case ThreadRole::kTiming:
-      set_own_slice(kLatencySliceNs);
+      set_slice_and_nice(own_tid(), kLatencySliceNs, nullptr);
       if (!g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(-kPriorityStep);
       break;
     case ThreadRole::kRecords:
@@ -133,6 +143,40 @@ void enter_role(ThreadRole role, int index) {
       break;
     case ThreadRole::kFeed:
       break;
+  }
+}
+
+void SendBoost::attach() {
+  const pid_t tid = own_tid();
+  errno = 0;
+  const int nice = getpriority(PRIO_PROCESS, id_t(tid));
+  std::lock_guard<std::mutex> lk(mu_);
+  tid_ = tid;
+  base_nice_ = errno == 0 ? nice : 0;
+  if (pending_ > 0) apply(true);
+}
+
+void SendBoost::add() {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (pending_++ == 0) apply(true);
+}
+
+void SendBoost::remove() {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (pending_ > 0 && --pending_ == 0) apply(false);
+}
+
+bool SendBoost::raised() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return raised_;
+}
+
+void SendBoost::apply(bool raise) {
+  if (tid_ == 0 || raise == raised_ || !g_role_tuning.load(std::memory_order_relaxed)) return;
+  const bool renice = !g_boost_refused.load(std::memory_order_relaxed);
+  const int nice = raise ? base_nice_ - kPriorityStep : base_nice_;
+  if (set_slice_and_nice(tid_, raise ? kLatencySliceNs : 0, renice ? &nice : nullptr)) {
+    raised_ = raise;
   }
 }
 

@@ -4,9 +4,10 @@
 // migrated or preempted by the per-record work. Linux only (sched_getaffinity).
 #pragma once
 #include <pthread.h>
+#include <sys/types.h>
 
 #include <cstdint>
-
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -60,17 +61,47 @@ void set_role_tuning(bool enabled);
 
 /// Calling thread: names it ("aiperf-io<index>", "aiperf-timing", "aiperf-records",
 /// "aiperf-feed"; shown by top -H, ps -L, perf) and, unless set_role_tuning(false), adjusts its
-/// scheduling so that a send due now is not kept waiting behind other work sharing its core:
-/// I/O and timing threads ask for a short EEVDF slice (kLatencySliceNs; Linux >= 6.12, earlier
-/// kernels ignore it), which lets them preempt a running thread of the process when they wake,
-/// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), run kPriorityStep
-/// below the process's nice, so that they also preempt other processes' CPU-bound threads
-/// (latency_boost_refused() says when the kernel said no); where it did, the record pipeline
-/// runs kPriorityStep above it instead, so that its batches give way to the event loop either
-/// way (one step apart, never two: its share of a busy core shrinks to about a tenth, records
-/// queue and are processed later, their timestamps already taken). The feed keeps its share: its
-/// window must stay ahead of the schedule. Other failures are ignored (the defaults remain).
+/// scheduling so that a send due now is not kept waiting behind other work sharing its core.
+/// The timing thread asks for a short EEVDF slice (kLatencySliceNs; Linux >= 6.12, earlier
+/// kernels ignore it), which lets it preempt a running thread of the process when it wakes,
+/// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), runs kPriorityStep below
+/// the process's nice, so that it also preempts other processes' CPU-bound threads
+/// (latency_boost_refused() says when the kernel said no). An I/O thread is raised the same
+/// way only while it holds sends due at set times (SendBoost): a thread that preempts a CPU
+/// hog at every wake-up reads one event per read where one that waits its turn reads several,
+/// which costs a closed loop, with no schedule to keep, 2-3x the CPU per event on a busy core.
+/// Where raising is refused, the record pipeline runs kPriorityStep above the process's nice
+/// instead, so that its batches give way to the event loop either way (one step apart, never
+/// two: its share of a busy core shrinks to about a tenth, records queue and are processed
+/// later, their timestamps already taken). The feed keeps its share: its window must stay
+/// ahead of the schedule. Other failures are ignored (the defaults remain).
 void enter_role(ThreadRole role, int index = 0);
+
+/// The scheduling of one I/O thread that is raised (short slice, kPriorityStep below the
+/// process's nice where permitted) while it holds credits to send at set times, and back at
+/// the process's defaults once the last of them was sent or dropped. Raised from the thread
+/// that hands the credit over, before the hand-over, so the hand-over's wake-up is prompt too.
+/// Nothing changes under set_role_tuning(false). Thread-safe; one sched_setattr per change.
+class SendBoost {
+ public:
+  /// On the I/O thread as it starts; sends added before it are applied then.
+  void attach();
+  /// Any thread: a credit with a set send time is about to be handed to the I/O thread.
+  void add();
+  /// The I/O thread: such a credit was sent or dropped.
+  void remove();
+  /// Whether the I/O thread is raised now (tests).
+  bool raised() const;
+
+ private:
+  void apply(bool raise);  // under mu_
+
+  mutable std::mutex mu_;
+  int64_t pending_ = 0;
+  bool raised_ = false;
+  pid_t tid_ = 0;
+  int base_nice_ = 0;
+};
 
 /// Whether the I/O and timing threads of this run may not go below the process's nice (found
 /// out by set_role_tuning()).

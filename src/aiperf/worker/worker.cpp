@@ -88,6 +88,7 @@ void Worker::start() {
   loop_.set_batch_end([this] { flush_outbox(); });
   thread_ = std::thread([this] {
     affinity::enter_role(affinity::ThreadRole::kIo, id_);
+    boost_.attach();
     loop_.run();
     client_->abort_all(record::ErrorKind::kCancelled);
     if (grpc_) grpc_->abort_all(record::ErrorKind::kCancelled);
@@ -130,20 +131,32 @@ std::string Worker::uuid4() {
 
 void Worker::submit(schedule::PhaseState* phase, schedule::Credit c) {
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  loop_.post([this, phase, c = std::move(c)]() mutable {
+  // A send at a set time raises this worker's thread until it has gone (SendBoost): lateness
+  // is what a schedule is measured by. Every credit of an open-loop phase counts, a late one
+  // most of all (counting only those still ahead dropped the boost whenever the client fell
+  // behind); in a closed loop only a turn sent after a delay does, not one for now.
+  const bool timed = phase->spec().mode != config::TimingMode::kConcurrency ||
+                     c.scheduled_ns > mono_ns() + kTimerMinLeadNs;
+  if (timed) boost_.add();
+  loop_.post([this, phase, timed, c = std::move(c)]() mutable {
     if (aborting_) {
       phase->on_dropped(c);
       in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      if (timed) boost_.remove();
       return;
     }
     // Fire on the loop's absolute timer unless the target is (almost) now: the scheduler
     // hands credits over ahead of time so that lateness is the timerfd wake-up only.
     int64_t now = mono_ns();
-    if (c.scheduled_ns > now + 20'000) {
+    if (c.scheduled_ns > now + kTimerMinLeadNs) {
       int64_t at = c.scheduled_ns;
-      loop_.add_timer(at, [this, phase, c = std::move(c)]() mutable { send(phase, std::move(c)); });
+      loop_.add_timer(at, [this, phase, timed, c = std::move(c)]() mutable {
+        send(phase, std::move(c));
+        if (timed) boost_.remove();
+      });
     } else {
       send(phase, std::move(c));
+      if (timed) boost_.remove();
     }
   });
 }

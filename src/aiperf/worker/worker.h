@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "aiperf/common/cpu_affinity.h"
 #include "aiperf/endpoint/endpoint.h"
 #include "aiperf/kserve/grpc_client.h"
 #include "aiperf/record/request_record.h"
@@ -130,6 +131,9 @@ class Worker {
   std::unique_ptr<kserve::GrpcClient> grpc_;  // plan.grpc only
   std::thread thread_;
   std::atomic<size_t> in_flight_{0};
+  /// Credits due within this of now are sent at once, later ones on the loop's timer.
+  static constexpr int64_t kTimerMinLeadNs = 20'000;
+  affinity::SendBoost boost_;  // raised while credits with set send times wait here
   std::atomic<int64_t> cpu_ns_{0};
   std::atomic<uint64_t> dropped_{0};
   bool aborting_ = false;       // loop thread only

@@ -8,6 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <future>
 #include <string>
 #include <thread>
 
@@ -84,11 +86,16 @@ std::pair<std::string, int> in_role(ThreadRole role, int index = 0) {
   return out;
 }
 
-// Roles name their threads, and the I/O and timing threads end one priority step ahead of the
-// record pipeline whether or not they may be raised (raised where permitted, the pipeline
-// lowered where not: never both, which starved the pipeline); off, nothing moves.
-TEST(CpuAffinity, RolesNameThreadsAndKeepOnePriorityStepBetweenIoAndRecords) {
-  const int base = getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
+int nice_of(pid_t tid) {
+  return getpriority(PRIO_PROCESS, id_t(tid));
+}
+
+// Roles name their threads; the timing thread ends one priority step ahead of the record
+// pipeline whether or not it may be raised (raised where permitted, the pipeline lowered where
+// not: never both, which starved the pipeline); an I/O thread starts at the process's nice
+// (SendBoost raises it while it has scheduled sends); off, nothing moves.
+TEST(CpuAffinity, RolesNameThreadsAndKeepOnePriorityStepBetweenTimingAndRecords) {
+  const int base = nice_of(pid_t(syscall(SYS_gettid)));
   set_role_tuning(true);
   const auto io = in_role(ThreadRole::kIo, 3);
   const auto timing = in_role(ThreadRole::kTiming);
@@ -99,18 +106,83 @@ TEST(CpuAffinity, RolesNameThreadsAndKeepOnePriorityStepBetweenIoAndRecords) {
   EXPECT_EQ(records.first, "aiperf-records");
   EXPECT_EQ(feed.first, "aiperf-feed");
   if (base - kPriorityStep >= -20 && base + kPriorityStep <= 19) {
-    EXPECT_EQ(records.second - io.second, kPriorityStep);
-    EXPECT_EQ(timing.second, io.second);
+    EXPECT_EQ(records.second - timing.second, kPriorityStep);
+    EXPECT_EQ(io.second, base);
     EXPECT_EQ(feed.second, base);
-    EXPECT_EQ(io.second, latency_boost_refused() ? base : base - kPriorityStep);
+    EXPECT_EQ(timing.second, latency_boost_refused() ? base : base - kPriorityStep);
   }
   // The probe gave this thread its nice back.
-  EXPECT_EQ(getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid))), base);
+  EXPECT_EQ(nice_of(pid_t(syscall(SYS_gettid))), base);
   set_role_tuning(false);
   EXPECT_FALSE(latency_boost_refused());
-  EXPECT_EQ(in_role(ThreadRole::kIo).second, base);
+  EXPECT_EQ(in_role(ThreadRole::kTiming).second, base);
   EXPECT_EQ(in_role(ThreadRole::kRecords).second, base);
   set_role_tuning(true);
+}
+
+/// struct sched_attr's first fields (sched_getattr(2)), to read a thread's slice.
+struct Attr {
+  uint32_t size, policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime, deadline, period;
+  uint32_t util_min, util_max;
+};
+
+uint64_t slice_of(pid_t tid) {
+  Attr a{};
+  return syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) == 0 ? a.runtime : 0;
+}
+
+// An I/O thread is raised only while credits with set send times wait on it: a count, so the
+// last one out lowers it; raised by the thread that hands the credit over (here the test's),
+// and a credit handed over before the thread started is applied when it attaches.
+TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
+  const int base = nice_of(pid_t(syscall(SYS_gettid)));
+  if (base - kPriorityStep < -20) GTEST_SKIP() << "nice " << base << " leaves no room";
+  set_role_tuning(true);
+  const int raised_nice = latency_boost_refused() ? base : base - kPriorityStep;
+  SendBoost boost;
+  boost.add();  // before the thread attaches
+  EXPECT_FALSE(boost.raised());
+  std::promise<pid_t> started;
+  std::promise<void> finish;
+  std::thread io([&] {
+    enter_role(ThreadRole::kIo);
+    boost.attach();
+    started.set_value(pid_t(syscall(SYS_gettid)));
+    finish.get_future().wait();
+  });
+  const pid_t tid = started.get_future().get();
+  const uint64_t default_slice = slice_of(pid_t(syscall(SYS_gettid)));
+  EXPECT_TRUE(boost.raised());
+  EXPECT_EQ(nice_of(tid), raised_nice);
+  // Linux >= 6.12 reports the slice asked for; earlier kernels keep their own.
+  if (slice_of(tid) != default_slice) EXPECT_EQ(slice_of(tid), uint64_t(kLatencySliceNs));
+  boost.add();
+  boost.remove();
+  EXPECT_TRUE(boost.raised());
+  EXPECT_EQ(nice_of(tid), raised_nice);
+  boost.remove();
+  EXPECT_FALSE(boost.raised());
+  EXPECT_EQ(nice_of(tid), base);
+  EXPECT_EQ(slice_of(tid), default_slice);
+  boost.remove();  // one too many: no count below zero
+  boost.add();
+  EXPECT_TRUE(boost.raised());
+  EXPECT_EQ(nice_of(tid), raised_nice);
+  boost.remove();
+  EXPECT_EQ(nice_of(tid), base);
+  // Off: nothing moves.
+  set_role_tuning(false);
+  boost.add();
+  EXPECT_FALSE(boost.raised());
+  EXPECT_EQ(nice_of(tid), base);
+  boost.remove();
+  set_role_tuning(true);
+  finish.set_value();
+  io.join();
 }
 
 }  // namespace

@@ -73,8 +73,10 @@ const std::vector<Variable> kTable = {
      "when the process may use at least two more cores than it has workers (not under MPI, "
      "where ranks share hosts). false leaves placement to the kernel. Our extension."},
     {"AIPERF_THREAD_PRIORITIES", Kind::kBool, "true", "Workers",
-     "Schedule a run's threads by what they do: the I/O workers and the timing thread ask the "
-     "kernel for a short time slice (Linux 6.12 and later) and, where permitted (CAP_SYS_NICE "
+     "Schedule a run's threads by what they do: the timing thread, and an I/O worker while it "
+     "holds requests to send at set times (rate, trace and user-centric runs; a closed loop "
+     "only for turns sent after a delay), ask the kernel for a short time slice (Linux 6.12 "
+     "and later) and, where permitted (CAP_SYS_NICE "
      "or ulimit -e 30), run at 10 below the process's nice, so a send that is due preempts "
      "other work on its core; where that is not permitted the record pipeline runs at nice "
      "+10 instead, so its batches give way to the event loop either way. false leaves every "

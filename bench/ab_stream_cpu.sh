@@ -10,7 +10,7 @@ MOCK=$B/src/aiperf-mock-server
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 T=$(mktemp -d); trap 'kill $MP 2>/dev/null || true; rm -rf "$T"' EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-taskset -c 0 "$MOCK" --host 127.0.0.1 --port "$PORT" --workers 1 --fast >"$T/mock.log" 2>&1 &
+taskset -c 0 "$MOCK" --host 127.0.0.1 --port "$PORT" --workers 1 --fast --sse-events-per-write 1 >"$T/mock.log" 2>&1 &
 MP=$!
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
 for r in $(seq 1 "$ROUNDS"); do

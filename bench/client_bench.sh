@@ -41,7 +41,7 @@ PY
 }
 
 if want 1 || want 2; then
-start_mock --fast
+start_mock --fast --sse-events-per-write 1  # one event per write: the client's worst case
 fi
 if want 1; then
 echo "== 1. streaming: concurrency 1000, 100 events per response"
@@ -67,7 +67,7 @@ fi
 
 want 3 && for rate in 2000 10000; do
   echo "== 3. send lateness at $rate req/s (constant arrivals, 10 s)"
-  start_mock --fast
+  start_mock --fast --sse-events-per-write 1
   profile rate$rate --endpoint-type completions --request-rate $rate --arrival-pattern constant \
     --request-count $((rate * 10)) --isl 16 --osl 1
   json rate$rate '"  p50={:.1f} us  p99={:.1f} us  max={:.1f} us  achieved={:.0f} req/s".format(s["send_lateness"]["p50"]*1000, s["send_lateness"]["p99"]*1000, s["send_lateness"]["max"]*1000, s["request_throughput"]["avg"])'

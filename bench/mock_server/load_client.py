@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Load generator for sse_events_per_second.sh: keep N streaming chat requests in flight
 (keep-alive, one request at a time per connection), then report the server's token counter
-delta from /metrics (one SSE event per token in --fast mode) over the measuring window."""
+delta from /vllm/metrics (one SSE event per token; 16 events per write in --fast mode) over the measuring window."""
 import argparse, json, os, multiprocessing, re, selectors, socket, time, urllib.request
 
 
 def tokens_total(port):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
-    m = re.search(r"^vllm:generation_tokens_total\{[^}]*\} (\d+)", text, re.M)
-    return int(m.group(1))
+    # vLLM's names are served at /vllm/metrics (/metrics has the mock's own family)
+    url = f"http://127.0.0.1:{port}/vllm/metrics"
+    text = urllib.request.urlopen(url, timeout=10).read().decode()
+    m = re.search(r"^vllm:generation_tokens_total\{[^}]*\} ([0-9.e+]+)", text, re.M)
+    return int(float(m.group(1)))
 
 
 def cpu_seconds(pid):

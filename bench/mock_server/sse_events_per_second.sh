@@ -3,7 +3,8 @@
 # The server runs with --workers 1 pinned (taskset) to SERVER_CPU; a small Python load generator
 # (load_client.py) pinned to the other CPUs keeps CONNECTIONS streams open, each asking for
 # TOKENS tokens per request. The figure is the server's own vllm:generation_tokens_total delta
-# (one SSE event per token) over DURATION seconds, read from /metrics.
+# (one SSE event per token; --fast writes 16 per send) over DURATION seconds, read from
+# /vllm/metrics. Add ARGS="--sse-events-per-write 1" for one send per event.
 #
 #   bench/mock_server/sse_events_per_second.sh [path/to/aiperf-mock-server]
 # Env: SERVER_CPU (0), CLIENT_CPUS (all others), CONNECTIONS (64), TOKENS (2000), DURATION (5),
@@ -25,7 +26,7 @@ TOKENS=${TOKENS:-2000}
 DURATION=${DURATION:-5}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 log=$(mktemp)
-taskset -c "$SERVER_CPU" "$MOCK" --host 127.0.0.1 --port "$port" --fast --workers 1 --quiet >"$log" 2>&1 &
+taskset -c "$SERVER_CPU" "$MOCK" --host 127.0.0.1 --port "$port" --fast --workers 1 --quiet ${ARGS:-} >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done

@@ -230,7 +230,9 @@ void Connection::start_inference(ApiKind kind, InferenceRequest& req) {
 void Connection::pump() {
   const MockOptions& o = ctx().opts;
   const int64_t per_chunk = std::max(1, o.tokens_per_chunk);
-  const int64_t per_write = std::max(1, o.sse_events_per_write);
+  const int64_t per_write = o.sse_events_per_write > 0 ? o.sse_events_per_write
+                            : o.fast                   ? kFastEventsPerWrite
+                                                       : 1;
   Generation& g = gen_;
   while (g.active && !closed_ && out_.empty() && held_.empty()) {
     const int64_t total = g.st.total;

@@ -159,6 +159,7 @@ MockOptions parse_options(int argc, char** argv, int* exit_code) {
   flag(app, "--sse-multiline-data", o.sse_multiline_data, "Split each JSON over two data: lines",
        kFaults);
   opt(app, "--sse-events-per-write", o.sse_events_per_write, "SSE events per socket write", kFaults)
+      ->default_str("1; 16 with --fast")
       ->check(CLI::Range(1, 1 << 20));
   opt(app, "--tokens-per-chunk", o.tokens_per_chunk, "Tokens per SSE chunk", kFaults)
       ->check(CLI::Range(1, 1 << 20));

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <utility>
 
 namespace aiperf::affinity {
 
@@ -49,6 +50,46 @@ namespace {
 
 std::atomic<bool> g_role_tuning{true};
 std::atomic<bool> g_boost_refused{false};
+
+/// The record pipelines' threads, whose nice follows the I/O threads' one step below: the
+/// process's nice while an I/O thread is raised, kPriorityStep above it otherwise (and always
+/// where raising is refused).
+struct RecordThreads {
+  std::mutex mu;
+  std::vector<std::pair<pid_t, int>> threads;  // tid, the process's nice when it started
+  int raised_io = 0;                           // I/O threads raised now
+};
+RecordThreads g_records;
+
+int records_nice(int base) {  // under g_records.mu
+  const bool refused = g_boost_refused.load(std::memory_order_relaxed);
+  return refused || g_records.raised_io == 0 ? base + kPriorityStep : base;
+}
+
+void set_nice(pid_t tid, int nice) {
+  setpriority(PRIO_PROCESS, id_t(tid), std::clamp(nice, -20, 19));
+}
+
+/// Takes a record pipeline's thread out of g_records when it ends (its id may be reused).
+struct RecordThreadExit {
+  pid_t tid = 0;
+  ~RecordThreadExit() {
+    if (tid == 0) return;
+    std::lock_guard<std::mutex> lk(g_records.mu);
+    std::erase_if(g_records.threads, [this](const auto& t) { return t.first == tid; });
+  }
+};
+thread_local RecordThreadExit t_record_thread;
+
+/// An I/O thread was raised (+1) or lowered (-1): the pipelines follow when the first is
+/// raised and when the last is lowered.
+void note_io_raised(int delta) {
+  std::lock_guard<std::mutex> lk(g_records.mu);
+  const bool before = g_records.raised_io > 0;
+  g_records.raised_io += delta;
+  if (before == (g_records.raised_io > 0)) return;
+  for (const auto& [tid, base] : g_records.threads) set_nice(tid, records_nice(base));
+}
 
 /// struct sched_attr of sched_setattr(2) (glibc 2.36 has neither the type nor a wrapper).
 struct SchedAttr {
@@ -135,15 +176,30 @@ void enter_role(ThreadRole role, int index) {
       set_slice_and_nice(own_tid(), kLatencySliceNs, nullptr);
       if (!g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(-kPriorityStep);
       break;
-    case ThreadRole::kRecords:
-      // One step between the I/O threads and the pipeline, whichever side moves: two steps
-      // (weights 9548 against 110) starved the pipeline of a closed-loop run whose I/O thread
-      // keeps a core busy, and its queue of records grew without bound.
-      if (g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(kPriorityStep);
+    case ThreadRole::kRecords: {
+      // One step below the I/O threads, whichever side moves: two steps (weights 9548 against
+      // 110) starved the pipeline of a closed-loop run whose I/O thread keeps a core busy, and
+      // its queue of records grew without bound; none (an unraised I/O thread of a closed
+      // loop beside a pipeline of equal weight) cost 40 % of non-streaming req/s on one core
+      // in context switches.
+      const pid_t tid = own_tid();
+      errno = 0;
+      const int base = getpriority(PRIO_PROCESS, id_t(tid));
+      if (errno != 0) break;
+      std::lock_guard<std::mutex> lk(g_records.mu);
+      g_records.threads.emplace_back(tid, base);
+      t_record_thread.tid = tid;
+      set_nice(tid, records_nice(base));
       break;
+    }
     case ThreadRole::kFeed:
       break;
   }
+}
+
+SendBoost::~SendBoost() {
+  // Its thread has ended; the pipelines no longer follow it.
+  if (raised_ && !g_boost_refused.load(std::memory_order_relaxed)) note_io_raised(-1);
 }
 
 void SendBoost::attach() {
@@ -177,6 +233,7 @@ void SendBoost::apply(bool raise) {
   const int nice = raise ? base_nice_ - kPriorityStep : base_nice_;
   if (set_slice_and_nice(tid_, raise ? kLatencySliceNs : 0, renice ? &nice : nullptr)) {
     raised_ = raise;
+    if (renice) note_io_raised(raise ? 1 : -1);
   }
 }
 

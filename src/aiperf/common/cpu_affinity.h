@@ -70,20 +70,26 @@ void set_role_tuning(bool enabled);
 /// way only while it holds sends due at set times (SendBoost): a thread that preempts a CPU
 /// hog at every wake-up reads one event per read where one that waits its turn reads several,
 /// which costs a closed loop, with no schedule to keep, 2-3x the CPU per event on a busy core.
-/// Where raising is refused, the record pipeline runs kPriorityStep above the process's nice
-/// instead, so that its batches give way to the event loop either way (one step apart, never
-/// two: its share of a busy core shrinks to about a tenth, records queue and are processed
-/// later, their timestamps already taken). The feed keeps its share: its window must stay
-/// ahead of the schedule. Other failures are ignored (the defaults remain).
+/// The record pipeline runs one step below the I/O threads, so that its batches give way to
+/// the event loop either way: at the process's nice while an I/O thread is raised, and
+/// kPriorityStep above it otherwise or where raising is refused (one step apart, never two:
+/// its share of a busy core shrinks to about a tenth, records queue and are processed later,
+/// their timestamps already taken). The feed keeps its share: its window must stay ahead of
+/// the schedule. Other failures are ignored (the defaults remain).
 void enter_role(ThreadRole role, int index = 0);
 
 /// The scheduling of one I/O thread that is raised (short slice, kPriorityStep below the
 /// process's nice where permitted) while it holds credits to send at set times, and back at
-/// the process's defaults once the last of them was sent or dropped. Raised from the thread
+/// the process's defaults once the last of them was sent or dropped; the record pipelines
+/// follow (enter_role). Raised from the thread
 /// that hands the credit over, before the hand-over, so the hand-over's wake-up is prompt too.
 /// Nothing changes under set_role_tuning(false). Thread-safe; one sched_setattr per change.
 class SendBoost {
  public:
+  SendBoost() = default;
+  ~SendBoost();
+  SendBoost(const SendBoost&) = delete;
+  SendBoost& operator=(const SendBoost&) = delete;
   /// On the I/O thread as it starts; sends added before it are applied then.
   void attach();
   /// Any thread: a credit with a set send time is about to be handed to the I/O thread.

@@ -90,11 +90,10 @@ int nice_of(pid_t tid) {
   return getpriority(PRIO_PROCESS, id_t(tid));
 }
 
-// Roles name their threads; the timing thread ends one priority step ahead of the record
-// pipeline whether or not it may be raised (raised where permitted, the pipeline lowered where
-// not: never both, which starved the pipeline); an I/O thread starts at the process's nice
-// (SendBoost raises it while it has scheduled sends); off, nothing moves.
-TEST(CpuAffinity, RolesNameThreadsAndKeepOnePriorityStepBetweenTimingAndRecords) {
+// Roles name their threads; an I/O thread starts at the process's nice (SendBoost raises it
+// while it has scheduled sends) and the record pipeline one step below it; the timing thread
+// is raised where permitted; off, nothing moves.
+TEST(CpuAffinity, RolesNameThreadsAndPutTheRecordsOneStepBelowTheIoThreads) {
   const int base = nice_of(pid_t(syscall(SYS_gettid)));
   set_role_tuning(true);
   const auto io = in_role(ThreadRole::kIo, 3);
@@ -106,7 +105,7 @@ TEST(CpuAffinity, RolesNameThreadsAndKeepOnePriorityStepBetweenTimingAndRecords)
   EXPECT_EQ(records.first, "aiperf-records");
   EXPECT_EQ(feed.first, "aiperf-feed");
   if (base - kPriorityStep >= -20 && base + kPriorityStep <= 19) {
-    EXPECT_EQ(records.second - timing.second, kPriorityStep);
+    EXPECT_EQ(records.second, base + kPriorityStep);
     EXPECT_EQ(io.second, base);
     EXPECT_EQ(feed.second, base);
     EXPECT_EQ(timing.second, latency_boost_refused() ? base : base - kPriorityStep);
@@ -135,14 +134,39 @@ uint64_t slice_of(pid_t tid) {
   return syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) == 0 ? a.runtime : 0;
 }
 
+// A thread in `role` that waits until the future is ready; its id once it has entered it.
+struct RoleThread {
+  std::promise<pid_t> started;
+  std::promise<void> finish;
+  std::thread thread;
+  explicit RoleThread(ThreadRole role) {
+    thread = std::thread([this, role] {
+      enter_role(role);
+      started.set_value(pid_t(syscall(SYS_gettid)));
+      finish.get_future().wait();
+    });
+  }
+  ~RoleThread() {
+    finish.set_value();
+    thread.join();
+  }
+};
+
 // An I/O thread is raised only while credits with set send times wait on it: a count, so the
 // last one out lowers it; raised by the thread that hands the credit over (here the test's),
-// and a credit handed over before the thread started is applied when it attaches.
+// and a credit handed over before the thread started is applied when it attaches. The record
+// pipeline follows, one step below: the process's nice while an I/O thread is raised.
 TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   const int base = nice_of(pid_t(syscall(SYS_gettid)));
-  if (base - kPriorityStep < -20) GTEST_SKIP() << "nice " << base << " leaves no room";
+  if (base - kPriorityStep < -20 || base + kPriorityStep > 19) {
+    GTEST_SKIP() << "nice " << base << " leaves no room";
+  }
   set_role_tuning(true);
-  const int raised_nice = latency_boost_refused() ? base : base - kPriorityStep;
+  const bool refused = latency_boost_refused();
+  const int raised_nice = refused ? base : base - kPriorityStep;
+  RoleThread records(ThreadRole::kRecords);
+  const pid_t records_tid = records.started.get_future().get();
+  EXPECT_EQ(nice_of(records_tid), base + kPriorityStep);
   SendBoost boost;
   boost.add();  // before the thread attaches
   EXPECT_FALSE(boost.raised());
@@ -158,8 +182,11 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   const uint64_t default_slice = slice_of(pid_t(syscall(SYS_gettid)));
   EXPECT_TRUE(boost.raised());
   EXPECT_EQ(nice_of(tid), raised_nice);
+  EXPECT_EQ(nice_of(records_tid), refused ? base + kPriorityStep : base);
   // Linux >= 6.12 reports the slice asked for; earlier kernels keep their own.
-  if (slice_of(tid) != default_slice) EXPECT_EQ(slice_of(tid), uint64_t(kLatencySliceNs));
+  if (slice_of(tid) != default_slice) {
+    EXPECT_EQ(slice_of(tid), uint64_t(kLatencySliceNs));
+  }
   boost.add();
   boost.remove();
   EXPECT_TRUE(boost.raised());
@@ -167,6 +194,7 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   boost.remove();
   EXPECT_FALSE(boost.raised());
   EXPECT_EQ(nice_of(tid), base);
+  EXPECT_EQ(nice_of(records_tid), base + kPriorityStep);
   EXPECT_EQ(slice_of(tid), default_slice);
   boost.remove();  // one too many: no count below zero
   boost.add();

@@ -108,6 +108,9 @@ TEST(MockServer, StreamingChatMatchesGroundTruth) {
   for (char c : s.content) words += c == ' ';
   EXPECT_EQ(words, 17u);
 
+  // The record is written once the response is out, which curl may see first: stopping the
+  // server waits for it (a busy CI machine once read an empty log here).
+  m.stop();
   auto recs = jsonl(gt);
   ASSERT_EQ(recs.size(), 1u);
   const json& g = recs[0];

@@ -52,18 +52,25 @@ std::atomic<bool> g_role_tuning{true};
 std::atomic<bool> g_boost_refused{false};
 
 /// The record pipelines' threads, whose nice follows the I/O threads' one step below: the
-/// process's nice while an I/O thread is raised, kPriorityStep above it otherwise (and always
-/// where raising is refused).
+/// process's nice while an I/O thread is raised, kPriorityStep above it otherwise (where
+/// raising is refused, always the process's nice).
+struct RecordThread {
+  pid_t tid = 0;
+  int base = 0;         // the process's nice when it started
+  bool behind = false;  // its queue is long (note_records_backlog)
+};
 struct RecordThreads {
   std::mutex mu;
-  std::vector<std::pair<pid_t, int>> threads;  // tid, the process's nice when it started
-  int raised_io = 0;                           // I/O threads raised now
+  std::vector<RecordThread> threads;
+  int raised_io = 0;  // I/O threads raised now
 };
 RecordThreads g_records;
 
-int records_nice(int base) {  // under g_records.mu
+int records_nice(const RecordThread& t) {  // under g_records.mu
+  // Where threads may not go below the process's nice, a pipeline lowered could not come
+  // back when it falls behind: it keeps the process's nice there.
   const bool refused = g_boost_refused.load(std::memory_order_relaxed);
-  return refused || g_records.raised_io == 0 ? base + kPriorityStep : base;
+  return !t.behind && !refused && g_records.raised_io == 0 ? t.base + kPriorityStep : t.base;
 }
 
 void set_nice(pid_t tid, int nice) {
@@ -76,7 +83,7 @@ struct RecordThreadExit {
   ~RecordThreadExit() {
     if (tid == 0) return;
     std::lock_guard<std::mutex> lk(g_records.mu);
-    std::erase_if(g_records.threads, [this](const auto& t) { return t.first == tid; });
+    std::erase_if(g_records.threads, [this](const RecordThread& t) { return t.tid == tid; });
   }
 };
 thread_local RecordThreadExit t_record_thread;
@@ -88,7 +95,7 @@ void note_io_raised(int delta) {
   const bool before = g_records.raised_io > 0;
   g_records.raised_io += delta;
   if (before == (g_records.raised_io > 0)) return;
-  for (const auto& [tid, base] : g_records.threads) set_nice(tid, records_nice(base));
+  for (const RecordThread& t : g_records.threads) set_nice(t.tid, records_nice(t));
 }
 
 /// struct sched_attr of sched_setattr(2) (glibc 2.36 has neither the type nor a wrapper).
@@ -187,13 +194,27 @@ void enter_role(ThreadRole role, int index) {
       const int base = getpriority(PRIO_PROCESS, id_t(tid));
       if (errno != 0) break;
       std::lock_guard<std::mutex> lk(g_records.mu);
-      g_records.threads.emplace_back(tid, base);
+      g_records.threads.push_back({tid, base, false});
       t_record_thread.tid = tid;
-      set_nice(tid, records_nice(base));
+      set_nice(tid, records_nice(g_records.threads.back()));
       break;
     }
     case ThreadRole::kFeed:
       break;
+  }
+}
+
+void note_records_backlog(size_t queued) {
+  const pid_t tid = t_record_thread.tid;
+  if (tid == 0 || (queued < kBacklogHigh && queued > kBacklogLow)) return;
+  std::lock_guard<std::mutex> lk(g_records.mu);
+  for (RecordThread& t : g_records.threads) {
+    if (t.tid != tid) continue;
+    const bool behind = queued >= kBacklogHigh;
+    if (behind == t.behind) return;
+    t.behind = behind;
+    set_nice(tid, records_nice(t));
+    return;
   }
 }
 

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -71,12 +72,22 @@ void set_role_tuning(bool enabled);
 /// hog at every wake-up reads one event per read where one that waits its turn reads several,
 /// which costs a closed loop, with no schedule to keep, 2-3x the CPU per event on a busy core.
 /// The record pipeline runs one step below the I/O threads, so that its batches give way to
-/// the event loop either way: at the process's nice while an I/O thread is raised, and
-/// kPriorityStep above it otherwise or where raising is refused (one step apart, never two:
+/// the event loop: at the process's nice while an I/O thread is raised, and kPriorityStep
+/// above it otherwise (where raising is refused it keeps the process's nice: lowered, it could
+/// not come back when it falls behind) (one step apart, never two:
 /// its share of a busy core shrinks to about a tenth, records queue and are processed later,
-/// their timestamps already taken). The feed keeps its share: its window must stay ahead of
-/// the schedule. Other failures are ignored (the defaults remain).
+/// their timestamps already taken; a long queue undoes it: note_records_backlog). The feed keeps
+/// its share: its window must stay ahead of the schedule. Other failures are ignored (the defaults
+/// remain).
 void enter_role(ThreadRole role, int index = 0);
+
+/// Calling thread, a record pipeline's (enter_role(kRecords)): `queued` records waited at its
+/// last look. At kBacklogHigh or more it runs at the process's nice, whatever the I/O threads
+/// do, until it is down to kBacklogLow: one step below them it also gives way to other
+/// processes, and a pipeline that cannot keep up would hold every record in memory.
+void note_records_backlog(size_t queued);
+inline constexpr size_t kBacklogHigh = 512;
+inline constexpr size_t kBacklogLow = 64;
 
 /// The scheduling of one I/O thread that is raised (short slice, kPriorityStep below the
 /// process's nice where permitted) while it holds credits to send at set times, and back at

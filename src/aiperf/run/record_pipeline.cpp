@@ -46,6 +46,7 @@ void RecordPipeline::run() {
     bool last = done_.load();
     batch.clear();
     sink_.pop_all(batch, 50);
+    affinity::note_records_backlog(batch.size());
     // Two passes: first every session's next turn (light: the answer's text and a body), then
     // the full processing (token counts of whole histories), so that no session waits for the
     // tokenizing of the records queued before it. A batch never holds two turns of one session.

@@ -12,6 +12,7 @@
 #include <future>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace aiperf::affinity {
 namespace {
@@ -105,7 +106,7 @@ TEST(CpuAffinity, RolesNameThreadsAndPutTheRecordsOneStepBelowTheIoThreads) {
   EXPECT_EQ(records.first, "aiperf-records");
   EXPECT_EQ(feed.first, "aiperf-feed");
   if (base - kPriorityStep >= -20 && base + kPriorityStep <= 19) {
-    EXPECT_EQ(records.second, base + kPriorityStep);
+    EXPECT_EQ(records.second, latency_boost_refused() ? base : base + kPriorityStep);
     EXPECT_EQ(io.second, base);
     EXPECT_EQ(feed.second, base);
     EXPECT_EQ(timing.second, latency_boost_refused() ? base : base - kPriorityStep);
@@ -166,7 +167,8 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   const int raised_nice = refused ? base : base - kPriorityStep;
   RoleThread records(ThreadRole::kRecords);
   const pid_t records_tid = records.started.get_future().get();
-  EXPECT_EQ(nice_of(records_tid), base + kPriorityStep);
+  const int records_low = refused ? base : base + kPriorityStep;
+  EXPECT_EQ(nice_of(records_tid), records_low);
   SendBoost boost;
   boost.add();  // before the thread attaches
   EXPECT_FALSE(boost.raised());
@@ -182,7 +184,7 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   const uint64_t default_slice = slice_of(pid_t(syscall(SYS_gettid)));
   EXPECT_TRUE(boost.raised());
   EXPECT_EQ(nice_of(tid), raised_nice);
-  EXPECT_EQ(nice_of(records_tid), refused ? base + kPriorityStep : base);
+  EXPECT_EQ(nice_of(records_tid), base);
   // Linux >= 6.12 reports the slice asked for; earlier kernels keep their own.
   if (slice_of(tid) != default_slice) {
     EXPECT_EQ(slice_of(tid), uint64_t(kLatencySliceNs));
@@ -194,7 +196,7 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   boost.remove();
   EXPECT_FALSE(boost.raised());
   EXPECT_EQ(nice_of(tid), base);
-  EXPECT_EQ(nice_of(records_tid), base + kPriorityStep);
+  EXPECT_EQ(nice_of(records_tid), records_low);
   EXPECT_EQ(slice_of(tid), default_slice);
   boost.remove();  // one too many: no count below zero
   boost.add();
@@ -211,6 +213,30 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   set_role_tuning(true);
   finish.set_value();
   io.join();
+}
+
+// A record pipeline far behind runs at the process's nice (one step below the I/O threads it
+// would also give way to other processes, and its queue would hold every record) until it is
+// nearly caught up; in between nothing changes.
+TEST(CpuAffinity, APipelineFarBehindTakesTheProcesssNiceUntilCaughtUp) {
+  const int base = nice_of(pid_t(syscall(SYS_gettid)));
+  if (base + kPriorityStep > 19) GTEST_SKIP() << "nice " << base << " leaves no room";
+  set_role_tuning(true);
+  std::vector<int> seen;
+  std::thread([&] {
+    enter_role(ThreadRole::kRecords);
+    const pid_t self = pid_t(syscall(SYS_gettid));
+    seen.push_back(nice_of(self));
+    for (size_t queued :
+         {kBacklogHigh - 1, kBacklogHigh, kBacklogLow + 1, kBacklogLow, size_t(0)}) {
+      note_records_backlog(queued);
+      seen.push_back(nice_of(self));
+    }
+  }).join();
+  const int low = latency_boost_refused() ? base : base + kPriorityStep;
+  EXPECT_EQ(seen, (std::vector<int>{low, low, base, base, low, low}));
+  note_records_backlog(kBacklogHigh);  // not a pipeline's thread: nothing happens
+  EXPECT_EQ(nice_of(pid_t(syscall(SYS_gettid))), base);
 }
 
 }  // namespace

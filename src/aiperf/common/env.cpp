@@ -79,8 +79,8 @@ const std::vector<Variable> kTable = {
      "and later) and, where permitted (CAP_SYS_NICE "
      "or ulimit -e 30), run at 10 below the process's nice, so a send that is due preempts "
      "other work on its core; the record pipeline runs one step below the I/O workers (at "
-     "the process's nice while one is raised, else at nice +10), so its batches give way to "
-     "the event loop. false leaves every "
+     "the process's nice while one is raised, else at nice +10, unless it falls far behind or "
+     "raising is not permitted), so its batches give way to the event loop. false leaves every "
      "thread at the process's defaults. Our extension."},
     // ------------------------------------------------------------------ SCALE-OUT AND PLUGINS
     {"AIPERF_RANK_TIMEOUT_S", Kind::kNumber, "10", "Scale-out",

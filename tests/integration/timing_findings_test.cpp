@@ -100,24 +100,12 @@ TEST(TimingFindings, OnlyARunWithAScheduleRaisesItsIoThread) {
   MockServerProcess m({"--fast"});
   auto run = [&](std::vector<std::string> load) {
     std::string dir = make_temp_dir("aiperf-boost");
-    std::vector<std::string> argv = {AIPERF_BIN,
-                                     "profile",
-                                     "-m",
-                                     "m",
-                                     "--url",
-                                     m.url(),
-                                     "--tokenizer",
-                                     "builtin",
-                                     "--ui",
-                                     "none",
-                                     "--osl",
-                                     "2",
-                                     "--isl",
-                                     "16",
-                                     "--num-dataset-entries",
-                                     "50",
-                                     "--artifact-dir",
-                                     dir};
+    std::vector<std::string> argv = {AIPERF_BIN, "profile", "-m", "m", "--url", m.url()};
+    for (const char* a :
+         {"--tokenizer=builtin", "--ui=none", "--osl=2", "--isl=16", "--num-dataset-entries=50"}) {
+      argv.emplace_back(a);
+    }
+    argv.insert(argv.end(), {"--artifact-dir", dir});
     argv.insert(argv.end(), load.begin(), load.end());
     ChildProcess p(argv, dir + "/out.log", dir + "/err.log");
     const int lowest = lowest_io_nice(p);

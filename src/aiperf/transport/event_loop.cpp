@@ -139,10 +139,15 @@ void EventLoop::fire_timers() {
 }
 
 void EventLoop::post(std::function<void()> fn) {
+  bool was_empty;
   {
     std::lock_guard<std::mutex> lk(post_mu_);
+    was_empty = posted_.empty();
     posted_.push_back(std::move(fn));
   }
+  // One wake-up per batch: a queue that was not empty has had its write, and the loop reads
+  // the eventfd before it takes the queue, so what is queued now is taken with it.
+  if (!was_empty) return;
   uint64_t one = 1;
   ssize_t r = ::write(wakefd_, &one, sizeof one);
   (void)r;

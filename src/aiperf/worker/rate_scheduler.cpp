@@ -11,6 +11,7 @@ namespace aiperf::worker {
 
 namespace {
 constexpr int64_t kLeadNs = 2'000'000;  // hand credits to workers 2 ms before their target
+constexpr int64_t kBatchNs = 1'000'000;  // and those of the next millisecond with them
 }  // namespace
 
 void sleep_until_mono(int64_t target_ns) {
@@ -68,8 +69,10 @@ void RateScheduler::run() {
     }
     int64_t now = mono_ns();
     if (next < now) next = now;  // never burst to catch up
-    // Wake early (at most 1 ms slices so stop() stays responsive) and hand over ahead of time.
-    if (next - kLeadNs > now) {
+    // Wake early (at most 1 ms slices so stop() stays responsive) and hand over ahead of time;
+    // once awake, hand over every credit due within kBatchNs more, so that at high rates the
+    // timing thread and the worker wake once per batch and not once per request.
+    if (next - kLeadNs - kBatchNs > now) {
       sleep_until_mono(std::min(next - kLeadNs, now + 1'000'000));
       continue;
     }

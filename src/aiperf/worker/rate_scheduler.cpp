@@ -10,7 +10,7 @@
 namespace aiperf::worker {
 
 namespace {
-constexpr int64_t kLeadNs = 2'000'000;  // hand credits to workers 2 ms before their target
+constexpr int64_t kLeadNs = 2'000'000;   // hand credits to workers 2 ms before their target
 constexpr int64_t kBatchNs = 1'000'000;  // and those of the next millisecond with them
 }  // namespace
 

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <utility>
 
 namespace aiperf::affinity {
 
@@ -130,13 +129,19 @@ pid_t own_tid() {
   return pid_t(syscall(SYS_gettid));
 }
 
+/// Thread `tid`'s nice into `nice`; false when the kernel does not say.
+bool nice_of(pid_t tid, int& nice) {
+  errno = 0;
+  nice = getpriority(PRIO_PROCESS, id_t(tid));
+  return errno == 0;
+}
+
 /// nice += delta for the calling thread (clamped to -20..19); false with errno when refused.
 bool change_own_priority(int delta) {
-  const auto tid = id_t(own_tid());
-  errno = 0;
-  const int now = getpriority(PRIO_PROCESS, tid);
-  if (errno != 0) return false;
-  return setpriority(PRIO_PROCESS, tid, std::clamp(now + delta, -20, 19)) == 0;
+  const pid_t tid = own_tid();
+  int now = 0;
+  if (!nice_of(tid, now)) return false;
+  return setpriority(PRIO_PROCESS, id_t(tid), std::clamp(now + delta, -20, 19)) == 0;
 }
 
 }  // namespace
@@ -190,9 +195,8 @@ void enter_role(ThreadRole role, int index) {
       // loop beside a pipeline of equal weight) cost 40 % of non-streaming req/s on one core
       // in context switches.
       const pid_t tid = own_tid();
-      errno = 0;
-      const int base = getpriority(PRIO_PROCESS, id_t(tid));
-      if (errno != 0) break;
+      int base = 0;
+      if (!nice_of(tid, base)) break;
       std::lock_guard<std::mutex> lk(g_records.mu);
       g_records.threads.push_back({tid, base, false});
       t_record_thread.tid = tid;
@@ -225,11 +229,11 @@ SendBoost::~SendBoost() {
 
 void SendBoost::attach() {
   const pid_t tid = own_tid();
-  errno = 0;
-  const int nice = getpriority(PRIO_PROCESS, id_t(tid));
+  int nice = 0;
+  if (!nice_of(tid, nice)) nice = 0;
   std::lock_guard<std::mutex> lk(mu_);
   tid_ = tid;
-  base_nice_ = errno == 0 ? nice : 0;
+  base_nice_ = nice;
   if (pending_ > 0) apply(true);
 }
 

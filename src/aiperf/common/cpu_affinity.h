@@ -72,13 +72,12 @@ void set_role_tuning(bool enabled);
 /// hog at every wake-up reads one event per read where one that waits its turn reads several,
 /// which costs a closed loop, with no schedule to keep, 2-3x the CPU per event on a busy core.
 /// The record pipeline runs one step below the I/O threads, so that its batches give way to
-/// the event loop: at the process's nice while an I/O thread is raised, and kPriorityStep
-/// above it otherwise (where raising is refused it keeps the process's nice: lowered, it could
-/// not come back when it falls behind) (one step apart, never two:
-/// its share of a busy core shrinks to about a tenth, records queue and are processed later,
-/// their timestamps already taken; a long queue undoes it: note_records_backlog). The feed keeps
-/// its share: its window must stay ahead of the schedule. Other failures are ignored (the defaults
-/// remain).
+/// the event loop: at the process's nice while an I/O thread is raised, kPriorityStep above it
+/// otherwise. One step, never two: its share of a busy core shrinks to about a tenth, and
+/// records queue, their timestamps already taken. A long queue undoes the step
+/// (note_records_backlog); where raising is refused the pipeline keeps the process's nice
+/// (lowered, it could not come back). The feed keeps its share: its window must stay ahead of
+/// the schedule. Other failures are ignored (the defaults remain).
 void enter_role(ThreadRole role, int index = 0);
 
 /// Calling thread, a record pipeline's (enter_role(kRecords)): `queued` records waited at its
@@ -92,8 +91,8 @@ inline constexpr size_t kBacklogLow = 64;
 /// The scheduling of one I/O thread that is raised (short slice, kPriorityStep below the
 /// process's nice where permitted) while it holds credits to send at set times, and back at
 /// the process's defaults once the last of them was sent or dropped; the record pipelines
-/// follow (enter_role). Raised from the thread
-/// that hands the credit over, before the hand-over, so the hand-over's wake-up is prompt too.
+/// follow (enter_role). Raised from the thread that hands the credit over, before the
+/// hand-over, so the hand-over's wake-up is prompt too.
 /// Nothing changes under set_role_tuning(false). Thread-safe; one sched_setattr per change.
 class SendBoost {
  public:

@@ -22,11 +22,11 @@ struct FaultSelector {
 
 enum class SseLineEnding { kLf, kCrLf, kCr };
 
-/// Every option of the command line (docs/mock-server.md lists them with defaults). Units are in
-/// the names. Immutable once the server starts.
 /// SSE events per socket write under --fast unless --sse-events-per-write says otherwise.
 inline constexpr int kFastEventsPerWrite = 16;
 
+/// Every option of the command line (docs/mock-server.md lists them with defaults). Units are in
+/// the names. Immutable once the server starts.
 struct MockOptions {
   std::string host = "127.0.0.1";
   int port = 8000;  // 0 = pick a free port (see MockServer::port())

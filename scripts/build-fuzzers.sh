@@ -263,6 +263,8 @@ CFLAGS=(-std=c++20 -g -O1 -fsanitize=fuzzer-no-link "${SAN[@]}" -fno-omit-frame-
 CC_LAUNCH=()
 command -v ccache >/dev/null && CC_LAUNCH=(ccache)
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/aiperf-ccache}
+# Paths under the checkout are hashed relative to it: a clone elsewhere (CI) hits the same cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
 shopt -s nullglob
 targets=("$ROOT"/tests/fuzz/*_fuzz.cpp)
 [[ ${#targets[@]} -gt 0 ]] || { echo "no tests/fuzz/*_fuzz.cpp" >&2; exit 1; }

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/aiperf-ccache}
+# Paths under the checkout are hashed relative to it: a clone elsewhere (CI) hits the same cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 cmake --preset release >/dev/null
 cmake --build --preset release -j2 --target aiperf aiperf-mock-server
 BIN=build/release/src

@@ -5,13 +5,19 @@
 // no records, no exports. Whatever aiperf spends beyond this is its own overhead.
 //
 //   floor_client --port P --connections C --requests N [--stream 0|1] [--max-tokens 100]
-//                [--timings FILE]
+//                [--timings FILE] [--rate R]
 //
 // Like wrk, a read that returns less than the buffer ends the wake-up (the socket is drained;
 // more data raises epoll again), so the floor pays no read that would only say EAGAIN.
 // Prints one JSON line: requests, events, wall_s, cpu_s (user+system of the process). With
 // --timings, writes per request "ttft_ns mean_itl_ns events" (ITL as AIPerf's: the span from the
 // first to the last content event over events - 1; [DONE] rides with the last event).
+//
+// With --rate R the requests leave on a schedule instead (constant arrivals, R per second, on
+// whichever connection is free; a request due while all are busy waits for one): a timerfd in
+// the same epoll set wakes the loop at each due time, as aiperf's I/O thread wakes. The JSON line
+// then also carries the send lateness (send time minus due time) p50/p99/max in us: the floor
+// of schedule-keeping on this machine, against which aiperf's send_lateness is read.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -19,9 +25,11 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -60,8 +68,9 @@ struct Totals {
 
 class Client {
  public:
-  Client(int port, int conns, uint64_t requests, bool stream, int max_tokens, FILE* timings)
-      : port_(port), nconn_(conns), target_(requests), timings_(timings) {
+  Client(int port, int conns, uint64_t requests, bool stream, int max_tokens, FILE* timings,
+         double rate)
+      : port_(port), nconn_(conns), target_(requests), timings_(timings), rate_(rate) {
     std::string body =
         std::string("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",") +
         "\"content\":\"hello there\"}],\"max_tokens\":" + std::to_string(max_tokens) +
@@ -73,6 +82,7 @@ class Client {
   }
   int run();
   const Totals& totals() const { return totals_; }
+  std::vector<int64_t>& lateness() { return lateness_; }
 
  private:
   bool open_conn(Conn& c);
@@ -80,11 +90,20 @@ class Client {
   void on_read(Conn& c);
   void body_bytes(Conn& c, const char* p, size_t n, int64_t t);
   void end_response(Conn& c);
+  void on_timer();
+  void arm_timer();
+  void send_due(Conn& c);
 
   int port_, nconn_;
   uint64_t target_;
   uint64_t issued_ = 0;
   FILE* timings_;
+  double rate_;              // requests per second; 0: closed loop
+  int tfd_ = -1;             // the schedule's timerfd (rate mode)
+  int64_t t0_ = 0;           // the schedule's start
+  uint64_t due_ = 0;         // requests whose time has come (rate mode)
+  std::vector<Conn*> idle_;  // free connections (rate mode)
+  std::vector<int64_t> lateness_;
   std::string request_;
   int ep_ = -1;
   std::vector<Conn> conns_;
@@ -142,8 +161,20 @@ int Client::run() {
   for (auto& c : conns_) {
     if (!open_conn(c)) return 1;
   }
-  for (auto& c : conns_) {
-    if (issued_ < target_) send_request(c);
+  if (rate_ > 0) {
+    tfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;  // the timer; connections carry their Conn
+    epoll_ctl(ep_, EPOLL_CTL_ADD, tfd_, &ev);
+    for (auto& c : conns_) idle_.push_back(&c);
+    lateness_.reserve(target_);
+    t0_ = now_ns() + 1'000'000;
+    arm_timer();
+  } else {
+    for (auto& c : conns_) {
+      if (issued_ < target_) send_request(c);
+    }
   }
   std::vector<epoll_event> evs(1024);
   while (totals_.requests < target_) {
@@ -152,9 +183,45 @@ int Client::run() {
       std::fprintf(stderr, "floor_client: no progress for 10 s\n");
       return 1;
     }
-    for (int i = 0; i < n; ++i) on_read(*static_cast<Conn*>(evs[i].data.ptr));
+    for (int i = 0; i < n; ++i) {
+      if (evs[i].data.ptr == nullptr) {
+        on_timer();
+      } else {
+        on_read(*static_cast<Conn*>(evs[i].data.ptr));
+      }
+    }
   }
   return 0;
+}
+
+// Due time of request i: t0 + i / rate.
+void Client::arm_timer() {
+  if (due_ >= target_) return;
+  const int64_t t = t0_ + int64_t(double(due_) * 1e9 / rate_);
+  itimerspec its{};
+  its.it_value.tv_sec = t / 1'000'000'000;
+  its.it_value.tv_nsec = t % 1'000'000'000;
+  timerfd_settime(tfd_, TFD_TIMER_ABSTIME, &its, nullptr);
+}
+
+void Client::on_timer() {
+  uint64_t expirations;
+  while (read(tfd_, &expirations, sizeof expirations) > 0) {
+  }
+  const int64_t now = now_ns();
+  while (due_ < target_ && t0_ + int64_t(double(due_) * 1e9 / rate_) <= now) ++due_;
+  while (issued_ < due_ && !idle_.empty()) {
+    Conn* c = idle_.back();
+    idle_.pop_back();
+    send_due(*c);
+  }
+  arm_timer();
+}
+
+void Client::send_due(Conn& c) {
+  const int64_t due = t0_ + int64_t(double(issued_) * 1e9 / rate_);
+  send_request(c);
+  lateness_.push_back(c.sent_ns - due);
 }
 
 void Client::on_read(Conn& c) {
@@ -264,7 +331,15 @@ void Client::end_response(Conn& c) {
     double itl = content > 1 ? double(c.last_ns - c.first_ns) / double(content - 1) : 0.0;
     std::fprintf(timings_, "%lld %.0f %u\n", (long long)(c.first_ns - c.sent_ns), itl, content);
   }
-  if (issued_ < target_) send_request(c);
+  if (rate_ > 0) {
+    if (issued_ < due_) {
+      send_due(c);  // a request due while every connection was busy
+    } else {
+      idle_.push_back(&c);
+    }
+  } else if (issued_ < target_) {
+    send_request(c);
+  }
 }
 
 }  // namespace
@@ -272,6 +347,7 @@ void Client::end_response(Conn& c) {
 int main(int argc, char** argv) {
   int port = 0, conns = 64, stream = 1, max_tokens = 100;
   uint64_t requests = 1000;
+  double rate = 0;
   const char* timings_path = nullptr;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
@@ -287,6 +363,8 @@ int main(int argc, char** argv) {
       max_tokens = std::atoi(argv[i + 1]);
     else if (k == "--timings")
       timings_path = argv[i + 1];
+    else if (k == "--rate")
+      rate = std::atof(argv[i + 1]);
     else {
       std::fprintf(stderr, "floor_client: unknown option %s\n", k.c_str());
       return 2;
@@ -295,12 +373,12 @@ int main(int argc, char** argv) {
   if (port <= 0 || conns <= 0) {
     std::fprintf(stderr,
                  "usage: floor_client --port P --connections C --requests N "
-                 "[--stream 0|1] [--max-tokens N] [--timings FILE]\n");
+                 "[--stream 0|1] [--max-tokens N] [--timings FILE] [--rate R]\n");
     return 2;
   }
   FILE* timings = timings_path ? std::fopen(timings_path, "w") : nullptr;
   int64_t t0 = now_ns();
-  Client cl(port, conns, requests, stream != 0, max_tokens, timings);
+  Client cl(port, conns, requests, stream != 0, max_tokens, timings, rate);
   int rc = cl.run();
   double wall = double(now_ns() - t0) / 1e9;
   rusage ru{};
@@ -308,8 +386,16 @@ int main(int argc, char** argv) {
   double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   if (timings) std::fclose(timings);
-  std::printf("{\"requests\": %llu, \"events\": %llu, \"wall_s\": %.3f, \"cpu_s\": %.4f}\n",
+  std::printf("{\"requests\": %llu, \"events\": %llu, \"wall_s\": %.3f, \"cpu_s\": %.4f",
               (unsigned long long)cl.totals().requests, (unsigned long long)cl.totals().events,
               wall, cpu);
+  auto& late = cl.lateness();
+  if (!late.empty()) {
+    std::sort(late.begin(), late.end());
+    auto at = [&](double q) { return double(late[size_t(q * double(late.size() - 1))]) / 1e3; };
+    std::printf(", \"lateness_p50_us\": %.1f, \"lateness_p99_us\": %.1f, \"lateness_max_us\": %.1f",
+                at(0.5), at(0.99), at(1.0));
+  }
+  std::printf("}\n");
   return rc;
 }

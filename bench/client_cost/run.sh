@@ -6,9 +6,12 @@
 #   1. streaming: µs CPU per event (marginal cost between a small and a +4,000-request run) for
 #      1 and 8 events per send() at 64, 1,000 and 10,000 connections, and the aiperf/floor ratio
 #   2. paced streams: 100k events/s over 1,024 streams (CPU per event, ratio)
-#   3. non-streaming, 64 connections: req/s and CPU per request, aiperf vs wrk -t1 -c64
+#   3. non-streaming, 64 connections: req/s and CPU per request, aiperf vs wrk -t1 -c64; aiperf
+#      also with --export-level summary (no per-record file), which shows what the ~2 KB
+#      profile_export.jsonl line of every request costs
 #   4. send lateness p50/p99/max at 10 and 10,000 req/s (the latter also with a dataset built
-#      ahead: 10000p), and the client-health verdict
+#      ahead: 10000p), and the client-health verdict; the floor client on the same schedule
+#      (--rate: a timerfd wake per due time, nothing else) gives this machine's floor
 #   5. accuracy: median TTFT and ITL of both clients on the same paced streams (5 ms, 1 ms)
 #   6. aiperf-mock-server --fast on one core: SSE events/s, the floor client as the load
 #   7. aiperf CPU per event with --workers-max 1 and 2 (events/s per core), both cores
@@ -136,7 +139,7 @@ for L in $LOADS; do
     echo "== 3. non-streaming, 64 connections: aiperf vs wrk -t1 -c64"
     server --events 1
     printf 'wrk.method = "POST"\nwrk.body = [[{"model":"m","messages":[{"role":"user","content":"hello there"}]}]]\nwrk.headers["Content-Type"] = "application/json"\n' >"$T/post.lua"
-    w=(); wc=(); a=(); ac=()
+    w=(); wc=(); a=(); ac=(); q=()
     for _ in $(seq 1 "$ROUNDS"); do
       /usr/bin/time -f '%U %S' -o "$T/wrk.time" taskset -c 1 wrk -t1 -c64 -d5s -s "$T/post.lua" \
         "http://127.0.0.1:$PORT/v1/chat/completions" >"$T/wrk.out"
@@ -146,12 +149,17 @@ for L in $LOADS; do
       aiperf_run n --concurrency 64 --request-count 200000 --osl 2
       a+=("$(summary n 's["request_throughput"]["avg"]')")
       ac+=("$(py "$(cpu_of "$T/n.time") * 1e6 / 200000")")
+      aiperf_run s --concurrency 64 --request-count 200000 --osl 2 --export-level summary
+      q+=("$(summary s 's["request_throughput"]["avg"]')")
     done
     mw=$(median "${w[@]}"); ma=$(median "${a[@]}"); mwc=$(median "${wc[@]}"); mac=$(median "${ac[@]}")
-    r=$(py "round($ma / $mw, 2)"); rc=$(py "round($mwc / $mac, 2)")
+    mq=$(median "${q[@]}")
+    r=$(py "round($ma / $mw, 2)"); rc=$(py "round($mwc / $mac, 2)"); rq=$(py "round($mq / $mw, 2)")
     printf '  wrk %.0f req/s (%.1f us CPU/request)   aiperf %.0f req/s (%.1f us CPU/request)   ratio %.2f (CPU: %.2f)\n' \
       "$mw" "$mwc" "$ma" "$mac" "$r" "$rc"
+    printf '  aiperf --export-level summary %.0f req/s   ratio %.2f\n' "$mq" "$rq"
     row "3 non-streaming req/s" "64 connections" "$L" "wrk req/s" "$(py "round($mw)")" "$(py "round($ma)")" "$r" ">= 0.8"
+    row "3 non-streaming req/s" "64 conns, --export-level summary" "$L" "wrk req/s" "$(py "round($mw)")" "$(py "round($mq)")" "$rq" ">= 0.8"
     row "3 non-streaming CPU/request" "64 connections" "$L" "wrk us/request" "$(py "round($mwc, 1)")" "$(py "round($mac, 1)")" "$rc" "(wrk/aiperf) >= 0.8"
   fi
   if want 4; then
@@ -162,6 +170,13 @@ for L in $LOADS; do
     # same size ahead instead, so that the figure is the timing path's and not the renderer's
     # (which the verdict names when behind).
     for rate in ${RATES:-10 10000 10000p}; do
+      if [ "$rate" != 10000p ]; then  # the floor's schedule does not depend on a dataset
+        taskset -c 1 "$T/floor_client" --port "$PORT" --connections 64 --stream 0 --max-tokens 2 \
+          --rate "$rate" --requests $((rate * 10)) >"$T/floor.json"
+        ftext=$(python3 -c "import json; f = json.load(open('$T/floor.json')); print('p50={:.1f} us  p99={:.1f} us  max={:.1f} us'.format(f['lateness_p50_us'], f['lateness_p99_us'], f['lateness_max_us']))")
+        printf '  %6s req/s: floor %s\n' "$rate" "$ftext"
+        row "4 send lateness, floor" "$rate req/s" "$L" "-" "-" "$ftext" "-" "-"
+      fi
       ds=""; [ "$rate" = 10000p ] && ds="--num-dataset-entries 1000"
       DATASET=$ds aiperf_run r --request-rate ${rate%p} --arrival-pattern constant \
         --request-count $((${rate%p} * 10)) --osl 2

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "aiperf/common/clock.h"
+
 namespace aiperf::affinity {
 
 std::vector<int> allowed_cpus() {
@@ -64,6 +66,8 @@ struct RecordThreads {
   int raised_io = 0;  // I/O threads raised now
 };
 RecordThreads g_records;
+// I/O threads raised now, whether or not their nice could change (io_raised()).
+std::atomic<int> g_raised_io{0};
 
 int records_nice(const RecordThread& t) {  // under g_records.mu
   // Where threads may not go below the process's nice, a pipeline lowered could not come
@@ -222,9 +226,24 @@ void note_records_backlog(size_t queued) {
   }
 }
 
+bool io_raised() {
+  return g_raised_io.load(std::memory_order_relaxed) > 0;
+}
+
+bool give_way_to_io(int64_t& last_ns) {
+  if (!io_raised()) return false;
+  const int64_t now = mono_ns();
+  if (now - last_ns < kGiveWayNs) return false;
+  sched_yield();
+  last_ns = mono_ns();
+  return true;
+}
+
 SendBoost::~SendBoost() {
   // Its thread has ended; the pipelines no longer follow it.
-  if (raised_ && !g_boost_refused.load(std::memory_order_relaxed)) note_io_raised(-1);
+  if (!raised_) return;
+  g_raised_io.fetch_sub(1, std::memory_order_relaxed);
+  if (!g_boost_refused.load(std::memory_order_relaxed)) note_io_raised(-1);
 }
 
 void SendBoost::attach() {
@@ -258,6 +277,7 @@ void SendBoost::apply(bool raise) {
   const int nice = raise ? base_nice_ - kPriorityStep : base_nice_;
   if (set_slice_and_nice(tid_, raise ? kLatencySliceNs : 0, renice ? &nice : nullptr)) {
     raised_ = raise;
+    g_raised_io.fetch_add(raise ? 1 : -1, std::memory_order_relaxed);
     if (renice) note_io_raised(raise ? 1 : -1);
   }
 }

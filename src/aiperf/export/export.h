@@ -190,6 +190,7 @@ class JsonlWriter {
  private:
   std::unique_ptr<char[]> buf_;  // the stdio buffer (before f_: it must outlive the FILE)
   std::FILE* f_ = nullptr;
+  size_t unflushed_ = 0;  // bytes handed to stdio since the last sliced flush (jsonl.cpp)
   std::string path_;
   const metrics::RunContext& ctx_;
   int64_t lines_ = 0;
@@ -215,6 +216,7 @@ class RawJsonlWriter {
  private:
   std::unique_ptr<char[]> buf_;  // the stdio buffer (before f_: it must outlive the FILE)
   std::FILE* f_ = nullptr;
+  size_t unflushed_ = 0;  // bytes handed to stdio since the last sliced flush (jsonl.cpp)
   std::string path_;
   const config::Config& cfg_;
 };

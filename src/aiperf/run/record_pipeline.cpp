@@ -52,7 +52,11 @@ void RecordPipeline::run() {
     // tokenizing of the records queued before it. A batch never holds two turns of one session.
     steps.resize(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) steps[i] = begin_turn(*batch[i]);
-    for (size_t i = 0; i < batch.size(); ++i) handle(*batch[i], steps[i]);
+    int64_t gave_way = mono_ns();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      handle(*batch[i], steps[i]);
+      affinity::give_way_to_io(gave_way);
+    }
     if (last && batch.empty()) break;
   }
   if (writers_) {

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "aiperf/common/clock.h"
+
 namespace aiperf::affinity {
 namespace {
 
@@ -225,6 +227,47 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   boost.add();
   EXPECT_FALSE(boost.raised());
   EXPECT_EQ(nice_of(tid), base);
+  boost.remove();
+  set_role_tuning(true);
+  finish.set_value();
+  io.join();
+}
+
+// The record pipeline yields the core between records, at most every kGiveWayNs, while an I/O
+// thread keeps a schedule, and never otherwise.
+TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
+  set_role_tuning(true);
+  const int64_t long_ago = mono_ns() - 1'000'000'000;
+  int64_t last = long_ago;
+  EXPECT_FALSE(io_raised());
+  EXPECT_FALSE(give_way_to_io(last));
+  EXPECT_EQ(last, long_ago);
+  SendBoost boost;
+  std::promise<void> attached, finish;
+  std::thread io([&] {
+    enter_role(ThreadRole::kIo);
+    boost.attach();
+    attached.set_value();
+    finish.get_future().wait();
+  });
+  attached.get_future().wait();
+  boost.add();
+  if (boost.raised()) {
+    EXPECT_TRUE(io_raised());
+    EXPECT_TRUE(give_way_to_io(last));
+    EXPECT_GE(last, long_ago + 1'000'000'000);
+    last = mono_ns() + 1'000'000'000;  // the last yield "in the future": too soon for another
+    EXPECT_FALSE(give_way_to_io(last));
+  }
+  boost.remove();
+  EXPECT_FALSE(io_raised());
+  last = long_ago;
+  EXPECT_FALSE(give_way_to_io(last));
+  // Off: nothing is raised, so nothing yields.
+  set_role_tuning(false);
+  boost.add();
+  EXPECT_FALSE(io_raised());
+  EXPECT_FALSE(give_way_to_io(last));
   boost.remove();
   set_role_tuning(true);
   finish.set_value();

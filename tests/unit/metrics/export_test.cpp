@@ -3,10 +3,14 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <functional>
+#include <future>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "aiperf/common/cpu_affinity.h"
 #include "aiperf/export/export.h"
 #include "test_util.h"
 
@@ -322,6 +326,48 @@ TEST(Jsonl, WriterSkipsWarmupAndWritesLines) {
   const std::string text(buf, n);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
   EXPECT_NE(text.find("\"request_latency\""), std::string::npos);
+}
+
+// While an I/O thread keeps a schedule, the file is written 64 KB at a time (a long write(2)
+// keeps the core from the I/O thread where the kernel does not preempt); otherwise the lines
+// stay in the 1 MB stdio buffer until it is full or the file closes.
+TEST(Jsonl, WritesInSlicesOnlyWhileAnIoThreadKeepsASchedule) {
+  const auto ctx = context(false);
+  const std::string dir = ::testing::TempDir() + "/aiperf_jsonl_sliced";
+  std::filesystem::remove_all(dir);
+  auto r = make_record(0, {100}, 3, 5);
+  const auto values = metrics::test::compute(r, ctx);
+  const size_t line = JsonlWriter::render_line(r, values, ctx).size() + 1;
+  const int lines = int((100u << 10) / line);  // ~100 KB: more than a slice, less than 1 MB
+  bool raised = false;
+  auto written = [&](const std::string& name, bool scheduled) {
+    const std::string path = dir + "/" + name;
+    affinity::SendBoost boost;
+    std::promise<void> attached, done;
+    std::thread io([&] {
+      boost.attach();
+      attached.set_value();
+      done.get_future().wait();
+    });
+    attached.get_future().wait();
+    if (scheduled) boost.add();
+    raised = boost.raised();
+    JsonlWriter w(path, ctx);
+    for (int i = 0; i < lines; ++i) w.write(r, values);
+    const auto on_disk = std::filesystem::file_size(path);
+    if (scheduled) boost.remove();
+    done.set_value();
+    io.join();
+    w.close();
+    EXPECT_EQ(std::filesystem::file_size(path), size_t(lines) * line);
+    return on_disk;
+  };
+  EXPECT_EQ(written("closed_loop.jsonl", false), 0u);
+  affinity::set_role_tuning(true);
+  const auto sliced = written("scheduled.jsonl", true);
+  if (!raised) GTEST_SKIP() << "the I/O thread could not be raised here";
+  EXPECT_GE(sliced, 64u << 10);
+  EXPECT_LT(sliced, (64u << 10) + line);  // one slice: the rest is in the buffer
 }
 
 TEST(RawJsonl, RedactsHeadersAndKeepsPayload) {

@@ -127,7 +127,10 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-bool append_micro_decimal(std::string& out, double v) {
+namespace {
+
+/// append_micro_decimal() at p; nullptr (nothing written) where it returns false.
+char* write_micro_decimal(char* out, double v) {
   // k / 1e6 for an integer k is how every millisecond figure of a nanosecond clock is made.
   // When v is exactly that double and 1,000 <= |k| < 10^15, its shortest round-trip decimal is
   // k * 10^-6 itself: the division is correctly rounded, so that decimal rounds to v, and no
@@ -135,13 +138,13 @@ bool append_micro_decimal(std::string& out, double v) {
   // of a double (their relative spacing, >= 1e-15, exceeds a double's, 2^-52). fmt then writes
   // it in fixed notation (0.001 <= |v| < 1e9: no exponent).
   if (v == 0.0 && !std::signbit(v)) {  // durations and counts of nothing
-    out += "0.0";
-    return true;
+    std::memcpy(out, "0.0", 3);
+    return out + 3;
   }
   const double scaled = v * 1e6;
-  if (!(std::fabs(scaled) >= 1000.0 && std::fabs(scaled) < 1e15)) return false;
+  if (!(std::fabs(scaled) >= 1000.0 && std::fabs(scaled) < 1e15)) return nullptr;
   const auto k = static_cast<int64_t>(std::llround(scaled));
-  if (static_cast<double>(k) / 1e6 != v) return false;
+  if (static_cast<double>(k) / 1e6 != v) return nullptr;
   uint64_t u = k < 0 ? uint64_t(-k) : uint64_t(k);
   char buf[32];
   char* end = buf + sizeof buf;
@@ -167,8 +170,43 @@ bool append_micro_decimal(std::string& out, double v) {
     u /= 10;
   } while (u != 0);
   if (k < 0) *--p = '-';
-  out.append(p, size_t(end - p));
+  const auto n = size_t(end - p);
+  std::memcpy(out, p, n);
+  return out + n;
+}
+
+}  // namespace
+
+bool append_micro_decimal(std::string& out, double v) {
+  char buf[kMaxNumberChars];
+  char* end = write_micro_decimal(buf, v);
+  if (end == nullptr) return false;
+  out.append(buf, end);
   return true;
+}
+
+char* write_double(char* p, double v) {
+  if (!std::isfinite(v)) {
+    std::memcpy(p, "null", 4);
+    return p + 4;
+  }
+  if (char* end = write_micro_decimal(p, v)) return end;
+  // fmt's shortest round-trip form (at most 24 characters), ".0" added to whole numbers.
+  char* end = fmt::format_to(p, "{}", v);
+  if (std::find_if(p, end, [](char c) { return c == '.' || c == 'e'; }) == end) {
+    std::memcpy(end, ".0", 2);
+    end += 2;
+  }
+  return end;
+}
+
+JsonWriter& JsonWriter::member(std::string_view key, int64_t v) {
+  char buf[96];
+  if (key.size() + kMaxNumberChars > sizeof buf) return quoted_key(key).value(v);
+  sep();
+  std::memcpy(buf, key.data(), key.size());
+  out_.append(buf, write_int(buf + key.size(), v));
+  return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
@@ -187,17 +225,9 @@ JsonWriter& JsonWriter::value(std::string_view s) {
 
 JsonWriter& JsonWriter::value(double v) {
   sep();
-  if (!std::isfinite(v)) {
-    out_ += "null";
-    return *this;
-  }
-  if (append_micro_decimal(out_, v)) return *this;
-  // fmt's shortest round-trip form, formatted on the stack (a back_inserter into the string
-  // pushes one character at a time).
-  char buf[40];
-  char* end = fmt::format_to(buf, "{}", v);
-  out_.append(buf, end);
-  if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e'; }) == end) out_ += ".0";
+  // Formatted on the stack (a back_inserter into the string pushes one character at a time).
+  char buf[kMaxNumberChars];
+  out_.append(buf, write_double(buf, v));
   return *this;
 }
 

@@ -8,6 +8,15 @@
 
 namespace aiperf::exporter::detail {
 
+/// Room write_double() and write_int() may take.
+inline constexpr size_t kMaxNumberChars = 32;
+/// Writes v at p as JsonWriter::value(double) appends it; returns the end.
+char* write_double(char* p, double v);
+/// Writes v at p in decimal; returns the end.
+inline char* write_int(char* p, int64_t v) {
+  return std::to_chars(p, p + kMaxNumberChars, v).ptr;
+}
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
@@ -30,10 +39,13 @@ class JsonWriter {
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
   JsonWriter& value(int64_t v) {
     sep();
-    char buf[24];
-    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    char buf[kMaxNumberChars];
+    out_.append(buf, write_int(buf, v));
     return *this;
   }
+  /// A constant key already written as JSON with its colon (quoted_key()) and its value, in one
+  /// append.
+  JsonWriter& member(std::string_view quoted_key, int64_t v);
   JsonWriter& value(uint64_t v) {
     sep();
     char buf[24];

@@ -74,16 +74,16 @@ int64_t wall_of(const record::ProcessedRecord& r, int64_t t) {
 // Constant keys are written pre-quoted (JsonWriter::quoted_key): one append each.
 void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   w.quoted_key(R"("metadata":)").begin_object();
-  w.quoted_key(R"("session_num":)").value(r.credit_index);
+  w.member(R"("session_num":)", r.credit_index);
   w.quoted_key(R"("x_request_id":)").value(r.x_request_id);
   w.quoted_key(R"("x_correlation_id":)").value(r.x_correlation_id);
   w.quoted_key(R"("conversation_id":)").value(r.conversation_id);
-  w.quoted_key(R"("turn_index":)").value(r.turn_index);
-  if (r.credit_ns > 0) w.quoted_key(R"("credit_issued_ns":)").value(wall_of(r, r.credit_ns));
-  w.quoted_key(R"("request_start_ns":)").value(r.start_wall_ns);
-  if (r.ack_ns > 0) w.quoted_key(R"("request_ack_ns":)").value(wall_of(r, r.ack_ns));
+  w.member(R"("turn_index":)", r.turn_index);
+  if (r.credit_ns > 0) w.member(R"("credit_issued_ns":)", wall_of(r, r.credit_ns));
+  w.member(R"("request_start_ns":)", r.start_wall_ns);
+  if (r.ack_ns > 0) w.member(R"("request_ack_ns":)", wall_of(r, r.ack_ns));
   const int64_t end = !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns;
-  w.quoted_key(R"("request_end_ns":)").value(wall_of(r, end));
+  w.member(R"("request_end_ns":)", wall_of(r, end));
   char worker[32] = R"("worker_)";
   char* wend = std::to_chars(worker + 8, worker + sizeof worker - 1, r.worker_id).ptr;
   *wend++ = '"';
@@ -94,7 +94,7 @@ void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   const bool cancelled = r.error && (r.error->kind == record::ErrorKind::kCancelled ||
                                      r.error->kind == record::ErrorKind::kRequestCancelled);
   w.quoted_key(R"("was_cancelled":)").value(cancelled);
-  if (r.cancel_ns > 0) w.quoted_key(R"("cancellation_time_ns":)").value(wall_of(r, r.cancel_ns));
+  if (r.cancel_ns > 0) w.member(R"("cancellation_time_ns":)", wall_of(r, r.cancel_ns));
   w.raw(R"("agent_depth":0)");
   // Extension: completion_tokens split by what the stream carried (record/processed_record.h).
   if (r.token_split == record::ProcessedRecord::TokenSplit::kStream) {
@@ -169,6 +169,9 @@ bool in_record_export(const metrics::MetricInfo& m, const metrics::RunContext& c
 
 /// Per metric, the constant parts of its per-record entry, rendered once:
 /// `"<tag>":{"value":` and `,"unit":"<display unit>"}`, and its unit conversion.
+/// An entry is composed on the stack and appended at once (kEntryBytes; no catalog entry's
+/// constant parts come near it, longer ones would take the writer's calls one by one).
+constexpr size_t kEntryBytes = 192;
 struct MetricEntry {
   const metrics::MetricInfo* info = nullptr;
   std::string head;
@@ -194,14 +197,29 @@ const std::array<MetricEntry, metrics::kNumMetrics>& metric_entries() {
   return table;
 }
 
-void write_display_value(detail::JsonWriter& w, const metrics::MetricInfo& m, const MetricEntry& e,
-                         double v) {
+/// `"<tag>":{"value":<v in display units>,"unit":"<unit>"}` as one member of the metrics object.
+void write_metric(detail::JsonWriter& w, const MetricEntry& e, double v) {
   const double d = e.to_display(v);
-  if (m.integer) {
-    w.value(static_cast<int64_t>(std::llround(d)));
-  } else {
-    w.value(d);
+  char buf[kEntryBytes];
+  if (e.head.size() + detail::kMaxNumberChars + e.tail.size() > sizeof buf) {
+    w.raw(e.head);  // an object key: the value follows without a comma
+    w.after_key();
+    if (e.info->integer) {
+      w.value(static_cast<int64_t>(std::llround(d)));
+    } else {
+      w.value(d);
+    }
+    w.raw_end(e.tail);
+    return;
   }
+  char* p = buf;
+  std::memcpy(p, e.head.data(), e.head.size());
+  p += e.head.size();
+  p = e.info->integer ? detail::write_int(p, static_cast<int64_t>(std::llround(d)))
+                      : detail::write_double(p, d);
+  std::memcpy(p, e.tail.data(), e.tail.size());
+  p += e.tail.size();
+  w.raw(std::string_view(buf, size_t(p - buf)));
 }
 
 }  // namespace
@@ -238,10 +256,7 @@ bool JsonlWriter::render_line_into(std::string& out, const record::ProcessedReco
     const MetricEntry& e = entries[metrics::index_of(id)];
     const auto& m = *e.info;
     if (!in_record_export(m, ctx) || !std::isfinite(v)) continue;
-    w.raw(e.head);  // an object key: the value follows without a comma
-    w.after_key();
-    write_display_value(w, m, e, v);
-    w.raw_end(e.tail);
+    write_metric(w, e, v);
     any = true;
   }
   const auto& icl = metrics::metric_info(metrics::MetricId::kInterChunkLatency);

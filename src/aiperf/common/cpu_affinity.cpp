@@ -57,17 +57,31 @@ std::atomic<bool> g_boost_refused{false};
 /// raising is refused, always the process's nice).
 struct RecordThread {
   pid_t tid = 0;
-  int base = 0;         // the process's nice when it started
-  bool behind = false;  // its queue is long (note_records_backlog)
+  int base = 0;          // the process's nice when it started
+  bool behind = false;   // its queue is long (note_records_backlog)
+  bool starved = false;  // its queue is very long: no SCHED_FIFO for the others meanwhile
+};
+/// A timing thread: SCHED_FIFO where permitted, except while a record pipeline is behind.
+struct TimingThread {
+  pid_t tid = 0;
+  int nice = 0;  // its raised nice, for its EEVDF settings
+  bool fifo = false;
 };
 struct RecordThreads {
   std::mutex mu;
   std::vector<RecordThread> threads;
+  std::vector<TimingThread> timing;
   int raised_io = 0;  // I/O threads raised now
 };
 RecordThreads g_records;
 // I/O threads raised now, whether or not their nice could change (io_raised()).
 std::atomic<int> g_raised_io{0};
+// Record pipelines starved now (note_records_backlog): raised I/O threads leave SCHED_FIFO.
+std::atomic<int> g_records_starved{0};
+// I/O threads in SCHED_FIFO now: a pipeline need not yield to them (give_way_to_io).
+std::atomic<int> g_fifo_io{0};
+// The kernel refused SCHED_FIFO once: not asked again.
+std::atomic<bool> g_fifo_refused{false};
 
 int records_nice(const RecordThread& t) {  // under g_records.mu
   // Where threads may not go below the process's nice, a pipeline lowered could not come
@@ -86,10 +100,24 @@ struct RecordThreadExit {
   ~RecordThreadExit() {
     if (tid == 0) return;
     std::lock_guard<std::mutex> lk(g_records.mu);
-    std::erase_if(g_records.threads, [this](const RecordThread& t) { return t.tid == tid; });
+    std::erase_if(g_records.threads, [this](const RecordThread& t) {
+      if (t.tid == tid && t.starved) g_records_starved.fetch_sub(1, std::memory_order_relaxed);
+      return t.tid == tid;
+    });
   }
 };
 thread_local RecordThreadExit t_record_thread;
+
+/// Takes a timing thread out of g_records.timing when it ends.
+struct TimingThreadExit {
+  pid_t tid = 0;
+  ~TimingThreadExit() {
+    if (tid == 0) return;
+    std::lock_guard<std::mutex> lk(g_records.mu);
+    std::erase_if(g_records.timing, [this](const TimingThread& t) { return t.tid == tid; });
+  }
+};
+thread_local TimingThreadExit t_timing_thread;
 
 /// An I/O thread was raised (+1) or lowered (-1): the pipelines follow when the first is
 /// raised and when the last is lowered.
@@ -125,6 +153,27 @@ bool set_slice_and_nice(pid_t tid, int64_t slice_ns, const int* nice) {
   a.size = sizeof a;
   a.sched_flags = 0;
   if (nice != nullptr) a.sched_nice = std::clamp(*nice, -20, 19);
+  a.sched_runtime = uint64_t(slice_ns);
+  return syscall(SYS_sched_setattr, tid, &a, 0) == 0;
+}
+
+/// Thread `tid` to SCHED_FIFO at the lowest real-time priority (kFifoPriority), reset to
+/// SCHED_OTHER in any child it forks; false when the kernel refuses.
+bool set_fifo(pid_t tid) {
+  SchedAttr a{};
+  a.size = sizeof a;
+  a.sched_policy = SCHED_FIFO;
+  a.sched_flags = 0x01;  // SCHED_FLAG_RESET_ON_FORK (linux/sched.h)
+  a.sched_priority = kFifoPriority;
+  return syscall(SYS_sched_setattr, tid, &a, 0) == 0;
+}
+
+/// Thread `tid` to SCHED_OTHER with this slice (0: the kernel's default) and nice.
+bool set_other(pid_t tid, int64_t slice_ns, int nice) {
+  SchedAttr a{};
+  a.size = sizeof a;
+  a.sched_policy = SCHED_OTHER;
+  a.sched_nice = std::clamp(nice, -20, 19);
   a.sched_runtime = uint64_t(slice_ns);
   return syscall(SYS_sched_setattr, tid, &a, 0) == 0;
 }
@@ -188,10 +237,22 @@ void enter_role(ThreadRole role, int index) {
   switch (role) {
     case ThreadRole::kIo:
       break;  // raised only while it holds scheduled sends (SendBoost)
-    case ThreadRole::kTiming:
-      set_slice_and_nice(own_tid(), kLatencySliceNs, nullptr);
+    case ThreadRole::kTiming: {
+      const pid_t tid = own_tid();
+      set_slice_and_nice(tid, kLatencySliceNs, nullptr);
       if (!g_boost_refused.load(std::memory_order_relaxed)) change_own_priority(-kPriorityStep);
+      TimingThread t{tid, 0, false};
+      if (!nice_of(tid, t.nice)) break;
+      std::lock_guard<std::mutex> lk(g_records.mu);
+      if (g_records_starved.load(std::memory_order_relaxed) == 0 &&
+          !g_fifo_refused.load(std::memory_order_relaxed)) {
+        t.fifo = set_fifo(tid);
+        if (!t.fifo) g_fifo_refused.store(true, std::memory_order_relaxed);
+      }
+      g_records.timing.push_back(t);
+      t_timing_thread.tid = tid;
       break;
+    }
     case ThreadRole::kRecords: {
       // One step below the I/O threads, whichever side moves: two steps (weights 9548 against
       // 110) starved the pipeline of a closed-loop run whose I/O thread keeps a core busy, and
@@ -219,9 +280,20 @@ void note_records_backlog(size_t queued) {
   for (RecordThread& t : g_records.threads) {
     if (t.tid != tid) continue;
     const bool behind = queued >= kBacklogHigh;
-    if (behind == t.behind) return;
-    t.behind = behind;
-    set_nice(tid, records_nice(t));
+    if (behind != t.behind) {
+      t.behind = behind;
+      set_nice(tid, records_nice(t));
+    }
+    const bool starved = queued >= kStarvedBacklog || (t.starved && queued > kBacklogLow);
+    if (starved == t.starved) return;
+    t.starved = starved;
+    const int now = g_records_starved.fetch_add(starved ? 1 : -1) + (starved ? 1 : -1);
+    // The timing threads follow as the I/O threads do (SendBoost::follow_records).
+    const bool fifo = now == 0 && !g_fifo_refused.load(std::memory_order_relaxed);
+    for (TimingThread& tt : g_records.timing) {
+      if (tt.fifo == fifo) continue;
+      if (fifo ? set_fifo(tt.tid) : set_other(tt.tid, kLatencySliceNs, tt.nice)) tt.fifo = fifo;
+    }
     return;
   }
 }
@@ -231,7 +303,10 @@ bool io_raised() {
 }
 
 bool give_way_to_io(int64_t& last_ns) {
-  if (!io_raised()) return false;
+  // Raised I/O threads in SCHED_FIFO preempt the pipeline the moment they wake: no need.
+  if (g_raised_io.load(std::memory_order_relaxed) <= g_fifo_io.load(std::memory_order_relaxed)) {
+    return false;
+  }
   const int64_t now = mono_ns();
   if (now - last_ns < kGiveWayNs) return false;
   sched_yield();
@@ -241,6 +316,7 @@ bool give_way_to_io(int64_t& last_ns) {
 
 SendBoost::~SendBoost() {
   // Its thread has ended; the pipelines no longer follow it.
+  if (fifo_) g_fifo_io.fetch_sub(1, std::memory_order_relaxed);
   if (!raised_) return;
   g_raised_io.fetch_sub(1, std::memory_order_relaxed);
   if (!g_boost_refused.load(std::memory_order_relaxed)) note_io_raised(-1);
@@ -254,16 +330,47 @@ void SendBoost::attach() {
   tid_ = tid;
   base_nice_ = nice;
   if (pending_ > 0) apply(true);
+  follow_records();
 }
 
 void SendBoost::add() {
   std::lock_guard<std::mutex> lk(mu_);
   if (pending_++ == 0) apply(true);
+  follow_records();
 }
 
 void SendBoost::remove() {
   std::lock_guard<std::mutex> lk(mu_);
   if (pending_ > 0 && --pending_ == 0) apply(false);
+  follow_records();
+}
+
+bool SendBoost::fifo() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return fifo_;
+}
+
+void SendBoost::follow_records() {
+  const bool want = raised_ && g_records_starved.load(std::memory_order_relaxed) == 0 &&
+                    !g_fifo_refused.load(std::memory_order_relaxed);
+  if (want == fifo_) return;
+  if (want) {
+    if (set_fifo(tid_)) {
+      fifo_ = true;
+      g_fifo_io.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      g_fifo_refused.store(true, std::memory_order_relaxed);
+    }
+    return;
+  }
+  // Back to the raised EEVDF settings (the pipeline is behind) or, lowered, apply() has
+  // already put the thread back.
+  const bool renice = !g_boost_refused.load(std::memory_order_relaxed);
+  if (!raised_ ||
+      set_other(tid_, kLatencySliceNs, renice ? base_nice_ - kPriorityStep : base_nice_)) {
+    fifo_ = false;
+    g_fifo_io.fetch_sub(1, std::memory_order_relaxed);
+  }
 }
 
 bool SendBoost::raised() const {
@@ -275,6 +382,11 @@ void SendBoost::apply(bool raise) {
   if (tid_ == 0 || raise == raised_ || !g_role_tuning.load(std::memory_order_relaxed)) return;
   const bool renice = !g_boost_refused.load(std::memory_order_relaxed);
   const int nice = raise ? base_nice_ - kPriorityStep : base_nice_;
+  if (fifo_ && !raise) {  // out of SCHED_FIFO first: the slice is SCHED_OTHER's
+    if (!set_other(tid_, 0, base_nice_)) return;
+    fifo_ = false;
+    g_fifo_io.fetch_sub(1, std::memory_order_relaxed);
+  }
   if (set_slice_and_nice(tid_, raise ? kLatencySliceNs : 0, renice ? &nice : nullptr)) {
     raised_ = raise;
     g_raised_io.fetch_add(raise ? 1 : -1, std::memory_order_relaxed);

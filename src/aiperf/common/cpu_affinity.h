@@ -67,12 +67,13 @@ void set_role_tuning(bool enabled);
 /// kernels ignore it), which lets it preempt a running thread of the process when it wakes,
 /// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), runs kPriorityStep below
 /// the process's nice, so that it also preempts other processes' CPU-bound threads
-/// (latency_boost_refused() says when the kernel said no). An I/O thread is raised the same
-/// way only while it holds sends due at set times (SendBoost): a thread that preempts a CPU
-/// hog at every wake-up reads one event per read where one that waits its turn reads several,
-/// which costs a closed loop, with no schedule to keep, 2-3x the CPU per event on a busy core.
-/// The record pipeline runs one step below the I/O threads, so that its batches give way to
-/// the event loop: at the process's nice while an I/O thread is raised, kPriorityStep above it
+/// (latency_boost_refused() says when the kernel said no); where real-time scheduling is
+/// permitted it runs SCHED_FIFO, except while a record pipeline is behind (as SendBoost). An I/O
+/// thread is raised the same way only while it holds sends due at set times (SendBoost): a thread
+/// that preempts a CPU hog at every wake-up reads one event per read where one that waits its turn
+/// reads several, which costs a closed loop, with no schedule to keep, 2-3x the CPU per event on a
+/// busy core. The record pipeline runs one step below the I/O threads, so that its batches give way
+/// to the event loop: at the process's nice while an I/O thread is raised, kPriorityStep above it
 /// otherwise. One step, never two: its share of a busy core shrinks to about a tenth, and
 /// records queue, their timestamps already taken. A long queue undoes the step
 /// (note_records_backlog); where raising is refused the pipeline keeps the process's nice
@@ -87,9 +88,15 @@ void enter_role(ThreadRole role, int index = 0);
 void note_records_backlog(size_t queued);
 inline constexpr size_t kBacklogHigh = 512;
 inline constexpr size_t kBacklogLow = 64;
+/// At this many queued records a pipeline is starved: SCHED_FIFO threads (SendBoost, the timing
+/// thread) fall back to their EEVDF settings until it is down to kBacklogLow. Far above
+/// kBacklogHigh, which a 10k req/s run under load reaches in its normal batches (falling back
+/// there cost the run's p99 lateness 2 ms against 45-70 us).
+inline constexpr size_t kStarvedBacklog = 4096;
 
 /// Calling thread, a record pipeline's, between two records: while an I/O thread is raised (it
-/// keeps a schedule) and kGiveWayNs have passed since the last time, yields the CPU, so that a
+/// keeps a schedule) but not SCHED_FIFO (which preempts the pipeline the moment it wakes), and
+/// kGiveWayNs have passed since the last time, yields the CPU, so that a
 /// raised thread kept waiting runs now rather than after the batch. A pipeline picked while an
 /// I/O thread waits runs on until it sleeps or the next scheduler tick (EEVDF lets a picked
 /// thread run to the end of its slice; a tick is 4 ms apart at HZ=250): 0.7-1 ms at a time in
@@ -107,6 +114,13 @@ bool io_raised();
 /// the process's defaults once the last of them was sent or dropped; the record pipelines
 /// follow (enter_role). Raised from the thread that hands the credit over, before the
 /// hand-over, so the hand-over's wake-up is prompt too.
+/// Where the kernel permits (CAP_SYS_NICE, or RLIMIT_RTPRIO: `ulimit -r`), a raised I/O thread
+/// also runs SCHED_FIFO at priority kFifoPriority: a woken EEVDF thread waits while the thread
+/// on its core is protected to the end of its slice, and the next tick is up to 4 ms away (a
+/// CPU hog beside it kept it 0.7-2.9 ms; p99 2.2-2.5 ms at 10k req/s under `stress-ng --cpu
+/// 2`, 45-70 us with SCHED_FIFO). It drops back to the raised EEVDF settings while a record
+/// pipeline is starved (kStarvedBacklog: a real-time thread busy all the time would leave the
+/// pipeline 5 % of the core, and its queue would grow), and returns once it has caught up.
 /// Nothing changes under set_role_tuning(false). Thread-safe; one sched_setattr per change.
 class SendBoost {
  public:
@@ -122,13 +136,17 @@ class SendBoost {
   void remove();
   /// Whether the I/O thread is raised now (tests).
   bool raised() const;
+  /// Whether it runs SCHED_FIFO now (tests).
+  bool fifo() const;
 
  private:
   void apply(bool raise);  // under mu_
+  void follow_records();   // under mu_: SCHED_FIFO while raised and no pipeline is behind
 
   mutable std::mutex mu_;
   int64_t pending_ = 0;
   bool raised_ = false;
+  bool fifo_ = false;
   pid_t tid_ = 0;
   int base_nice_ = 0;
 };
@@ -138,6 +156,7 @@ class SendBoost {
 bool latency_boost_refused();
 
 inline constexpr int64_t kLatencySliceNs = 100'000;
+inline constexpr int kFifoPriority = 1;   // SCHED_FIFO priority of a raised I/O thread
 inline constexpr int kPriorityStep = 10;  // nice levels between the I/O threads and the pipeline
 
 /// "0-13,15" for logs.

@@ -78,7 +78,9 @@ const std::vector<Variable> kTable = {
      "only for turns sent after a delay), ask the kernel for a short time slice (Linux 6.12 "
      "and later) and, where permitted (CAP_SYS_NICE "
      "or ulimit -e 30), run at 10 below the process's nice, so a send that is due preempts "
-     "other work on its core; the record pipeline runs one step below the I/O workers (at "
+     "other work on its core, and SCHED_FIFO where real-time scheduling is permitted "
+     "(CAP_SYS_NICE or ulimit -r 1; not while the record pipeline is 4,096 records behind); "
+     "the record pipeline runs one step below the I/O workers (at "
      "the process's nice while one is raised, else at nice +10, unless it falls far behind or "
      "raising is not permitted), so its batches give way to the event loop. false leaves every "
      "thread at the process's defaults. Our extension."},

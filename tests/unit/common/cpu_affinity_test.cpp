@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -137,6 +138,11 @@ uint64_t slice_of(pid_t tid) {
   return syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) == 0 ? a.runtime : 0;
 }
 
+// Thread `tid`'s scheduling policy (SCHED_OTHER, SCHED_FIFO, ...).
+int policy_of(pid_t tid) {
+  return sched_getscheduler(tid) & ~SCHED_RESET_ON_FORK;
+}
+
 // Whether this kernel keeps a SCHED_OTHER thread's slice (Linux >= 6.12): set on a thread of
 // its own and read back.
 bool kernel_keeps_slices() {
@@ -203,8 +209,10 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   EXPECT_TRUE(boost.raised());
   EXPECT_EQ(nice_of(tid), raised_nice);
   EXPECT_EQ(nice_of(records_tid), base);
-  // Linux >= 6.12 keeps the slice asked for; earlier kernels ignore it.
-  if (kernel_keeps_slices()) {
+  // SCHED_FIFO where permitted (ARaisedIoThreadRunsFifo... below); otherwise the short slice,
+  // which Linux >= 6.12 keeps and earlier kernels ignore.
+  EXPECT_EQ(policy_of(tid), boost.fifo() ? SCHED_FIFO : SCHED_OTHER);
+  if (!boost.fifo() && kernel_keeps_slices()) {
     EXPECT_EQ(slice_of(tid), uint64_t(kLatencySliceNs));
   }
   boost.add();
@@ -213,6 +221,8 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   EXPECT_EQ(nice_of(tid), raised_nice);
   boost.remove();
   EXPECT_FALSE(boost.raised());
+  EXPECT_FALSE(boost.fifo());
+  EXPECT_EQ(policy_of(tid), SCHED_OTHER);
   EXPECT_EQ(nice_of(tid), base);
   EXPECT_EQ(nice_of(records_tid), records_low);
   EXPECT_EQ(slice_of(tid), default_slice);
@@ -234,7 +244,7 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
 }
 
 // The record pipeline yields the core between records, at most every kGiveWayNs, while an I/O
-// thread keeps a schedule, and never otherwise.
+// thread keeps a schedule (unless SCHED_FIFO lets it preempt anyway), and never otherwise.
 TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
   set_role_tuning(true);
   const int64_t long_ago = mono_ns() - 1'000'000'000;
@@ -254,10 +264,13 @@ TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
   boost.add();
   if (boost.raised()) {
     EXPECT_TRUE(io_raised());
-    EXPECT_TRUE(give_way_to_io(last));
-    EXPECT_GE(last, long_ago + 1'000'000'000);
-    last = mono_ns() + 1'000'000'000;  // the last yield "in the future": too soon for another
-    EXPECT_FALSE(give_way_to_io(last));
+    // An I/O thread in SCHED_FIFO preempts the pipeline as it wakes: no yield is needed.
+    EXPECT_EQ(give_way_to_io(last), !boost.fifo());
+    if (!boost.fifo()) {
+      EXPECT_GE(last, long_ago + 1'000'000'000);
+      last = mono_ns() + 1'000'000'000;  // the last yield "in the future": too soon for another
+      EXPECT_FALSE(give_way_to_io(last));
+    }
   }
   boost.remove();
   EXPECT_FALSE(io_raised());
@@ -270,6 +283,80 @@ TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
   EXPECT_FALSE(give_way_to_io(last));
   boost.remove();
   set_role_tuning(true);
+  finish.set_value();
+  io.join();
+}
+
+// Where the kernel permits, a raised I/O thread and the timing thread run SCHED_FIFO; while a
+// record pipeline is far behind they keep the raised EEVDF settings instead (a real-time thread
+// busy all the time would starve the pipeline), and back once it has caught up; lowered, the
+// I/O thread is SCHED_OTHER.
+TEST(CpuAffinity, ARaisedIoThreadRunsFifoWherePermittedUntilAPipelineFallsBehind) {
+  const int base = nice_of(pid_t(syscall(SYS_gettid)));
+  if (base - kPriorityStep < -20 || base + kPriorityStep > 19) {
+    GTEST_SKIP() << "nice " << base << " leaves no room";
+  }
+  set_role_tuning(true);
+  SendBoost boost;
+  std::promise<pid_t> started;
+  std::promise<void> finish;
+  std::thread io([&] {
+    enter_role(ThreadRole::kIo);
+    boost.attach();
+    started.set_value(pid_t(syscall(SYS_gettid)));
+    finish.get_future().wait();
+  });
+  const pid_t tid = started.get_future().get();
+  boost.add();
+  ASSERT_TRUE(boost.raised());
+  const bool permitted = boost.fifo();
+  // Root or a real-time allowance can have it; an unprivileged user without one cannot.
+  rlimit rt{};
+  getrlimit(RLIMIT_RTPRIO, &rt);
+  if (geteuid() == 0 || rt.rlim_cur >= rlim_t(kFifoPriority)) {
+    EXPECT_TRUE(permitted);
+  }
+  EXPECT_EQ(policy_of(tid), permitted ? SCHED_FIFO : SCHED_OTHER);
+  RoleThread timing(ThreadRole::kTiming);
+  const pid_t timing_tid = timing.started.get_future().get();
+  EXPECT_EQ(policy_of(timing_tid), permitted ? SCHED_FIFO : SCHED_OTHER);
+  // A pipeline falls behind, then catches up; the I/O thread follows at its next credit, the
+  // timing thread at once.
+  std::promise<void> behind, caught_up, leave;
+  std::thread records([&] {
+    enter_role(ThreadRole::kRecords);
+    note_records_backlog(kBacklogHigh);  // behind, not starved: nothing leaves SCHED_FIFO
+    EXPECT_EQ(policy_of(timing_tid), permitted ? SCHED_FIFO : SCHED_OTHER);
+    note_records_backlog(kStarvedBacklog);
+    behind.set_value();
+    caught_up.get_future().wait();
+    note_records_backlog(0);
+    leave.set_value();
+  });
+  behind.get_future().wait();
+  EXPECT_EQ(policy_of(timing_tid), SCHED_OTHER);
+  boost.add();
+  EXPECT_FALSE(boost.fifo());
+  EXPECT_EQ(policy_of(tid), SCHED_OTHER);
+  EXPECT_TRUE(boost.raised());
+  if (!latency_boost_refused()) {
+    EXPECT_EQ(nice_of(tid), base - kPriorityStep);
+  }
+  if (kernel_keeps_slices()) {
+    EXPECT_EQ(slice_of(tid), uint64_t(kLatencySliceNs));
+  }
+  caught_up.set_value();
+  leave.get_future().wait();
+  boost.remove();
+  EXPECT_EQ(boost.fifo(), permitted);
+  EXPECT_EQ(policy_of(tid), permitted ? SCHED_FIFO : SCHED_OTHER);
+  EXPECT_EQ(policy_of(timing_tid), permitted ? SCHED_FIFO : SCHED_OTHER);
+  records.join();
+  boost.remove();
+  EXPECT_FALSE(boost.raised());
+  EXPECT_FALSE(boost.fifo());
+  EXPECT_EQ(policy_of(tid), SCHED_OTHER);
+  EXPECT_EQ(nice_of(tid), base);
   finish.set_value();
   io.join();
 }

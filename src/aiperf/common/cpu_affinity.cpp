@@ -363,11 +363,10 @@ void SendBoost::follow_records() {
     }
     return;
   }
-  // Back to the raised EEVDF settings (the pipeline is behind) or, lowered, apply() has
-  // already put the thread back.
+  // A pipeline is starved: back to the raised EEVDF settings (a lowered thread never gets
+  // here: apply(false) takes it out of SCHED_FIFO first).
   const bool renice = !g_boost_refused.load(std::memory_order_relaxed);
-  if (!raised_ ||
-      set_other(tid_, kLatencySliceNs, renice ? base_nice_ - kPriorityStep : base_nice_)) {
+  if (set_other(tid_, kLatencySliceNs, renice ? base_nice_ - kPriorityStep : base_nice_)) {
     fifo_ = false;
     g_fifo_io.fetch_sub(1, std::memory_order_relaxed);
   }

@@ -200,12 +200,27 @@ char* write_double(char* p, double v) {
   return end;
 }
 
-JsonWriter& JsonWriter::member(std::string_view key, int64_t v) {
-  char buf[96];
-  if (key.size() + kMaxNumberChars > sizeof buf) return quoted_key(key).value(v);
-  sep();
+namespace {
+constexpr size_t kMemberBytes = 96;  // a constant key and a number, composed on the stack
+template <typename Int>
+void append_member(std::string& out, std::string_view key, Int v) {
+  char buf[kMemberBytes];
   std::memcpy(buf, key.data(), key.size());
-  out_.append(buf, write_int(buf + key.size(), v));
+  out.append(buf, std::to_chars(buf + key.size(), buf + sizeof buf, v).ptr);
+}
+}  // namespace
+
+JsonWriter& JsonWriter::member(std::string_view key, int64_t v) {
+  if (key.size() + kMaxNumberChars > kMemberBytes) return quoted_key(key).value(v);
+  sep();
+  append_member(out_, key, v);
+  return *this;
+}
+
+JsonWriter& JsonWriter::member(std::string_view key, uint64_t v) {
+  if (key.size() + kMaxNumberChars > kMemberBytes) return quoted_key(key).value(v);
+  sep();
+  append_member(out_, key, v);
   return *this;
 }
 

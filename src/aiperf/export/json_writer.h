@@ -46,6 +46,10 @@ class JsonWriter {
   /// A constant key already written as JSON with its colon (quoted_key()) and its value, in one
   /// append.
   JsonWriter& member(std::string_view quoted_key, int64_t v);
+  JsonWriter& member(std::string_view quoted_key, uint64_t v);
+  JsonWriter& member(std::string_view quoted_key, uint32_t v) {
+    return member(quoted_key, static_cast<uint64_t>(v));
+  }
   JsonWriter& value(uint64_t v) {
     sep();
     char buf[24];

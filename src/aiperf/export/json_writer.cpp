@@ -143,7 +143,9 @@ char* write_micro_decimal(char* out, double v) {
   }
   const double scaled = v * 1e6;
   if (!(std::fabs(scaled) >= 1000.0 && std::fabs(scaled) < 1e15)) return nullptr;
-  const auto k = static_cast<int64_t>(std::llround(scaled));
+  // Rounded half away from zero without libm's llround (a call per value): a k off by one
+  // from it fails the check below and takes the general form.
+  const auto k = static_cast<int64_t>(scaled + (scaled < 0 ? -0.5 : 0.5));
   if (static_cast<double>(k) / 1e6 != v) return nullptr;
   uint64_t u = k < 0 ? uint64_t(-k) : uint64_t(k);
   char buf[32];

@@ -177,15 +177,39 @@ struct RoleThread {
   }
 };
 
+// An I/O thread that attaches `boost` and waits until it goes out of scope; `tid` once attached.
+struct IoThread {
+  std::promise<pid_t> started;
+  std::promise<void> finish;
+  std::thread thread;
+  pid_t tid = 0;
+  explicit IoThread(SendBoost& boost) {
+    thread = std::thread([this, &boost] {
+      enter_role(ThreadRole::kIo);
+      boost.attach();
+      started.set_value(pid_t(syscall(SYS_gettid)));
+      finish.get_future().wait();
+    });
+    tid = started.get_future().get();
+  }
+  ~IoThread() {
+    finish.set_value();
+    thread.join();
+  }
+};
+
+// Whether nice `base` leaves kPriorityStep on both sides.
+bool nice_room(int base) {
+  return base - kPriorityStep >= -20 && base + kPriorityStep <= 19;
+}
+
 // An I/O thread is raised only while credits with set send times wait on it: a count, so the
 // last one out lowers it; raised by the thread that hands the credit over (here the test's),
 // and a credit handed over before the thread started is applied when it attaches. The record
 // pipeline follows, one step below: the process's nice while an I/O thread is raised.
 TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   const int base = nice_of(pid_t(syscall(SYS_gettid)));
-  if (base - kPriorityStep < -20 || base + kPriorityStep > 19) {
-    GTEST_SKIP() << "nice " << base << " leaves no room";
-  }
+  if (!nice_room(base)) GTEST_SKIP() << "nice " << base << " leaves no room";
   set_role_tuning(true);
   const bool refused = latency_boost_refused();
   const int raised_nice = refused ? base : base - kPriorityStep;
@@ -196,15 +220,8 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   SendBoost boost;
   boost.add();  // before the thread attaches
   EXPECT_FALSE(boost.raised());
-  std::promise<pid_t> started;
-  std::promise<void> finish;
-  std::thread io([&] {
-    enter_role(ThreadRole::kIo);
-    boost.attach();
-    started.set_value(pid_t(syscall(SYS_gettid)));
-    finish.get_future().wait();
-  });
-  const pid_t tid = started.get_future().get();
+  IoThread io(boost);
+  const pid_t tid = io.tid;
   const uint64_t default_slice = slice_of(pid_t(syscall(SYS_gettid)));
   EXPECT_TRUE(boost.raised());
   EXPECT_EQ(nice_of(tid), raised_nice);
@@ -239,8 +256,6 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
   EXPECT_EQ(nice_of(tid), base);
   boost.remove();
   set_role_tuning(true);
-  finish.set_value();
-  io.join();
 }
 
 // The record pipeline yields the core between records, at most every kGiveWayNs, while an I/O
@@ -253,14 +268,7 @@ TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
   EXPECT_FALSE(give_way_to_io(last));
   EXPECT_EQ(last, long_ago);
   SendBoost boost;
-  std::promise<void> attached, finish;
-  std::thread io([&] {
-    enter_role(ThreadRole::kIo);
-    boost.attach();
-    attached.set_value();
-    finish.get_future().wait();
-  });
-  attached.get_future().wait();
+  IoThread io(boost);
   boost.add();
   if (boost.raised()) {
     EXPECT_TRUE(io_raised());
@@ -283,8 +291,6 @@ TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
   EXPECT_FALSE(give_way_to_io(last));
   boost.remove();
   set_role_tuning(true);
-  finish.set_value();
-  io.join();
 }
 
 // Where the kernel permits, a raised I/O thread and the timing thread run SCHED_FIFO; while a
@@ -293,20 +299,11 @@ TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
 // I/O thread is SCHED_OTHER.
 TEST(CpuAffinity, ARaisedIoThreadRunsFifoWherePermittedUntilAPipelineFallsBehind) {
   const int base = nice_of(pid_t(syscall(SYS_gettid)));
-  if (base - kPriorityStep < -20 || base + kPriorityStep > 19) {
-    GTEST_SKIP() << "nice " << base << " leaves no room";
-  }
+  if (!nice_room(base)) GTEST_SKIP() << "nice " << base << " leaves no room";
   set_role_tuning(true);
   SendBoost boost;
-  std::promise<pid_t> started;
-  std::promise<void> finish;
-  std::thread io([&] {
-    enter_role(ThreadRole::kIo);
-    boost.attach();
-    started.set_value(pid_t(syscall(SYS_gettid)));
-    finish.get_future().wait();
-  });
-  const pid_t tid = started.get_future().get();
+  IoThread io(boost);
+  const pid_t tid = io.tid;
   boost.add();
   ASSERT_TRUE(boost.raised());
   const bool permitted = boost.fifo();
@@ -357,8 +354,6 @@ TEST(CpuAffinity, ARaisedIoThreadRunsFifoWherePermittedUntilAPipelineFallsBehind
   EXPECT_FALSE(boost.fifo());
   EXPECT_EQ(policy_of(tid), SCHED_OTHER);
   EXPECT_EQ(nice_of(tid), base);
-  finish.set_value();
-  io.join();
 }
 
 // A record pipeline far behind runs at the process's nice (one step below the I/O threads it

@@ -71,10 +71,9 @@ struct RecordThreads {
   std::mutex mu;
   std::vector<RecordThread> threads;
   std::vector<TimingThread> timing;
-  int raised_io = 0;  // I/O threads raised now
 };
 RecordThreads g_records;
-// I/O threads raised now, whether or not their nice could change (io_raised()).
+// I/O threads raised now (io_raised()); changed under g_records.mu (note_io_raised).
 std::atomic<int> g_raised_io{0};
 // Record pipelines starved now (note_records_backlog): raised I/O threads leave SCHED_FIFO.
 std::atomic<int> g_records_starved{0};
@@ -87,7 +86,8 @@ int records_nice(const RecordThread& t) {  // under g_records.mu
   // Where threads may not go below the process's nice, a pipeline lowered could not come
   // back when it falls behind: it keeps the process's nice there.
   const bool refused = g_boost_refused.load(std::memory_order_relaxed);
-  return !t.behind && !refused && g_records.raised_io == 0 ? t.base + kPriorityStep : t.base;
+  const bool io = g_raised_io.load(std::memory_order_relaxed) > 0;
+  return !t.behind && !refused && !io ? t.base + kPriorityStep : t.base;
 }
 
 void set_nice(pid_t tid, int nice) {
@@ -123,9 +123,8 @@ thread_local TimingThreadExit t_timing_thread;
 /// raised and when the last is lowered.
 void note_io_raised(int delta) {
   std::lock_guard<std::mutex> lk(g_records.mu);
-  const bool before = g_records.raised_io > 0;
-  g_records.raised_io += delta;
-  if (before == (g_records.raised_io > 0)) return;
+  const int before = g_raised_io.fetch_add(delta, std::memory_order_relaxed);
+  if ((before > 0) == (before + delta > 0)) return;
   for (const RecordThread& t : g_records.threads) set_nice(t.tid, records_nice(t));
 }
 
@@ -166,6 +165,20 @@ bool set_fifo(pid_t tid) {
   a.sched_flags = 0x01;  // SCHED_FLAG_RESET_ON_FORK (linux/sched.h)
   a.sched_priority = kFifoPriority;
   return syscall(SYS_sched_setattr, tid, &a, 0) == 0;
+}
+
+/// Whether threads that keep the schedule should run SCHED_FIFO now: permitted so far and no
+/// record pipeline starved.
+bool fifo_wanted() {
+  return g_records_starved.load(std::memory_order_relaxed) == 0 &&
+         !g_fifo_refused.load(std::memory_order_relaxed);
+}
+
+/// set_fifo(), remembering a refusal for the process (not asked again).
+bool try_fifo(pid_t tid) {
+  if (set_fifo(tid)) return true;
+  g_fifo_refused.store(true, std::memory_order_relaxed);
+  return false;
 }
 
 /// Thread `tid` to SCHED_OTHER with this slice (0: the kernel's default) and nice.
@@ -244,11 +257,7 @@ void enter_role(ThreadRole role, int index) {
       TimingThread t{tid, 0, false};
       if (!nice_of(tid, t.nice)) break;
       std::lock_guard<std::mutex> lk(g_records.mu);
-      if (g_records_starved.load(std::memory_order_relaxed) == 0 &&
-          !g_fifo_refused.load(std::memory_order_relaxed)) {
-        t.fifo = set_fifo(tid);
-        if (!t.fifo) g_fifo_refused.store(true, std::memory_order_relaxed);
-      }
+      t.fifo = fifo_wanted() && try_fifo(tid);
       g_records.timing.push_back(t);
       t_timing_thread.tid = tid;
       break;
@@ -287,12 +296,12 @@ void note_records_backlog(size_t queued) {
     const bool starved = queued >= kStarvedBacklog || (t.starved && queued > kBacklogLow);
     if (starved == t.starved) return;
     t.starved = starved;
-    const int now = g_records_starved.fetch_add(starved ? 1 : -1) + (starved ? 1 : -1);
-    // The timing threads follow as the I/O threads do (SendBoost::follow_records).
-    const bool fifo = now == 0 && !g_fifo_refused.load(std::memory_order_relaxed);
+    g_records_starved.fetch_add(starved ? 1 : -1, std::memory_order_relaxed);
+    // The timing threads follow here, the I/O threads at their next credit (follow_records).
+    const bool fifo = fifo_wanted();
     for (TimingThread& tt : g_records.timing) {
       if (tt.fifo == fifo) continue;
-      if (fifo ? set_fifo(tt.tid) : set_other(tt.tid, kLatencySliceNs, tt.nice)) tt.fifo = fifo;
+      if (fifo ? try_fifo(tt.tid) : set_other(tt.tid, kLatencySliceNs, tt.nice)) tt.fifo = fifo;
     }
     return;
   }
@@ -317,9 +326,7 @@ bool give_way_to_io(int64_t& last_ns) {
 SendBoost::~SendBoost() {
   // Its thread has ended; the pipelines no longer follow it.
   if (fifo_) g_fifo_io.fetch_sub(1, std::memory_order_relaxed);
-  if (!raised_) return;
-  g_raised_io.fetch_sub(1, std::memory_order_relaxed);
-  if (!g_boost_refused.load(std::memory_order_relaxed)) note_io_raised(-1);
+  if (raised_) note_io_raised(-1);
 }
 
 void SendBoost::attach() {
@@ -351,15 +358,12 @@ bool SendBoost::fifo() const {
 }
 
 void SendBoost::follow_records() {
-  const bool want = raised_ && g_records_starved.load(std::memory_order_relaxed) == 0 &&
-                    !g_fifo_refused.load(std::memory_order_relaxed);
+  const bool want = raised_ && fifo_wanted();
   if (want == fifo_) return;
   if (want) {
-    if (set_fifo(tid_)) {
+    if (try_fifo(tid_)) {
       fifo_ = true;
       g_fifo_io.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      g_fifo_refused.store(true, std::memory_order_relaxed);
     }
     return;
   }
@@ -388,8 +392,7 @@ void SendBoost::apply(bool raise) {
   }
   if (set_slice_and_nice(tid_, raise ? kLatencySliceNs : 0, renice ? &nice : nullptr)) {
     raised_ = raise;
-    g_raised_io.fetch_add(raise ? 1 : -1, std::memory_order_relaxed);
-    if (renice) note_io_raised(raise ? 1 : -1);
+    note_io_raised(raise ? 1 : -1);
   }
 }
 

@@ -118,7 +118,7 @@ bool io_raised();
 /// also runs SCHED_FIFO at priority kFifoPriority: a woken EEVDF thread waits while the thread
 /// on its core is protected to the end of its slice, and the next tick is up to 4 ms away (a
 /// CPU hog beside it kept it 0.7-2.9 ms; p99 2.2-2.5 ms at 10k req/s under `stress-ng --cpu
-/// 2`, 45-70 us with SCHED_FIFO). It drops back to the raised EEVDF settings while a record
+/// 2`, 46-135 us with SCHED_FIFO). It drops back to the raised EEVDF settings while a record
 /// pipeline is starved (kStarvedBacklog: a real-time thread busy all the time would leave the
 /// pipeline 5 % of the core, and its queue would grow), and returns once it has caught up.
 /// Nothing changes under set_role_tuning(false). Thread-safe; one sched_setattr per change.

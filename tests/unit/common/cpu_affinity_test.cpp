@@ -259,7 +259,8 @@ TEST(CpuAffinity, SendBoostRaisesAnIoThreadOnlyWhileScheduledSendsWait) {
 }
 
 // The record pipeline yields the core between records, at most every kGiveWayNs, while an I/O
-// thread keeps a schedule (unless SCHED_FIFO lets it preempt anyway), and never otherwise.
+// thread keeps a schedule (unless SCHED_FIFO lets it preempt anyway: then only while a
+// pipeline is starved), and never otherwise.
 TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
   set_role_tuning(true);
   const int64_t long_ago = mono_ns() - 1'000'000'000;
@@ -270,16 +271,33 @@ TEST(CpuAffinity, APipelineGivesWayOnlyWhileAnIoThreadKeepsASchedule) {
   SendBoost boost;
   IoThread io(boost);
   boost.add();
-  if (boost.raised()) {
-    EXPECT_TRUE(io_raised());
-    // An I/O thread in SCHED_FIFO preempts the pipeline as it wakes: no yield is needed.
-    EXPECT_EQ(give_way_to_io(last), !boost.fifo());
-    if (!boost.fifo()) {
-      EXPECT_GE(last, long_ago + 1'000'000'000);
-      last = mono_ns() + 1'000'000'000;  // the last yield "in the future": too soon for another
-      EXPECT_FALSE(give_way_to_io(last));
-    }
+  ASSERT_TRUE(boost.raised());
+  EXPECT_TRUE(io_raised());
+  // An I/O thread in SCHED_FIFO (where permitted) preempts the pipeline as it wakes: no yield.
+  if (boost.fifo()) {
+    EXPECT_FALSE(give_way_to_io(last));
+    EXPECT_EQ(last, long_ago);
   }
+  // A starved pipeline takes it back to its EEVDF settings (at its next credit): now the
+  // pipeline yields, at most every kGiveWayNs.
+  std::promise<void> starved, caught_up;
+  std::thread records([&] {
+    enter_role(ThreadRole::kRecords);
+    note_records_backlog(kStarvedBacklog);
+    starved.set_value();
+    caught_up.get_future().wait();
+    note_records_backlog(0);
+  });
+  starved.get_future().wait();
+  boost.add();
+  EXPECT_FALSE(boost.fifo());
+  EXPECT_TRUE(give_way_to_io(last));
+  EXPECT_GE(last, long_ago + 1'000'000'000);
+  last = mono_ns() + 1'000'000'000;  // the last yield "in the future": too soon for another
+  EXPECT_FALSE(give_way_to_io(last));
+  caught_up.set_value();
+  records.join();
+  boost.remove();
   boost.remove();
   EXPECT_FALSE(io_raised());
   last = long_ago;

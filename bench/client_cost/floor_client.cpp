@@ -37,6 +37,8 @@
 #include <string>
 #include <vector>
 
+#include "rx_stamp.h"
+
 namespace {
 
 int64_t now_ns() {
@@ -69,8 +71,13 @@ struct Totals {
 class Client {
  public:
   Client(int port, int conns, uint64_t requests, bool stream, int max_tokens, FILE* timings,
-         double rate)
-      : port_(port), nconn_(conns), target_(requests), timings_(timings), rate_(rate) {
+         double rate, bool kernel_stamps)
+      : port_(port),
+        nconn_(conns),
+        target_(requests),
+        timings_(timings),
+        rate_(rate),
+        kernel_stamps_(kernel_stamps) {
     std::string body =
         std::string("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",") +
         "\"content\":\"hello there\"}],\"max_tokens\":" + std::to_string(max_tokens) +
@@ -99,6 +106,7 @@ class Client {
   uint64_t issued_ = 0;
   FILE* timings_;
   double rate_;              // requests per second; 0: closed loop
+  bool kernel_stamps_;       // stamp reads with the kernel's arrival time (rx_stamp.h)
   int tfd_ = -1;             // the schedule's timerfd (rate mode)
   int64_t t0_ = 0;           // the schedule's start
   uint64_t due_ = 0;         // requests whose time has come (rate mode)
@@ -117,6 +125,7 @@ bool Client::open_conn(Conn& c) {
   c.fd = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (kernel_stamps_) enable_rx_stamps(c.fd);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(uint16_t(port_));
@@ -227,13 +236,15 @@ void Client::send_due(Conn& c) {
 void Client::on_read(Conn& c) {
   char buf[65536];
   for (;;) {
-    ssize_t n = read(c.fd, buf, sizeof buf);
+    int64_t t = 0;  // one stamp per read, as aiperf stamps
+    ssize_t n = kernel_stamps_ ? read_stamped(c.fd, buf, sizeof buf, c.sent_ns, &t)
+                               : read(c.fd, buf, sizeof buf);
     if (n <= 0) {
       if (n < 0 && errno == EAGAIN) return;
       std::fprintf(stderr, "floor_client: server closed a connection\n");
       std::exit(1);
     }
-    int64_t t = now_ns();  // one stamp per read, as aiperf stamps
+    if (!kernel_stamps_) t = now_ns();
     const bool drained = size_t(n) < sizeof buf;
     const char* p = buf;
     size_t left = size_t(n);
@@ -348,6 +359,7 @@ int main(int argc, char** argv) {
   int port = 0, conns = 64, stream = 1, max_tokens = 100;
   uint64_t requests = 1000;
   double rate = 0;
+  int kernel_stamps = 0;
   const char* timings_path = nullptr;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
@@ -365,6 +377,8 @@ int main(int argc, char** argv) {
       timings_path = argv[i + 1];
     else if (k == "--rate")
       rate = std::atof(argv[i + 1]);
+    else if (k == "--kernel-stamps")
+      kernel_stamps = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "floor_client: unknown option %s\n", k.c_str());
       return 2;
@@ -373,12 +387,13 @@ int main(int argc, char** argv) {
   if (port <= 0 || conns <= 0) {
     std::fprintf(stderr,
                  "usage: floor_client --port P --connections C --requests N "
-                 "[--stream 0|1] [--max-tokens N] [--timings FILE] [--rate R]\n");
+                 "[--stream 0|1] [--max-tokens N] [--timings FILE] [--rate R] "
+                 "[--kernel-stamps 0|1]\n");
     return 2;
   }
   FILE* timings = timings_path ? std::fopen(timings_path, "w") : nullptr;
   int64_t t0 = now_ns();
-  Client cl(port, conns, requests, stream != 0, max_tokens, timings, rate);
+  Client cl(port, conns, requests, stream != 0, max_tokens, timings, rate, kernel_stamps != 0);
   int rc = cl.run();
   double wall = double(now_ns() - t0) / 1e9;
   rusage ru{};

@@ -12,7 +12,8 @@
 #   4. send lateness p50/p99/max at 10 and 10,000 req/s (the latter also with a dataset built
 #      ahead: 10000p), and the client-health verdict; the floor client on the same schedule
 #      (--rate: a timerfd wake per due time, nothing else) gives this machine's floor
-#   5. accuracy: median TTFT and ITL of both clients on the same paced streams (5 ms, 1 ms)
+#   5. accuracy: median TTFT and ITL of both clients on the same paced streams (5 ms, 1 ms),
+#      reads stamped with the kernel's arrival time (aiperf's default) and when they return
 #   6. aiperf-mock-server --fast on one core: SSE events/s, the floor client as the load
 #   7. aiperf CPU per event with --workers-max 1 and 2 (events/s per core), both cores
 # CPU figures are user+system seconds of the client process (getrusage / GNU time): they do not
@@ -189,17 +190,25 @@ for L in $LOADS; do
     done
   fi
   if want 5; then
-    # The server logs its own send times per response (--log): each client's excess over them
-    # (its TTFT minus the server's arrival-to-first-write, its ITL minus the server's write gaps)
-    # is what the client adds; the two excesses must agree. Server timer lateness, which a loaded
-    # machine adds to both runs differently, cancels.
+    # The server logs its own times per response (--log: the kernel's arrival stamp of the
+    # request, the write of each event): each client's excess over them (its TTFT minus the
+    # server's arrival-to-first-write, its ITL minus the server's write gaps) is what the client
+    # adds; the two excesses must agree. Server timer lateness, which a loaded machine adds to
+    # both runs differently, cancels. Twice: with the kernel's arrival stamps (aiperf's default,
+    # AIPERF_HTTP_RX_TIMESTAMPS; the floor's --kernel-stamps 1), and stamped when each read
+    # returns (both clients then also count their own wake-up delays). Medians of ROUNDS runs.
     echo "== 5. accuracy on paced streams (TTFT 5 ms, ITL 1 ms, 20 events, 16 connections)"
-    server --events 20 --ttft-us 5000 --itl-us 1000 --log "$T/srv_floor.txt"
-    taskset -c 1 "$T/floor_client" --port "$PORT" --connections 16 --requests 800 --timings "$T/t.txt" >/dev/null
-    server --events 20 --ttft-us 5000 --itl-us 1000 --log "$T/srv_aiperf.txt"
-    aiperf_run acc --streaming --concurrency 16 --request-count 800 --osl 20
-    stop_server
-    out=$(python3 - "$T/t.txt" "$T/acc" "$T/srv_floor.txt" "$T/srv_aiperf.txt" <<'PY'
+    for stamps in kernel read; do
+      k=1; [ "$stamps" = read ] && k=0
+      fx=(); ax=(); fy=(); ay=()
+      for _ in $(seq 1 "$ROUNDS"); do
+        server --events 20 --ttft-us 5000 --itl-us 1000 --log "$T/srv_floor.txt"
+        taskset -c 1 "$T/floor_client" --port "$PORT" --connections 16 --requests 800 \
+          --kernel-stamps "$k" --timings "$T/t.txt" >/dev/null
+        server --events 20 --ttft-us 5000 --itl-us 1000 --log "$T/srv_aiperf.txt"
+        AIPERF_HTTP_RX_TIMESTAMPS=$k aiperf_run acc --streaming --concurrency 16 --request-count 800 --osl 20
+        stop_server
+        out=$(python3 - "$T/t.txt" "$T/acc" "$T/srv_floor.txt" "$T/srv_aiperf.txt" <<'PY'
 import glob, json, statistics as st, sys
 def server(path):  # medians of the server's own TTFT and ITL, us
     rows = [[int(x) for x in l.split()] for l in open(path) if l.strip()]
@@ -212,17 +221,20 @@ recs = [json.loads(l) for l in open(glob.glob(sys.argv[2] + "/**/profile_export.
 a_ttft = st.median(r["metrics"]["time_to_first_token"]["value"] * 1e3 for r in recs)
 a_itl = st.median(r["metrics"]["inter_token_latency"]["value"] * 1e3 for r in recs)
 sf, sa = server(sys.argv[3]), server(sys.argv[4])
-ft, at = f_ttft - sf[0], a_ttft - sa[0]
-fi, ai = f_itl - sf[1], a_itl - sa[1]
-print(f"{f_ttft:.1f}|{a_ttft:.1f}|{ft:.1f}|{at:.1f}|{abs(at - ft):.1f}|"
-      f"{f_itl:.1f}|{a_itl:.1f}|{fi:.1f}|{ai:.1f}|{abs(ai - fi):.1f}")
+print(f"{f_ttft - sf[0]:.1f} {a_ttft - sa[0]:.1f} {f_itl - sf[1]:.1f} {a_itl - sa[1]:.1f}")
 PY
 )
-    IFS='|' read -r ft at fx ax dt fi ai fy ay di <<<"$out"
-    printf '  median TTFT: floor %s us, aiperf %s us; over the server'"'"'s own: floor +%s us, aiperf +%s us (diff %s us)\n' "$ft" "$at" "$fx" "$ax" "$dt"
-    printf '  median ITL:  floor %s us, aiperf %s us; over the server'"'"'s own: floor %+.1f us, aiperf %+.1f us (diff %s us)\n' "$fi" "$ai" "$fy" "$ay" "$di"
-    row "5 accuracy TTFT excess" "5 ms TTFT, 16 streams" "$L" "floor us" "$fx" "$ax" "diff $dt us" "diff < 20 us"
-    row "5 accuracy ITL excess" "1 ms ITL, 16 streams" "$L" "floor us" "$fy" "$ay" "diff $di us" "diff < 20 us"
+        read -r a b c d <<<"$out"
+        fx+=("$a"); ax+=("$b"); fy+=("$c"); ay+=("$d")
+      done
+      mfx=$(median "${fx[@]}"); max=$(median "${ax[@]}"); mfy=$(median "${fy[@]}"); may=$(median "${ay[@]}")
+      dt=$(py "round(abs($max - $mfx), 1)"); di=$(py "round(abs($may - $mfy), 1)")
+      printf '  %s stamps: median TTFT over the server'"'"'s own: floor %+.1f us, aiperf %+.1f us (diff %s us); ITL: floor %+.1f us, aiperf %+.1f us (diff %s us)\n' \
+        "$stamps" "$mfx" "$max" "$dt" "$mfy" "$may" "$di"
+      goal="diff < 20 us"; [ "$stamps" = read ] && goal="-"
+      row "5 accuracy TTFT excess, $stamps stamps" "5 ms TTFT, 16 streams" "$L" "floor us" "$mfx" "$max" "diff $dt us" "$goal"
+      row "5 accuracy ITL excess, $stamps stamps" "1 ms ITL, 16 streams" "$L" "floor us" "$mfy" "$may" "diff $di us" "$goal"
+    done
   fi
   if want 6 && [ -x "$MOCK" ]; then
     echo "== 6. aiperf-mock-server --fast, one worker on core 0; floor client on core 1, 64 streams x 2,000 tokens"

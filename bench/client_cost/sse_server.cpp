@@ -34,6 +34,8 @@
 #include <string>
 #include <vector>
 
+#include "rx_stamp.h"
+
 namespace {
 
 int64_t now_ns() {
@@ -60,6 +62,7 @@ struct Conn {
   bool streaming = false;
   bool done_sent = false;  // [DONE] and the last chunk are queued
   uint64_t gen = 0;        // bumps when the connection closes (stale heap entries)
+  int64_t read_ns = 0;     // --log: the kernel's arrival stamp of the last read
   int64_t arrival_ns = 0;  // --log: the request was complete
   int64_t first_ns = 0;    // --log: the first event's write
 };
@@ -165,6 +168,7 @@ void Server::accept_all() {
     if (fd < 0) return;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (log_) enable_rx_stamps(fd);
     if (size_t(fd) >= conns_.size()) conns_.resize(size_t(fd) + 1);
     Conn& c = conns_[fd];
     uint64_t gen = c.gen;
@@ -181,9 +185,11 @@ void Server::accept_all() {
 void Server::on_readable(Conn& c) {
   char buf[16384];
   for (;;) {
-    ssize_t n = read(c.fd, buf, sizeof buf);
+    int64_t t = 0;
+    ssize_t n = log_ ? read_stamped(c.fd, buf, sizeof buf, 0, &t) : read(c.fd, buf, sizeof buf);
     if (n > 0) {
       c.in.append(buf, size_t(n));
+      c.read_ns = t;
       continue;
     }
     if (n == 0 || errno != EAGAIN) {
@@ -222,7 +228,7 @@ bool Server::parse_request(Conn& c) {
     return c.fd >= 0;
   }
   c.streaming = true;
-  c.arrival_ns = now_ns();
+  c.arrival_ns = c.read_ns;
   c.first_ns = 0;
   c.events_left = o_.events;
   c.done_sent = false;

@@ -28,6 +28,20 @@ inline int64_t thread_cpu_ns() {
   return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+/// When bytes read at `now_mono` arrived, in CLOCK_MONOTONIC ns, from the kernel's arrival stamp
+/// `rx_real` of them (SO_TIMESTAMPNS: CLOCK_REALTIME ns) and the wall clock `real_now` read with
+/// `now_mono`: now less how long ago they arrived, kept within [not_before, now]. A stamp from the
+/// future (the wall clock stepped back between arrival and read) gives now; one before
+/// `not_before` (the caller's last stamp: the send call returned after the answer came, or the
+/// wall clock stepped forward) gives not_before, so stamps never go backwards.
+inline int64_t arrival_mono_ns(int64_t now_mono, int64_t real_now, int64_t rx_real,
+                               int64_t not_before) {
+  const int64_t ago = real_now - rx_real;
+  if (ago < 0) return now_mono;
+  const int64_t t = now_mono - ago;
+  return t >= not_before ? t : not_before < now_mono ? not_before : now_mono;
+}
+
 /// A (wall, monotonic) pair taken once; converts monotonic instants to epoch ns.
 class ClockAnchor {
  public:

@@ -35,6 +35,13 @@ const std::vector<Variable> kTable = {
     {"AIPERF_HTTP_SSL_VERIFY", Kind::kBool, "true", "HTTP",
      "Verify the server's TLS certificate. false has the effect of --insecure (for test servers "
      "with self-signed certificates only)."},
+    {"AIPERF_HTTP_RX_TIMESTAMPS", Kind::kBool, "true", "HTTP",
+     "Time response bytes received over plain TCP by when the kernel received them "
+     "(SO_TIMESTAMPNS) rather than when the client's thread got round to reading them, so "
+     "that TTFT, ITL and latency leave out the client's own wake-up and scheduling delays "
+     "(tens of microseconds on an idle virtual machine, milliseconds on a busy one). TLS "
+     "connections are timed at the read. false times every read when it returns, as AIPerf "
+     "does. Our extension."},
     // ------------------------------------------------------------------ SERVER METRICS
     {"AIPERF_SERVER_METRICS_COLLECTION_INTERVAL", Kind::kNumber, "0.333", "Server metrics",
      "Seconds between two scrapes of each Prometheus endpoint during the run.", 0.001, 300},

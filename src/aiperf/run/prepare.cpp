@@ -157,6 +157,7 @@ void ProfileRun::prepare() {
     plan_.client.urls.push_back(*url);
   }
   plan_.client.insecure = cfg_.tls_insecure;
+  plan_.client.rx_timestamps = env::flag("AIPERF_HTTP_RX_TIMESTAMPS");
   for (const std::string& ip : cfg_.source_ips) {  // --source-ip: addresses of this host
     if (auto why = transport::check_bindable(ip)) {
       throw ConfigError("--source-ip: cannot bind " + ip + ": " + *why +

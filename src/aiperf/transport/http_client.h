@@ -17,6 +17,9 @@
 //   ack_ns                    the read that completed the response status line and headers;
 //   events[i].ts_ns           the read that completed SSE event i (non-SSE: the body end);
 //   end_ns                    the read that completed the body, or the moment of failure.
+// "The read" is stamped, on plain TCP with ClientOptions::rx_timestamps, with the kernel's arrival
+// time of the last segment it returned (SO_TIMESTAMPNS), never before sent_ns; otherwise (TLS,
+// or the option off) with the moment the read returned.
 // When a kept-alive connection turns out closed by the server before any response byte arrived
 // (EOF/RST on read, or a failed write), the request is re-sent once on a fresh connection; its
 // start_ns stays the original one and connection_reused becomes false.
@@ -46,7 +49,10 @@ enum class ReusePolicy : uint8_t {
 struct ClientOptions {
   std::vector<Url> urls;  // indexed by HttpRequest::url_index
   ReusePolicy reuse = ReusePolicy::kPooled;
-  bool insecure = false;                           // skip TLS certificate and host verification
+  bool insecure = false;  // skip TLS certificate and host verification
+  /// Stamp response bytes on plain TCP with the kernel's arrival time (SO_TIMESTAMPNS) rather
+  /// than when the loop thread read them (AIPERF_HTTP_RX_TIMESTAMPS).
+  bool rx_timestamps = true;
   int64_t request_timeout_ns = 21600'000'000'000;  // per request, from send(); <= 0: none
   size_t max_idle_per_url = 65536;                 // idle keep-alive connections kept per URL
   std::string ca_file;                             // extra PEM CA bundle ("" = system store only)

@@ -59,6 +59,7 @@ struct ClientConn final : IoHandler, HttpResponseParser::Sink {
   uint64_t session_key = 0;  // idle per-session connection (ReusePolicy::kPerSession)
   bool per_session = false;  // idle in Impl::session_idle rather than UrlPool::idle
   bool write_done = false;
+  bool rx_stamps = false;  // SO_TIMESTAMPNS is on: reads are stamped with the kernel's arrival
   BodyMode mode = BodyMode::kPlain;
   int64_t read_ts = 0;       // stamp of the read being parsed
   int64_t body_read_ts = 0;  // stamp of the last read counted in trace.body_reads
@@ -169,8 +170,11 @@ struct HttpClient::Impl {
   void do_read(ClientConn* c, uint32_t events);
   void idle_check(ClientConn* c);
   void finish_response(ClientConn* c, int64_t ts, bool must_close, uint32_t events);
-  /// read(2) or SSL_read: >0 bytes, 0 EOF, -1 would block, -2 error (errno_out set).
-  ssize_t conn_read(ClientConn* c, char* buf, size_t cap, std::string* err);
+  /// read(2) or SSL_read: >0 bytes, 0 EOF, -1 would block, -2 error (errno_out set). With
+  /// `rx_real` (plain TCP with SO_TIMESTAMPNS on), recvmsg(2) instead, and *rx_real set to the
+  /// kernel's arrival time of the last segment read (CLOCK_REALTIME ns; left alone if none).
+  ssize_t conn_read(ClientConn* c, char* buf, size_t cap, std::string* err,
+                    int64_t* rx_real = nullptr);
   bool stale_connection_failure(PendingRequest* r) const;
 };
 

@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 
@@ -207,6 +208,9 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // Kernel arrival stamps for the reads (do_read); TLS reads go through OpenSSL's read(2).
+  const bool rx_stamps = opt.rx_timestamps && !u.url.tls() &&
+                         setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) == 0;
   if (!sources.empty()) {
     std::string err;
     if (!sources.bind_next(fd, addr.ss.ss_family, &err)) {
@@ -226,6 +230,7 @@ bool HttpClient::Impl::open_conn(PendingRequest* r) {
   }
   ClientConn* c = alloc_conn();
   c->fd = fd;
+  c->rx_stamps = rx_stamps;
   c->addr = ai;
   c->url = r->req.url_index;
   c->req = r;
@@ -375,7 +380,8 @@ void HttpClient::Impl::do_write(ClientConn* c) {
   }
 }
 
-ssize_t HttpClient::Impl::conn_read(ClientConn* c, char* buf, size_t cap, std::string* err) {
+ssize_t HttpClient::Impl::conn_read(ClientConn* c, char* buf, size_t cap, std::string* err,
+                                    int64_t* rx_real) {
   if (c->ssl) {
     ERR_clear_error();
     errno = 0;  // SSL_ERROR_SYSCALL with errno 0 means EOF
@@ -392,9 +398,34 @@ ssize_t HttpClient::Impl::conn_read(ClientConn* c, char* buf, size_t cap, std::s
     *err = "TLS: " + ssl_error_text();
     return -2;
   }
+  if (!rx_real) {
+    while (true) {
+      ssize_t n = ::read(c->fd, buf, cap);
+      if (n >= 0) return n;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
+      *err = errno_text(errno);
+      return -2;
+    }
+  }
+  iovec iov{buf, cap};
+  alignas(cmsghdr) char ctl[CMSG_SPACE(sizeof(timespec))];
   while (true) {
-    ssize_t n = ::read(c->fd, buf, cap);
-    if (n >= 0) return n;
+    msghdr m{};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = ctl;
+    m.msg_controllen = sizeof ctl;
+    ssize_t n = ::recvmsg(c->fd, &m, 0);
+    if (n >= 0) {
+      for (cmsghdr* h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_TIMESTAMPNS) continue;
+        timespec ts;
+        std::memcpy(&ts, CMSG_DATA(h), sizeof ts);
+        *rx_real = int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+      }
+      return n;
+    }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
     *err = errno_text(errno);
@@ -454,9 +485,16 @@ void HttpClient::Impl::do_read(ClientConn* c, uint32_t events) {
   char* buf = rbuf.get();
   while (true) {
     std::string err;
-    ssize_t n = conn_read(c, buf, kReadBufBytes, &err);
+    int64_t rx_real = 0;
+    ssize_t n = conn_read(c, buf, kReadBufBytes, &err, c->rx_stamps ? &rx_real : nullptr);
     if (n == -1) return;
+    // Stamped with the kernel's arrival time where it tells (plain TCP): what the server's bytes
+    // took to arrive, not how soon this thread was woken to read them.
     int64_t ts = mono_ns();
+    // Never before this request's send returned: a sooner answer is timed from there.
+    if (rx_real)
+      ts = arrival_mono_ns(ts, wall_ns(), rx_real,
+                           std::max({c->read_ts, rec.trace.send_start_ns, rec.sent_ns}));
     if (n > 0) {
       rec.bytes_received += uint64_t(n);
       c->read_ts = ts;

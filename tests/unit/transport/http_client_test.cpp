@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -470,6 +471,66 @@ TEST(HttpClient, ChunkedSseStreamEventsStampedPerRead) {
   expect_ok(*r2);
   EXPECT_TRUE(r2->connection_reused);
   EXPECT_EQ(test::events_of(*r2), reference_events(body));
+}
+
+/// The server answers only when the test says so, while the client's loop is not running, and
+/// the test runs the loop again 20 ms after the server's write: a read stamped with the kernel's
+/// arrival time lies within the write, one stamped at the read after the loop resumed.
+struct LateReader {
+  int64_t written_from = 0, written_to = 0, resumed = 0;
+  std::unique_ptr<RequestRecord> run(bool rx_timestamps) {
+    std::atomic<int> step{0};  // 1: request read, 2: write now, 3: written
+    TestServer srv([&](Stream& s, int) {
+      if (!s.read_request()) return;
+      step = 1;
+      while (step.load() != 2) std::this_thread::sleep_for(std::chrono::microseconds(100));
+      written_from = mono_ns();
+      s.write_all(test::http_response(200, "{\"ok\":true}"));
+      written_to = mono_ns();
+      step = 3;
+      s.wait_eof();
+    });
+    EventLoop loop;
+    ClientOptions o;
+    o.urls.push_back(*parse_url(srv.url()));
+    o.rx_timestamps = rx_timestamps;
+    HttpClient client(loop, o);
+    HttpRequest req;
+    req.target = "/v1/chat/completions";
+    req.body = "{}";
+    std::unique_ptr<RequestRecord> out;
+    client.send(req, std::make_unique<RequestRecord>(),
+                [&out](std::unique_ptr<RequestRecord> r) { out = std::move(r); });
+    const int64_t until = mono_ns() + 10 * kSec;
+    while (step.load() != 1 && mono_ns() < until) loop.run_once(1);
+    step = 2;
+    while (step.load() != 3 && mono_ns() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    resumed = mono_ns();
+    while (!out && mono_ns() < until) loop.run_once(10);
+    EXPECT_TRUE(out);
+    return out ? std::move(out) : std::make_unique<RequestRecord>();
+  }
+};
+
+TEST(HttpClient, ReadsAreStampedWithTheKernelsArrivalTime) {
+  LateReader t;
+  auto r = t.run(/*rx_timestamps=*/true);
+  expect_ok(*r);
+  EXPECT_GE(r->ack_ns, t.written_from);
+  EXPECT_LE(r->end_ns, t.written_to);
+  EXPECT_LT(r->end_ns, t.resumed);  // not when the loop got round to it
+  ASSERT_EQ(r->events.size(), 1u);
+  EXPECT_EQ(r->events[0].ts_ns, r->end_ns);
+}
+
+TEST(HttpClient, WithoutKernelStampsReadsAreStampedWhenRead) {
+  LateReader t;
+  auto r = t.run(/*rx_timestamps=*/false);
+  expect_ok(*r);
+  EXPECT_GE(r->ack_ns, t.resumed);
+  EXPECT_GE(r->end_ns, t.resumed);
 }
 
 TEST(HttpClient, CloseDelimitedSseAndEventError) {

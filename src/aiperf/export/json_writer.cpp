@@ -203,27 +203,25 @@ char* write_double(char* p, double v) {
 }
 
 namespace {
-constexpr size_t kMemberBytes = 96;  // a constant key and a number, composed on the stack
-template <typename Int>
-void append_member(std::string& out, std::string_view key, Int v) {
-  char buf[kMemberBytes];
-  std::memcpy(buf, key.data(), key.size());
-  out.append(buf, std::to_chars(buf + key.size(), buf + sizeof buf, v).ptr);
-}
+constexpr size_t kMemberBytes = 96;  // a comma, a constant key and a number, on the stack
 }  // namespace
 
-JsonWriter& JsonWriter::member(std::string_view key, int64_t v) {
-  if (key.size() + kMaxNumberChars > kMemberBytes) return quoted_key(key).value(v);
-  sep();
-  append_member(out_, key, v);
+template <typename Int>
+JsonWriter& JsonWriter::append_member(std::string_view key, Int v) {
+  if (1 + key.size() + kMaxNumberChars > kMemberBytes) return quoted_key(key).value(v);
+  char buf[kMemberBytes];
+  char* p = sep_at(buf);
+  std::memcpy(p, key.data(), key.size());
+  out_.append(buf, std::to_chars(p + key.size(), buf + sizeof buf, v).ptr);
   return *this;
+}
+
+JsonWriter& JsonWriter::member(std::string_view key, int64_t v) {
+  return append_member(key, v);
 }
 
 JsonWriter& JsonWriter::member(std::string_view key, uint64_t v) {
-  if (key.size() + kMaxNumberChars > kMemberBytes) return quoted_key(key).value(v);
-  sep();
-  append_member(out_, key, v);
-  return *this;
+  return append_member(key, v);
 }
 
 JsonWriter& JsonWriter::key(std::string_view k) {

@@ -68,6 +68,18 @@ class JsonWriter {
     out_ += json;
     return *this;
   }
+  /// Writes at p the separator the next item takes (a comma, or nothing), as raw() would append
+  /// it, and returns the end: an item composed on the stack after it goes out in one append().
+  char* sep_at(char* p) {
+    if (need_comma_) *p++ = ',';
+    need_comma_ = true;
+    return p;
+  }
+  /// Text that sep_at() began, appended verbatim.
+  JsonWriter& append(std::string_view text) {
+    out_ += text;
+    return *this;
+  }
   /// After raw() text that ended in an object key (`"k":` or `"k":{"v":`): the next value
   /// follows without a comma.
   void after_key() { need_comma_ = false; }
@@ -91,6 +103,8 @@ class JsonWriter {
     need_comma_ = true;
     return *this;
   }
+  template <typename Int>
+  JsonWriter& append_member(std::string_view quoted_key, Int v);
   void sep() {
     if (need_comma_) out_ += ',';
     need_comma_ = true;

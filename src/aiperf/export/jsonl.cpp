@@ -201,7 +201,7 @@ const std::array<MetricEntry, metrics::kNumMetrics>& metric_entries() {
 void write_metric(detail::JsonWriter& w, const MetricEntry& e, double v) {
   const double d = e.to_display(v);
   char buf[kEntryBytes];
-  if (e.head.size() + detail::kMaxNumberChars + e.tail.size() > sizeof buf) {
+  if (1 + e.head.size() + detail::kMaxNumberChars + e.tail.size() > sizeof buf) {
     w.raw(e.head);  // an object key: the value follows without a comma
     w.after_key();
     if (e.info->integer) {
@@ -212,14 +212,14 @@ void write_metric(detail::JsonWriter& w, const MetricEntry& e, double v) {
     w.raw_end(e.tail);
     return;
   }
-  char* p = buf;
+  char* p = w.sep_at(buf);
   std::memcpy(p, e.head.data(), e.head.size());
   p += e.head.size();
   p = e.info->integer ? detail::write_int(p, static_cast<int64_t>(std::llround(d)))
                       : detail::write_double(p, d);
   std::memcpy(p, e.tail.data(), e.tail.size());
   p += e.tail.size();
-  w.raw(std::string_view(buf, size_t(p - buf)));
+  w.append(std::string_view(buf, size_t(p - buf)));
 }
 
 }  // namespace

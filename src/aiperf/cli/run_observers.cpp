@@ -123,6 +123,21 @@ void ReportObserver::on_prepared(const run::RunSetup& setup) {
   html_path_ = (fs::path(setup.paths->dir) / "report.html").string();
   plots_dir_ = (fs::path(setup.paths->dir) / "plots").string();
   if (plots_) plot_cfg_ = plot_config_for(cfg_, setup.paths->dir);  // ConfigError → 2
+  ctx_ = setup.ctx;
+  if (ctx_ && (cfg_.export_level == config::ExportLevel::kRecords ||
+               cfg_.export_level == config::ExportLevel::kRaw)) {
+    report::RecordsOptions ro;
+    if (!plots_) ro.tags = report::default_record_columns();
+    columns_.start(ro);
+  }
+}
+
+void ReportObserver::on_record(const record::ProcessedRecord& rec,
+                               const metrics::RecordValues& values) {
+  if (!columns_.active() ||
+      !exporter::JsonlWriter::line_values(rec, values, *ctx_, line_, columns_.wanted()))
+    return;
+  columns_.add(line_.start_wall_ns, line_.end_wall_ns, line_.error, line_.metrics);
 }
 
 void UserFilesObserver::on_prepared(const run::RunSetup& setup) {
@@ -160,6 +175,7 @@ void ReportObserver::on_finished(const run::RunOutcome& out) {
     lo.timeslices_path = out.paths.timeslices_json;
     lo.gpu_telemetry_path = out.paths.gpu_telemetry_jsonl;
     if (!plots_) lo.records_options.tags = report::default_record_columns();
+    if (columns_.active()) lo.requests = &columns_.columns();
     std::vector<report::RunData> runs{report::load_run(info, lo)};
     report::PlotConfig cfg =
         plot_cfg_ ? *plot_cfg_

@@ -163,6 +163,17 @@ void write_timeslices(const ArtifactPaths& paths, const std::vector<metrics::Res
                       const metrics::RunContext& ctx, const config::Config& cfg);
 
 // ------------------------------------------------------------------ per-record JSONL (§6.5)
+/// What the profile_export.jsonl line of a record carries that plots read back
+/// (report::read_records): the request's start and end (wall epoch ns, its metadata's
+/// request_start_ns and request_end_ns), whether it failed, and each scalar metric's value as
+/// the line writes it (display unit; integer metrics rounded), in line order.
+struct LineValues {
+  int64_t start_wall_ns = 0;
+  int64_t end_wall_ns = 0;
+  bool error = false;
+  std::vector<std::pair<metrics::MetricId, double>> metrics;
+};
+
 /// One line per profiling record, written as records arrive (1 MiB stdio buffer).
 class JsonlWriter {
  public:
@@ -186,6 +197,12 @@ class JsonlWriter {
   /// The same into `out` (cleared first; its capacity is reused); false when nothing is written.
   static bool render_line_into(std::string& out, const record::ProcessedRecord& rec,
                                const metrics::RecordValues& values, const metrics::RunContext& ctx);
+  /// The values of the line write() would write for `rec` into `out` (cleared first), without
+  /// rendering it; false when write() writes no line (warmup; neither metrics nor error).
+  /// `wanted` (per metric index; null: all) limits out.metrics to the metrics it flags.
+  static bool line_values(const record::ProcessedRecord& rec, const metrics::RecordValues& values,
+                          const metrics::RunContext& ctx, LineValues& out,
+                          const uint8_t* wanted = nullptr);
 
  private:
   std::unique_ptr<char[]> buf_;  // the stdio buffer (before f_: it must outlive the FILE)

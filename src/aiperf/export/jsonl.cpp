@@ -1,5 +1,6 @@
 // profile_export.jsonl (spec §6.5) and profile_export_raw.jsonl (spec §6.7): one JSON object
 // per profiling record, written as records arrive through a large stdio buffer.
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -72,6 +73,11 @@ int64_t wall_of(const record::ProcessedRecord& r, int64_t t) {
 // Null fields are left out, as AIPerf writes records since 0.4 (pydantic exclude_none): a key
 // that is present has a value, so `"error" in rec` means the request failed.
 // Constant keys are written pre-quoted (JsonWriter::quoted_key): one append each.
+/// The request's end as the line's metadata gives it (its last response, else the record's end).
+int64_t line_end_ns(const record::ProcessedRecord& r) {
+  return !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns;
+}
+
 void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   w.quoted_key(R"("metadata":)").begin_object();
   w.member(R"("session_num":)", r.credit_index);
@@ -82,8 +88,7 @@ void write_metadata(detail::JsonWriter& w, const record::ProcessedRecord& r) {
   if (r.credit_ns > 0) w.member(R"("credit_issued_ns":)", wall_of(r, r.credit_ns));
   w.member(R"("request_start_ns":)", r.start_wall_ns);
   if (r.ack_ns > 0) w.member(R"("request_ack_ns":)", wall_of(r, r.ack_ns));
-  const int64_t end = !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns;
-  w.member(R"("request_end_ns":)", wall_of(r, end));
+  w.member(R"("request_end_ns":)", wall_of(r, line_end_ns(r)));
   char worker[32] = R"("worker_)";
   char* wend = std::to_chars(worker + 8, worker + sizeof worker - 1, r.worker_id).ptr;
   *wend++ = '"';
@@ -197,6 +202,17 @@ const std::array<MetricEntry, metrics::kNumMetrics>& metric_entries() {
   return table;
 }
 
+/// Whether a scalar value of the metric goes into the record's line.
+bool in_line(const MetricEntry& e, double v, const metrics::RunContext& ctx) {
+  return in_record_export(*e.info, ctx) && std::isfinite(v);
+}
+
+/// Whether the record's inter-chunk latencies go into its line (as a list).
+bool icl_in_line(const metrics::RecordValues& values, const metrics::RunContext& ctx) {
+  return !values.inter_chunk_ns.empty() &&
+         in_record_export(metrics::metric_info(metrics::MetricId::kInterChunkLatency), ctx);
+}
+
 /// `"<tag>":{"value":<v in display units>,"unit":"<unit>"}` as one member of the metrics object.
 void write_metric(detail::JsonWriter& w, const MetricEntry& e, double v) {
   const double d = e.to_display(v);
@@ -254,13 +270,12 @@ bool JsonlWriter::render_line_into(std::string& out, const record::ProcessedReco
   const auto& entries = metric_entries();
   for (const auto& [id, v] : values.scalars) {
     const MetricEntry& e = entries[metrics::index_of(id)];
-    const auto& m = *e.info;
-    if (!in_record_export(m, ctx) || !std::isfinite(v)) continue;
+    if (!in_line(e, v, ctx)) continue;
     write_metric(w, e, v);
     any = true;
   }
-  const auto& icl = metrics::metric_info(metrics::MetricId::kInterChunkLatency);
-  if (!values.inter_chunk_ns.empty() && in_record_export(icl, ctx)) {
+  if (icl_in_line(values, ctx)) {
+    const auto& icl = metrics::metric_info(metrics::MetricId::kInterChunkLatency);
     w.key(icl.tag).begin_object().key("value").begin_array();
     const metrics::UnitConverter to_display(icl.unit, icl.display_unit);
     for (double v : values.inter_chunk_ns) w.value(to_display(v));
@@ -275,6 +290,30 @@ bool JsonlWriter::render_line_into(std::string& out, const record::ProcessedReco
   if (ctx.export_http_trace) write_trace_data(w, rec);
   write_error(w, rec);
   w.end_object();
+  return true;
+}
+
+bool JsonlWriter::line_values(const record::ProcessedRecord& rec,
+                              const metrics::RecordValues& values, const metrics::RunContext& ctx,
+                              LineValues& out, const uint8_t* wanted) {
+  out.metrics.clear();
+  if (rec.phase != record::Phase::kProfiling) return false;
+  const auto& entries = metric_entries();
+  for (const auto& [id, v] : values.scalars) {
+    const size_t i = metrics::index_of(id);
+    const MetricEntry& e = entries[i];
+    if ((wanted && !wanted[i]) || !in_line(e, v, ctx)) continue;
+    const double d = e.to_display(v);
+    out.metrics.emplace_back(id, e.info->integer ? static_cast<double>(std::llround(d)) : d);
+  }
+  if (out.metrics.empty() && !rec.error && !icl_in_line(values, ctx) &&
+      std::none_of(values.scalars.begin(), values.scalars.end(), [&](const auto& iv) {
+        return in_line(entries[metrics::index_of(iv.first)], iv.second, ctx);
+      }))
+    return false;
+  out.start_wall_ns = rec.start_wall_ns;
+  out.end_wall_ns = wall_of(rec, line_end_ns(rec));
+  out.error = rec.error.has_value();
   return true;
 }
 

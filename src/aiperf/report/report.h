@@ -39,6 +39,9 @@ struct LoadOptions {
   /// <dir>/profile_export.jsonl, <dir>/profile_export_aiperf_timeslices.json,
   /// <dir>/gpu_telemetry_export.jsonl.
   std::string summary_path, records_path, timeslices_path, gpu_telemetry_path;
+  /// The records' columns as the run collected them while it wrote profile_export.jsonl (moved
+  /// from; used instead of reading the file back); null: read the file.
+  RequestColumns* requests = nullptr;
 };
 RunData load_run(const RunInfo& info, const LoadOptions& opts = {});
 

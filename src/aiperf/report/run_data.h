@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aiperf/metrics/metrics.h"
+
 namespace aiperf::report {
 
 /// Default artifact names (spec §6.2). Like AIPerf, `plot` only recognizes these.
@@ -83,6 +85,29 @@ struct Aggregate {
 
 Summary read_summary(const std::string& path);
 RequestColumns read_records(const std::string& path, const RecordsOptions& opts = {});
+
+/// RequestColumns built record by record while a run writes profile_export.jsonl, equal to what
+/// read_records() reads back from the finished file: add() takes what a line carries
+/// (exporter::LineValues: its timestamps, error and scalar metric values as written).
+/// Threading: one thread adds; columns() after the last add().
+class RecordColumnsBuilder {
+ public:
+  /// Starts empty, keeping the metrics named in opts.tags (every one when empty).
+  void start(const RecordsOptions& opts);
+  bool active() const { return active_; }
+  /// Per metric index: 1 where the metric is kept (exporter::JsonlWriter::line_values' filter).
+  const uint8_t* wanted() const { return wanted_.data(); }
+  void add(int64_t start_wall_ns, int64_t end_wall_ns, bool error,
+           const std::vector<std::pair<metrics::MetricId, double>>& values);
+  /// The columns (metric columns padded to every row); moved out by load_run.
+  RequestColumns& columns();
+
+ private:
+  bool active_ = false;
+  RequestColumns cols_;
+  std::vector<uint8_t> wanted_;               // per metric index
+  std::vector<std::vector<double>*> column_;  // per metric index, once it has a value
+};
 Timeslices read_timeslices(const std::string& path);
 GpuSeries read_gpu_telemetry(const std::string& path);
 Aggregate read_aggregate(const std::string& path);

@@ -187,7 +187,9 @@ RunData load_run(const RunInfo& info, const LoadOptions& opts) {
   r.summary = read_summary(summary);
   read_identity(r.summary, r.info);
   std::error_code ec;
-  if (opts.records && fs::exists(records, ec)) {
+  if (opts.requests) {
+    r.requests = std::move(*opts.requests);
+  } else if (opts.records && fs::exists(records, ec)) {
     r.requests = read_records(records, opts.records_options);
   }
   const std::string slices =

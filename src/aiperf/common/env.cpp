@@ -42,6 +42,14 @@ const std::vector<Variable> kTable = {
      "(tens of microseconds on an idle virtual machine, milliseconds on a busy one). TLS "
      "connections are timed at the read. false times every read when it returns, as AIPerf "
      "does. Our extension."},
+    // ------------------------------------------------------------------ EXPORT
+    {"AIPERF_EXPORT_DIRECT_IO", Kind::kBool, "true", "Export",
+     "Write profile_export.jsonl and profile_export_raw.jsonl with O_DIRECT where the file "
+     "system takes it: whole 4 KiB blocks go to the disk without a copy into the page cache, "
+     "which at tens of thousands of records a second was the record pipeline's largest cost "
+     "and fills the page cache of the machine being measured. File systems that refuse it "
+     "(tmpfs before Linux 6.6, some FUSE) are written through the page cache as with false. "
+     "Our extension."},
     // ------------------------------------------------------------------ SERVER METRICS
     {"AIPERF_SERVER_METRICS_COLLECTION_INTERVAL", Kind::kNumber, "0.333", "Server metrics",
      "Seconds between two scrapes of each Prometheus endpoint during the run.", 0.001, 300},

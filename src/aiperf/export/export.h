@@ -163,6 +163,10 @@ void write_timeslices(const ArtifactPaths& paths, const std::vector<metrics::Res
                       const metrics::RunContext& ctx, const config::Config& cfg);
 
 // ------------------------------------------------------------------ per-record JSONL (§6.5)
+namespace detail {
+class RecordFile;  // record_file.h
+}  // namespace detail
+
 /// What the profile_export.jsonl line of a record carries that plots read back
 /// (report::read_records): the request's start and end (wall epoch ns, its metadata's
 /// request_start_ns and request_end_ns), whether it failed, and each scalar metric's value as
@@ -174,7 +178,8 @@ struct LineValues {
   std::vector<std::pair<metrics::MetricId, double>> metrics;
 };
 
-/// One line per profiling record, written as records arrive (1 MiB stdio buffer).
+/// One line per profiling record, written as records arrive (detail::RecordFile: a 1 MiB
+/// buffer, O_DIRECT where the file system takes it, AIPERF_EXPORT_DIRECT_IO).
 class JsonlWriter {
  public:
   JsonlWriter(const std::string& path, const metrics::RunContext& ctx);
@@ -184,9 +189,9 @@ class JsonlWriter {
 
   /// Writes `rec` (warmup records and records with neither metrics nor error are skipped).
   void write(const record::ProcessedRecord& rec, const metrics::RecordValues& values);
+  /// Hands what is buffered to the kernel. Like write(), throws std::runtime_error "cannot
+  /// write <path>: <why>" on a failed write (ENOSPC, EFBIG).
   void flush();
-  /// Throws std::runtime_error if an earlier buffered write failed (ENOSPC, EFBIG).
-  void check() const;
   void close();
   int64_t lines_written() const { return lines_; }
 
@@ -205,10 +210,7 @@ class JsonlWriter {
                           const uint8_t* wanted = nullptr);
 
  private:
-  std::unique_ptr<char[]> buf_;  // the stdio buffer (before f_: it must outlive the FILE)
-  std::FILE* f_ = nullptr;
-  size_t unflushed_ = 0;  // bytes handed to stdio since the last sliced flush (jsonl.cpp)
-  std::string path_;
+  std::unique_ptr<detail::RecordFile> file_;  // null once closed
   const metrics::RunContext& ctx_;
   int64_t lines_ = 0;
   std::string line_;  // reused between records
@@ -223,18 +225,15 @@ class RawJsonlWriter {
   RawJsonlWriter& operator=(const RawJsonlWriter&) = delete;
 
   void write(const record::ProcessedRecord& rec);
+  /// Hands what is buffered to the kernel. Like write(), throws std::runtime_error "cannot
+  /// write <path>: <why>" on a failed write (ENOSPC, EFBIG).
   void flush();
-  /// Throws std::runtime_error if an earlier buffered write failed (ENOSPC, EFBIG).
-  void check() const;
   void close();
 
   static std::string render_line(const record::ProcessedRecord& rec, const config::Config& cfg);
 
  private:
-  std::unique_ptr<char[]> buf_;  // the stdio buffer (before f_: it must outlive the FILE)
-  std::FILE* f_ = nullptr;
-  size_t unflushed_ = 0;  // bytes handed to stdio since the last sliced flush (jsonl.cpp)
-  std::string path_;
+  std::unique_ptr<detail::RecordFile> file_;  // null once closed
   const config::Config& cfg_;
 };
 

@@ -11,58 +11,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "aiperf/common/cpu_affinity.h"
+#include "aiperf/common/env.h"
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/export/export.h"
 #include "aiperf/export/json_writer.h"
+#include "aiperf/export/record_file.h"
 #include "aiperf/export/util.h"
 
 namespace aiperf::exporter {
 namespace {
 
-constexpr size_t kBufferBytes = 1 << 20;
-
-/// `buf` becomes the stream's buffer: glibc ignores setvbuf's size without one and writes
-/// st_blksize (4 KB) at a time, one write(2) per two records.
-std::FILE* open_for_write(const std::string& path, std::unique_ptr<char[]>& buf) {
-  std::error_code ec;
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-  buf = std::make_unique<char[]>(kBufferBytes);
-  std::setvbuf(f, buf.get(), _IOFBF, kBufferBytes);
-  return f;
-}
-
-/// While an I/O thread keeps a schedule (affinity::io_raised()), the file is written
-/// kSlicedWriteBytes at a time rather than a whole buffer at once: a 1 MB write(2) took
-/// 0.3-0.4 ms in the kernel, and a kernel without preemption (PREEMPT_NONE, the default of many
-/// server kernels) does not hand the core to the I/O thread that wakes meanwhile; that was the
-/// 0.3 ms wait behind the send lateness's p99 at 10k req/s on one core. Closed loops keep the
-/// large writes (fewer system calls).
-constexpr size_t kSlicedWriteBytes = 64 << 10;
-
-void put_line(std::FILE* f, const std::string& path, const std::string& line, size_t& unflushed) {
-  // One thread writes each file: the unlocked stdio calls skip a lock per call.
-  if (fwrite_unlocked(line.data(), 1, line.size(), f) != line.size() ||
-      fputc_unlocked('\n', f) == EOF) {
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-  }
-  unflushed += line.size() + 1;
-  if (unflushed >= kSlicedWriteBytes && affinity::io_raised()) {
-    if (fflush_unlocked(f) != 0) {
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-    }
-    unflushed = 0;
-  }
-}
-
-bool close_file(std::FILE*& f) {
-  if (f == nullptr) return true;
-  const bool ok = std::fclose(f) == 0;
-  f = nullptr;
-  return ok;
+/// AIPERF_EXPORT_DIRECT_IO (record_file.h).
+bool direct_io() {
+  return env::flag("AIPERF_EXPORT_DIRECT_IO");
 }
 
 /// Wall-clock epoch ns of monotonic instant `t` of this record (spec §6.5 conversion).
@@ -243,11 +204,9 @@ void write_metric(detail::JsonWriter& w, const MetricEntry& e, double v) {
 // ------------------------------------------------------------------------------ JsonlWriter
 
 JsonlWriter::JsonlWriter(const std::string& path, const metrics::RunContext& ctx)
-    : f_(open_for_write(path, buf_)), path_(path), ctx_(ctx) {}
+    : file_(std::make_unique<detail::RecordFile>(path, direct_io())), ctx_(ctx) {}
 
-JsonlWriter::~JsonlWriter() {
-  close_file(f_);
-}
+JsonlWriter::~JsonlWriter() = default;
 
 std::string JsonlWriter::render_line(const record::ProcessedRecord& rec,
                                      const metrics::RecordValues& values,
@@ -318,24 +277,20 @@ bool JsonlWriter::line_values(const record::ProcessedRecord& rec,
 }
 
 void JsonlWriter::write(const record::ProcessedRecord& rec, const metrics::RecordValues& values) {
-  if (f_ == nullptr || rec.phase != record::Phase::kProfiling) return;
+  if (!file_ || rec.phase != record::Phase::kProfiling) return;
   if (!render_line_into(line_, rec, values, ctx_)) return;
-  put_line(f_, path_, line_, unflushed_);
+  file_->put_line(line_);
   ++lines_;
 }
 
 void JsonlWriter::flush() {
-  if (f_ != nullptr) std::fflush(f_);
-}
-
-void JsonlWriter::check() const {
-  if (f_ != nullptr && std::ferror(f_))
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  if (file_) file_->flush();
 }
 
 void JsonlWriter::close() {
-  if (!close_file(f_))
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  if (!file_) return;
+  auto f = std::move(file_);
+  f->close();
 }
 
 // --------------------------------------------------------------------------- RawJsonlWriter
@@ -356,11 +311,9 @@ void write_request_headers(detail::JsonWriter& w, const config::Config& cfg) {
 }  // namespace
 
 RawJsonlWriter::RawJsonlWriter(const std::string& path, const config::Config& cfg)
-    : f_(open_for_write(path, buf_)), path_(path), cfg_(cfg) {}
+    : file_(std::make_unique<detail::RecordFile>(path, direct_io())), cfg_(cfg) {}
 
-RawJsonlWriter::~RawJsonlWriter() {
-  close_file(f_);
-}
+RawJsonlWriter::~RawJsonlWriter() = default;
 
 std::string RawJsonlWriter::render_line(const record::ProcessedRecord& rec,
                                         const config::Config& cfg) {
@@ -402,22 +355,18 @@ std::string RawJsonlWriter::render_line(const record::ProcessedRecord& rec,
 }
 
 void RawJsonlWriter::write(const record::ProcessedRecord& rec) {
-  if (f_ == nullptr || rec.phase != record::Phase::kProfiling) return;
-  put_line(f_, path_, render_line(rec, cfg_), unflushed_);
+  if (!file_ || rec.phase != record::Phase::kProfiling) return;
+  file_->put_line(render_line(rec, cfg_));
 }
 
 void RawJsonlWriter::flush() {
-  if (f_ != nullptr) std::fflush(f_);
-}
-
-void RawJsonlWriter::check() const {
-  if (f_ != nullptr && std::ferror(f_))
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  if (file_) file_->flush();
 }
 
 void RawJsonlWriter::close() {
-  if (!close_file(f_))
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  if (!file_) return;
+  auto f = std::move(file_);
+  f->close();
 }
 
 // ---------------------------------------------------------------------------- RecordWriters
@@ -462,11 +411,9 @@ void RecordWriters::flush() {
   guard([&] {
     if (jsonl_) {
       jsonl_->flush();
-      jsonl_->check();
     }
     if (raw_) {
       raw_->flush();
-      raw_->check();
     }
   });
 }

@@ -336,6 +336,13 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
     h.append("Content-Length: ").append(num, res.ptr).append("\r\n");
   }
   h.append("Connection: keep-alive\r\n\r\n");
+  // A small body rides in the head's buffer: one send(2) of one buffer costs the kernel less
+  // than a sendmsg(2) of two (the message header and vector copied in: ~0.2 us a request here),
+  // and copying a few KB is cheaper than that. Larger bodies go as their own iovec.
+  if (req.body.size() <= kInlineBodyBytes) {
+    h.append(req.body);
+    r->req.body = {};
+  }
   I.arm_timeout();
   I.start_attempt(r, /*allow_pool=*/true);
   I.in_send = false;

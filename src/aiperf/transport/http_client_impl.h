@@ -26,6 +26,8 @@ namespace aiperf::transport {
 
 constexpr size_t kReadBufBytes = 64 * 1024;  // one per client, shared by its connections
 constexpr uint32_t kConnEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+/// Bodies up to this size are copied behind the request head and sent with it in one send(2).
+constexpr size_t kInlineBodyBytes = 4096;
 
 inline std::string errno_text(int e) {
   return std::strerror(e);
@@ -75,7 +77,7 @@ struct PendingRequest {
   HttpRequest req;
   std::unique_ptr<record::RequestRecord> rec;
   HttpClient::Done done;
-  std::string head;  // rendered request line and headers
+  std::string head;  // rendered request line and headers (and a body up to kInlineBodyBytes)
   int64_t deadline_ns = INT64_MAX;
   PendingRequest* prev = nullptr;  // in-flight list, in deadline order
   PendingRequest* next = nullptr;

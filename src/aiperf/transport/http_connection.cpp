@@ -340,6 +340,13 @@ void HttpClient::Impl::do_write(ClientConn* c) {
         n = -1;
         err = e == SSL_ERROR_SYSCALL && errno ? errno : EPIPE;
       }
+    } else if (body.empty()) {
+      n = ::send(c->fd, h.data() + r->wpos, h.size() - r->wpos, MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+        if (errno == EINTR) continue;
+        err = errno;
+      }
     } else {
       iovec iov[2];
       int cnt = 0;

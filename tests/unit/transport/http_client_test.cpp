@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "aiperf/common/clock.h"
+#include "aiperf/transport/http_client_impl.h"
 #include "aiperf/transport/sse_framer.h"
 #include "test_server.h"
 #include "test_util.h"
@@ -179,6 +180,32 @@ TEST(HttpClient, CloseDelimitedPlainBodyEndsAtEof) {
   EXPECT_EQ(r->data, "hello");
   ASSERT_EQ(r->events.size(), 1u);
   EXPECT_EQ(r->events[0].ts_ns, r->end_ns);
+}
+
+TEST(HttpClient, BodiesOnEitherSideOfTheInlineSizeArriveWhole) {
+  TestServer* self = nullptr;
+  TestServer srv([&](Stream& s, int n) { serve_json(self, "{}")(s, n); });
+  self = &srv;
+  Harness h(srv.url());
+  std::vector<std::string> bodies;
+  for (size_t n : {size_t(0), size_t(1), kInlineBodyBytes, kInlineBodyBytes + 1, size_t(70'000)}) {
+    std::string b(n, 'q');
+    for (size_t i = 0; i < n; i += 97) b[i] = char('a' + (i / 97) % 26);
+    h.body = b;
+    auto r = h.one();
+    expect_ok(*r);
+    bodies.push_back(b);
+  }
+  auto reqs = srv.requests();
+  ASSERT_EQ(reqs.size(), bodies.size());
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    const std::string& b = bodies[i];
+    EXPECT_NE(reqs[i].find("Content-Length: " + std::to_string(b.size()) + "\r\n"),
+              std::string::npos);
+    ASSERT_GE(reqs[i].size(), b.size());
+    EXPECT_TRUE(reqs[i].compare(reqs[i].size() - b.size(), b.size(), b) == 0) << b.size();
+    EXPECT_EQ(reqs[i].find("\r\n\r\n") + 4 + b.size(), reqs[i].size()) << b.size();
+  }
 }
 
 TEST(HttpClient, LargeBodyOverManyReads) {

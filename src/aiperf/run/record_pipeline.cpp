@@ -57,7 +57,9 @@ void RecordPipeline::run() {
       handle(*batch[i], steps[i]);
       affinity::give_way_to_io(gave_way);
     }
-    if (last && batch.empty()) break;
+    const bool drained = batch.empty();
+    sink_.give_back(batch);  // the workers fill them again
+    if (last && drained) break;
   }
   if (writers_) {
     std::lock_guard<std::mutex> lk(account_mu_);

@@ -55,6 +55,39 @@ void RecordSink::pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& ou
   }
 }
 
+void RecordSink::give_back(std::vector<std::unique_ptr<record::RequestRecord>>& rs) {
+  size_t room = 0;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    room = kMaxSpare - std::min(kMaxSpare, spare_.size());
+  }
+  // Reset outside the lock (it frees what a record does not keep: a shared conversation, an
+  // error text's excess), then hand them over under it.
+  size_t keep = 0;
+  for (auto& r : rs) {
+    if (keep == room) break;
+    if (r->data.capacity() + r->events.capacity() * sizeof(record::ResponseEvent) > kMaxSpareBytes)
+      continue;
+    r->reset();
+    rs[keep++] = std::move(r);
+  }
+  if (keep > 0) {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (size_t i = 0; i < keep && spare_.size() < kMaxSpare; ++i)
+      spare_.push_back(std::move(rs[i]));
+  }
+  rs.clear();
+}
+
+void RecordSink::take_spare(std::vector<std::unique_ptr<record::RequestRecord>>& out, size_t n) {
+  std::lock_guard<std::mutex> lk(mu_);
+  const size_t k = std::min(n, spare_.size());
+  for (size_t i = 0; i < k; ++i) {
+    out.push_back(std::move(spare_.back()));
+    spare_.pop_back();
+  }
+}
+
 void RecordSink::notify() {
   {
     std::lock_guard<std::mutex> lk(mu_);
@@ -114,7 +147,15 @@ void Worker::stop() {
   thread_.join();
 }
 
-std::string Worker::uuid4() {
+std::unique_ptr<record::RequestRecord> Worker::new_record() {
+  if (spare_.empty()) sink_.take_spare(spare_, 512);
+  if (spare_.empty()) return std::make_unique<record::RequestRecord>();
+  auto r = std::move(spare_.back());
+  spare_.pop_back();
+  return r;
+}
+
+void Worker::uuid4(std::string& out) {
   // xorshift128+; ids only need to be unique, not secret.
   auto next = [this] {
     uint64_t s1 = rng_state_[0];
@@ -126,7 +167,8 @@ std::string Worker::uuid4() {
   };
   uint64_t hi = next();
   uint64_t lo = next();
-  return endpoint::uuid4(hi, lo);
+  out.resize(36);
+  endpoint::format_uuid4(hi, lo, out.data());
 }
 
 void Worker::submit(schedule::PhaseState* phase, schedule::Credit c) {
@@ -249,7 +291,7 @@ void drop_prefill_waiters(schedule::PhaseState* phase, const std::vector<Worker*
 
 void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
   phases_[size_t(c.phase) & 1] = phase;
-  auto rec = std::make_unique<record::RequestRecord>();
+  auto rec = new_record();
   rec->credit_index = c.index;
   rec->phase = c.phase;
   rec->conversation_index = c.conversation;
@@ -260,8 +302,12 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
   rec->url_index = c.url_index;
   rec->scheduled_ns = c.scheduled_ns;
   rec->credit_ns = mono_ns();
-  rec->x_request_id = uuid4();
-  rec->x_correlation_id = c.x_correlation_id.empty() ? uuid4() : c.x_correlation_id;
+  uuid4(rec->x_request_id);
+  if (c.x_correlation_id.empty()) {
+    uuid4(rec->x_correlation_id);
+  } else {
+    rec->x_correlation_id = c.x_correlation_id;
+  }
 
   // Per-request header lines: the client copies them into the request head during send().
   header_scratch_.clear();

@@ -40,11 +40,22 @@ class RecordSink {
   void pop_all(std::vector<std::unique_ptr<record::RequestRecord>>& out, int timeout_ms);
   /// Wake a waiting consumer (shutdown).
   void notify();
+  /// Records the consumer is done with, reset (RequestRecord::reset keeps their buffers'
+  /// capacity), for the workers to fill again: a record and its strings allocated by an I/O
+  /// thread and freed by the pipeline's cost both threads malloc's slow paths every request.
+  /// `rs` is left empty; beyond kMaxSpare kept, and records whose buffers grew past
+  /// kMaxSpareBytes (long streams), the rest are freed.
+  void give_back(std::vector<std::unique_ptr<record::RequestRecord>>& rs);
+  /// Moves up to `n` spare records into `out`.
+  void take_spare(std::vector<std::unique_ptr<record::RequestRecord>>& out, size_t n);
+  static constexpr size_t kMaxSpare = 4096;
+  static constexpr size_t kMaxSpareBytes = 8 << 10;
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<record::RequestRecord>> q_;
+  std::vector<std::unique_ptr<record::RequestRecord>> spare_;
   bool waiting_ = false;  // the consumer is in pop_all's wait
   bool wake_ = false;     // a wake-up is due (guards against spurious returns)
 };
@@ -121,7 +132,10 @@ class Worker {
   void release_prefill(schedule::PhaseState* phase);
   /// FirstEventHook: the request's first streamed message arrived (its prefill ended).
   static void on_first_event(void* self, record::RequestRecord& rec);
-  std::string uuid4();
+  /// Writes a fresh uuid4 into `out` (its buffer reused).
+  void uuid4(std::string& out);
+  /// An empty record: a spare one from the pipeline when there is one.
+  std::unique_ptr<record::RequestRecord> new_record();
 
   uint16_t id_;
   const RequestPlan& plan_;
@@ -139,6 +153,7 @@ class Worker {
   bool aborting_ = false;       // loop thread only
   uint64_t rng_state_[2];       // uuid generation, loop thread only
   std::string header_scratch_;  // per-request header lines, loop thread only
+  std::vector<std::unique_ptr<record::RequestRecord>> spare_;  // taken from the sink, loop thread
   /// Records finished during one pass of the event loop, handed to the sink together at its end.
   std::vector<std::unique_ptr<record::RequestRecord>> outbox_;
   bool outbox_urgent_ = false;

@@ -337,8 +337,10 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
   }
   h.append("Connection: keep-alive\r\n\r\n");
   // A small body rides in the head's buffer: one send(2) of one buffer costs the kernel less
-  // than a sendmsg(2) of two (the message header and vector copied in: ~0.2 us a request here),
-  // and copying a few KB is cheaper than that. Larger bodies go as their own iovec.
+  // than a sendmsg(2) of two (the message header and vector copied in: ~0.2 us a request here).
+  // Up to 1 KiB: the copy stays cheaper than that, and the head, kept until the answer begins,
+  // adds at most that much to each request in flight (10,000 streams: 10 MB). Larger bodies go
+  // as their own iovec.
   if (req.body.size() <= kInlineBodyBytes) {
     h.append(req.body);
     r->req.body = {};

@@ -26,8 +26,9 @@ namespace aiperf::transport {
 
 constexpr size_t kReadBufBytes = 64 * 1024;  // one per client, shared by its connections
 constexpr uint32_t kConnEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
-/// Bodies up to this size are copied behind the request head and sent with it in one send(2).
-constexpr size_t kInlineBodyBytes = 4096;
+/// Bodies up to this size are copied behind the request head and sent with it in one send(2)
+/// (http_client.cpp: why, and why no larger).
+constexpr size_t kInlineBodyBytes = 1024;
 
 inline std::string errno_text(int e) {
   return std::strerror(e);

@@ -4,18 +4,13 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "test_util.h"
 
 namespace aiperf::exporter::detail {
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using metrics::test::read_all;
 
 off_t size_of(const std::string& path) {
   struct stat st {};

@@ -1,6 +1,9 @@
 // Builders shared by the metrics/export unit tests.
 #pragma once
 #include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "aiperf/metrics/metrics.h"
@@ -34,6 +37,14 @@ inline record::ProcessedRecord make_error(int64_t start, int code, std::string t
   r.error =
       record::ErrorInfo{code, std::move(type), std::move(message), record::ErrorKind::kStatus};
   return r;
+}
+
+/// The whole file at `path` ("" when it cannot be read).
+inline std::string read_all(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
 }
 
 inline RunContext context(bool streaming) {

@@ -18,12 +18,7 @@
 namespace aiperf::exporter {
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using metrics::test::read_all;
 
 TEST(JsonWriter, NumbersLikePythonRepr) {
   std::string out;

@@ -20,7 +20,7 @@ CALLGRIND=${CALLGRIND:-1}
 T=$(mktemp -d)
 SP=""
 trap 'kill $SP 2>/dev/null || true; rm -rf "$T"' EXIT
-g++ -std=c++20 -O2 bench/client_cost/sse_server.cpp -o "$T/sse_server"
+g++ -std=c++20 -O2 -Isrc bench/client_cost/sse_server.cpp -o "$T/sse_server"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 taskset -c 0 "$T/sse_server" --port "$PORT" --events 100 >"$T/server.log" 2>&1 &
 SP=$!

@@ -41,8 +41,8 @@ T=$(mktemp -d)
 SP=""; LP=""
 cleanup() { kill $SP $LP 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"; }
 trap cleanup EXIT
-g++ -std=c++20 -O2 bench/client_cost/sse_server.cpp -o "$T/sse_server"
-g++ -std=c++20 -O2 bench/client_cost/floor_client.cpp -o "$T/floor_client"
+g++ -std=c++20 -O2 -Isrc bench/client_cost/sse_server.cpp -o "$T/sse_server"
+g++ -std=c++20 -O2 -Isrc bench/client_cost/floor_client.cpp -o "$T/floor_client"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 RES=$T/results.tsv
 : >"$RES"

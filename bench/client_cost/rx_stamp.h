@@ -10,19 +10,16 @@
 #include <cstdint>
 #include <cstring>
 
-inline int64_t rx_clock_ns(clockid_t id) {
-  timespec ts;
-  clock_gettime(id, &ts);
-  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
+#include "aiperf/common/clock.h"  // built with -Isrc
 
 inline void enable_rx_stamps(int fd) {
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
 }
 
-// read(2) that also sets *stamp: the segment's arrival, never before not_before and never after
-// now (CLOCK_MONOTONIC ns); without a kernel stamp, now.
+// read(2) that also sets *stamp (CLOCK_MONOTONIC ns): the segment's arrival as aiperf computes
+// it (aiperf::arrival_mono_ns, src/aiperf/common/clock.h: within [not_before, now]); without a
+// kernel stamp, now.
 inline ssize_t read_stamped(int fd, char* buf, size_t cap, int64_t not_before, int64_t* stamp) {
   iovec iov{buf, cap};
   alignas(cmsghdr) char ctl[CMSG_SPACE(sizeof(timespec))];
@@ -33,15 +30,14 @@ inline ssize_t read_stamped(int fd, char* buf, size_t cap, int64_t not_before, i
   m.msg_controllen = sizeof ctl;
   ssize_t n = recvmsg(fd, &m, 0);
   if (n <= 0) return n;
-  const int64_t mono = rx_clock_ns(CLOCK_MONOTONIC);
+  const int64_t mono = aiperf::mono_ns();
   *stamp = mono;
   for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
     timespec ts;
     std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-    const int64_t ago =
-        rx_clock_ns(CLOCK_REALTIME) - (int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
-    if (ago >= 0 && ago <= mono - not_before) *stamp = mono - ago;
+    *stamp = aiperf::arrival_mono_ns(mono, aiperf::wall_ns(),
+                                     int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec, not_before);
   }
   return n;
 }

@@ -124,8 +124,7 @@ void ReportObserver::on_prepared(const run::RunSetup& setup) {
   plots_dir_ = (fs::path(setup.paths->dir) / "plots").string();
   if (plots_) plot_cfg_ = plot_config_for(cfg_, setup.paths->dir);  // ConfigError → 2
   ctx_ = setup.ctx;
-  if (ctx_ && (cfg_.export_level == config::ExportLevel::kRecords ||
-               cfg_.export_level == config::ExportLevel::kRaw)) {
+  if (ctx_ && exporter::writes_record_lines(cfg_)) {
     report::RecordsOptions ro;
     if (!plots_) ro.tags = report::default_record_columns();
     columns_.start(ro);

@@ -237,6 +237,12 @@ class RawJsonlWriter {
   const config::Config& cfg_;
 };
 
+/// Whether --export-level writes profile_export.jsonl (records and raw do).
+inline bool writes_record_lines(const config::Config& cfg) {
+  return cfg.export_level == config::ExportLevel::kRecords ||
+         cfg.export_level == config::ExportLevel::kRaw;
+}
+
 /// The per-record writers that --export-level asks for: records → profile_export.jsonl,
 /// raw → that plus profile_export_raw.jsonl, summary → none. Creates the artifact directory.
 class RecordWriters {

@@ -375,8 +375,7 @@ RecordWriters::RecordWriters(const config::Config& cfg, const metrics::RunContex
                              const ArtifactPaths& paths) {
   std::error_code ec;
   std::filesystem::create_directories(paths.dir, ec);
-  if (cfg.export_level == config::ExportLevel::kRecords ||
-      cfg.export_level == config::ExportLevel::kRaw) {
+  if (writes_record_lines(cfg)) {
     jsonl_.emplace(paths.records_jsonl, ctx);
     jsonl_path_ = paths.records_jsonl;
   }

@@ -131,6 +131,12 @@ struct RequestRecord {
   ErrorKind error = ErrorKind::kNone;
   std::string error_message;  // human text; for kStatus the response body
 
+  /// Bytes its reusable buffers hold (capacity): what a pooled record keeps.
+  size_t buffer_bytes() const {
+    return data.capacity() + events.capacity() * sizeof(ResponseEvent) +
+           (trace.writes.capacity() + trace.reads.capacity()) * sizeof(trace.reads[0]);
+  }
+
   /// Cleared for reuse from a pool (keeps capacity).
   void reset() {
     std::string d = std::move(data);

@@ -66,8 +66,7 @@ void RecordSink::give_back(std::vector<std::unique_ptr<record::RequestRecord>>& 
   size_t keep = 0;
   for (auto& r : rs) {
     if (keep == room) break;
-    if (r->data.capacity() + r->events.capacity() * sizeof(record::ResponseEvent) > kMaxSpareBytes)
-      continue;
+    if (r->buffer_bytes() > kMaxSpareBytes) continue;
     r->reset();
     rs[keep++] = std::move(r);
   }

@@ -44,7 +44,8 @@ class RecordSink {
   /// capacity), for the workers to fill again: a record and its strings allocated by an I/O
   /// thread and freed by the pipeline's cost both threads malloc's slow paths every request.
   /// `rs` is left empty; beyond kMaxSpare kept, and records whose buffers grew past
-  /// kMaxSpareBytes (long streams), the rest are freed.
+  /// kMaxSpareBytes (RequestRecord::buffer_bytes: long streams, traced chunks), the rest are
+  /// freed.
   void give_back(std::vector<std::unique_ptr<record::RequestRecord>>& rs);
   /// Moves up to `n` spare records into `out`.
   void take_spare(std::vector<std::unique_ptr<record::RequestRecord>>& out, size_t n);

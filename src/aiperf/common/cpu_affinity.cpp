@@ -244,6 +244,9 @@ void enter_role(ThreadRole role, int index) {
     case ThreadRole::kFeed:
       snprintf(name, sizeof name, "aiperf-feed");
       break;
+    case ThreadRole::kLines:
+      snprintf(name, sizeof name, "aiperf-lines");
+      break;
   }
   pthread_setname_np(pthread_self(), name);
   if (!g_role_tuning.load(std::memory_order_relaxed)) return;
@@ -279,6 +282,12 @@ void enter_role(ThreadRole role, int index) {
     }
     case ThreadRole::kFeed:
       break;
+    case ThreadRole::kLines: {
+      // Idle priority (no privilege needed): it runs when nothing else wants the core.
+      sched_param p{};
+      pthread_setschedparam(pthread_self(), SCHED_IDLE, &p);
+      break;
+    }
   }
 }
 

@@ -54,6 +54,7 @@ enum class ThreadRole : uint8_t {
   kTiming,   // the phase driver handing credits to the workers ahead of their times
   kRecords,  // the record pipeline: per-record processing, exports
   kFeed,     // the just-in-time dataset renderer
+  kLines,    // profile_export.jsonl's renderer (exporter::detail::LineSpool)
 };
 
 /// Whether enter_role() changes scheduling (AIPERF_THREAD_PRIORITIES, read once at start-up);
@@ -61,9 +62,9 @@ enum class ThreadRole : uint8_t {
 void set_role_tuning(bool enabled);
 
 /// Calling thread: names it ("aiperf-io<index>", "aiperf-timing", "aiperf-records",
-/// "aiperf-feed"; shown by top -H, ps -L, perf) and, unless set_role_tuning(false), adjusts its
-/// scheduling so that a send due now is not kept waiting behind other work sharing its core.
-/// The timing thread asks for a short EEVDF slice (kLatencySliceNs; Linux >= 6.12, earlier
+/// "aiperf-feed", "aiperf-lines"; shown by top -H, ps -L, perf) and, unless set_role_tuning(false),
+/// adjusts its scheduling so that a send due now is not kept waiting behind other work sharing its
+/// core. The timing thread asks for a short EEVDF slice (kLatencySliceNs; Linux >= 6.12, earlier
 /// kernels ignore it), which lets it preempt a running thread of the process when it wakes,
 /// and, where permitted (CAP_SYS_NICE, or RLIMIT_NICE: `ulimit -e`), runs kPriorityStep below
 /// the process's nice, so that it also preempts other processes' CPU-bound threads
@@ -78,7 +79,8 @@ void set_role_tuning(bool enabled);
 /// records queue, their timestamps already taken. A long queue undoes the step
 /// (note_records_backlog); where raising is refused the pipeline keeps the process's nice
 /// (lowered, it could not come back). The feed keeps its share: its window must stay ahead of
-/// the schedule. Other failures are ignored (the defaults remain).
+/// the schedule. The lines' renderer runs SCHED_IDLE: profile_export.jsonl waits, the run's
+/// other threads do not. Other failures are ignored (the defaults remain).
 void enter_role(ThreadRole role, int index = 0);
 
 /// Calling thread, a record pipeline's (enter_role(kRecords)): `queued` records waited at its

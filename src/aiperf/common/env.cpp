@@ -50,6 +50,14 @@ const std::vector<Variable> kTable = {
      "and fills the page cache of the machine being measured. File systems that refuse it "
      "(tmpfs before Linux 6.6, some FUSE) are written through the page cache as with false. "
      "Our extension."},
+    {"AIPERF_EXPORT_DEFERRED_LINES", Kind::kBool, "true", "Export",
+     "Render profile_export.jsonl's lines on a thread of idle priority (SCHED_IDLE) from a "
+     "compact copy of each record's values, rather than on the record pipeline as records "
+     "arrive: where the client's cores are saturated, the 2 KB of JSON per request no longer "
+     "take CPU from the threads that send and stamp requests, and the lines not rendered during "
+     "the run are rendered when it ends (the file is complete when the run's exports are). "
+     "Lines wait in memory up to 8 MB, beyond that in an unlinked file beside the JSONL. "
+     "With --export-http-trace lines are rendered as records arrive. Our extension."},
     // ------------------------------------------------------------------ SERVER METRICS
     {"AIPERF_SERVER_METRICS_COLLECTION_INTERVAL", Kind::kNumber, "0.333", "Server metrics",
      "Seconds between two scrapes of each Prometheus endpoint during the run.", 0.001, 300},

@@ -165,6 +165,7 @@ void write_timeslices(const ArtifactPaths& paths, const std::vector<metrics::Res
 // ------------------------------------------------------------------ per-record JSONL (§6.5)
 namespace detail {
 class RecordFile;  // record_file.h
+class LineSpool;   // line_spool.h
 }  // namespace detail
 
 /// What the profile_export.jsonl line of a record carries that plots read back
@@ -178,22 +179,28 @@ struct LineValues {
   std::vector<std::pair<metrics::MetricId, double>> metrics;
 };
 
-/// One line per profiling record, written as records arrive (detail::RecordFile: a 1 MiB
-/// buffer, O_DIRECT where the file system takes it, AIPERF_EXPORT_DIRECT_IO).
+/// One line per profiling record (detail::RecordFile: a 1 MiB buffer, O_DIRECT where the file
+/// system takes it, AIPERF_EXPORT_DIRECT_IO). The lines are rendered in idle time by a thread of
+/// idle priority (detail::LineSpool) when `deferred` (unset: AIPERF_EXPORT_DEFERRED_LINES) and
+/// --export-http-trace is off, else as records arrive; close() completes the file either way.
 class JsonlWriter {
  public:
-  JsonlWriter(const std::string& path, const metrics::RunContext& ctx);
+  JsonlWriter(const std::string& path, const metrics::RunContext& ctx,
+              std::optional<bool> deferred = std::nullopt);
   ~JsonlWriter();
   JsonlWriter(const JsonlWriter&) = delete;
   JsonlWriter& operator=(const JsonlWriter&) = delete;
 
   /// Writes `rec` (warmup records and records with neither metrics nor error are skipped).
   void write(const record::ProcessedRecord& rec, const metrics::RecordValues& values);
-  /// Hands what is buffered to the kernel. Like write(), throws std::runtime_error "cannot
-  /// write <path>: <why>" on a failed write (ENOSPC, EFBIG).
+  /// Hands what is buffered to the kernel (to the renderer, when deferred). Like write(),
+  /// throws std::runtime_error "cannot write <path>: <why>" on a failed write (ENOSPC, EFBIG).
   void flush();
   void close();
+  /// Lines in the file (after close(), every line written).
   int64_t lines_written() const { return lines_; }
+  /// Whether the lines are rendered in idle time (detail::LineSpool).
+  bool deferred() const { return spool_ != nullptr; }
 
   /// The line for `rec` without the trailing newline (used by write; exposed for tests).
   static std::string render_line(const record::ProcessedRecord& rec,
@@ -210,10 +217,13 @@ class JsonlWriter {
                           const uint8_t* wanted = nullptr);
 
  private:
+  void put(const record::ProcessedRecord& rec, const metrics::RecordValues& values);
+
   std::unique_ptr<detail::RecordFile> file_;  // null once closed
   const metrics::RunContext& ctx_;
   int64_t lines_ = 0;
-  std::string line_;  // reused between records
+  std::string line_;                          // reused between records
+  std::unique_ptr<detail::LineSpool> spool_;  // declared last: its renderer uses the above
 };
 
 /// profile_export_raw.jsonl (--export-level raw, spec §6.7).

@@ -15,6 +15,7 @@
 #include "aiperf/config/value_parsers.h"
 #include "aiperf/export/export.h"
 #include "aiperf/export/json_writer.h"
+#include "aiperf/export/line_spool.h"
 #include "aiperf/export/record_file.h"
 #include "aiperf/export/util.h"
 
@@ -24,6 +25,11 @@ namespace {
 /// AIPERF_EXPORT_DIRECT_IO (record_file.h).
 bool direct_io() {
   return env::flag("AIPERF_EXPORT_DIRECT_IO");
+}
+
+/// AIPERF_EXPORT_DEFERRED_LINES (line_spool.h).
+bool deferred_lines() {
+  return env::flag("AIPERF_EXPORT_DEFERRED_LINES");
 }
 
 /// Wall-clock epoch ns of monotonic instant `t` of this record (spec §6.5 conversion).
@@ -203,8 +209,17 @@ void write_metric(detail::JsonWriter& w, const MetricEntry& e, double v) {
 
 // ------------------------------------------------------------------------------ JsonlWriter
 
-JsonlWriter::JsonlWriter(const std::string& path, const metrics::RunContext& ctx)
-    : file_(std::make_unique<detail::RecordFile>(path, direct_io())), ctx_(ctx) {}
+JsonlWriter::JsonlWriter(const std::string& path, const metrics::RunContext& ctx,
+                         std::optional<bool> deferred)
+    : file_(std::make_unique<detail::RecordFile>(path, direct_io())), ctx_(ctx) {
+  // Trace data is not in the spool's entries: those lines are rendered as they come.
+  if (deferred.value_or(deferred_lines()) && !ctx.export_http_trace) {
+    spool_ =
+        detail::LineSpool::make(std::filesystem::path(path).parent_path().string(),
+                                [this](const record::ProcessedRecord& rec,
+                                       const metrics::RecordValues& values) { put(rec, values); });
+  }
+}
 
 JsonlWriter::~JsonlWriter() = default;
 
@@ -278,17 +293,33 @@ bool JsonlWriter::line_values(const record::ProcessedRecord& rec,
 
 void JsonlWriter::write(const record::ProcessedRecord& rec, const metrics::RecordValues& values) {
   if (!file_ || rec.phase != record::Phase::kProfiling) return;
-  if (!render_line_into(line_, rec, values, ctx_)) return;
+  if (spool_) {
+    spool_->push(rec, values);
+  } else {
+    put(rec, values);
+  }
+}
+
+void JsonlWriter::put(const record::ProcessedRecord& rec, const metrics::RecordValues& values) {
+  if (!file_ || !render_line_into(line_, rec, values, ctx_)) return;
   file_->put_line(line_);
   ++lines_;
 }
 
 void JsonlWriter::flush() {
-  if (file_) file_->flush();
+  if (spool_) {
+    spool_->hand_over();  // the file is the renderer's until close()
+  } else if (file_) {
+    file_->flush();
+  }
 }
 
 void JsonlWriter::close() {
   if (!file_) return;
+  if (spool_) {
+    auto spool = std::move(spool_);
+    spool->finish();  // every line rendered; throws the renderer's write error
+  }
   auto f = std::move(file_);
   f->close();
 }

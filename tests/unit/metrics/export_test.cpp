@@ -352,7 +352,7 @@ TEST(Jsonl, WritesInSlicesOnlyWhileAnIoThreadKeepsASchedule) {
     attached.get_future().wait();
     if (scheduled) boost.add();
     raised = boost.raised();
-    JsonlWriter w(path, ctx);
+    JsonlWriter w(path, ctx, false);  // lines rendered as they come
     for (int i = 0; i < lines; ++i) w.write(r, values);
     const auto on_disk = std::filesystem::file_size(path);
     if (scheduled) boost.remove();

@@ -142,13 +142,19 @@ struct RequestRecord {
     std::string d = std::move(data);
     std::vector<ResponseEvent> e = std::move(events);
     HttpTrace t = std::move(trace);
+    std::string id = std::move(x_request_id);  // a uuid4 each: past the small-string size
+    std::string cid = std::move(x_correlation_id);
     d.clear();
     e.clear();
     t.clear();
+    id.clear();
+    cid.clear();
     *this = RequestRecord{};
     data = std::move(d);
     events = std::move(e);
     trace = std::move(t);
+    x_request_id = std::move(id);
+    x_correlation_id = std::move(cid);
   }
 };
 

@@ -326,8 +326,13 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
   // PendingRequest line and headers, rendered into the request's reused buffer.
   std::string& h = r->head;
   h.clear();
+  // One allocation: the head is freed once the answer begins (ClientConn::on_head), and
+  // growing it append by append took four (~0.5k instructions a request).
+  const std::string_view host = I.urls[req.url_index].host_header;
+  h.reserve(req.method.size() + req.target.size() + host.size() + req.header_lines.size() +
+            (req.body.size() <= kInlineBodyBytes ? req.body.size() : 0) + 96);
   h.append(req.method).append(" ").append(req.target.empty() ? "/" : req.target);
-  h.append(" HTTP/1.1\r\nHost: ").append(I.urls[req.url_index].host_header).append("\r\n");
+  h.append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
   h.append(req.header_lines);
   r->req.header_lines = {};  // only valid during this call
   if (!req.body.empty() || (req.method != "GET" && req.method != "HEAD")) {

@@ -94,23 +94,25 @@ int open_spill(const std::string& dir) {
 
 void LineSpool::encode(std::string& out, const record::ProcessedRecord& r,
                        const metrics::RecordValues& values) {
-  EntryHead h;
-  h.turn_index = r.turn_index;
-  h.credit_index = r.credit_index;
-  h.credit_ns = r.credit_ns;
-  h.start_ns = r.start_ns;
-  h.start_wall_ns = r.start_wall_ns;
-  h.ack_ns = r.ack_ns;
-  h.end_ns = !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns;
-  h.cancel_ns = r.cancel_ns;
-  h.n_icl = uint32_t(values.inter_chunk_ns.size());
-  h.len_conversation = uint32_t(r.conversation_id.size());
-  h.len_request_id = uint16_t(std::min<size_t>(r.x_request_id.size(), UINT16_MAX));
-  h.len_correlation_id = uint16_t(std::min<size_t>(r.x_correlation_id.size(), UINT16_MAX));
-  h.n_scalars = uint16_t(std::min<size_t>(values.scalars.size(), UINT16_MAX));
-  h.worker_id = r.worker_id;
-  h.phase = uint8_t(r.phase);
-  h.token_split = uint8_t(r.token_split);
+  auto u16 = [](size_t n) { return uint16_t(std::min<size_t>(n, UINT16_MAX)); };
+  EntryHead h{
+      .turn_index = r.turn_index,
+      .credit_index = r.credit_index,
+      .credit_ns = r.credit_ns,
+      .start_ns = r.start_ns,
+      .start_wall_ns = r.start_wall_ns,
+      .ack_ns = r.ack_ns,
+      .end_ns = !r.raw_responses.empty() ? r.raw_responses.back().first : r.end_ns,
+      .cancel_ns = r.cancel_ns,
+      .n_icl = uint32_t(values.inter_chunk_ns.size()),
+      .len_conversation = uint32_t(r.conversation_id.size()),
+      .len_request_id = u16(r.x_request_id.size()),
+      .len_correlation_id = u16(r.x_correlation_id.size()),
+      .n_scalars = u16(values.scalars.size()),
+      .worker_id = r.worker_id,
+      .phase = uint8_t(r.phase),
+      .token_split = uint8_t(r.token_split),
+  };
   if (values.valid) h.flags |= kValid;
   if (r.error) {
     h.flags |= kHasError;
@@ -206,7 +208,6 @@ LineSpool::LineSpool(int spill_fd, Sink sink, size_t chunk_bytes, size_t memory_
       chunk_bytes_(chunk_bytes),
       memory_bytes_(memory_bytes) {
   current_.reserve(chunk_bytes_ + 4096);
-  thread_ = std::thread([this] { run(); });
 }
 
 LineSpool::~LineSpool() {
@@ -268,6 +269,12 @@ void LineSpool::seal() {
   }
   if (current_.capacity() < chunk_bytes_) current_.reserve(chunk_bytes_ + 4096);
   if (wake) cv_.notify_one();
+  // Started by the first chunk, on the producer's thread: the renderer inherits the CPUs of the
+  // record pipeline (affinity::PinScope keeps those apart from the I/O workers' cores).
+  if (!started_ && !finished_) {
+    started_ = true;
+    thread_ = std::thread([this] { run(); });
+  }
 }
 
 bool LineSpool::render(Chunk& c, std::string& scratch) {

@@ -1,12 +1,14 @@
-// profile_export.jsonl's lines rendered behind the run (issue 15, docs/performance.md "Lines
-// rendered in idle time"): the record pipeline keeps only what a line is made of, in a compact
-// binary form (about a quarter of the line's bytes, a memcpy per field), and a thread of idle
-// priority (SCHED_IDLE, "aiperf-lines") renders and writes the lines. Where a core is free that
-// thread keeps up and the file grows as the run goes; where the client's cores are saturated
+// profile_export.jsonl's lines rendered behind the run (issue 15, docs/performance.md "Seventh
+// round: lines rendered in idle time"): the record pipeline keeps only what a line is made of, in a
+// compact binary form (about a quarter of the line's bytes, a memcpy per field), and a thread of
+// idle priority (SCHED_IDLE, "aiperf-lines") renders and writes the lines. Where a core is free
+// that thread keeps up and the file grows as the run goes; where the client's cores are saturated
 // (the client is the bottleneck) it runs only when nothing else of the machine wants the CPU, so
 // the 2 KB of JSON per request stop taking CPU from the event loops that take the timestamps,
 // and the lines not rendered during the run are rendered when it ends (finish(), on the calling
-// thread at its priority). The order of the lines is the order of push().
+// thread at its priority). The order of the lines is the order of push(). The renderer starts
+// with the first full chunk, on the producer's thread, whose CPUs it inherits (the record
+// pipeline's: away from pinned I/O workers).
 //
 // Memory: chunks of kChunkBytes; beyond memory_bytes of chunks waiting, a sealed chunk goes to an
 // unlinked file beside the JSONL (O_TMPFILE) and is read back when its turn comes; its blocks are
@@ -99,6 +101,7 @@ class LineSpool {
   bool waiting_ = false;  // the renderer sleeps on cv_
   bool stop_ = false;
   bool finished_ = false;
+  bool started_ = false;  // the renderer thread (producer only)
   std::string error_;
   std::thread thread_;
 };

@@ -4,10 +4,14 @@
 // same file as one that renders as records arrive.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
+#include "aiperf/common/cpu_affinity.h"
 #include "aiperf/export/export.h"
 #include "aiperf/export/line_spool.h"
 #include "test_util.h"
@@ -98,6 +102,30 @@ TEST(LineSpool, RendersEveryRecordInOrderThroughMemoryAndTheSpillFile) {
   EXPECT_GT(spool->spilled_chunks(), 0);
   // Nothing is left beside the lines: the spill file has no name.
   for (const auto& e : std::filesystem::directory_iterator(dir)) ADD_FAILURE() << e.path();
+}
+
+// The renderer works while records still come (here at normal priority: a SCHED_IDLE thread
+// may wait as long as other processes keep both cores busy).
+TEST(LineSpool, TheRendererWritesLinesBeforeTheEnd) {
+  const auto ctx = context(false);
+  affinity::set_role_tuning(false);
+  std::atomic<int> rendered{0};
+  auto spool = LineSpool::make(
+      ::testing::TempDir(),
+      [&](const record::ProcessedRecord&, const metrics::RecordValues&) { ++rendered; }, 2048,
+      1 << 20);
+  ASSERT_NE(spool, nullptr);
+  auto r = make_record(0, {100}, 3, 5);
+  const auto values = compute(r, ctx);
+  for (int i = 0; i < 100; ++i) spool->push(r, values);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (rendered.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_GT(rendered.load(), 0);
+  spool->finish();
+  EXPECT_EQ(rendered.load(), 100);
+  affinity::set_role_tuning(true);
 }
 
 TEST(LineSpool, AWriteErrorEndsTheRenderingAndIsReported) {

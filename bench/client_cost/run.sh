@@ -161,7 +161,9 @@ for L in $LOADS; do
     printf '  aiperf --export-level summary %.0f req/s   ratio %.2f\n' "$mq" "$rq"
     row "3 non-streaming req/s" "64 connections" "$L" "wrk req/s" "$(py "round($mw)")" "$(py "round($ma)")" "$r" ">= 0.8"
     row "3 non-streaming req/s" "64 conns, --export-level summary" "$L" "wrk req/s" "$(py "round($mw)")" "$(py "round($mq)")" "$rq" ">= 0.8"
-    row "3 non-streaming CPU/request" "64 connections" "$L" "wrk us/request" "$(py "round($mwc, 1)")" "$(py "round($mac, 1)")" "$rc" "(wrk/aiperf) >= 0.8"
+    # The whole process's CPU (start-up, and the JSONL lines rendered in idle time or at the end
+    # included): information beside the req/s goal, not a goal of its own.
+    row "3 non-streaming CPU/request" "64 connections" "$L" "wrk us/request" "$(py "round($mwc, 1)")" "$(py "round($mac, 1)")" "$rc" "- (whole process)"
   fi
   if want 4; then
     echo "== 4. send lateness (constant arrivals, 10 s)"

@@ -57,7 +57,8 @@ const std::vector<Variable> kTable = {
      "take CPU from the threads that send and stamp requests, and the lines not rendered during "
      "the run are rendered when it ends (the file is complete when the run's exports are). "
      "Lines wait in memory up to 8 MB, beyond that in an unlinked file beside the JSONL. "
-     "With --export-http-trace lines are rendered as records arrive. Our extension."},
+     "With --export-http-trace lines are rendered as records arrive; with "
+     "AIPERF_THREAD_PRIORITIES=false the thread keeps the default priority. Our extension."},
     // ------------------------------------------------------------------ SERVER METRICS
     {"AIPERF_SERVER_METRICS_COLLECTION_INTERVAL", Kind::kNumber, "0.333", "Server metrics",
      "Seconds between two scrapes of each Prometheus endpoint during the run.", 0.001, 300},

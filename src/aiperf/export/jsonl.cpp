@@ -1,5 +1,6 @@
 // profile_export.jsonl (spec §6.5) and profile_export_raw.jsonl (spec §6.7): one JSON object
-// per profiling record, written as records arrive through a large stdio buffer.
+// per profiling record, through detail::RecordFile; profile_export.jsonl's lines rendered in idle
+// time by detail::LineSpool unless that is off or unavailable (export.h).
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -439,12 +440,8 @@ void RecordWriters::write(const record::ProcessedRecord& rec, const metrics::Rec
 
 void RecordWriters::flush() {
   guard([&] {
-    if (jsonl_) {
-      jsonl_->flush();
-    }
-    if (raw_) {
-      raw_->flush();
-    }
+    if (jsonl_) jsonl_->flush();
+    if (raw_) raw_->flush();
   });
 }
 

@@ -131,10 +131,11 @@ struct RequestRecord {
   ErrorKind error = ErrorKind::kNone;
   std::string error_message;  // human text; for kStatus the response body
 
-  /// Bytes its reusable buffers hold (capacity): what a pooled record keeps.
+  /// Bytes its reusable buffers hold (capacity): what a pooled record keeps (reset()).
   size_t buffer_bytes() const {
     return data.capacity() + events.capacity() * sizeof(ResponseEvent) +
-           (trace.writes.capacity() + trace.reads.capacity()) * sizeof(trace.reads[0]);
+           (trace.writes.capacity() + trace.reads.capacity()) * sizeof(trace.reads[0]) +
+           x_request_id.capacity() + x_correlation_id.capacity();
   }
 
   /// Cleared for reuse from a pool (keeps capacity).

@@ -57,9 +57,6 @@ Regex::~Regex() {
 }
 
 bool Regex::next(std::string_view subject, size_t& pos, size_t& s, size_t& e) const {
-  Scratch& sc = scratch();
-  auto code = static_cast<const pcre2_code*>(code_);
-  auto subj = reinterpret_cast<PCRE2_SPTR>(subject.data());
   if (ascii_ && pos < subject.size()) {
     if (const size_t end = ascii_match(AsciiPattern(ascii_), subject, pos)) {
       s = pos;
@@ -68,6 +65,9 @@ bool Regex::next(std::string_view subject, size_t& pos, size_t& s, size_t& e) co
       return true;
     }
   }
+  Scratch& sc = scratch();  // after the fast path: a thread-local's guard costs per piece
+  auto code = static_cast<const pcre2_code*>(code_);
+  auto subj = reinterpret_cast<PCRE2_SPTR>(subject.data());
   while (pos < subject.size()) {
     int rc = jit_ ? pcre2_jit_match(code, subj, subject.size(), pos, 0, sc.md, sc.mc)
                   : pcre2_match(code, subj, subject.size(), pos, PCRE2_NO_UTF_CHECK, sc.md, sc.mc);

@@ -127,6 +127,44 @@ class TiktokenTokenizer final : public Tokenizer {
     return n;
   }
 
+  // The regex's matches are the pieces; each is encoded on its own (encode_ordinary), and a
+  // token's bytes are its rank's bytes, so the tokens of a piece tile it.
+  bool encode_pieces(std::string_view text, PieceEncoding& out) const override {
+    out.ids.clear();
+    out.ends.clear();
+    out.piece_starts.clear();
+    if (detail::valid_utf8_prefix(text) != text.size() || text.size() > UINT32_MAX) return false;
+    size_t covered = 0;
+    bool tiled = true;
+    auto sink = [&](uint32_t id) {
+      out.ids.push_back(id);
+      covered += token_bytes(id).size();
+      out.ends.push_back(static_cast<uint32_t>(covered));
+      out.piece_starts.push_back(0);
+    };
+    regex_.for_each(text, [&](size_t s, size_t e) {
+      if (s != covered) tiled = false;
+      const size_t first = out.ids.size();
+      encode_piece(text.substr(s, e - s), sink);
+      if (out.ids.size() > first) out.piece_starts[first] = 1;
+      if (covered != e) tiled = false;
+    });
+    return tiled && covered == text.size();
+  }
+
+  bool piece_ends(std::string_view text, std::vector<uint32_t>& out) const override {
+    out.clear();
+    if (detail::valid_utf8_prefix(text) != text.size() || text.size() > UINT32_MAX) return false;
+    size_t covered = 0;
+    bool tiled = true;
+    regex_.for_each(text, [&](size_t s, size_t e) {
+      tiled = tiled && s == covered;
+      covered = e;
+      out.push_back(static_cast<uint32_t>(e));
+    });
+    return tiled && covered == text.size();
+  }
+
   std::string decode(const std::vector<TokenId>& ids, bool skip_special_tokens) const override {
     std::string bytes;
     for (TokenId id : ids) {

@@ -36,6 +36,27 @@ class Tokenizer {
   static constexpr TokenId kNoToken = UINT32_MAX;
   virtual TokenId bos_token_id() const { return kNoToken; }
   virtual TokenId eos_token_id() const { return kNoToken; }
+
+  /// Pieces, for tokenizers whose encoding without special tokens cuts valid UTF-8 text into
+  /// contiguous pieces and encodes each piece on its own, and whose decode is the ids' bytes
+  /// joined (tiktoken). Then a run of ids whose ends are piece boundaries of the text it came
+  /// from, and whose text cuts into pieces at those same boundaries, re-encodes to itself
+  /// without being encoded (dataset::PromptGenerator builds exact-length prompts that way).
+  /// encode_pieces: encode(text, false) with, per token, the byte offset where it ends and
+  /// whether a piece starts at it. piece_ends: the end offset of each piece of `text`, in
+  /// order. Both return false (and leave `out` in an unspecified state) when the tokenizer has
+  /// no such structure or `text` is not valid UTF-8.
+  struct PieceEncoding {
+    std::vector<TokenId> ids;
+    std::vector<uint32_t> ends;         // ends[i]: byte offset where token i ends
+    std::vector<uint8_t> piece_starts;  // 1 where a piece starts at token i
+  };
+  virtual bool encode_pieces(std::string_view /*text*/, PieceEncoding& /*out*/) const {
+    return false;
+  }
+  virtual bool piece_ends(std::string_view /*text*/, std::vector<uint32_t>& /*out*/) const {
+    return false;
+  }
 };
 
 struct LoadOptions {

@@ -1,6 +1,8 @@
 // PromptGenerator: exact token counts, determinism and the bundled corpus.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cctype>
 #include <set>
 #include <thread>
 
@@ -99,6 +101,112 @@ TEST(PromptGenerator, ConcurrentGenerateAtMatchesSerial) {
   }
   for (auto& th : ts) th.join();
   EXPECT_EQ(serial, parallel);
+}
+
+/// The halving tokenizer telling its pieces (Tokenizer::encode_pieces, piece_ends) as tiktoken
+/// does, and counting its encode and decode calls: generate_at must then cut exact prompts from
+/// the corpus text without either. `lie` makes piece_ends cut the whole text as one piece, which
+/// matches the corpus's pieces only for one-piece slices: the rest must fall back to repairs.
+class PiecewiseHalvingTokenizer : public testing::HalvingTokenizer {
+ public:
+  explicit PiecewiseHalvingTokenizer(bool lie = false) : lie_(lie) {}
+  std::vector<tokenizer::TokenId> encode(std::string_view text, bool add) const override {
+    ++encodes;
+    return HalvingTokenizer::encode(text, add);
+  }
+  std::string decode(const std::vector<tokenizer::TokenId>& ids, bool skip) const override {
+    ++decodes;
+    return HalvingTokenizer::decode(ids, skip);
+  }
+  bool encode_pieces(std::string_view text, PieceEncoding& out) const override {
+    out = {};
+    size_t at = 0;
+    for (uint32_t end : cuts(text)) {
+      const size_t first = out.ids.size();
+      for (auto id : HalvingTokenizer::encode(text.substr(at, end - at), false)) {
+        at += HalvingTokenizer::decode({id}, false).size();
+        out.ids.push_back(id);
+        out.ends.push_back(uint32_t(at));
+        out.piece_starts.push_back(out.ids.size() == first + 1);
+      }
+    }
+    return true;
+  }
+  bool piece_ends(std::string_view text, std::vector<uint32_t>& out) const override {
+    out = lie_ ? std::vector<uint32_t>{uint32_t(text.size())} : cuts(text);
+    return true;
+  }
+  mutable std::atomic<int> encodes{0}, decodes{0};
+
+ private:
+  // A space, a letter run with an optional leading space, or one other character: the pieces
+  // HalvingTokenizer::encode encodes one by one.
+  static std::vector<uint32_t> cuts(std::string_view text) {
+    std::vector<uint32_t> ends;
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t j = i + (text[i] == ' ');
+      size_t k = j;
+      while (k < text.size() && std::isalpha(static_cast<unsigned char>(text[k]))) ++k;
+      i = k == j ? i + 1 : k;
+      ends.push_back(uint32_t(i));
+    }
+    return ends;
+  }
+  bool lie_;
+};
+
+TEST(PromptGenerator, CutsExactPromptsAtPieceBoundariesWithoutEncoding) {
+  PiecewiseHalvingTokenizer tok;
+  PromptGenerator gen(tok, Rng(8));
+  const int encodes = tok.encodes, decodes = tok.decodes;
+  std::vector<Prompt> prompts;
+  Rng draw(9);
+  for (int i = 0; i < 400; ++i) {
+    const int64_t n = 1 + draw.randrange(700);
+    prompts.push_back(gen.generate_at(draw.randrange(gen.corpus_tokens() - 800), n));
+    ASSERT_EQ(prompts.back().tokens, n);
+  }
+  EXPECT_EQ(tok.encodes, encodes);
+  EXPECT_EQ(tok.decodes, decodes);
+  Rng again(9);
+  for (const Prompt& p : prompts) {
+    const int64_t n = 1 + again.randrange(700);
+    ASSERT_EQ(int64_t(tok.encode(p.text, false).size()), n) << p.text;
+    EXPECT_EQ(p.text, gen.generate_at(again.randrange(gen.corpus_tokens() - 800), n).text);
+  }
+  // Past the corpus end (no piece run there without wrapping): decoded and repaired, exact.
+  Prompt wrap = gen.generate_at(gen.corpus_tokens() - 5, 50);
+  EXPECT_EQ(wrap.tokens, 50);
+  EXPECT_EQ(int64_t(tok.encode(wrap.text, false).size()), 50);
+}
+
+TEST(PromptGenerator, FallsBackToRepairsWhenTheTextCutsIntoOtherPieces) {
+  PiecewiseHalvingTokenizer tok(/*lie=*/true);
+  PromptGenerator gen(tok, Rng(10));
+  for (int64_t n : {3, 40, 550}) {
+    for (int64_t start : {int64_t(7), int64_t(12345), int64_t(99999)}) {
+      const int encodes = tok.encodes;
+      Prompt p = gen.generate_at(start, n);
+      ASSERT_EQ(p.tokens, n);
+      EXPECT_GT(tok.encodes, encodes);  // repaired (re-encoded), not cut
+      ASSERT_EQ(int64_t(tok.encode(p.text, false).size()), n);
+    }
+  }
+}
+
+TEST(PromptGenerator, BuiltinTokenizerPromptsAreExact) {
+  auto tok = tokenizer::builtin();
+  PromptGenerator gen(*tok, Rng(11));
+  Rng draw(12);
+  for (int i = 0; i < 300; ++i) {
+    const int64_t n = 1 + draw.randrange(i % 10 == 0 ? 4000 : 700);
+    const int64_t start = draw.randrange(gen.corpus_tokens());
+    Prompt p = gen.generate_at(start, n);
+    ASSERT_EQ(p.tokens, n) << "start=" << start;
+    ASSERT_EQ(int64_t(tok->encode(p.text, false).size()), n) << "start=" << start;
+    ASSERT_EQ(int64_t(tok->count(p.text)), n) << "start=" << start;
+  }
 }
 
 /// A tokenizer whose decode never round-trips (every decode adds a token): generate_at must

@@ -27,6 +27,8 @@ namespace {
 constexpr size_t kChunkChars = 10'000;  // spec §4.2: chunks of at least this many characters
 constexpr int kMaxFixups = 12;          // decode/encode rounds per start position
 constexpr int kMaxStarts = 8;           // start positions tried before giving up on exactness
+constexpr int64_t kMaxShift = 64;       // tokens a slice moves on to find piece boundaries
+constexpr int kMaxPieceChecks = 4;      // slices with piece-boundary ends cut into pieces
 
 std::string_view strip(std::string_view s) {
   const char* ws = " \t\r\n\f\v";
@@ -37,7 +39,10 @@ std::string_view strip(std::string_view s) {
 }
 
 /// Lines stripped, empty ones dropped, grouped into chunks of >= kChunkChars characters joined
-/// by single spaces.
+/// by single spaces. A chunk after the first starts with the space that joins it to the one
+/// before, so the chunks back to back are the lines joined by spaces, and the tokens at a seam
+/// are those of running text (a BPE tokenizer cuts "earth. And" after "earth." whether or not
+/// a chunk ends there; "earth.And" would re-encode to other tokens).
 std::vector<std::string> corpus_chunks(std::string_view text) {
   std::vector<std::string> chunks;
   std::string cur;
@@ -48,7 +53,7 @@ std::vector<std::string> corpus_chunks(std::string_view text) {
     std::string_view line = strip(text.substr(pos, nl - pos));
     pos = nl + 1;
     if (line.empty()) continue;
-    if (!cur.empty()) cur += ' ';
+    if (!cur.empty() || !chunks.empty()) cur += ' ';
     cur.append(line);
     if (cur.size() >= kChunkChars) chunks.push_back(std::move(cur)), cur.clear();
   }
@@ -56,19 +61,30 @@ std::vector<std::string> corpus_chunks(std::string_view text) {
   return chunks;
 }
 
+/// The corpus's ids, and where the tokenizer cuts text into pieces (Tokenizer::encode_pieces)
+/// its text and piece boundaries: a slice whose ends are piece boundaries is then cut from the
+/// text without decoding, and checked by cutting it into pieces instead of re-encoding it.
 struct CorpusTokens {
   std::vector<TokenId> ids;
+  bool pieces = false;
+  std::string text;               // the chunks' texts back to back (what decode(ids) gives)
+  std::vector<uint32_t> offs;     // ids.size() + 1 entries: token i is text[offs[i], offs[i + 1])
+  std::vector<uint8_t> boundary;  // ids.size() + 1 entries: 1 where a piece starts (or the end)
 };
 
 std::shared_ptr<const CorpusTokens> tokenize_corpus(const tokenizer::Tokenizer& tok) {
   std::vector<std::string> chunks = corpus_chunks(builtin_corpus_text());
-  std::vector<std::vector<TokenId>> parts(chunks.size());
+  std::vector<tokenizer::Tokenizer::PieceEncoding> parts(chunks.size());
+  std::vector<uint8_t> by_pieces(chunks.size(), 0);
   size_t n_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   n_threads = std::min(n_threads, chunks.size());
   std::vector<std::exception_ptr> errors(n_threads);
   auto work = [&](size_t t) {
     try {
-      for (size_t i = t; i < chunks.size(); i += n_threads) parts[i] = tok.encode(chunks[i], false);
+      for (size_t i = t; i < chunks.size(); i += n_threads) {
+        by_pieces[i] = tok.encode_pieces(chunks[i], parts[i]);
+        if (!by_pieces[i]) parts[i].ids = tok.encode(chunks[i], false);
+      }
     } catch (...) {
       errors[t] = std::current_exception();
     }
@@ -81,11 +97,28 @@ std::shared_ptr<const CorpusTokens> tokenize_corpus(const tokenizer::Tokenizer& 
     if (e) std::rethrow_exception(e);
   }
   auto corpus = std::make_shared<CorpusTokens>();
-  size_t total = 0;
-  for (auto& p : parts) total += p.size();
+  size_t total = 0, text_bytes = 0;
+  for (size_t i = 0; i < parts.size(); ++i)
+    total += parts[i].ids.size(), text_bytes += chunks[i].size();
   corpus->ids.reserve(total);
-  for (auto& p : parts) corpus->ids.insert(corpus->ids.end(), p.begin(), p.end());
+  for (auto& p : parts) corpus->ids.insert(corpus->ids.end(), p.ids.begin(), p.ids.end());
   if (corpus->ids.empty()) throw std::runtime_error("the prompt corpus tokenized to no tokens");
+  corpus->pieces = text_bytes <= UINT32_MAX &&
+                   std::all_of(by_pieces.begin(), by_pieces.end(), [](uint8_t b) { return b; });
+  if (corpus->pieces) {
+    corpus->text.reserve(text_bytes);
+    corpus->offs.reserve(total + 1);
+    corpus->boundary.reserve(total + 1);
+    corpus->offs.push_back(0);
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const auto base = static_cast<uint32_t>(corpus->text.size());
+      corpus->text += chunks[i];
+      for (uint32_t end : parts[i].ends) corpus->offs.push_back(base + end);
+      corpus->boundary.insert(corpus->boundary.end(), parts[i].piece_starts.begin(),
+                              parts[i].piece_starts.end());
+    }
+    corpus->boundary.push_back(1);
+  }
   return corpus;
 }
 
@@ -113,6 +146,40 @@ struct PromptGenerator::Impl {
   const tokenizer::Tokenizer& tok;
   Rng rng;
   std::shared_ptr<const CorpusTokens> corpus;
+
+  /// The first slice of n tokens starting at or after `start` (within kMaxShift tokens, without
+  /// wrapping) whose ends are piece boundaries of the corpus and whose text cuts into pieces at
+  /// the corpus's boundaries only: such a text re-encodes to exactly the slice (the same
+  /// pieces, each encoded on its own), so it needs no decode or encode.
+  bool try_pieces(int64_t start, int64_t n, Prompt& out) const {
+    const CorpusTokens& c = *corpus;
+    const int64_t len = int64_t(c.ids.size());
+    std::vector<uint32_t> ends;
+    int checks = 0;
+    for (int64_t a = start; a < start + kMaxShift && a + n <= len; ++a) {
+      if (!c.boundary[size_t(a)] || !c.boundary[size_t(a + n)]) continue;
+      if (++checks > kMaxPieceChecks) return false;
+      const uint32_t from = c.offs[size_t(a)], to = c.offs[size_t(a + n)];
+      std::string_view text(c.text.data() + from, to - from);
+      if (!tok.piece_ends(text, ends)) return false;
+      // The same pieces: each piece of the text ends at a corpus boundary, with none inside it.
+      size_t j = size_t(a);
+      bool same = true;
+      for (uint32_t e : ends) {
+        const uint32_t at = from + e;
+        while (same && c.offs[++j] < at) same = !c.boundary[j];
+        if (!same || c.offs[j] != at || !c.boundary[j]) {
+          same = false;
+          break;
+        }
+      }
+      if (!same) continue;
+      out.text.assign(text);
+      out.tokens = n;
+      return true;
+    }
+    return false;
+  }
 
   void append_corpus(std::vector<TokenId>& out, int64_t from, int64_t count) const {
     const auto& ids = corpus->ids;
@@ -179,6 +246,7 @@ Prompt PromptGenerator::generate_at(int64_t start, int64_t n_tokens) const {
   const int64_t len = corpus_tokens();
   start = ((start % len) + len) % len;
   Prompt best;
+  if (impl_->corpus->pieces && impl_->try_pieces(start, n_tokens, best)) return best;
   // A start that cannot be repaired (rare) moves on by a fixed odd stride: no randomness, so
   // the result depends only on (start, n_tokens).
   const int64_t stride = len / kMaxStarts + 1;

@@ -33,10 +33,10 @@ inline void ensure_include_usage(Json& payload, const RenderContext& ctx) {
 }
 
 /// Compact JSON as orjson writes it (no spaces, UTF-8 kept); invalid UTF-8 is replaced rather
-/// than thrown on.
-inline std::string dump_compact(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+/// than thrown on. The bytes of `j.dump(-1, ' ', false, replace)`, with strings of ASCII text
+/// (a prompt of thousands of characters, the bulk of a body) escaped a word at a time instead
+/// of a character at a time (body_util.cpp).
+std::string dump_compact(const Json& j);
 
 /// Parses JSON text carried by a dataset turn (`what` names the field in the error). The dataset
 /// loaders validate these, so a failure here means a turn built elsewhere is malformed.

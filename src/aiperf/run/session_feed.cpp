@@ -57,8 +57,15 @@ void JustInTimeFeed::run() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lk(mu_);
+      // Full: sleep until takes bring the window down to half, then fill it again, so that
+      // the renderer wakes once per half window rather than once per session taken.
       space_.wait(lk, [this] {
-        return stop_ || (q_.size() < opts_.window && bytes_ < opts_.window_bytes);
+        if (stop_) return true;
+        if (q_.size() >= opts_.window || bytes_ >= opts_.window_bytes)
+          filling_ = false;
+        else if (!filling_ && at_refill_mark())
+          filling_ = true;
+        return filling_;
       });
       if (stop_) break;
     }
@@ -101,6 +108,7 @@ schedule::SessionFeed::Take JustInTimeFeed::take(
     int64_t want, uint32_t* conversation,
     std::shared_ptr<const dataset::PreparedConversation>* out) {
   bool popped = false;
+  bool wake = false;
   Take result = Take::kNotYet;
   {
     std::lock_guard<std::mutex> lk(mu_);
@@ -125,8 +133,9 @@ schedule::SessionFeed::Take JustInTimeFeed::take(
     // (a closed loop retries every 200 µs meanwhile).
     if (result == Take::kNotYet && !starving_) stalls_.fetch_add(1, std::memory_order_relaxed);
     starving_ = result == Take::kNotYet;
+    wake = popped && !filling_ && at_refill_mark();
   }
-  if (popped) space_.notify_one();
+  if (wake) space_.notify_one();
   return result;
 }
 

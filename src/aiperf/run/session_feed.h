@@ -67,6 +67,11 @@ class JustInTimeFeed final : public schedule::SessionFeed {
   };
   std::optional<uint32_t> next_index();
   void run();
+  /// Half the window or less is ready (mu_ held): a renderer that stopped at a full window
+  /// starts again.
+  bool at_refill_mark() const {
+    return q_.size() <= opts_.window / 2 && bytes_ <= opts_.window_bytes / 2;
+  }
 
   Options opts_;
   std::optional<schedule::ConversationSampler> sampler_;
@@ -81,6 +86,7 @@ class JustInTimeFeed final : public schedule::SessionFeed {
   bool stop_ = false;
   bool ended_ = false;
   bool starving_ = false;  // the last take() found nothing ready
+  bool filling_ = true;    // the renderer is filling the window (else it waits for the mark)
   std::string error_;
   std::atomic<uint64_t> stalls_{0};
   std::atomic<uint64_t> rendered_{0};

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "aiperf/common/clock.h"
 #include "aiperf/run/session_feed.h"
@@ -71,6 +73,32 @@ TEST(JustInTimeFeed, SamplerOrderWithABoundedWindow) {
   }
   feed.stop();
   EXPECT_EQ(feed.rendered(), uint64_t(src.reads.load()));
+}
+
+// A full window is refilled once half of it was taken, not after every take: the renderer
+// wakes once per half window. (The sleep cannot make this test fail when the feed is right:
+// before the fourth take nothing may be rendered, however long one waits.)
+TEST(JustInTimeFeed, AFullWindowIsRefilledFromHalf) {
+  FakeSource src(100);
+  JustInTimeFeed feed(options(src, 8), schedule::ConversationSampler(100));
+  feed.start();
+  feed.prefill(8, mono_ns() + 5'000'000'000);
+  uint32_t conv = 0;
+  std::shared_ptr<const dataset::PreparedConversation> p;
+  for (uint32_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(feed.take(-1, &conv, &p), Take::kReady);
+    EXPECT_EQ(conv, i);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(src.reads.load(), 8);  // 5 of 8 ready: above half, the renderer sleeps
+  ASSERT_EQ(feed.take(-1, &conv, &p), Take::kReady);  // 4 of 8: refill
+  feed.prefill(8, mono_ns() + 5'000'000'000);
+  EXPECT_EQ(src.reads.load(), 12);
+  for (uint32_t i = 4; i < 12; ++i) {
+    ASSERT_EQ(feed.take(-1, &conv, &p), Take::kReady);
+    EXPECT_EQ(conv, i);
+  }
+  feed.stop();
 }
 
 TEST(JustInTimeFeed, FixedOrderDropsSkippedSessionsAndEnds) {

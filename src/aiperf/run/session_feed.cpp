@@ -60,12 +60,8 @@ void JustInTimeFeed::run() {
       // Full: sleep until takes bring the window down to half, then fill it again, so that
       // the renderer wakes once per half window rather than once per session taken.
       space_.wait(lk, [this] {
-        if (stop_) return true;
-        if (q_.size() >= opts_.window || bytes_ >= opts_.window_bytes)
-          filling_ = false;
-        else if (!filling_ && at_refill_mark())
-          filling_ = true;
-        return filling_;
+        if (!filling_ && at_refill_mark()) filling_ = true;
+        return stop_ || filling_;
       });
       if (stop_) break;
     }
@@ -95,6 +91,7 @@ void JustInTimeFeed::run() {
       } else {
         bytes_ += item.bytes;
         q_.push_back(std::move(item));
+        if (q_.size() >= opts_.window || bytes_ >= opts_.window_bytes) filling_ = false;
       }
     }
     ready_.notify_all();

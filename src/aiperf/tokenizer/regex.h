@@ -37,6 +37,14 @@ class Regex {
 
   const std::string& pattern() const { return pattern_; }
 
+  /// How far past a match its bytes can change it, over ASCII subjects of a pattern with an
+  /// ASCII matcher (regex_ascii.h): a match [s, e) of such a subject is the match at s of any
+  /// subject with the same bytes at [s, e + 3). The matchers decide a match by at most the two
+  /// bytes after it (a contraction's "'re"; a run, a digit group or a look-ahead: one), and a
+  /// subject's end is only seen there (tests/unit/tokenizer/regex_ascii_test.cpp checks every
+  /// cut). npos without an ASCII matcher.
+  size_t ascii_lookahead() const { return ascii_ ? 3 : std::string_view::npos; }
+
  private:
   // Finds the next non-empty match at or after `pos`; sets pos past it.
   bool next(std::string_view subject, size_t& pos, size_t& s, size_t& e) const;

@@ -57,6 +57,11 @@ class Tokenizer {
   virtual bool piece_ends(std::string_view /*text*/, std::vector<uint32_t>& /*out*/) const {
     return false;
   }
+  /// L when no piece [s, e) of `text` depends on a byte at or past e + L: cut from a longer
+  /// text at one of its piece starts, `text` then has the longer text's pieces up to L bytes
+  /// before its end, so only those last bytes need cutting again. npos when the tokenizer
+  /// cannot bound it for this text (tiktoken: text that is not all ASCII).
+  virtual size_t piece_lookahead(std::string_view /*text*/) const { return std::string_view::npos; }
 };
 
 struct LoadOptions {

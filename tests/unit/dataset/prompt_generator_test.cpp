@@ -109,7 +109,10 @@ TEST(PromptGenerator, ConcurrentGenerateAtMatchesSerial) {
 /// matches the corpus's pieces only for one-piece slices: the rest must fall back to repairs.
 class PiecewiseHalvingTokenizer : public testing::HalvingTokenizer {
  public:
-  explicit PiecewiseHalvingTokenizer(bool lie = false) : lie_(lie) {}
+  explicit PiecewiseHalvingTokenizer(bool lie = false, size_t lookahead = std::string_view::npos)
+      : lie_(lie), lookahead_(lookahead) {}
+  // A piece ends where its letters do: the byte after it decides (1 is the true bound).
+  size_t piece_lookahead(std::string_view) const override { return lookahead_; }
   std::vector<tokenizer::TokenId> encode(std::string_view text, bool add) const override {
     ++encodes;
     return HalvingTokenizer::encode(text, add);
@@ -154,10 +157,14 @@ class PiecewiseHalvingTokenizer : public testing::HalvingTokenizer {
     return ends;
   }
   bool lie_;
+  size_t lookahead_;
 };
 
-TEST(PromptGenerator, CutsExactPromptsAtPieceBoundariesWithoutEncoding) {
-  PiecewiseHalvingTokenizer tok;
+class CutsExactPrompts : public ::testing::TestWithParam<size_t> {};
+
+// Without a lookahead every piece of a prompt is cut again; with one, only its last pieces.
+TEST_P(CutsExactPrompts, AtPieceBoundariesWithoutEncoding) {
+  PiecewiseHalvingTokenizer tok(false, GetParam());
   PromptGenerator gen(tok, Rng(8));
   const int encodes = tok.encodes, decodes = tok.decodes;
   std::vector<Prompt> prompts;
@@ -181,6 +188,9 @@ TEST(PromptGenerator, CutsExactPromptsAtPieceBoundariesWithoutEncoding) {
   EXPECT_EQ(int64_t(tok.encode(wrap.text, false).size()), 50);
 }
 
+INSTANTIATE_TEST_SUITE_P(PromptGenerator, CutsExactPrompts,
+                         ::testing::Values(std::string_view::npos, size_t(1), size_t(3)));
+
 TEST(PromptGenerator, FallsBackToRepairsWhenTheTextCutsIntoOtherPieces) {
   PiecewiseHalvingTokenizer tok(/*lie=*/true);
   PromptGenerator gen(tok, Rng(10));
@@ -199,7 +209,7 @@ TEST(PromptGenerator, BuiltinTokenizerPromptsAreExact) {
   auto tok = tokenizer::builtin();
   PromptGenerator gen(*tok, Rng(11));
   Rng draw(12);
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 2000; ++i) {
     const int64_t n = 1 + draw.randrange(i % 10 == 0 ? 4000 : 700);
     const int64_t start = draw.randrange(gen.corpus_tokens());
     Prompt p = gen.generate_at(start, n);

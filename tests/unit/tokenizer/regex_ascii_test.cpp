@@ -91,5 +91,40 @@ TEST(RegexAscii, SamePiecesAsPcre2OnRandomText) {
   EXPECT_EQ(compared, 100000u);
 }
 
+// Regex::ascii_lookahead: over ASCII text, cutting a subject anywhere at or past e + 3 keeps
+// every piece [s, e) before the cut (what PromptGenerator relies on to check only a prompt's
+// last pieces). One byte is not enough ("  x" cut after "  " is one piece of two spaces, not a
+// space and " x"), so the test would catch a bound that is too small.
+TEST(RegexAscii, APieceIsKeptByAnyCutThreeBytesPastIt) {
+  const std::string alphabet = "abstmdlvreASLREZ079' \t\n\r\v\f.,/(-_\x01\x7f";
+  std::mt19937 rng(11);
+  for (const std::string_view p : kAsciiPatterns) {
+    const Regex fast(std::string(p), true), pcre(std::string(p), false);
+    ASSERT_EQ(fast.ascii_lookahead(), 3u);
+    EXPECT_EQ(pcre.ascii_lookahead(), std::string_view::npos);
+    size_t too_short = 0;
+    for (int n = 0; n < 4000; ++n) {
+      std::string t;
+      const int len = int(rng() % 24);
+      for (int i = 0; i < len; ++i) t += alphabet[rng() % alphabet.size()];
+      for (const Regex* re : {&fast, &pcre}) {
+        const auto whole = pieces(*re, t);
+        for (size_t cut = 0; cut <= t.size(); ++cut) {
+          const auto part = pieces(*re, t.substr(0, cut));
+          for (size_t i = 0; i < whole.size() && whole[i].second + 1 <= cut; ++i) {
+            const bool kept = i < part.size() && part[i] == whole[i];
+            if (whole[i].second + 3 <= cut) {
+              ASSERT_TRUE(kept) << p << "\n[" << t << "] cut at " << cut << ", piece " << i;
+            } else {
+              too_short += !kept;
+            }
+          }
+        }
+      }
+    }
+    EXPECT_GT(too_short, 0u) << p;  // a cut right after a piece can change it
+  }
+}
+
 }  // namespace
 }  // namespace aiperf::tokenizer::detail

@@ -70,7 +70,27 @@ struct CorpusTokens {
   std::string text;               // the chunks' texts back to back (what decode(ids) gives)
   std::vector<uint32_t> offs;     // ids.size() + 1 entries: token i is text[offs[i], offs[i + 1])
   std::vector<uint8_t> boundary;  // ids.size() + 1 entries: 1 where a piece starts (or the end)
+  /// ids.size() + 1 entries: how many tokens before i are where cutting the whole text (not
+  /// chunk by chunk) into pieces starts a piece elsewhere, or none (about a chunk's seam).
+  std::vector<uint32_t> differ_before;
 };
+
+/// Marks the tokens where cutting the whole corpus text into pieces disagrees with the chunks'
+/// pieces (a piece starts at one and not the other, or inside the token).
+void compare_with_whole_text(const tokenizer::Tokenizer& tok, CorpusTokens& c) {
+  const size_t len = c.ids.size();
+  c.differ_before.assign(len + 1, 0);
+  std::vector<uint32_t> ends;
+  const bool cut = tok.piece_ends(c.text, ends);
+  size_t k = 0;  // ends[k - 1]: the last whole-text piece end at or before offs[i]
+  for (size_t i = 0; i < len; ++i) {
+    bool starts_here = i == 0;
+    while (k < ends.size() && ends[k] <= c.offs[i]) starts_here = ends[k++] == c.offs[i];
+    const bool inside = k < ends.size() && ends[k] < c.offs[i + 1];
+    const bool differs = !cut || inside || starts_here != bool(c.boundary[i]);
+    c.differ_before[i + 1] = c.differ_before[i] + differs;
+  }
+}
 
 std::shared_ptr<const CorpusTokens> tokenize_corpus(const tokenizer::Tokenizer& tok) {
   std::vector<std::string> chunks = corpus_chunks(builtin_corpus_text());
@@ -118,6 +138,7 @@ std::shared_ptr<const CorpusTokens> tokenize_corpus(const tokenizer::Tokenizer& 
                               parts[i].piece_starts.end());
     }
     corpus->boundary.push_back(1);
+    compare_with_whole_text(tok, *corpus);
   }
   return corpus;
 }
@@ -150,7 +171,10 @@ struct PromptGenerator::Impl {
   /// The first slice of n tokens starting at or after `start` (within kMaxShift tokens, without
   /// wrapping) whose ends are piece boundaries of the corpus and whose text cuts into pieces at
   /// the corpus's boundaries only: such a text re-encodes to exactly the slice (the same
-  /// pieces, each encoded on its own), so it needs no decode or encode.
+  /// pieces, each encoded on its own), so it needs no decode or encode. Where the tokenizer
+  /// bounds how far past a piece its bytes matter (piece_lookahead), only the slice's last
+  /// pieces are cut again: the earlier ones are the whole corpus text's, which are the chunks'
+  /// wherever compare_with_whole_text found no difference.
   bool try_pieces(int64_t start, int64_t n, Prompt& out) const {
     const CorpusTokens& c = *corpus;
     const int64_t len = int64_t(c.ids.size());
@@ -161,12 +185,19 @@ struct PromptGenerator::Impl {
       if (++checks > kMaxPieceChecks) return false;
       const uint32_t from = c.offs[size_t(a)], to = c.offs[size_t(a + n)];
       std::string_view text(c.text.data() + from, to - from);
-      if (!tok.piece_ends(text, ends)) return false;
+      size_t x = size_t(a);  // the pieces are cut again from token x on
+      const size_t look = tok.piece_lookahead(text);
+      if (look != std::string_view::npos) {
+        size_t y = size_t(a + n);
+        while (y > x && (!c.boundary[y] || c.offs[y] + look > to)) --y;
+        if (c.differ_before[y + 1] == c.differ_before[x]) x = y;  // tokens x..y agree
+      }
+      if (!tok.piece_ends(text.substr(c.offs[x] - from), ends)) return false;
       // The same pieces: each piece of the text ends at a corpus boundary, with none inside it.
-      size_t j = size_t(a);
+      size_t j = x;
       bool same = true;
       for (uint32_t e : ends) {
-        const uint32_t at = from + e;
+        const uint32_t at = c.offs[x] + e;
         while (same && c.offs[++j] < at) same = !c.boundary[j];
         if (!same || c.offs[j] != at || !c.boundary[j]) {
           same = false;

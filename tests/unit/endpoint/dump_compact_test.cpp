@@ -16,8 +16,8 @@ std::string reference(const Json& j) {
 
 TEST(DumpCompact, EveryAsciiCharacterAtEveryPositionOfAWord) {
   for (int c = 0; c < 0x80; ++c) {
-    for (size_t at = 0; at < 19; ++at) {
-      std::string s(19, 'a');
+    for (size_t at = 0; at < 41; ++at) {  // 16-byte blocks, an 8-byte word, single bytes
+      std::string s(41, 'a');
       s[at] = char(c);
       const Json j = {{"content", s}, {s, s}};
       ASSERT_EQ(dump_compact(j), reference(j)) << "char " << c << " at " << at;

@@ -169,7 +169,7 @@ for L in $LOADS; do
     echo "== 4. send lateness (constant arrivals, 10 s)"
     server --events 1
     # The default synthetic dataset (one 550-token prompt per request) is rendered session by
-    # session while the run goes (~25-50 us of CPU each); "10000p" builds 1,000 sessions of the
+    # session while the run goes (~10-16 us of CPU each); "10000p" builds 1,000 sessions of the
     # same size ahead instead, so that the figure is the timing path's and not the renderer's
     # (which the verdict names when behind).
     for rate in ${RATES:-10 10000 10000p}; do

@@ -80,6 +80,7 @@ void Aggregator::add(const record::ProcessedRecord& rec, const RecordValues& val
     const size_t i = index_of(id);
     const MetricInfo& info = metric_info(id);
     if (info.kind == Kind::kRecord) {
+      if (samples_[i].capacity() == 0) samples_[i].reserve(expected_);
       samples_[i].push_back(v);
     } else if (info.kind == Kind::kAggregate) {
       if (id == M::kMinRequestTimestamp) {

@@ -16,6 +16,7 @@
 // Memory: the Aggregator keeps only the doubles exact percentiles need (one per record metric
 // value, one per inter-chunk gap) plus a bounded error table; ProcessedRecords are not kept.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -396,6 +397,12 @@ class Aggregator {
   /// not yet written are not resident).
   size_t sample_bytes() const;
   size_t sample_reserved_bytes() const;
+  /// The number of profiling records the run expects (its request count; 0: unknown): each
+  /// record metric's values are reserved at that many (at most kMaxExpectedRecords) when its
+  /// first value comes, instead of doubling there (which held up to twice the values, and
+  /// copied them, at the moments every metric grew at once).
+  void expect_records(size_t n) { expected_ = std::min(n, kMaxExpectedRecords); }
+  static constexpr size_t kMaxExpectedRecords = 1'000'000;
 
   /// Distinct (code, type, message) kept in the error table; further distinct errors are
   /// counted under one "(other errors)" row so memory stays bounded.
@@ -410,6 +417,7 @@ class Aggregator {
   RunContext ctx_;
   RecordValues scratch_;
   std::array<std::vector<double>, kNumMetrics> samples_;  // record metrics, internal units
+  size_t expected_ = 0;                                   // expect_records()
   std::array<double, kNumMetrics> agg_{};                 // aggregate metrics
   std::array<bool, kNumMetrics> agg_set_{};
   std::vector<ErrorCount> errors_table_;

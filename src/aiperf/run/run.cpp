@@ -327,6 +327,8 @@ RunOutcome ProfileRun::execute() {
   const bool follower = team_ && !team_->leader();
 
   aggregator_ = std::make_unique<metrics::Aggregator>(ctx_);
+  if (cfg_.request_count && *cfg_.request_count > 0)
+    aggregator_->expect_records(size_t(*cfg_.request_count));
   if (!follower) writers_ = std::make_unique<exporter::RecordWriters>(cfg_, ctx_, paths_);
   record::RecordProcessor processor(cfg_, *endpoint_, tokenizer_.get());
   processor.set_secrets(secrets_);

@@ -72,6 +72,31 @@ TEST(Aggregator, RecordMetricDistributionInDisplayUnits) {
   EXPECT_FALSE(res.find(MetricId::kTimeToFirstToken));  // non-streaming
 }
 
+// expect_records: each record metric's values are reserved at the expected count once (no
+// doubling on the way), capped; the results are those of an aggregator without it.
+TEST(Aggregator, ExpectedRecordsAreReservedOnceAndChangeNoResult) {
+  Aggregator plain(context(false)), reserved(context(false));
+  reserved.expect_records(1000);
+  for (const auto& r : scenario()) plain.add(r), reserved.add(r);
+  EXPECT_EQ(reserved.sample_count(), plain.sample_count());
+  ASSERT_GT(plain.sample_count(), 0u);
+  // Every metric that has values holds room for 1000 of them.
+  EXPECT_EQ(reserved.sample_reserved_bytes() % (1000 * sizeof(double)), 0u);
+  EXPECT_GE(reserved.sample_reserved_bytes(), 1000 * sizeof(double) * (plain.sample_count() / 3));
+  EXPECT_LT(plain.sample_reserved_bytes(), reserved.sample_reserved_bytes());
+  const Results a = plain.finish(), b = reserved.finish();
+  ASSERT_EQ(a.metrics.size(), b.metrics.size());
+  for (size_t i = 0; i < a.metrics.size(); ++i) {
+    EXPECT_EQ(a.metrics[i].value, b.metrics[i].value);
+    EXPECT_EQ(a.metrics[i].stats.p, b.metrics[i].stats.p);
+  }
+  Aggregator capped(context(false));
+  capped.expect_records(size_t(1) << 40);
+  capped.add(scenario()[0]);
+  EXPECT_LE(capped.sample_reserved_bytes(),
+            Aggregator::kMaxExpectedRecords * sizeof(double) * capped.sample_count());
+}
+
 TEST(Aggregator, NoErrorsMeansNoErrorCount) {
   Aggregator agg(context(false));
   agg.add(make_record(0, {kSec}, 5, 10));

@@ -56,7 +56,7 @@ const std::vector<Variable> kTable = {
      "arrive: where the client's cores are saturated, the 2 KB of JSON per request no longer "
      "take CPU from the threads that send and stamp requests, and the lines not rendered during "
      "the run are rendered when it ends (the file is complete when the run's exports are). "
-     "Lines wait in memory up to 8 MB, beyond that in an unlinked file beside the JSONL. "
+     "Lines wait in memory up to 4 MB, beyond that in an unlinked file beside the JSONL. "
      "With --export-http-trace lines are rendered as records arrive; with "
      "AIPERF_THREAD_PRIORITIES=false the thread keeps the default priority. Our extension."},
     // ------------------------------------------------------------------ SERVER METRICS

@@ -36,7 +36,7 @@ namespace aiperf::exporter::detail {
 class LineSpool {
  public:
   static constexpr size_t kChunkBytes = 1 << 20;
-  static constexpr size_t kMemoryBytes = 8 << 20;
+  static constexpr size_t kMemoryBytes = 4 << 20;
 
   /// Called with each pushed record as decode() gives it back (the fields a line reads), in
   /// order, on one thread at a time: the renderer, then finish()'s caller.

@@ -70,25 +70,32 @@ struct CorpusTokens {
   std::string text;               // the chunks' texts back to back (what decode(ids) gives)
   std::vector<uint32_t> offs;     // ids.size() + 1 entries: token i is text[offs[i], offs[i + 1])
   std::vector<uint8_t> boundary;  // ids.size() + 1 entries: 1 where a piece starts (or the end)
-  /// ids.size() + 1 entries: how many tokens before i are where cutting the whole text (not
-  /// chunk by chunk) into pieces starts a piece elsewhere, or none (about a chunk's seam).
-  std::vector<uint32_t> differ_before;
+  /// The tokens, in order, where cutting the whole text (not chunk by chunk) into pieces starts
+  /// a piece elsewhere, or none (about a chunk's seam; the builtin corpus has none).
+  std::vector<uint32_t> differ;
+  bool whole_cut = false;  // the whole text could be cut (else nothing is known to agree)
+  /// Does cutting the whole text agree with the chunks' pieces at tokens [a, b]?
+  bool agree(size_t a, size_t b) const {
+    if (!whole_cut) return false;
+    auto it = std::lower_bound(differ.begin(), differ.end(), uint32_t(a));
+    return it == differ.end() || *it > b;
+  }
 };
 
 /// Marks the tokens where cutting the whole corpus text into pieces disagrees with the chunks'
 /// pieces (a piece starts at one and not the other, or inside the token).
 void compare_with_whole_text(const tokenizer::Tokenizer& tok, CorpusTokens& c) {
   const size_t len = c.ids.size();
-  c.differ_before.assign(len + 1, 0);
+  c.differ.clear();
   std::vector<uint32_t> ends;
-  const bool cut = tok.piece_ends(c.text, ends);
+  c.whole_cut = tok.piece_ends(c.text, ends);
+  if (!c.whole_cut) return;
   size_t k = 0;  // ends[k - 1]: the last whole-text piece end at or before offs[i]
   for (size_t i = 0; i < len; ++i) {
     bool starts_here = i == 0;
     while (k < ends.size() && ends[k] <= c.offs[i]) starts_here = ends[k++] == c.offs[i];
     const bool inside = k < ends.size() && ends[k] < c.offs[i + 1];
-    const bool differs = !cut || inside || starts_here != bool(c.boundary[i]);
-    c.differ_before[i + 1] = c.differ_before[i] + differs;
+    if (inside || starts_here != bool(c.boundary[i])) c.differ.push_back(uint32_t(i));
   }
 }
 
@@ -190,7 +197,7 @@ struct PromptGenerator::Impl {
       if (look != std::string_view::npos) {
         size_t y = size_t(a + n);
         while (y > x && (!c.boundary[y] || c.offs[y] + look > to)) --y;
-        if (c.differ_before[y + 1] == c.differ_before[x]) x = y;  // tokens x..y agree
+        if (c.agree(x, y)) x = y;
       }
       if (!tok.piece_ends(text.substr(c.offs[x] - from), ends)) return false;
       // The same pieces: each piece of the text ends at a corpus boundary, with none inside it.

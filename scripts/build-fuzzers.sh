@@ -67,7 +67,7 @@ declare -A SOURCES=(
   [speed_bench_fuzz]="src/aiperf/dataset/custom/speed_bench.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [raw_formats_fuzz]="src/aiperf/dataset/custom/raw_payload.cpp src/aiperf/dataset/custom/sagemaker_data_capture.cpp src/aiperf/dataset/custom/payload_text.cpp src/aiperf/dataset/custom/jsonl.cpp"
   [parquet_fuzz]="src/aiperf/dataset/public/parquet.cpp src/aiperf/dataset/public/parquet_format.cpp src/aiperf/dataset/public/parquet_delta.cpp"
-  [endpoint_parsers_fuzz]="$(cd "$ROOT" && echo src/aiperf/endpoint/*.cpp) src/aiperf/config/config.cpp src/aiperf/config/distribution.cpp src/aiperf/common/rng.cpp"
+  [endpoint_parsers_fuzz]="$(cd "$ROOT" && echo src/aiperf/endpoint/*.cpp) src/aiperf/config/config.cpp src/aiperf/config/distribution.cpp src/aiperf/common/rng.cpp src/aiperf/common/json_string.cpp"
   [openai_response_fuzz]="src/aiperf/endpoint/openai_parse.cpp src/aiperf/endpoint/json_scan.cpp src/aiperf/endpoint/parsed_response.cpp"
   [mock_request_body_fuzz]="src/aiperf/mock/request_body.cpp"
   [config_file_fuzz]="$(cd "$ROOT" && ls src/aiperf/config/*.cpp | grep -v templates.cpp | tr '\n' ' ') src/aiperf/common/env.cpp src/aiperf/common/rng.cpp"
@@ -77,7 +77,7 @@ declare -A SOURCES=(
   [team_wire_fuzz]="src/aiperf/cluster/record_codec.cpp"
   [tokenizer_regex_fuzz]="src/aiperf/tokenizer/regex.cpp src/aiperf/tokenizer/regex_ascii.cpp src/aiperf/tokenizer/utf8.cpp"
   # Generated (gen_kserve below): protoc's C++ for our KServe v2 subset.
-  [kserve_response_fuzz]="src/aiperf/kserve/tensors.cpp src/aiperf/export/json_writer.cpp $OUT/gen/kserve_v2.pb.cc"
+  [kserve_response_fuzz]="src/aiperf/kserve/tensors.cpp src/aiperf/export/json_writer.cpp src/aiperf/common/json_string.cpp $OUT/gen/kserve_v2.pb.cc"
 )
 # Extra link flags per target.
 declare -A LIBS=(

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "aiperf/common/json_string.h"
+
 namespace aiperf::exporter::detail {
 
 /// Room write_double() and write_int() may take.
@@ -113,8 +115,7 @@ class JsonWriter {
   bool need_comma_ = false;
 };
 
-/// Appends `s` as a JSON string literal.
-void append_json_string(std::string& out, std::string_view s);
+using ::aiperf::append_json_string;  // common/json_string.h
 
 /// Appends v as JsonWriter::value(double) writes it (fmt's shortest round-trip form) when v is
 /// exactly k / 1e6 for an integer 1,000 <= |k| < 10^15 — a nanosecond count in milliseconds —

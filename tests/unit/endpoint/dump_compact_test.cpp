@@ -1,9 +1,10 @@
 // detail::dump_compact writes exactly what nlohmann's compact dump (invalid UTF-8 replaced)
-// writes, the fast path for ASCII strings included.
+// writes, its strings written by append_json_string (invalid UTF-8 left to nlohmann).
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "aiperf/common/json_string.h"
 #include "aiperf/common/rng.h"
 #include "aiperf/endpoint/body_util.h"
 
@@ -16,7 +17,7 @@ std::string reference(const Json& j) {
 
 TEST(DumpCompact, EveryAsciiCharacterAtEveryPositionOfAWord) {
   for (int c = 0; c < 0x80; ++c) {
-    for (size_t at = 0; at < 41; ++at) {  // 16-byte blocks, an 8-byte word, single bytes
+    for (size_t at = 0; at < 41; ++at) {  // 8-byte words, then single bytes
       std::string s(41, 'a');
       s[at] = char(c);
       const Json j = {{"content", s}, {s, s}};
@@ -25,13 +26,22 @@ TEST(DumpCompact, EveryAsciiCharacterAtEveryPositionOfAWord) {
   }
 }
 
-TEST(DumpCompact, Utf8ValidAndInvalidIsLeftToNlohmann) {
+TEST(DumpCompact, Utf8ValidAndInvalid) {
   for (const std::string s : {"caf\xc3\xa9 au lait, long enough for a word", "\xe2\x80\xa8 x",
                               "bad \xff byte in the middle of a longer text", "cut \xc3",
                               "\xf0\x9f\x98\x80", "\x7f del and \x1f unit separator"}) {
     const Json j = {{"messages", {{{"role", "user"}, {"content", s}}}}, {"k\xc3\xa9y", s}};
     EXPECT_EQ(dump_compact(j), reference(j)) << s;
   }
+}
+
+TEST(DumpCompact, AppendJsonStringSaysWhenItReplaced) {
+  std::string out;
+  EXPECT_TRUE(append_json_string(out, "caf\xc3\xa9 \"q\""));
+  EXPECT_EQ(out, "\"caf\xc3\xa9 \\\"q\\\"\"");
+  out.clear();
+  EXPECT_FALSE(append_json_string(out, "bad \xff"));
+  EXPECT_EQ(out, "\"bad \xef\xbf\xbd\"");
 }
 
 TEST(DumpCompact, BodiesOfEveryKindOfValue) {

@@ -98,6 +98,14 @@ inline std::vector<NamedText> named_text_items(const dataset::Turn& t) {
   return out;
 }
 
+/// Chat bodies (chat.cpp). render_body writes the usual request (one text turn, with the
+/// conversation's system and user-context messages if any, and nothing else: no history, raw
+/// messages, tools, media, several texts, extras) straight out with chat_body_plain, which
+/// returns false for anything else or text that is not valid UTF-8, and then builds a JSON tree
+/// (chat_body_tree). Both give the same bytes where the first applies.
+bool chat_body_plain(const RenderContext& ctx, std::string& out);
+std::string chat_body_tree(const RenderContext& ctx);
+
 inline std::string_view model_of(const RenderContext& ctx) {
   return ctx.turn && !ctx.turn->model.empty() ? std::string_view(ctx.turn->model)
                                               : ctx.default_model;

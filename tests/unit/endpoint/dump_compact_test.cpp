@@ -15,9 +15,9 @@ std::string reference(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-TEST(DumpCompact, EveryAsciiCharacterAtEveryPositionOfAWord) {
-  for (int c = 0; c < 0x80; ++c) {
-    for (size_t at = 0; at < 41; ++at) {  // 8-byte words, then single bytes
+TEST(DumpCompact, EveryByteAtEveryPositionOfABlockAndAWord) {
+  for (int c = 0; c < 0x100; ++c) {
+    for (size_t at = 0; at < 41; ++at) {  // 16-byte blocks, an 8-byte word, then single bytes
       std::string s(41, 'a');
       s[at] = char(c);
       const Json j = {{"content", s}, {s, s}};

@@ -55,8 +55,8 @@ std::unique_ptr<JustInTimeFeed> ProfileRun::start_feed(const schedule::PhaseSpec
       stream->add(i, p.conversation, p.first_body);
     };
   }
-  // Ahead of the schedule: twice the session slots, and at least a few hundred sessions.
-  o.window = size_t(std::clamp<int64_t>(2 * spec.concurrency + 256, 256, 16384));
+  o.window = feed_window(spec.concurrency, spec.rate);
+  const size_t first = std::min<size_t>(o.window, 1024);
   std::unique_ptr<JustInTimeFeed> feed;
   if (spec.mode == config::TimingMode::kFixedSchedule && fixed_) {
     std::vector<uint32_t> order;
@@ -67,8 +67,9 @@ std::unique_ptr<JustInTimeFeed> ProfileRun::start_feed(const schedule::PhaseSpec
     feed = std::make_unique<JustInTimeFeed>(std::move(o), std::move(sampler));
   }
   feed->start();
-  // The first sessions are ready before the phase starts (a few seconds at most).
-  feed->prefill(size_t(std::min<int64_t>(spec.concurrency + 64, 1024)), mono_ns() + 5'000'000'000);
+  // The window's first sessions (at most 1,024) are ready before the phase starts (a few
+  // seconds at most).
+  feed->prefill(first, mono_ns() + 5'000'000'000);
   ps.set_feed(feed.get());
   return feed;
 }

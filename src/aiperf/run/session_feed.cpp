@@ -14,6 +14,12 @@ uint32_t expected_events(const dataset::Conversation& conv) {
   return most > 0 ? uint32_t(std::min<int64_t>(most, 1 << 16) + 4) : 0;
 }
 
+size_t feed_window(int64_t concurrency, double rate) {
+  const double at_rate = std::clamp(rate * 0.1, 0.0, 16384.0);
+  return size_t(
+      std::clamp<int64_t>(std::max<int64_t>(2 * concurrency + 256, int64_t(at_rate)), 256, 16384));
+}
+
 JustInTimeFeed::JustInTimeFeed(Options o, schedule::ConversationSampler sampler)
     : opts_(std::move(o)), sampler_(std::move(sampler)) {}
 

@@ -56,6 +56,15 @@ JustInTimeFeed::Options options(const FakeSource& src, size_t window = 8) {
 
 using Take = schedule::SessionFeed::Take;
 
+TEST(JustInTimeFeed, TheWindowCoversSlotsOrATenthOfASecond) {
+  EXPECT_EQ(feed_window(1, 0.0), 258u);          // a closed loop of one
+  EXPECT_EQ(feed_window(64, 0.0), 384u);         // twice the slots and 256
+  EXPECT_EQ(feed_window(1, 10'000.0), 1000u);    // 10k req/s: 100 ms
+  EXPECT_EQ(feed_window(1, 1'000.0), 258u);      // slow rates keep the slots' figure
+  EXPECT_EQ(feed_window(100'000, 0.0), 16384u);  // capped
+  EXPECT_EQ(feed_window(1, 1e300), 16384u);
+}
+
 TEST(JustInTimeFeed, SamplerOrderWithABoundedWindow) {
   FakeSource src(5);
   JustInTimeFeed feed(options(src, 3), schedule::ConversationSampler(5));

@@ -16,13 +16,18 @@
 #      reads stamped with the kernel's arrival time (aiperf's default) and when they return
 #   6. aiperf-mock-server --fast on one core: SSE events/s, the floor client as the load
 #   7. aiperf CPU per event with --workers-max 1 and 2 (events/s per core), both cores
+#   8. io_uring weighed at the floor: the floor client on io_uring (--io uring: multishot
+#      receive into provided buffers, sends as SQEs, one io_uring_enter per pass) against itself
+#      on epoll: streaming CPU per event (1 and 8 per send, 64 and 1,000 connections),
+#      non-streaming req/s, CPU per request at 10k req/s. Needs liburing-dev (skipped without)
 # CPU figures are user+system seconds of the client process (getrusage / GNU time): they do not
 # count the time other processes took, so they stay comparable when the machine is loaded;
 # req/s and lateness do not. A table of every figure with its goal closes the output.
 # Usage: bench/client_cost/run.sh [build-dir]   (default build/release)
 #   SECTIONS="1 3" LOADS="idle loaded" ROUNDS=3 CONNS="64 1000 10000" bench/client_cost/run.sh
-#   RATES="10 10000 10000p" (section 4)
-# Needs wrk and stress-ng (apt-get install wrk stress-ng), g++, python3, taskset.
+#   RATES="10 10000 10000p" (section 4); section 8 runs only when named (SECTIONS="8")
+# Needs wrk and stress-ng (apt-get install wrk stress-ng), g++, python3, taskset; section 8
+# liburing-dev.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-build/release}
@@ -43,6 +48,9 @@ cleanup() { kill $SP $LP 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "
 trap cleanup EXIT
 g++ -std=c++20 -O2 -Isrc bench/client_cost/sse_server.cpp -o "$T/sse_server"
 g++ -std=c++20 -O2 -Isrc bench/client_cost/floor_client.cpp -o "$T/floor_client"
+URING=""
+if [ -e /usr/include/liburing.h ] && g++ -std=c++20 -O2 -Isrc -DFLOOR_URING \
+  bench/client_cost/floor_client.cpp -o "$T/floor_uring" -luring; then URING=$T/floor_uring; fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 RES=$T/results.tsv
 : >"$RES"
@@ -273,6 +281,50 @@ PY
       printf '  %s worker(s): %.3f us CPU per event = %.0f events/s per core\n' "$wk" "$ma" "$(py "1e6 / $ma")"
       row "7 events/s per core" "$wk worker(s), 8 events/send" "$L" "-" "-" "$(py "round(1e6 / $ma)")" "-" "-"
     done
+  fi
+  if want 8; then
+    if [ -z "$URING" ]; then
+      echo "== 8. skipped: needs liburing-dev (apt-get install liburing-dev)"
+    else
+      echo "== 8. io_uring vs epoll, both the floor client (frames and stamps only)"
+      io_field() {  # io field args... -> the field of the floor client's JSON line
+        local io=$1 f=$2; shift 2
+        taskset -c 1 "$URING" --port "$PORT" --io "$io" "$@" >"$T/uring.json"
+        python3 -c "import json; print(json.load(open('$T/uring.json'))['$f'])"
+      }
+      for eps in 1 8; do
+        server --events 100 --events-per-send $eps
+        for c in 64 1000; do
+          e=(); u=()
+          for _ in $(seq 1 "$ROUNDS"); do
+            small=$(( c > 40 ? c : 40 ))
+            e+=("$(per_event "$(io_field epoll cpu_s --connections $c --requests $small)" "$(io_field epoll cpu_s --connections $c --requests $((small + 4000)))" 4000 100)")
+            u+=("$(per_event "$(io_field uring cpu_s --connections $c --requests $small)" "$(io_field uring cpu_s --connections $c --requests $((small + 4000)))" 4000 100)")
+          done
+          me=$(median "${e[@]}"); mu=$(median "${u[@]}"); r=$(py "round($mu / $me, 2)")
+          printf '  %s event(s)/send, %4s conns: epoll %.3f us/event   io_uring %.3f us/event   ratio %.2f\n' "$eps" "$c" "$me" "$mu" "$r"
+          row "8 io_uring floor CPU/event" "$eps event(s)/send, $c conns" "$L" "epoll us/event" "$me" "$mu" "$r" "-"
+        done
+      done
+      server --events 1
+      e=(); u=(); ec=(); uc=()
+      for _ in $(seq 1 "$ROUNDS"); do
+        for io in epoll uring; do
+          taskset -c 1 "$URING" --port "$PORT" --io $io --connections 64 --stream 0 --max-tokens 2 --requests 300000 >"$T/uring.json"
+          rps=$(python3 -c "import json; j = json.load(open('$T/uring.json')); print(j['requests'] / j['wall_s'])")
+          if [ $io = epoll ]; then e+=("$rps"); else u+=("$rps"); fi
+          taskset -c 1 "$URING" --port "$PORT" --io $io --connections 64 --stream 0 --max-tokens 2 --rate 10000 --requests 50000 >"$T/uring.json"
+          cpr=$(python3 -c "import json; j = json.load(open('$T/uring.json')); print(j['cpu_s'] * 1e6 / j['requests'])")
+          if [ $io = epoll ]; then ec+=("$cpr"); else uc+=("$cpr"); fi
+        done
+      done
+      me=$(median "${e[@]}"); mu=$(median "${u[@]}"); r=$(py "round($mu / $me, 2)")
+      printf '  non-streaming, 64 conns: epoll %.0f req/s   io_uring %.0f req/s   ratio %.2f\n' "$me" "$mu" "$r"
+      row "8 io_uring floor req/s" "non-streaming, 64 conns" "$L" "epoll req/s" "$(py "round($me)")" "$(py "round($mu)")" "$r" "-"
+      me=$(median "${ec[@]}"); mu=$(median "${uc[@]}"); r=$(py "round($mu / $me, 2)")
+      printf '  10k req/s: epoll %.1f us CPU/request   io_uring %.1f   ratio %.2f\n' "$me" "$mu" "$r"
+      row "8 io_uring floor CPU/request" "10k req/s constant" "$L" "epoll us/request" "$(py "round($me, 1)")" "$(py "round($mu, 1)")" "$r" "-"
+    fi
   fi
 done
 load idle

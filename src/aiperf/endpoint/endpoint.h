@@ -161,7 +161,9 @@ class Endpoint {
   virtual ~Endpoint();
   virtual const EndpointInfo& info() const = 0;
 
-  /// The request body, compact JSON, keys in AIPerf's order (spec §5.4). Cold path.
+  /// The request body, compact JSON, keys in AIPerf's order (spec §5.4). Off the I/O threads,
+  /// but once per session when sessions are rendered just in time (the chat endpoint writes
+  /// the usual request without a JSON tree for that reason).
   virtual std::string render_body(const RenderContext& ctx) const = 0;
 
   /// Parses one response message payload (an SSE event's data or a whole non-SSE body) into

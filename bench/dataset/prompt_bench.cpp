@@ -1,7 +1,8 @@
 // Exact-length prompt building (dataset::PromptGenerator::generate_at): microseconds per prompt
-// with the builtin tokenizer, cut at piece boundaries, against the same tokenizer hiding its
-// pieces (so every prompt is decoded, re-encoded and repaired), alternating rounds, median.
-// Usage: prompt_bench [ISL=550] [PROMPTS=5000] [ROUNDS=5]
+// with a tokenizer (the builtin one, or any --tokenizer spec: a tokenizer.json directory...),
+// cut at piece boundaries, against the same tokenizer hiding its pieces (so every prompt is
+// decoded, re-encoded and repaired), alternating rounds, median. Every prompt is checked exact.
+// Usage: prompt_bench [ISL=550] [PROMPTS=5000] [ROUNDS=5] [TOKENIZER=builtin]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
   const int64_t isl = argc > 1 ? std::atoll(argv[1]) : 550;
   const int prompts = argc > 2 ? std::atoi(argv[2]) : 5000;
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 5;
-  auto tok = tokenizer::builtin();
+  auto tok = tokenizer::load(argc > 4 ? argv[4] : "builtin");
   Repairing repairing(*tok);
   dataset::PromptGenerator cut(*tok, Rng(1)), repaired(repairing, Rng(1));
   std::vector<double> a, b;
@@ -68,8 +69,8 @@ int main(int argc, char** argv) {
     a.push_back(us_per_prompt(cut, isl, prompts, 100 + r));
     b.push_back(us_per_prompt(repaired, isl, prompts, 100 + r));
   }
-  std::printf("prompts of %lld tokens, builtin tokenizer, median of %d rounds of %d:\n",
-              (long long)isl, rounds, prompts);
+  std::printf("prompts of %lld tokens, tokenizer %s, median of %d rounds of %d:\n", (long long)isl,
+              tok->name().c_str(), rounds, prompts);
   std::printf("  cut at piece boundaries: %.2f us/prompt\n", median(a));
   std::printf("  decoded and repaired:    %.2f us/prompt\n", median(b));
   std::printf("  ratio: %.2fx\n", median(b) / median(a));

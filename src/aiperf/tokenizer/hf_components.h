@@ -40,6 +40,8 @@ class Normalizer {
  public:
   virtual ~Normalizer() = default;
   virtual void normalize(std::string& s) const = 0;
+  /// True when it leaves every ASCII text as it is (the Unicode normal forms).
+  virtual bool keeps_ascii() const { return false; }
 };
 
 class PreTokenizer {
@@ -49,6 +51,10 @@ class PreTokenizer {
   virtual void pre_tokenize(Pieces& p) const = 0;
   /// True when the output is raw bytes standing for GPT-2 byte-level symbols.
   virtual bool byte_level() const { return false; }
+  /// For Tokenizer::piece_lookahead: the ASCII lookahead of the one regex that cuts the text into
+  /// pieces (detail::Regex::ascii_lookahead), 0 when this pre-tokenizer cuts nothing, npos
+  /// when it cuts otherwise, with several regexes, or with a regex of unknown lookahead.
+  virtual size_t ascii_lookahead() const { return std::string_view::npos; }
 };
 
 class Model {

@@ -65,11 +65,14 @@ void strip_marks(std::string& s) {
 
 class FnNormalizer final : public Normalizer {
  public:
-  explicit FnNormalizer(void (*fn)(std::string&)) : fn_(fn) {}
+  explicit FnNormalizer(void (*fn)(std::string&), bool keeps_ascii = false)
+      : fn_(fn), keeps_ascii_(keeps_ascii) {}
   void normalize(std::string& s) const override { fn_(s); }
+  bool keeps_ascii() const override { return keeps_ascii_; }
 
  private:
   void (*fn_)(std::string&);
+  bool keeps_ascii_;
 };
 
 class SequenceNormalizer final : public Normalizer {
@@ -77,6 +80,11 @@ class SequenceNormalizer final : public Normalizer {
   std::vector<std::unique_ptr<Normalizer>> parts;
   void normalize(std::string& s) const override {
     for (const auto& p : parts) p->normalize(s);
+  }
+  bool keeps_ascii() const override {
+    for (const auto& p : parts)
+      if (!p->keeps_ascii()) return false;
+    return true;
   }
 };
 
@@ -359,10 +367,14 @@ std::unique_ptr<Normalizer> make_normalizer(const Json& j, const std::string& pa
         seq->parts.push_back(std::move(n));
     return seq;
   }
-  if (type == "NFC") return std::make_unique<FnNormalizer>([](std::string& s) { s = nfc(s); });
-  if (type == "NFD") return std::make_unique<FnNormalizer>([](std::string& s) { s = nfd(s); });
-  if (type == "NFKC") return std::make_unique<FnNormalizer>([](std::string& s) { s = nfkc(s); });
-  if (type == "NFKD") return std::make_unique<FnNormalizer>([](std::string& s) { s = nfkd(s); });
+  if (type == "NFC")
+    return std::make_unique<FnNormalizer>([](std::string& s) { s = nfc(s); }, true);
+  if (type == "NFD")
+    return std::make_unique<FnNormalizer>([](std::string& s) { s = nfd(s); }, true);
+  if (type == "NFKC")
+    return std::make_unique<FnNormalizer>([](std::string& s) { s = nfkc(s); }, true);
+  if (type == "NFKD")
+    return std::make_unique<FnNormalizer>([](std::string& s) { s = nfkd(s); }, true);
   if (type == "Lowercase") return std::make_unique<FnNormalizer>(lowercase);
   if (type == "StripAccents") return std::make_unique<FnNormalizer>(strip_marks);
   if (type == "Strip")

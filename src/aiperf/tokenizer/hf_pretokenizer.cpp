@@ -159,6 +159,10 @@ class RegexSplit final : public PreTokenizer {
       split_by(sp, m, b_, invert_, out);
     });
   }
+  size_t ascii_lookahead() const override {
+    return re_ && b_ == Behavior::kIsolated && !invert_ ? re_->ascii_lookahead()
+                                                        : std::string_view::npos;
+  }
 
  private:
   std::unique_ptr<detail::Regex> re_;
@@ -195,6 +199,10 @@ class ByteLevelPre final : public PreTokenizer {
       re_->find_all(p.view(sp), m);
       split_by(sp, m, Behavior::kIsolated, false, out);
     });
+  }
+  size_t ascii_lookahead() const override {
+    if (add_prefix_space_) return std::string_view::npos;  // it adds a space: not a cut
+    return re_ ? re_->ascii_lookahead() : 0;
   }
 
  private:
@@ -310,6 +318,16 @@ class SequencePre final : public PreTokenizer {
     for (const auto& part : parts)
       if (part->byte_level()) return true;
     return false;
+  }
+  size_t ascii_lookahead() const override {
+    // Pieces cut again by a second regex could change where the first one's pieces do not.
+    size_t one = 0;
+    for (const auto& part : parts) {
+      const size_t l = part->ascii_lookahead();
+      if (l == std::string_view::npos || (l != 0 && one != 0)) return std::string_view::npos;
+      if (l != 0) one = l;
+    }
+    return one;
   }
 };
 

@@ -106,7 +106,87 @@ class HfTokenizer final : public Tokenizer {
 
   std::string name() const override { return name_; }
 
+  // Pieces (Tokenizer::encode_pieces): where no normalizer changes the text and no added token
+  // occurs in it, a byte-level pre-tokenizer cuts it into spans of the text itself, and the
+  // model encodes each span on its own; a vocabulary entry of a byte-level model stands for
+  // one byte per character.
+  bool encode_pieces(std::string_view text, PieceEncoding& out) const override {
+    out.ids.clear();
+    out.ends.clear();
+    out.piece_starts.clear();
+    Pieces p;
+    if (!cut_pieces(text, p)) return false;
+    std::string tok;
+    for (const auto& sp : p.spans) {
+      const size_t first = out.ids.size();
+      model_->tokenize(p.view(sp), out.ids);
+      uint32_t at = sp.off;
+      for (size_t k = first; k < out.ids.size(); ++k) {
+        if (!model_->id_to_token(out.ids[k], tok)) return false;
+        for (char c : tok) at += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        out.ends.push_back(at);
+        out.piece_starts.push_back(k == first);
+      }
+      if (at != sp.off + sp.len) return false;
+    }
+    return true;
+  }
+
+  bool piece_ends(std::string_view text, std::vector<uint32_t>& out) const override {
+    out.clear();
+    Pieces p;
+    if (!cut_pieces(text, p)) return false;
+    for (const auto& sp : p.spans) out.push_back(sp.off + sp.len);
+    return true;
+  }
+
+  size_t piece_lookahead(std::string_view text) const override {
+    if (!pre_ || (normalizer_ && !normalizer_->keeps_ascii())) return std::string_view::npos;
+    unsigned char any = 0;
+    for (char c : text) any |= static_cast<unsigned char>(c);
+    const size_t look = pre_->ascii_lookahead();
+    return any < 0x80 && look != 0 ? look : std::string_view::npos;
+  }
+
  private:
+  /// `text` pre-tokenized into spans that tile it in order (Pieces::buf is `text`); false when
+  /// that is not so: not valid UTF-8, changed by the normalizer, an added token's text in it
+  /// (anywhere, whatever its word rules), a pre-tokenizer that is not byte-level or rewrites.
+  bool cut_pieces(std::string_view text, Pieces& p) const {
+    if (!pre_ || !pre_->byte_level() || text.size() > UINT32_MAX ||
+        detail::valid_utf8_prefix(text) != text.size() || contains_added(text)) {
+      return false;
+    }
+    if (normalizer_) {
+      std::string norm(text);
+      normalizer_->normalize(norm);
+      if (norm != text) return false;
+    }
+    p.buf.assign(text);
+    p.spans.clear();
+    if (!text.empty()) p.spans.push_back({0, static_cast<uint32_t>(text.size()), kNoId, true});
+    pre_->pre_tokenize(p);
+    uint32_t covered = 0;
+    for (const auto& sp : p.spans) {
+      if (sp.id != kNoId || sp.off != covered || sp.len == 0) return false;
+      covered += sp.len;
+    }
+    return covered == text.size() && p.buf.size() == text.size();
+  }
+
+  bool contains_added(std::string_view s) const {
+    for (const detail::ByteTrie* trie : {&raw_trie_, &norm_trie_}) {
+      if (trie->empty()) continue;
+      for (size_t pos = 0; pos < s.size(); ++pos) {
+        if (!trie->may_start(static_cast<unsigned char>(s[pos]))) continue;
+        bool found = false;
+        trie->prefixes(s.data() + pos, s.size() - pos, [&](size_t, uint32_t) { found = true; });
+        if (found) return true;
+      }
+    }
+    return false;
+  }
+
   void load_added(const Json& j) {
     const Json* list = hf::opt(j, "added_tokens");
     if (!list) return;

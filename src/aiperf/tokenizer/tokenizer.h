@@ -38,8 +38,9 @@ class Tokenizer {
   virtual TokenId eos_token_id() const { return kNoToken; }
 
   /// Pieces, for tokenizers whose encoding without special tokens cuts valid UTF-8 text into
-  /// contiguous pieces and encodes each piece on its own, and whose decode is the ids' bytes
-  /// joined (tiktoken). Then a run of ids whose ends are piece boundaries of the text it came
+  /// contiguous pieces and encodes each piece on its own, each token standing for bytes of its
+  /// piece (tiktoken; byte-level tokenizer.json files for texts their normalizer keeps and with
+  /// no added token in them). Then a run of ids whose ends are piece boundaries of the text it came
   /// from, and whose text cuts into pieces at those same boundaries, re-encodes to itself
   /// without being encoded (dataset::PromptGenerator builds exact-length prompts that way).
   /// encode_pieces: encode(text, false) with, per token, the byte offset where it ends and
@@ -60,7 +61,8 @@ class Tokenizer {
   /// L when no piece [s, e) of `text` depends on a byte at or past e + L: cut from a longer
   /// text at one of its piece starts, `text` then has the longer text's pieces up to L bytes
   /// before its end, so only those last bytes need cutting again. npos when the tokenizer
-  /// cannot bound it for this text (tiktoken: text that is not all ASCII).
+  /// cannot bound it for this text (text that is not all ASCII; a tokenizer.json cutting with
+  /// several regexes or a regex of unknown lookahead, or normalizing ASCII text).
   virtual size_t piece_lookahead(std::string_view /*text*/) const { return std::string_view::npos; }
 };
 

@@ -219,6 +219,50 @@ TEST(PromptGenerator, BuiltinTokenizerPromptsAreExact) {
   }
 }
 
+/// A tokenizer passing everything to another one, counting decodes.
+class CountingTokenizer : public tokenizer::Tokenizer {
+ public:
+  explicit CountingTokenizer(const Tokenizer& t) : t_(t) {}
+  std::vector<tokenizer::TokenId> encode(std::string_view s, bool add) const override {
+    return t_.encode(s, add);
+  }
+  std::string decode(const std::vector<tokenizer::TokenId>& ids, bool skip) const override {
+    ++decodes;
+    return t_.decode(ids, skip);
+  }
+  size_t count(std::string_view s) const override { return t_.count(s); }
+  std::string name() const override { return t_.name(); }
+  bool encode_pieces(std::string_view s, PieceEncoding& out) const override {
+    return t_.encode_pieces(s, out);
+  }
+  bool piece_ends(std::string_view s, std::vector<uint32_t>& out) const override {
+    return t_.piece_ends(s, out);
+  }
+  size_t piece_lookahead(std::string_view s) const override { return t_.piece_lookahead(s); }
+  mutable std::atomic<int> decodes{0};
+
+ private:
+  const Tokenizer& t_;
+};
+
+// A byte-level tokenizer.json (GPT-2's) cuts prompts at its pieces too: exact at every length,
+// and nearly all without a decode (a prompt that finds no piece run nearby is repaired).
+TEST(PromptGenerator, HuggingFaceByteLevelPromptsAreCutAndExact) {
+  auto gpt2 = tokenizer::load(std::string(AIPERF_TEST_DATA_DIR) + "/tokenizers/gpt2");
+  CountingTokenizer tok(*gpt2);
+  PromptGenerator gen(tok, Rng(13));
+  Rng draw(14);
+  const int before = tok.decodes;
+  for (int i = 0; i < 1000; ++i) {
+    const int64_t n = 1 + draw.randrange(i % 10 == 0 ? 4000 : 700);
+    const int64_t start = draw.randrange(gen.corpus_tokens() - 5000);
+    Prompt p = gen.generate_at(start, n);
+    ASSERT_EQ(p.tokens, n) << "start=" << start;
+    ASSERT_EQ(int64_t(gpt2->encode(p.text, false).size()), n) << "start=" << start;
+  }
+  EXPECT_LT(tok.decodes - before, 10);
+}
+
 /// A tokenizer whose decode never round-trips (every decode adds a token): generate_at must
 /// give up gracefully and report the true count of what it returns.
 class NeverExactTokenizer : public testing::HalvingTokenizer {

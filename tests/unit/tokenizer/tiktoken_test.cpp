@@ -15,6 +15,7 @@ extern "C" const uint64_t aiperf_o200k_size;
 namespace aiperf::tokenizer {
 namespace {
 
+using testing::check_pieces;
 using testing::read_cases;
 
 void check_all(const Tokenizer& tok, const std::string& fixture) {
@@ -32,61 +33,9 @@ TEST(Tiktoken, BuiltinMatchesO200kFixtures) {
   check_all(*builtin(), "o200k_base");
 }
 
-// encode_pieces is encode(text, false) with each token's end and the pieces' starts; the pieces
-// tile the text, and piece_ends gives the same cuts. Every fixture case of both vocabularies.
-void check_pieces(const Tokenizer& tok, const std::string& fixture) {
-  int valid = 0;
-  for (const auto& c : read_cases(fixture)) {
-    Tokenizer::PieceEncoding pe;
-    std::vector<uint32_t> ends;
-    const bool ok = tok.encode_pieces(c.text, pe);
-    ASSERT_EQ(ok, tok.piece_ends(c.text, ends)) << fixture << " case " << c.id;
-    if (!ok) continue;  // invalid UTF-8 (lossy-replaced by encode)
-    ++valid;
-    ASSERT_EQ(pe.ids, c.ids_no_special) << fixture << " case " << c.id;
-    ASSERT_EQ(pe.ends.size(), pe.ids.size());
-    ASSERT_EQ(pe.piece_starts.size(), pe.ids.size());
-    std::vector<uint32_t> from_tokens;  // where a piece ends: before a piece start, and the end
-    for (size_t i = 0; i < pe.ids.size(); ++i) {
-      if (i > 0) {
-        ASSERT_GT(pe.ends[i], pe.ends[i - 1]) << fixture << " case " << c.id;
-        if (pe.piece_starts[i]) from_tokens.push_back(pe.ends[i - 1]);
-      }
-    }
-    if (!pe.ids.empty()) {
-      EXPECT_EQ(pe.piece_starts[0], 1);
-      EXPECT_EQ(pe.ends.back(), c.text.size());
-      from_tokens.push_back(pe.ends.back());
-    }
-    EXPECT_EQ(ends, from_tokens) << fixture << " case " << c.id;
-    if (pe.ids.empty()) continue;
-    // The tokens from a piece start to the end are the text from there, and re-encode to
-    // themselves (the split from a piece start is the same).
-    size_t a = pe.ids.size() / 3, b = pe.ids.size();
-    while (a > 0 && !pe.piece_starts[a]) --a;
-    std::string_view part = std::string_view(c.text).substr(a ? pe.ends[a - 1] : 0);
-    std::vector<TokenId> tail(pe.ids.begin() + long(a), pe.ids.begin() + long(b));
-    EXPECT_EQ(tok.decode(tail, false), part) << fixture << " case " << c.id;
-    EXPECT_EQ(tok.encode(part, false), tail) << fixture << " case " << c.id;
-  }
-  EXPECT_GT(valid, 50);
-  Tokenizer::PieceEncoding pe;
-  std::vector<uint32_t> ends;
-  EXPECT_FALSE(tok.encode_pieces("ab\xff", pe));
-  EXPECT_FALSE(tok.piece_ends("ab\xc3", ends));
-  EXPECT_TRUE(tok.encode_pieces("", pe));
-  EXPECT_TRUE(pe.ids.empty());
-}
-
 TEST(Tiktoken, PiecesTileTheTextAndMatchEncode) {
   check_pieces(*builtin(), "o200k_base");
   check_pieces(*load(testing::data_dir("cl100k_base") + "/cl100k_base.tiktoken"), "cl100k_base");
-  // HuggingFace tokenizers do not tell pieces (callers decode and re-encode).
-  Tokenizer::PieceEncoding pe;
-  std::vector<uint32_t> ends;
-  auto gpt2 = load(testing::data_dir("gpt2"));
-  EXPECT_FALSE(gpt2->encode_pieces("In the beginning", pe));
-  EXPECT_FALSE(gpt2->piece_ends("In the beginning", ends));
 }
 
 TEST(Tiktoken, LoadBuiltinIsTheSingleton) {

@@ -326,7 +326,7 @@ void GrpcClient::send(uint16_t url_index, std::string_view body,
   std::string err;
   if (!build_request(body, m.opts.backend, m.opts.streaming, c->request, &err)) {
     r.start_ns = r.end_ns = mono_ns();
-    r.start_wall_ns = wall_ns();
+    r.start_wall_ns = process_anchor().to_wall(r.start_ns);
     r.error = record::ErrorKind::kProtocol;
     r.error_message = err;
     c->finishing = true;
@@ -348,7 +348,7 @@ void GrpcClient::send(uint16_t url_index, std::string_view body,
     m.in_flight.insert(c);
   }
   r.start_ns = mono_ns();
-  r.start_wall_ns = wall_ns();
+  r.start_wall_ns = process_anchor().to_wall(r.start_ns);
   r.trace.send_start_ns = r.start_ns;
   if (m.opts.streaming) {
     c->stream = stub.PrepareAsyncModelStreamInfer(&c->ctx, &m.cq);

@@ -110,7 +110,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
   if (spec.phase == record::Phase::kProfiling) sched_at_start_ = sample_sched();
   int64_t start = team_ ? team_->start_phase(spec.phase) : mono_ns();  // a common start
   out.start_mono_ns = start;
-  out.start_wall_ns = wall_ns();
+  out.start_wall_ns = process_anchor().to_wall(start);  // as the requests' wall times
   ps.start(start);
   if (spec.idle) ps.stop_sending();  // a rank with no share of this phase
   if (team_ && spec.phase == record::Phase::kProfiling) profiling_cpu0_ns_ = process_cpu_ns();
@@ -284,7 +284,7 @@ PhaseWindow ProfileRun::run_phase(const schedule::PhaseSpec& spec_in, ui::Progre
     }
   }
   out.end_mono_ns = mono_ns();
-  out.end_wall_ns = wall_ns();
+  out.end_wall_ns = process_anchor().to_wall(out.end_mono_ns);
   if (spec.phase == record::Phase::kProfiling && network_probe_) network_probe_->stop();
   notify([&](RunObserver& o) { o.on_phase_end(out); });
   spdlog::info("phase {} ended after {:.3f} s{}{}", spec.name(),

@@ -271,8 +271,8 @@ void HttpClient::Impl::start_attempt(PendingRequest* r, bool allow_pool) {
     c->state = ConnState::kActive;
     r->conn = c;
     if (!rec.start_ns) {
-      rec.start_wall_ns = wall_ns();
       rec.start_ns = mono_ns();
+      rec.start_wall_ns = process_anchor().to_wall(rec.start_ns);
     }
     begin_request(c);
     return;
@@ -281,8 +281,8 @@ void HttpClient::Impl::start_attempt(PendingRequest* r, bool allow_pool) {
   r->addr_tries = 0;
   rec.connection_reused = false;
   if (!rec.start_ns) {
-    rec.start_wall_ns = wall_ns();
     rec.start_ns = mono_ns();
+    rec.start_wall_ns = process_anchor().to_wall(rec.start_ns);
   }
   open_conn(r);
 }

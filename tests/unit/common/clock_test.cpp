@@ -33,5 +33,17 @@ TEST(Clock, AnchorMapsMonotonicInstantsToTheWallClock) {
   EXPECT_EQ(a.to_wall(a.mono() + 123), a.wall() + 123);
 }
 
+// The anchor's pair is read closely (mono, wall, mono: best of a few tries), so a monotonic
+// instant read between two wall readings maps between them, give or take the pair's own gap.
+TEST(Clock, AnchorPutsAnInstantBetweenTheWallReadingsAroundIt) {
+  for (int i = 0; i < 100; ++i) {
+    ClockAnchor a;
+    const int64_t w0 = wall_ns(), m = mono_ns(), w1 = wall_ns();
+    EXPECT_GE(a.to_wall(m), w0 - a.gap());
+    EXPECT_LE(a.to_wall(m), w1 + a.gap());
+  }
+  EXPECT_EQ(&process_anchor(), &process_anchor());
+}
+
 }  // namespace
 }  // namespace aiperf

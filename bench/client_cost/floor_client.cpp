@@ -119,6 +119,7 @@ class Client {
   void end_response(Conn& c);
   void on_timer();
   void arm_timer();
+  void start_sending();
   void release_due();  // the requests whose time has come, on free connections
   int64_t due_time(uint64_t i) const {
     return t0_ + int64_t(double(i) * 1e9 / rate_);
@@ -228,15 +229,8 @@ int Client::run() {
     ev.events = EPOLLIN;
     ev.data.ptr = nullptr;  // the timer; connections carry their Conn
     epoll_ctl(ep_, EPOLL_CTL_ADD, tfd_, &ev);
-    for (auto& c : conns_) idle_.push_back(&c);
-    lateness_.reserve(target_);
-    t0_ = now_ns() + 1'000'000;
-    arm_timer();
-  } else {
-    for (auto& c : conns_) {
-      if (issued_ < target_) send_request(c);
-    }
   }
+  start_sending();
   std::vector<epoll_event> evs(1024);
   while (totals_.requests < target_) {
     int n = epoll_wait(ep_, evs.data(), int(evs.size()), 10'000);
@@ -270,6 +264,26 @@ void Client::on_timer() {
   while (read(tfd_, &expirations, sizeof expirations) > 0) {
   }
   release_due();
+  arm_timer();
+}
+
+// Closed loop: a request on every connection. Rate mode: the schedule starts in 1 ms.
+void Client::start_sending() {
+  if (rate_ <= 0) {
+    for (auto& c : conns_) {
+      if (issued_ < target_) send_request(c);
+    }
+    return;
+  }
+  for (auto& c : conns_) idle_.push_back(&c);
+  lateness_.reserve(target_);
+  t0_ = now_ns() + 1'000'000;
+#ifdef FLOOR_URING
+  if (uring_) {
+    arm_uring_timer();
+    return;
+  }
+#endif
   arm_timer();
 }
 
@@ -386,16 +400,7 @@ int Client::run_uring() {
     if (!open_conn(conns_[i])) return 1;
     arm_recv(i);
   }
-  if (rate_ > 0) {
-    for (auto& c : conns_) idle_.push_back(&c);
-    lateness_.reserve(target_);
-    t0_ = now_ns() + 1'000'000;
-    arm_uring_timer();
-  } else {
-    for (auto& c : conns_) {
-      if (issued_ < target_) send_request(c);
-    }
-  }
+  start_sending();
   while (totals_.requests < target_) {
     __kernel_timespec limit{10, 0};
     io_uring_cqe* first = nullptr;

@@ -34,8 +34,8 @@ inline void ensure_include_usage(Json& payload, const RenderContext& ctx) {
 
 /// Compact JSON as orjson writes it (no spaces, UTF-8 kept); invalid UTF-8 is replaced rather
 /// than thrown on. The bytes of `j.dump(-1, ' ', false, replace)`, with strings (a prompt of
-/// thousands of characters is the bulk of a body) written by append_json_string, which copies
-/// plain runs eight bytes at a time where nlohmann escapes a character at a time.
+/// thousands of characters is the bulk of a body) written by append_json_string, which finds
+/// plain runs sixteen bytes at a time where nlohmann escapes a character at a time.
 std::string dump_compact(const Json& j);
 
 /// Parses JSON text carried by a dataset turn (`what` names the field in the error). The dataset

@@ -24,14 +24,8 @@ std::string utf8proc_apply(std::string_view s, int options) {
   return out;
 }
 
-bool is_ascii_only(std::string_view s) {
-  for (unsigned char c : s)
-    if (c >= 0x80) return false;
-  return true;
-}
-
 void lowercase(std::string& s) {
-  if (is_ascii_only(s)) {
+  if (detail::is_ascii(s)) {
     for (char& c : s)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return;
@@ -206,7 +200,7 @@ class BertNormalizer final : public Normalizer {
       }
       s = std::move(out);
     }
-    if (strip_ && !is_ascii_only(s)) {
+    if (strip_ && !detail::is_ascii(s)) {
       s = nfd(s);
       strip_marks(s);
     }
@@ -346,14 +340,15 @@ std::string nfc(std::string_view s) {
   return std::string(s);
 }
 std::string nfd(std::string_view s) {
-  return is_ascii_only(s) ? std::string(s) : utf8proc_apply(s, UTF8PROC_DECOMPOSE);
+  return detail::is_ascii(s) ? std::string(s) : utf8proc_apply(s, UTF8PROC_DECOMPOSE);
 }
 std::string nfkc(std::string_view s) {
-  return is_ascii_only(s) ? std::string(s) : utf8proc_apply(s, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+  return detail::is_ascii(s) ? std::string(s)
+                             : utf8proc_apply(s, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
 }
 std::string nfkd(std::string_view s) {
-  return is_ascii_only(s) ? std::string(s)
-                          : utf8proc_apply(s, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
+  return detail::is_ascii(s) ? std::string(s)
+                             : utf8proc_apply(s, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
 }
 
 std::unique_ptr<Normalizer> make_normalizer(const Json& j, const std::string& path) {

@@ -142,10 +142,8 @@ class HfTokenizer final : public Tokenizer {
 
   size_t piece_lookahead(std::string_view text) const override {
     if (!pre_ || (normalizer_ && !normalizer_->keeps_ascii())) return std::string_view::npos;
-    unsigned char any = 0;
-    for (char c : text) any |= static_cast<unsigned char>(c);
     const size_t look = pre_->ascii_lookahead();
-    return any < 0x80 && look != 0 ? look : std::string_view::npos;
+    return look != 0 && detail::is_ascii(text) ? look : std::string_view::npos;
   }
 
  private:

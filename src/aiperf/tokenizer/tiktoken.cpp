@@ -166,9 +166,7 @@ class TiktokenTokenizer final : public Tokenizer {
   }
 
   size_t piece_lookahead(std::string_view text) const override {
-    unsigned char any = 0;
-    for (char c : text) any |= static_cast<unsigned char>(c);
-    return any < 0x80 ? regex_.ascii_lookahead() : std::string_view::npos;
+    return detail::is_ascii(text) ? regex_.ascii_lookahead() : std::string_view::npos;
   }
 
   std::string decode(const std::vector<TokenId>& ids, bool skip_special_tokens) const override {

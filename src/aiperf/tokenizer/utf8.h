@@ -49,6 +49,14 @@ inline void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+/// Whether every byte of `s` is ASCII (below 0x80). No early exit: the OR of all bytes lets
+/// the compiler vectorize it.
+inline bool is_ascii(std::string_view s) {
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
 /// Length of the valid UTF-8 prefix of `s` (== s.size() when all of it is valid).
 size_t valid_utf8_prefix(std::string_view s);
 

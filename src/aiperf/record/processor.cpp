@@ -256,11 +256,10 @@ void RecordProcessor::split_by_stream(int64_t completion, std::string_view outpu
   r.token_split = ProcessedRecord::TokenSplit::kStream;
 }
 
-ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
-                                         const dataset::Conversation& conv,
-                                         const dataset::Turn& turn, std::string_view payload_sent,
-                                         const RequestContext& ctx) const {
-  ProcessedRecord r;
+void RecordProcessor::process(const RequestRecord& raw, const dataset::Conversation& conv,
+                              const dataset::Turn& turn, std::string_view payload_sent,
+                              const RequestContext& ctx, ProcessedRecord& r) const {
+  r.clear();
   r.credit_index = raw.credit_index;
   r.phase = raw.phase;
   r.conversation_index = raw.conversation_index;
@@ -431,7 +430,6 @@ ProcessedRecord RecordProcessor::process(const RequestRecord& raw,
     for (auto& [ts, text] : r.raw_responses) scrub_secrets(text, secrets_);
   }
   r.error = std::move(error);
-  return r;
 }
 
 }  // namespace aiperf::record

@@ -52,7 +52,15 @@ class RecordProcessor {
   }
   ProcessedRecord process(const RequestRecord& raw, const dataset::Conversation& conv,
                           const dataset::Turn& turn, std::string_view payload_sent,
-                          const RequestContext& ctx) const;
+                          const RequestContext& ctx) const {
+    ProcessedRecord r;
+    process(raw, conv, turn, payload_sent, ctx, r);
+    return r;
+  }
+  /// The same into `out` (cleared first, its buffers kept: the pipeline reuses one record).
+  void process(const RequestRecord& raw, const dataset::Conversation& conv,
+               const dataset::Turn& turn, std::string_view payload_sent, const RequestContext& ctx,
+               ProcessedRecord& out) const;
 
   /// ISL by spec §2.6: tokens of the system message, the user-context message and every text
   /// item of each turn (history, then `turn`), joined by single spaces. Media are not counted;

@@ -103,23 +103,24 @@ void RecordPipeline::handle(const record::RequestRecord& raw, TurnStep& step) {
   ctx.x_request_id = raw.x_request_id;
   ctx.x_correlation_id = raw.x_correlation_id;
   if (!step.st) {
-    account(processor_.process(raw, conv, turn, first_body_of(raw), ctx), warm);
+    processor_.process(raw, conv, turn, first_body_of(raw), ctx, rec_);
+    account(rec_, warm);
     return;
   }
   ctx.history = std::span<const dataset::Turn>(step.st->history).first(step.sent_history);
   std::string_view payload =
       step.sent_body ? std::string_view(*step.sent_body) : first_body_of(raw);
-  record::ProcessedRecord rec = processor_.process(raw, conv, turn, payload, ctx);
+  processor_.process(raw, conv, turn, payload, ctx, rec_);
   if (step.ended) sessions_.erase(step.key);
   step = TurnStep{};
-  account(std::move(rec), warm);
+  account(rec_, warm);
 }
 
 void RecordPipeline::account_remote(record::ProcessedRecord&& rec) {
-  account(std::move(rec), false, true);
+  account(rec, false, true);
 }
 
-void RecordPipeline::account(record::ProcessedRecord&& rec, bool warm, bool remote) {
+void RecordPipeline::account(const record::ProcessedRecord& rec, bool warm, bool remote) {
   if (warm) {
     counters_.warmup_done.fetch_add(1, std::memory_order_relaxed);
     return;

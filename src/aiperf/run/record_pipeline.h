@@ -71,7 +71,7 @@ class RecordPipeline {
  private:
   void run();
   // aggregate, export, count; `remote`: another rank's record (account_remote)
-  void account(record::ProcessedRecord&& rec, bool warm, bool remote = false);
+  void account(const record::ProcessedRecord& rec, bool warm, bool remote = false);
   struct SessionState {
     std::vector<dataset::Turn> history;       // earlier user turns and assistant replies
     std::shared_ptr<const std::string> body;  // the body of the turn in flight (turn >= 1)
@@ -108,7 +108,8 @@ class RecordPipeline {
   PipelineCounters counters_;
   std::optional<Sessions> sessions_cfg_;
   std::vector<RunObserver*> observers_;
-  endpoint::ParsedResponse parsed_;                      // scratch of extract_reply()
+  endpoint::ParsedResponse parsed_;  // scratch of extract_reply()
+  record::ProcessedRecord rec_;      // handle()'s record, filled again for each request
   std::unordered_map<uint64_t, SessionState> sessions_;  // (phase, session) → state
   mutable std::mutex err_mu_;
   std::string first_error_;

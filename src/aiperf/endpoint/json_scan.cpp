@@ -108,24 +108,33 @@ constexpr std::array<std::string_view, kNumDFields> kDFieldNames = {
     "cached_tokens", "audio_tokens", "reasoning_tokens", "accepted_prediction_tokens",
     "rejected_prediction_tokens"};
 
+/// A value read at a usage key (read_slot). Left unset until read: Slots says which are.
 struct Slot {
-  bool present = false;
-  bool numeric = false;
-  bool is_bool = false;
-  int64_t i = 0;
-  double d = 0;
+  bool numeric;
+  bool is_bool;
+  int64_t i;
+  double d;
 };
 
+/// What a usage object holds, by key. Only the presence bits start zeroed (a usage object names
+/// a few of the ~40 keys looked up, and zeroing every slot cost more than reading them).
 struct Slots {
-  std::array<Slot, kNumUKeys> k{};
-  std::array<bool, 4> det_present{};
-  std::array<bool, 4> det_object{};
-  std::array<std::array<Slot, kNumDFields>, 4> det{};
+  static_assert(kNumUKeys <= 32 && kNumDFields <= 8);
+  uint32_t present = 0;                 // bit per UKey
+  uint8_t det_present = 0;              // bit per details dict: the key is there
+  uint8_t det_object = 0;               // bit per details dict: ... and holds an object
+  std::array<uint8_t, 4> det_fields{};  // per details dict, bit per DField read
+  std::array<Slot, kNumUKeys> k;
+  std::array<std::array<Slot, kNumDFields>, 4> det;
+
+  const Slot* key(int i) const { return (present >> i) & 1 ? &k[i] : nullptr; }
+  const Slot* det_field(int d, int f) const {
+    return ((det_object >> d) & 1) && ((det_fields[d] >> f) & 1) ? &det[d][f] : nullptr;
+  }
 };
 
 void read_slot(od::value& v, Slot& s) {
   s = Slot{};
-  s.present = true;
   od::json_type t;
   if (!type_of(v, t)) return;
   if (t == od::json_type::boolean) {
@@ -152,8 +161,13 @@ void read_slot(od::value& v, Slot& s) {
 
 template <size_t N>
 int index_of(const std::array<std::string_view, N>& names, std::string_view k) {
-  for (size_t i = 0; i < N; ++i)
-    if (names[i] == k) return static_cast<int>(i);
+  if (k.empty()) return -1;
+  for (size_t i = 0; i < N; ++i) {
+    // Length and first letter first: most names differ there, without a memcmp call.
+    if (names[i].size() == k.size() && names[i][0] == k[0] &&
+        std::memcmp(names[i].data(), k.data(), k.size()) == 0)
+      return static_cast<int>(i);
+  }
   return -1;
 }
 
@@ -171,21 +185,25 @@ int read_usage_object(od::object obj, Slots& top, Slots* env) {
     int ki = index_of(kUKeyNames, k);
     if (ki >= 0) {
       read_slot(v, top.k[ki]);
+      top.present |= uint32_t(1) << ki;
       continue;
     }
     int di = index_of(kDetailsNames, k);
     if (di >= 0) {
-      top.det_present[di] = true;
+      top.det_present |= uint8_t(1 << di);
       od::json_type t;
       if (!type_of(v, t) || t != od::json_type::object) continue;
-      top.det_object[di] = true;
+      top.det_object |= uint8_t(1 << di);
       od::object d;
       if (v.get_object().get(d)) return -1;
       for (auto dfr : d) {
         od::field df;
         if (std::move(dfr).get(df)) return -1;
         int fi = index_of(kDFieldNames, key_of(df));
-        if (fi >= 0) read_slot(df.value(), top.det[di][fi]);
+        if (fi >= 0) {
+          read_slot(df.value(), top.det[di][fi]);
+          top.det_fields[di] |= uint8_t(1 << fi);
+        }
       }
       continue;
     }
@@ -205,9 +223,8 @@ struct MergedUsage {
   const Slots& env;
 
   const Slot* key(UKey k) const {
-    if (top.k[k].present) return &top.k[k];
-    if (env.k[k].present) return &env.k[k];
-    return nullptr;
+    if (const Slot* s = top.key(k)) return s;
+    return env.key(k);
   }
   /// The value at the first present key (a present null / non-number gives nullopt).
   const Slot* first_present(std::initializer_list<UKey> keys) const {
@@ -218,8 +235,8 @@ struct MergedUsage {
   /// The first details dict (in `dicts` order) that is an object holding `field`.
   const Slot* first_in_details(std::initializer_list<int> dicts, DField field) const {
     for (int d : dicts) {
-      const Slots& src = top.det_present[d] ? top : env;
-      if (src.det_object[d] && src.det[d][field].present) return &src.det[d][field];
+      const Slots& src = (top.det_present >> d) & 1 ? top : env;
+      if (const Slot* s = src.det_field(d, field)) return s;
     }
     return nullptr;
   }

@@ -1,6 +1,7 @@
 // Request URL joining and request header lines (spec §5.1).
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 
@@ -171,19 +172,44 @@ std::string RequestHeaders::redacted(std::string_view request_id,
   return out;
 }
 
+namespace {
+/// The two hex digits of every byte value: one load per byte instead of two shifts, two masks
+/// and two table loads (a request sends two ids).
+struct HexPairs {
+  char p[256][2];
+  constexpr HexPairs() : p() {
+    constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 256; ++i) {
+      p[i][0] = kHex[i >> 4];
+      p[i][1] = kHex[i & 15];
+    }
+  }
+};
+constexpr HexPairs kHexPairs;
+
+/// The 2 * n hex digits of the n top bytes of `v`, most significant first.
+char* put_hex(char* out, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) {
+    std::memcpy(out, kHexPairs.p[(v >> (56 - 8 * i)) & 0xff], 2);
+    out += 2;
+  }
+  return out;
+}
+}  // namespace
+
 void format_uuid4(uint64_t hi, uint64_t lo, char out[36]) {
-  static constexpr char kHex[] = "0123456789abcdef";
   hi = (hi & ~0x000000000000F000ull) | 0x0000000000004000ull;  // version 4
   lo = (lo & ~0xC000000000000000ull) | 0x8000000000000000ull;  // RFC 4122 variant
-  unsigned char b[16];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
-  for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
-  int o = 0;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
-    out[o++] = kHex[b[i] >> 4];
-    out[o++] = kHex[b[i] & 15];
-  }
+  // 8-4-4-4-12 hex digits: hi's bytes 0-3, 4-5, 6-7; lo's bytes 0-1, 2-7.
+  char* p = put_hex(out, hi, 4);
+  *p++ = '-';
+  p = put_hex(p, hi << 32, 2);
+  *p++ = '-';
+  p = put_hex(p, hi << 48, 2);
+  *p++ = '-';
+  p = put_hex(p, lo, 2);
+  *p++ = '-';
+  put_hex(p, lo << 16, 6);
 }
 
 std::string uuid4(uint64_t hi, uint64_t lo) {

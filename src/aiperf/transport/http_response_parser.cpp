@@ -1,6 +1,7 @@
 #include "aiperf/transport/http_response_parser.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace aiperf::transport {
@@ -13,10 +14,28 @@ char lower_ascii(char c) {
   return (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
+/// The eight bytes of `x` with A-Z lowered (bytes >= 0x80 and the rest left as they are).
+uint64_t lower_ascii8(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const uint64_t h = x & ~kHigh;                      // each byte < 0x80: no carries below
+  const uint64_t ge_a = h + (0x80 - 'A') * kOnes;     // high bit: byte >= 'A'
+  const uint64_t gt_z = h + (0x7F - 'Z') * kOnes;     // high bit: byte > 'Z'
+  const uint64_t upper = (ge_a ^ gt_z) & ~x & kHigh;  // in 'A'..'Z' and ASCII
+  return x | (upper >> 2);                            // + 0x20
+}
+
+/// `a` equals `lower` (lowercase ASCII) ignoring the case of a's letters; eight bytes a step.
+bool iequals(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, lower.data() + i, 8);
+    if (lower_ascii8(x) != y) return false;
+  }
+  for (; i < a.size(); ++i)
+    if (lower_ascii(a[i]) != lower[i]) return false;
   return true;
 }
 

@@ -1,6 +1,7 @@
 // URL joining, request headers, UUIDs and the endpoint registry (spec §5.1, DESIGN §5).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 #include "aiperf/endpoint/endpoint.h"
@@ -83,6 +84,22 @@ TEST(Uuid4, FormatVersionVariantAndDistinct) {
     seen.insert(u);
   }
   EXPECT_EQ(seen.size(), 100u);
+}
+
+TEST(Uuid4, EveryDigitAsPrintfWritesIt) {
+  uint64_t x = 0x243F6A8885A308D3ull;
+  for (int i = 0; i < 2000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const uint64_t hi = (x & ~0xF000ull) | 0x4000ull;
+    const uint64_t y = x * 0x9E3779B97F4A7C15ull;
+    const uint64_t lo = (y & ~(3ull << 62)) | (2ull << 62);
+    char want[40];
+    std::snprintf(want, sizeof want, "%08llx-%04llx-%04llx-%04llx-%012llx",
+                  (unsigned long long)(hi >> 32), (unsigned long long)((hi >> 16) & 0xffff),
+                  (unsigned long long)(hi & 0xffff), (unsigned long long)(lo >> 48),
+                  (unsigned long long)(lo & 0xffffffffffffull));
+    ASSERT_EQ(uuid4(x, y), want) << i;
+  }
 }
 
 TEST(Registry, BuiltinsAndRegistration) {

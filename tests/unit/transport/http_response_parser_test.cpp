@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "aiperf/transport/sse_framer.h"
 #include "test_util.h"
 
@@ -187,6 +189,33 @@ TEST(HttpResponseParser, EventStreamContentType) {
   EXPECT_TRUE(r.c.head.event_stream);
   r = parse("HTTP/1.1 200 OK\r\nContent-Type: text/event-streamx\r\nContent-Length: 0\r\n\r\n", {});
   EXPECT_FALSE(r.c.head.event_stream);
+}
+
+// Header names and tokens match in any case, eight bytes at a time: every casing of every
+// letter of "content-length" still finds the length, and no other byte passes for a letter or
+// a dash: not those just outside A-Z ('@', '['), not '\r' (which OR 0x20 turns into '-'), not
+// 0xC3 (which masking to seven bits turns into 'C').
+TEST(HttpResponseParser, HeaderNamesMatchInAnyCaseAndNothingElse) {
+  const std::string name = "content-length";
+  for (size_t i = 0; i < name.size(); ++i) {
+    std::string n = name;
+    for (size_t j = 0; j <= i; ++j) n[j] = char(std::toupper(static_cast<unsigned char>(n[j])));
+    auto r = parse("HTTP/1.1 200 OK\r\n" + n + ": 2\r\n\r\nab", {});
+    ASSERT_EQ(r.status, Status::kDone) << n;
+    EXPECT_EQ(r.c.head.content_length, 2) << n;
+  }
+  for (const char* n : {"content-lengt@", "content-lengt[", "content\rlength", "\xc3ontent-length",
+                        "content-length\x01", "contentXlength", "transfer-encodin@"}) {
+    auto r =
+        parse(std::string("HTTP/1.1 200 OK\r\n") + n + ": 2\r\nContent-Length: 1\r\n\r\na", {});
+    EXPECT_EQ(r.status, Status::kDone) << n;
+    EXPECT_EQ(r.c.head.content_length, 1) << n;
+    EXPECT_FALSE(r.c.head.chunked) << n;
+  }
+  EXPECT_FALSE(parse("HTTP/1.1 200 OK\r\nCONNECTION: CLOSE\r\nContent-Length: 0\r\n\r\n", {})
+                   .c.head.keep_alive);
+  EXPECT_TRUE(
+      parse("HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: ChUnKeD\r\n\r\n0\r\n\r\n", {}).c.head.chunked);
 }
 
 TEST(HttpResponseParser, MalformedHeads) {

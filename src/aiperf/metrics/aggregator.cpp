@@ -76,9 +76,10 @@ void Aggregator::add(const record::ProcessedRecord& rec, const RecordValues& val
   } else {
     ++valid_;
   }
+  const std::array<MetricInfo, kNumMetrics>& cat = catalog();  // one call, not one per value
   for (const auto& [id, v] : values.scalars) {
     const size_t i = index_of(id);
-    const MetricInfo& info = metric_info(id);
+    const MetricInfo& info = cat[i];
     if (info.kind == Kind::kRecord) {
       if (samples_[i].capacity() == 0) samples_[i].reserve(expected_);
       samples_[i].push_back(v);

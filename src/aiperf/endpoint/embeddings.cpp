@@ -73,7 +73,7 @@ bool read_data_list(od::value& v, Shape shape, DataList& d) {
         od::field g;
         od::json_type gt;
         if (std::move(gr).get(g) || !type_of(g.value(), gt)) return false;
-        std::string_view gk = key_of(g);
+        const RawKey gk = raw_key(g);
         std::string_view s;
         if (gk == "object") is_embedding = get_str(g.value(), s) && s == "embedding";
         if (gk == "embedding") has_vector = gt != od::json_type::null;
@@ -123,7 +123,7 @@ bool parse_embeddings(std::string_view payload, Shape shape, ParsedResponse& out
     od::field f;
     od::json_type t;
     if (std::move(fr).get(f) || !type_of(f.value(), t)) return fail(out);
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     if (k == "data" && t == od::json_type::array) {
       DataList d;

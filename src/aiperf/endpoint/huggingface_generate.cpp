@@ -35,7 +35,7 @@ bool read_token(od::value& v, std::string_view& text) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    if (key_of(f) == "text") get_str(f.value(), text);
+    if (raw_key(f) == "text") get_str(f.value(), text);
   }
   return true;
 }
@@ -51,7 +51,7 @@ bool parse_object(od::object obj, ParsedResponse& out) {
   for (auto fr : obj) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     if (k == "token") {
       has_token = true;

@@ -40,7 +40,7 @@ bool parse_images(std::string_view payload, ParsedResponse& out) {
   for (auto fr : root) {
     od::field f;
     if (std::move(fr).get(f)) return fail(out);
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     od::json_type t;
     if (!type_of(v, t)) return fail(out);

@@ -160,13 +160,10 @@ void read_slot(od::value& v, Slot& s) {
 }
 
 template <size_t N>
-int index_of(const std::array<std::string_view, N>& names, std::string_view k) {
-  if (k.empty()) return -1;
+int index_of(const std::array<std::string_view, N>& names, RawKey k) {
   for (size_t i = 0; i < N; ++i) {
-    // Length and first letter first: most names differ there, without a memcmp call.
-    if (names[i].size() == k.size() && names[i][0] == k[0] &&
-        std::memcmp(names[i].data(), k.data(), k.size()) == 0)
-      return static_cast<int>(i);
+    // The first letter first: most names differ there, without a memcmp call.
+    if (names[i][0] == k.p[0] && k == names[i]) return static_cast<int>(i);
   }
   return -1;
 }
@@ -180,7 +177,7 @@ int read_usage_object(od::object obj, Slots& top, Slots* env) {
     od::field f;
     if (std::move(fr).get(f)) return -1;
     ++n;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     int ki = index_of(kUKeyNames, k);
     if (ki >= 0) {
@@ -199,7 +196,7 @@ int read_usage_object(od::object obj, Slots& top, Slots* env) {
       for (auto dfr : d) {
         od::field df;
         if (std::move(dfr).get(df)) return -1;
-        int fi = index_of(kDFieldNames, key_of(df));
+        int fi = index_of(kDFieldNames, raw_key(df));
         if (fi >= 0) {
           read_slot(df.value(), top.det[di][fi]);
           top.det_fields[di] |= uint8_t(1 << fi);
@@ -335,7 +332,7 @@ bool read_error(od::value& v, ParsedResponse& out) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     std::string_view s;
     if (k == "message") {
       if (get_str(f.value(), s)) out.error.message.assign(s);

@@ -5,6 +5,7 @@
 #pragma once
 #include <simdjson.h>
 
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,16 +25,19 @@ bool start_document(std::string_view payload, od::document& doc, bool allow_arra
 /// payload holds it verbatim (no escapes); nullopt otherwise.
 std::optional<size_t> verbatim_offset(const char* raw, std::string_view s);
 
-/// The raw key of a field (no unescaping: the keys we look for contain no escapes; an escaped
-/// key yields an empty view, which matches nothing).
-inline std::string_view key_of(od::field& f) {
-  const char* p = f.key().raw();
-  const char* q = p;
-  while (*q != '"') {
-    if (*q == '\\') return {};
-    ++q;
+/// A field's key as the raw bytes after its opening quote (no unescaping), for comparing with
+/// the names the parsers look up, which hold no escapes and no quotes: `key == "name"` when the
+/// key is exactly that. No scan for the key's end first: an escaped key equals no such name.
+/// Reads up to name.size() + 1 bytes, within the document's padding (SIMDJSON_PADDING, longer
+/// than any name) when the key is shorter.
+struct RawKey {
+  const char* p;
+  bool operator==(std::string_view name) const {
+    return std::memcmp(p, name.data(), name.size()) == 0 && p[name.size()] == '"';
   }
-  return {p, static_cast<size_t>(q - p)};
+};
+inline RawKey raw_key(od::field& f) {
+  return {f.key().raw()};
 }
 
 inline bool type_of(od::value& v, od::json_type& t) {

@@ -141,7 +141,7 @@ bool parse_text_output(std::string_view payload, ParsedResponse& out) {
   for (auto fr : obj) {
     od::field f;
     if (std::move(fr).get(f)) return fail(out);
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     if (k == "text_output") {
       get_str(f.value(), text);
     } else if (k == "error") {

@@ -92,7 +92,7 @@ bool read_content_blocks(od::value& v, Blocks& b) {
     for (auto fr : o) {
       od::field f;
       if (std::move(fr).get(f)) return false;
-      std::string_view k = key_of(f);
+      const RawKey k = raw_key(f);
       od::value& fv = f.value();
       if (k == "type") {
         get_str(fv, type);
@@ -136,7 +136,7 @@ bool read_delta(od::value& v, ParsedResponse& out) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     if (k == "type")
       get_str(f.value(), type);
     else if (k == "text")
@@ -169,7 +169,7 @@ bool read_message_usage(od::value& v, ParsedResponse& out) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    if (key_of(f) == "usage" && read_usage(f.value(), out) < 0) return false;
+    if (raw_key(f) == "usage" && read_usage(f.value(), out) < 0) return false;
   }
   return true;
 }
@@ -186,7 +186,7 @@ bool parse_messages(std::string_view payload, ParsedResponse& out) {
   for (auto fr : root) {
     od::field f;
     if (std::move(fr).get(f)) return fail(out);
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     if (k == "type") {
       get_str(v, type);

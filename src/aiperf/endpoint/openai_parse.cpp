@@ -53,7 +53,7 @@ bool read_tool_calls(od::value& v, std::string& out) {
     for (auto fr : co) {
       od::field f;
       if (std::move(fr).get(f)) return false;
-      if (key_of(f) != "function") continue;
+      if (raw_key(f) != "function") continue;
       od::value& fv = f.value();
       if (!type_of(fv, t) || t != od::json_type::object) continue;
       od::object fo;
@@ -62,7 +62,7 @@ bool read_tool_calls(od::value& v, std::string& out) {
       for (auto gr : fo) {
         od::field g;
         if (std::move(gr).get(g)) return false;
-        std::string_view gk = key_of(g);
+        const RawKey gk = raw_key(g);
         if (gk == "name")
           get_str(g.value(), name);
         else if (gk == "arguments")
@@ -83,7 +83,7 @@ bool read_message(od::value& v, Collected& c, std::string& tool_text) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     if (k == "content")
       get_str_at(f.value(), c.content, c.content_raw);
     else if (k == "reasoning_content")
@@ -110,7 +110,7 @@ bool read_choices(od::value& v, Collected& c, ParsedResponse& out) {
     for (auto fr : co) {
       od::field f;
       if (std::move(fr).get(f)) return false;
-      std::string_view k = key_of(f);
+      const RawKey k = raw_key(f);
       if (k == "delta") {
         c.have_delta = true;
         if (!read_message(f.value(), c, out.tool_call_text)) return false;
@@ -143,7 +143,7 @@ bool parse_openai(std::string_view payload, OpenAiApi api, ParsedResponse& out) 
   for (auto fr : root) {
     od::field f;
     if (std::move(fr).get(f)) return fail(out);
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     if (k == "object") {
       std::string_view s;

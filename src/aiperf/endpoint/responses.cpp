@@ -92,7 +92,7 @@ bool collect_parts(od::value& v, std::string_view want1, std::string_view want2,
     for (auto fr : o) {
       od::field f;
       if (std::move(fr).get(f)) return false;
-      std::string_view k = key_of(f);
+      const RawKey k = raw_key(f);
       if (k == "type")
         get_str(f.value(), type);
       else if (k == "text")
@@ -120,7 +120,7 @@ bool read_output_item(od::value& item, FullOutput& acc) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     if (k == "type") {
       get_str(v, type);
@@ -157,7 +157,7 @@ bool read_response_object(od::value& v, ParsedResponse& out) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     if (k == "usage") {
       if (read_usage(f.value(), out) < 0) return false;
     } else if (k == "error") {
@@ -180,7 +180,7 @@ bool read_fields(od::object root, Fields& x, ParsedResponse& out) {
   for (auto fr : root) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     if (k == "type") {
       get_str(v, x.type);

@@ -45,7 +45,7 @@ bool read_job_error(od::value& v, std::string& message) {
   for (auto fr : o) {
     od::field f;
     if (std::move(fr).get(f)) return false;
-    if (key_of(f) == "message" && get_str(f.value(), s)) message.assign(s);
+    if (raw_key(f) == "message" && get_str(f.value(), s)) message.assign(s);
   }
   if (message.empty()) message = "Unknown error";
   return true;
@@ -63,7 +63,7 @@ bool parse_job(std::string_view payload, ParsedResponse& out) {
   for (auto fr : root) {
     od::field f;
     if (std::move(fr).get(f)) return fail(out);
-    std::string_view k = key_of(f);
+    const RawKey k = raw_key(f);
     od::value& v = f.value();
     std::string_view s;
     if (k == "id") {

@@ -178,6 +178,34 @@ TEST(ChatParse, NonStreamingMessage) {
   EXPECT_EQ(p.usage.prompt_tokens, 5);
 }
 
+// Keys are matched on their raw bytes: a key one letter short or long, with a quote or a
+// backslash inside, or an escaped spelling of a name (no server writes one; AIPerf's json.loads
+// would read "\u0063ontent" as content) names nothing; the document's last key, next to its
+// end, still matches.
+TEST(ChatParse, KeysMatchExactlyOnTheirRawBytes) {
+  ParsedResponse p;
+  const auto chat = create("chat");
+  for (const char* key : {"conten", "contentx", "Content", "con\\ttent", "con\\\"tent",
+                          "\\u0063ontent", "content "}) {
+    const std::string body = R"({"object":"chat.completion","choices":[{"message":{")" +
+                             std::string(key) + R"(":"Hi"}}]})";
+    EXPECT_FALSE(chat->parse(body, p) && p.has_data()) << body;
+  }
+  for (const char* key : {"prompt_token", "prompt_tokensx", "prompt_tokens\\u0020",
+                          "\\u0070rompt_tokens", "prompt\\\"tokens"}) {
+    const std::string body =
+        R"({"object":"chat.completion","usage":{")" + std::string(key) + R"(":5,"x":1}})";
+    ASSERT_TRUE(chat->parse(body, p)) << body;
+    EXPECT_TRUE(p.has_usage) << body;
+    EXPECT_FALSE(p.usage.prompt_tokens) << body;
+  }
+  ASSERT_TRUE(
+      chat->parse(R"({"choices":[{"message":{"content":"Hi"}}],"object":"chat.completion"})", p));
+  EXPECT_EQ(p.content, "Hi");
+  ASSERT_TRUE(chat->parse(R"({"usage":{"prompt_tokens":5},"usage":{"total_tokens":7}})", p));
+  EXPECT_EQ(p.usage.total_tokens, 7);
+}
+
 TEST(ChatParse, ObjectTypeMustMatchDataKey) {
   ParsedResponse p;
   // a chunk carrying `message` (not `delta`) and an unknown object are not content

@@ -554,6 +554,81 @@ TEST(ProcessedRecordTest, ClearResetsEveryField) {
   EXPECT_GE(r.content_ts.capacity(), 2u);
 }
 
+// The same for the records the workers take from their pool: nothing of the last request may
+// reach the next one (an error, the conversation, timestamps).
+TEST(RequestRecordTest, ResetClearsEveryField) {
+  static_assert(sizeof(RequestRecord) == 416,
+                "RequestRecord changed: reset the new field in reset(), set and check it here, "
+                "then update this size");
+  RequestRecord r;
+  r.credit_index = 1;
+  r.phase = Phase::kWarmup;
+  r.conversation_index = r.turn_index = r.num_turns = r.session_index = 2;
+  r.worker_id = r.url_index = 3;
+  r.x_request_id = "a request id longer than the small-string buffer";
+  r.x_correlation_id = "c";
+  r.prepared = std::make_shared<const dataset::PreparedConversation>();
+  r.scheduled_ns = r.credit_ns = r.start_ns = r.sent_ns = r.ack_ns = r.end_ns = 4;
+  r.start_wall_ns = r.first_data_ns = r.cancel_ns = r.cancel_after_ns = 5;
+  r.trace.connect_start_ns = r.trace.connect_end_ns = r.trace.tls_start_ns = 6;
+  r.trace.tls_end_ns = r.trace.send_start_ns = r.trace.first_byte_ns = 6;
+  r.trace.write_calls = r.trace.body_reads = 7;
+  r.trace.writes = r.trace.reads = {{1, 2}};
+  r.http_status = 500;
+  r.sse = r.connection_reused = true;
+  r.data = "body";
+  r.events.resize(3);
+  r.bytes_sent = r.bytes_received = 8;
+  r.error = ErrorKind::kStatus;
+  r.error_message = std::string(1000, 'e');
+  const size_t id_capacity = r.x_request_id.capacity();
+  r.reset();
+  const RequestRecord d;
+  EXPECT_EQ(r.credit_index, d.credit_index);
+  EXPECT_EQ(r.phase, d.phase);
+  EXPECT_EQ(r.conversation_index, d.conversation_index);
+  EXPECT_EQ(r.turn_index, d.turn_index);
+  EXPECT_EQ(r.num_turns, d.num_turns);
+  EXPECT_EQ(r.session_index, d.session_index);
+  EXPECT_EQ(r.worker_id, d.worker_id);
+  EXPECT_EQ(r.url_index, d.url_index);
+  EXPECT_EQ(r.x_request_id, "");
+  EXPECT_EQ(r.x_correlation_id, "");
+  EXPECT_EQ(r.prepared, nullptr);
+  EXPECT_EQ(r.scheduled_ns, 0);
+  EXPECT_EQ(r.credit_ns, 0);
+  EXPECT_EQ(r.start_ns, 0);
+  EXPECT_EQ(r.sent_ns, 0);
+  EXPECT_EQ(r.ack_ns, 0);
+  EXPECT_EQ(r.end_ns, 0);
+  EXPECT_EQ(r.start_wall_ns, 0);
+  EXPECT_EQ(r.first_data_ns, 0);
+  EXPECT_EQ(r.cancel_ns, 0);
+  EXPECT_EQ(r.cancel_after_ns, d.cancel_after_ns);
+  EXPECT_EQ(r.trace.connect_start_ns, 0);
+  EXPECT_EQ(r.trace.connect_end_ns, 0);
+  EXPECT_EQ(r.trace.tls_start_ns, 0);
+  EXPECT_EQ(r.trace.tls_end_ns, 0);
+  EXPECT_EQ(r.trace.send_start_ns, 0);
+  EXPECT_EQ(r.trace.first_byte_ns, 0);
+  EXPECT_EQ(r.trace.write_calls, 0u);
+  EXPECT_EQ(r.trace.body_reads, 0u);
+  EXPECT_TRUE(r.trace.writes.empty());
+  EXPECT_TRUE(r.trace.reads.empty());
+  EXPECT_EQ(r.http_status, 0);
+  EXPECT_FALSE(r.sse);
+  EXPECT_FALSE(r.connection_reused);
+  EXPECT_EQ(r.data, "");
+  EXPECT_TRUE(r.events.empty());
+  EXPECT_EQ(r.bytes_sent, 0u);
+  EXPECT_EQ(r.bytes_received, 0u);
+  EXPECT_EQ(r.error, ErrorKind::kNone);
+  EXPECT_EQ(r.error_message, "");
+  EXPECT_LE(r.error_message.capacity(), 256u);  // a long error text is let go
+  EXPECT_EQ(r.x_request_id.capacity(), id_capacity);
+  EXPECT_GE(r.events.capacity(), 3u);
+}
+
 // The pipeline fills one record again and again: what a request leaves in it (an error, usage,
 // reasoning, raw responses) must not show in the next request's record.
 TEST(RecordProcessor, AReusedRecordEqualsAFreshOne) {

@@ -357,10 +357,27 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
                   });
     return;
   }
-  client_->send(req, std::move(rec),
-                [this, phase, c, prefill](std::unique_ptr<record::RequestRecord> r) {
-                  complete(phase, c, prefill, std::move(r));
-                });
+  InFlight* slot = take_slot();
+  slot->phase = phase;
+  slot->credit = c;
+  slot->prefill = prefill;
+  client_->send(req, std::move(rec), [this, slot](std::unique_ptr<record::RequestRecord> r) {
+    finish_slot(slot, std::move(r));
+  });
+}
+
+Worker::InFlight* Worker::take_slot() {
+  if (free_slots_.empty()) return &slots_.emplace_back();
+  InFlight* s = free_slots_.back();
+  free_slots_.pop_back();
+  return s;
+}
+
+void Worker::finish_slot(InFlight* slot, std::unique_ptr<record::RequestRecord> r) {
+  complete(slot->phase, slot->credit, slot->prefill, std::move(r));
+  slot->credit.body.reset();
+  slot->credit.prepared.reset();
+  free_slots_.push_back(slot);
 }
 
 void Worker::complete(schedule::PhaseState* phase, const schedule::Credit& c, bool prefill,

@@ -138,9 +138,24 @@ class Worker {
   /// An empty record: a spare one from the pipeline when there is one.
   std::unique_ptr<record::RequestRecord> new_record();
 
+  /// What complete() needs of a request in flight. The client's Done captures only the worker
+  /// and the slot, which std::function keeps without a heap allocation (a capture of the
+  /// credit took one per request).
+  struct InFlight {
+    schedule::PhaseState* phase = nullptr;
+    schedule::Credit credit;
+    bool prefill = false;
+  };
+  InFlight* take_slot();
+  /// complete() for the slot's request, then the slot back (its body and conversation let go).
+  void finish_slot(InFlight* slot, std::unique_ptr<record::RequestRecord> r);
+
   uint16_t id_;
   const RequestPlan& plan_;
   RecordSink& sink_;
+  // Before the clients: a Done they run while being destroyed still finds its slot.
+  std::deque<InFlight> slots_;  // stable addresses; loop thread only
+  std::vector<InFlight*> free_slots_;
   transport::EventLoop loop_;
   std::unique_ptr<transport::HttpClient> client_;
   std::unique_ptr<kserve::GrpcClient> grpc_;  // plan.grpc only

@@ -140,8 +140,12 @@ void LineSpool::encode(std::string& out, const record::ProcessedRecord& r,
     p = put(p, r.error->type, h.len_type);
     p = put(p, r.error->message, h.len_message);
   }
-  for (size_t i = 0; i < h.n_scalars; ++i) p = put(p, uint16_t(values.scalars[i].first));
-  for (size_t i = 0; i < h.n_scalars; ++i) p = put(p, values.scalars[i].second);
+  // Through a local pointer: stores into `out` may alias the vector's own, which the compiler
+  // would otherwise load again for every value.
+  const std::pair<metrics::MetricId, double>* sc = values.scalars.data();
+  const size_t n = h.n_scalars;
+  for (size_t i = 0; i < n; ++i) p = put(p, uint16_t(sc[i].first));
+  for (size_t i = 0; i < n; ++i) p = put(p, sc[i].second);
   if (h.n_icl > 0) std::memcpy(p, values.inter_chunk_ns.data(), size_t(h.n_icl) * 8);
 }
 

@@ -215,10 +215,12 @@ JsonlWriter::JsonlWriter(const std::string& path, const metrics::RunContext& ctx
     : file_(std::make_unique<detail::RecordFile>(path, direct_io())), ctx_(ctx) {
   // Trace data is not in the spool's entries: those lines are rendered as they come.
   if (deferred.value_or(deferred_lines()) && !ctx.export_http_trace) {
-    spool_ =
-        detail::LineSpool::make(std::filesystem::path(path).parent_path().string(),
-                                [this](const record::ProcessedRecord& rec,
-                                       const metrics::RecordValues& values) { put(rec, values); });
+    spool_ = detail::LineSpool::make(
+        std::filesystem::path(path).parent_path().string(),
+        [this](const record::ProcessedRecord& rec, const metrics::RecordValues& values) {
+          put(rec, values);
+        },
+        detail::LineSpool::kChunkBytes, detail::LineSpool::kMemoryBytes, direct_io());
   }
 }
 

@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 #include <system_error>
 
@@ -54,17 +57,19 @@ char* put(char* p, const std::string& s, size_t n) {
   return p + n;
 }
 
-void read_exact(int fd, char* p, size_t n, int64_t off) {
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, p, n, off);
+/// Reads `n` bytes at `off` into `p`, of which the first `need` must be there (the rest is a
+/// chunk's padding to whole blocks, which a file written without O_DIRECT may not hold).
+void read_exact(int fd, char* p, size_t n, int64_t off, size_t need) {
+  size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd, p + got, n - got, off + int64_t(got));
     if (r < 0 && errno == EINTR) continue;
+    if (r == 0 && got >= need) return;
     if (r <= 0) {
       throw std::runtime_error(std::string("cannot read back the lines' spill file: ") +
                                (r < 0 ? std::strerror(errno) : "it ended early"));
     }
-    p += r;
-    n -= size_t(r);
-    off += r;
+    got += size_t(r);
   }
 }
 
@@ -81,14 +86,24 @@ bool write_exact(int fd, const char* p, size_t n, int64_t off) {
 }
 
 /// An unlinked file in `dir`: O_TMPFILE, else a temporary name removed at once; -1 when neither.
-int open_spill(const std::string& dir) {
+/// With `direct`, O_DIRECT where the file system takes it (`direct` says whether it did).
+int open_spill(const std::string& dir, bool& direct) {
   const std::string d = dir.empty() ? std::string(".") : dir;
+  if (direct) {
+    const int fd = ::open(d.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC | O_DIRECT, 0600);
+    if (fd >= 0) return fd;
+  }
+  direct = false;
   int fd = ::open(d.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0) return fd;
   std::string name = d + "/.profile_export.lines.XXXXXX";
   fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd >= 0) ::unlink(name.c_str());
   return fd;
+}
+
+size_t round_up(size_t n, size_t block) {
+  return (n + block - 1) / block * block;
 }
 
 }  // namespace
@@ -200,15 +215,32 @@ const char* LineSpool::decode(const char* p, record::ProcessedRecord& r,
   return end;
 }
 
-std::unique_ptr<LineSpool> LineSpool::make(const std::string& dir, Sink sink, size_t chunk_bytes,
-                                           size_t memory_bytes) {
-  const int fd = open_spill(dir);
-  if (fd < 0) return nullptr;
-  return std::unique_ptr<LineSpool>(new LineSpool(fd, std::move(sink), chunk_bytes, memory_bytes));
+void LineSpool::Aligned::Free::operator()(char* p) const {
+  std::free(p);
 }
 
-LineSpool::LineSpool(int spill_fd, Sink sink, size_t chunk_bytes, size_t memory_bytes)
+char* LineSpool::Aligned::reserve(size_t n) {
+  if (n > size) {
+    const size_t want = round_up(std::max(n, size * 2), kBlockBytes);
+    char* q = static_cast<char*>(std::aligned_alloc(kBlockBytes, want));
+    if (q == nullptr) throw std::bad_alloc();
+    p.reset(q);
+    size = want;
+  }
+  return p.get();
+}
+
+std::unique_ptr<LineSpool> LineSpool::make(const std::string& dir, Sink sink, size_t chunk_bytes,
+                                           size_t memory_bytes, bool direct) {
+  const int fd = open_spill(dir, direct);
+  if (fd < 0) return nullptr;
+  return std::unique_ptr<LineSpool>(
+      new LineSpool(fd, direct, std::move(sink), chunk_bytes, memory_bytes));
+}
+
+LineSpool::LineSpool(int spill_fd, bool direct, Sink sink, size_t chunk_bytes, size_t memory_bytes)
     : spill_fd_(spill_fd),
+      direct_(direct),
       sink_(std::move(sink)),
       chunk_bytes_(chunk_bytes),
       memory_bytes_(memory_bytes) {
@@ -250,9 +282,7 @@ void LineSpool::seal() {
     to_file = queued_bytes_ + c.bytes > memory_bytes_;
   }
   // A spill file that takes no more (a full disk) leaves the chunk in memory.
-  if (to_file && write_exact(spill_fd_, current_.data(), c.bytes, spill_end_)) {
-    c.offset = spill_end_;
-    spill_end_ += int64_t(c.bytes);
+  if (to_file && spill(c)) {
     current_.clear();
   } else {
     c.data = std::move(current_);
@@ -285,16 +315,49 @@ void LineSpool::seal() {
   }
 }
 
-bool LineSpool::render(Chunk& c, std::string& scratch) {
+bool LineSpool::spill(Chunk& c) {
+  if (direct_.load(std::memory_order_relaxed)) {
+    // Whole blocks from an aligned copy (the chunk's string is not aligned); the next chunk
+    // starts on a block boundary.
+    const size_t padded = round_up(c.bytes, kBlockBytes);
+    char* buf = stage_.reserve(padded);
+    std::memcpy(buf, current_.data(), c.bytes);
+    std::memset(buf + c.bytes, 0, padded - c.bytes);
+    const ssize_t w = ::pwrite(spill_fd_, buf, padded, spill_end_);
+    if (w == ssize_t(padded)) {
+      c.offset = spill_end_;
+      spill_end_ += int64_t(padded);
+      return true;
+    }
+    if (w >= 0 || errno != EINVAL) return false;  // short or failed: the chunk stays in memory
+    // Refused for this file or device (an alignment larger than 4 KiB): the page cache from
+    // now on. Chunks already spilled stay block-aligned, which reads without O_DIRECT accept.
+    const int fl = ::fcntl(spill_fd_, F_GETFL);
+    if (fl < 0 || ::fcntl(spill_fd_, F_SETFL, fl & ~O_DIRECT) < 0) return false;
+    direct_.store(false, std::memory_order_relaxed);
+  }
+  if (!write_exact(spill_fd_, current_.data(), c.bytes, spill_end_)) return false;
+  c.offset = spill_end_;
+  spill_end_ += int64_t(c.bytes);
+  return true;
+}
+
+bool LineSpool::render(Chunk& c, Aligned& scratch) {
   try {
     const char* p;
     if (c.offset >= 0) {
-      scratch.resize(c.bytes);
-      read_exact(spill_fd_, scratch.data(), c.bytes, c.offset);
-      // The blocks are not needed again: give them back to the file system.
+      // A chunk written with O_DIRECT starts on a block and fills whole blocks: read it the
+      // same way (the fd may still have O_DIRECT). One written without starts anywhere, and
+      // then the fd has no O_DIRECT left.
+      const bool whole = c.offset % int64_t(kBlockBytes) == 0;
+      const size_t len = whole ? round_up(c.bytes, kBlockBytes) : c.bytes;
+      char* buf = scratch.reserve(len);
+      read_exact(spill_fd_, buf, len, c.offset, c.bytes);
+      // The blocks are not needed again: give them back to the file system (the chunk's own
+      // bytes only: one written without O_DIRECT may share its last block with the next).
       (void)::fallocate(spill_fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, c.offset,
                         int64_t(c.bytes));
-      p = scratch.data();
+      p = buf;
     } else {
       p = c.data.data();
     }
@@ -313,7 +376,7 @@ bool LineSpool::render(Chunk& c, std::string& scratch) {
 
 void LineSpool::run() {
   affinity::enter_role(affinity::ThreadRole::kLines, 0);
-  std::string scratch;
+  Aligned scratch;
   for (;;) {
     Chunk c;
     {
@@ -349,7 +412,7 @@ void LineSpool::finish() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::string scratch;
+  Aligned scratch;
   while (error_.empty() && !queue_.empty()) {
     Chunk c = std::move(queue_.front());
     queue_.pop_front();

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -75,9 +76,15 @@ TEST(LineSpool, TheCompactFormGivesBackEveryFieldALineReads) {
   }
 }
 
-TEST(LineSpool, RendersEveryRecordInOrderThroughMemoryAndTheSpillFile) {
+// Both ways of writing the spill file: with O_DIRECT (chunks padded to whole blocks from an
+// aligned copy, where the file system takes it) and through the page cache.
+class LineSpoolSpill : public ::testing::TestWithParam<bool> {};
+
+TEST_P(LineSpoolSpill, RendersEveryRecordInOrderThroughMemoryAndTheSpillFile) {
+  const bool direct = GetParam();
   const auto ctx = context(false);
-  const std::string dir = ::testing::TempDir() + "/aiperf_line_spool";
+  const std::string dir =
+      ::testing::TempDir() + "/aiperf_line_spool" + (direct ? "_direct" : "_buffered");
   std::filesystem::create_directories(dir);
   std::vector<uint64_t> seen;
   // Chunks of 2 KB, 4 KB in memory: most chunks go through the file.
@@ -86,13 +93,19 @@ TEST(LineSpool, RendersEveryRecordInOrderThroughMemoryAndTheSpillFile) {
       [&](const record::ProcessedRecord& r, const metrics::RecordValues&) {
         seen.push_back(r.credit_index);
       },
-      2048, 4096);
+      2048, 4096, direct);
   ASSERT_NE(spool, nullptr) << "no spill file in " << dir;
+  if (!direct) {
+    EXPECT_FALSE(spool->direct());
+  } else if (!spool->direct()) {
+    std::printf("(O_DIRECT refused in %s)\n", dir.c_str());
+  }
   auto r = make_record(0, {100}, 3, 5);
   const auto values = compute(r, ctx);
   constexpr uint64_t kRecords = 5000;
   for (uint64_t i = 0; i < kRecords; ++i) {
     r.credit_index = i;
+    r.x_request_id.assign(i % 97, 'x');  // entries of many lengths: chunks end anywhere
     spool->push(r, values);
     if (i % 1000 == 999) spool->hand_over();
   }
@@ -103,6 +116,8 @@ TEST(LineSpool, RendersEveryRecordInOrderThroughMemoryAndTheSpillFile) {
   // Nothing is left beside the lines: the spill file has no name.
   for (const auto& e : std::filesystem::directory_iterator(dir)) ADD_FAILURE() << e.path();
 }
+
+INSTANTIATE_TEST_SUITE_P(DirectAndBuffered, LineSpoolSpill, ::testing::Bool());
 
 // The renderer works while records still come (here at normal priority: a SCHED_IDLE thread
 // may wait as long as other processes keep both cores busy).

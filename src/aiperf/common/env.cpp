@@ -44,7 +44,8 @@ const std::vector<Variable> kTable = {
      "does. Our extension."},
     // ------------------------------------------------------------------ EXPORT
     {"AIPERF_EXPORT_DIRECT_IO", Kind::kBool, "true", "Export",
-     "Write profile_export.jsonl and profile_export_raw.jsonl with O_DIRECT where the file "
+     "Write profile_export.jsonl and profile_export_raw.jsonl (and the unlinked file that "
+     "holds their lines' data while the run saturates its cores) with O_DIRECT where the file "
      "system takes it: whole 4 KiB blocks go to the disk without a copy into the page cache, "
      "which at tens of thousands of records a second was the record pipeline's largest cost "
      "and fills the page cache of the machine being measured. File systems that refuse it "

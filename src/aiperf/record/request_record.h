@@ -177,6 +177,9 @@ class EventPayloads {
   explicit EventPayloads(const RequestRecord& r) : r_(r) {}
   size_t size() const { return r_.events.size(); }
   /// Message i; calls must go i = 0, 1, 2, ... (the previous message is the shared prefix).
+  /// A message stored whole is returned where the record holds it (no copy: a non-streaming
+  /// answer is one such message); one that shares bytes with the previous is put together in
+  /// a buffer of this object's.
   std::string_view next() {
     const ResponseEvent& ev = r_.events[i_++];
     size_t off = ev.offset, len = ev.len;
@@ -185,16 +188,23 @@ class EventPayloads {
     std::string_view tail(r_.data.data() + off, len);
     pre_ = suf_ = 0;
     if (ev.shared == 0 && ev.shared_suffix == 0) {
-      cur_.assign(tail);
-      return cur_;
+      last_ = tail;
+      return last_;
     }
-    const size_t pre = pre_ = std::min<size_t>(ev.shared, cur_.size());
-    const size_t suf = suf_ = std::min<size_t>(ev.shared_suffix, cur_.size() - pre);
-    prev_.assign(cur_, cur_.size() - suf, suf);
-    cur_.resize(pre);
-    cur_.append(tail);
-    cur_.append(prev_);
-    return cur_;
+    const size_t pre = pre_ = std::min<size_t>(ev.shared, last_.size());
+    const size_t suf = suf_ = std::min<size_t>(ev.shared_suffix, last_.size() - pre);
+    if (last_.data() == cur_.data()) {  // the previous message is in cur_ itself
+      prev_.assign(cur_, cur_.size() - suf, suf);
+      cur_.resize(pre);
+      cur_.append(tail);
+      cur_.append(prev_);
+    } else {  // the previous message is in the record: nothing to save first
+      cur_.assign(last_.data(), pre);
+      cur_.append(tail);
+      cur_.append(last_.substr(last_.size() - suf));
+    }
+    last_ = cur_;
+    return last_;
   }
   /// How many of the first and of the last bytes of the message next() returned last are the
   /// previous message's (0 and 0 for a message stored whole).
@@ -205,6 +215,7 @@ class EventPayloads {
   const RequestRecord& r_;
   size_t i_ = 0;
   size_t pre_ = 0, suf_ = 0;
+  std::string_view last_;  // the message next() returned last: in the record or in cur_
   std::string cur_;
   std::string prev_;  // scratch: the shared suffix
 };

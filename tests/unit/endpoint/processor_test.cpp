@@ -629,6 +629,42 @@ TEST(RequestRecordTest, ResetClearsEveryField) {
   EXPECT_GE(r.events.capacity(), 3u);
 }
 
+// Messages stored whole come back where the record holds them; one sharing bytes with the
+// previous is put together whether that previous came from the record or was itself put
+// together (both ways, in every order).
+TEST(EventPayloadsTest, WholeAndSharedMessagesInEveryOrder) {
+  RequestRecord r;
+  auto add = [&](std::string_view tail, uint32_t shared, uint16_t suffix) {
+    ResponseEvent ev{};
+    ev.offset = uint32_t(r.data.size());
+    ev.len = uint32_t(tail.size());
+    ev.shared = shared;
+    ev.shared_suffix = suffix;
+    r.data.append(tail);
+    r.events.push_back(ev);
+  };
+  add("{\"a\":\"xyz\"}", 0, 0);  // {"a":"xyz"}
+  add("Q", 6, 2);                // {"a":"Q"}  from a message in the record
+  add("RS", 6, 2);               // {"a":"RS"} from one put together
+  add("{\"b\":1}", 0, 0);        // whole again
+  add("2", 5, 1);                // {"b":2}
+  add("[DONE]", 0, 0);
+  add("x", 9, 0);  // a shared prefix longer than the previous message is cut to its length
+  const std::vector<std::string> want = {"{\"a\":\"xyz\"}", "{\"a\":\"Q\"}", "{\"a\":\"RS\"}",
+                                         "{\"b\":1}",       "{\"b\":2}",     "[DONE]",
+                                         "[DONE]x"};
+  EventPayloads p(r);
+  for (size_t i = 0; i < want.size(); ++i) {
+    const std::string_view got = p.next();
+    EXPECT_EQ(got, want[i]) << i;
+    const bool whole = r.events[i].shared == 0 && r.events[i].shared_suffix == 0;
+    // A whole message is the record's own bytes, not a copy.
+    if (whole) {
+      EXPECT_EQ(got.data(), r.data.data() + r.events[i].offset) << i;
+    }
+  }
+}
+
 // The pipeline fills one record again and again: what a request leaves in it (an error, usage,
 // reasoning, raw responses) must not show in the next request's record.
 TEST(RecordProcessor, AReusedRecordEqualsAFreshOne) {

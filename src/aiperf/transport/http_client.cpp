@@ -273,8 +273,10 @@ void HttpClient::Impl::start_attempt(PendingRequest* r, bool allow_pool) {
     if (!rec.start_ns) {
       rec.start_ns = mono_ns();
       rec.start_wall_ns = process_anchor().to_wall(rec.start_ns);
+      begin_request(c, rec.start_ns);  // a pooled connection is ready as the request starts
+    } else {
+      begin_request(c, mono_ns());  // a retry on another connection
     }
-    begin_request(c);
     return;
   }
   r->on_pooled = false;
@@ -315,8 +317,12 @@ void HttpClient::send(const HttpRequest& req, std::unique_ptr<RequestRecord> rec
   R.events.reserve(std::max<size_t>(req.expected_events, 4));
   ++I.in_flight;
   I.in_send = true;
-  int64_t now = mono_ns();
-  r->deadline_ns = I.opt.request_timeout_ns > 0 ? now + I.opt.request_timeout_ns : INT64_MAX;
+  if (I.opt.request_timeout_ns > 0) {
+    const int64_t now = req.handed_ns > 0 ? req.handed_ns : mono_ns();
+    r->deadline_ns = now + I.opt.request_timeout_ns;
+  } else {
+    r->deadline_ns = INT64_MAX;
+  }
   I.link(r);
   if (req.url_index >= I.urls.size()) {
     I.fail(r, ErrorKind::kConnect, "no URL with index " + std::to_string(req.url_index));

@@ -97,6 +97,9 @@ struct HttpRequest {
   /// and whether it is the session's last request (its connection is then closed).
   uint64_t session_key = 0;
   bool session_final = true;
+  /// When the caller took the request up (CLOCK_MONOTONIC ns, a moment before send()): the
+  /// request timeout runs from there, saving a clock read; 0: from send().
+  int64_t handed_ns = 0;
   // The bytes behind `target` and `body` must stay valid until the request's Done callback has
   // run; `header_lines` only during send() (it is copied into the request head).
 };

@@ -167,7 +167,8 @@ struct HttpClient::Impl {
   void connect_failed(PendingRequest* r, int err);
   void on_connected(ClientConn* c);
   void do_handshake(ClientConn* c);
-  void begin_request(ClientConn* c);
+  /// The request goes out on `c`, ready at `now` (trace.send_start_ns).
+  void begin_request(ClientConn* c, int64_t now);
   void on_io(ClientConn* c, uint32_t events);
   void do_write(ClientConn* c);
   void do_read(ClientConn* c, uint32_t events);

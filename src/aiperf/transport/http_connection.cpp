@@ -262,7 +262,7 @@ void HttpClient::Impl::on_connected(ClientConn* c) {
   tr.connect_end_ns = mono_ns();
   if (!url.tls()) {
     c->state = ConnState::kActive;
-    begin_request(c);
+    begin_request(c, mono_ns());
     return;
   }
   c->ssl = SSL_new(ctx);
@@ -296,7 +296,7 @@ void HttpClient::Impl::do_handshake(ClientConn* c) {
     ++stats.tls_handshakes;
     c->req->rec->trace.tls_end_ns = mono_ns();
     c->state = ConnState::kActive;
-    begin_request(c);
+    begin_request(c, mono_ns());
     return;
   }
   int e = SSL_get_error(c->ssl, rc);
@@ -308,13 +308,13 @@ void HttpClient::Impl::do_handshake(ClientConn* c) {
   fail(c->req, ErrorKind::kConnect, std::move(msg));
 }
 
-void HttpClient::Impl::begin_request(ClientConn* c) {
+void HttpClient::Impl::begin_request(ClientConn* c, int64_t now) {
   c->parser.reset();
   c->mode = BodyMode::kPlain;
   c->write_done = false;
   c->body_read_ts = 0;
   c->req->wpos = 0;
-  c->req->rec->trace.send_start_ns = mono_ns();
+  c->req->rec->trace.send_start_ns = now;
   // The response is read when the socket reports it (edge-triggered; registered already).
   do_write(c);
 }

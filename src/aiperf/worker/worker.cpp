@@ -326,6 +326,7 @@ void Worker::dispatch(schedule::PhaseState* phase, const schedule::Credit& c) {
   }
   req.cancel_after_ns = c.cancel_after_ns;
   req.trace_chunks = plan_.trace_chunks;
+  req.handed_ns = rec->credit_ns;  // the timeout runs from the credit (stamped just above)
   const bool prefill = phase->prefill_limited();
   if (prefill) req.first_event = {&Worker::on_first_event, this};
   if (c.body) {

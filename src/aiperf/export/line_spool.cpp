@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -100,10 +99,6 @@ int open_spill(const std::string& dir, bool& direct) {
   fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd >= 0) ::unlink(name.c_str());
   return fd;
-}
-
-size_t round_up(size_t n, size_t block) {
-  return (n + block - 1) / block * block;
 }
 
 }  // namespace
@@ -215,21 +210,6 @@ const char* LineSpool::decode(const char* p, record::ProcessedRecord& r,
   return end;
 }
 
-void LineSpool::Aligned::Free::operator()(char* p) const {
-  std::free(p);
-}
-
-char* LineSpool::Aligned::reserve(size_t n) {
-  if (n > size) {
-    const size_t want = round_up(std::max(n, size * 2), kBlockBytes);
-    char* q = static_cast<char*>(std::aligned_alloc(kBlockBytes, want));
-    if (q == nullptr) throw std::bad_alloc();
-    p.reset(q);
-    size = want;
-  }
-  return p.get();
-}
-
 std::unique_ptr<LineSpool> LineSpool::make(const std::string& dir, Sink sink, size_t chunk_bytes,
                                            size_t memory_bytes, bool direct) {
   const int fd = open_spill(dir, direct);
@@ -319,8 +299,9 @@ bool LineSpool::spill(Chunk& c) {
   if (direct_.load(std::memory_order_relaxed)) {
     // Whole blocks from an aligned copy (the chunk's string is not aligned); the next chunk
     // starts on a block boundary.
-    const size_t padded = round_up(c.bytes, kBlockBytes);
+    const size_t padded = round_up_blocks(c.bytes);
     char* buf = stage_.reserve(padded);
+    if (buf == nullptr) return false;  // no memory for the copy: the chunk stays in memory
     std::memcpy(buf, current_.data(), c.bytes);
     std::memset(buf + c.bytes, 0, padded - c.bytes);
     const ssize_t w = ::pwrite(spill_fd_, buf, padded, spill_end_);
@@ -332,8 +313,7 @@ bool LineSpool::spill(Chunk& c) {
     if (w >= 0 || errno != EINVAL) return false;  // short or failed: the chunk stays in memory
     // Refused for this file or device (an alignment larger than 4 KiB): the page cache from
     // now on. Chunks already spilled stay block-aligned, which reads without O_DIRECT accept.
-    const int fl = ::fcntl(spill_fd_, F_GETFL);
-    if (fl < 0 || ::fcntl(spill_fd_, F_SETFL, fl & ~O_DIRECT) < 0) return false;
+    if (!drop_direct(spill_fd_)) return false;
     direct_.store(false, std::memory_order_relaxed);
   }
   if (!write_exact(spill_fd_, current_.data(), c.bytes, spill_end_)) return false;
@@ -342,16 +322,17 @@ bool LineSpool::spill(Chunk& c) {
   return true;
 }
 
-bool LineSpool::render(Chunk& c, Aligned& scratch) {
+bool LineSpool::render(Chunk& c, AlignedBuffer& scratch) {
   try {
     const char* p;
     if (c.offset >= 0) {
       // A chunk written with O_DIRECT starts on a block and fills whole blocks: read it the
       // same way (the fd may still have O_DIRECT). One written without starts anywhere, and
       // then the fd has no O_DIRECT left.
-      const bool whole = c.offset % int64_t(kBlockBytes) == 0;
-      const size_t len = whole ? round_up(c.bytes, kBlockBytes) : c.bytes;
+      const bool whole = c.offset % int64_t(kDirectBlockBytes) == 0;
+      const size_t len = whole ? round_up_blocks(c.bytes) : c.bytes;
       char* buf = scratch.reserve(len);
+      if (buf == nullptr) throw std::bad_alloc();
       read_exact(spill_fd_, buf, len, c.offset, c.bytes);
       // The blocks are not needed again: give them back to the file system (the chunk's own
       // bytes only: one written without O_DIRECT may share its last block with the next).
@@ -376,7 +357,7 @@ bool LineSpool::render(Chunk& c, Aligned& scratch) {
 
 void LineSpool::run() {
   affinity::enter_role(affinity::ThreadRole::kLines, 0);
-  Aligned scratch;
+  AlignedBuffer scratch;
   for (;;) {
     Chunk c;
     {
@@ -412,7 +393,7 @@ void LineSpool::finish() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  Aligned scratch;
+  AlignedBuffer scratch;
   while (error_.empty() && !queue_.empty()) {
     Chunk c = std::move(queue_.front());
     queue_.pop_front();

@@ -35,6 +35,7 @@
 #include <string>
 #include <thread>
 
+#include "aiperf/export/direct_io.h"
 #include "aiperf/metrics/metrics.h"
 #include "aiperf/record/processed_record.h"
 
@@ -85,16 +86,6 @@ class LineSpool {
     int64_t offset = -1;  // in the spill file
     size_t bytes = 0;
   };
-  /// A 4 KiB-aligned buffer (O_DIRECT's alignment of memory, offset and length).
-  struct Aligned {
-    struct Free {
-      void operator()(char* p) const;
-    };
-    std::unique_ptr<char, Free> p;
-    size_t size = 0;
-    char* reserve(size_t n);  // at least n bytes; contents not kept
-  };
-  static constexpr size_t kBlockBytes = 4096;
   LineSpool(int spill_fd, bool direct, Sink sink, size_t chunk_bytes, size_t memory_bytes);
   void run();
   void seal();
@@ -102,12 +93,12 @@ class LineSpool {
   /// false when the file takes no more.
   bool spill(Chunk& c);
   /// Renders `c`; on the sink's exception keeps its message and returns false.
-  bool render(Chunk& c, Aligned& scratch);
+  bool render(Chunk& c, AlignedBuffer& scratch);
   void throw_if_failed();
 
   const int spill_fd_;
   std::atomic<bool> direct_;  // the fd has O_DIRECT (turned off once by the producer)
-  Aligned stage_;             // the aligned copy of a chunk written with O_DIRECT (producer)
+  AlignedBuffer stage_;       // the aligned copy of a chunk written with O_DIRECT (producer)
   Sink sink_;
   const size_t chunk_bytes_;
   const size_t memory_bytes_;

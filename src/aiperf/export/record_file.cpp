@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -25,10 +24,6 @@ constexpr size_t kSlicedWriteBytes = 64 << 10;
 
 }  // namespace
 
-void RecordFile::FreeAligned::operator()(char* p) const {
-  std::free(p);
-}
-
 RecordFile::RecordFile(const std::string& path, bool direct) : path_(path) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
@@ -40,8 +35,7 @@ RecordFile::RecordFile(const std::string& path, bool direct) : path_(path) {
   }
   if (fd_ < 0) fd_ = ::open(path.c_str(), kFlags, 0644);
   if (fd_ < 0) fail(errno);
-  buf_.reset(static_cast<char*>(std::aligned_alloc(kBlockBytes, kBufferBytes)));
-  if (!buf_) {
+  if (!buf_.reserve(kBufferBytes)) {
     ::close(fd_);
     fd_ = -1;
     fail(ENOMEM);
@@ -62,8 +56,7 @@ void RecordFile::fail(int err) const {
 void RecordFile::direct_off() {
   if (!direct_) return;
   direct_ = false;
-  const int fl = ::fcntl(fd_, F_GETFL);
-  if (fl < 0 || ::fcntl(fd_, F_SETFL, fl & ~O_DIRECT) < 0) fail(errno);
+  if (!drop_direct(fd_)) fail(errno);
 }
 
 void RecordFile::write_all(const char* p, size_t n) {
@@ -88,8 +81,8 @@ void RecordFile::write_all(const char* p, size_t n) {
 
 void RecordFile::write_out(size_t n) {
   if (n == 0) return;
-  write_all(buf_.get(), n);
-  std::memmove(buf_.get(), buf_.get() + n, used_ - n);
+  write_all(buf_.data(), n);
+  std::memmove(buf_.data(), buf_.data() + n, used_ - n);
   used_ -= n;
 }
 
@@ -99,12 +92,12 @@ void RecordFile::put_line(std::string_view line) {
   while (!line.empty()) {  // a line longer than the buffer (raw exports) goes in pieces
     if (used_ == kBufferBytes) write_out(direct_ ? kBufferBytes : used_);
     const size_t take = std::min(line.size(), kBufferBytes - used_);
-    std::memcpy(buf_.get() + used_, line.data(), take);
+    std::memcpy(buf_.data() + used_, line.data(), take);
     used_ += take;
     line.remove_prefix(take);
   }
   if (used_ == kBufferBytes) write_out(kBufferBytes);
-  buf_.get()[used_++] = '\n';
+  buf_.data()[used_++] = '\n';
   unflushed_ += total;
   if (unflushed_ >= kSlicedWriteBytes && affinity::io_raised()) flush();
 }

@@ -19,12 +19,14 @@
 #include <string>
 #include <string_view>
 
+#include "aiperf/export/direct_io.h"
+
 namespace aiperf::exporter::detail {
 
 class RecordFile {
  public:
   static constexpr size_t kBufferBytes = 1 << 20;
-  static constexpr size_t kBlockBytes = 4096;  // O_DIRECT's alignment of memory, offset, length
+  static constexpr size_t kBlockBytes = kDirectBlockBytes;
 
   /// Creates (truncates) `path`, and its directory; `direct`: try O_DIRECT.
   RecordFile(const std::string& path, bool direct);
@@ -42,9 +44,6 @@ class RecordFile {
   bool direct() const { return direct_; }
 
  private:
-  struct FreeAligned {
-    void operator()(char* p) const;
-  };
   /// Writes the first `n` buffered bytes and moves the rest to the front.
   void write_out(size_t n);
   void write_all(const char* p, size_t n);
@@ -54,7 +53,7 @@ class RecordFile {
   std::string path_;
   int fd_ = -1;
   bool direct_ = false;
-  std::unique_ptr<char, FreeAligned> buf_;
+  AlignedBuffer buf_;
   size_t used_ = 0;
   size_t unflushed_ = 0;  // bytes put since the last sliced flush
 };
